@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// One run over every package; browser tests have their own config (npm run test:browser).
+export default defineConfig({
+  test: {
+    projects: ['packages/analytics', 'packages/contracts', 'packages/server'],
+  },
+});
