@@ -1,1 +1,35 @@
-export {};
+/**
+ * Measures: RFM, cohorts and churn, revenue concentration, satisfaction scores (NPS, CSAT,
+ * CES), SERVQUAL, Kano, satisfaction–loyalty quadrants, key-account scoring, cluster-wise
+ * regression and program incrementality. Pure functions: no I/O, no clock.
+ */
+export type { MeasureError, MeasureErrorCode, MeasureResult } from './measure-result.ts';
+export type { CivilDate } from './day-number.ts';
+export {
+  civilFromDay,
+  dayFromCivil,
+  dayFromIsoDate,
+  dayFromMonthIndex,
+  isoDateFromDay,
+  isoMonthFromIndex,
+  monthIndexFromDay,
+} from './day-number.ts';
+export type { OlsCoefficient, OlsFit, RandomSource } from './statistics.ts';
+export {
+  createSeededRandom,
+  fisherFCdf,
+  fitOrdinaryLeastSquares,
+  logGamma,
+  mean,
+  median,
+  midRanks,
+  normalCdf,
+  normalQuantile,
+  quantile,
+  regularizedIncompleteBeta,
+  sampleVariance,
+  standardNormalDraw,
+  studentTCdf,
+  studentTQuantile,
+  studentTTwoSidedPValue,
+} from './statistics.ts';
