@@ -33,3 +33,26 @@ export {
   studentTQuantile,
   studentTTwoSidedPValue,
 } from './statistics.ts';
+export type {
+  CustomerPurchaseSummary,
+  PurchaseAmount,
+  RfmAnalysis,
+  RfmCustomerScore,
+  RfmGrid,
+  RfmGridCell,
+  RfmOptions,
+  RfmSegmentId,
+  RfmSegmentRule,
+  RfmSegmentSummary,
+} from './rfm.ts';
+export {
+  DEFAULT_RFM_SEGMENT_RULES,
+  RFM_SEGMENT_IDS,
+  RFM_SEGMENT_LABELS,
+  RFM_UNCLASSIFIED,
+  rfmSegmentFor,
+  scoreQuantileBins,
+  scoreRfm,
+  summarisePurchases,
+  summariseRfmGrid,
+} from './rfm.ts';
