@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { errorCodes } from './errors.ts';
+
+export const id = z.string().uuid().describe('Identifier (UUID)');
+
+/** RFC 9457 problem details, with a stable `code` and, for input errors, where it went wrong. */
+export const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    code: z.enum(errorCodes),
+    requestId: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().describe('JSON path of the offending field, e.g. `lines[0].amount`'),
+          message: z.string(),
+          line: z.number().int().optional().describe('CSV line, for imports'),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof problem>;
+
+export const pageQuery = z.strictObject({
+  cursor: z.string().max(500).optional().describe('Opaque cursor from the previous page'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe('Pass as `cursor` for the next page; null at the end'),
+  });
+}
+
+/** ISO 4217 currency code. */
+export const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, e.g. CNY')
+  .describe('ISO 4217 currency code');
+
+/** Money in integer minor units (fen, cents). */
+export const minorUnits = z.number().int().describe('Amount in integer minor units (fen, cents)');
+
+export const instant = z.iso
+  .datetime({ offset: true })
+  .describe('ISO 8601 instant, e.g. 2026-11-23T08:00:00Z');

@@ -1,0 +1,7 @@
+/**
+ * @fidelis/contracts — the shapes of the Fidelis API as zod schemas, shared by the server
+ * (validation, OpenAPI), the web UI and the CLI.
+ */
+export * from './errors.ts';
+export * from './common.ts';
+export * from './platform.ts';

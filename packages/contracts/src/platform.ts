@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { id, instant } from './common.ts';
+
+export const roles = ['owner', 'manager', 'agent', 'analyst', 'viewer'] as const;
+export const role = z.enum(roles);
+export type Role = z.infer<typeof role>;
+
+export const locales = ['zh-CN', 'en'] as const;
+export const locale = z.enum(locales);
+
+export const loginRequest = z.strictObject({
+  email: z.email().max(320),
+  password: z.string().min(1).max(200),
+  tenantId: id.optional().describe('Needed only when the same email belongs to several tenants'),
+});
+
+export const session = z.object({
+  user: z.object({ id, email: z.string(), name: z.string(), role, locale }),
+  tenant: z.object({ id, name: z.string(), currency: z.string(), timeZone: z.string() }),
+  csrfToken: z.string().describe('Send back as the `x-csrf-token` header on every write'),
+});
+export type Session = z.infer<typeof session>;
+
+export const apiKeyCreate = z.strictObject({
+  name: z.string().min(1).max(100),
+  role: role.default('agent'),
+});
+export const apiKey = z.object({
+  id,
+  name: z.string(),
+  role,
+  prefix: z.string().describe('The first characters of the key, to recognise it'),
+  createdAt: instant,
+  lastUsedAt: instant.nullable(),
+  revokedAt: instant.nullable(),
+});
+export const apiKeyCreated = apiKey.extend({
+  key: z.string().describe('The secret key. Shown once: it is stored hashed.'),
+});
+
+export const userCreate = z.strictObject({
+  email: z.email().max(320),
+  name: z.string().min(1).max(200),
+  role,
+  password: z.string().min(10).max(200),
+  locale: locale.default('zh-CN'),
+});
+export const user = z.object({
+  id,
+  email: z.string(),
+  name: z.string(),
+  role,
+  locale,
+  createdAt: instant,
+  disabledAt: instant.nullable(),
+});
+
+export const auditEntry = z.object({
+  id,
+  at: instant,
+  actorType: z.enum(['user', 'api_key', 'system']),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  requestId: z.string().nullable(),
+});
+
+export const tenantCreated = z.object({
+  tenantId: id,
+  apiKey: z.string(),
+  login: z.object({ email: z.string(), password: z.string() }),
+});

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { sql } from 'kysely';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { DatabaseHandle } from './db/connect.ts';
+import type { Config } from './config.ts';
+import { handleError, problemOf } from './http/problem.ts';
+import { createAuthenticateHook } from './http/authenticate.ts';
+import type { FidelisApp } from './http/fastify.ts';
+import { registerPlatformRoutes } from './modules/platform/index.ts';
+
+export interface AppDeps {
+  database: DatabaseHandle;
+  config: Pick<Config, 'logLevel' | 'rateLimitPerMinute' | 'webDist' | 'secureCookies'>;
+}
+
+/** Builds the HTTP application: API under /v1, OpenAPI at /docs, the web UI at /. */
+export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
+  const { database, config } = deps;
+  const db = database.db;
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.decorateRequest('auth', null);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // Per API key (its tenant+id part) or session, else per address.
+    keyGenerator: (request) =>
+      request.headers.authorization?.split('.')[0] ??
+      request.cookies?.fidelis_session?.split('.')[0] ??
+      request.ip,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Fidelis API',
+        version: '1',
+        description:
+          'Customer commitment, trust and loyalty. Authenticate with `Authorization: Bearer <API key>`. ' +
+          'Errors are RFC 9457 problem+json with a stable `code`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', createAuthenticateHook(db));
+
+  app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/ready',
+    { config: { public: true }, schema: { hide: true } },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(db);
+        return { status: 'ready', database: database.engine };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable', database: database.engine });
+      }
+    },
+  );
+
+  registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
+
+  const indexHtml = path.join(config.webDist, 'index.html');
+  if (existsSync(indexHtml)) {
+    await app.register(fastifyStatic, { root: config.webDist, prefix: '/', wildcard: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/v1') &&
+      request.headers.accept?.includes('text/html');
+    if (wantsPage && existsSync(indexHtml)) return reply.type('text/html').sendFile('index.html');
+    return reply
+      .status(404)
+      .type('application/problem+json')
+      .send(
+        problemOf(
+          'ROUTE_NOT_FOUND',
+          `No route ${request.method} ${request.url.split('?')[0]}.`,
+          request.id,
+        ),
+      );
+  });
+  return app;
+}

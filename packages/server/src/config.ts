@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything the process reads from its environment, read once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  rateLimitPerMinute: number;
+  webDist: string;
+  publicUrl: string | undefined;
+  secureCookies: boolean;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.FIDELIS_DATA_DIR ?? './data'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),
+    webDist: path.resolve(env.FIDELIS_WEB_DIST ?? path.join(repoRoot, 'packages/web/dist')),
+    publicUrl: env.PUBLIC_URL,
+    secureCookies: env.SECURE_COOKIES === 'true',
+  };
+}

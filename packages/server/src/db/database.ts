@@ -1,0 +1,5 @@
+// The whole database as Kysely sees it: each module's tables, composed. Modules type their
+// own repositories against their own tables only; flows and jobs hold the composed type.
+import type { PlatformTables } from '../modules/platform/platform.table.ts';
+
+export type Database = PlatformTables;

@@ -1,0 +1,40 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { platformMigrations } from '../modules/platform/platform.migrations.ts';
+
+/**
+ * Every module's migrations, in one order. Names are `NNNN_module_what`; numbers are
+ * allocated per module range so modules never collide: platform 0001–0099, customers
+ * 0100–0199, activity 0200–0299, loyalty 0300–0399, analytics scores 0400–0499.
+ */
+export const migrations: Record<string, Migration> = {
+  ...platformMigrations,
+};
+
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly migration: string | undefined,
+    cause: unknown,
+  ) {
+    super(`migration ${migration ?? '(unknown)'} failed: ${(cause as Error)?.message ?? cause}`, {
+      cause,
+    });
+    this.name = 'MigrationFailedError';
+  }
+}
+
+/** Brings the schema up to date; safe to run concurrently (Kysely takes a lock). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database type: migrations predate it
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet['results']> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new MigrationFailedError(failed?.migrationName, error);
+  }
+  return results ?? [];
+}

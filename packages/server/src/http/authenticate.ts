@@ -1,0 +1,57 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import {
+  authenticateApiKey,
+  authenticateSession,
+  roleCan,
+  SESSION_COOKIE,
+  type PlatformTables,
+} from '../modules/platform/index.ts';
+import { AppError } from './app-error.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves the caller of a /v1 request: a bearer API key, or the web UI's session cookie
+ * (httpOnly, SameSite=Lax) plus the `x-csrf-token` header on writes, so a cross-site form
+ * cannot act with the cookie alone.
+ */
+export function createAuthenticateHook(db: Kysely<PlatformTables>) {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    request.auth = null;
+    const config = request.routeOptions.config;
+    const url = request.routeOptions.url ?? '';
+    if (config.public || !url.startsWith('/v1')) return;
+
+    const header = request.headers.authorization;
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) {
+        throw new AppError('UNAUTHENTICATED', 'Use `Authorization: Bearer <API key>`.');
+      }
+      const actor = await authenticateApiKey(db, token);
+      if (!actor) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+      const { tenantId, ...rest } = actor;
+      request.auth = { tenantId, actor: rest, requestId: request.id };
+    } else {
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (!cookie)
+        throw new AppError('UNAUTHENTICATED', 'Authenticate with a bearer API key or log in.');
+      const session = await authenticateSession(db, cookie);
+      if (!session) throw new AppError('UNAUTHENTICATED', 'The session has ended; log in again.');
+      if (
+        !SAFE_METHODS.has(request.method) &&
+        request.headers['x-csrf-token'] !== session.csrfToken
+      ) {
+        throw new AppError('CSRF_FAILED', 'Missing or wrong x-csrf-token header.');
+      }
+      request.auth = { tenantId: session.tenantId, actor: session.actor, requestId: request.id };
+    }
+    if (config.permission && !roleCan(request.auth.actor.role, config.permission)) {
+      throw new AppError(
+        'FORBIDDEN',
+        `The role ${request.auth.actor.role} may not do this (${config.permission}).`,
+      );
+    }
+  };
+}

@@ -1,0 +1,40 @@
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Permission, RequestContext } from './request-context.ts';
+import { AppError } from './app-error.ts';
+
+/** The Fastify instance every route module receives: zod schemas type the handlers. */
+export type FidelisApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook for every /v1 route that is not public. */
+    auth: RequestContext | null;
+  }
+  interface FastifyContextConfig {
+    /** What the caller's role must allow. Routes under /v1 without it are open to any signed-in caller. */
+    permission?: Permission;
+    /** No authentication (login, health, public member and survey pages). */
+    public?: boolean;
+  }
+}
+
+/** The caller's tenant and identity; routes that are not public always have one. */
+export function contextOf(request: FastifyRequest): RequestContext {
+  if (!request.auth)
+    throw new AppError('UNAUTHENTICATED', 'Authenticate with a bearer API key or a session.');
+  return request.auth;
+}

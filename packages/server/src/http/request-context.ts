@@ -1,0 +1,32 @@
+import type { Role } from '@fidelis/contracts';
+
+/** Who is acting, for permission checks and the audit log. */
+export interface Actor {
+  type: 'user' | 'api_key' | 'system';
+  id: string | null;
+  role: Role;
+  /** Set when an API key belongs to a loyalty partner. */
+  partnerId: string | null;
+}
+
+/** What every service call knows about its caller. */
+export interface RequestContext {
+  tenantId: string;
+  actor: Actor;
+  requestId: string | null;
+}
+
+export const permissions = [
+  'customers:read',
+  'customers:write',
+  'customers:erase',
+  'events:write',
+  'loyalty:read',
+  'loyalty:operate',
+  'loyalty:design',
+  'analytics:read',
+  'analytics:run',
+  'platform:admin',
+  'audit:read',
+] as const;
+export type Permission = (typeof permissions)[number];

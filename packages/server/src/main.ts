@@ -1,0 +1,55 @@
+// Wiring only: open the database, migrate, build the HTTP app, start the job workers.
+import { openDatabase, type DatabaseHandle } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { startJobWorker } from './jobs/run-jobs.ts';
+import { jobHandlers } from './jobs/job-handlers.ts';
+import type { FidelisApp } from './http/fastify.ts';
+
+export interface RunningServer {
+  app: FidelisApp;
+  database: DatabaseHandle;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function openConfiguredDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+): Promise<DatabaseHandle> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+export async function startServer(
+  config: Config,
+  options: { beforeListen?: (database: DatabaseHandle, app: FidelisApp) => Promise<void> } = {},
+): Promise<RunningServer> {
+  const database = await openConfiguredDatabase(config);
+  const app = await buildApp({ database, config });
+  await options.beforeListen?.(database, app);
+  const worker = startJobWorker(database.db, jobHandlers, app.log);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url =
+    config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    database,
+    url,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await worker.stop();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

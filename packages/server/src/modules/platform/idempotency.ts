@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError } from '../../http/app-error.ts';
+import * as repo from './platform.repository.ts';
+import type { PlatformTables } from './platform.table.ts';
+
+/** Stable hash of a request body: key order does not matter, values do. */
+export function hashRequest(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export interface IdempotentResult<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+/**
+ * Runs `work` once per (scope, key) — Stripe's idempotency keys. The same key with the same
+ * body returns the first result; a different body is a 409 IDEMPOTENCY_CONFLICT. The result
+ * is stored in the same transaction as the work, so a crash leaves neither or both.
+ */
+export async function runIdempotent<DB extends PlatformTables, T>(
+  db: Kysely<DB>,
+  request: { tenantId: string; scope: string; key: string; body: unknown },
+  work: (trx: Kysely<DB>) => Promise<{ status: number; body: T }>,
+): Promise<IdempotentResult<T>> {
+  const requestHash = hashRequest(request.body);
+  const platformDb = db as unknown as Kysely<PlatformTables>;
+  const replay = async (): Promise<IdempotentResult<T> | null> => {
+    const found = await repo.findIdempotencyRecord(
+      platformDb,
+      request.tenantId,
+      request.scope,
+      request.key,
+    );
+    if (!found) return null;
+    if (found.request_hash !== requestHash) {
+      throw new AppError(
+        'IDEMPOTENCY_CONFLICT',
+        `The key ${request.key} was used before with a different request.`,
+        [{ field: 'idempotencyKey', message: 'reused with a different body' }],
+      );
+    }
+    return { status: found.status_code, body: found.response as T, replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  const outcome = await db
+    .transaction()
+    .execute(async (trx) => {
+      const result = await work(trx as unknown as Kysely<DB>);
+      const stored = await repo.insertIdempotencyRecord(trx as unknown as Kysely<PlatformTables>, {
+        tenant_id: request.tenantId,
+        scope: request.scope,
+        key: request.key,
+        request_hash: requestHash,
+        status_code: result.status,
+        response: JSON.stringify(result.body),
+      });
+      // A concurrent request with the same key won: undo ours and answer with theirs.
+      if (!stored) throw new LostRace();
+      return { ...result, replayed: false };
+    })
+    .catch(async (error: unknown) => {
+      if (error instanceof LostRace) return null;
+      throw error;
+    });
+  if (outcome) return outcome;
+  const winner = await replay();
+  if (!winner) throw new Error('idempotency record missing after a lost race');
+  return winner;
+}
+
+class LostRace extends Error {}

@@ -1,0 +1,43 @@
+/**
+ * Platform: tenants, users and roles, API keys, sessions, the audit log, idempotency records
+ * and the job queue. Every other module may use what is exported here.
+ *
+ * @example
+ * const created = await createTenant(db, { name: 'Acme' });
+ * const actor = await authenticateApiKey(db, created.apiKey); // { tenantId, role: 'owner', … }
+ */
+export type { PlatformTables } from './platform.table.ts';
+export { platformMigrations } from './platform.migrations.ts';
+export { roleCan } from './permissions.ts';
+export { SESSION_COOKIE } from './platform.service.ts';
+export {
+  createTenant,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  authenticateApiKey,
+  authenticateSession,
+  login,
+  logout,
+  describeSession,
+  createUser,
+  listUsers,
+  findTenant,
+  findDemoTenant,
+  listAudit,
+  recordAudit,
+  systemContext,
+  type CreatedTenant,
+} from './platform.service.ts';
+export { runIdempotent, hashRequest, type IdempotentResult } from './idempotency.ts';
+export { encodeCursor, decodeCursor } from './cursor.ts';
+export {
+  enqueueJob,
+  findJob,
+  listJobs,
+  claimNextJob,
+  reportJobProgress,
+  finishJob,
+  type Job,
+} from './jobs.ts';
+export { registerPlatformRoutes } from './platform.routes.ts';

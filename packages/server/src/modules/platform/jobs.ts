@@ -1,0 +1,167 @@
+import { sql, type Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { PlatformTables } from './platform.table.ts';
+
+type JobsDb = Kysely<PlatformTables>;
+
+export interface Job {
+  id: string;
+  tenantId: string;
+  kind: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  payload: Record<string, unknown>;
+  progress: number;
+  progressTotal: number | null;
+  message: string | null;
+  result: unknown;
+  error: string | null;
+  attempts: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+function toJob(row: Awaited<ReturnType<typeof selectJob>>): Job | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    status: row.status as Job['status'],
+    payload: row.payload,
+    progress: row.progress,
+    progressTotal: row.progress_total,
+    message: row.message,
+    result: row.result ?? null,
+    error: row.error,
+    attempts: row.attempts,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+  };
+}
+
+function selectJob(db: JobsDb, tenantId: string, id: string) {
+  return db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function enqueueJob(
+  db: JobsDb,
+  job: { tenantId: string; kind: string; payload?: Record<string, unknown>; runAt?: Date },
+): Promise<string> {
+  const id = uuidv7();
+  await db
+    .insertInto('jobs')
+    .values({
+      tenant_id: job.tenantId,
+      id,
+      kind: job.kind,
+      status: 'queued',
+      payload: JSON.stringify(job.payload ?? {}),
+      ...(job.runAt ? { run_at: job.runAt } : {}),
+    })
+    .execute();
+  return id;
+}
+
+export async function findJob(db: JobsDb, tenantId: string, id: string): Promise<Job | null> {
+  return toJob(await selectJob(db, tenantId, id));
+}
+
+export async function listJobs(db: JobsDb, tenantId: string, limit = 50): Promise<Job[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => toJob(row)).filter((job): job is Job => job !== null);
+}
+
+/**
+ * Takes the next runnable job for this worker. `FOR UPDATE SKIP LOCKED` lets any number of
+ * worker processes pull from the same table; a lease (locked_until) returns a job whose
+ * worker died to the queue.
+ */
+export async function claimNextJob(
+  db: JobsDb,
+  workerId: string,
+  kinds: readonly string[],
+  leaseMs = 60_000,
+): Promise<Job | null> {
+  if (kinds.length === 0) return null;
+  return db.transaction().execute(async (trx) => {
+    const next = await trx
+      .selectFrom('jobs')
+      .select(['tenant_id', 'id'])
+      .where('kind', 'in', kinds)
+      .where('run_at', '<=', sql<Date>`now()`)
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'queued'),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', sql<Date>`now()`)]),
+        ]),
+      )
+      .orderBy('run_at')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (!next) return null;
+    await trx
+      .updateTable('jobs')
+      .set({
+        status: 'running',
+        locked_by: workerId,
+        locked_until: new Date(Date.now() + leaseMs),
+        attempts: sql`attempts + 1`,
+      })
+      .where('tenant_id', '=', next.tenant_id)
+      .where('id', '=', next.id)
+      .execute();
+    return toJob(await selectJob(trx, next.tenant_id, next.id));
+  });
+}
+
+export async function reportJobProgress(
+  db: JobsDb,
+  job: { tenantId: string; id: string },
+  progress: { done: number; total?: number | null; message?: string | null },
+  leaseMs = 60_000,
+): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({
+      progress: progress.done,
+      ...(progress.total !== undefined ? { progress_total: progress.total } : {}),
+      ...(progress.message !== undefined ? { message: progress.message } : {}),
+      locked_until: new Date(Date.now() + leaseMs),
+    })
+    .where('tenant_id', '=', job.tenantId)
+    .where('id', '=', job.id)
+    .execute();
+}
+
+export async function finishJob(
+  db: JobsDb,
+  job: { tenantId: string; id: string },
+  outcome: { ok: true; result: unknown } | { ok: false; error: string },
+): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({
+      status: outcome.ok ? 'succeeded' : 'failed',
+      result: outcome.ok ? JSON.stringify(outcome.result ?? null) : null,
+      error: outcome.ok ? null : outcome.error,
+      finished_at: new Date(),
+      locked_by: null,
+      locked_until: null,
+    })
+    .where('tenant_id', '=', job.tenantId)
+    .where('id', '=', job.id)
+    .execute();
+}

@@ -1,0 +1,101 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export const platformMigrations: Record<string, Migration> = {
+  '0001_platform_core': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table tenants (
+          tenant_id uuid primary key,
+          name text not null,
+          currency char(3) not null default 'CNY',
+          time_zone text not null default 'Asia/Shanghai',
+          is_demo boolean not null default false,
+          created_at timestamptz not null default now()
+        );
+        create table users (
+          tenant_id uuid not null references tenants (tenant_id),
+          id uuid not null,
+          email text not null,
+          name text not null,
+          role text not null check (role in ('owner', 'manager', 'agent', 'analyst', 'viewer')),
+          locale text not null default 'zh-CN',
+          password_hash text not null,
+          created_at timestamptz not null default now(),
+          disabled_at timestamptz,
+          primary key (tenant_id, id)
+        );
+        create unique index users_email on users (tenant_id, lower(email));
+        create index users_email_lookup on users (lower(email));
+        create table api_keys (
+          tenant_id uuid not null references tenants (tenant_id),
+          id uuid not null,
+          name text not null,
+          role text not null,
+          prefix text not null,
+          key_hash text not null,
+          partner_id uuid,
+          created_at timestamptz not null default now(),
+          last_used_at timestamptz,
+          revoked_at timestamptz,
+          primary key (tenant_id, id)
+        );
+        create table sessions (
+          tenant_id uuid not null,
+          id text not null,
+          user_id uuid not null,
+          csrf_token text not null,
+          created_at timestamptz not null default now(),
+          expires_at timestamptz not null,
+          primary key (tenant_id, id),
+          foreign key (tenant_id, user_id) references users (tenant_id, id)
+        );
+        create table audit_log (
+          tenant_id uuid not null references tenants (tenant_id),
+          id uuid not null,
+          at timestamptz not null default now(),
+          actor_type text not null,
+          actor_id text,
+          action text not null,
+          entity_type text not null,
+          entity_id text,
+          before jsonb,
+          after jsonb,
+          request_id text,
+          primary key (tenant_id, id)
+        );
+        create index audit_log_entity on audit_log (tenant_id, entity_type, entity_id, at desc);
+        create table idempotency_keys (
+          tenant_id uuid not null references tenants (tenant_id),
+          scope text not null,
+          key text not null,
+          request_hash text not null,
+          status_code int not null,
+          response jsonb not null,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, scope, key)
+        );
+        create table jobs (
+          tenant_id uuid not null references tenants (tenant_id),
+          id uuid not null,
+          kind text not null,
+          status text not null default 'queued'
+            check (status in ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+          payload jsonb not null default '{}',
+          progress int not null default 0,
+          progress_total int,
+          message text,
+          result jsonb,
+          error text,
+          attempts int not null default 0,
+          run_at timestamptz not null default now(),
+          locked_by text,
+          locked_until timestamptz,
+          created_at timestamptz not null default now(),
+          finished_at timestamptz,
+          primary key (tenant_id, id)
+        );
+        create index jobs_runnable on jobs (run_at) where status in ('queued', 'running');
+      `.execute(db);
+    },
+  },
+};

@@ -1,0 +1,233 @@
+import { sql, type Kysely } from 'kysely';
+import type { PlatformTables } from './platform.table.ts';
+
+export type PlatformDb = Kysely<PlatformTables>;
+
+export async function insertTenant(
+  db: PlatformDb,
+  tenant: {
+    tenant_id: string;
+    name: string;
+    currency: string;
+    time_zone: string;
+    is_demo: boolean;
+  },
+): Promise<void> {
+  await db.insertInto('tenants').values(tenant).execute();
+}
+
+export function findTenant(db: PlatformDb, tenantId: string) {
+  return db.selectFrom('tenants').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+}
+
+export function findDemoTenant(db: PlatformDb) {
+  return db.selectFrom('tenants').selectAll().where('is_demo', '=', true).executeTakeFirst();
+}
+
+export async function insertUser(
+  db: PlatformDb,
+  user: {
+    tenant_id: string;
+    id: string;
+    email: string;
+    name: string;
+    role: string;
+    locale: string;
+    password_hash: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({ ...user, disabled_at: null })
+    .execute();
+}
+
+export function findUsersByEmail(db: PlatformDb, email: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('disabled_at', 'is', null)
+    .execute();
+}
+
+export function findUser(db: PlatformDb, tenantId: string, id: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function listUsers(db: PlatformDb, tenantId: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function insertApiKey(
+  db: PlatformDb,
+  key: {
+    tenant_id: string;
+    id: string;
+    name: string;
+    role: string;
+    prefix: string;
+    key_hash: string;
+    partner_id: string | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('api_keys')
+    .values({ ...key, last_used_at: null, revoked_at: null })
+    .execute();
+}
+
+export function findApiKey(db: PlatformDb, tenantId: string, id: string) {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function listApiKeys(db: PlatformDb, tenantId: string) {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function touchApiKey(
+  db: PlatformDb,
+  tenantId: string,
+  id: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: at })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function revokeApiKey(db: PlatformDb, tenantId: string, id: string, at: Date) {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertSession(
+  db: PlatformDb,
+  session: { tenant_id: string; id: string; user_id: string; csrf_token: string; expires_at: Date },
+): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export function findSessionWithUser(db: PlatformDb, tenantId: string, id: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', (join) =>
+      join
+        .onRef('users.tenant_id', '=', 'sessions.tenant_id')
+        .onRef('users.id', '=', 'sessions.user_id'),
+    )
+    .select(['sessions.csrf_token', 'users.id as user_id', 'users.role', 'users.disabled_at'])
+    .where('sessions.tenant_id', '=', tenantId)
+    .where('sessions.id', '=', id)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: PlatformDb, tenantId: string, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+export async function insertAudit(
+  db: PlatformDb,
+  entry: {
+    tenant_id: string;
+    id: string;
+    actor_type: string;
+    actor_id: string | null;
+    action: string;
+    entity_type: string;
+    entity_id: string | null;
+    before: string | null;
+    after: string | null;
+    request_id: string | null;
+  },
+): Promise<void> {
+  await db.insertInto('audit_log').values(entry).execute();
+}
+
+export function listAudit(
+  db: PlatformDb,
+  tenantId: string,
+  filter: {
+    entityType?: string | undefined;
+    entityId?: string | undefined;
+    before?: { at: Date; id: string } | undefined;
+    limit: number;
+  },
+) {
+  let query = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
+  if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
+  if (filter.before) {
+    const { at, id } = filter.before;
+    query = query.where((eb) =>
+      eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]),
+    );
+  }
+  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+export function findIdempotencyRecord(
+  db: PlatformDb,
+  tenantId: string,
+  scope: string,
+  key: string,
+) {
+  return db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+/** Inserts the record unless the key exists; returns whether this call stored it. */
+export async function insertIdempotencyRecord(
+  db: PlatformDb,
+  record: {
+    tenant_id: string;
+    scope: string;
+    key: string;
+    request_hash: string;
+    status_code: number;
+    response: string;
+  },
+): Promise<boolean> {
+  const result = await db
+    .insertInto('idempotency_keys')
+    .values(record)
+    .onConflict((oc) => oc.columns(['tenant_id', 'scope', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return result !== undefined;
+}

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import type { Kysely } from 'kysely';
+import {
+  apiKey,
+  apiKeyCreate,
+  apiKeyCreated,
+  auditEntry,
+  id,
+  loginRequest,
+  page,
+  pageQuery,
+  session,
+  user,
+  userCreate,
+} from '@fidelis/contracts';
+import type { FidelisApp } from '../../http/fastify.ts';
+import { contextOf } from '../../http/fastify.ts';
+import { AppError } from '../../http/app-error.ts';
+import type { PlatformTables } from './platform.table.ts';
+import * as service from './platform.service.ts';
+import { SESSION_COOKIE } from './platform.service.ts';
+import { findJob, listJobs } from './jobs.ts';
+
+const job = z.object({
+  id,
+  kind: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  progress: z.number().int(),
+  progressTotal: z.number().int().nullable(),
+  message: z.string().nullable(),
+  result: z.unknown(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export function registerPlatformRoutes(
+  app: FidelisApp,
+  deps: { db: Kysely<PlatformTables>; secureCookies: boolean },
+): void {
+  const { db } = deps;
+
+  app.post('/v1/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in to the web UI (sets the session cookie)',
+      body: loginRequest,
+      response: { 200: session },
+    },
+    config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } },
+    handler: async (request, reply) => {
+      const result = await service.login(db, request.body);
+      void reply.setCookie(SESSION_COOKIE, result.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+        maxAge: result.maxAgeSeconds,
+      });
+      return result.session;
+    },
+  });
+
+  app.post('/v1/auth/logout', {
+    schema: { tags: ['auth'], summary: 'End the session', response: { 204: z.null() } },
+    config: { public: true },
+    handler: async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await service.logout(db, token);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/v1/auth/session', {
+    schema: {
+      tags: ['auth'],
+      summary: 'The signed-in user and tenant',
+      response: { 200: session },
+    },
+    config: { public: true },
+    handler: async (request) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const found = token ? await service.authenticateSession(db, token) : null;
+      if (!found?.actor.id) throw new AppError('UNAUTHENTICATED', 'Not logged in.');
+      return service.describeSession(db, found.tenantId, found.actor.id, found.csrfToken);
+    },
+  });
+
+  app.get('/v1/api-keys', {
+    schema: {
+      tags: ['platform'],
+      summary: 'List API keys',
+      response: { 200: z.object({ items: z.array(apiKey) }) },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request) => ({ items: await service.listApiKeys(db, contextOf(request)) }),
+  });
+
+  app.post('/v1/api-keys', {
+    schema: {
+      tags: ['platform'],
+      summary: 'Create an API key (the secret is shown once)',
+      body: apiKeyCreate,
+      response: { 201: apiKeyCreated },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request, reply) =>
+      reply.status(201).send(await service.createApiKey(db, contextOf(request), request.body)),
+  });
+
+  app.delete('/v1/api-keys/:id', {
+    schema: {
+      tags: ['platform'],
+      summary: 'Revoke an API key',
+      params: z.strictObject({ id }),
+      response: { 200: apiKey },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request) => service.revokeApiKey(db, contextOf(request), request.params.id),
+  });
+
+  app.get('/v1/users', {
+    schema: {
+      tags: ['platform'],
+      summary: 'List users',
+      response: { 200: z.object({ items: z.array(user) }) },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request) => ({ items: await service.listUsers(db, contextOf(request)) }),
+  });
+
+  app.post('/v1/users', {
+    schema: {
+      tags: ['platform'],
+      summary: 'Create a user',
+      body: userCreate,
+      response: { 201: user },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request, reply) =>
+      reply.status(201).send(await service.createUser(db, contextOf(request), request.body)),
+  });
+
+  app.get('/v1/audit-log', {
+    schema: {
+      tags: ['platform'],
+      summary: 'The audit log, newest first',
+      querystring: pageQuery.extend({
+        entityType: z.string().max(50).optional(),
+        entityId: z.string().max(100).optional(),
+      }),
+      response: { 200: page(auditEntry) },
+    },
+    config: { permission: 'audit:read' },
+    handler: async (request) => service.listAudit(db, contextOf(request), request.query),
+  });
+
+  app.get('/v1/jobs', {
+    schema: {
+      tags: ['platform'],
+      summary: 'Recent background jobs',
+      response: { 200: z.object({ items: z.array(job) }) },
+    },
+    handler: async (request) => ({ items: await listJobs(db, contextOf(request).tenantId) }),
+  });
+
+  app.get('/v1/jobs/:id', {
+    schema: {
+      tags: ['platform'],
+      summary: 'A background job and its progress',
+      params: z.strictObject({ id }),
+      response: { 200: job },
+    },
+    handler: async (request) => {
+      const found = await findJob(db, contextOf(request).tenantId, request.params.id);
+      if (!found) throw new AppError('JOB_NOT_FOUND', `No job ${request.params.id}.`);
+      return found;
+    },
+  });
+}

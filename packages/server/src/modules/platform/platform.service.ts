@@ -1,0 +1,395 @@
+import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { Role } from '@fidelis/contracts';
+import { AppError } from '../../http/app-error.ts';
+import type { Actor, RequestContext } from '../../http/request-context.ts';
+import * as repo from './platform.repository.ts';
+import type { PlatformDb } from './platform.repository.ts';
+import {
+  hashPassword,
+  issueCredential,
+  parseCredential,
+  randomPassword,
+  secretMatches,
+  sha256,
+  verifyPassword,
+} from './credentials.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+export const API_KEY_PREFIX = 'fdl';
+export const SESSION_COOKIE = 'fidelis_session';
+const SESSION_PREFIX = 'fds';
+const SESSION_DAYS = 14;
+
+export function systemContext(tenantId: string): RequestContext {
+  return {
+    tenantId,
+    actor: { type: 'system', id: null, role: 'owner', partnerId: null },
+    requestId: null,
+  };
+}
+
+/** Appends to the audit log: who changed what, when, before and after. Call inside the change's transaction. */
+export async function recordAudit(
+  db: PlatformDb,
+  context: RequestContext,
+  change: {
+    action: string;
+    entityType: string;
+    entityId: string | null;
+    before?: unknown;
+    after?: unknown;
+  },
+): Promise<void> {
+  await repo.insertAudit(db, {
+    tenant_id: context.tenantId,
+    id: uuidv7(),
+    actor_type: context.actor.type,
+    actor_id: context.actor.id,
+    action: change.action,
+    entity_type: change.entityType,
+    entity_id: change.entityId,
+    before: change.before === undefined ? null : JSON.stringify(change.before),
+    after: change.after === undefined ? null : JSON.stringify(change.after),
+    request_id: context.requestId,
+  });
+}
+
+export interface CreatedTenant {
+  tenantId: string;
+  apiKey: string;
+  login: { email: string; password: string };
+}
+
+/** A new tenant with an owner login and an owner API key; the secrets are returned once. */
+export async function createTenant(
+  db: PlatformDb,
+  input: {
+    name: string;
+    currency?: string;
+    timeZone?: string;
+    ownerEmail?: string;
+    ownerPassword?: string;
+    isDemo?: boolean;
+  },
+): Promise<CreatedTenant> {
+  const tenantId = uuidv7();
+  const email = input.ownerEmail ?? `owner@${tenantId.slice(-12)}.fidelis.local`;
+  const password = input.ownerPassword ?? randomPassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (trx) => {
+    await repo.insertTenant(trx, {
+      tenant_id: tenantId,
+      name: input.name,
+      currency: input.currency ?? 'CNY',
+      time_zone: input.timeZone ?? 'Asia/Shanghai',
+      is_demo: input.isDemo ?? false,
+    });
+    const userId = uuidv7();
+    await repo.insertUser(trx, {
+      tenant_id: tenantId,
+      id: userId,
+      email,
+      name: 'Owner',
+      role: 'owner',
+      locale: 'zh-CN',
+      password_hash: passwordHash,
+    });
+    const context = systemContext(tenantId);
+    const key = await createApiKeyIn(trx, context, { name: 'Initial owner key', role: 'owner' });
+    await recordAudit(trx, context, {
+      action: 'tenant.created',
+      entityType: 'tenant',
+      entityId: tenantId,
+      after: { name: input.name },
+    });
+    return { tenantId, apiKey: key.key, login: { email, password } };
+  });
+}
+
+async function createApiKeyIn(
+  db: PlatformDb,
+  context: RequestContext,
+  input: { name: string; role: Role; partnerId?: string | null },
+) {
+  const id = uuidv7();
+  const { token, hash } = issueCredential(API_KEY_PREFIX, context.tenantId, id);
+  await repo.insertApiKey(db, {
+    tenant_id: context.tenantId,
+    id,
+    name: input.name,
+    role: input.role,
+    prefix: token.slice(0, 12),
+    key_hash: hash,
+    partner_id: input.partnerId ?? null,
+  });
+  await recordAudit(db, context, {
+    action: 'api_key.created',
+    entityType: 'api_key',
+    entityId: id,
+    after: { name: input.name, role: input.role },
+  });
+  const row = await repo.findApiKey(db, context.tenantId, id);
+  if (!row) throw new Error('api key vanished after insert');
+  return { ...toApiKey(row), key: token };
+}
+
+export function createApiKey(
+  db: PlatformDb,
+  context: RequestContext,
+  input: { name: string; role: Role; partnerId?: string | null },
+) {
+  return db.transaction().execute((trx) => createApiKeyIn(trx, context, input));
+}
+
+function toApiKey(row: NonNullable<Awaited<ReturnType<typeof repo.findApiKey>>>) {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    prefix: row.prefix,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+export async function listApiKeys(db: PlatformDb, context: RequestContext) {
+  return (await repo.listApiKeys(db, context.tenantId)).map(toApiKey);
+}
+
+export async function revokeApiKey(db: PlatformDb, context: RequestContext, id: string) {
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.revokeApiKey(trx, context.tenantId, id, new Date());
+    if (!row) throw new AppError('NOT_FOUND', `No active API key ${id}.`);
+    await recordAudit(trx, context, {
+      action: 'api_key.revoked',
+      entityType: 'api_key',
+      entityId: id,
+    });
+    return toApiKey(row);
+  });
+}
+
+/** Resolves a bearer API key to its tenant and role; null when unknown or revoked. */
+export async function authenticateApiKey(
+  db: PlatformDb,
+  token: string,
+): Promise<(Actor & { tenantId: string }) | null> {
+  const credential = parseCredential(API_KEY_PREFIX, token);
+  if (!credential) return null;
+  const row = await repo.findApiKey(db, credential.tenantId, credential.id);
+  if (!row || row.revoked_at || !secretMatches(credential.secret, row.key_hash)) return null;
+  const now = new Date();
+  // Record use at most once a minute: a hot key must not turn every request into a write.
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+    await repo.touchApiKey(db, row.tenant_id, row.id, now);
+  }
+  return {
+    tenantId: row.tenant_id,
+    type: 'api_key',
+    id: row.id,
+    role: row.role as Role,
+    partnerId: row.partner_id,
+  };
+}
+
+/** Checks a password; returns a session token (for the cookie) and its CSRF token. */
+export async function login(
+  db: PlatformDb,
+  input: { email: string; password: string; tenantId?: string | undefined },
+) {
+  const candidates = (await repo.findUsersByEmail(db, input.email)).filter(
+    (user) => !input.tenantId || user.tenant_id === input.tenantId,
+  );
+  const matches = [];
+  for (const user of candidates) {
+    if (await verifyPassword(input.password, user.password_hash)) matches.push(user);
+  }
+  if (candidates.length === 0) await hashPassword(input.password); // same time as a wrong password
+  const user = matches[0];
+  if (!user) throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong.');
+  if (matches.length > 1) {
+    throw new AppError('VALIDATION_FAILED', 'This email belongs to several tenants; choose one.', [
+      { field: 'tenantId', message: `one of ${matches.map((m) => m.tenant_id).join(', ')}` },
+    ]);
+  }
+  const sessionId = uuidv7();
+  const { token, hash } = issueCredential(SESSION_PREFIX, user.tenant_id, sessionId);
+  const csrfToken = randomBytes(24).toString('base64url');
+  await repo.insertSession(db, {
+    tenant_id: user.tenant_id,
+    id: hash,
+    user_id: user.id,
+    csrf_token: csrfToken,
+    expires_at: new Date(Date.now() + SESSION_DAYS * 86_400_000),
+  });
+  return {
+    token,
+    maxAgeSeconds: SESSION_DAYS * 86_400,
+    session: await describeSession(db, user.tenant_id, user.id, csrfToken),
+  };
+}
+
+export async function describeSession(
+  db: PlatformDb,
+  tenantId: string,
+  userId: string,
+  csrfToken: string,
+) {
+  const [user, tenant] = await Promise.all([
+    repo.findUser(db, tenantId, userId),
+    repo.findTenant(db, tenantId),
+  ]);
+  if (!user || !tenant)
+    throw new AppError('UNAUTHENTICATED', 'The session has ended; log in again.');
+  return {
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role as Role,
+      locale: user.locale as 'zh-CN' | 'en',
+    },
+    tenant: {
+      id: tenant.tenant_id,
+      name: tenant.name,
+      currency: tenant.currency,
+      timeZone: tenant.time_zone,
+    },
+    csrfToken,
+  };
+}
+
+/** Resolves a session cookie; null when unknown, expired or the user is disabled. */
+export async function authenticateSession(db: PlatformDb, token: string) {
+  const credential = parseCredential(SESSION_PREFIX, token);
+  if (!credential) return null;
+  const row = await repo.findSessionWithUser(
+    db,
+    credential.tenantId,
+    sha256(credential.secret),
+    new Date(),
+  );
+  if (!row || row.disabled_at) return null;
+  return {
+    tenantId: credential.tenantId,
+    csrfToken: row.csrf_token,
+    actor: {
+      type: 'user',
+      id: row.user_id,
+      role: row.role as Role,
+      partnerId: null,
+    } satisfies Actor,
+  };
+}
+
+export async function logout(db: PlatformDb, token: string): Promise<void> {
+  const credential = parseCredential(SESSION_PREFIX, token);
+  if (credential) await repo.deleteSession(db, credential.tenantId, sha256(credential.secret));
+}
+
+export async function createUser(
+  db: PlatformDb,
+  context: RequestContext,
+  input: { email: string; name: string; role: Role; password: string; locale: 'zh-CN' | 'en' },
+) {
+  const id = uuidv7();
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx) => {
+    try {
+      await repo.insertUser(trx, {
+        tenant_id: context.tenantId,
+        id,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        locale: input.locale,
+        password_hash: passwordHash,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw new AppError('CONFLICT', 'A user with this email exists.', [
+          { field: 'email', message: 'already used' },
+        ]);
+      }
+      throw error;
+    }
+    await recordAudit(trx, context, {
+      action: 'user.created',
+      entityType: 'user',
+      entityId: id,
+      after: { email: input.email, role: input.role },
+    });
+    const row = await repo.findUser(trx, context.tenantId, id);
+    if (!row) throw new Error('user vanished after insert');
+    return toUser(row);
+  });
+}
+
+function toUser(row: NonNullable<Awaited<ReturnType<typeof repo.findUser>>>) {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    locale: row.locale as 'zh-CN' | 'en',
+    createdAt: row.created_at.toISOString(),
+    disabledAt: row.disabled_at?.toISOString() ?? null,
+  };
+}
+
+export async function listUsers(db: PlatformDb, context: RequestContext) {
+  return (await repo.listUsers(db, context.tenantId)).map(toUser);
+}
+
+export async function findTenant(db: PlatformDb, tenantId: string) {
+  const row = await repo.findTenant(db, tenantId);
+  return row
+    ? {
+        id: row.tenant_id,
+        name: row.name,
+        currency: row.currency,
+        timeZone: row.time_zone,
+        isDemo: row.is_demo,
+      }
+    : null;
+}
+
+export async function findDemoTenant(db: PlatformDb) {
+  const row = await repo.findDemoTenant(db);
+  return row ? { id: row.tenant_id, name: row.name } : null;
+}
+
+export async function listAudit(
+  db: PlatformDb,
+  context: RequestContext,
+  query: {
+    entityType?: string | undefined;
+    entityId?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
+) {
+  const before = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const rows = await repo.listAudit(db, context.tenantId, {
+    entityType: query.entityType,
+    entityId: query.entityId,
+    before: before ? { at: new Date(String(before.at)), id: String(before.id) } : undefined,
+    limit: query.limit + 1,
+  });
+  const items = rows.slice(0, query.limit).map((row) => ({
+    id: row.id,
+    at: row.at.toISOString(),
+    actorType: row.actor_type as 'user' | 'api_key' | 'system',
+    actorId: row.actor_id,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    before: row.before ?? null,
+    after: row.after ?? null,
+    requestId: row.request_id,
+  }));
+  const last = rows.length > query.limit ? items.at(-1) : undefined;
+  return { items, nextCursor: last ? encodeCursor({ at: last.at, id: last.id }) : null };
+}
