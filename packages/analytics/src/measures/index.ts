@@ -56,3 +56,13 @@ export {
   summarisePurchases,
   summariseRfmGrid,
 } from './rfm.ts';
+export type {
+  ChurnAnalysis,
+  ChurnOptions,
+  ChurnPeriod,
+  CohortRetentionMatrix,
+  CohortRetentionRow,
+  DayPeriod,
+  PurchaseEvent,
+} from './cohort-retention.ts';
+export { buildCohortRetention, computeChurnByPeriod } from './cohort-retention.ts';
