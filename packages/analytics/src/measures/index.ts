@@ -66,3 +66,11 @@ export type {
   PurchaseEvent,
 } from './cohort-retention.ts';
 export { buildCohortRetention, computeChurnByPeriod } from './cohort-retention.ts';
+export type {
+  ConcentrationPoint,
+  CustomerRevenue,
+  RevenueConcentration,
+  RevenueConcentrationOptions,
+  TopCustomerShare,
+} from './revenue-concentration.ts';
+export { measureRevenueConcentration } from './revenue-concentration.ts';
