@@ -74,3 +74,9 @@ export type {
   TopCustomerShare,
 } from './revenue-concentration.ts';
 export { measureRevenueConcentration } from './revenue-concentration.ts';
+export type { ScoreFrequency } from './score-distribution.ts';
+export { tallyScores } from './score-distribution.ts';
+export type { ConfidenceInterval, NpsOptions, NpsResult } from './nps.ts';
+export { measureNps } from './nps.ts';
+export type { CesOptions, CesResult, CsatOptions, CsatResult } from './satisfaction-scores.ts';
+export { measureCes, measureCsat } from './satisfaction-scores.ts';
