@@ -80,3 +80,20 @@ export type { ConfidenceInterval, NpsOptions, NpsResult } from './nps.ts';
 export { measureNps } from './nps.ts';
 export type { CesOptions, CesResult, CsatOptions, CsatResult } from './satisfaction-scores.ts';
 export { measureCes, measureCsat } from './satisfaction-scores.ts';
+export type {
+  DimensionScores,
+  ServqualAnalysis,
+  ServqualDimension,
+  ServqualItem,
+  ServqualItemSummary,
+  ServqualOptions,
+  ServqualRespondentScore,
+  ServqualResponse,
+  ServqualWeights,
+} from './servqual.ts';
+export {
+  analyseServqual,
+  SERVQUAL_DIMENSION_LABELS,
+  SERVQUAL_DIMENSIONS,
+  SERVQUAL_ITEMS,
+} from './servqual.ts';
