@@ -97,3 +97,19 @@ export {
   SERVQUAL_DIMENSIONS,
   SERVQUAL_ITEMS,
 } from './servqual.ts';
+export type {
+  KanoAnswer,
+  KanoCategory,
+  KanoCounts,
+  KanoFeatureResult,
+  KanoResponse,
+} from './kano.ts';
+export {
+  analyseKano,
+  classifyKanoAnswer,
+  KANO_ANSWERS,
+  KANO_CATEGORIES,
+  KANO_CATEGORY_LABELS,
+  KANO_EVALUATION_TABLE,
+  KANO_TIE_ORDER,
+} from './kano.ts';
