@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
     searchPath: `${schema},public`,
     poolSize: 1,
   });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, { schema });
   await handle.close();
   project.provide('testSchema', schema);
   return async () => {

@@ -24,12 +24,16 @@ export class MigrationFailedError extends Error {
 
 /** Brings the schema up to date; safe to run concurrently (Kysely takes a lock). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database type: migrations predate it
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet['results']> {
+export async function migrateToLatest(
+  db: Kysely<any>,
+  options: { schema?: string } = {},
+): Promise<MigrationResultSet['results']> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
