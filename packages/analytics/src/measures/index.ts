@@ -113,3 +113,16 @@ export {
   KANO_EVALUATION_TABLE,
   KANO_TIE_ORDER,
 } from './kano.ts';
+export type {
+  LoyaltyQuadrant,
+  QuadrantGroup,
+  QuadrantOptions,
+  QuadrantThreshold,
+  SatisfactionLoyaltyQuadrants,
+  SatisfactionLoyaltyScore,
+} from './satisfaction-loyalty-quadrants.ts';
+export {
+  classifySatisfactionLoyalty,
+  LOYALTY_QUADRANT_LABELS,
+  LOYALTY_QUADRANTS,
+} from './satisfaction-loyalty-quadrants.ts';
