@@ -126,3 +126,20 @@ export {
   LOYALTY_QUADRANT_LABELS,
   LOYALTY_QUADRANTS,
 } from './satisfaction-loyalty-quadrants.ts';
+export type {
+  AccountCriteriaValues,
+  CriterionContribution,
+  CriterionDirection,
+  KeyAccountCriterion,
+  KeyAccountNormalisation,
+  KeyAccountOptions,
+  KeyAccountReview,
+  KeyAccountScore,
+  KeyAccountScoring,
+  KeyAccountTier,
+} from './key-account-scoring.ts';
+export {
+  DEFAULT_KEY_ACCOUNT_CRITERIA,
+  reviewKeyAccounts,
+  scoreKeyAccounts,
+} from './key-account-scoring.ts';
