@@ -143,3 +143,12 @@ export {
   reviewKeyAccounts,
   scoreKeyAccounts,
 } from './key-account-scoring.ts';
+export type {
+  ClusterwiseRegressionOptions,
+  ClusterwiseRegressionResult,
+  RegressionObservation,
+  RegressionSegment,
+  SegmentCoefficient,
+  SegmentCountFit,
+} from './clusterwise-regression.ts';
+export { fitClusterwiseRegression } from './clusterwise-regression.ts';
