@@ -342,6 +342,7 @@ export function fitClusterwiseRegression(
       `minSegmentSize must be an integer ≥ ${p + 1}`,
       'options.minSegmentSize',
     );
+  if (n === 0) return fail('insufficient-data', 'no observations');
   if (q === 0)
     return fail('invalid-input', 'observations need at least one covariate', 'observations');
   if (names.length !== q)
