@@ -152,3 +152,10 @@ export type {
   SegmentCountFit,
 } from './clusterwise-regression.ts';
 export { fitClusterwiseRegression } from './clusterwise-regression.ts';
+export type {
+  GroupSummary,
+  IncrementalityOptions,
+  Interval,
+  ProgramIncrementality,
+} from './program-incrementality.ts';
+export { measureProgramIncrementality } from './program-incrementality.ts';
