@@ -1,5 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { platformMigrations } from '../modules/platform/platform.migrations.ts';
+import { customersMigrations } from '../modules/customers/customers.migrations.ts';
+import { activityMigrations } from '../modules/activity/activity.migrations.ts';
 
 /**
  * Every module's migrations, in one order. Names are `NNNN_module_what`; numbers are
@@ -8,6 +10,8 @@ import { platformMigrations } from '../modules/platform/platform.migrations.ts';
  */
 export const migrations: Record<string, Migration> = {
   ...platformMigrations,
+  ...customersMigrations,
+  ...activityMigrations,
 };
 
 export class MigrationFailedError extends Error {

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { RequestContext } from '../../http/request-context.ts';
+import type { CustomersTables } from './customers.table.ts';
+import { nameKeys } from './name-keys.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** What an erased customer's external id leaves behind, so it cannot come back by an event. */
+export function externalIdHash(externalId: string): string {
+  return createHash('sha256').update(externalId).digest('hex');
+}
+
+export interface CustomerRef {
+  customerId?: string | undefined;
+  customerExternalId?: string | undefined;
+}
+
+interface Found {
+  id: string;
+  external_id: string | null;
+  erased_external_id_hash: string | null;
+  merged_into: string | null;
+  erased_at: Date | null;
+}
+
+/**
+ * Resolves references to customer ids in one round trip (two when customers are created).
+ * A merged customer resolves to its survivor; an erased or unknown one to null. Unknown
+ * external ids are created as people named by the external id when `createMissing`.
+ */
+export async function resolveCustomerRefs(
+  db: Kysely<CustomersTables>,
+  context: RequestContext,
+  refs: readonly CustomerRef[],
+  options: { createMissing: boolean },
+): Promise<(string | null)[]> {
+  const tenantId = context.tenantId;
+  const ids = new Set<string>();
+  const externalIds = new Set<string>();
+  for (const ref of refs) {
+    if (ref.customerId !== undefined) {
+      if (isUuid(ref.customerId)) ids.add(ref.customerId.toLowerCase());
+    } else if (ref.customerExternalId !== undefined && ref.customerExternalId !== '') {
+      externalIds.add(ref.customerExternalId);
+    }
+  }
+  if (ids.size === 0 && externalIds.size === 0) return refs.map(() => null);
+  const select = (externals: readonly string[], withIds: boolean) =>
+    db
+      .selectFrom('customers')
+      .select(['id', 'external_id', 'erased_external_id_hash', 'merged_into', 'erased_at'])
+      .where('tenant_id', '=', tenantId)
+      .where((eb) =>
+        eb.or([
+          ...(withIds && ids.size > 0 ? [eb('id', 'in', [...ids])] : []),
+          ...(externals.length > 0 ? [eb('external_id', 'in', externals)] : []),
+          ...(externals.length > 0
+            ? [eb('erased_external_id_hash', 'in', externals.map(externalIdHash))]
+            : []),
+        ]),
+      )
+      .execute() as Promise<Found[]>;
+  const rows = await select([...externalIds], true);
+  const byId = new Map<string, Found>();
+  const byExternal = new Map<string, Found>();
+  const erasedHashes = new Set<string>();
+  const remember = (row: Found) => {
+    byId.set(row.id, row);
+    if (row.external_id !== null) byExternal.set(row.external_id, row);
+    if (row.erased_external_id_hash !== null) erasedHashes.add(row.erased_external_id_hash);
+  };
+  rows.forEach(remember);
+
+  const missing = [...externalIds].filter(
+    (externalId) => !byExternal.has(externalId) && !erasedHashes.has(externalIdHash(externalId)),
+  );
+  if (options.createMissing && missing.length > 0) {
+    await db
+      .insertInto('customers')
+      .values(
+        missing.map((externalId) => {
+          const keys = nameKeys(externalId, 'person');
+          return {
+            tenant_id: tenantId,
+            id: uuidv7(),
+            kind: 'person' as const,
+            name: externalId,
+            sort_key: keys.sortKey,
+            search_text: `${keys.searchText} ${externalId.toLowerCase()}`,
+            external_id: externalId,
+            erased_external_id_hash: null,
+            birthday: null,
+            gender: null,
+            occupation: null,
+            interests: '[]',
+            family_notes: null,
+            notes: null,
+            preferred_channel: null,
+            attributes: '{}',
+            source: 'event',
+            merged_into: null,
+            merged_at: null,
+            erased_at: null,
+          };
+        }),
+      )
+      // A concurrent batch may have created the same external id: keep theirs, read it back.
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    (await select(missing, false)).forEach(remember);
+  }
+
+  const resolve = (row: Found | undefined): string | null => {
+    if (!row || row.erased_at !== null) return null;
+    return row.merged_into ?? row.id;
+  };
+  return refs.map((ref) => {
+    if (ref.customerId !== undefined) {
+      return isUuid(ref.customerId) ? resolve(byId.get(ref.customerId.toLowerCase())) : null;
+    }
+    if (ref.customerExternalId === undefined || ref.customerExternalId === '') return null;
+    return resolve(byExternal.get(ref.customerExternalId));
+  });
+}
+
+/** Live customers of a tenant: neither merged away nor erased. */
+export async function countCustomers(
+  db: Kysely<CustomersTables>,
+  tenantId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('customers')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('tenant_id', '=', tenantId)
+    .where('merged_into', 'is', null)
+    .where('erased_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * The survivor and every customer merged into it: what a timeline should read so facts
+ * recorded against a duplicate before the merge still show.
+ */
+export async function customerIdsOf(
+  db: Kysely<CustomersTables>,
+  tenantId: string,
+  survivorId: string,
+): Promise<string[]> {
+  if (!isUuid(survivorId)) return [];
+  const rows = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('id', '=', survivorId), eb('merged_into', '=', survivorId)]))
+    .orderBy('id')
+    .execute();
+  const ids = rows.map((row) => row.id);
+  // The survivor first, then the duplicates.
+  return ids.includes(survivorId) ? [survivorId, ...ids.filter((id) => id !== survivorId)] : ids;
+}
+
+/** Follows a merge: the id a (possibly merged) customer id now lives under, or null if unknown. */
+export async function resolveMergedCustomerId(
+  db: Kysely<CustomersTables>,
+  tenantId: string,
+  customerId: string,
+): Promise<string | null> {
+  if (!isUuid(customerId)) return null;
+  const row = await db
+    .selectFrom('customers')
+    .select(['id', 'merged_into'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  return row ? (row.merged_into ?? row.id) : null;
+}

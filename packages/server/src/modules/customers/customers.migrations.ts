@@ -1,0 +1,123 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export const customersMigrations: Record<string, Migration> = {
+  '0100_customers_core': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create extension if not exists pg_trgm;
+        create table customers (
+          tenant_id uuid not null references tenants (tenant_id),
+          id uuid not null,
+          kind text not null check (kind in ('person', 'organization')),
+          name text not null,
+          sort_key text collate "C" not null,
+          search_text text not null,
+          external_id text,
+          erased_external_id_hash text,
+          birthday date,
+          gender text,
+          occupation text,
+          interests jsonb not null default '[]',
+          family_notes text,
+          notes text,
+          preferred_channel text,
+          attributes jsonb not null default '{}',
+          source text not null default 'api',
+          merged_into uuid,
+          merged_at timestamptz,
+          erased_at timestamptz,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          version int not null default 1,
+          primary key (tenant_id, id),
+          unique (tenant_id, external_id),
+          foreign key (tenant_id, merged_into) references customers (tenant_id, id)
+        );
+        create index customers_sort on customers (tenant_id, sort_key, id);
+        create index customers_created on customers (tenant_id, created_at, id);
+        create index customers_merged_into on customers (tenant_id, merged_into)
+          where merged_into is not null;
+        create index customers_erased_external on customers (tenant_id, erased_external_id_hash)
+          where erased_external_id_hash is not null;
+        create index customers_search_trgm on customers using gin (search_text gin_trgm_ops);
+        create index customers_attributes on customers using gin (attributes jsonb_path_ops);
+        create index customers_external_pattern on customers (tenant_id, external_id text_pattern_ops);
+
+        create table customer_contacts (
+          tenant_id uuid not null,
+          customer_id uuid not null,
+          kind text not null check (kind in ('email', 'phone')),
+          value text not null,
+          label text,
+          is_primary boolean not null default false,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, customer_id, kind, value),
+          foreign key (tenant_id, customer_id) references customers (tenant_id, id)
+        );
+        create index customer_contacts_value
+          on customer_contacts (tenant_id, kind, value text_pattern_ops);
+        create unique index customer_contacts_one_primary
+          on customer_contacts (tenant_id, customer_id, kind) where is_primary;
+
+        create table customer_tags (
+          tenant_id uuid not null,
+          customer_id uuid not null,
+          tag text not null,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, customer_id, tag),
+          foreign key (tenant_id, customer_id) references customers (tenant_id, id)
+        );
+        create index customer_tags_tag on customer_tags (tenant_id, tag, customer_id);
+
+        create table customer_attribute_definitions (
+          tenant_id uuid not null references tenants (tenant_id),
+          key text not null,
+          label_zh text not null,
+          label_en text not null,
+          type text not null check (type in ('string', 'number', 'boolean', 'date', 'enum')),
+          options jsonb not null default '[]',
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, key)
+        );
+
+        create table customer_consents (
+          tenant_id uuid not null,
+          customer_id uuid not null,
+          channel text not null,
+          status text not null check (status in ('granted', 'withdrawn')),
+          at timestamptz not null,
+          source text not null,
+          primary key (tenant_id, customer_id, channel),
+          foreign key (tenant_id, customer_id) references customers (tenant_id, id)
+        );
+        create table customer_consent_events (
+          tenant_id uuid not null,
+          id uuid not null,
+          customer_id uuid not null,
+          channel text not null,
+          status text not null check (status in ('granted', 'withdrawn')),
+          at timestamptz not null,
+          source text not null,
+          recorded_at timestamptz not null default now(),
+          primary key (tenant_id, id),
+          foreign key (tenant_id, customer_id) references customers (tenant_id, id)
+        );
+        create index customer_consent_events_customer
+          on customer_consent_events (tenant_id, customer_id, recorded_at);
+
+        create table customer_members (
+          tenant_id uuid not null,
+          organization_id uuid not null,
+          person_id uuid not null,
+          role text,
+          title text,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, organization_id, person_id),
+          foreign key (tenant_id, organization_id) references customers (tenant_id, id),
+          foreign key (tenant_id, person_id) references customers (tenant_id, id)
+        );
+        create index customer_members_person on customer_members (tenant_id, person_id);
+      `.execute(db);
+    },
+  },
+};
