@@ -14,7 +14,7 @@ export {
   isoMonthFromIndex,
   monthIndexFromDay,
 } from './day-number.ts';
-export type { OlsCoefficient, OlsFit, RandomSource } from './statistics.ts';
+export type { ConfidenceInterval, OlsCoefficient, OlsFit, RandomSource } from './statistics.ts';
 export {
   createSeededRandom,
   fisherFCdf,
@@ -76,7 +76,7 @@ export type {
 export { measureRevenueConcentration } from './revenue-concentration.ts';
 export type { ScoreFrequency } from './score-distribution.ts';
 export { tallyScores } from './score-distribution.ts';
-export type { ConfidenceInterval, NpsOptions, NpsResult } from './nps.ts';
+export type { NpsOptions, NpsResult } from './nps.ts';
 export { measureNps } from './nps.ts';
 export type { CesOptions, CesResult, CsatOptions, CsatResult } from './satisfaction-scores.ts';
 export { measureCes, measureCsat } from './satisfaction-scores.ts';
@@ -155,7 +155,6 @@ export { fitClusterwiseRegression } from './clusterwise-regression.ts';
 export type {
   GroupSummary,
   IncrementalityOptions,
-  Interval,
   ProgramIncrementality,
 } from './program-incrementality.ts';
 export { measureProgramIncrementality } from './program-incrementality.ts';

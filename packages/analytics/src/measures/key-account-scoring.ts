@@ -255,8 +255,18 @@ export interface KeyAccountReview {
  * Dynamic review: which key accounts entered, left or stayed between two scorings.
  *
  * @example
- * const review = reviewKeyAccounts(lastYear, thisYear);
- * // review.left → key accounts to win back with personalised offers (挽回)
+ * const criteria = [{ id: 'sales', weight: 1, direction: 'higher-is-better' as const }];
+ * const options = { criteria, keyAccountShare: 0.5 };
+ * const lastYear = scoreKeyAccounts(
+ *   [{ accountId: 'a', values: { sales: 9 } }, { accountId: 'b', values: { sales: 1 } }],
+ *   options,
+ * );
+ * const thisYear = scoreKeyAccounts(
+ *   [{ accountId: 'a', values: { sales: 2 } }, { accountId: 'b', values: { sales: 8 } }],
+ *   options,
+ * );
+ * if (lastYear.ok && thisYear.ok) reviewKeyAccounts(lastYear.value, thisYear.value);
+ * // → entered: b; left: a (a key account to win back, 挽回); stayed: none
  */
 export function reviewKeyAccounts(
   previous: KeyAccountScoring,

@@ -16,14 +16,7 @@
  */
 import { fail, ok, type MeasureResult } from './measure-result.ts';
 import { tallyScores, type ScoreFrequency } from './score-distribution.ts';
-import { normalQuantile } from './statistics.ts';
-
-export interface ConfidenceInterval {
-  /** e.g. 0.95 */
-  readonly level: number;
-  readonly lower: number;
-  readonly upper: number;
-}
+import { normalQuantile, type ConfidenceInterval } from './statistics.ts';
 
 export interface NpsOptions {
   /** Two-sided confidence level in (0, 1); default 0.95. */

@@ -338,8 +338,15 @@ export interface RfmGrid {
  * Pass the same rules as to {@link scoreRfm} so empty cells are labelled consistently.
  *
  * @example
- * const scored = scoreRfm(customers, { asOf: 19_723 });
- * if (scored.ok) summariseRfmGrid(scored.value).segments; // [{ segment: 'champions', customers: …}, …]
+ * const scored = scoreRfm(
+ *   [
+ *     { customerId: 'a', lastPurchase: 19_720, purchaseCount: 9, totalSpend: 900_00 },
+ *     { customerId: 'b', lastPurchase: 19_500, purchaseCount: 1, totalSpend: 20_00 },
+ *   ],
+ *   { asOf: 19_723 },
+ * );
+ * if (scored.ok) summariseRfmGrid(scored.value).segments;
+ * // a scores 444 (loyal), b 222 (hibernating): loyal has 1 customer and 97.8% of revenue
  */
 export function summariseRfmGrid(
   analysis: RfmAnalysis,

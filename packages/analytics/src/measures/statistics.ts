@@ -370,6 +370,14 @@ export function midRanks(values: readonly number[]): number[] {
   return ranks;
 }
 
+/** A two-sided confidence interval. */
+export interface ConfidenceInterval {
+  /** e.g. 0.95 */
+  readonly level: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ordinary least squares
 
