@@ -13,7 +13,8 @@ export type AnalyticsErrorCode =
   | 'INVALID_HISTORY'
   | 'NO_REPEAT_BUYERS'
   | 'INVALID_PARAMETER'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'NO_HOLDOUT';
 
 /** A typed failure with a stable `code`; `detail` says where (row index, field). */
 export class AnalyticsError extends Error {
