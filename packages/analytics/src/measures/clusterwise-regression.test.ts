@@ -52,7 +52,32 @@ describe('fitClusterwiseRegression', () => {
     expect((responsive?.size ?? 0) + (indifferent?.size ?? 0)).toBe(300);
     expect(purity(v.assignments)).toBeGreaterThan(0.85);
     expect(v.converged).toBe(true);
+    expect(v.method).toBe('mixture');
+    // mixing proportions near the planted 60/40
+    expect((responsive?.expectedSize ?? 0) / 300).toBeCloseTo(0.6, 1);
+    for (const a of v.assignments) expect(a.probability).toBeGreaterThanOrEqual(0.5);
   });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'recovers the planted slopes on simulated survey %d (both methods)',
+    (seed) => {
+      const survey = plantedSurvey(seed * 100);
+      for (const method of ['mixture', 'k-regressions'] as const) {
+        const r = fitClusterwiseRegression(survey, {
+          seed,
+          method,
+          covariateNames: ['satisfaction'],
+        });
+        if (!r.ok) throw new Error(r.error.message);
+        expect(r.value.segments).toHaveLength(2);
+        const [responsive, indifferent] = r.value.segments;
+        expect(Math.abs((responsive?.slopes[0]?.estimate ?? 0) - 0.9)).toBeLessThan(0.06);
+        expect(Math.abs(indifferent?.slopes[0]?.estimate ?? 1)).toBeLessThan(0.06);
+        expect(responsive?.focusEffectSignificant).toBe(true);
+        expect(purity(r.value.assignments)).toBeGreaterThan(0.85);
+      }
+    },
+  );
 
   it('reproduces its result from the same seed', () => {
     const a = fitClusterwiseRegression(data, { segments: 2, seed: 9 });
@@ -92,7 +117,11 @@ describe('fitClusterwiseRegression', () => {
       ols.value.coefficients[1]?.standardError ?? 0,
       10,
     );
-    expect(r.value.sumOfSquaredResiduals).toBeCloseTo(ols.value.sumOfSquaredResiduals, 8);
+    expect(r.value.segments[0]?.residualStandardError).toBeCloseTo(
+      ols.value.residualStandardError ?? 0,
+      10,
+    );
+    expect(r.value.segments[0]?.rSquared).toBeCloseTo(ols.value.rSquared ?? 0, 10);
   });
 
   it('finds exact lines without noise', () => {
@@ -119,6 +148,7 @@ describe('fitClusterwiseRegression', () => {
       'observations[10].y',
     ],
     [data, { segments: 0 }, 'invalid-option', 'options.segments'],
+    [data, { method: 'em' as 'mixture' }, 'invalid-option', 'options.method'],
     [data, { focusCovariate: 1 }, 'invalid-option', 'options.focusCovariate'],
     [data, { covariateNames: ['a', 'b'] }, 'invalid-option', 'options.covariateNames'],
   ])('rejects bad input %#', (observations, options, code, field) => {

@@ -14,22 +14,31 @@
  * re-seeded from the worst-fitted observations. The restart with the smallest total squared
  * residual wins; restarts are seeded (mulberry32) so results are reproducible.
  *
- * Choosing K: with `segments: 'bic'`, K = 1..maxSegments are fitted and the smallest BIC wins.
- * The BIC uses the classification log-likelihood of the hard partition with a normal error of
- * its own variance per segment (σ²_k = SSR_k / n_k, floored at 1e-12 × Var(y) so that a
- * perfect fit cannot give infinite likelihood):
- *   log L = Σ_k [ n_k·log(n_k/n) − n_k/2·(log(2π σ²_k) + 1) ],
- *   BIC = −2 log L + (K·(p + 1) + K − 1)·log n, p coefficients per segment.
+ * Refinement (method 'mixture', the default): the best partition starts EM for the normal
+ * mixture of regressions of DeSarbo & Cron (1988, "A maximum likelihood methodology for
+ * clusterwise linear regression", Journal of Classification 5): soft memberships, weighted
+ * least squares and a variance per segment. This removes the bias hard assignment puts on
+ * the slopes where segments' lines cross. Method 'k-regressions' keeps the hard partition.
  *
- * Reported statistics are ordinary least squares on each segment's members. They are
- * conditional on the partition, which was chosen to fit well, so p-values are optimistic
- * (post-selection); treat "significant" as a screening flag, and prefer large segments.
+ * Choosing K: with `segments: 'bic'`, K = 1..maxSegments are fitted and the smallest BIC wins:
+ *   BIC = −2 log L + (K·(p + 1) + K − 1)·log n, p coefficients per segment,
+ * with the mixture log-likelihood (method 'mixture') or the classification log-likelihood of
+ * the hard partition Σ_k [n_k·log(n_k/n) − n_k/2·(log(2π σ²_k) + 1)] ('k-regressions').
+ * Segment variances are floored at 1e-12 × Var(y) so a perfect fit cannot give an infinite
+ * likelihood.
+ *
+ * Reported statistics are weighted least squares with the membership probabilities as
+ * weights (plain OLS on members for 'k-regressions'): standard errors σ²_k (XᵀWX)⁻¹ with
+ * Σw − p degrees of freedom, treating memberships as known. They are conditional on segments
+ * that were chosen to fit well, so p-values are optimistic (post-selection); treat
+ * "significant" as a screening flag, and prefer large segments.
  */
 import { fail, ok, type MeasureResult } from './measure-result.ts';
 import {
   createSeededRandom,
   fitOrdinaryLeastSquares,
   sampleVariance,
+  studentTTwoSidedPValue,
   type RandomSource,
 } from './statistics.ts';
 
@@ -41,7 +50,12 @@ export interface RegressionObservation {
   readonly x: readonly number[];
 }
 
+/** 'mixture' (default): EM refinement of the partition; 'k-regressions': the hard partition. */
+export type ClusterwiseMethod = 'mixture' | 'k-regressions';
+
 export interface ClusterwiseRegressionOptions {
+  /** Default 'mixture'. */
+  readonly method?: ClusterwiseMethod;
   /** A fixed number of segments, or 'bic' (default) to choose 1..maxSegments by BIC. */
   readonly segments?: number | 'bic';
   /** Largest K tried with 'bic'; default 4. */
@@ -74,9 +88,12 @@ export interface SegmentCoefficient {
 export interface RegressionSegment {
   /** 0-based index, segments sorted by the focus covariate's slope, steepest first. */
   readonly segment: number;
+  /** Observations whose most probable segment this is. */
   readonly size: number;
   /** size / n */
   readonly share: number;
+  /** Sum of membership probabilities (the mixing proportion × n); equals size for k-regressions. */
+  readonly expectedSize: number;
   readonly intercept: SegmentCoefficient;
   /** One per covariate, in covariate order. */
   readonly slopes: readonly SegmentCoefficient[];
@@ -91,21 +108,24 @@ export interface SegmentCountFit {
   /** null when no restart produced K segments of the minimum size. */
   readonly logLikelihood: number | null;
   readonly bic: number | null;
-  readonly sumOfSquaredResiduals: number | null;
 }
 
 export interface ClusterwiseRegressionResult {
   readonly n: number;
+  readonly method: ClusterwiseMethod;
   readonly covariateNames: readonly string[];
   readonly focusCovariate: string;
   readonly significanceLevel: number;
   readonly segments: readonly RegressionSegment[];
-  /** Segment of each observation, in input order. */
-  readonly assignments: readonly { readonly id: string; readonly segment: number }[];
+  /** Most probable segment of each observation and its probability (1 for k-regressions), in input order. */
+  readonly assignments: readonly {
+    readonly id: string;
+    readonly segment: number;
+    readonly probability: number;
+  }[];
   readonly logLikelihood: number;
   readonly bic: number;
-  readonly sumOfSquaredResiduals: number;
-  /** Whether the winning restart converged before maxIterations. */
+  /** Whether the k-regressions partition (and EM, for 'mixture') converged before the caps. */
   readonly converged: boolean;
   /** Every K tried (one entry when K was fixed). */
   readonly candidates: readonly SegmentCountFit[];
@@ -265,26 +285,175 @@ function bestPartition(
   return best;
 }
 
-function classificationLogLikelihood(
+interface Membership {
+  /** weights[s][i]: probability (mixture) or 0/1 (hard) that observation i is in segment s. */
+  readonly weights: readonly (readonly number[])[];
+  readonly logLikelihood: number;
+  readonly converged: boolean;
+}
+
+interface SegmentParameters {
+  readonly beta: readonly number[];
+  readonly variance: number;
+  readonly proportion: number;
+}
+
+/** Weighted least squares parameters per segment, or null when a segment degenerates. */
+function maximise(
+  problem: Problem,
+  weights: readonly (readonly number[])[],
+  varianceFloor: number,
+): SegmentParameters[] | null {
+  const n = problem.rows.length;
+  const params: SegmentParameters[] = [];
+  for (const w of weights) {
+    let total = 0;
+    for (const wi of w) total += wi;
+    if (total < problem.p + 1) return null;
+    const fit = fitOrdinaryLeastSquares(
+      problem.rows.map((row, i) => row.map((v) => v * Math.sqrt(w[i] ?? 0))),
+      problem.y.map((y, i) => y * Math.sqrt(w[i] ?? 0)),
+    );
+    if (!fit.ok) return null;
+    const beta = fit.value.coefficients.map((c) => c.estimate);
+    let ssr = 0;
+    problem.rows.forEach((row, i) => {
+      ssr += (w[i] ?? 0) * ((problem.y[i] ?? 0) - predict(row, beta)) ** 2;
+    });
+    params.push({ beta, variance: Math.max(ssr / total, varianceFloor), proportion: total / n });
+  }
+  return params;
+}
+
+/** Posterior membership probabilities and the mixture log-likelihood (log-sum-exp). */
+function expectation(problem: Problem, params: readonly SegmentParameters[]): Membership {
+  const k = params.length;
+  const weights = params.map(() => new Array<number>(problem.rows.length).fill(0));
+  let logLikelihood = 0;
+  problem.rows.forEach((row, i) => {
+    const logs = params.map((q) => {
+      const e = (problem.y[i] ?? 0) - predict(row, q.beta);
+      return (
+        Math.log(q.proportion) -
+        0.5 * Math.log(2 * Math.PI * q.variance) -
+        (e * e) / (2 * q.variance)
+      );
+    });
+    const max = Math.max(...logs);
+    let sum = 0;
+    for (const l of logs) sum += Math.exp(l - max);
+    logLikelihood += max + Math.log(sum);
+    for (let s = 0; s < k; s++) {
+      const ws = weights[s];
+      if (ws) ws[i] = Math.exp((logs[s] ?? max) - max) / sum;
+    }
+  });
+  return { weights, logLikelihood, converged: true };
+}
+
+function hardWeights(problem: Problem, partition: Partition, k: number): number[][] {
+  return Array.from({ length: k }, (_, s) =>
+    problem.rows.map((_, i) => (partition.assignment[i] === s ? 1 : 0)),
+  );
+}
+
+/**
+ * k-regressions: the classification likelihood of the hard partition. mixture: EM for the
+ * normal mixture of regressions (DeSarbo & Cron 1988) started from that partition; EM never
+ * lowers the likelihood, and a step that would empty a segment stops it at the last good state.
+ */
+function membership(
   problem: Problem,
   partition: Partition,
   k: number,
+  method: ClusterwiseMethod,
   varianceFloor: number,
-): number {
-  const n = problem.rows.length;
-  let ll = 0;
-  for (let s = 0; s < k; s++) {
-    const members = problem.rows.map((_, i) => i).filter((i) => partition.assignment[i] === s);
-    const line = fitLine(problem, members);
-    if (!line || members.length === 0) return Number.NEGATIVE_INFINITY;
-    let ssr = 0;
-    for (const i of members)
-      ssr += ((problem.y[i] ?? 0) - predict(problem.rows[i] ?? [], line)) ** 2;
-    const nk = members.length;
-    const variance = Math.max(ssr / nk, varianceFloor);
-    ll += nk * Math.log(nk / n) - (nk / 2) * (Math.log(2 * Math.PI * variance) + 1);
+  maxIterations: number,
+): Membership | null {
+  const hard = hardWeights(problem, partition, k);
+  const start = maximise(problem, hard, varianceFloor);
+  if (!start) return null;
+  if (method === 'k-regressions') {
+    let ll = 0;
+    for (const q of start) {
+      const nk = q.proportion * problem.rows.length;
+      ll += nk * Math.log(q.proportion) - (nk / 2) * (Math.log(2 * Math.PI * q.variance) + 1);
+    }
+    return { weights: hard, logLikelihood: ll, converged: partition.converged };
   }
-  return ll;
+  let current = expectation(problem, start);
+  for (let iteration = 0; iteration < maxIterations * 5; iteration++) {
+    const params = maximise(problem, current.weights, varianceFloor);
+    if (!params) return { ...current, converged: false };
+    const next = expectation(problem, params);
+    const gain = next.logLikelihood - current.logLikelihood;
+    if (gain < -1e-9 * Math.abs(current.logLikelihood)) return { ...current, converged: false };
+    current = next;
+    if (gain <= 1e-10 * Math.abs(current.logLikelihood)) return current;
+  }
+  return { ...current, converged: false };
+}
+
+function segmentStatistics(
+  problem: Problem,
+  weights: readonly number[],
+  names: readonly string[],
+): {
+  intercept: SegmentCoefficient;
+  slopes: SegmentCoefficient[];
+  rSquared: number | null;
+  residualStandardError: number | null;
+  expectedSize: number;
+} | null {
+  const n = problem.rows.length;
+  const p = problem.p;
+  const fit = fitOrdinaryLeastSquares(
+    problem.rows.map((row, i) => row.map((v) => v * Math.sqrt(weights[i] ?? 0))),
+    problem.y.map((y, i) => y * Math.sqrt(weights[i] ?? 0)),
+  );
+  if (!fit.ok) return null;
+  let total = 0;
+  let weightedY = 0;
+  weights.forEach((w, i) => {
+    total += w;
+    weightedY += w * (problem.y[i] ?? 0);
+  });
+  const meanY = total > 0 ? weightedY / total : 0;
+  let sst = 0;
+  let ssr = 0;
+  const beta = fit.value.coefficients.map((c) => c.estimate);
+  problem.rows.forEach((row, i) => {
+    const w = weights[i] ?? 0;
+    sst += w * ((problem.y[i] ?? 0) - meanY) ** 2;
+    ssr += w * ((problem.y[i] ?? 0) - predict(row, beta)) ** 2;
+  });
+  // Rows scaled by √w: the fit's own error variance divides by n − p, the weighted model's by
+  // Σw − p (the segment's expected size less its coefficients), so rescale the errors.
+  const df = total - p;
+  const coefficient = (j: number, name: string): SegmentCoefficient => {
+    const c = fit.value.coefficients[j];
+    const estimate = c?.estimate ?? 0;
+    if (df <= 0 || c?.standardError === null || c?.standardError === undefined || n - p <= 0)
+      return { name, estimate, standardError: null, tStatistic: null, pValue: null };
+    const standardError = c.standardError * Math.sqrt((n - p) / df);
+    if (standardError === 0)
+      return { name, estimate, standardError, tStatistic: null, pValue: null };
+    const tStatistic = estimate / standardError;
+    return {
+      name,
+      estimate,
+      standardError,
+      tStatistic,
+      pValue: studentTTwoSidedPValue(tStatistic, df),
+    };
+  };
+  return {
+    intercept: coefficient(0, 'intercept'),
+    slopes: names.map((name, j) => coefficient(j + 1, name)),
+    rSquared: sst > 0 ? Math.max(0, 1 - ssr / sst) : null,
+    residualStandardError: df > 0 ? Math.sqrt(ssr / df) : null,
+    expectedSize: total,
+  };
 }
 
 /**
@@ -302,7 +471,7 @@ function classificationLogLikelihood(
  *   seed: 42,
  * });
  * // r.ok: segments[0] slope ≈ 0.995 (p ≈ 5e-13, focusEffectSignificant),
- * //       segments[1] slope ≈ 0.005 (p ≈ 0.70, not significant)
+ * //       segments[1] slope ≈ 0.005 (p ≈ 0.67, not significant)
  */
 export function fitClusterwiseRegression(
   observations: readonly RegressionObservation[],
@@ -312,6 +481,7 @@ export function fitClusterwiseRegression(
   const q = observations[0]?.x.length ?? 0;
   const p = q + 1;
   const segmentsOption = options.segments ?? 'bic';
+  const method = options.method ?? 'mixture';
   const maxSegments = options.maxSegments ?? 4;
   const restarts = options.restarts ?? 20;
   const maxIterations = options.maxIterations ?? 100;
@@ -382,81 +552,81 @@ export function fitClusterwiseRegression(
     minSize,
   };
   const varianceFloor = 1e-12 * Math.max(sampleVariance(problem.y) ?? 0, Number.MIN_VALUE);
+  if (method !== 'mixture' && method !== 'k-regressions')
+    return fail('invalid-option', "method is 'mixture' or 'k-regressions'", 'options.method');
   const candidates: SegmentCountFit[] = [];
-  let chosen: { k: number; partition: Partition; ll: number; bic: number } | null = null;
+  let chosen: { k: number; fit: Membership; bic: number } | null = null;
   for (const k of candidatesK) {
     const partition =
       n >= k * minSize ? bestPartition(problem, k, restarts, seed, maxIterations) : null;
-    if (!partition) {
-      candidates.push({ segments: k, logLikelihood: null, bic: null, sumOfSquaredResiduals: null });
+    const fit = partition
+      ? membership(problem, partition, k, method, varianceFloor, maxIterations)
+      : null;
+    if (!fit || !Number.isFinite(fit.logLikelihood)) {
+      candidates.push({ segments: k, logLikelihood: null, bic: null });
       continue;
     }
-    const ll = classificationLogLikelihood(problem, partition, k, varianceFloor);
     const parameters = k * (p + 1) + k - 1;
-    const bic = -2 * ll + parameters * Math.log(n);
-    candidates.push({ segments: k, logLikelihood: ll, bic, sumOfSquaredResiduals: partition.ssr });
-    if (Number.isFinite(bic) && (chosen === null || bic < chosen.bic))
-      chosen = { k, partition, ll, bic };
+    const bic = -2 * fit.logLikelihood + parameters * Math.log(n);
+    candidates.push({ segments: k, logLikelihood: fit.logLikelihood, bic });
+    if (chosen === null || bic < chosen.bic) chosen = { k, fit, bic };
   }
   if (!chosen)
     return fail(
       'no-convergence',
       'no restart produced segments of the minimum size; lower K or minSegmentSize',
     );
-  const { k, partition } = chosen;
-  const fits: { members: number[]; stats: RegressionSegment }[] = [];
+  const { k, fit } = chosen;
+  // Each observation goes to its most probable segment (ties to the lower index).
+  const hardSegment = problem.rows.map((_, i) => {
+    let best = 0;
+    for (let s = 1; s < k; s++)
+      if ((fit.weights[s]?.[i] ?? 0) > (fit.weights[best]?.[i] ?? 0)) best = s;
+    return best;
+  });
+  const raw: { index: number; stats: NonNullable<ReturnType<typeof segmentStatistics>> }[] = [];
   for (let s = 0; s < k; s++) {
-    const members = problem.rows.map((_, i) => i).filter((i) => partition.assignment[i] === s);
-    const fit = fitOrdinaryLeastSquares(
-      members.map((i) => problem.rows[i] ?? []),
-      members.map((i) => problem.y[i] ?? 0),
-    );
-    if (!fit.ok) return fit;
-    const coefficient = (j: number, name: string): SegmentCoefficient => {
-      const c = fit.value.coefficients[j];
-      return {
-        name,
-        estimate: c?.estimate ?? 0,
-        standardError: c?.standardError ?? null,
-        tStatistic: c?.tStatistic ?? null,
-        pValue: c?.pValue ?? null,
-      };
-    };
-    const slopes = names.map((name, j) => coefficient(j + 1, name));
-    const focusP = slopes[focus]?.pValue ?? null;
-    fits.push({
-      members,
-      stats: {
-        segment: s,
-        size: members.length,
-        share: members.length / n,
-        intercept: coefficient(0, 'intercept'),
-        slopes,
-        rSquared: fit.value.rSquared,
-        residualStandardError: fit.value.residualStandardError,
-        focusEffectSignificant: focusP !== null && focusP < alpha,
-      },
-    });
+    const stats = segmentStatistics(problem, fit.weights[s] ?? [], names);
+    if (!stats) return fail('singular-matrix', `segment ${s} has collinear covariates`);
+    raw.push({ index: s, stats });
   }
-  fits.sort(
+  raw.sort(
     (a, b) => (b.stats.slopes[focus]?.estimate ?? 0) - (a.stats.slopes[focus]?.estimate ?? 0),
   );
-  const segmentOf = new Array<number>(n).fill(0);
-  const segments = fits.map((f, index) => {
-    for (const i of f.members) segmentOf[i] = index;
-    return { ...f.stats, segment: index };
+  const newIndex = new Map(raw.map((r, i) => [r.index, i]));
+  const segments = raw.map((r, i): RegressionSegment => {
+    const size = hardSegment.filter((s) => s === r.index).length;
+    const focusP = r.stats.slopes[focus]?.pValue ?? null;
+    return {
+      segment: i,
+      size,
+      share: size / n,
+      expectedSize: r.stats.expectedSize,
+      intercept: r.stats.intercept,
+      slopes: r.stats.slopes,
+      rSquared: r.stats.rSquared,
+      residualStandardError: r.stats.residualStandardError,
+      focusEffectSignificant: focusP !== null && focusP < alpha,
+    };
   });
   return ok({
     n,
+    method,
     covariateNames: names,
     focusCovariate: names[focus] ?? '',
     significanceLevel: alpha,
     segments,
-    assignments: observations.map((o, i) => ({ id: o.id, segment: segmentOf[i] ?? 0 })),
-    logLikelihood: chosen.ll,
+    assignments: observations.map((o, i) => {
+      const original = hardSegment[i] ?? 0;
+      return {
+        id: o.id,
+        segment: newIndex.get(original) ?? 0,
+        probability: fit.weights[original]?.[i] ?? 1,
+      };
+    }),
+    logLikelihood: fit.logLikelihood,
     bic: chosen.bic,
-    sumOfSquaredResiduals: partition.ssr,
-    converged: partition.converged,
+    converged: fit.converged,
     candidates,
   });
 }

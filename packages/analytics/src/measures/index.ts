@@ -144,6 +144,7 @@ export {
   scoreKeyAccounts,
 } from './key-account-scoring.ts';
 export type {
+  ClusterwiseMethod,
   ClusterwiseRegressionOptions,
   ClusterwiseRegressionResult,
   RegressionObservation,
