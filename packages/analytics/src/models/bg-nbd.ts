@@ -38,7 +38,11 @@ export function bgNbdLogLikelihood(params: BgNbdParams, data: CustomerHistories)
   return ok(betaGeometricLogLikelihood(params, unique.value, 0));
 }
 
-/** Fits BG/NBD by maximum likelihood. Fails with NO_REPEAT_BUYERS when nobody purchased twice. */
+/** Fits BG/NBD by maximum likelihood. Fails with NO_REPEAT_BUYERS when nobody purchased twice. *
+ * @example
+ * const fit = fitBgNbd({ x: [2, 1, 0, 0, 7], tx: [30.43, 1.71, 0, 0, 29.43], T: [38.86, 38.86, 38.86, 38.86, 38.86] });
+ * if (fit.ok) fit.value.params; // { r, alpha, a, b }
+ */
 export function fitBgNbd(data: CustomerHistories, options: FitOptions = {}): Result<BgNbdFit> {
   const unique = uniqueHistories(data);
   if (!unique.ok) return unique;
@@ -79,7 +83,13 @@ export function bgNbdExpectedPurchases(params: BgNbdParams, t: number): number {
   return betaGeometricExpectedNew(params, 0, t);
 }
 
-/** E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] given the history. */
+/**
+ * E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] given the history.
+ *
+ * @example
+ * // Fader, Hardie & Lee (2005): 1.226 purchases in the next 39 weeks.
+ * bgNbdConditionalExpectedPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 2, 30.43, 38.86);
+ */
 export function bgNbdConditionalExpectedPurchases(
   params: BgNbdParams,
   t: number,

@@ -131,6 +131,10 @@ export function gammaGammaLogLikelihood(
 /**
  * Fits Gamma-Gamma on the repeat buyers (x > 0). Fails with NO_REPEAT_BUYERS when there are none
  * and NON_POSITIVE_AMOUNT when a repeat buyer's mean spend is ≤ 0.
+ *
+ * @example
+ * const fit = fitGammaGamma({ x: [2, 1, 0, 5], monetary: [22.35, 11.77, 0, 29.44] });
+ * if (fit.ok) gammaGammaConditionalExpectedSpend(fit.value.params, 2, 22.35);
  */
 export function fitGammaGamma(
   data: SpendHistories,
@@ -166,6 +170,9 @@ export function fitGammaGamma(
  * E[M | x, z̄] = p(γ + x z̄)/(px + q − 1): a weighted mean of the population mean pγ/(q−1) and the
  * customer's own mean. For x = 0 it is the population mean, which needs q > 1
  * (INVALID_PARAMETER otherwise, because the mean spend is then infinite).
+ *
+ * @example
+ * gammaGammaConditionalExpectedSpend({ p: 6.25, q: 3.74, v: 15.44 }, 2, 22.35); // ≈ 24.66
  */
 export function gammaGammaConditionalExpectedSpend(
   params: GammaGammaParams,

@@ -41,7 +41,13 @@ export function mbgNbdLogLikelihood(params: MbgNbdParams, data: CustomerHistorie
   return ok(betaGeometricLogLikelihood(params, unique.value, 1));
 }
 
-/** Fits MBG/NBD by maximum likelihood. Fails with NO_REPEAT_BUYERS when nobody purchased twice. */
+/**
+ * Fits MBG/NBD by maximum likelihood. Fails with NO_REPEAT_BUYERS when nobody purchased twice.
+ *
+ * @example
+ * const fit = fitMbgNbd({ x: [2, 1, 0, 0], tx: [30.43, 1.71, 0, 0], T: [38.86, 38.86, 38.86, 20] });
+ * if (fit.ok) mbgNbdProbabilityAlive(fit.value.params, 0, 0, 38.86);
+ */
 export function fitMbgNbd(data: CustomerHistories, options: FitOptions = {}): Result<MbgNbdFit> {
   const unique = uniqueHistories(data);
   if (!unique.ok) return unique;

@@ -27,6 +27,14 @@ export interface HoldoutComparison {
  * Actual vs predicted repeat purchases in the holdout period, per customer, grouped by
  * calibration frequency (0, 1, …, `maxFrequency`+) as in Fader, Hardie & Lee (2005, fig. 4),
  * and in total. Fails with NO_HOLDOUT when the summary has no holdout period.
+ *
+ * @example
+ * const summary = summarizeTransactions(
+ *   { customerId: ['a', 'a', 'b'], day: [0, 20, 3], amount: [1, 1, 1] },
+ *   { calibrationEnd: 27, observationEnd: 55, period: 'week' },
+ * );
+ * const bg = { model: 'bg-nbd', params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 } } as const;
+ * if (summary.ok) compareHoldout(summary.value, bg); // groups '0' … '7+' with actual and predicted means
  */
 export function compareHoldout(
   summary: TransactionSummary,
@@ -114,6 +122,10 @@ export interface TrackingPoint {
  * Cumulative repeat transactions of the whole cohort, actual vs model, per period from the first
  * purchase to the observation end (Fader, Hardie & Lee 2005, fig. 3): a data series a chart can
  * draw. The expectation sums E[X(t)] over customers grouped by their first purchase day.
+ *
+ * @example
+ * // With `summary` and `bg` as in the compareHoldout example: one point per week.
+ * if (summary.ok) trackingCurve(summary.value, bg); // [{ period: 1, actualCumulative, expectedCumulative, … }, …]
  */
 export function trackingCurve(
   summary: TransactionSummary,

@@ -122,7 +122,13 @@ export function paretoNbdLogLikelihood(
   return ok(paretoLogLikelihood(params, unique.value, createScratch(unique.value)));
 }
 
-/** Fits Pareto/NBD by maximum likelihood. Fails with NO_REPEAT_BUYERS when nobody purchased twice. */
+/**
+ * Fits Pareto/NBD by maximum likelihood. Fails with NO_REPEAT_BUYERS when nobody purchased twice.
+ *
+ * @example
+ * const fit = fitParetoNbd({ x: [2, 1, 0, 26], tx: [30.43, 1.71, 0, 30.86], T: [38.86, 38.86, 38.86, 31] });
+ * if (fit.ok) fit.value.params; // { r, alpha, s, beta }
+ */
 export function fitParetoNbd(
   data: CustomerHistories,
   options: FitOptions = {},
@@ -163,7 +169,12 @@ export function fitParetoNbd(
   });
 }
 
-/** P(alive at T | x, t_x, T). */
+/**
+ * P(alive at T | x, t_x, T).
+ *
+ * @example
+ * paretoNbdProbabilityAlive({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 26, 30.86, 31); // ≈ 0.9979
+ */
 export function paretoNbdProbabilityAlive(
   params: ParetoNbdParams,
   x: number,
@@ -196,7 +207,13 @@ export function paretoNbdExpectedPurchases(params: ParetoNbdParams, t: number): 
   return ((r * beta) / alpha) * oneMinusExpOver(s - 1, -Math.log1p(t / beta));
 }
 
-/** E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] given the history. */
+/**
+ * E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] given the history.
+ *
+ * @example
+ * // Fader, Hardie & Lee (2005): 25.46 purchases in the next 52 weeks.
+ * paretoNbdConditionalExpectedPurchases({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 52, 26, 30.86, 31);
+ */
 export function paretoNbdConditionalExpectedPurchases(
   params: ParetoNbdParams,
   t: number,

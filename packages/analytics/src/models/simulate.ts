@@ -3,10 +3,10 @@ import type { GammaGammaParams } from './gamma-gamma.ts';
 import type { ParetoNbdParams } from './pareto-nbd.ts';
 
 /** A seeded uniform generator on [0, 1): same seed, same sequence. */
-export type Random = () => number;
+export type UniformRandom = () => number;
 
 /** sfc32 seeded through splitmix32: fast, 128-bit state, good enough for simulation studies. */
-export function createRandom(seed: number): Random {
+export function createRandom(seed: number): UniformRandom {
   let s = seed >>> 0;
   const next = (): number => {
     s = (s + 0x9e3779b9) >>> 0;
@@ -30,13 +30,13 @@ export function createRandom(seed: number): Random {
   };
 }
 
-function standardNormal(random: Random): number {
+function standardNormal(random: UniformRandom): number {
   // Box–Muller; 1 − u keeps the logarithm finite.
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /** Gamma(shape, rate) variate by Marsaglia & Tsang (2000), boosted for shape < 1. */
-export function gammaVariate(random: Random, shape: number, rate: number): number {
+export function gammaVariate(random: UniformRandom, shape: number, rate: number): number {
   if (shape < 1) {
     return gammaVariate(random, shape + 1, rate) * Math.pow(1 - random(), 1 / shape);
   }
@@ -54,13 +54,13 @@ export function gammaVariate(random: Random, shape: number, rate: number): numbe
 }
 
 /** Beta(a, b) variate from two gamma variates. */
-export function betaVariate(random: Random, a: number, b: number): number {
+export function betaVariate(random: UniformRandom, a: number, b: number): number {
   const x = gammaVariate(random, a, 1);
   const y = gammaVariate(random, b, 1);
   return x + y > 0 ? x / (x + y) : 0.5;
 }
 
-function exponentialVariate(random: Random, rate: number): number {
+function exponentialVariate(random: UniformRandom, rate: number): number {
   return -Math.log(1 - random()) / rate;
 }
 
@@ -82,7 +82,13 @@ export interface HistorySimulation<P> {
 // Caps purchases per customer so a pathological λ cannot hang the simulation.
 const MAX_PURCHASES = 100_000;
 
-/** Histories drawn from a BG/NBD population with known parameters. */
+/**
+ * Histories drawn from a BG/NBD population with known parameters.
+ *
+ * @example
+ * const data = simulateBgNbdHistories({ params: { r: 0.5, alpha: 5, a: 0.8, b: 2.5 }, customers: 1000, T: 52, seed: 1 });
+ * fitBgNbd(data); // estimates near the truth
+ */
 export function simulateBgNbdHistories(
   options: HistorySimulation<BgNbdParams>,
 ): SimulatedHistories {

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from './errors.ts';
 
 /** Time unit of recency, age and horizons: days, or weeks of 7 days as in the literature. */
-export type Period = 'day' | 'week';
+export type SummaryPeriod = 'day' | 'week';
 
 /**
  * Purchases as columns (fast for millions of rows): the customer key, the UTC day number
@@ -27,7 +27,7 @@ export interface SummaryOptions {
   /** Last day (inclusive) of the holdout period; defaults to `calibrationEnd` (no holdout). */
   readonly observationEnd?: number;
   /** Unit of t_x, T and the holdout duration; default 'week'. Same-day purchases always merge. */
-  readonly period?: Period;
+  readonly period?: SummaryPeriod;
 }
 
 /** Repeat transactions per day, for tracking curves: counts[i] is day originDay + i. */
@@ -43,7 +43,7 @@ export interface DailyRepeats {
  * repeat purchase day (first purchase excluded; 0 when x = 0).
  */
 export interface TransactionSummary {
-  readonly period: Period;
+  readonly period: SummaryPeriod;
   readonly calibrationEnd: number;
   readonly observationEnd: number;
   readonly customerIds: ReadonlyArray<string | number>;
@@ -66,11 +66,17 @@ const MS_PER_DAY = 86_400_000;
 const MAX_ABS_DAY = 100_000_000;
 
 /** Day length of one period unit. */
-export function daysPerPeriod(period: Period): number {
+export function daysPerPeriod(period: SummaryPeriod): number {
   return period === 'week' ? 7 : 1;
 }
 
-/** Parses `YYYY-MM-DD` or `YYYYMMDD` to a UTC day number (days since 1970-01-01). */
+/**
+ * Parses `YYYY-MM-DD` or `YYYYMMDD` to a UTC day number (days since 1970-01-01).
+ *
+ * @example
+ * parseDay('1997-09-30'); // { ok: true, value: 10134 }
+ * parseDay('19970930'); // { ok: true, value: 10134 }
+ */
 export function parseDay(text: string): Result<number> {
   const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text.trim());
   const compactOrDashed = match !== null && (text.trim().length === 8 || text.trim().length === 10);
@@ -185,6 +191,7 @@ function densifyIds(source: ArrayLike<string> | ArrayLike<number>): Result<Dense
  *   ),
  * );
  * summary.x; // Float64Array [1, 0]
+ * summary.T; // Float64Array [≈ 38.86, ≈ 37.71]
  */
 export function summarizeTransactions(
   purchases: PurchaseColumns,
