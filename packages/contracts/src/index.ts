@@ -5,3 +5,4 @@
 export * from './errors.ts';
 export * from './common.ts';
 export * from './platform.ts';
+export * from './loyalty.ts';

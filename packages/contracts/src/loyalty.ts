@@ -1,0 +1,504 @@
+import { z } from 'zod';
+import { currency, id, instant, minorUnits } from './common.ts';
+
+const ruleId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ or -, at most 40')
+  .describe('Stable id of the rule inside the program; assigned (r1, r2 …) when omitted');
+const code = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ or -, at most 40');
+const points = z.number().int().min(1).max(1_000_000_000);
+
+export const ruleCap = z
+  .strictObject({
+    perDay: points.optional(),
+    perWeek: points.optional(),
+    perMonth: points.optional(),
+    budget: points.optional().describe('Points this rule may award in total, over all members'),
+  })
+  .describe('Limits on what the rule awards; day/week/month in the program time zone');
+
+const ruleBase = {
+  id: ruleId.optional(),
+  name: z.string().min(1).max(200).optional(),
+  cap: ruleCap.optional(),
+};
+
+export const actionKinds = [
+  'signup',
+  'referral',
+  'review',
+  'survey_answered',
+  'birthday',
+  'profile_completed',
+  'custom',
+] as const;
+
+export const earnRule = z.discriminatedUnion('kind', [
+  z
+    .strictObject({
+      kind: z.literal('spend'),
+      ...ruleBase,
+      points,
+      per: z.number().int().min(1).describe('Minor units of spend that earn `points`'),
+      minSpend: minorUnits.min(0).optional().describe('Purchases below this earn nothing'),
+      skus: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      categories: z.array(z.string().min(1).max(200)).max(1000).optional(),
+    })
+    .describe('`points` per `per` minor units spent (on matching lines if skus/categories given)'),
+  z
+    .strictObject({
+      kind: z.literal('item'),
+      ...ruleBase,
+      points,
+      skus: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      categories: z.array(z.string().min(1).max(200)).max(1000).optional(),
+    })
+    .describe('`points` per unit (quantity) of a matching sku or category'),
+  z
+    .strictObject({
+      kind: z.literal('action'),
+      ...ruleBase,
+      action: z.enum(actionKinds),
+      customAction: z.string().min(1).max(100).optional(),
+      points,
+    })
+    .describe('Fixed points for an action event (signup, review, birthday …)'),
+  z
+    .strictObject({
+      kind: z.literal('multiplier'),
+      ...ruleBase,
+      factor: z.number().min(0).max(100),
+      from: instant.optional(),
+      to: instant.optional(),
+      weekdays: z
+        .array(z.number().int().min(0).max(6))
+        .max(7)
+        .optional()
+        .describe('0 = Sunday, in the program time zone'),
+      monthDays: z
+        .array(z.number().int().min(1).max(31))
+        .max(31)
+        .optional()
+        .describe('Member days: days of the month'),
+      tiers: z.array(code).max(50).optional(),
+      segments: z.array(z.string().min(1).max(100)).max(100).optional(),
+      appliesTo: z
+        .array(ruleId)
+        .max(50)
+        .optional()
+        .describe('Rule ids; all earning rules if omitted'),
+    })
+    .describe('Multiplies what the other rules award when all its conditions hold'),
+]);
+export type EarnRule = z.infer<typeof earnRule>;
+
+export const expiryPolicy = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('rolling'), months: z.number().int().min(1).max(120) }),
+  z.strictObject({
+    kind: z.literal('endOfPeriod'),
+    period: z.enum(['month', 'quarter', 'year']),
+    extraPeriods: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(0)
+      .describe(
+        'Points earned in a period expire at the end of the period this many periods later',
+      ),
+  }),
+  z.strictObject({ kind: z.literal('inactivity'), months: z.number().int().min(1).max(120) }),
+]);
+export type ExpiryPolicy = z.infer<typeof expiryPolicy>;
+
+export const tierPrivileges = z.strictObject({
+  earnMultiplier: z.number().min(0).max(100).default(1),
+  exclusiveRewards: z.boolean().default(false),
+  priorityService: z.boolean().default(false),
+  birthdayGiftPoints: z.number().int().min(0).default(0),
+  earlyAccess: z.boolean().default(false),
+});
+
+export const tierLevel = z.strictObject({
+  code,
+  name: z.string().min(1).max(100),
+  threshold: z.number().int().min(0).describe('Qualifying metric needed to reach this tier'),
+  privileges: tierPrivileges.default({
+    earnMultiplier: 1,
+    exclusiveRewards: false,
+    priorityService: false,
+    birthdayGiftPoints: 0,
+    earlyAccess: false,
+  }),
+});
+
+export const tierConfig = z.strictObject({
+  metric: z.enum(['points', 'spend', 'purchases', 'visits']),
+  window: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('rolling'), months: z.number().int().min(1).max(60) }),
+    z.strictObject({ kind: z.literal('calendar'), period: z.enum(['quarter', 'year']) }),
+    z.strictObject({ kind: z.literal('anniversary') }),
+  ]),
+  graceDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(366)
+    .default(0)
+    .describe('Days a member keeps a tier after the review finds it no longer earned'),
+  downgrade: z.enum(['oneLevel', 'toQualified']).default('oneLevel'),
+  levels: z
+    .array(tierLevel)
+    .min(1)
+    .max(20)
+    .describe('Ascending thresholds; the first is usually 0'),
+});
+export type TierConfig = z.infer<typeof tierConfig>;
+
+export const refundPolicy = z
+  .enum(['negative', 'clawback'])
+  .describe(
+    'When refunded points were already spent: `negative` lets the balance go below zero (repaid by the next points); `clawback` takes them from other lots first',
+  );
+
+const programFields = {
+  name: z.string().min(1).max(200),
+  currency,
+  timeZone: z.string().min(1).max(64).optional().describe('IANA zone; the tenant’s by default'),
+  earnRules: z.array(earnRule).max(100),
+  pendingDays: z.number().int().min(0).max(365).default(0),
+  expiry: expiryPolicy.default({ kind: 'none' }),
+  expiryWarningDays: z.number().int().min(0).max(365).default(30),
+  refundPolicy: refundPolicy.default('clawback'),
+  tiers: tierConfig.nullable().default(null),
+  pointValueMinor: z
+    .number()
+    .min(0)
+    .max(1_000_000)
+    .default(1)
+    .describe('What one point costs the business, in minor units (for the liability)'),
+  status: z.enum(['active', 'paused']).default('active'),
+};
+
+export const loyaltyProgramCreate = z.strictObject(programFields);
+export type LoyaltyProgramCreate = z.infer<typeof loyaltyProgramCreate>;
+
+export const loyaltyProgramUpdate = z.strictObject({
+  name: programFields.name.optional(),
+  pendingDays: z.number().int().min(0).max(365).optional(),
+  expiry: expiryPolicy.optional(),
+  expiryWarningDays: z.number().int().min(0).max(365).optional(),
+  refundPolicy: refundPolicy.optional(),
+  tiers: tierConfig.nullable().optional(),
+  pointValueMinor: z.number().min(0).max(1_000_000).optional(),
+  status: z.enum(['active', 'paused']).optional(),
+});
+
+export const loyaltyRulesUpdate = z.strictObject({ earnRules: z.array(earnRule).max(100) });
+
+export const loyaltyProgram = z
+  .object({
+    id,
+    name: z.string(),
+    currency: z.string(),
+    timeZone: z.string(),
+    status: z.enum(['active', 'paused']),
+    earnRules: z.array(earnRule),
+    rulesVersion: z.number().int(),
+    pendingDays: z.number().int(),
+    expiry: expiryPolicy,
+    expiryWarningDays: z.number().int(),
+    refundPolicy,
+    tiers: tierConfig.nullable(),
+    pointValueMinor: z.number(),
+    createdAt: instant,
+  })
+  .meta({ id: 'LoyaltyProgram' });
+export type LoyaltyProgram = z.infer<typeof loyaltyProgram>;
+
+export const ruleVersion = z.object({
+  version: z.number().int(),
+  earnRules: z.array(earnRule),
+  createdAt: instant,
+});
+
+/** One step of "why did I get N points". */
+export const earnExplanationStep = z.object({
+  ruleId: z.string(),
+  kind: z.string(),
+  description: z.string(),
+  basePoints: z.number().int(),
+  multipliers: z.array(z.object({ ruleId: z.string(), factor: z.number(), reason: z.string() })),
+  cappedBy: z.string().nullable(),
+  points: z.number().int(),
+});
+
+export const earnExplanation = z
+  .object({
+    points: z.number().int(),
+    rulesVersion: z.number().int(),
+    steps: z.array(earnExplanationStep),
+    notes: z.array(z.string()),
+  })
+  .meta({ id: 'LoyaltyEarnExplanation' });
+
+export const loyaltyLineInput = z.strictObject({
+  sku: z.string().min(1).max(200).optional(),
+  category: z.string().min(1).max(200).optional(),
+  quantity: z.number().int().min(1).max(1_000_000).default(1),
+  amount: minorUnits.min(0),
+});
+
+export const dryRunRequest = z.strictObject({
+  customerId: id.optional().describe('Uses the member’s tier and caps used so far'),
+  event: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('purchase'),
+      occurredAt: instant.optional(),
+      amount: minorUnits.min(0),
+      lines: z.array(loyaltyLineInput).max(1000).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('action'),
+      occurredAt: instant.optional(),
+      action: z.enum(actionKinds),
+      customAction: z.string().min(1).max(100).optional(),
+    }),
+  ]),
+  tier: code.optional().describe('Pretend the member is in this tier'),
+  segments: z.array(z.string().min(1).max(100)).max(100).optional(),
+  earnRules: z
+    .array(earnRule)
+    .max(100)
+    .optional()
+    .describe('Try these rules instead of the current version (the designer preview)'),
+});
+
+export const actionAward = z.strictObject({
+  customerId: id,
+  action: z.enum(actionKinds),
+  customAction: z.string().min(1).max(100).optional(),
+  occurredAt: instant.optional(),
+  idempotencyKey: z.string().min(1).max(200),
+});
+
+export const tierStatus = z.object({
+  code: z.string(),
+  name: z.string(),
+  since: instant,
+  reviewAt: instant.nullable(),
+  privileges: tierPrivileges,
+});
+
+export const tierProgress = z.object({
+  metric: z.enum(['points', 'spend', 'purchases', 'visits']),
+  value: z.number().int(),
+  windowStart: instant,
+  windowEnd: instant,
+  nextTier: z
+    .object({ code: z.string(), name: z.string(), threshold: z.number().int() })
+    .nullable(),
+  remaining: z.number().int().describe('Metric still needed for the next tier; 0 at the top'),
+});
+
+export const memberLoyalty = z
+  .object({
+    programId: id,
+    programName: z.string(),
+    customerId: id,
+    enrolledAt: instant,
+    available: z.number().int(),
+    pending: z.number().int(),
+    debt: z.number().int().describe('Points owed after refunds of spent points'),
+    lifetimeEarned: z.number().int(),
+    lifetimeRedeemed: z.number().int(),
+    lifetimeExpired: z.number().int(),
+    tier: tierStatus.nullable(),
+    progress: tierProgress.nullable(),
+    nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
+  })
+  .meta({ id: 'MemberLoyalty' });
+
+export const customerLoyalty = z.object({ programs: z.array(memberLoyalty) });
+
+export const loyaltyEntry = z
+  .object({
+    id,
+    at: instant,
+    kind: z.enum([
+      'earn',
+      'release',
+      'redeem',
+      'expire',
+      'reverse',
+      'adjust',
+      'partner_earn',
+      'partner_burn',
+    ]),
+    debit: z.string(),
+    credit: z.string(),
+    points: z.number().int(),
+    lotId: id.nullable(),
+    eventId: z.string().nullable(),
+    redemptionId: id.nullable(),
+    explanation: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'LoyaltyEntry' });
+
+export const loyaltyLot = z.object({
+  id,
+  points: z.number().int(),
+  remaining: z.number().int(),
+  status: z.enum(['pending', 'available', 'closed']),
+  earnedAt: instant,
+  availableAt: instant,
+  expiresAt: instant.nullable(),
+  eventId: z.string().nullable(),
+});
+
+export const redemptionCreate = z.strictObject({
+  customerId: id,
+  points: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe('Defaults to the reward’s cost'),
+  idempotencyKey: z.string().min(1).max(200),
+  rewardId: id.optional(),
+});
+
+export const redemption = z
+  .object({
+    id,
+    programId: id,
+    customerId: id,
+    points: z.number().int(),
+    rewardId: id.nullable(),
+    idempotencyKey: z.string(),
+    createdAt: instant,
+    lots: z.array(z.object({ lotId: id, points: z.number().int() })),
+    balance: z.object({ available: z.number().int(), pending: z.number().int() }),
+  })
+  .meta({ id: 'LoyaltyRedemption' });
+
+export const balanceAt = z.object({
+  at: instant,
+  available: z.number().int(),
+  pending: z.number().int(),
+  lifetimeEarned: z.number().int(),
+});
+
+export const liability = z
+  .object({
+    programId: id,
+    asOf: instant,
+    members: z.number().int(),
+    outstandingPoints: z.number().int().describe('Available + pending points of all members'),
+    pendingPoints: z.number().int(),
+    issuedPoints: z.number().int(),
+    redeemedPoints: z.number().int(),
+    expiredPoints: z.number().int(),
+    breakageRate: z
+      .number()
+      .describe('Share of settled points that expired rather than being redeemed, historically'),
+    expectedBreakagePoints: z.number().int(),
+    liabilityMinor: z.number().int().describe('(outstanding − expected breakage) × point value'),
+    currency: z.string(),
+  })
+  .meta({ id: 'LoyaltyLiability' });
+
+export const reward = z
+  .object({
+    id,
+    name: z.string(),
+    description: z.string().nullable(),
+    pointsCost: z.number().int(),
+    stock: z.number().int().nullable().describe('Units left; null = unlimited'),
+    perMemberLimit: z.number().int().nullable(),
+    tiers: z.array(z.string()).nullable().describe('Only members in these tiers; null = all'),
+    validFrom: instant.nullable(),
+    validTo: instant.nullable(),
+    active: z.boolean(),
+    createdAt: instant,
+  })
+  .meta({ id: 'LoyaltyReward' });
+
+export const rewardCreate = z.strictObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  pointsCost: points,
+  stock: z.number().int().min(0).optional(),
+  perMemberLimit: z.number().int().min(1).optional(),
+  tiers: z.array(code).max(20).optional(),
+  validFrom: instant.optional(),
+  validTo: instant.optional(),
+});
+
+export const programStats = z.object({
+  programId: id,
+  months: z.array(
+    z.object({
+      month: z.string().describe('YYYY-MM in the program time zone'),
+      issued: z.number().int(),
+      redeemed: z.number().int(),
+      expired: z.number().int(),
+      reversed: z.number().int(),
+    }),
+  ),
+  tiers: z.array(z.object({ code: z.string().nullable(), members: z.number().int() })),
+  topRewards: z.array(
+    z.object({
+      rewardId: id,
+      name: z.string(),
+      redemptions: z.number().int(),
+      points: z.number().int(),
+    }),
+  ),
+});
+
+export const ledgerCheck = z.object({
+  programId: id,
+  members: z.number().int(),
+  mismatches: z
+    .array(
+      z.object({
+        customerId: id,
+        cached: z.object({ available: z.number().int(), pending: z.number().int() }),
+        ledger: z.object({ available: z.number().int(), pending: z.number().int() }),
+      }),
+    )
+    .describe('Members whose cached balance differed from the sum of their entries (rebuilt)'),
+  accountsSum: z.number().int().describe('Σ of every account balance: always 0 in double entry'),
+});
+
+export const memberLink = z.object({
+  token: z.string(),
+  url: z.string().describe('Path of the public member page'),
+  expiresAt: instant,
+});
+
+export const publicMemberPage = z.object({
+  programName: z.string(),
+  available: z.number().int(),
+  pending: z.number().int(),
+  tier: tierStatus.nullable(),
+  progress: tierProgress.nullable(),
+  nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
+  rewards: z.array(reward),
+  history: z.array(loyaltyEntry),
+});
+
+export const loyaltyJobKinds = [
+  'loyalty.release-pending',
+  'loyalty.expire-points',
+  'loyalty.expiry-warnings',
+  'loyalty.tier-review',
+  'loyalty.rebuild-balances',
+] as const;
+export const loyaltyJobRun = z.strictObject({
+  kind: z.enum(loyaltyJobKinds),
+  asOf: instant.optional().describe('Run as if it were this instant (defaults to now)'),
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { TierConfig } from '@fidelis/contracts';
+import {
+  noTier,
+  progressOf,
+  qualifiedLevel,
+  tierAfterActivity,
+  tierAtReview,
+  windowOf,
+  type TierState,
+} from './tiers.ts';
+
+const privileges = {
+  earnMultiplier: 1,
+  exclusiveRewards: false,
+  priorityService: false,
+  birthdayGiftPoints: 0,
+  earlyAccess: false,
+};
+const config: TierConfig = {
+  metric: 'spend',
+  window: { kind: 'calendar', period: 'year' },
+  graceDays: 30,
+  downgrade: 'oneLevel',
+  levels: [
+    { code: 'member', name: 'Member', threshold: 0, privileges },
+    { code: 'silver', name: 'Silver', threshold: 10_000, privileges },
+    { code: 'gold', name: 'Gold', threshold: 50_000, privileges },
+  ],
+};
+const tz = 'Asia/Shanghai';
+const enrolled = new Date('2025-03-10T02:00:00Z');
+
+describe('windowOf', () => {
+  it.each([
+    {
+      name: 'calendar year in Shanghai',
+      config,
+      at: '2026-06-01T00:00:00Z',
+      start: '2025-12-31T16:00:00.000Z',
+      end: '2026-12-31T16:00:00.000Z',
+    },
+    {
+      name: 'rolling 12 months',
+      config: { ...config, window: { kind: 'rolling' as const, months: 12 } },
+      at: '2026-06-15T00:00:00Z',
+      start: '2025-06-15T00:00:00.000Z',
+      end: '2026-06-15T00:00:00.000Z',
+    },
+    {
+      name: 'anniversary of enrolment',
+      config: { ...config, window: { kind: 'anniversary' as const } },
+      at: '2026-01-05T00:00:00Z',
+      start: '2025-03-09T16:00:00.000Z',
+      end: '2026-03-09T16:00:00.000Z',
+    },
+  ])('$name', (c) => {
+    const window = windowOf(c.config, new Date(c.at), enrolled, tz);
+    expect(window.start.toISOString()).toBe(c.start);
+    expect(window.end.toISOString()).toBe(c.end);
+  });
+});
+
+describe('tier changes', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+
+  it('upgrades at once, and a refund undoes the upgrade but not the tier carried in', () => {
+    const start: TierState = { ...noTier, code: 'member', baseCode: 'member', since: enrolled };
+    const up = tierAfterActivity(config, start, 60_000, now, enrolled, tz);
+    expect(up.kind).toBe('upgrade');
+    expect(up.state.code).toBe('gold');
+    expect(up.state.reviewAt?.toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    const refunded = tierAfterActivity(config, up.state, 12_000, now, enrolled, tz);
+    expect(refunded.kind).toBe('downgrade');
+    expect(refunded.state.code).toBe('silver');
+    const all = tierAfterActivity(config, up.state, 0, now, enrolled, tz);
+    expect(all.state.code).toBe('member');
+  });
+
+  it('downgrades at review only after the grace period, one level at a time', () => {
+    const gold: TierState = {
+      code: 'gold',
+      since: enrolled,
+      reviewAt: new Date('2026-12-31T16:00:00Z'),
+      graceUntil: null,
+      baseCode: 'gold',
+    };
+    expect(tierAtReview(config, gold, 0, now, enrolled, tz).kind).toBe('none');
+    const review = new Date('2027-01-01T00:00:00Z');
+    const grace = tierAtReview(config, gold, 1_000, review, enrolled, tz);
+    expect(grace.kind).toBe('grace');
+    expect(grace.state.code).toBe('gold');
+    const later = new Date('2027-02-01T00:00:00Z');
+    const down = tierAtReview(config, grace.state, 1_000, later, enrolled, tz);
+    expect(down).toMatchObject({ kind: 'downgrade', state: { code: 'silver' } });
+    const kept = tierAtReview(config, gold, 80_000, review, enrolled, tz);
+    expect(kept.kind).toBe('retain');
+    expect(kept.state.reviewAt?.toISOString()).toBe('2027-12-31T16:00:00.000Z');
+  });
+
+  it('reports progress to the next tier', () => {
+    expect(progressOf(config, { ...noTier, code: 'silver' }, 20_000)).toMatchObject({
+      nextTier: { code: 'gold' },
+      remaining: 30_000,
+    });
+    expect(progressOf(config, { ...noTier, code: 'gold' }, 90_000)).toEqual({
+      nextTier: null,
+      remaining: 0,
+    });
+  });
+
+  it('never lowers a tier through activity that does not lower the value', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5_000 }), { maxLength: 30 }), (spends) => {
+        let state: TierState = noTier;
+        let value = 0;
+        for (const spend of spends) {
+          value += spend;
+          const before = state.code;
+          state = tierAfterActivity(config, state, value, now, enrolled, tz).state;
+          expect(qualifiedLevel(config, value)?.code ?? null).toBe(state.code);
+          if (before === 'gold') expect(state.code).toBe('gold');
+        }
+      }),
+    );
+  });
+});
