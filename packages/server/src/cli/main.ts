@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerServeCommand } from './serve.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerTenantCommands } from './tenant.command.ts';
+import { registerAnalyticsCommands } from './analytics.command.ts';
 import { DataDirectoryInUseError } from '../db/connect.ts';
 
 const program = new Command()
@@ -13,6 +14,7 @@ const program = new Command()
 registerServeCommand(program);
 registerMigrateCommand(program);
 registerTenantCommands(program);
+registerAnalyticsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

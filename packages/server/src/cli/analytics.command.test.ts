@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  CliInputError,
+  runClv,
+  runRfm,
+  type ClvOptions,
+  type TransactionFileOptions,
+} from './analytics.command.ts';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
+const run = promisify(execFile);
+
+const csv = (file: string): TransactionFileOptions => ({
+  transactions: path.join(FIXTURES, file),
+  customerColumn: 'customer_id',
+  dateColumn: 'date',
+  amountColumn: 'amount',
+  delimiter: ',',
+  dateFormat: 'auto',
+  header: true,
+  progress: false,
+});
+
+const cdnow: TransactionFileOptions = {
+  ...csv('CDNOW_sample.txt'),
+  delimiter: 'whitespace',
+  header: false,
+  customerColumn: '2',
+  dateColumn: '3',
+  amountColumn: '5',
+  dateFormat: 'YYYYMMDD',
+};
+
+const clv = (file: TransactionFileOptions, extra: Partial<ClvOptions> = {}): ClvOptions => ({
+  ...file,
+  calibrationEnd: '1997-09-30',
+  period: 'week',
+  models: 'bgnbd,paretonbd,mbgnbd,gammagamma',
+  discountRate: 0,
+  margin: 1,
+  ...extra,
+});
+
+describe('fidelis analytics clv', () => {
+  it('reproduces the published BG/NBD, Pareto/NBD and Gamma-Gamma fits on the CDNOW sample', async () => {
+    const result = await runClv(clv(cdnow));
+    expect(result.customers).toBe(2357);
+    const bg = result.bgnbd!;
+    expect(bg.params.r).toBeCloseTo(0.243, 3);
+    expect(bg.params.alpha).toBeCloseTo(4.414, 2);
+    expect(bg.params.a).toBeCloseTo(0.793, 3);
+    expect(bg.params.b).toBeCloseTo(2.426, 2);
+    expect(bg.logLikelihood).toBeCloseTo(-9582.4, 1);
+    const pareto = result.paretonbd!;
+    expect(pareto.params.r).toBeCloseTo(0.553, 2);
+    expect(pareto.params.s).toBeCloseTo(0.606, 2);
+    expect(pareto.logLikelihood).toBeCloseTo(-9595.0, 0);
+    expect(result.mbgnbd!.params.r).toBeCloseTo(0.525, 2);
+    const gg = result.gammagamma!;
+    expect(gg.customers).toBe(946);
+    expect(gg.params.p).toBeCloseTo(6.25, 1);
+    expect(gg.params.q).toBeCloseTo(3.74, 1);
+    expect(gg.params.v).toBeCloseTo(15.44, 0);
+  });
+
+  it('writes per-customer predictions with --predict and --out', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'fidelis-clv-')), 'clv.csv');
+    const result = await runClv(
+      clv(cdnow, { models: 'bgnbd', predict: 39, out, discountRate: 0.1, margin: 0.3 }),
+    );
+    expect(result.predictions).toMatchObject({ weeks: 39, customers: 2357 });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe(
+      'customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv',
+    );
+    expect(lines).toHaveLength(2358);
+    // Sample customer 1 (x = 2, t_x = 30.43, T = 38.86) expects 1.226 purchases in 39 weeks.
+    const first = lines.find((line) => line.startsWith('0001,'))!.split(',');
+    expect(Number(first[1])).toBe(2);
+    expect(Number(first[6])).toBeCloseTo(1.226, 2);
+    for (const line of lines.slice(1)) {
+      for (const field of line.split(',').slice(1))
+        expect(Number.isFinite(Number(field))).toBe(true);
+    }
+  });
+
+  it('maps column names, other delimiters and compact dates', async () => {
+    const result = await runClv({
+      ...clv(csv('semicolon-yyyymmdd.csv'), { calibrationEnd: '2024-04-30', models: 'bgnbd' }),
+      customerColumn: 'client',
+      dateColumn: 'jour',
+      amountColumn: 'montant',
+      delimiter: ';',
+      dateFormat: 'YYYYMMDD',
+    });
+    expect(result.customers).toBe(3);
+    expect(Number.isFinite(result.bgnbd!.logLikelihood)).toBe(true);
+  });
+
+  it.each([
+    ['empty.csv', {}, /is empty/],
+    ['one-customer.csv', {}, /only 1 customer/],
+    ['no-repeat.csv', {}, /no customer bought twice/],
+    ['negative-amount.csv', {}, /line 3: negative amount/],
+    ['bad-date.csv', {}, /line 4: unparseable date "05\/03\/2024"/],
+    ['purchases-small.csv', { calibrationEnd: '2023-12-31' }, /before the first purchase/],
+    ['purchases-small.csv', { models: 'bgnbd,foo' }, /unknown model "foo"/],
+    ['purchases-small.csv', { calibrationEnd: '2024-13-01' }, /--calibration-end/],
+    ['missing.csv', {}, /no such file/],
+  ] as const)('rejects %s %o with a clear message', async (file, extra, message) => {
+    const options = clv(csv(file), { calibrationEnd: '2024-04-30', ...extra });
+    await expect(runClv(options)).rejects.toThrow(CliInputError);
+    await expect(runClv(options)).rejects.toThrow(message);
+  });
+
+  it('names the header when a column is missing', async () => {
+    await expect(
+      runClv({ ...clv(csv('purchases-small.csv')), customerColumn: 'client' }),
+    ).rejects.toThrow(/column "client" not in the header \(customer_id, date, amount\)/);
+  });
+
+  it('exits non-zero with the message on stderr when spawned', async () => {
+    const failure = await run(process.execPath, [
+      BIN,
+      'analytics',
+      'clv',
+      '--transactions',
+      path.join(FIXTURES, 'no-repeat.csv'),
+      '--calibration-end',
+      '2024-04-30',
+      '--json',
+    ]).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1, stdout: '' });
+    expect((failure as { stderr: string }).stderr).toContain('no customer bought twice');
+
+    const ok = await run(process.execPath, [
+      BIN,
+      'analytics',
+      'clv',
+      '--transactions',
+      path.join(FIXTURES, 'purchases-small.csv'),
+      '--calibration-end',
+      '2024-04-30',
+      '--models',
+      'bgnbd,gammagamma',
+      '--json',
+    ]);
+    const parsed = JSON.parse(ok.stdout) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(['customers', 'bgnbd', 'gammagamma']);
+    expect(parsed).toMatchObject({ customers: 5, gammagamma: { customers: 3 } });
+  });
+});
+
+describe('fidelis analytics rfm', () => {
+  it('scores customers and counts segments', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'fidelis-rfm-')), 'rfm.csv');
+    const result = await runRfm({ ...csv('purchases-small.csv'), asOf: '2024-04-30', out });
+    expect(result.customers).toBe(5);
+    expect(result.segments.reduce((sum, s) => sum + s.customers, 0)).toBe(5);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('customer_id,recency_days,frequency,monetary,r,f,m,rfm,segment');
+    const d = lines.find((line) => line.startsWith('d,'))!.split(',');
+    // d bought three times, most money, and recently: top of every score but recency ties.
+    expect(d[2]).toBe('3');
+    expect(Number(d[5])).toBe(5);
+    expect(Number(d[6])).toBe(5);
+  });
+
+  it('rejects an as-of day before every purchase', async () => {
+    await expect(runRfm({ ...csv('purchases-small.csv'), asOf: '2020-01-01' })).rejects.toThrow(
+      /no purchase on or before/,
+    );
+  });
+});
