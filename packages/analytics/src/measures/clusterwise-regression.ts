@@ -138,19 +138,74 @@ interface Partition {
 }
 
 interface Problem {
+  /** [1, standardised covariates]: what the iterations work on (predictions are unchanged). */
   readonly rows: readonly (readonly number[])[];
+  /** [1, covariates as given]: what reported coefficients refer to. */
+  readonly originalRows: readonly (readonly number[])[];
+  readonly allIndices: readonly number[];
   readonly y: readonly number[];
   readonly p: number;
   readonly minSize: number;
 }
 
 /** Coefficients from exact least squares on the given rows, or null when singular. */
+/**
+ * Weighted least squares by the normal equations and a Cholesky factorisation: the inner
+ * loops refit thousands of times, and on the standardised covariates of `Problem.rows` the
+ * normal equations are well conditioned. Reported statistics use the QR solver instead.
+ * Returns null when the system is (numerically) singular.
+ */
+function solveWeighted(
+  problem: Problem,
+  indices: readonly number[],
+  weights: readonly number[] | null,
+): number[] | null {
+  const p = problem.p;
+  const a = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  for (const i of indices) {
+    const w = weights ? (weights[i] ?? 0) : 1;
+    if (w === 0) continue;
+    const row = problem.rows[i] ?? [];
+    const y = problem.y[i] ?? 0;
+    for (let r = 0; r < p; r++) {
+      const wx = w * (row[r] ?? 0);
+      b[r] = (b[r] ?? 0) + wx * y;
+      for (let c = 0; c <= r; c++) a[r * p + c] = (a[r * p + c] ?? 0) + wx * (row[c] ?? 0);
+    }
+  }
+  // In-place Cholesky, lower triangle: a = L·Lᵀ
+  let maxDiag = 0;
+  for (let j = 0; j < p; j++) maxDiag = Math.max(maxDiag, a[j * p + j] ?? 0);
+  for (let j = 0; j < p; j++) {
+    let d = a[j * p + j] ?? 0;
+    for (let k = 0; k < j; k++) d -= (a[j * p + k] ?? 0) ** 2;
+    if (!(d > 1e-10 * maxDiag)) return null;
+    const ljj = Math.sqrt(d);
+    a[j * p + j] = ljj;
+    for (let r = j + 1; r < p; r++) {
+      let v = a[r * p + j] ?? 0;
+      for (let k = 0; k < j; k++) v -= (a[r * p + k] ?? 0) * (a[j * p + k] ?? 0);
+      a[r * p + j] = v / ljj;
+    }
+  }
+  const z = new Array<number>(p).fill(0);
+  for (let r = 0; r < p; r++) {
+    let v = b[r] ?? 0;
+    for (let k = 0; k < r; k++) v -= (a[r * p + k] ?? 0) * (z[k] ?? 0);
+    z[r] = v / (a[r * p + r] ?? 1);
+  }
+  const beta = new Array<number>(p).fill(0);
+  for (let r = p - 1; r >= 0; r--) {
+    let v = z[r] ?? 0;
+    for (let k = r + 1; k < p; k++) v -= (a[k * p + r] ?? 0) * (beta[k] ?? 0);
+    beta[r] = v / (a[r * p + r] ?? 1);
+  }
+  return beta;
+}
+
 function fitLine(problem: Problem, indices: readonly number[]): number[] | null {
-  const fit = fitOrdinaryLeastSquares(
-    indices.map((i) => problem.rows[i] ?? []),
-    indices.map((i) => problem.y[i] ?? 0),
-  );
-  return fit.ok ? fit.value.coefficients.map((c) => c.estimate) : null;
+  return indices.length >= problem.p ? solveWeighted(problem, indices, null) : null;
 }
 
 function predict(row: readonly number[], beta: readonly number[]): number {
@@ -310,12 +365,8 @@ function maximise(
     let total = 0;
     for (const wi of w) total += wi;
     if (total < problem.p + 1) return null;
-    const fit = fitOrdinaryLeastSquares(
-      problem.rows.map((row, i) => row.map((v) => v * Math.sqrt(w[i] ?? 0))),
-      problem.y.map((y, i) => y * Math.sqrt(w[i] ?? 0)),
-    );
-    if (!fit.ok) return null;
-    const beta = fit.value.coefficients.map((c) => c.estimate);
+    const beta = solveWeighted(problem, problem.allIndices, w);
+    if (!beta) return null;
     let ssr = 0;
     problem.rows.forEach((row, i) => {
       ssr += (w[i] ?? 0) * ((problem.y[i] ?? 0) - predict(row, beta)) ** 2;
@@ -330,18 +381,22 @@ function expectation(problem: Problem, params: readonly SegmentParameters[]): Me
   const k = params.length;
   const weights = params.map(() => new Array<number>(problem.rows.length).fill(0));
   let logLikelihood = 0;
+  const constants = params.map(
+    (q) => Math.log(q.proportion) - 0.5 * Math.log(2 * Math.PI * q.variance),
+  );
+  const logs = new Float64Array(k);
   problem.rows.forEach((row, i) => {
-    const logs = params.map((q) => {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let s = 0; s < k; s++) {
+      const q = params[s];
+      if (!q) continue;
       const e = (problem.y[i] ?? 0) - predict(row, q.beta);
-      return (
-        Math.log(q.proportion) -
-        0.5 * Math.log(2 * Math.PI * q.variance) -
-        (e * e) / (2 * q.variance)
-      );
-    });
-    const max = Math.max(...logs);
+      const l = (constants[s] ?? 0) - (e * e) / (2 * q.variance);
+      logs[s] = l;
+      if (l > max) max = l;
+    }
     let sum = 0;
-    for (const l of logs) sum += Math.exp(l - max);
+    for (let s = 0; s < k; s++) sum += Math.exp((logs[s] ?? max) - max);
     logLikelihood += max + Math.log(sum);
     for (let s = 0; s < k; s++) {
       const ws = weights[s];
@@ -408,7 +463,7 @@ function segmentStatistics(
   const n = problem.rows.length;
   const p = problem.p;
   const fit = fitOrdinaryLeastSquares(
-    problem.rows.map((row, i) => row.map((v) => v * Math.sqrt(weights[i] ?? 0))),
+    problem.originalRows.map((row, i) => row.map((v) => v * Math.sqrt(weights[i] ?? 0))),
     problem.y.map((y, i) => y * Math.sqrt(weights[i] ?? 0)),
   );
   if (!fit.ok) return null;
@@ -422,7 +477,7 @@ function segmentStatistics(
   let sst = 0;
   let ssr = 0;
   const beta = fit.value.coefficients.map((c) => c.estimate);
-  problem.rows.forEach((row, i) => {
+  problem.originalRows.forEach((row, i) => {
     const w = weights[i] ?? 0;
     sst += w * ((problem.y[i] ?? 0) - meanY) ** 2;
     ssr += w * ((problem.y[i] ?? 0) - predict(row, beta)) ** 2;
@@ -545,8 +600,23 @@ export function fitClusterwiseRegression(
       'insufficient-data',
       `need at least ${smallestK * minSize} observations for ${smallestK} segment(s)`,
     );
+  const centres: number[] = [];
+  const scales: number[] = [];
+  for (let j = 0; j < q; j++) {
+    const column = observations.map((o) => o.x[j] ?? 0);
+    const centre = column.reduce((a, b) => a + b, 0) / n;
+    const scale = Math.sqrt(column.reduce((a, b) => a + (b - centre) ** 2, 0) / n);
+    if (!(scale > 0)) return fail('singular-matrix', `covariate ${names[j] ?? j} is constant`);
+    centres.push(centre);
+    scales.push(scale);
+  }
   const problem: Problem = {
-    rows: observations.map((o) => [1, ...o.x]),
+    rows: observations.map((o) => [
+      1,
+      ...o.x.map((v, j) => (v - (centres[j] ?? 0)) / (scales[j] ?? 1)),
+    ]),
+    originalRows: observations.map((o) => [1, ...o.x]),
+    allIndices: observations.map((_, i) => i),
     y: observations.map((o) => o.y),
     p,
     minSize,
