@@ -149,6 +149,7 @@ describe('fitClusterwiseRegression', () => {
     ],
     [data, { segments: 0 }, 'invalid-option', 'options.segments'],
     [data, { method: 'em' as 'mixture' }, 'invalid-option', 'options.method'],
+    [data.map((o) => ({ ...o, x: [3] })), {}, 'singular-matrix', undefined],
     [data, { focusCovariate: 1 }, 'invalid-option', 'options.focusCovariate'],
     [data, { covariateNames: ['a', 'b'] }, 'invalid-option', 'options.covariateNames'],
   ])('rejects bad input %#', (observations, options, code, field) => {

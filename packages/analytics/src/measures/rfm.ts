@@ -6,7 +6,8 @@
  * percentile on a boundary goes to the upper bin). With
  * distinct values this is equal-count binning like pandas `qcut` on ranks; unlike
  * `rank(method='first')`, tied customers always share a score and the result does not depend
- * on input order. A column where everyone ties scores the middle bin. Recency is scored so
+ * on input order. A column where everyone ties scores the middle bin (the upper middle for an
+ * even number of bins). Recency is scored so
  * that the most recent buyers get the highest score.
  *
  * The segment map works on R and FM = round-half-up((F + M) / 2), the common R×FM grid (as
