@@ -66,7 +66,7 @@ export interface ClusterwiseRegressionOptions {
   readonly focusCovariate?: number;
   /** Random restarts per K; default 20. */
   readonly restarts?: number;
-  /** Iteration cap per restart; default 100. */
+  /** Iteration cap per k-regressions restart; default 100 (EM gets 5× as many). */
   readonly maxIterations?: number;
   /** Default 1. */
   readonly seed?: number;
@@ -148,7 +148,6 @@ interface Problem {
   readonly minSize: number;
 }
 
-/** Coefficients from exact least squares on the given rows, or null when singular. */
 /**
  * Weighted least squares by the normal equations and a Cholesky factorisation: the inner
  * loops refit thousands of times, and on the standardised covariates of `Problem.rows` the
@@ -204,6 +203,7 @@ function solveWeighted(
   return beta;
 }
 
+/** Least squares coefficients on the given rows, or null when too few or singular. */
 function fitLine(problem: Problem, indices: readonly number[]): number[] | null {
   return indices.length >= problem.p ? solveWeighted(problem, indices, null) : null;
 }
@@ -353,7 +353,7 @@ interface SegmentParameters {
   readonly proportion: number;
 }
 
-/** Weighted least squares parameters per segment, or null when a segment degenerates. */
+/** Weighted least squares parameters per segment, or null when a segment degenerates (M step). */
 function maximise(
   problem: Problem,
   weights: readonly (readonly number[])[],
@@ -364,7 +364,8 @@ function maximise(
   for (const w of weights) {
     let total = 0;
     for (const wi of w) total += wi;
-    if (total < problem.p + 1) return null;
+    // A component shrinking below the minimum size would let EM chase a degenerate spike.
+    if (total < problem.minSize) return null;
     const beta = solveWeighted(problem, problem.allIndices, w);
     if (!beta) return null;
     let ssr = 0;
@@ -414,8 +415,9 @@ function hardWeights(problem: Problem, partition: Partition, k: number): number[
 
 /**
  * k-regressions: the classification likelihood of the hard partition. mixture: EM for the
- * normal mixture of regressions (DeSarbo & Cron 1988) started from that partition; EM never
- * lowers the likelihood, and a step that would empty a segment stops it at the last good state.
+ * normal mixture of regressions (DeSarbo & Cron 1988) started from that partition, until the
+ * log-likelihood gains less than 1e-10 of itself; EM never lowers the likelihood, and a step
+ * that would shrink a segment below the minimum size stops it at the last good state.
  */
 function membership(
   problem: Problem,
