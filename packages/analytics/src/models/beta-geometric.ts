@@ -1,14 +1,7 @@
 // Shared core of BG/NBD (dropout only after repeat purchases) and MBG/NBD (dropout also right
 // after the first purchase). `shift` is 0 for BG/NBD and 1 for MBG/NBD: with it, every formula
 // of one model is the other's with b → b + shift (see Batislam, Denizel & Filiztekin 2007).
-import {
-  lbeta,
-  lgamma,
-  logHyp2f1,
-  logNbdPmf,
-  logSumExp,
-  nbdUpperTail,
-} from './special-functions.ts';
+import { digamma, lbeta, lgamma, logHyp2f1, logNbdPmf, nbdUpperTail } from './special-functions.ts';
 import type { UniqueHistories } from './customer-histories.ts';
 
 export interface BetaGeometricParams {
@@ -20,40 +13,109 @@ export interface BetaGeometricParams {
 
 export type Shift = 0 | 1;
 
-/** Full log-likelihood Σ w·ln L over unique rows, each distinct argument computed once. */
+/**
+ * Full log-likelihood Σ w·ln L over unique rows, each distinct argument computed once. With
+ * `gradient`, also writes ∂/∂(r, α, a, b): per row only the two branch weights are new, the
+ * derivatives of each branch come from the per-x and per-pair tables.
+ */
 export function betaGeometricLogLikelihood(
   params: BetaGeometricParams,
   data: UniqueHistories,
   shift: Shift,
   scratch: Scratch = createScratch(data),
+  gradient?: Float64Array,
 ): number {
   const { r, alpha, a, b } = params;
   const lnBab = lbeta(a, b);
   const lgr = lgamma(r);
-  const rLogAlpha = r * Math.log(alpha);
+  const logAlpha = Math.log(alpha);
+  const rLogAlpha = r * logAlpha;
   const { common, aliveX, deadX, alive, dead } = scratch;
+  const withGradient = gradient !== undefined;
+  const { dCommonR, dAliveA, dAliveB, dDeadA, dDeadB, dAliveR, dAliveAlpha, dDeadR, dDeadAlpha } =
+    scratch;
+  const psiR = withGradient ? digamma(r) : 0;
+  const psiAB = withGradient ? digamma(a + b) : 0;
+  const psiA = withGradient ? digamma(a) : 0;
+  const psiA1 = withGradient ? digamma(a + 1) : 0;
+  const psiB = withGradient ? digamma(b) : 0;
   for (let i = 0; i < data.xValues.length; i++) {
     const x = data.xValues[i] ?? 0;
+    const hasDead = x > 0 || shift === 1;
     common[i] = lgamma(r + x) - lgr + rLogAlpha;
     aliveX[i] = lbeta(a, b + x + shift) - lnBab;
-    deadX[i] = x > 0 || shift === 1 ? lbeta(a + 1, b + x - 1 + shift) - lnBab : -Infinity;
+    deadX[i] = hasDead ? lbeta(a + 1, b + x - 1 + shift) - lnBab : -Infinity;
+    if (withGradient) {
+      const psiTotal = digamma(a + b + x + shift);
+      dCommonR[i] = digamma(r + x) - psiR + logAlpha;
+      dAliveA[i] = psiAB - psiTotal;
+      dAliveB[i] = digamma(b + x + shift) - psiTotal - psiB + psiAB;
+      dDeadA[i] = hasDead ? psiA1 - psiTotal - psiA + psiAB : 0;
+      dDeadB[i] = hasDead ? digamma(b + x - 1 + shift) - psiTotal - psiB + psiAB : 0;
+    }
   }
   for (let k = 0; k < data.ageT.length; k++) {
     const xi = data.ageX[k] ?? 0;
-    alive[k] =
-      (aliveX[xi] ?? 0) - (r + (data.xValues[xi] ?? 0)) * Math.log(alpha + (data.ageT[k] ?? 0));
+    const rx = r + (data.xValues[xi] ?? 0);
+    const shifted = alpha + (data.ageT[k] ?? 0);
+    const logShifted = Math.log(shifted);
+    alive[k] = (aliveX[xi] ?? 0) - rx * logShifted;
+    if (withGradient) {
+      dAliveR[k] = -logShifted;
+      dAliveAlpha[k] = -rx / shifted;
+    }
   }
   for (let k = 0; k < data.recencyT.length; k++) {
     const xi = data.recencyX[k] ?? 0;
-    dead[k] =
-      (deadX[xi] ?? 0) - (r + (data.xValues[xi] ?? 0)) * Math.log(alpha + (data.recencyT[k] ?? 0));
+    const rx = r + (data.xValues[xi] ?? 0);
+    const shifted = alpha + (data.recencyT[k] ?? 0);
+    const logShifted = Math.log(shifted);
+    dead[k] = (deadX[xi] ?? 0) - rx * logShifted;
+    if (withGradient) {
+      dDeadR[k] = -logShifted;
+      dDeadAlpha[k] = -rx / shifted;
+    }
   }
   let total = 0;
+  let gR = 0;
+  let gAlpha = 0;
+  let gA = 0;
+  let gB = 0;
   for (let i = 0; i < data.size; i++) {
-    const ll =
-      (common[data.rowX[i] ?? 0] ?? 0) +
-      logSumExp(alive[data.rowAge[i] ?? 0] ?? 0, dead[data.rowRecency[i] ?? 0] ?? -Infinity);
-    total += (data.weight[i] ?? 0) * ll;
+    const xi = data.rowX[i] ?? 0;
+    const age = data.rowAge[i] ?? 0;
+    const recency = data.rowRecency[i] ?? 0;
+    const aliveTerm = alive[age] ?? 0;
+    const deadTerm = dead[recency] ?? -Infinity;
+    const w = data.weight[i] ?? 0;
+    // ln(e^alive + e^dead) with the alive branch's share pAlive.
+    let ll: number;
+    let pAlive: number;
+    if (aliveTerm >= deadTerm) {
+      const e = Math.exp(deadTerm - aliveTerm);
+      ll = aliveTerm + Math.log1p(e);
+      pAlive = 1 / (1 + e);
+    } else {
+      const e = Math.exp(aliveTerm - deadTerm);
+      ll = deadTerm + Math.log1p(e);
+      pAlive = e / (1 + e);
+    }
+    total += w * ((common[xi] ?? 0) + ll);
+    if (withGradient) {
+      const pDead = 1 - pAlive;
+      gR +=
+        w * ((dCommonR[xi] ?? 0) + pAlive * (dAliveR[age] ?? 0) + pDead * (dDeadR[recency] ?? 0));
+      gAlpha +=
+        w * (r / alpha + pAlive * (dAliveAlpha[age] ?? 0) + pDead * (dDeadAlpha[recency] ?? 0));
+      gA += w * (pAlive * (dAliveA[xi] ?? 0) + pDead * (dDeadA[xi] ?? 0));
+      gB += w * (pAlive * (dAliveB[xi] ?? 0) + pDead * (dDeadB[xi] ?? 0));
+    }
+  }
+  if (gradient !== undefined) {
+    gradient[0] = gR;
+    gradient[1] = gAlpha;
+    gradient[2] = gA;
+    gradient[3] = gB;
   }
   return total;
 }
@@ -64,6 +126,15 @@ export interface Scratch {
   readonly deadX: Float64Array;
   readonly alive: Float64Array;
   readonly dead: Float64Array;
+  readonly dCommonR: Float64Array;
+  readonly dAliveA: Float64Array;
+  readonly dAliveB: Float64Array;
+  readonly dDeadA: Float64Array;
+  readonly dDeadB: Float64Array;
+  readonly dAliveR: Float64Array;
+  readonly dAliveAlpha: Float64Array;
+  readonly dDeadR: Float64Array;
+  readonly dDeadAlpha: Float64Array;
 }
 
 export function createScratch(data: UniqueHistories): Scratch {
@@ -74,6 +145,15 @@ export function createScratch(data: UniqueHistories): Scratch {
     deadX: new Float64Array(nx),
     alive: new Float64Array(data.ageT.length),
     dead: new Float64Array(data.recencyT.length),
+    dCommonR: new Float64Array(nx),
+    dAliveA: new Float64Array(nx),
+    dAliveB: new Float64Array(nx),
+    dDeadA: new Float64Array(nx),
+    dDeadB: new Float64Array(nx),
+    dAliveR: new Float64Array(data.ageT.length),
+    dAliveAlpha: new Float64Array(data.ageT.length),
+    dDeadR: new Float64Array(data.recencyT.length),
+    dDeadAlpha: new Float64Array(data.recencyT.length),
   };
 }
 

@@ -52,16 +52,17 @@ export function fitBgNbd(data: CustomerHistories, options: FitOptions = {}): Res
   }
   const rate = startingRate(rows.x, rows.T, rows.weight);
   const scratch = createScratch(rows);
+  const params = (theta: Float64Array): BgNbdParams => ({
+    r: theta[0] ?? 1,
+    alpha: theta[1] ?? 1,
+    a: theta[2] ?? 1,
+    b: theta[3] ?? 1,
+  });
   const fit = maximizeOnLogScale(
-    (theta) =>
-      betaGeometricLogLikelihood(
-        { r: theta[0] ?? 1, alpha: theta[1] ?? 1, a: theta[2] ?? 1, b: theta[3] ?? 1 },
-        rows,
-        0,
-        scratch,
-      ),
+    (theta) => betaGeometricLogLikelihood(params(theta), rows, 0, scratch),
     [0.5, 0.5 / rate, 0.8, 2.5],
     options,
+    (theta, gradient) => betaGeometricLogLikelihood(params(theta), rows, 0, scratch, gradient),
   );
   const [r = 1, alpha = 1, a = 1, b = 1] = fit.values;
   const se = fit.standardErrors;

@@ -53,6 +53,13 @@ describe('Gamma-Gamma bad input', () => {
     expect(result.ok ? 'ok' : result.error.code).toBe(code);
   });
 
+  it('leaves out zero spenders on request and counts them', () => {
+    const data = { x: [2, 1, 3, 4, 2], monetary: [0, 5, 20, 12, 9] };
+    const fit = unwrap(fitGammaGamma(data, { excludeNonPositiveSpend: true }));
+    expect(fit.excludedCustomers).toBe(1);
+    expect(fit.customers).toBe(4);
+  });
+
   it('ignores non-buyers with a zero mean spend', () => {
     const ll = unwrap(gammaGammaLogLikelihood(PUBLISHED, { x: [0, 3], monetary: [0, 20] }));
     expect(Number.isFinite(ll)).toBe(true);

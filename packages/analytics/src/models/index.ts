@@ -83,6 +83,7 @@ export {
 } from './gamma-gamma.ts';
 export type {
   GammaGammaFit,
+  GammaGammaFitOptions,
   GammaGammaModel,
   GammaGammaParams,
   SpendHistories,

@@ -66,6 +66,8 @@ function logF(p: ParetoNbdParams, x: number, t: number): number {
 
 interface Scratch {
   readonly common: Float64Array;
+  readonly logShare: Float64Array;
+  readonly ageRatio: Float64Array;
   readonly aliveTerm: Float64Array;
   readonly ageF: Float64Array;
   readonly recencyF: Float64Array;
@@ -74,7 +76,7 @@ interface Scratch {
 function paretoLogLikelihood(p: ParetoNbdParams, data: UniqueHistories, scratch: Scratch): number {
   const { r, alpha, s, beta } = p;
   const base = -lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
-  const { common, aliveTerm, ageF, recencyF } = scratch;
+  const { common, logShare, ageRatio, aliveTerm, ageF, recencyF } = scratch;
   for (let i = 0; i < data.xValues.length; i++) {
     const x = data.xValues[i] ?? 0;
     common[i] = lgamma(r + x) + base;
@@ -88,16 +90,30 @@ function paretoLogLikelihood(p: ParetoNbdParams, data: UniqueHistories, scratch:
   for (let k = 0; k < data.recencyT.length; k++) {
     recencyF[k] = logF(p, data.xValues[data.recencyX[k] ?? 0] ?? 0, data.recencyT[k] ?? 0);
   }
+  for (let i = 0; i < data.xValues.length; i++) {
+    logShare[i] = Math.log(s / (r + s + (data.xValues[i] ?? 0)));
+  }
+  for (let k = 0; k < data.ageT.length; k++) {
+    // Bounded: ln F(T) − alive term is ln 2F1(…) (+ ln((α+T)/(β+T)) in the β-form).
+    ageRatio[k] = Math.exp((ageF[k] ?? 0) - (aliveTerm[k] ?? 0));
+  }
   let total = 0;
   for (let i = 0; i < data.size; i++) {
-    const x = data.x[i] ?? 0;
+    const xi = data.rowX[i] ?? 0;
     const age = data.rowAge[i] ?? 0;
+    const alive = aliveTerm[age] ?? 0;
     const fRecency = recencyF[data.rowRecency[i] ?? 0] ?? 0;
-    const logA0 = fRecency + log1mExp((ageF[age] ?? 0) - fRecency);
-    const ll =
-      (common[data.rowX[i] ?? 0] ?? 0) +
-      logSumExp(aliveTerm[age] ?? 0, Math.log(s / (r + s + x)) + logA0);
-    total += (data.weight[i] ?? 0) * ll;
+    const gap = fRecency - alive;
+    let ll: number;
+    if (gap < 700) {
+      // ln L − common = alive + ln(1 + s/(r+s+x)·(e^{F(t_x)} − e^{F(T)})/e^{alive}): one exp.
+      const share = Math.exp(logShare[xi] ?? 0);
+      ll = alive + Math.log1p(share * Math.max(0, Math.exp(gap) - (ageRatio[age] ?? 0)));
+    } else {
+      const logA0 = fRecency + log1mExp((ageF[age] ?? 0) - fRecency);
+      ll = logSumExp(alive, (logShare[xi] ?? 0) + logA0);
+    }
+    total += (data.weight[i] ?? 0) * ((common[xi] ?? 0) + ll);
   }
   return total;
 }
@@ -105,6 +121,8 @@ function paretoLogLikelihood(p: ParetoNbdParams, data: UniqueHistories, scratch:
 function createScratch(data: UniqueHistories): Scratch {
   return {
     common: new Float64Array(data.xValues.length),
+    logShare: new Float64Array(data.xValues.length),
+    ageRatio: new Float64Array(data.ageT.length),
     aliveTerm: new Float64Array(data.ageT.length),
     ageF: new Float64Array(data.ageT.length),
     recencyF: new Float64Array(data.recencyT.length),

@@ -28,6 +28,24 @@ export function lgamma(x: number): number {
   return HALF_LOG_TWO_PI + (y + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
+/** ψ(x) = d ln Γ(x)/dx for x > 0: recurrence up to x ≥ 6, then the asymptotic series. */
+export function digamma(x: number): number {
+  let shift = 0;
+  let y = x;
+  while (y < 6) {
+    shift -= 1 / y;
+    y += 1;
+  }
+  const inv = 1 / y;
+  const inv2 = inv * inv;
+  return (
+    shift +
+    Math.log(y) -
+    0.5 * inv -
+    inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
+  );
+}
+
 /** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
 export function lbeta(a: number, b: number): number {
   return lgamma(a) + lgamma(b) - lgamma(a + b);
