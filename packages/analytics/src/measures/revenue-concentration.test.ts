@@ -67,6 +67,7 @@ describe('measureRevenueConcentration', () => {
     [of([1, -1]), {}, 'customers[1].revenue'],
     [of([1]), { curvePoints: 0 }, 'options.curvePoints'],
     [of([1]), { topShares: [1.5] }, 'options.topShares[0]'],
+    [[...of([1, 2]), { customerId: 'c0', revenue: 3 }], {}, 'customers[2].customerId'],
   ])('rejects bad input %#', (input, options, field) => {
     const c = measureRevenueConcentration(input, options);
     expect(c.ok ? null : c.error.field).toBe(field);

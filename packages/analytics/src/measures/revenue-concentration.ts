@@ -82,13 +82,22 @@ export function measureRevenueConcentration(
         'top shares must be between 0 and 1',
         `options.topShares[${i}]`,
       );
-  for (const [i, c] of customers.entries())
+  const seen = new Set<string>();
+  for (const [i, c] of customers.entries()) {
+    if (seen.has(c.customerId))
+      return fail(
+        'invalid-input',
+        `duplicate customerId ${c.customerId}: sum revenue per customer first`,
+        `customers[${i}].customerId`,
+      );
+    seen.add(c.customerId);
     if (!Number.isFinite(c.revenue) || c.revenue < 0)
       return fail(
         'invalid-input',
         'revenue must be a finite number ≥ 0',
         `customers[${i}].revenue`,
       );
+  }
   const values = customers.map((c) => c.revenue).sort((a, b) => a - b);
   const n = values.length;
   let total = 0;

@@ -74,6 +74,29 @@ describe('scoreRfm', () => {
     );
   });
 
+  it('labels the grid with the rules it was scored with', () => {
+    const rules = [
+      { segment: 'best', recency: [3, 3], frequencyMonetary: [3, 3] },
+      { segment: 'rest', recency: [1, 3], frequencyMonetary: [1, 3] },
+    ] as const;
+    const r = scoreRfm(customers, { asOf: 100, bins: 3, segmentRules: rules });
+    if (!r.ok) throw new Error(r.error.message);
+    const grid = summariseRfmGrid(r.value);
+    expect(grid.cells).toHaveLength(9);
+    expect(grid.cells[0]).toMatchObject({
+      recencyScore: 3,
+      frequencyMonetaryScore: 1,
+      segment: 'rest',
+    });
+    expect(grid.cells[2]).toMatchObject({
+      recencyScore: 3,
+      frequencyMonetaryScore: 3,
+      segment: 'best',
+    });
+    expect(grid.segments.map((s) => s.segment)).toEqual(['best', 'rest']);
+    expect(grid.segments.reduce((n, s) => n + s.customers, 0)).toBe(10);
+  });
+
   it('gives an empty analysis for no customers', () => {
     const r = scoreRfm([], { asOf: 5 });
     expect(r.ok && r.value.customers).toEqual([]);

@@ -132,6 +132,8 @@ export interface RfmAnalysis {
   readonly asOf: number;
   readonly asOfDate: string;
   readonly bins: number;
+  /** The rules the segments were assigned with (the defaults unless custom rules were given). */
+  readonly segmentRules: readonly RfmSegmentRule[];
   /** In input order. */
   readonly customers: readonly RfmCustomerScore[];
 }
@@ -272,6 +274,7 @@ export function scoreRfm(
     asOf: options.asOf,
     asOfDate: isoDateFromDay(options.asOf),
     bins,
+    segmentRules: rules,
     customers: scored,
   });
 }
@@ -336,7 +339,7 @@ export interface RfmGrid {
 
 /**
  * Aggregates scored customers into the R×FM grid and per segment, for heat maps and tables.
- * Pass the same rules as to {@link scoreRfm} so empty cells are labelled consistently.
+ * Cells and empty segments are labelled with the rules the analysis was scored with.
  *
  * @example
  * const scored = scoreRfm(
@@ -349,11 +352,8 @@ export interface RfmGrid {
  * if (scored.ok) summariseRfmGrid(scored.value).segments;
  * // a scores 444 (loyal), b 222 (hibernating): loyal has 1 customer and 97.8% of revenue
  */
-export function summariseRfmGrid(
-  analysis: RfmAnalysis,
-  rules: readonly RfmSegmentRule[] = DEFAULT_RFM_SEGMENT_RULES,
-): RfmGrid {
-  const { bins, customers } = analysis;
+export function summariseRfmGrid(analysis: RfmAnalysis): RfmGrid {
+  const { bins, customers, segmentRules: rules } = analysis;
   const cellKey = (r: number, fm: number): number => r * 100 + fm;
   const cellTotals = new Map<number, { customers: number; revenue: number }>();
   const segmentOrder: string[] = [];
