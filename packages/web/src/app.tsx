@@ -1,0 +1,103 @@
+import { lazy, Suspense } from 'react';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { ApiError } from './api/api-client.ts';
+import { AppShell } from './features/platform/app-shell.tsx';
+import { LoginPage } from './features/platform/login-page.tsx';
+import { plannedModules } from './features/platform/planned-modules.ts';
+import { ComingSoonPage, NotFoundPage } from './features/platform/coming-soon-page.tsx';
+
+// Each page is its own chunk: the login screen loads without charts or tables.
+const DashboardPage = lazy(() =>
+  import('./features/dashboard/dashboard-page.tsx').then((m) => ({ default: m.DashboardPage })),
+);
+const CustomerListPage = lazy(() =>
+  import('./features/customers/customer-list-page.tsx').then((m) => ({
+    default: m.CustomerListPage,
+  })),
+);
+const Customer360Page = lazy(() =>
+  import('./features/customers/customer-360-page.tsx').then((m) => ({
+    default: m.Customer360Page,
+  })),
+);
+const CustomerImportPage = lazy(() =>
+  import('./features/customers/customer-import-page.tsx').then((m) => ({
+    default: m.CustomerImportPage,
+  })),
+);
+const ApiKeysPage = lazy(() =>
+  import('./features/platform/api-keys-page.tsx').then((m) => ({ default: m.ApiKeysPage })),
+);
+const UsersPage = lazy(() =>
+  import('./features/platform/users-page.tsx').then((m) => ({ default: m.UsersPage })),
+);
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      // Client errors (404, 403, 422) will not change on retry; network and 5xx may.
+      retry: (count, error) =>
+        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+    },
+  },
+});
+
+// A lapsed session sends the user back to the login page from wherever they are.
+queryClient.getQueryCache().subscribe((event) => {
+  if (event.type !== 'updated' || event.action.type !== 'error') return;
+  const error = event.action.error;
+  if (error instanceof ApiError && error.status === 401 && event.query.queryKey[0] !== 'session') {
+    queryClient.setQueryData(['session'], null);
+  }
+});
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
+    >
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <Suspense
+              fallback={
+                <div className="page-center">
+                  <Spin size="large" />
+                </div>
+              }
+            >
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route element={<AppShell />}>
+                  <Route index element={<DashboardPage />} />
+                  <Route path="customers" element={<CustomerListPage />} />
+                  <Route path="customers/:id" element={<Customer360Page />} />
+                  <Route path="import" element={<CustomerImportPage />} />
+                  <Route path="settings/api-keys" element={<ApiKeysPage />} />
+                  <Route path="settings/users" element={<UsersPage />} />
+                  {plannedModules.map((module) => (
+                    <Route
+                      key={module}
+                      path={module}
+                      element={<ComingSoonPage module={module} />}
+                    />
+                  ))}
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Routes>
+            </Suspense>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

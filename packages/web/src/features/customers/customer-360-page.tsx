@@ -1,0 +1,404 @@
+import { useState } from 'react';
+import {
+  App,
+  Breadcrumb,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  List,
+  Result,
+  Row,
+  Skeleton,
+  Space,
+  Switch,
+  Tag,
+  Typography,
+} from 'antd';
+import { MailOutlined, PhoneOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../api/api-client.ts';
+import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
+import type { Customer, CustomerConsent, CustomerContact } from '../../api/pending-contracts.ts';
+import { formatDate, formatDateTime } from '../../i18n/format.ts';
+import { CustomerTimeline } from '../activity/customer-timeline.tsx';
+import { useCurrentSession } from '../platform/session.ts';
+import {
+  addTag,
+  customerKeys,
+  getCustomer,
+  listMembers,
+  removeTag,
+  setConsent,
+} from './customers.api.ts';
+
+const consentChannels = ['email', 'sms', 'phone', 'wechat', 'post'] as const;
+
+type ContactRow = CustomerContact & { kind: 'email' | 'phone' };
+
+/** Emails then phones; the primary ones only when the lists are not sent. */
+function contactsOf(customer: Customer): ContactRow[] {
+  const emails =
+    customer.emails ??
+    (customer.email ? [{ value: customer.email, label: null, primary: true }] : []);
+  const phones =
+    customer.phones ??
+    (customer.phone ? [{ value: customer.phone, label: null, primary: true }] : []);
+  return [
+    ...emails.map((c) => ({ ...c, kind: 'email' as const })),
+    ...phones.map((c) => ({ ...c, kind: 'phone' as const })),
+  ];
+}
+
+function consentsOf(customer: Customer): Map<string, CustomerConsent> {
+  return new Map((customer.consent ?? []).map((c) => [c.channel, c]));
+}
+
+function TagsPanel({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const [adding, setAdding] = useState(false);
+  const [draft, setDraft] = useState('');
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: ['customers'] });
+  const onError = (error: unknown) => {
+    const text = errorText(error);
+    void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+  };
+  const add = useMutation({
+    mutationFn: (tag: string) => addTag(customer.id, tag),
+    onSuccess: invalidate,
+    onError,
+  });
+  const remove = useMutation({
+    mutationFn: (tag: string) => removeTag(customer.id, tag),
+    onSuccess: invalidate,
+    onError,
+  });
+
+  function commit() {
+    const tag = draft.trim();
+    setAdding(false);
+    setDraft('');
+    if (tag && !customer.tags.includes(tag)) add.mutate(tag);
+  }
+
+  return (
+    <Card title={t('customer360.tags')} size="small" data-testid="tags-panel">
+      <Space size={[4, 8]} wrap>
+        {customer.tags.map((tag) => (
+          <Tag
+            key={tag}
+            closable
+            onClose={(e) => {
+              e.preventDefault();
+              remove.mutate(tag);
+            }}
+            closeIcon={<span aria-label={t('customer360.removeTag', { tag })}>×</span>}
+          >
+            {tag}
+          </Tag>
+        ))}
+        {adding ? (
+          <Input
+            size="small"
+            autoFocus
+            className="tag-input"
+            aria-label={t('customer360.newTag')}
+            value={draft}
+            maxLength={50}
+            onChange={(e) => setDraft(e.target.value)}
+            onPressEnter={commit}
+            onBlur={commit}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                setAdding(false);
+                setDraft('');
+              }
+            }}
+          />
+        ) : (
+          <Tag
+            className="tag-add"
+            icon={<PlusOutlined />}
+            onClick={() => setAdding(true)}
+            role="button"
+            tabIndex={0}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') setAdding(true);
+            }}
+          >
+            {t('customer360.addTag')}
+          </Tag>
+        )}
+      </Space>
+    </Card>
+  );
+}
+
+function ConsentPanel({ customer, timeZone }: { customer: Customer; timeZone: string }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const consents = consentsOf(customer);
+  const channels = [...new Set([...consentChannels, ...consents.keys()])];
+  const change = useMutation({
+    mutationFn: (input: { channel: string; granted: boolean }) =>
+      setConsent(customer.id, input.channel, input.granted ? 'granted' : 'withdrawn'),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: customerKeys.one(customer.id) }),
+    onError: (error) => {
+      const text = errorText(error);
+      void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+    },
+  });
+  return (
+    <Card title={t('customer360.consent')} size="small">
+      <List
+        size="small"
+        dataSource={channels}
+        renderItem={(channel) => {
+          const consent = consents.get(channel);
+          const granted = consent?.status === 'granted';
+          const label = t(`timeline.channels.${channel}`, { defaultValue: channel });
+          return (
+            <List.Item
+              actions={[
+                <Switch
+                  key="switch"
+                  size="small"
+                  checked={granted}
+                  aria-label={t('customer360.consentFor', { channel: label })}
+                  loading={change.isPending && change.variables.channel === channel}
+                  onChange={(checked) => change.mutate({ channel, granted: checked })}
+                />,
+              ]}
+            >
+              <List.Item.Meta
+                title={label}
+                description={
+                  consent
+                    ? `${t(`customer360.consentStatus.${consent.status}`)} · ${formatDateTime(
+                        consent.at,
+                        i18n.language,
+                        timeZone,
+                      )}${consent.source ? ` · ${consent.source}` : ''}`
+                    : t('customer360.consentUnknown')
+                }
+              />
+            </List.Item>
+          );
+        }}
+      />
+    </Card>
+  );
+}
+
+function MembersPanel({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
+  const members = useQuery({
+    queryKey: customerKeys.members(customer.id),
+    queryFn: ({ signal }) => listMembers(customer.id, signal),
+  });
+  return (
+    <Card title={t('customer360.members')} size="small">
+      {members.isPending ? (
+        <Skeleton active paragraph={{ rows: 2 }} />
+      ) : members.isError ? (
+        <ErrorAlert error={members.error} onRetry={() => void members.refetch()} />
+      ) : members.data.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customer360.noMembers')} />
+      ) : (
+        <List
+          size="small"
+          dataSource={members.data}
+          renderItem={(member) => (
+            <List.Item>
+              <List.Item.Meta
+                title={
+                  <Link to={`/customers/${member.personId}`}>
+                    {member.personName ?? member.personId}
+                  </Link>
+                }
+                description={[member.title, member.role].filter(Boolean).join(' · ')}
+              />
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
+export function Customer360Page() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const session = useCurrentSession();
+  const timeZone = session.tenant.timeZone;
+  const locale = i18n.language;
+  const customer = useQuery({
+    queryKey: customerKeys.one(id),
+    queryFn: ({ signal }) => getCustomer(id, signal),
+    retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+  });
+
+  const crumbs = (name: string) => (
+    <Breadcrumb
+      items={[{ title: <Link to="/customers">{t('customers.title')}</Link> }, { title: name }]}
+    />
+  );
+
+  if (customer.isPending) {
+    return (
+      <>
+        {crumbs('…')}
+        <Skeleton active paragraph={{ rows: 10 }} />
+      </>
+    );
+  }
+  if (customer.isError) {
+    const error = customer.error;
+    if (
+      error instanceof ApiError &&
+      (error.status === 404 || error.code === 'CUSTOMER_NOT_FOUND')
+    ) {
+      return (
+        <Result
+          status="404"
+          title={t('customer360.notFound')}
+          extra={<Link to="/customers">{t('customer360.backToList')}</Link>}
+        />
+      );
+    }
+    return (
+      <>
+        {crumbs('…')}
+        <ErrorAlert error={error} onRetry={() => void customer.refetch()} />
+      </>
+    );
+  }
+
+  const c = customer.data;
+  const contacts = contactsOf(c);
+  const attributes = Object.entries(c.attributes ?? {});
+  const profile = [
+    { key: 'externalId', label: t('customers.externalId'), value: c.externalId },
+    {
+      key: 'birthday',
+      label: t('customer360.birthday'),
+      value: c.birthday ? formatDate(c.birthday, locale) : null,
+    },
+    {
+      key: 'gender',
+      label: t('customer360.gender'),
+      value: c.gender ? t(`customer360.genders.${c.gender}`, { defaultValue: c.gender }) : null,
+    },
+    { key: 'occupation', label: t('customer360.occupation'), value: c.occupation },
+    {
+      key: 'interests',
+      label: t('customer360.interests'),
+      value: c.interests?.length ? c.interests.join('、') : null,
+    },
+    {
+      key: 'preferredChannel',
+      label: t('customer360.preferredChannel'),
+      value: c.preferredChannel
+        ? t(`timeline.channels.${c.preferredChannel}`, { defaultValue: c.preferredChannel })
+        : null,
+    },
+    { key: 'familyNotes', label: t('customer360.familyNotes'), value: c.familyNotes },
+    { key: 'notes', label: t('customer360.notes'), value: c.notes },
+    { key: 'source', label: t('customer360.source'), value: c.source },
+    {
+      key: 'createdAt',
+      label: t('customers.createdAt'),
+      value: formatDateTime(c.createdAt, locale, timeZone),
+    },
+  ].filter((row) => row.value !== null && row.value !== undefined && row.value !== '');
+
+  return (
+    <>
+      {crumbs(c.name)}
+      <div className="page-header">
+        <Space align="center" wrap>
+          <Typography.Title level={3} data-testid="customer-name">
+            {c.name || t('customers.unnamed')}
+          </Typography.Title>
+          <Tag color={c.kind === 'organization' ? 'purple' : 'blue'}>
+            {t(`customers.kinds.${c.kind}`)}
+          </Tag>
+        </Space>
+      </div>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={9}>
+          <Space orientation="vertical" size={16} className="full-width">
+            <Card title={t('customer360.profile')} size="small">
+              {profile.length ? (
+                <Descriptions
+                  column={1}
+                  size="small"
+                  items={profile.map((row) => ({
+                    key: row.key,
+                    label: row.label,
+                    children: row.value,
+                  }))}
+                />
+              ) : (
+                <Typography.Text type="secondary">{t('customer360.noProfile')}</Typography.Text>
+              )}
+            </Card>
+            <Card title={t('customer360.contacts')} size="small">
+              {contacts.length ? (
+                <List
+                  size="small"
+                  dataSource={contacts}
+                  renderItem={(contact) => (
+                    <List.Item>
+                      <Space>
+                        {contact.kind === 'email' ? <MailOutlined /> : <PhoneOutlined />}
+                        <span>{contact.value}</span>
+                        {contact.label ? (
+                          <Typography.Text type="secondary">{contact.label}</Typography.Text>
+                        ) : null}
+                        {contact.primary ? <Tag>{t('customer360.primary')}</Tag> : null}
+                      </Space>
+                    </List.Item>
+                  )}
+                />
+              ) : (
+                <Typography.Text type="secondary">{t('customer360.noContacts')}</Typography.Text>
+              )}
+            </Card>
+            <TagsPanel customer={c} />
+            <ConsentPanel customer={c} timeZone={timeZone} />
+            {c.kind === 'organization' ? <MembersPanel customer={c} /> : null}
+            <Card title={t('customer360.attributes')} size="small">
+              {attributes.length ? (
+                <Descriptions
+                  column={1}
+                  size="small"
+                  items={attributes.map(([key, value]) => ({
+                    key,
+                    label: key,
+                    children: String(value),
+                  }))}
+                />
+              ) : (
+                <Typography.Text type="secondary">{t('customer360.noAttributes')}</Typography.Text>
+              )}
+            </Card>
+          </Space>
+        </Col>
+        <Col xs={24} lg={15}>
+          <Card title={t('customer360.timeline')}>
+            <CustomerTimeline customerId={c.id} timeZone={timeZone} />
+          </Card>
+        </Col>
+      </Row>
+    </>
+  );
+}

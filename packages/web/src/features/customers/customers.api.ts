@@ -1,0 +1,76 @@
+import { api, apiRequest } from '../../api/api-client.ts';
+import type {
+  Customer,
+  CustomerImportReport,
+  CustomerKind,
+  CustomerMember,
+  Page,
+} from '../../api/pending-contracts.ts';
+
+export interface CustomerFilters {
+  q: string;
+  kind: CustomerKind | '';
+  tag: string;
+}
+
+export const customerKeys = {
+  list: (filters: CustomerFilters) => ['customers', 'list', filters] as const,
+  one: (id: string) => ['customers', 'one', id] as const,
+  members: (id: string) => ['customers', 'members', id] as const,
+};
+
+export const PAGE_SIZE = 25;
+
+export function listCustomers(
+  filters: CustomerFilters,
+  cursor: string | null,
+  signal?: AbortSignal,
+) {
+  return api.get<Page<Customer>>(
+    '/v1/customers',
+    { q: filters.q.trim(), kind: filters.kind, tag: filters.tag.trim(), cursor, limit: PAGE_SIZE },
+    signal,
+  );
+}
+
+export function getCustomer(id: string, signal?: AbortSignal) {
+  return api.get<Customer>(`/v1/customers/${encodeURIComponent(id)}`, undefined, signal);
+}
+
+export async function listMembers(id: string, signal?: AbortSignal): Promise<CustomerMember[]> {
+  const reply = await api.get<{ items: CustomerMember[] }>(
+    `/v1/customers/${encodeURIComponent(id)}/members`,
+    undefined,
+    signal,
+  );
+  return reply.items;
+}
+
+export function addTag(id: string, tag: string) {
+  return api.post<unknown>(`/v1/customers/${encodeURIComponent(id)}/tags`, { tags: [tag] });
+}
+
+export function removeTag(id: string, tag: string) {
+  return api.delete<unknown>(`/v1/customers/${encodeURIComponent(id)}/tags`, { tags: [tag] });
+}
+
+export function setConsent(id: string, channel: string, status: 'granted' | 'withdrawn') {
+  return api.put<unknown>(
+    `/v1/customers/${encodeURIComponent(id)}/consent/${encodeURIComponent(channel)}`,
+    { status },
+  );
+}
+
+export type ImportEncoding = 'auto' | 'utf8' | 'gbk';
+export type ImportMode = 'all-or-nothing' | 'skip-invalid';
+
+export function importCustomers(
+  file: Blob,
+  options: { encoding: ImportEncoding; mode: ImportMode; dryRun: boolean },
+) {
+  return apiRequest<CustomerImportReport>('POST', '/v1/customers/imports', {
+    body: file,
+    contentType: 'text/csv',
+    query: { encoding: options.encoding, mode: options.mode, dryRun: options.dryRun },
+  });
+}

@@ -1,0 +1,156 @@
+import { Button, Card, Col, Empty, Row, Skeleton, Statistic, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import type { EChartsOption } from 'echarts';
+import { api } from '../../api/api-client.ts';
+import { ErrorAlert } from '../../api/error-text.tsx';
+import type { Overview } from '../../api/pending-contracts.ts';
+import { formatMoney, formatMonth, formatNumber, minorToMajor } from '../../i18n/format.ts';
+import { useCurrentSession } from '../platform/session.ts';
+import { EChart } from './echart.tsx';
+
+export function DashboardPage() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  const locale = i18n.language;
+  const overview = useQuery({
+    queryKey: ['overview'],
+    queryFn: ({ signal }) => api.get<Overview>('/v1/overview', undefined, signal),
+  });
+
+  if (overview.isPending) {
+    return (
+      <>
+        <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+        <Skeleton active paragraph={{ rows: 8 }} />
+      </>
+    );
+  }
+  if (overview.isError) {
+    return (
+      <>
+        <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+        <ErrorAlert error={overview.error} onRetry={() => void overview.refetch()} />
+      </>
+    );
+  }
+
+  const data = overview.data;
+  const currency = data.currency ?? session.tenant.currency;
+  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const hasActivity = data.months.some((m) => m.orders > 0 || m.revenue !== 0);
+  const months = data.months.map((m) => formatMonth(m.month, locale));
+
+  const revenueOption: EChartsOption = {
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (value) =>
+        typeof value === 'number'
+          ? new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value)
+          : String(value),
+    },
+    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months },
+    yAxis: { type: 'value' },
+    series: [
+      {
+        name: t('dashboard.revenue'),
+        type: 'bar',
+        data: data.months.map((m) => minorToMajor(m.revenue, currency)),
+        itemStyle: { color: '#1677ff' },
+      },
+    ],
+  };
+  const customersOption: EChartsOption = {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        name: t('dashboard.newCustomers'),
+        type: 'bar',
+        stack: 'buyers',
+        data: data.months.map((m) => m.newCustomers),
+        itemStyle: { color: '#52c41a' },
+      },
+      {
+        name: t('dashboard.returningCustomers'),
+        type: 'bar',
+        stack: 'buyers',
+        data: data.months.map((m) => m.returningCustomers),
+        itemStyle: { color: '#faad14' },
+      },
+    ],
+  };
+
+  return (
+    <>
+      <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} sm={12} xl={6}>
+          <Card>
+            <Statistic
+              title={t('dashboard.totalCustomers')}
+              value={formatNumber(data.totalCustomers, locale)}
+              data-testid="stat-total-customers"
+            />
+          </Card>
+        </Col>
+        <Col xs={24} sm={12} xl={6}>
+          <Card>
+            <Statistic
+              title={t('dashboard.activeCustomers90d')}
+              value={formatNumber(data.activeCustomers90d, locale)}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} sm={12} xl={6}>
+          <Card>
+            <Statistic title={t('dashboard.revenue24m')} value={money(data.revenue)} />
+          </Card>
+        </Col>
+        <Col xs={24} sm={12} xl={6}>
+          <Card>
+            <Statistic
+              title={t('dashboard.ordersAov')}
+              value={formatNumber(data.orders, locale)}
+              suffix={
+                data.averageOrderValue === null ? null : (
+                  <Typography.Text type="secondary" className="stat-suffix">
+                    {t('dashboard.aov', { value: money(data.averageOrderValue) })}
+                  </Typography.Text>
+                )
+              }
+            />
+          </Card>
+        </Col>
+      </Row>
+      {hasActivity ? (
+        <Row gutter={[16, 16]} className="section">
+          <Col xs={24} xl={12}>
+            <Card title={t('dashboard.revenueByMonth', { currency })}>
+              <EChart option={revenueOption} label={t('dashboard.revenueByMonth', { currency })} />
+            </Card>
+          </Col>
+          <Col xs={24} xl={12}>
+            <Card title={t('dashboard.newVsReturning')}>
+              <EChart option={customersOption} label={t('dashboard.newVsReturning')} />
+            </Card>
+          </Col>
+        </Row>
+      ) : (
+        <Card className="section">
+          <Empty description={t('dashboard.empty')} data-testid="dashboard-empty">
+            <Button type="primary" onClick={() => void navigate('/import')}>
+              {t('dashboard.emptyAction')}
+            </Button>
+          </Empty>
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,203 @@
+import { useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { roles, type Role } from '@fidelis/contracts';
+import { api } from '../../api/api-client.ts';
+import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
+import { formatDateTime } from '../../i18n/format.ts';
+import { useCurrentSession } from './session.ts';
+
+interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+type ApiKeyCreated = ApiKey & { key: string };
+
+const keysQuery = ['api-keys'] as const;
+
+export function ApiKeysPage() {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const session = useCurrentSession();
+  const queryClient = useQueryClient();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
+  const [form] = Form.useForm<{ name: string; role: Role }>();
+  const keys = useQuery({
+    queryKey: keysQuery,
+    queryFn: ({ signal }) => api.get<{ items: ApiKey[] }>('/v1/api-keys', undefined, signal),
+  });
+  const create = useMutation({
+    mutationFn: (input: { name: string; role: Role }) =>
+      api.post<ApiKeyCreated>('/v1/api-keys', input),
+    onSuccess: (key) => {
+      setCreating(false);
+      form.resetFields();
+      setCreated(key);
+      void queryClient.invalidateQueries({ queryKey: keysQuery });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api.delete<ApiKey>(`/v1/api-keys/${id}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keysQuery }),
+    onError: (error) => {
+      const text = errorText(error);
+      void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+    },
+  });
+  const when = (iso: string | null) =>
+    iso ? formatDateTime(iso, i18n.language, session.tenant.timeZone) : '—';
+
+  async function copy(secret: string) {
+    try {
+      await navigator.clipboard.writeText(secret);
+      void message.success(t('apiKeys.copied'));
+    } catch {
+      void message.warning(t('apiKeys.copyFailed'));
+    }
+  }
+
+  return (
+    <>
+      <div className="page-header">
+        <Typography.Title level={3}>{t('apiKeys.title')}</Typography.Title>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+          {t('apiKeys.create')}
+        </Button>
+      </div>
+      <Card>
+        <Typography.Paragraph type="secondary">{t('apiKeys.intro')}</Typography.Paragraph>
+        {keys.isError ? (
+          <ErrorAlert error={keys.error} onRetry={() => void keys.refetch()} />
+        ) : (
+          <Table<ApiKey>
+            rowKey="id"
+            size="middle"
+            loading={keys.isPending}
+            dataSource={keys.data?.items ?? []}
+            pagination={false}
+            scroll={{ x: 720 }}
+            columns={[
+              { title: t('apiKeys.name'), dataIndex: 'name' },
+              {
+                title: t('apiKeys.prefix'),
+                dataIndex: 'prefix',
+                render: (prefix: string) => <Typography.Text code>{prefix}…</Typography.Text>,
+              },
+              {
+                title: t('apiKeys.role'),
+                dataIndex: 'role',
+                render: (role: Role) => t(`roles.${role}`),
+              },
+              { title: t('apiKeys.createdAt'), dataIndex: 'createdAt', render: when },
+              { title: t('apiKeys.lastUsedAt'), dataIndex: 'lastUsedAt', render: when },
+              {
+                title: t('apiKeys.status'),
+                key: 'status',
+                render: (_, row) =>
+                  row.revokedAt ? (
+                    <Tag color="red">{t('apiKeys.revoked')}</Tag>
+                  ) : (
+                    <Popconfirm
+                      title={t('apiKeys.revokeConfirm', { name: row.name })}
+                      okText={t('apiKeys.revoke')}
+                      cancelText={t('common.cancel')}
+                      okButtonProps={{ danger: true }}
+                      onConfirm={() => revoke.mutateAsync(row.id)}
+                    >
+                      <Button size="small" danger>
+                        {t('apiKeys.revoke')}
+                      </Button>
+                    </Popconfirm>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </Card>
+
+      <Modal
+        open={creating}
+        title={t('apiKeys.create')}
+        okText={t('apiKeys.create')}
+        cancelText={t('common.cancel')}
+        confirmLoading={create.isPending}
+        onOk={() => form.submit()}
+        onCancel={() => {
+          setCreating(false);
+          create.reset();
+        }}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ role: 'agent' }}
+          onFinish={(values) => create.mutate(values)}
+        >
+          <Form.Item
+            name="name"
+            label={t('apiKeys.name')}
+            rules={[{ required: true, whitespace: true, message: t('apiKeys.nameRequired') }]}
+          >
+            <Input autoFocus maxLength={100} placeholder={t('apiKeys.namePlaceholder')} />
+          </Form.Item>
+          <Form.Item name="role" label={t('apiKeys.role')}>
+            <Select options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
+          </Form.Item>
+          {create.isError ? <ErrorAlert error={create.error} /> : null}
+        </Form>
+      </Modal>
+
+      <Modal
+        open={created !== null}
+        title={t('apiKeys.createdTitle')}
+        onCancel={() => setCreated(null)}
+        footer={
+          <Button type="primary" onClick={() => setCreated(null)}>
+            {t('apiKeys.done')}
+          </Button>
+        }
+      >
+        {created ? (
+          <>
+            <Alert type="warning" showIcon title={t('apiKeys.shownOnce')} />
+            <div className="secret-row section">
+              <KeyOutlined />
+              <Typography.Text
+                code
+                copyable={false}
+                data-testid="api-key-secret"
+                className="secret"
+              >
+                {created.key}
+              </Typography.Text>
+              <Button onClick={() => void copy(created.key)}>{t('apiKeys.copy')}</Button>
+            </div>
+          </>
+        ) : null}
+      </Modal>
+    </>
+  );
+}

@@ -1,0 +1,201 @@
+import { Suspense, useState } from 'react';
+import { Avatar, Button, Dropdown, Grid, Layout, Menu, Spin, Typography } from 'antd';
+import type { MenuProps } from 'antd';
+import {
+  ApiOutlined,
+  AppstoreOutlined,
+  BarChartOutlined,
+  CommentOutlined,
+  CustomerServiceOutlined,
+  DashboardOutlined,
+  GiftOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  NotificationOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UploadOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { ErrorAlert } from '../../api/error-text.tsx';
+import { LanguageSwitch } from './language-switch.tsx';
+import { useLogout, useSession } from './session.ts';
+import { plannedModules } from './planned-modules.ts';
+
+const plannedIcons: Record<(typeof plannedModules)[number], React.ReactNode> = {
+  loyalty: <GiftOutlined />,
+  feedback: <CommentOutlined />,
+  service: <CustomerServiceOutlined />,
+  relationships: <TeamOutlined />,
+  engagement: <NotificationOutlined />,
+  analytics: <BarChartOutlined />,
+};
+
+/** Which menu entry a path belongs to (the longest matching prefix). */
+function selectedKey(pathname: string, keys: string[]): string {
+  let best = '/';
+  for (const key of keys) {
+    if (
+      key !== '/' &&
+      (pathname === key || pathname.startsWith(`${key}/`)) &&
+      key.length > best.length
+    )
+      best = key;
+  }
+  return best;
+}
+
+export function AppShell() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const screens = Grid.useBreakpoint();
+  const narrow = screens.lg === false;
+  const [collapsed, setCollapsed] = useState(false);
+
+  if (session.isPending) {
+    return (
+      <div className="page-center">
+        <Spin size="large" />
+      </div>
+    );
+  }
+  if (session.isError) {
+    return (
+      <div className="page-center">
+        <ErrorAlert error={session.error} onRetry={() => void session.refetch()} />
+      </div>
+    );
+  }
+  if (!session.data) {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  const { user, tenant } = session.data;
+
+  const items: NonNullable<MenuProps['items']> = [
+    { key: '/', icon: <DashboardOutlined />, label: <Link to="/">{t('nav.dashboard')}</Link> },
+    {
+      key: '/customers',
+      icon: <UserOutlined />,
+      label: <Link to="/customers">{t('nav.customers')}</Link>,
+    },
+    {
+      key: '/import',
+      icon: <UploadOutlined />,
+      label: <Link to="/import">{t('nav.import')}</Link>,
+    },
+    ...plannedModules.map((module) => ({
+      key: `/${module}`,
+      icon: plannedIcons[module],
+      label: <Link to={`/${module}`}>{t(`nav.${module}`)}</Link>,
+    })),
+    {
+      key: 'settings',
+      icon: <SettingOutlined />,
+      label: t('nav.settings'),
+      children: [
+        {
+          key: '/settings/api-keys',
+          icon: <ApiOutlined />,
+          label: <Link to="/settings/api-keys">{t('nav.apiKeys')}</Link>,
+        },
+        {
+          key: '/settings/users',
+          icon: <TeamOutlined />,
+          label: <Link to="/settings/users">{t('nav.users')}</Link>,
+        },
+      ],
+    },
+  ];
+  const keys = [
+    '/',
+    '/customers',
+    '/import',
+    ...plannedModules.map((m) => `/${m}`),
+    '/settings/api-keys',
+    '/settings/users',
+  ];
+  const selected = selectedKey(location.pathname, keys);
+
+  const userMenu: MenuProps = {
+    items: [
+      { key: 'who', label: user.email, disabled: true },
+      { type: 'divider' },
+      { key: 'logout', icon: <LogoutOutlined />, label: t('shell.logout') },
+    ],
+    onClick: ({ key }) => {
+      if (key === 'logout') {
+        void logout().then(() => navigate('/login', { replace: true }));
+      }
+    },
+  };
+
+  return (
+    <Layout className="app-layout">
+      <Layout.Sider
+        breakpoint="lg"
+        collapsedWidth={narrow ? 0 : 64}
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        trigger={null}
+        width={216}
+        theme="light"
+        className="app-sider"
+      >
+        <div className="app-brand">
+          <AppstoreOutlined /> {collapsed ? null : <span>Fidelis</span>}
+        </div>
+        <nav aria-label={t('shell.navigation')}>
+          <Menu
+            mode="inline"
+            selectedKeys={[selected]}
+            defaultOpenKeys={selected.startsWith('/settings') ? ['settings'] : []}
+            items={items}
+            onClick={() => {
+              if (narrow) setCollapsed(true);
+            }}
+          />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="app-header">
+          <Button
+            type="text"
+            icon={<MenuOutlined />}
+            aria-label={t('shell.toggleNavigation')}
+            onClick={() => setCollapsed(!collapsed)}
+          />
+          <Typography.Text strong className="app-tenant" data-testid="tenant-name">
+            {tenant.name}
+          </Typography.Text>
+          <div className="app-header-right">
+            <LanguageSwitch />
+            <Dropdown menu={userMenu} trigger={['click']}>
+              <Button type="text" data-testid="user-menu" aria-label={t('shell.userMenu')}>
+                <Avatar size="small" icon={<UserOutlined />} />
+                <span className="app-user-name">{user.name}</span>
+              </Button>
+            </Dropdown>
+          </div>
+        </Layout.Header>
+        <Layout.Content className="app-content">
+          <Suspense
+            fallback={
+              <div className="page-center">
+                <Spin />
+              </div>
+            }
+          >
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,10 @@
+/** Modules on the roadmap: their navigation entries lead to a "coming soon" page. */
+export const plannedModules = [
+  'loyalty',
+  'feedback',
+  'service',
+  'relationships',
+  'engagement',
+  'analytics',
+] as const;
+export type PlannedModule = (typeof plannedModules)[number];

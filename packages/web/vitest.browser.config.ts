@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Browser tests: the real server in-process, driven through Debian's Chromium (playwright-core).
+// `npm run build` first: the server serves packages/web/dist.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  test: {
+    name: 'browser',
+    include: ['e2e/**/*.e2e.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // One Chromium and one embedded database at a time on two cores.
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
