@@ -5,4 +5,5 @@
 export * from './errors.ts';
 export * from './common.ts';
 export * from './platform.ts';
+export * from './events.ts';
 export * from './loyalty.ts';

@@ -21,6 +21,8 @@ import { handleError, problemOf } from './http/problem.ts';
 import { createAuthenticateHook } from './http/authenticate.ts';
 import type { FidelisApp } from './http/fastify.ts';
 import { registerPlatformRoutes } from './modules/platform/index.ts';
+import { registerActivityRoutes } from './modules/activity/index.ts';
+import { activityRouteDeps } from './flows/record-events.flow.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   );
 
   registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
+  registerActivityRoutes(app, activityRouteDeps(database));
 
   const indexHtml = path.join(config.webDist, 'index.html');
   if (existsSync(indexHtml)) {

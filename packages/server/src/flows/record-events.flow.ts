@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { EventImportResult } from '@fidelis/contracts';
+import type { DatabaseHandle } from '../db/connect.ts';
+import type { Database } from '../db/database.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import {
+  importTransactions,
+  recordEvents,
+  type ActivityRouteDeps,
+  type ActivityTables,
+  type RecordEventsResult,
+  type RecordedEvent,
+  type TransactionImportOptions,
+} from '../modules/activity/index.ts';
+import {
+  countCustomers,
+  customerIdsOf,
+  resolveCustomerRefs,
+  resolveMergedCustomerId,
+  type CustomersTables,
+} from '../modules/customers/index.ts';
+
+/** A module sees only its own tables; the composed database holds them all. */
+function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
+  return db as unknown as Kysely<Tables>;
+}
+
+/**
+ * Records events: resolve their customers (creating unknown external ids), append the events,
+ * and let other modules react to the newly recorded ones — all in one transaction, so a
+ * failure anywhere records nothing.
+ */
+export async function recordEventsFlow(
+  db: Kysely<Database>,
+  context: RequestContext,
+  raws: readonly unknown[],
+): Promise<RecordEventsResult> {
+  return db.transaction().execute(async (trx) => {
+    const result = await recordEvents(narrow<ActivityTables>(trx), context, raws, (refs) =>
+      resolveCustomerRefs(narrow<CustomersTables>(trx), context, refs, { createMissing: true }),
+    );
+    await reactToRecordedEvents(trx, context, result.recorded);
+    return result;
+  });
+}
+
+/**
+ * Where other modules react to newly recorded events (never duplicates), inside the
+ * transaction that recorded them: e.g. loyalty earning points on purchases.
+ */
+async function reactToRecordedEvents(
+  _trx: Kysely<Database>,
+  _context: RequestContext,
+  recorded: readonly RecordedEvent[],
+): Promise<void> {
+  if (recorded.length === 0) return;
+}
+
+/** Imports a CSV of transactions in one bulk transaction (COPY), all or nothing by default. */
+export async function importTransactionsFlow(
+  database: DatabaseHandle,
+  context: RequestContext,
+  csv: Uint8Array,
+  options: TransactionImportOptions,
+): Promise<EventImportResult> {
+  return database.bulkTransaction(async (trx, copyCsv) => {
+    const customersDb = narrow<CustomersTables>(trx);
+    const before = await countCustomers(customersDb, context.tenantId);
+    const result = await importTransactions(trx, copyCsv, context, csv, options, (refs) =>
+      resolveCustomerRefs(customersDb, context, refs, { createMissing: true }),
+    );
+    const after = await countCustomers(customersDb, context.tenantId);
+    return { ...result, customersCreated: after - before };
+  });
+}
+
+/** The event routes' dependencies on the flows and on the customers module. */
+export function activityRouteDeps(database: DatabaseHandle): ActivityRouteDeps {
+  const db = database.db;
+  return {
+    db,
+    recordEvents: (context, raws) => recordEventsFlow(db, context, raws),
+    importTransactions: (context, csv, options) =>
+      importTransactionsFlow(database, context, csv, options),
+    timelineCustomers: (context) => ({
+      resolve: (customerId) =>
+        resolveMergedCustomerId(narrow<CustomersTables>(db), context.tenantId, customerId),
+      idsOf: (survivorId) =>
+        customerIdsOf(narrow<CustomersTables>(db), context.tenantId, survivorId),
+    }),
+    countCustomers: (context) => countCustomers(narrow<CustomersTables>(db), context.tenantId),
+  };
+}

@@ -1,0 +1,220 @@
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { ActivityTables, EventLinesTable, EventsTable } from './activity.table.ts';
+
+export type ActivityDb = Kysely<ActivityTables>;
+export type EventRow = Selectable<EventsTable>;
+export type EventLineRow = Selectable<EventLinesTable>;
+export type NewEventRow = Insertable<EventsTable>;
+export type NewEventLineRow = Insertable<EventLinesTable>;
+
+/** Locks the purchases named by refunds (in id order, so two batches never deadlock). */
+export function lockPurchases(db: ActivityDb, tenantId: string, ids: readonly string[]) {
+  return db
+    .selectFrom('events')
+    .select(['id', 'type', 'customer_id', 'currency', 'amount'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+export function findEventHashes(db: ActivityDb, tenantId: string, ids: readonly string[]) {
+  return db
+    .selectFrom('events')
+    .select(['id', 'request_hash'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export function findEvents(db: ActivityDb, tenantId: string, ids: readonly string[]) {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export function findLines(db: ActivityDb, tenantId: string, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return Promise.resolve([] as EventLineRow[]);
+  return db
+    .selectFrom('event_lines')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('event_id', 'in', eventIds)
+    .orderBy('event_id')
+    .orderBy('line_no')
+    .execute();
+}
+
+/** What has been refunded so far of each purchase, in total and per purchase line (positive). */
+export async function findRefundedSoFar(
+  db: ActivityDb,
+  tenantId: string,
+  purchaseIds: readonly string[],
+) {
+  // One after the other: inside a transaction there is one connection.
+  const totals = await db
+    .selectFrom('events')
+    .select(['refund_of', sql<number>`coalesce(-sum(amount), 0)::bigint`.as('amount')])
+    .where('tenant_id', '=', tenantId)
+    .where('refund_of', 'in', purchaseIds)
+    .where('type', '=', 'refund')
+    .groupBy('refund_of')
+    .execute();
+  const lines = await db
+    .selectFrom('event_lines as l')
+    .innerJoin('events as e', (join) =>
+      join.onRef('e.tenant_id', '=', 'l.tenant_id').onRef('e.id', '=', 'l.event_id'),
+    )
+    .select([
+      'e.refund_of',
+      'l.line_no',
+      sql<number>`-sum(l.quantity)::bigint`.as('quantity'),
+      sql<number>`-sum(l.amount)::bigint`.as('amount'),
+    ])
+    .where('e.tenant_id', '=', tenantId)
+    .where('e.refund_of', 'in', purchaseIds)
+    .where('e.type', '=', 'refund')
+    .groupBy(['e.refund_of', 'l.line_no'])
+    .execute();
+  return { totals, lines };
+}
+
+/** Multi-row insert; returns the rows actually inserted (an id already taken is skipped). */
+export function insertEvents(db: ActivityDb, rows: readonly NewEventRow[]) {
+  if (rows.length === 0) return Promise.resolve([]);
+  return db
+    .insertInto('events')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
+    .returning(['id', 'occurred_at', 'recorded_at'])
+    .execute();
+}
+
+export async function insertLines(db: ActivityDb, rows: readonly NewEventLineRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('event_lines').values(rows).execute();
+}
+
+/** Newest first, keyset-paged on (occurred_at, id); `before` is the last row of the previous page. */
+export function findTimeline(
+  db: ActivityDb,
+  query: {
+    tenantId: string;
+    customerIds: readonly string[];
+    types: readonly string[] | undefined;
+    before: { occurredMicros: number; id: string } | undefined;
+    limit: number;
+  },
+) {
+  let select = db
+    .selectFrom('events')
+    .selectAll()
+    .select(sql<number>`(extract(epoch from occurred_at) * 1000000)::bigint`.as('occurred_micros'))
+    .where('tenant_id', '=', query.tenantId)
+    .where('customer_id', 'in', query.customerIds);
+  if (query.types && query.types.length > 0)
+    select = select.where('type', 'in', query.types as EventRow['type'][]);
+  if (query.before) {
+    const at = sql<Date>`timestamptz 'epoch' + ${query.before.occurredMicros} * interval '1 microsecond'`;
+    select = select.where(
+      (eb) => eb.refTuple('occurred_at', 'id'),
+      '<',
+      (eb) => eb.tuple(at, query.before!.id),
+    );
+  }
+  return select.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+}
+
+export interface OverviewQuery {
+  tenantId: string;
+  timeZone: string;
+  asOf: Date;
+  currency: string | null;
+}
+
+/** The currency most purchases of the 24 months were made in (null without purchases). */
+export async function findMainCurrency(db: ActivityDb, tenantId: string, since: Date, asOf: Date) {
+  const row = await db
+    .selectFrom('events')
+    .select(['currency', sql<number>`count(*)`.as('n')])
+    .where('tenant_id', '=', tenantId)
+    .where('type', '=', 'purchase')
+    .where('occurred_at', '>=', since)
+    .where('occurred_at', '<=', asOf)
+    .groupBy('currency')
+    .orderBy('n', 'desc')
+    .orderBy('currency')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.currency ?? null;
+}
+
+/** The first instant of the month 23 months before asOf's month, in the tenant's time zone. */
+export async function findOverviewStart(db: ActivityDb, timeZone: string, asOf: Date) {
+  const { rows } = await sql<{ start: Date }>`
+    select (date_trunc('month', ${asOf}::timestamptz at time zone ${timeZone}) - interval '23 months')
+      at time zone ${timeZone} as start`.execute(db);
+  return rows[0]!.start;
+}
+
+export async function findMonthlyRevenue(db: ActivityDb, q: OverviewQuery, since: Date) {
+  const { rows } = await sql<{
+    month: string;
+    revenue: number;
+    gross: number;
+    orders: number;
+  }>`
+    select to_char(date_trunc('month', occurred_at at time zone ${q.timeZone}), 'YYYY-MM') as month,
+           coalesce(sum(amount), 0)::bigint as revenue,
+           coalesce(sum(amount) filter (where type = 'purchase'), 0)::bigint as gross,
+           count(*) filter (where type = 'purchase')::int as orders
+      from events
+     where tenant_id = ${q.tenantId} and type in ('purchase', 'refund')
+       and currency = ${q.currency}
+       and occurred_at >= ${since} and occurred_at <= ${q.asOf}
+     group by 1`.execute(db);
+  return rows;
+}
+
+export async function findNewAndReturning(db: ActivityDb, q: OverviewQuery, since: Date) {
+  const { rows } = await sql<{ month: string; new_customers: number; returning_customers: number }>`
+    with buyers as (
+      select distinct customer_id, date_trunc('month', occurred_at at time zone ${q.timeZone}) as month
+        from events
+       where tenant_id = ${q.tenantId} and type = 'purchase'
+         and occurred_at >= ${since} and occurred_at <= ${q.asOf}
+    ), firsts as (
+      select customer_id, date_trunc('month', min(occurred_at) at time zone ${q.timeZone}) as month
+        from events
+       where tenant_id = ${q.tenantId} and type = 'purchase' and occurred_at <= ${q.asOf}
+         and customer_id in (select customer_id from buyers)
+       group by customer_id
+    )
+    select to_char(b.month, 'YYYY-MM') as month,
+           count(*) filter (where f.month = b.month)::int as new_customers,
+           count(*) filter (where f.month < b.month)::int as returning_customers
+      from buyers b join firsts f using (customer_id)
+     group by b.month`.execute(db);
+  return rows;
+}
+
+export async function countActiveCustomers(
+  db: ActivityDb,
+  tenantId: string,
+  since: Date,
+  asOf: Date,
+) {
+  const row = await db
+    .selectFrom('events')
+    .select(sql<number>`count(distinct customer_id)::int`.as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('type', 'in', ['purchase', 'interaction'])
+    .where('occurred_at', '>', since)
+    .where('occurred_at', '<=', asOf)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
