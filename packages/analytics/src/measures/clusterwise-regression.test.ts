@@ -102,6 +102,27 @@ describe('fitClusterwiseRegression', () => {
     expect(purity(r.value.assignments)).toBeGreaterThan(0.85);
   });
 
+  it('does not depend on the units of the covariates', () => {
+    // satisfaction in thousandths, shifted: same segments, slopes / 1000 (minor-unit revenue
+    // covariates are large numbers; the iterations standardise them)
+    const rescaled = data.map((o) => ({ ...o, x: [5_000 + 1_000 * (o.x[0] ?? 0)] }));
+    const a = fitClusterwiseRegression(data, { segments: 2, seed: 4 });
+    const b = fitClusterwiseRegression(rescaled, { segments: 2, seed: 4 });
+    if (!a.ok || !b.ok) throw new Error('fit failed');
+    expect(b.value.assignments.map((x) => x.segment)).toEqual(
+      a.value.assignments.map((x) => x.segment),
+    );
+    expect(b.value.segments[0]?.slopes[0]?.estimate).toBeCloseTo(
+      (a.value.segments[0]?.slopes[0]?.estimate ?? 0) / 1_000,
+      9,
+    );
+    expect(b.value.segments[0]?.slopes[0]?.pValue).toBeCloseTo(
+      a.value.segments[0]?.slopes[0]?.pValue ?? 1,
+      9,
+    );
+    expect(b.value.logLikelihood).toBeCloseTo(a.value.logLikelihood, 6);
+  });
+
   it('with one segment equals ordinary least squares', () => {
     const r = fitClusterwiseRegression(data, { segments: 1 });
     const ols = fitOrdinaryLeastSquares(
