@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { cdnowSummary } from '../../bench/cdnow-data.ts';
 import { AnalyticsError, unwrap } from './errors.ts';
 import {
@@ -66,6 +67,50 @@ describe('BG/NBD predictions', () => {
     }
     expect(total).toBeCloseTo(1, 8);
     expect(mean).toBeCloseTo(bgNbdExpectedPurchases(PARAMS, 39), 6);
+  });
+
+  it.each([
+    ['a + b < 1', { r: 0.5, alpha: 3, a: 0.3, b: 0.5 }],
+    ['a + b = 1 (pole of 2F1 at c = 0)', { r: 0.5, alpha: 3, a: 0.5, b: 0.5 }],
+    ['b < 1 < a', { r: 2, alpha: 0.5, a: 5, b: 0.2 }],
+  ])('P(X(t) = n) has mean E[X(t)] when %s', (_name, params) => {
+    let total = 0;
+    let mean = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const p = bgNbdProbabilityOfPurchases(params, n, 20);
+      total += p;
+      mean += n * p;
+    }
+    expect(total).toBeCloseTo(1, 9);
+    expect(mean / bgNbdExpectedPurchases(params, 20)).toBeCloseTo(1, 6);
+  });
+
+  it('never returns NaN: P(alive) in [0, 1], expectations finite and ≥ 0', () => {
+    const positive = fc.double({ min: 1e-4, max: 1e4, noNaN: true });
+    fc.assert(
+      fc.property(
+        positive,
+        positive,
+        positive,
+        positive,
+        fc.integer({ min: 0, max: 2000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (r, alpha, a, b, x, share, T) => {
+          const tx = x === 0 ? 0 : share * T;
+          const params = { r, alpha, a, b };
+          const alive = bgNbdProbabilityAlive(params, x, tx, T);
+          const expected = bgNbdConditionalExpectedPurchases(params, 52, x, tx, T);
+          expect(alive).toBeGreaterThanOrEqual(0);
+          expect(alive).toBeLessThanOrEqual(1);
+          expect(Number.isFinite(expected) && expected >= 0).toBe(true);
+          expect(
+            Number.isFinite(unwrap(bgNbdLogLikelihood(params, { x: [x], tx: [tx], T: [T] }))),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('treats a new customer (x = 0, T = 0) like E[X(t)]', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { cdnowSummary } from '../../bench/cdnow-data.ts';
 import { unwrap } from './errors.ts';
 import {
@@ -66,6 +67,50 @@ describe('Pareto/NBD predictions', () => {
     }
     expect(total).toBeCloseTo(1, 6);
     expect(mean).toBeCloseTo(paretoNbdExpectedPurchases(PARAMS, 39), 5);
+  });
+
+  it.each([
+    ['short lives (s = 3, β = 1)', { r: 0.5, alpha: 10, s: 3, beta: 1 }],
+    ['heavy tail (s = 0.1, β = 0.01)', { r: 0.5, alpha: 1, s: 0.1, beta: 0.01 }],
+    ['heavy buyers (r = 5, α = 0.5)', { r: 5, alpha: 0.5, s: 5, beta: 100 }],
+  ])('P(X(t) = n) is a distribution with mean E[X(t)] for %s', (_name, params) => {
+    let total = 0;
+    let mean = 0;
+    for (let n = 0; n < 3000; n++) {
+      const p = paretoNbdProbabilityOfPurchases(params, n, 52);
+      total += p;
+      mean += n * p;
+    }
+    expect(total).toBeCloseTo(1, 7);
+    expect(mean / paretoNbdExpectedPurchases(params, 52)).toBeCloseTo(1, 7);
+  });
+
+  it('never returns NaN: P(alive) in [0, 1], expectations finite and ≥ 0', () => {
+    const positive = fc.double({ min: 1e-4, max: 1e4, noNaN: true });
+    fc.assert(
+      fc.property(
+        positive,
+        positive,
+        positive,
+        positive,
+        fc.integer({ min: 0, max: 2000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (r, alpha, s, beta, x, share, T) => {
+          const tx = x === 0 ? 0 : share * T;
+          const params = { r, alpha, s, beta };
+          const alive = paretoNbdProbabilityAlive(params, x, tx, T);
+          const expected = paretoNbdConditionalExpectedPurchases(params, 52, x, tx, T);
+          expect(alive).toBeGreaterThanOrEqual(0);
+          expect(alive).toBeLessThanOrEqual(1);
+          expect(Number.isFinite(expected) && expected >= 0).toBe(true);
+          expect(
+            Number.isFinite(unwrap(paretoNbdLogLikelihood(params, { x: [x], tx: [tx], T: [T] }))),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('treats a new customer (x = 0, T = 0) like E[X(t)]', () => {

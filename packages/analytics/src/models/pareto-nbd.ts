@@ -260,8 +260,8 @@ function conditionalExpected(
 
 /**
  * P(X(t) = n) for a newly acquired customer, as S(t)·NB(n; t) + ∫₀ᵗ f(τ)·NB(n; τ) dτ over the
- * Pareto (Lomax) lifetime τ: after the substitution u = 1 − (β/(β+τ))^s the integrand is a
- * bounded probability, integrated by composite Gauss–Legendre. This avoids the cancellation in
+ * Pareto (Lomax) lifetime τ: after the substitution w = ln(1 + τ/β) the integrand
+ * s·e^{−sw}·NB(n; β(e^w − 1)) is smooth, integrated by composite Gauss–Legendre. This avoids the cancellation in
  * the closed form's difference of 2F1 sums (Fader, Hardie & Lee 2006 note).
  */
 export function paretoNbdProbabilityOfPurchases(
@@ -273,12 +273,13 @@ export function paretoNbdProbabilityOfPurchases(
   assertCount(n);
   assertHorizon(t);
   const { r, alpha, s, beta } = params;
-  const survival = Math.exp(-s * Math.log1p(t / beta));
-  const upper = 1 - survival;
+  const logHorizon = Math.log1p(t / beta);
+  const survival = Math.exp(-s * logHorizon);
+  // w = ln(1 + τ/β): the Lomax density becomes s·e^{−sw} and NB(n; τ) varies smoothly in w.
   const dead = integrate(
-    (u) => Math.exp(logNbdPmf(n, r, alpha, beta * Math.expm1(-Math.log1p(-u) / s))),
+    (w) => s * Math.exp(-s * w + logNbdPmf(n, r, alpha, beta * Math.expm1(w))),
     0,
-    upper,
+    logHorizon,
     64,
   );
   return Math.min(1, Math.max(0, survival * Math.exp(logNbdPmf(n, r, alpha, t)) + dead));
