@@ -5,5 +5,6 @@
 export * from './errors.ts';
 export * from './common.ts';
 export * from './platform.ts';
+export * from './customers.ts';
 export * from './events.ts';
 export * from './loyalty.ts';

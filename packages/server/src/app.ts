@@ -21,6 +21,7 @@ import { handleError, problemOf } from './http/problem.ts';
 import { createAuthenticateHook } from './http/authenticate.ts';
 import type { FidelisApp } from './http/fastify.ts';
 import { registerPlatformRoutes } from './modules/platform/index.ts';
+import { registerCustomersRoutes } from './modules/customers/index.ts';
 import { registerActivityRoutes } from './modules/activity/index.ts';
 import { activityRouteDeps } from './flows/record-events.flow.ts';
 
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   );
 
   registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
+  registerCustomersRoutes(app, { db, database });
   registerActivityRoutes(app, activityRouteDeps(database));
 
   const indexHtml = path.join(config.webDist, 'index.html');

@@ -20,3 +20,13 @@ export {
   resolveMergedCustomerId,
   type CustomerRef,
 } from './customer-refs.ts';
+export { registerCustomersRoutes } from './customers.routes.ts';
+export { importCustomers, type ImportOptions } from './customer-import.ts';
+export {
+  getCustomer,
+  listCustomers,
+  createCustomer,
+  updateCustomer,
+  eraseCustomer,
+  mergeCustomers,
+} from './customers.service.ts';

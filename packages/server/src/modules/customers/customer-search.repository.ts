@@ -1,0 +1,134 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { CustomerRow, CustomersDb } from './customers.repository.ts';
+import { containsHan, queryPinyin } from './name-keys.ts';
+
+export interface CustomerFilter {
+  q?: string | undefined;
+  kind?: 'person' | 'organization' | undefined;
+  tag?: string | undefined;
+  /** Attribute values the customer must have (jsonb containment). */
+  attributes?: Record<string, string | number | boolean> | undefined;
+  createdFrom?: Date | undefined;
+  createdTo?: Date | undefined;
+}
+
+export type CustomerSort = 'name' | '-name' | 'created' | '-created';
+
+export interface Keyset {
+  /** sort_key for name sorts, ISO instant for created sorts. */
+  key: string;
+  id: string;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/**
+ * The ids matching a search, as one UNION of index-backed lookups: trigram on the name's
+ * search text (name, pinyin, initials), prefix on normalised phones, emails and external ids.
+ */
+function searchIds(db: CustomersDb, tenantId: string, raw: string) {
+  const q = raw.normalize('NFKC').trim().toLowerCase();
+  const branches: ReturnType<typeof nameBranch>[] = [];
+  function nameBranch(condition: Expression<SqlBool>) {
+    return db
+      .selectFrom('customers')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where(condition);
+  }
+  if (containsHan(q)) {
+    // Trigrams of Han characters are not indexable without ICU: find by the pinyin, then
+    // keep the names that contain the characters typed.
+    const pinyin = queryPinyin(q).replace(/\s+/g, '');
+    branches.push(
+      nameBranch(
+        sql<SqlBool>`search_text like ${`%${escapeLike(pinyin)}%`} and search_text like ${`%${escapeLike(q)}%`}`,
+      ),
+    );
+  } else {
+    const compact = q.replace(/\s+/g, '');
+    branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(q)}%`}`));
+    if (compact !== q)
+      branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(compact)}%`}`));
+    // Fuzzy: a typo still finds the name (word similarity over trigrams).
+    if (compact.length >= 4) branches.push(nameBranch(sql<SqlBool>`${q} <% search_text`));
+  }
+  const contacts = (kind: 'email' | 'phone', prefix: string) =>
+    db
+      .selectFrom('customer_contacts')
+      .select('customer_id as id')
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where(sql<SqlBool>`value like ${`${escapeLike(prefix)}%`}`);
+  let union = branches.reduce((all, branch) => all.unionAll(branch));
+  if (q.includes('@') || /^[a-z0-9._%+-]{3,}$/.test(q))
+    union = union.unionAll(contacts('email', q));
+  const digits = q.replace(/[\s\-().]/g, '');
+  if (/^\+?\d{3,}$/.test(digits)) {
+    union = union.unionAll(contacts('phone', digits));
+    if (!digits.startsWith('+')) union = union.unionAll(contacts('phone', `+86${digits}`));
+  }
+  union = union.unionAll(
+    db
+      .selectFrom('customers')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where(sql<SqlBool>`external_id like ${`${escapeLike(raw.trim())}%`}`),
+  );
+  return union;
+}
+
+/** One page of live customers (not merged away, not erased), by keyset. */
+export function listCustomerRows(
+  db: CustomersDb,
+  tenantId: string,
+  filter: CustomerFilter,
+  sort: CustomerSort,
+  after: Keyset | undefined,
+  limit: number,
+): Promise<CustomerRow[]> {
+  let query = db
+    .selectFrom('customers as c')
+    .selectAll('c')
+    .where('c.tenant_id', '=', tenantId)
+    .where('c.merged_into', 'is', null)
+    .where('c.erased_at', 'is', null);
+  if (filter.kind) query = query.where('c.kind', '=', filter.kind);
+  if (filter.tag) {
+    const tag = filter.tag;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('customer_tags as t')
+          .select(sql`1`.as('one'))
+          .whereRef('t.tenant_id', '=', 'c.tenant_id')
+          .whereRef('t.customer_id', '=', 'c.id')
+          .where('t.tag', '=', tag),
+      ),
+    );
+  }
+  if (filter.attributes && Object.keys(filter.attributes).length > 0) {
+    query = query.where(sql<SqlBool>`c.attributes @> ${JSON.stringify(filter.attributes)}::jsonb`);
+  }
+  if (filter.createdFrom) query = query.where('c.created_at', '>=', filter.createdFrom);
+  if (filter.createdTo) query = query.where('c.created_at', '<', filter.createdTo);
+  if (filter.q) {
+    const ids = searchIds(db, tenantId, filter.q);
+    query = query.where('c.id', 'in', db.selectFrom(ids.as('s')).select('s.id'));
+  }
+  const descending = sort.startsWith('-');
+  const column = sort.endsWith('name') ? 'c.sort_key' : 'c.created_at';
+  if (after) {
+    const key = column === 'c.sort_key' ? after.key : new Date(after.key);
+    query = query.where((eb) =>
+      eb(eb.refTuple(column, 'c.id'), descending ? '<' : '>', eb.tuple(key, after.id)),
+    );
+  }
+  return query
+    .orderBy(column, descending ? 'desc' : 'asc')
+    .orderBy('c.id', descending ? 'desc' : 'asc')
+    .limit(limit)
+    .execute();
+}

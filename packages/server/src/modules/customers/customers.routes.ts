@@ -1,0 +1,347 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import {
+  attributeDefinition,
+  attributeDefinitionCreate,
+  consentChannel,
+  consentPut,
+  consentState,
+  customer,
+  customerCreate,
+  customerExportQuery,
+  customerImportQuery,
+  customerImportReport,
+  customerListQuery,
+  customerPage,
+  customerPatch,
+  id,
+  member,
+  memberCreate,
+  memberList,
+  mergeRequest,
+  problem,
+  tagsBody,
+  tagsResult,
+} from '@fidelis/contracts';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FidelisApp } from '../../http/fastify.ts';
+import type { RequestContext } from '../../http/request-context.ts';
+import { AppError } from '../../http/app-error.ts';
+import { problemOf } from '../../http/problem.ts';
+import { contextOf } from '../../http/fastify.ts';
+import type { DatabaseHandle } from '../../db/connect.ts';
+import { runIdempotent } from '../platform/index.ts';
+import * as service from './customers.service.ts';
+import type { CustomersServiceDb } from './customers.service.ts';
+import { importCustomers, parseImportOptions, type ImportOptions } from './customer-import.ts';
+import { exportCustomersCsv } from './customer-export.ts';
+
+const params = z.strictObject({ id });
+const tags = ['customers'];
+const errors = { 400: problem, 404: problem, 409: problem, 410: problem, 422: problem };
+/** Imports take large files; everything else keeps the app's 1 MiB limit. */
+const IMPORT_BODY_LIMIT = 512 * 1024 * 1024;
+
+export function registerCustomersRoutes(
+  app: FidelisApp,
+  deps: { db: CustomersServiceDb; database: Pick<DatabaseHandle, 'bulkTransaction'> },
+): void {
+  const { db } = deps;
+
+  app.post('/v1/customers', {
+    schema: {
+      tags,
+      summary: 'Create a customer (send an Idempotency-Key header to retry safely)',
+      body: customerCreate,
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      response: { 201: customer, ...errors },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request, reply) => {
+      const context = contextOf(request);
+      const key = request.headers['idempotency-key'];
+      if (!key)
+        return reply.status(201).send(await service.createCustomer(db, context, request.body));
+      const result = await runIdempotent(
+        db,
+        { tenantId: context.tenantId, scope: 'customers.create', key, body: request.body },
+        async (trx) => ({
+          status: 201,
+          body: await service.createCustomer(trx, context, request.body),
+        }),
+      );
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(result.status).send(result.body);
+    },
+  });
+
+  app.get('/v1/customers', {
+    schema: {
+      tags,
+      summary: 'List and search customers',
+      description:
+        '`q` searches names (also by pinyin `zhangsan` and initials `zs`, tolerating typos), ' +
+        'phones, emails and external ids. Keyset pagination: pass `nextCursor` as `cursor`.',
+      querystring: customerListQuery,
+      response: { 200: customerPage, 400: problem },
+    },
+    config: { permission: 'customers:read' },
+    handler: async (request) => service.listCustomers(db, contextOf(request), request.query),
+  });
+
+  app.get('/v1/customers/export.csv', {
+    schema: {
+      tags,
+      summary: 'Export customers as CSV (same filters as the list; UTF-8, BOM for Excel)',
+      querystring: customerExportQuery,
+      produces: ['text/csv'],
+    },
+    config: { permission: 'customers:read' },
+    handler: async (request, reply) => {
+      const { bom, ...query } = request.query;
+      void reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="customers.csv"');
+      return reply.send(exportCustomersCsv(db, contextOf(request), query, { bom: bom === 'true' }));
+    },
+  });
+
+  app.get('/v1/customers/:id', {
+    schema: {
+      tags,
+      summary: 'A customer (a merged id answers with the customer it was merged into)',
+      params,
+      response: { 200: customer, 404: problem, 410: problem },
+    },
+    config: { permission: 'customers:read' },
+    handler: async (request, reply) => {
+      const found = await service.getCustomer(db, contextOf(request), request.params.id);
+      if (found.id !== request.params.id) {
+        void reply.header('content-location', `/v1/customers/${found.id}`);
+      }
+      return found;
+    },
+  });
+
+  app.patch('/v1/customers/:id', {
+    schema: {
+      tags,
+      summary: 'Change a customer (null clears a field; lists replace; attributes merge)',
+      params,
+      body: customerPatch,
+      response: { 200: customer, ...errors },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request) =>
+      service.updateCustomer(db, contextOf(request), request.params.id, request.body),
+  });
+
+  app.delete('/v1/customers/:id', {
+    schema: {
+      tags,
+      summary: 'Erase a customer’s personal data (PIPL/GDPR); the anonymous record remains',
+      params,
+      response: { 204: z.null(), 404: problem },
+    },
+    config: { permission: 'customers:erase' },
+    handler: async (request, reply) => {
+      await service.eraseCustomer(db, contextOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/v1/customers/:id/merge', {
+    schema: {
+      tags,
+      summary: 'Merge a duplicate into this customer, keeping all history',
+      params,
+      body: mergeRequest,
+      response: { 200: customer, ...errors },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request) =>
+      service.mergeCustomers(db, contextOf(request), request.params.id, request.body.duplicateId),
+  });
+
+  app.post('/v1/customers/:id/tags', {
+    schema: {
+      tags,
+      summary: 'Add tags',
+      params,
+      body: tagsBody,
+      response: { 200: tagsResult, ...errors },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request) =>
+      service.addCustomerTags(db, contextOf(request), request.params.id, request.body.tags),
+  });
+
+  app.delete('/v1/customers/:id/tags', {
+    schema: {
+      tags,
+      summary: 'Remove tags',
+      params,
+      body: tagsBody,
+      response: { 200: tagsResult, ...errors },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request) =>
+      service.addCustomerTags(db, contextOf(request), request.params.id, request.body.tags, true),
+  });
+
+  app.put('/v1/customers/:id/consent/:channel', {
+    schema: {
+      tags,
+      summary: 'Record consent to be contacted on a channel (granted or withdrawn)',
+      params: z.strictObject({ id, channel: consentChannel }),
+      body: consentPut,
+      response: { 200: consentState, ...errors },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request) =>
+      service.setConsent(
+        db,
+        contextOf(request),
+        request.params.id,
+        request.params.channel,
+        request.body,
+      ),
+  });
+
+  app.get('/v1/customers/:id/members', {
+    schema: {
+      tags,
+      summary: 'An organisation’s people, or the organisations a person belongs to',
+      params,
+      response: { 200: memberList, 404: problem, 410: problem },
+    },
+    config: { permission: 'customers:read' },
+    handler: async (request) => service.listMembers(db, contextOf(request), request.params.id),
+  });
+
+  app.post('/v1/customers/:id/members', {
+    schema: {
+      tags,
+      summary: 'Link a person to this organisation with a role',
+      params,
+      body: memberCreate,
+      response: { 201: member, ...errors },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.addMember(db, contextOf(request), request.params.id, request.body)),
+  });
+
+  app.delete('/v1/customers/:id/members/:personId', {
+    schema: {
+      tags,
+      summary: 'Unlink a person from this organisation',
+      params: z.strictObject({ id, personId: id }),
+      response: { 204: z.null(), 404: problem },
+    },
+    config: { permission: 'customers:write' },
+    handler: async (request, reply) => {
+      await service.removeMember(
+        db,
+        contextOf(request),
+        request.params.id,
+        request.params.personId,
+      );
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/v1/customer-attributes', {
+    schema: {
+      tags,
+      summary: 'The tenant’s custom attribute definitions',
+      response: { 200: z.object({ items: z.array(attributeDefinition) }) },
+    },
+    config: { permission: 'customers:read' },
+    handler: async (request) => ({
+      items: await service.listAttributeDefinitions(db, contextOf(request)),
+    }),
+  });
+
+  app.post('/v1/customer-attributes', {
+    schema: {
+      tags,
+      summary: 'Define a custom attribute (string, number, boolean, date or enum)',
+      body: attributeDefinitionCreate,
+      response: { 201: attributeDefinition, 400: problem, 409: problem },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.createAttributeDefinition(db, contextOf(request), request.body)),
+  });
+
+  // The CSV body is read as a stream, so its parser lives in a scope of its own.
+  void app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    const raw = (
+      _request: unknown,
+      payload: NodeJS.ReadableStream,
+      done: (e: null, b: unknown) => void,
+    ) => done(null, payload);
+    scope.addContentTypeParser(['text/csv', 'application/octet-stream', 'text/plain'], raw);
+    scope.post('/v1/customers/imports', {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Import customers from CSV (UTF-8 or GBK; all-or-nothing by default)',
+        description:
+          'Body: the CSV file (`content-type: text/csv`). Rows with a known external id update ' +
+          'that customer, so a re-import never duplicates. Errors name the CSV line and field. ' +
+          'Send `accept: application/x-ndjson` to receive progress lines before the report.',
+        querystring: customerImportQuery,
+        response: { 200: customerImportReport, 400: problem, 413: problem, 422: problem },
+      },
+      config: { permission: 'customers:write' },
+      handler: async (request, reply) => {
+        const options = parseImportOptions(request.query);
+        const body = request.body as NodeJS.ReadableStream | undefined;
+        const context = contextOf(request);
+        if (request.headers.accept?.includes('application/x-ndjson')) {
+          return reply.type('application/x-ndjson').send(
+            // A stream is sent as is, past the 200 schema: the last line carries the report.
+            importWithProgress(deps.database, context, body, options, request.id) as never,
+          );
+        }
+        return importCustomers(deps.database, context, body, options);
+      },
+    });
+  });
+}
+
+/**
+ * NDJSON: `{"type":"progress","rows":N}` lines while the import runs, then one
+ * `{"type":"result","status":200|422,"body":…}` line with the report or the problem.
+ */
+function importWithProgress(
+  database: Pick<DatabaseHandle, 'bulkTransaction'>,
+  context: RequestContext,
+  body: NodeJS.ReadableStream | undefined,
+  options: ImportOptions,
+  requestId: string,
+): Readable {
+  const out = new Readable({ read() {} });
+  const line = (value: unknown) => out.push(`${JSON.stringify(value)}\n`);
+  importCustomers(database, context, body, {
+    ...options,
+    onProgress: (rows, phase) => line({ type: 'progress', phase, rows }),
+  })
+    .then((report) => line({ type: 'result', status: 200, body: report }))
+    .catch((error: unknown) => {
+      const problemBody =
+        error instanceof AppError
+          ? problemOf(error.code, error.message, requestId, error.errors)
+          : problemOf('INTERNAL', 'The import failed on our side.', requestId);
+      line({ type: 'result', status: problemBody.status, body: problemBody });
+    })
+    .finally(() => out.push(null));
+  return out;
+}

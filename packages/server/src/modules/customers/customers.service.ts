@@ -1,0 +1,894 @@
+import { sql, type Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type {
+  AttributeDefinition,
+  ConsentChannel,
+  Customer,
+  CustomerCreate,
+  CustomerListQuery,
+  CustomerPatch,
+} from '@fidelis/contracts';
+import { AppError, type FieldError } from '../../http/app-error.ts';
+import type { RequestContext } from '../../http/request-context.ts';
+import { decodeCursor, encodeCursor, recordAudit, type PlatformTables } from '../platform/index.ts';
+import * as repo from './customers.repository.ts';
+import type { CustomerRow } from './customers.repository.ts';
+import {
+  listCustomerRows,
+  type CustomerFilter,
+  type CustomerSort,
+} from './customer-search.repository.ts';
+import type { CustomersTables } from './customers.table.ts';
+import { externalIdHash, isUuid } from './customer-refs.ts';
+import {
+  checkAttribute,
+  checkAttributes,
+  normalizeEmail,
+  normalizePhone,
+  type AttributeRule,
+  type AttributeValue,
+} from './customer-fields.ts';
+import { nameKeys } from './name-keys.ts';
+
+export type CustomersServiceDb = Kysely<CustomersTables & PlatformTables>;
+
+/** Runs `work` in the caller's transaction if there is one, else in a new one. */
+export function inTransaction<T>(
+  db: CustomersServiceDb,
+  work: (trx: CustomersServiceDb) => Promise<T>,
+): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+type Gender = Customer['gender'];
+
+function searchTextOf(name: string, kind: 'person' | 'organization', externalId: string | null) {
+  const keys = nameKeys(name, kind);
+  return {
+    sort_key: keys.sortKey,
+    search_text: externalId ? `${keys.searchText} ${externalId.toLowerCase()}` : keys.searchText,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+async function toCustomers(db: CustomersServiceDb, tenantId: string, rows: CustomerRow[]) {
+  const ids = rows.map((row) => row.id);
+  const [contacts, tags, consents, merged] = await Promise.all([
+    repo.findContacts(db, tenantId, ids),
+    repo.findTags(db, tenantId, ids),
+    repo.findConsents(db, tenantId, ids),
+    repo.findMergedIds(db, tenantId, ids),
+  ]);
+  const group = <T extends { customer_id: string }>(items: readonly T[]) => {
+    const map = new Map<string, T[]>();
+    for (const item of items)
+      map.set(item.customer_id, [...(map.get(item.customer_id) ?? []), item]);
+    return map;
+  };
+  const contactsBy = group(contacts);
+  const tagsBy = group(tags);
+  const consentsBy = group(consents);
+  const mergedBy = new Map<string, string[]>();
+  for (const row of merged)
+    mergedBy.set(row.merged_into, [...(mergedBy.get(row.merged_into) ?? []), row.id]);
+  return rows.map((row): Customer => {
+    const own = contactsBy.get(row.id) ?? [];
+    const shape = (kind: 'email' | 'phone') =>
+      own
+        .filter((contact) => contact.kind === kind)
+        .map((contact) => ({
+          value: contact.value,
+          label: contact.label,
+          primary: contact.is_primary,
+        }));
+    const emails = shape('email');
+    const phones = shape('phone');
+    return {
+      id: row.id,
+      kind: row.kind,
+      name: row.name,
+      externalId: row.external_id,
+      email: emails.find((contact) => contact.primary)?.value ?? null,
+      phone: phones.find((contact) => contact.primary)?.value ?? null,
+      emails,
+      phones,
+      birthday: row.birthday,
+      gender: row.gender as Gender,
+      occupation: row.occupation,
+      interests: row.interests,
+      familyNotes: row.family_notes,
+      notes: row.notes,
+      preferredChannel: row.preferred_channel as ConsentChannel | null,
+      consent: (consentsBy.get(row.id) ?? []).map((consent) => ({
+        channel: consent.channel as ConsentChannel,
+        status: consent.status,
+        at: consent.at.toISOString(),
+        source: consent.source,
+      })),
+      tags: (tagsBy.get(row.id) ?? []).map((tag) => tag.tag),
+      attributes: row.attributes,
+      source: row.source,
+      mergedIds: mergedBy.get(row.id) ?? [],
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      version: row.version,
+    };
+  });
+}
+
+/**
+ * The live customer an id stands for: a merged id answers with its survivor; an erased
+ * customer is 410; another tenant's id is as unknown as a made-up one.
+ */
+async function liveRow(
+  db: CustomersServiceDb,
+  tenantId: string,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<CustomerRow> {
+  const notFound = () => new AppError('CUSTOMER_NOT_FOUND', `No customer ${id}.`);
+  if (!isUuid(id)) throw notFound();
+  let row = await repo.findCustomerRow(db, tenantId, id, options);
+  if (row?.merged_into) row = await repo.findCustomerRow(db, tenantId, row.merged_into, options);
+  if (!row) throw notFound();
+  if (row.erased_at) {
+    throw new AppError(
+      'CUSTOMER_ERASED',
+      `The customer ${id} was erased at the customer's request.`,
+    );
+  }
+  return row;
+}
+
+export async function getCustomer(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  id: string,
+): Promise<Customer> {
+  const row = await liveRow(db, context.tenantId, id);
+  const [customer] = await toCustomers(db, context.tenantId, [row]);
+  return customer!;
+}
+
+async function attributeRules(db: CustomersServiceDb, tenantId: string) {
+  const rows = await repo.listAttributeDefinitions(db, tenantId);
+  return new Map<string, AttributeRule>(
+    rows.map((row) => [row.key, { key: row.key, type: row.type, options: row.options }]),
+  );
+}
+
+/** `key=value` filters, typed by the attribute definitions (`vip=true` is a boolean). */
+async function attributeFilter(
+  db: CustomersServiceDb,
+  tenantId: string,
+  raw: string | string[] | undefined,
+): Promise<Record<string, AttributeValue> | undefined> {
+  if (raw === undefined) return undefined;
+  const pairs = Array.isArray(raw) ? raw : [raw];
+  const rules = await attributeRules(db, tenantId);
+  const out: Record<string, AttributeValue> = {};
+  const errors: FieldError[] = [];
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const key = at > 0 ? pair.slice(0, at) : '';
+    const checked = checkAttribute(rules.get(key), key, pair.slice(at + 1), true);
+    if (at <= 0) errors.push({ field: 'query.attribute', message: 'use key=value' });
+    else if (!checked.ok)
+      errors.push({ field: 'query.attribute', message: `${key}: ${checked.error}` });
+    else out[key] = checked.value;
+  }
+  if (errors.length > 0)
+    throw new AppError('VALIDATION_FAILED', 'The attribute filter is not valid.', errors);
+  return out;
+}
+
+export async function customerFilterOf(
+  db: CustomersServiceDb,
+  tenantId: string,
+  query: Omit<CustomerListQuery, 'cursor' | 'limit'>,
+): Promise<CustomerFilter> {
+  return {
+    q: query.q || undefined,
+    kind: query.kind,
+    tag: query.tag,
+    attributes: await attributeFilter(db, tenantId, query.attribute),
+    createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
+    createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
+  };
+}
+
+export function sortOf(query: {
+  q?: string | undefined;
+  sort?: CustomerSort | undefined;
+}): CustomerSort {
+  return query.sort ?? (query.q ? 'name' : '-created');
+}
+
+export async function listCustomers(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  query: CustomerListQuery,
+): Promise<{ items: Customer[]; nextCursor: string | null }> {
+  const sort = sortOf(query);
+  const filter = await customerFilterOf(db, context.tenantId, query);
+  const cursor = query.cursor ? decodeCursor(query.cursor, ['key', 'id', 'sort']) : undefined;
+  if (cursor && cursor.sort !== sort) {
+    throw new AppError('VALIDATION_FAILED', 'The cursor belongs to another sort order.', [
+      { field: 'query.cursor', message: 'invalid cursor' },
+    ]);
+  }
+  const rows = await listCustomerRows(
+    db,
+    context.tenantId,
+    filter,
+    sort,
+    cursor ? { key: String(cursor.key), id: String(cursor.id) } : undefined,
+    query.limit + 1,
+  );
+  const pageRows = rows.slice(0, query.limit);
+  const last = rows.length > query.limit ? pageRows.at(-1) : undefined;
+  return {
+    items: await toCustomers(db, context.tenantId, pageRows),
+    nextCursor: last
+      ? encodeCursor({
+          sort,
+          id: last.id,
+          key: sort.endsWith('name') ? last.sort_key : last.created_at.toISOString(),
+        })
+      : null,
+  };
+}
+
+/** Rows for an export, in keyset batches; the caller streams them out. */
+export async function* exportCustomerBatches(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  query: Omit<CustomerListQuery, 'cursor' | 'limit'>,
+  batchSize = 1000,
+): AsyncGenerator<Customer[]> {
+  const sort = sortOf(query);
+  const filter = await customerFilterOf(db, context.tenantId, query);
+  let after: { key: string; id: string } | undefined;
+  for (;;) {
+    const rows = await listCustomerRows(db, context.tenantId, filter, sort, after, batchSize);
+    if (rows.length === 0) return;
+    yield await toCustomers(db, context.tenantId, rows);
+    const last = rows.at(-1)!;
+    after = {
+      id: last.id,
+      key: sort.endsWith('name') ? last.sort_key : last.created_at.toISOString(),
+    };
+    if (rows.length < batchSize) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+type ContactInput = { value: string; label?: string | undefined; primary?: boolean | undefined };
+type Contact = { value: string; label: string | null; primary: boolean };
+
+/** Normalises a list of contacts plus an optional primary one; exactly one ends primary. */
+function contactsOf(
+  kind: 'email' | 'phone',
+  list: readonly ContactInput[] | undefined,
+  primary: string | undefined,
+  errors: FieldError[],
+): Contact[] {
+  const normalize = kind === 'email' ? normalizeEmail : normalizePhone;
+  const out: Contact[] = [];
+  const add = (input: ContactInput, field: string) => {
+    const checked = normalize(input.value);
+    if (!checked.ok) {
+      errors.push({ field, message: checked.error });
+      return;
+    }
+    const existing = out.find((contact) => contact.value === checked.value);
+    if (existing) {
+      existing.primary ||= input.primary === true;
+      return;
+    }
+    out.push({ value: checked.value, label: input.label ?? null, primary: input.primary === true });
+  };
+  if (primary !== undefined) add({ value: primary, primary: true }, kind);
+  (list ?? []).forEach((input, index) => add(input, `${kind}s[${index}].value`));
+  const firstPrimary = out.findIndex((contact) => contact.primary);
+  out.forEach((contact, index) => {
+    contact.primary = index === (firstPrimary === -1 ? 0 : firstPrimary);
+  });
+  return out;
+}
+
+function uniqueTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.normalize('NFKC').trim()).filter(Boolean))];
+}
+
+function throwIfErrors(errors: FieldError[]): void {
+  if (errors.length > 0)
+    throw new AppError('VALIDATION_FAILED', 'The customer is not valid.', errors);
+}
+
+async function checkedAttributes(
+  db: CustomersServiceDb,
+  tenantId: string,
+  values: Readonly<Record<string, unknown>> | undefined,
+) {
+  if (!values || Object.keys(values).length === 0) return {};
+  const { values: checked, problems } = checkAttributes(await attributeRules(db, tenantId), values);
+  if (problems.length > 0) {
+    const code = problems.some((problem) => problem.code === 'ATTRIBUTE_NOT_DEFINED')
+      ? 'ATTRIBUTE_NOT_DEFINED'
+      : 'ATTRIBUTE_INVALID';
+    throw new AppError(
+      code,
+      'Some attributes are not defined or have the wrong type.',
+      problems.map(({ field, message }) => ({ field, message })),
+    );
+  }
+  return checked;
+}
+
+function externalIdTaken(externalId: string): AppError {
+  return new AppError('EXTERNAL_ID_TAKEN', `Another customer has the external id ${externalId}.`, [
+    { field: 'externalId', message: 'already used by another customer' },
+  ]);
+}
+
+export async function createCustomer(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  input: CustomerCreate,
+): Promise<Customer> {
+  const tenantId = context.tenantId;
+  const errors: FieldError[] = [];
+  const emails = contactsOf('email', input.emails, input.email, errors);
+  const phones = contactsOf('phone', input.phones, input.phone, errors);
+  throwIfErrors(errors);
+  return inTransaction(db, async (trx) => {
+    const attributes = await checkedAttributes(trx, tenantId, input.attributes);
+    const id = uuidv7();
+    const now = new Date();
+    const externalId = input.externalId ?? null;
+    const inserted = await repo.insertCustomer(trx, {
+      tenant_id: tenantId,
+      id,
+      kind: input.kind,
+      name: input.name,
+      ...searchTextOf(input.name, input.kind, externalId),
+      external_id: externalId,
+      erased_external_id_hash: null,
+      birthday: input.birthday ?? null,
+      gender: input.gender ?? null,
+      occupation: input.occupation ?? null,
+      interests: JSON.stringify(input.interests ?? []),
+      family_notes: input.familyNotes ?? null,
+      notes: input.notes ?? null,
+      preferred_channel: input.preferredChannel ?? null,
+      attributes: JSON.stringify(
+        Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== null)),
+      ),
+      source: 'api',
+      merged_into: null,
+      merged_at: null,
+      erased_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    if (!inserted) throw externalIdTaken(externalId ?? '');
+    await repo.replaceContacts(trx, tenantId, id, 'email', emails);
+    await repo.replaceContacts(trx, tenantId, id, 'phone', phones);
+    await repo.addTags(trx, tenantId, id, uniqueTags(input.tags ?? []));
+    for (const [channel, consent] of Object.entries(input.consent ?? {})) {
+      await repo.upsertConsent(trx, {
+        tenant_id: tenantId,
+        customer_id: id,
+        channel,
+        status: consent.status,
+        at: consent.at ? new Date(consent.at) : now,
+        source: consent.source ?? 'api',
+        eventId: uuidv7(),
+      });
+    }
+    // The audit log names the fields, never their personal values (they must be erasable).
+    await recordAudit(trx, context, {
+      action: 'customer.create',
+      entityType: 'customer',
+      entityId: id,
+      after: { kind: input.kind, fields: Object.keys(input).sort() },
+    });
+    return getCustomer(trx, context, id);
+  });
+}
+
+export async function updateCustomer(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  id: string,
+  patch: CustomerPatch,
+): Promise<Customer> {
+  const tenantId = context.tenantId;
+  return inTransaction(db, async (trx) => {
+    const row = await liveRow(trx, tenantId, id, { forUpdate: true });
+    const errors: FieldError[] = [];
+    const current = (await toCustomers(trx, tenantId, [row]))[0]!;
+    const contactUpdate = (kind: 'email' | 'phone') => {
+      const list = kind === 'email' ? patch.emails : patch.phones;
+      const primary = kind === 'email' ? patch.email : patch.phone;
+      if (list === undefined && primary === undefined) return undefined;
+      const base: ContactInput[] =
+        list ??
+        (kind === 'email' ? current.emails : current.phones).map((contact) => ({
+          value: contact.value,
+          ...(contact.label ? { label: contact.label } : {}),
+          primary: contact.primary,
+        }));
+      if (primary === null) {
+        // Clearing the primary removes that contact; the next one becomes primary.
+        return contactsOf(
+          kind,
+          base.filter((contact) => !contact.primary),
+          undefined,
+          errors,
+        );
+      }
+      const withoutPrimary =
+        primary === undefined ? base : base.map((c) => ({ ...c, primary: false }));
+      return contactsOf(kind, withoutPrimary, primary, errors);
+    };
+    const emails = contactUpdate('email');
+    const phones = contactUpdate('phone');
+    throwIfErrors(errors);
+    const attributes = await checkedAttributes(trx, tenantId, patch.attributes);
+    const name = patch.name ?? row.name;
+    const externalId = patch.externalId === undefined ? row.external_id : patch.externalId;
+    if (externalId !== row.external_id && externalId !== null) {
+      const holder = await repo.findByExternalId(trx, tenantId, externalId);
+      if (holder) throw externalIdTaken(externalId);
+    }
+    const mergedAttributes: Record<string, AttributeValue> = { ...row.attributes };
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === null) delete mergedAttributes[key];
+      else mergedAttributes[key] = value;
+    }
+    const pick = <T>(value: T | undefined, fallback: T): T =>
+      value === undefined ? fallback : value;
+    await repo.updateCustomer(trx, tenantId, row.id, {
+      name,
+      ...searchTextOf(name, row.kind, externalId),
+      external_id: externalId,
+      birthday: pick(patch.birthday, row.birthday),
+      gender: pick(patch.gender, row.gender as Gender),
+      occupation: pick(patch.occupation, row.occupation),
+      interests: JSON.stringify(pick(patch.interests, row.interests)),
+      family_notes: pick(patch.familyNotes, row.family_notes),
+      notes: pick(patch.notes, row.notes),
+      preferred_channel: pick(patch.preferredChannel, row.preferred_channel),
+      attributes: JSON.stringify(mergedAttributes),
+    });
+    if (emails) await repo.replaceContacts(trx, tenantId, row.id, 'email', emails);
+    if (phones) await repo.replaceContacts(trx, tenantId, row.id, 'phone', phones);
+    if (patch.tags) {
+      await repo.removeTags(trx, tenantId, row.id, 'all');
+      await repo.addTags(trx, tenantId, row.id, uniqueTags(patch.tags));
+    }
+    await recordAudit(trx, context, {
+      action: 'customer.update',
+      entityType: 'customer',
+      entityId: row.id,
+      after: { fields: Object.keys(patch).sort() },
+    });
+    return getCustomer(trx, context, row.id);
+  });
+}
+
+/**
+ * Erasure at the customer's request (PIPL art. 47, GDPR art. 17): personal data goes, the row
+ * stays as an anonymous tombstone so purchases recorded elsewhere still count. Customers merged
+ * into this one hold the same person's data and are erased with it. Erasing twice is a no-op.
+ */
+export async function eraseCustomer(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  id: string,
+): Promise<void> {
+  const tenantId = context.tenantId;
+  await inTransaction(db, async (trx) => {
+    if (!isUuid(id)) throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${id}.`);
+    const asked = await repo.findCustomerRow(trx, tenantId, id);
+    if (!asked) throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${id}.`);
+    const survivorId = asked.merged_into ?? asked.id;
+    const survivor = await repo.findCustomerRow(trx, tenantId, survivorId, { forUpdate: true });
+    if (!survivor || survivor.erased_at) return;
+    const ids = [
+      survivorId,
+      ...(await repo.findMergedIds(trx, tenantId, [survivorId])).map((r) => r.id),
+    ];
+    const rows = await repo.findCustomerRows(trx, tenantId, ids);
+    const now = new Date();
+    for (const row of rows) {
+      await repo.updateCustomer(trx, tenantId, row.id, {
+        name: '',
+        sort_key: '',
+        search_text: '',
+        external_id: null,
+        erased_external_id_hash: row.external_id ? externalIdHash(row.external_id) : null,
+        birthday: null,
+        gender: null,
+        occupation: null,
+        interests: '[]',
+        family_notes: null,
+        notes: null,
+        preferred_channel: null,
+        attributes: '{}',
+        erased_at: now,
+      });
+    }
+    for (const table of ['customer_contacts', 'customer_tags', 'customer_consents'] as const) {
+      await trx
+        .deleteFrom(table)
+        .where('tenant_id', '=', tenantId)
+        .where('customer_id', 'in', ids)
+        .execute();
+    }
+    await trx
+      .deleteFrom('customer_members')
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('organization_id', 'in', ids), eb('person_id', 'in', ids)]))
+      .execute();
+    await recordAudit(trx, context, {
+      action: 'customer.erase',
+      entityType: 'customer',
+      entityId: survivorId,
+      after: { erasedIds: ids },
+    });
+  });
+}
+
+export async function addCustomerTags(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  id: string,
+  tags: readonly string[],
+  remove = false,
+): Promise<{ tags: string[] }> {
+  return inTransaction(db, async (trx) => {
+    const row = await liveRow(trx, context.tenantId, id, { forUpdate: true });
+    const clean = uniqueTags(tags);
+    if (remove) await repo.removeTags(trx, context.tenantId, row.id, clean);
+    else await repo.addTags(trx, context.tenantId, row.id, clean);
+    await repo.updateCustomer(trx, context.tenantId, row.id, {});
+    await recordAudit(trx, context, {
+      action: remove ? 'customer.untag' : 'customer.tag',
+      entityType: 'customer',
+      entityId: row.id,
+      after: { tags: clean },
+    });
+    const found = await repo.findTags(trx, context.tenantId, [row.id]);
+    return { tags: found.map((tag) => tag.tag) };
+  });
+}
+
+export async function setConsent(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  id: string,
+  channel: ConsentChannel,
+  input: { status: 'granted' | 'withdrawn'; source?: string | undefined; at?: string | undefined },
+) {
+  return inTransaction(db, async (trx) => {
+    const row = await liveRow(trx, context.tenantId, id, { forUpdate: true });
+    await repo.upsertConsent(trx, {
+      tenant_id: context.tenantId,
+      customer_id: row.id,
+      channel,
+      status: input.status,
+      at: input.at ? new Date(input.at) : new Date(),
+      source: input.source ?? (context.actor.type === 'user' ? 'staff' : 'api'),
+      eventId: uuidv7(),
+    });
+    await recordAudit(trx, context, {
+      action: 'customer.consent',
+      entityType: 'customer',
+      entityId: row.id,
+      after: { channel, status: input.status, source: input.source ?? null },
+    });
+    const [state] = (await repo.findConsents(trx, context.tenantId, [row.id])).filter(
+      (consent) => consent.channel === channel,
+    );
+    return {
+      channel,
+      status: state!.status,
+      at: state!.at.toISOString(),
+      source: state!.source,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute definitions
+
+function toDefinition(row: repo.AttributeDefinitionRow): AttributeDefinition {
+  return {
+    key: row.key,
+    labelZh: row.label_zh,
+    labelEn: row.label_en,
+    type: row.type,
+    options: row.options,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function listAttributeDefinitions(db: CustomersServiceDb, context: RequestContext) {
+  return (await repo.listAttributeDefinitions(db, context.tenantId)).map(toDefinition);
+}
+
+export async function createAttributeDefinition(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  input: {
+    key: string;
+    labelZh: string;
+    labelEn: string;
+    type: AttributeDefinition['type'];
+    options?: string[] | undefined;
+  },
+): Promise<AttributeDefinition> {
+  const options = [...new Set(input.options ?? [])];
+  if (input.type === 'enum' && options.length === 0) {
+    throw new AppError('VALIDATION_FAILED', 'An enum attribute needs its options.', [
+      { field: 'options', message: 'required for type enum' },
+    ]);
+  }
+  if (input.type !== 'enum' && options.length > 0) {
+    throw new AppError('VALIDATION_FAILED', 'Only an enum attribute has options.', [
+      { field: 'options', message: 'only for type enum' },
+    ]);
+  }
+  return inTransaction(db, async (trx) => {
+    const inserted = await repo.insertAttributeDefinition(trx, {
+      tenant_id: context.tenantId,
+      key: input.key,
+      label_zh: input.labelZh,
+      label_en: input.labelEn,
+      type: input.type,
+      options: JSON.stringify(options),
+      created_at: new Date(),
+    });
+    if (!inserted) {
+      throw new AppError('CONFLICT', `The attribute ${input.key} is already defined.`, [
+        { field: 'key', message: 'already defined' },
+      ]);
+    }
+    await recordAudit(trx, context, {
+      action: 'customer_attribute.create',
+      entityType: 'customer_attribute',
+      entityId: input.key,
+      after: input,
+    });
+    const found = (await repo.listAttributeDefinitions(trx, context.tenantId)).find(
+      (row) => row.key === input.key,
+    );
+    return toDefinition(found!);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisation members
+
+function toMember(row: Awaited<ReturnType<typeof repo.listMembers>>[number]) {
+  return {
+    organizationId: row.organization_id,
+    organizationName: row.organization_name,
+    personId: row.person_id,
+    personName: row.person_name,
+    role: row.role,
+    title: row.title,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** An organisation's people, or the organisations a person belongs to. */
+export async function listMembers(db: CustomersServiceDb, context: RequestContext, id: string) {
+  const row = await liveRow(db, context.tenantId, id);
+  const rows = await repo.listMembers(
+    db,
+    context.tenantId,
+    row.kind === 'organization' ? { organizationId: row.id } : { personId: row.id },
+  );
+  return { items: rows.map(toMember) };
+}
+
+export async function addMember(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  organizationId: string,
+  input: { personId: string; role?: string | undefined; title?: string | undefined },
+) {
+  return inTransaction(db, async (trx) => {
+    const organization = await liveRow(trx, context.tenantId, organizationId);
+    if (organization.kind !== 'organization') {
+      throw new AppError('VALIDATION_FAILED', 'Only an organisation has members.', [
+        { field: 'id', message: 'not an organization' },
+      ]);
+    }
+    const person = await liveRow(trx, context.tenantId, input.personId).catch((error: unknown) => {
+      if (error instanceof AppError) {
+        throw new AppError(error.code, error.message, [
+          { field: 'personId', message: error.message },
+        ]);
+      }
+      throw error;
+    });
+    if (person.kind !== 'person') {
+      throw new AppError('VALIDATION_FAILED', 'A member is a person.', [
+        { field: 'personId', message: 'not a person' },
+      ]);
+    }
+    await repo.upsertMember(trx, {
+      tenant_id: context.tenantId,
+      organization_id: organization.id,
+      person_id: person.id,
+      role: input.role ?? null,
+      title: input.title ?? null,
+    });
+    await recordAudit(trx, context, {
+      action: 'customer.member.add',
+      entityType: 'customer',
+      entityId: organization.id,
+      after: { personId: person.id, role: input.role ?? null },
+    });
+    const rows = await repo.listMembers(trx, context.tenantId, { organizationId: organization.id });
+    return toMember(rows.find((member) => member.person_id === person.id)!);
+  });
+}
+
+export async function removeMember(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  organizationId: string,
+  personId: string,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const organization = await liveRow(trx, context.tenantId, organizationId);
+    const removed = isUuid(personId)
+      ? await repo.deleteMember(trx, context.tenantId, organization.id, personId)
+      : false;
+    if (!removed)
+      throw new AppError('NOT_FOUND', `${personId} is not a member of ${organizationId}.`);
+    await recordAudit(trx, context, {
+      action: 'customer.member.remove',
+      entityType: 'customer',
+      entityId: organization.id,
+      after: { personId },
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merge
+
+/**
+ * Folds `duplicateId` into `survivorId`. The survivor keeps its own values and gains the
+ * duplicate's contacts, tags, interests, attributes (its own win on conflict), newer consent
+ * decisions and memberships; empty fields are filled from the duplicate. The duplicate stays
+ * as a tombstone (`merged_into`) with its history; reads of its id answer with the survivor,
+ * and facts recorded against it are found with `customerIdsOf`.
+ */
+export async function mergeCustomers(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  survivorId: string,
+  duplicateId: string,
+): Promise<Customer> {
+  const tenantId = context.tenantId;
+  return inTransaction(db, async (trx) => {
+    const invalid = (message: string) =>
+      new AppError('MERGE_INVALID', message, [{ field: 'duplicateId', message }]);
+    // Lock both in id order so two opposite merges cannot deadlock.
+    for (const id of [survivorId, duplicateId].sort()) {
+      if (isUuid(id)) await repo.findCustomerRow(trx, tenantId, id, { forUpdate: true });
+    }
+    const survivor = await liveRow(trx, tenantId, survivorId);
+    if (survivor.id !== survivorId)
+      throw invalid(`${survivorId} was merged into ${survivor.id}; merge into that.`);
+    const duplicateRow = isUuid(duplicateId)
+      ? await repo.findCustomerRow(trx, tenantId, duplicateId)
+      : undefined;
+    if (!duplicateRow) {
+      throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${duplicateId}.`, [
+        { field: 'duplicateId', message: 'unknown customer' },
+      ]);
+    }
+    if (duplicateRow.id === survivor.id) throw invalid('A customer cannot be merged into itself.');
+    if (duplicateRow.merged_into)
+      throw invalid(`${duplicateId} is already merged into ${duplicateRow.merged_into}.`);
+    if (duplicateRow.erased_at) throw invalid(`${duplicateId} is erased.`);
+    if (duplicateRow.kind !== survivor.kind)
+      throw invalid('A person and an organisation cannot be merged.');
+    const duplicate = duplicateRow;
+    const s = survivor.id;
+    const d = duplicate.id;
+
+    // Contacts: the survivor's primaries stay primary; the duplicate's fill in where missing.
+    await sql`
+      insert into customer_contacts (tenant_id, customer_id, kind, value, label, is_primary, created_at)
+      select tenant_id, ${s}, kind, value, label,
+             is_primary and not exists (
+               select 1 from customer_contacts p
+               where p.tenant_id = dc.tenant_id and p.customer_id = ${s} and p.kind = dc.kind and p.is_primary
+             ),
+             created_at
+      from customer_contacts dc
+      where dc.tenant_id = ${tenantId} and dc.customer_id = ${d}
+      on conflict do nothing`.execute(trx);
+    await trx
+      .deleteFrom('customer_contacts')
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', '=', d)
+      .execute();
+    await sql`
+      insert into customer_tags (tenant_id, customer_id, tag, created_at)
+      select tenant_id, ${s}, tag, created_at from customer_tags
+      where tenant_id = ${tenantId} and customer_id = ${d}
+      on conflict do nothing`.execute(trx);
+    await repo.removeTags(trx, tenantId, d, 'all');
+    // Consent: the later decision per channel wins; the history stays under each id.
+    await sql`
+      insert into customer_consents (tenant_id, customer_id, channel, status, at, source)
+      select tenant_id, ${s}, channel, status, at, source from customer_consents
+      where tenant_id = ${tenantId} and customer_id = ${d}
+      on conflict (tenant_id, customer_id, channel) do update
+        set status = excluded.status, at = excluded.at, source = excluded.source
+        where customer_consents.at < excluded.at`.execute(trx);
+    await trx
+      .deleteFrom('customer_consents')
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', '=', d)
+      .execute();
+    // Memberships move to the survivor (both sides of the link).
+    await sql`
+      insert into customer_members (tenant_id, organization_id, person_id, role, title, created_at)
+      select tenant_id,
+             case when organization_id = ${d} then ${s}::uuid else organization_id end,
+             case when person_id = ${d} then ${s}::uuid else person_id end,
+             role, title, created_at
+      from customer_members
+      where tenant_id = ${tenantId} and (organization_id = ${d} or person_id = ${d})
+      on conflict do nothing`.execute(trx);
+    await trx
+      .deleteFrom('customer_members')
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('organization_id', '=', d), eb('person_id', '=', d)]))
+      .execute();
+
+    const interests = [...new Set([...survivor.interests, ...duplicate.interests])];
+    await repo.updateCustomer(trx, tenantId, s, {
+      birthday: survivor.birthday ?? duplicate.birthday,
+      gender: survivor.gender ?? duplicate.gender,
+      occupation: survivor.occupation ?? duplicate.occupation,
+      interests: JSON.stringify(interests),
+      family_notes: survivor.family_notes ?? duplicate.family_notes,
+      notes: survivor.notes ?? duplicate.notes,
+      preferred_channel: survivor.preferred_channel ?? duplicate.preferred_channel,
+      attributes: JSON.stringify({ ...duplicate.attributes, ...survivor.attributes }),
+    });
+    const now = new Date();
+    await repo.updateCustomer(trx, tenantId, d, { merged_into: s, merged_at: now });
+    // Keep merges one level deep: whatever was merged into the duplicate now points at the survivor.
+    await trx
+      .updateTable('customers')
+      .set({ merged_into: s })
+      .where('tenant_id', '=', tenantId)
+      .where('merged_into', '=', d)
+      .execute();
+    await recordAudit(trx, context, {
+      action: 'customer.merge',
+      entityType: 'customer',
+      entityId: s,
+      after: { survivorId: s, duplicateId: d },
+    });
+    return getCustomer(trx, context, s);
+  });
+}
