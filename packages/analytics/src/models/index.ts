@@ -28,6 +28,7 @@ export { AnalyticsError, unwrap as unwrapResult } from './errors.ts';
 export type { AnalyticsErrorCode, Result as ModelResult } from './errors.ts';
 
 export {
+  dayFromEpochMilliseconds,
   daysPerPeriod,
   formatDay,
   parseDay,

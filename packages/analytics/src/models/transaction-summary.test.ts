@@ -8,6 +8,7 @@ import {
 } from '../../bench/cdnow-data.ts';
 import { unwrap } from './errors.ts';
 import {
+  dayFromEpochMilliseconds,
   formatDay,
   parseDay,
   purchasesToColumns,
@@ -47,6 +48,21 @@ describe('parseDay', () => {
     const result = parseDay(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('INVALID_DATE');
+  });
+});
+
+describe('dayFromEpochMilliseconds', () => {
+  it.each([
+    [Date.UTC(1997, 8, 30, 18), 10134],
+    [Date.UTC(1970, 0, 1), 0],
+    [Date.UTC(1969, 11, 31, 23, 59), -1],
+  ])('maps %d to day %d', (ms, day) => {
+    expect(dayFromEpochMilliseconds(ms)).toEqual({ ok: true, value: day });
+  });
+
+  it('rejects NaN', () => {
+    const result = dayFromEpochMilliseconds(NaN);
+    expect(result.ok ? 'ok' : result.error.code).toBe('INVALID_DATE');
   });
 });
 
@@ -194,6 +210,12 @@ describe('summarizeTransactions rules', () => {
     ],
     ['a NaN day', columns([['a', NaN, 1]]), { calibrationEnd: 10 }, 'INVALID_DATE'],
     ['a fractional day', columns([['a', 1.5, 1]]), { calibrationEnd: 10 }, 'INVALID_DATE'],
+    [
+      'epoch milliseconds as a day',
+      columns([['a', 875_000_000_000, 1]]),
+      { calibrationEnd: 10 },
+      'INVALID_DATE',
+    ],
     ['a negative amount', columns([['a', 1, -3]]), { calibrationEnd: 10 }, 'NEGATIVE_AMOUNT'],
     ['an infinite amount', columns([['a', 1, Infinity]]), { calibrationEnd: 10 }, 'INVALID_AMOUNT'],
     [

@@ -98,6 +98,19 @@ export function parseDay(text: string): Result<number> {
   return ok(Math.round(ms / MS_PER_DAY));
 }
 
+/**
+ * UTC day number of an epoch-milliseconds instant (the day it falls on in UTC).
+ *
+ * @example
+ * dayFromEpochMilliseconds(Date.UTC(1997, 8, 30, 18)); // { ok: true, value: 10134 }
+ */
+export function dayFromEpochMilliseconds(ms: number): Result<number> {
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_ABS_DAY * MS_PER_DAY) {
+    return fail('INVALID_DATE', `${ms} is not a valid epoch-milliseconds instant`);
+  }
+  return ok(Math.floor(ms / MS_PER_DAY));
+}
+
 /** Formats a UTC day number as `YYYY-MM-DD`. */
 export function formatDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
@@ -223,7 +236,10 @@ export function summarizeTransactions(
   for (let i = 0; i < n; i++) {
     const d = dayColumn[i] ?? NaN;
     if (!Number.isInteger(d) || Math.abs(d) > MAX_ABS_DAY) {
-      return fail('INVALID_DATE', `Row ${i}: day ${d} is not an integer UTC day number`);
+      return fail(
+        'INVALID_DATE',
+        `Row ${i}: day ${d} is not an integer UTC day number (epoch ms? see dayFromEpochMilliseconds)`,
+      );
     }
     if (d < minDay) minDay = d;
     const a = amountColumn[i] ?? NaN;
