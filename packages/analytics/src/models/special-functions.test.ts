@@ -124,6 +124,10 @@ describe('negative binomial helpers', () => {
     expect(nbdUpperTail(0, r, alpha, t)).toBe(1);
   });
 
+  it('answers quickly for an enormous n', () => {
+    expect(nbdUpperTail(1e9, 0.5, 10, 52)).toBe(0);
+  });
+
   it('keeps relative accuracy of tiny tails', () => {
     const tail = nbdUpperTail(60, 1, 10, 1);
     expect(tail).toBeGreaterThan(0);

@@ -145,14 +145,16 @@ export function nbdUpperTail(n: number, r: number, alpha: number, t: number): nu
   if (n <= 0) return 1;
   if (t <= 0) return 0;
   const q = t / (alpha + t);
-  // Head Σ_{j<n} P(N = j) by the term recurrence.
-  let term = Math.exp(r * Math.log(alpha / (alpha + t)));
-  let head = 0;
-  for (let j = 0; j < n; j++) {
-    head += term;
-    term *= ((r + j) / (j + 1)) * q;
+  if (n <= MAX_SERIES_TERMS) {
+    // Head Σ_{j<n} P(N = j) by the term recurrence.
+    let term = Math.exp(r * Math.log(alpha / (alpha + t)));
+    let head = 0;
+    for (let j = 0; j < n; j++) {
+      head += term;
+      term *= ((r + j) / (j + 1)) * q;
+    }
+    if (head < 0.5) return Math.min(1, Math.max(0, 1 - head));
   }
-  if (head < 0.5) return Math.min(1, Math.max(0, 1 - head));
   // Sum the tail directly to keep relative accuracy when it is tiny.
   let tail = Math.exp(logNbdPmf(n, r, alpha, t));
   let current = tail;
