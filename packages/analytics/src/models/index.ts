@@ -110,6 +110,7 @@ export {
   gammaVariate,
   simulateBgNbdHistories,
   simulateBgNbdPurchases,
+  simulateMbgNbdHistories,
   simulateParetoNbdHistories,
 } from './simulate.ts';
 export type {

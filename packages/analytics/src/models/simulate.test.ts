@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitBgNbd } from './bg-nbd.ts';
+import { fitMbgNbd } from './mbg-nbd.ts';
 import { unwrap } from './errors.ts';
 import { fitParetoNbd } from './pareto-nbd.ts';
 import { summarizeTransactions } from './transaction-summary.ts';
@@ -9,6 +10,7 @@ import {
   gammaVariate,
   simulateBgNbdHistories,
   simulateBgNbdPurchases,
+  simulateMbgNbdHistories,
   simulateParetoNbdHistories,
 } from './simulate.ts';
 
@@ -56,6 +58,17 @@ describe('parameter recovery', () => {
     const truth = { r: 0.5, alpha: 5, a: 0.8, b: 2.5 };
     const data = simulateBgNbdHistories({ params: truth, customers: 6000, T: 52, seed: 11 });
     const fit = unwrap(fitBgNbd(data));
+    const se = fit.standardErrors;
+    expect(se).not.toBeNull();
+    for (const key of ['r', 'alpha', 'a', 'b'] as const) {
+      expect(Math.abs(fit.params[key] - truth[key])).toBeLessThan(3.5 * (se?.[key] ?? 0));
+    }
+  });
+
+  it('recovers MBG/NBD parameters', () => {
+    const truth = { r: 0.5, alpha: 6, a: 0.9, b: 1.6 };
+    const data = simulateMbgNbdHistories({ params: truth, customers: 6000, T: 52, seed: 17 });
+    const fit = unwrap(fitMbgNbd(data));
     const se = fit.standardErrors;
     expect(se).not.toBeNull();
     for (const key of ['r', 'alpha', 'a', 'b'] as const) {

@@ -1,5 +1,6 @@
 import type { BgNbdParams } from './bg-nbd.ts';
 import type { GammaGammaParams } from './gamma-gamma.ts';
+import type { MbgNbdParams } from './mbg-nbd.ts';
 import type { ParetoNbdParams } from './pareto-nbd.ts';
 
 /** A seeded uniform generator on [0, 1): same seed, same sequence. */
@@ -92,6 +93,20 @@ const MAX_PURCHASES = 100_000;
 export function simulateBgNbdHistories(
   options: HistorySimulation<BgNbdParams>,
 ): SimulatedHistories {
+  return simulateBetaGeometric(options, false);
+}
+
+/** Histories drawn from an MBG/NBD population (dropout possible right after the first purchase). */
+export function simulateMbgNbdHistories(
+  options: HistorySimulation<MbgNbdParams>,
+): SimulatedHistories {
+  return simulateBetaGeometric(options, true);
+}
+
+function simulateBetaGeometric(
+  options: HistorySimulation<BgNbdParams>,
+  dropAtStart: boolean,
+): SimulatedHistories {
   const { params, customers, seed } = options;
   const random = createRandom(seed);
   const x = new Float64Array(customers);
@@ -104,7 +119,8 @@ export function simulateBgNbdHistories(
     let time = 0;
     let count = 0;
     let last = 0;
-    while (count < MAX_PURCHASES) {
+    const goneAtStart = dropAtStart && random() < p;
+    while (!goneAtStart && count < MAX_PURCHASES) {
       time += exponentialVariate(random, lambda);
       if (time > age) break;
       count++;
