@@ -33,6 +33,7 @@ export const errorCodes = [
   'REWARD_UNAVAILABLE',
   'RULE_INVALID',
   'JOB_NOT_FOUND',
+  'SCORES_NOT_COMPUTED',
   'INTERNAL',
   'SERVICE_UNAVAILABLE',
 ] as const;

@@ -7,4 +7,5 @@ export * from './common.ts';
 export * from './platform.ts';
 export * from './customers.ts';
 export * from './events.ts';
+export * from './scores.ts';
 export * from './loyalty.ts';

@@ -23,6 +23,7 @@ import type { FidelisApp } from './http/fastify.ts';
 import { registerPlatformRoutes } from './modules/platform/index.ts';
 import { registerCustomersRoutes } from './modules/customers/index.ts';
 import { registerActivityRoutes } from './modules/activity/index.ts';
+import { registerScoresRoutes } from './modules/scores/index.ts';
 import { activityRouteDeps } from './flows/record-events.flow.ts';
 
 export interface AppDeps {
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
   registerCustomersRoutes(app, { db, database });
   registerActivityRoutes(app, activityRouteDeps(database));
+  registerScoresRoutes(app, { db });
 
   const indexHtml = path.join(config.webDist, 'index.html');
   if (existsSync(indexHtml)) {

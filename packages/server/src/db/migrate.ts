@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import { platformMigrations } from '../modules/platform/platform.migrations.ts';
 import { customersMigrations } from '../modules/customers/customers.migrations.ts';
 import { activityMigrations } from '../modules/activity/activity.migrations.ts';
+import { scoresMigrations } from '../modules/scores/scores.migrations.ts';
 
 /**
  * Every module's migrations, in one order. Names are `NNNN_module_what`; numbers are
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   ...platformMigrations,
   ...customersMigrations,
   ...activityMigrations,
+  ...scoresMigrations,
 };
 
 export class MigrationFailedError extends Error {

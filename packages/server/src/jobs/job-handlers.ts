@@ -1,4 +1,7 @@
 import type { JobHandler } from './run-jobs.ts';
+import { scoreCustomersFlow } from '../flows/score-customers.flow.ts';
 
 /** Every background job kind the workers run, by name. */
-export const jobHandlers: Record<string, JobHandler> = {};
+export const jobHandlers: Record<string, JobHandler> = {
+  'scores.compute': (db, job, progress) => scoreCustomersFlow(db, job, progress),
+};

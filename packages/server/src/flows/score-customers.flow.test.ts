@@ -1,0 +1,334 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
+import { startJobWorker } from '../jobs/run-jobs.ts';
+import { jobHandlers } from '../jobs/job-handlers.ts';
+import { scheduleNightlyScoreRuns } from '../modules/scores/index.ts';
+
+type Tenant = Awaited<ReturnType<typeof newTenant>>;
+
+let t: TestApp;
+let worker: { stop(): Promise<void> };
+const silent = { info() {}, error() {} };
+
+beforeAll(async () => {
+  t = await openTestApp();
+  worker = startJobWorker(t.database.db, jobHandlers, silent, { idleMs: 50 });
+});
+afterAll(async () => {
+  await worker.stop();
+  await t.close();
+});
+
+// A small deterministic customer base: 40 customers, 1–9 purchases each over 2025.
+function seededEvents(prefix: string): Record<string, unknown>[] {
+  let state = 42;
+  const random = (): number => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  const events: Record<string, unknown>[] = [];
+  for (let c = 0; c < 40; c++) {
+    const purchases = 1 + Math.floor(random() * random() * 9);
+    let day = Math.floor(random() * 200);
+    for (let k = 0; k < purchases && day < 360; k++) {
+      const date = new Date(Date.UTC(2025, 0, 1 + day, 10));
+      events.push({
+        id: `${prefix}-${c}-${k}`,
+        type: 'purchase',
+        customerExternalId: `${prefix}-customer-${c}`,
+        occurredAt: date.toISOString(),
+        currency: 'CNY',
+        amount: 1000 + Math.floor(random() * 20_000),
+      });
+      day += 5 + Math.floor(random() * 60);
+    }
+  }
+  return events;
+}
+
+async function seed(tenant: Tenant, prefix: string): Promise<void> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/events:batch',
+    headers: tenant.auth,
+    payload: { events: seededEvents(prefix) },
+  });
+  expect(res.statusCode).toBe(200);
+  const results = (res.json() as { results: { status: string }[] }).results;
+  expect(results.every((r) => r.status === 'created')).toBe(true);
+}
+
+async function waitForJob(tenant: Tenant, jobId: string) {
+  for (let i = 0; i < 600; i++) {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/jobs/${jobId}`,
+      headers: tenant.auth,
+    });
+    const job = res.json() as { status: string; progress: number; result: unknown; error: string };
+    if (job.status === 'succeeded' || job.status === 'failed') return job;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('job did not finish');
+}
+
+async function runScores(tenant: Tenant, body: Record<string, unknown> = { asOf: '2025-12-31' }) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/analytics/score-runs',
+    headers: tenant.auth,
+    payload: body,
+  });
+  expect(res.statusCode).toBe(202);
+  const { jobId } = res.json() as { jobId: string };
+  return waitForJob(tenant, jobId);
+}
+
+const get = (tenant: Tenant, url: string) =>
+  t.app.inject({ method: 'GET', url, headers: tenant.auth });
+
+interface ScoreItem {
+  customerId: string;
+  clv: number | null;
+  pAlive: number | null;
+  segment: string;
+  churnRisk: string | null;
+  purchases: number;
+}
+
+describe('scores', () => {
+  let tenant: Tenant;
+  beforeAll(async () => {
+    tenant = await newTenant(t, 'Scores');
+    await seed(tenant, 'a');
+  });
+
+  it('answers 404 SCORES_NOT_COMPUTED before the first run', async () => {
+    const res = await get(tenant, '/v1/analytics/rfm-grid');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'SCORES_NOT_COMPUTED' });
+  });
+
+  it('runs the scoring job in the background and reports its result', async () => {
+    const job = await runScores(tenant);
+    expect(job.error ?? null).toBeNull();
+    expect(job.status).toBe('succeeded');
+    expect(job.result).toMatchObject({ customers: 40 });
+  });
+
+  it('pages through every customer by CLV, highest first, without repeats', async () => {
+    const seen: ScoreItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await get(
+        tenant,
+        `/v1/analytics/scores?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { items: ScoreItem[]; nextCursor: string | null };
+      seen.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen.map((s) => s.customerId)).size).toBe(40);
+    const clvs = seen.map((s) => s.clv ?? -1);
+    expect(clvs).toEqual([...clvs].sort((a, b) => b - a));
+    for (const s of seen) {
+      expect(s.pAlive).toBeGreaterThanOrEqual(0);
+      expect(s.pAlive).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(s.clv)).toBe(true);
+    }
+  });
+
+  it('filters by segment and churn risk, sorts by P(alive)', async () => {
+    const all = (await get(tenant, '/v1/analytics/scores?limit=200&sort=p_alive')).json() as {
+      items: ScoreItem[];
+    };
+    const p = all.items.map((s) => s.pAlive ?? -1);
+    expect(p).toEqual([...p].sort((a, b) => b - a));
+    const segment = all.items[0]!.segment;
+    const bySegment = (
+      await get(tenant, `/v1/analytics/scores?segment=${segment}&limit=200`)
+    ).json() as {
+      items: ScoreItem[];
+    };
+    expect(bySegment.items.length).toBe(all.items.filter((s) => s.segment === segment).length);
+    expect(bySegment.items.every((s) => s.segment === segment)).toBe(true);
+    const high = (await get(tenant, '/v1/analytics/scores?churnRisk=high&limit=200')).json() as {
+      items: ScoreItem[];
+    };
+    expect(high.items.every((s) => s.churnRisk === 'high' && (s.pAlive ?? 1) < 0.3 + 1e-9)).toBe(
+      true,
+    );
+  });
+
+  it("returns one customer's scores", async () => {
+    const first = (
+      (await get(tenant, '/v1/analytics/scores?limit=1')).json() as { items: ScoreItem[] }
+    ).items[0]!;
+    const res = await get(tenant, `/v1/customers/${first.customerId}/scores`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ customerId: first.customerId, clv: first.clv });
+  });
+
+  it('aggregates: RFM grid, CLV histogram, value at risk, cohorts, 80/20 curve, tracking', async () => {
+    const grid = (await get(tenant, '/v1/analytics/rfm-grid')).json() as {
+      cells: { customers: number }[];
+      segments: { customers: number }[];
+    };
+    expect(grid.cells).toHaveLength(25);
+    expect(grid.cells.reduce((sum, c) => sum + c.customers, 0)).toBe(40);
+    expect(grid.segments.reduce((sum, s) => sum + s.customers, 0)).toBe(40);
+
+    const histogram = (await get(tenant, '/v1/analytics/clv-distribution?buckets=10')).json() as {
+      customers: number;
+      buckets: { from: number; to: number; customers: number }[];
+    };
+    expect(histogram.buckets).toHaveLength(10);
+    expect(histogram.buckets.reduce((sum, b) => sum + b.customers, 0)).toBe(40);
+    expect(histogram.customers).toBe(40);
+
+    const risk = (await get(tenant, '/v1/analytics/value-at-risk?limit=5')).json() as {
+      items: { valueAtRisk: number; pAlive: number }[];
+    };
+    expect(risk.items.length).toBeGreaterThan(0);
+    const values = risk.items.map((i) => i.valueAtRisk);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+
+    const cohorts = (await get(tenant, '/v1/analytics/cohorts')).json() as {
+      cohorts: { size: number; rates: (number | null)[] }[];
+    };
+    expect(cohorts.cohorts.reduce((sum, c) => sum + c.size, 0)).toBe(40);
+    for (const c of cohorts.cohorts) expect(c.rates[0]).toBe(1);
+
+    const concentration = (await get(tenant, '/v1/analytics/concentration')).json() as {
+      curve: { customerShare: number; revenueShare: number }[];
+      top20RevenueShare: number;
+    };
+    const shares = concentration.curve.map((p) => p.revenueShare);
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
+    expect(concentration.top20RevenueShare).toBeGreaterThan(0.2);
+
+    const tracking = (await get(tenant, '/v1/analytics/model-tracking')).json() as {
+      run: { bgnbd: { params: Record<string, number> } | null; customers: number };
+      weeks: { actual: number; predicted: number }[];
+    };
+    expect(tracking.run.customers).toBe(40);
+    expect(Object.keys(tracking.run.bgnbd!.params).sort()).toEqual(['a', 'alpha', 'b', 'r']);
+    expect(tracking.weeks.length).toBeGreaterThan(40);
+    const actual = tracking.weeks.map((w) => w.actual);
+    expect(actual).toEqual([...actual].sort((a, b) => a - b));
+  });
+
+  it('rejects bad input', async () => {
+    const post = (payload: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/analytics/score-runs',
+        headers: tenant.auth,
+        payload,
+      });
+    expect((await post({ horizonWeeks: 0 })).statusCode).toBe(400);
+    expect((await post({ asOf: '2025-13-01' })).statusCode).toBe(400);
+    const unknown = await post({ nonsense: true });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await get(tenant, '/v1/analytics/scores?sort=name')).statusCode).toBe(400);
+    expect((await get(tenant, '/v1/analytics/scores?cursor=garbage')).statusCode).toBe(400);
+    expect((await get(tenant, '/v1/analytics/clv-distribution?buckets=1')).statusCode).toBe(400);
+    expect((await get(tenant, '/v1/analytics/rfm-grid?x=1')).statusCode).toBe(400);
+    expect((await get(tenant, '/v1/customers/not-a-uuid/scores')).statusCode).toBe(400);
+  });
+
+  it('lets a viewer read but not run', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: tenant.auth,
+      payload: { name: 'viewer', role: 'viewer' },
+    });
+    const viewer = { authorization: `Bearer ${(created.json() as { key: string }).key}` };
+    const run = await t.app.inject({
+      method: 'POST',
+      url: '/v1/analytics/score-runs',
+      headers: viewer,
+      payload: {},
+    });
+    expect(run.statusCode).toBe(403);
+    const read = await t.app.inject({
+      method: 'GET',
+      url: '/v1/analytics/rfm-grid',
+      headers: viewer,
+    });
+    expect(read.statusCode).toBe(200);
+  });
+
+  it('keeps tenants apart', async () => {
+    const other = await newTenant(t, 'Other');
+    const mine = (
+      (await get(tenant, '/v1/analytics/scores?limit=1')).json() as { items: ScoreItem[] }
+    ).items[0]!;
+    expect((await get(other, `/v1/customers/${mine.customerId}/scores`)).statusCode).toBe(404);
+    expect((await get(other, '/v1/analytics/scores')).json()).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    expect((await get(other, '/v1/analytics/cohorts')).statusCode).toBe(404);
+  });
+
+  it('replaces the previous scores atomically on a new run and nets refunds', async () => {
+    const before = (
+      (await get(tenant, '/v1/analytics/scores?limit=200')).json() as {
+        items: (ScoreItem & { totalSpend: number; runId: string })[];
+      }
+    ).items;
+    const refund = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: tenant.auth,
+      payload: {
+        id: 'refund-a-0-0',
+        type: 'refund',
+        refundOf: 'a-0-0',
+        occurredAt: '2025-12-01T10:00:00Z',
+        amount: 500,
+      },
+    });
+    expect(refund.statusCode).toBe(201);
+    const job = await runScores(tenant);
+    expect(job.status).toBe('succeeded');
+    const after = (
+      (await get(tenant, '/v1/analytics/scores?limit=200')).json() as {
+        items: (ScoreItem & { totalSpend: number; runId: string })[];
+      }
+    ).items;
+    expect(after).toHaveLength(40);
+    expect(new Set(after.map((s) => s.runId)).size).toBe(1);
+    expect(after[0]!.runId).not.toBe(before[0]!.runId);
+    const spendBefore = before.reduce((sum, s) => sum + s.totalSpend, 0);
+    const spendAfter = after.reduce((sum, s) => sum + s.totalSpend, 0);
+    expect(spendBefore - spendAfter).toBe(500);
+  });
+});
+
+describe('nightly schedule', () => {
+  it('enqueues one run per tenant and local night, however many processes ask', async () => {
+    const tenant = await newTenant(t, 'Nightly');
+    const tenants = [{ id: tenant.tenantId, timeZone: 'Asia/Shanghai' }];
+    // 20:00 UTC is 04:00 next day in Shanghai: past the 02:00 start.
+    const night = new Date('2026-03-01T20:00:00Z');
+    const results = await Promise.all([
+      scheduleNightlyScoreRuns(t.database.db, tenants, night),
+      scheduleNightlyScoreRuns(t.database.db, tenants, night),
+      scheduleNightlyScoreRuns(t.database.db, tenants, new Date('2026-03-01T21:00:00Z')),
+    ]);
+    expect(results.flat()).toHaveLength(1);
+    // 17:00 UTC is 01:00 in Shanghai: too early for the next night.
+    expect(
+      await scheduleNightlyScoreRuns(t.database.db, tenants, new Date('2026-03-02T17:00:00Z')),
+    ).toHaveLength(0);
+    expect(
+      await scheduleNightlyScoreRuns(t.database.db, tenants, new Date('2026-03-02T19:00:00Z')),
+    ).toHaveLength(1);
+  });
+});

@@ -1,0 +1,421 @@
+import {
+  buildCohortRetention,
+  fitBgNbd,
+  fitGammaGamma,
+  measureRevenueConcentration,
+  scoreCustomers,
+  scoreRfm,
+  summariseRfmGrid,
+  summarizeTransactions,
+  trackingCurve,
+  type CustomerPurchaseSummary,
+  type PurchaseEvent,
+} from '@fidelis/analytics';
+
+/** Purchases as columns: row i is customer `customers[customerIndex[i]]` on `day[i]`. */
+export interface PurchaseColumnsInput {
+  readonly customers: readonly string[];
+  readonly customerIndex: Int32Array;
+  /** UTC day numbers (days since 1970-01-01). */
+  readonly day: Int32Array;
+  /** Net amount in minor units, > 0. */
+  readonly amount: Float64Array;
+}
+
+export interface ScoringOptions {
+  /** Last day of history used, inclusive (day number). */
+  readonly asOf: number;
+  readonly horizonWeeks: number;
+  readonly annualDiscountRate: number;
+  readonly margin: number;
+}
+
+export interface FittedModel {
+  readonly params: Record<string, number>;
+  readonly logLikelihood: number;
+  readonly standardErrors: Record<string, number> | null;
+  readonly customers: number;
+  readonly converged: boolean;
+}
+
+/** Per-customer columns, in the order of `customerIds`. Model columns are NaN without a model. */
+export interface PopulationScores {
+  readonly customerIds: string[];
+  readonly recencyScore: Uint8Array;
+  readonly frequencyScore: Uint8Array;
+  readonly monetaryScore: Uint8Array;
+  readonly segment: string[];
+  readonly x: Float64Array;
+  readonly tx: Float64Array;
+  readonly T: Float64Array;
+  readonly purchases: Int32Array;
+  readonly totalSpend: Float64Array;
+  readonly monetary: Float64Array;
+  readonly lastDay: Int32Array;
+  readonly pAlive: Float64Array;
+  readonly expectedPurchases: Float64Array;
+  readonly expectedSpend: Float64Array;
+  readonly clv: Float64Array;
+  readonly valueAtRisk: Float64Array;
+}
+
+export interface TrackingWeek {
+  readonly week: number;
+  readonly endDay: number;
+  readonly actual: number;
+  readonly predicted: number;
+}
+
+export interface RfmGridSummary {
+  readonly cells: {
+    recencyScore: number;
+    frequencyMonetaryScore: number;
+    segment: string;
+    customers: number;
+    revenue: number;
+  }[];
+  readonly segments: {
+    segment: string;
+    customers: number;
+    revenue: number;
+    averageClv: number | null;
+  }[];
+}
+
+export interface PopulationSummary {
+  readonly customers: number;
+  readonly rfmGrid: RfmGridSummary;
+  readonly purchases: number;
+  readonly bgnbd: FittedModel | null;
+  readonly gammagamma: FittedModel | null;
+  readonly cohorts: {
+    readonly cohorts: { cohort: string; size: number; rates: (number | null)[] }[];
+    readonly averageRates: (number | null)[];
+  };
+  readonly concentration: {
+    readonly gini: number | null;
+    readonly top20RevenueShare: number | null;
+    readonly customerShareFor80PercentRevenue: number | null;
+    readonly curve: { customerShare: number; revenueShare: number }[];
+  };
+  readonly tracking: TrackingWeek[];
+  readonly warnings: string[];
+  readonly durationsMs: Record<string, number>;
+}
+
+export interface PopulationResult {
+  readonly scores: PopulationScores;
+  readonly summary: PopulationSummary;
+}
+
+/** Why a population cannot be scored at all (no purchases up to asOf). */
+export class ScoringInputError extends Error {
+  constructor(
+    readonly code: 'EMPTY_INPUT' | 'INVALID_INPUT',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ScoringInputError';
+  }
+}
+
+/** Churn risk band of a P(alive). */
+export function churnRiskOf(pAlive: number): 'low' | 'medium' | 'high' | null {
+  if (!Number.isFinite(pAlive)) return null;
+  const risk = 1 - pAlive;
+  return risk < 0.3 ? 'low' : risk < 0.7 ? 'medium' : 'high';
+}
+
+/** Weekly discount rate equivalent to a yearly one (52 weeks a year). */
+export function weeklyRate(annual: number): number {
+  return Math.pow(1 + annual, 1 / 52) - 1;
+}
+
+function fitted(fit: {
+  params: object;
+  logLikelihood: number;
+  standardErrors: object | null;
+  customers: number;
+  converged: boolean;
+}): FittedModel {
+  return {
+    params: { ...(fit.params as Record<string, number>) },
+    logLikelihood: fit.logLikelihood,
+    standardErrors: fit.standardErrors
+      ? { ...(fit.standardErrors as Record<string, number>) }
+      : null,
+    customers: fit.customers,
+    converged: fit.converged,
+  };
+}
+
+/**
+ * Scores every customer with a purchase up to `asOf`: RFM (5 bins, named segments), BG/NBD
+ * P(alive) and expected purchases over the horizon, Gamma-Gamma expected spend, discounted CLV,
+ * value at risk; plus monthly cohort retention, revenue concentration and the weekly tracking
+ * curve of the BG/NBD fit. Pure: no I/O. When nobody has bought twice the models cannot be
+ * fitted: RFM is still computed, model columns are NaN and `warnings` says why.
+ */
+export function scorePopulation(
+  input: PurchaseColumnsInput,
+  options: ScoringOptions,
+): PopulationResult {
+  const durationsMs: Record<string, number> = {};
+  const warnings: string[] = [];
+  let clock = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    durationsMs[name] = Math.round(now - clock);
+    clock = now;
+  };
+  const { asOf } = options;
+  const rows = input.day.length;
+  const customerCount = input.customers.length;
+
+  // Per-customer aggregates up to asOf: purchases, spend, first and last day.
+  const purchases = new Int32Array(customerCount);
+  const spend = new Float64Array(customerCount);
+  const first = new Int32Array(customerCount).fill(2 ** 31 - 1);
+  const last = new Int32Array(customerCount).fill(-(2 ** 31));
+  let used = 0;
+  for (let i = 0; i < rows; i++) {
+    const d = input.day[i] ?? 0;
+    if (d > asOf) continue;
+    const c = input.customerIndex[i] ?? 0;
+    purchases[c] = (purchases[c] ?? 0) + 1;
+    spend[c] = (spend[c] ?? 0) + (input.amount[i] ?? 0);
+    if (d < (first[c] ?? 0)) first[c] = d;
+    if (d > (last[c] ?? 0)) last[c] = d;
+    used++;
+  }
+  if (used === 0) throw new ScoringInputError('EMPTY_INPUT', 'No purchases up to the as-of day.');
+  lap('aggregate');
+
+  // Model inputs: integer customer codes keep the summary on its fast path.
+  const codes = new Int32Array(used);
+  const days = new Int32Array(used);
+  const amounts = new Float64Array(used);
+  for (let i = 0, k = 0; i < rows; i++) {
+    const d = input.day[i] ?? 0;
+    if (d > asOf) continue;
+    codes[k] = input.customerIndex[i] ?? 0;
+    days[k] = d;
+    amounts[k] = input.amount[i] ?? 0;
+    k++;
+  }
+  const summaryResult = summarizeTransactions(
+    { customerId: codes, day: days, amount: amounts },
+    { calibrationEnd: asOf, period: 'week' },
+  );
+  if (!summaryResult.ok) throw new ScoringInputError('INVALID_INPUT', summaryResult.error.message);
+  const summary = summaryResult.value;
+  const n = summary.customerIds.length;
+  lap('summary');
+
+  const code = Int32Array.from(summary.customerIds as ArrayLike<number>);
+  const customerIds = Array.from(code, (c) => input.customers[c] ?? '');
+
+  // RFM.
+  const rfmInput: CustomerPurchaseSummary[] = new Array<CustomerPurchaseSummary>(n);
+  for (let i = 0; i < n; i++) {
+    const c = code[i] ?? 0;
+    rfmInput[i] = {
+      customerId: customerIds[i] ?? '',
+      lastPurchase: last[c] ?? asOf,
+      purchaseCount: purchases[c] ?? 1,
+      totalSpend: spend[c] ?? 0,
+    };
+  }
+  const rfm = scoreRfm(rfmInput, { asOf });
+  if (!rfm.ok) throw new ScoringInputError('INVALID_INPUT', rfm.error.message);
+  const grid = summariseRfmGrid(rfm.value);
+  const recencyScore = new Uint8Array(n);
+  const frequencyScore = new Uint8Array(n);
+  const monetaryScore = new Uint8Array(n);
+  const segment = new Array<string>(n);
+  rfm.value.customers.forEach((score, i) => {
+    recencyScore[i] = score.recencyScore;
+    frequencyScore[i] = score.frequencyScore;
+    monetaryScore[i] = score.monetaryScore;
+    segment[i] = score.segment;
+  });
+  lap('rfm');
+
+  // Models.
+  const pAlive = new Float64Array(n).fill(NaN);
+  const expectedPurchases = new Float64Array(n).fill(NaN);
+  const expectedSpend = new Float64Array(n).fill(NaN);
+  const clv = new Float64Array(n).fill(NaN);
+  const valueAtRisk = new Float64Array(n).fill(NaN);
+  let bgnbd: FittedModel | null = null;
+  let gammagamma: FittedModel | null = null;
+  let tracking: TrackingWeek[] = [];
+  const bgFit = fitBgNbd(summary);
+  lap('fitBgNbd');
+  if (!bgFit.ok) {
+    warnings.push(`BG/NBD not fitted: ${bgFit.error.message}`);
+  } else {
+    bgnbd = fitted(bgFit.value);
+    if (!bgFit.value.converged) warnings.push('BG/NBD fit did not converge');
+    const ggFit = fitGammaGamma(summary);
+    lap('fitGammaGamma');
+    if (!ggFit.ok) {
+      warnings.push(`Gamma-Gamma not fitted: ${ggFit.error.message}`);
+    } else {
+      gammagamma = fitted(ggFit.value);
+      const scored = scoreCustomers(summary, {
+        countModel: bgFit.value,
+        spendModel: ggFit.value,
+        horizon: options.horizonWeeks,
+        margin: options.margin,
+        discountRate: weeklyRate(options.annualDiscountRate),
+        steps: Math.min(52, Math.max(1, Math.ceil(options.horizonWeeks / 4))),
+      });
+      if (!scored.ok) {
+        warnings.push(`Customers not scored: ${scored.error.message}`);
+      } else {
+        const s = scored.value;
+        for (let i = 0; i < n; i++) {
+          const p = s.probabilityAlive[i] ?? NaN;
+          const value = s.clv[i] ?? NaN;
+          pAlive[i] = p;
+          expectedPurchases[i] = s.expectedPurchases[i] ?? NaN;
+          expectedSpend[i] = s.expectedSpend[i] ?? NaN;
+          clv[i] = value;
+          valueAtRisk[i] = p > 1e-12 ? ((1 - p) * value) / p : 0;
+        }
+      }
+      lap('scoreCustomers');
+    }
+    const curve = trackingCurve(summary, bgFit.value);
+    if (curve.ok) {
+      tracking = curve.value.map((point) => ({
+        week: point.period,
+        endDay: point.endDay,
+        actual: point.actualCumulative,
+        predicted: point.expectedCumulative,
+      }));
+    } else warnings.push(`No tracking curve: ${curve.error.message}`);
+    lap('tracking');
+  }
+
+  const clvBySegment = new Map<string, { sum: number; count: number }>();
+  for (let i = 0; i < n; i++) {
+    const value = clv[i] ?? NaN;
+    if (!Number.isFinite(value)) continue;
+    const key = segment[i] ?? '';
+    const entry = clvBySegment.get(key) ?? { sum: 0, count: 0 };
+    entry.sum += value;
+    entry.count++;
+    clvBySegment.set(key, entry);
+  }
+  const rfmGrid: RfmGridSummary = {
+    cells: grid.cells.map((cell) => ({ ...cell, revenue: Math.round(cell.revenue) })),
+    segments: grid.segments.map((s) => {
+      const clvs = clvBySegment.get(s.segment);
+      return {
+        segment: s.segment,
+        customers: s.customers,
+        revenue: Math.round(s.revenue),
+        averageClv: clvs && clvs.count > 0 ? clvs.sum / clvs.count : null,
+      };
+    }),
+  };
+
+  // Cohort retention: one event per customer and month is enough for a monthly matrix.
+  const events: PurchaseEvent[] = [];
+  const seenMonth = new Set<number>();
+  for (let i = 0; i < rows; i++) {
+    const d = input.day[i] ?? 0;
+    if (d > asOf) continue;
+    const c = input.customerIndex[i] ?? 0;
+    const month = monthOf(d);
+    const key = c * 4096 + (month & 4095);
+    if (seenMonth.has(key)) continue;
+    seenMonth.add(key);
+    events.push({ customerId: input.customers[c] ?? '', day: d });
+  }
+  const cohortResult = buildCohortRetention(events, { asOf });
+  const cohorts = cohortResult.ok
+    ? {
+        cohorts: cohortResult.value.cohorts.map((row) => ({
+          cohort: row.cohort,
+          size: row.size,
+          rates: [...row.rates],
+        })),
+        averageRates: [...cohortResult.value.averageRates],
+      }
+    : { cohorts: [], averageRates: [] };
+  if (!cohortResult.ok) warnings.push(`No cohorts: ${cohortResult.error.message}`);
+  lap('cohorts');
+
+  const concentrationResult = measureRevenueConcentration(
+    customerIds.map((id, i) => ({ customerId: id, revenue: spend[code[i] ?? 0] ?? 0 })),
+    { curvePoints: 100 },
+  );
+  const concentration = concentrationResult.ok
+    ? {
+        gini: concentrationResult.value.gini,
+        top20RevenueShare: concentrationResult.value.top20RevenueShare,
+        customerShareFor80PercentRevenue:
+          concentrationResult.value.customerShareFor80PercentRevenue,
+        curve: concentrationResult.value.pareto.map((point) => ({
+          customerShare: point.customerShare,
+          revenueShare: point.revenueShare,
+        })),
+      }
+    : { gini: null, top20RevenueShare: null, customerShareFor80PercentRevenue: null, curve: [] };
+  if (!concentrationResult.ok)
+    warnings.push(`No concentration: ${concentrationResult.error.message}`);
+  lap('concentration');
+
+  const lastDay = new Int32Array(n);
+  const totalSpend = new Float64Array(n);
+  const purchaseCount = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = code[i] ?? 0;
+    lastDay[i] = last[c] ?? asOf;
+    totalSpend[i] = spend[c] ?? 0;
+    purchaseCount[i] = purchases[c] ?? 0;
+  }
+
+  return {
+    scores: {
+      customerIds,
+      recencyScore,
+      frequencyScore,
+      monetaryScore,
+      segment,
+      x: Float64Array.from(summary.x),
+      tx: Float64Array.from(summary.tx),
+      T: Float64Array.from(summary.T),
+      purchases: purchaseCount,
+      totalSpend,
+      monetary: Float64Array.from(summary.monetary),
+      lastDay,
+      pAlive,
+      expectedPurchases,
+      expectedSpend,
+      clv,
+      valueAtRisk,
+    },
+    summary: {
+      customers: n,
+      rfmGrid,
+      purchases: used,
+      bgnbd,
+      gammagamma,
+      cohorts,
+      concentration,
+      tracking,
+      warnings,
+      durationsMs,
+    },
+  };
+}
+
+// Months since 1970-01 of a day number (UTC civil calendar).
+function monthOf(day: number): number {
+  const date = new Date(day * 86_400_000);
+  return (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
+}
