@@ -50,10 +50,15 @@ export async function newPage(
   return { context, page, errors: collectPageErrors(page) };
 }
 
-export async function screenshot(page: Page, name: string, file?: string): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  file?: string,
+  fullPage = true,
+): Promise<string> {
   const target = file ?? path.join(screenshotDir, `${name}.png`);
   await mkdir(path.dirname(target), { recursive: true });
-  await page.screenshot({ path: target, fullPage: true });
+  await page.screenshot({ path: target, fullPage });
   return target;
 }
 

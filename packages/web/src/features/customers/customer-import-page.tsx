@@ -110,7 +110,9 @@ export function CustomerImportPage() {
 
   return (
     <>
-      <Typography.Title level={3}>{t('import.title')}</Typography.Title>
+      <div className="page-header">
+        <Typography.Title level={3}>{t('import.title')}</Typography.Title>
+      </div>
       <Card>
         <Typography.Paragraph type="secondary">{t('import.intro')}</Typography.Paragraph>
         <Upload.Dragger
@@ -170,15 +172,17 @@ export function CustomerImportPage() {
               </Checkbox>
             </Form.Item>
           </Space>
-          <Button
-            type="primary"
-            disabled={!file}
-            loading={upload.isPending}
-            onClick={() => file && upload.mutate({ file, dryRun })}
-            data-testid="import-submit"
-          >
-            {dryRun ? t('import.validate') : t('import.run')}
-          </Button>
+          <div>
+            <Button
+              type="primary"
+              disabled={!file}
+              loading={upload.isPending}
+              onClick={() => file && upload.mutate({ file, dryRun })}
+              data-testid="import-submit"
+            >
+              {dryRun ? t('import.validate') : t('import.run')}
+            </Button>
+          </div>
         </Form>
       </Card>
 

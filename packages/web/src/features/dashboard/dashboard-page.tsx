@@ -23,7 +23,9 @@ export function DashboardPage() {
   if (overview.isPending) {
     return (
       <>
-        <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+        <div className="page-header">
+          <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+        </div>
         <Skeleton active paragraph={{ rows: 8 }} />
       </>
     );
@@ -31,7 +33,9 @@ export function DashboardPage() {
   if (overview.isError) {
     return (
       <>
-        <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+        <div className="page-header">
+          <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+        </div>
         <ErrorAlert error={overview.error} onRetry={() => void overview.refetch()} />
       </>
     );
@@ -89,7 +93,9 @@ export function DashboardPage() {
 
   return (
     <>
-      <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+      <div className="page-header">
+        <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+      </div>
       <Row gutter={[16, 16]}>
         <Col xs={24} sm={12} xl={6}>
           <Card>

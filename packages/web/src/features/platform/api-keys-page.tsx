@@ -167,6 +167,8 @@ export function ApiKeysPage() {
             <Select options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
           </Form.Item>
           {create.isError ? <ErrorAlert error={create.error} /> : null}
+          {/* Enter in any field submits, as in any form; the visible button is the modal's. */}
+          <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" />
         </Form>
       </Modal>
 

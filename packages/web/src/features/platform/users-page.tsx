@@ -152,6 +152,8 @@ export function UsersPage() {
             />
           </Form.Item>
           {create.isError ? <ErrorAlert error={create.error} /> : null}
+          {/* Enter in any field submits, as in any form; the visible button is the modal's. */}
+          <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" />
         </Form>
       </Modal>
     </>

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startE2eServer, type E2eServer } from './e2e-server.ts';
+import { launchChromium, newPage, screenshot } from './browser.ts';
+import { seedShop, type Seeded } from './seed-data.ts';
+
+let server: E2eServer;
+let seeded: Seeded;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  seeded = await seedShop(server);
+  browser = await launchChromium();
+  ({ context, page, errors } = await newPage(browser, server.url));
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the web UI in a real browser', () => {
+  test('login: a wrong password is refused inline, Enter submits, then the shell shows the tenant', async () => {
+    await page.goto('/customers');
+    // Not logged in: sent to the login page, remembering where to go next.
+    await page.waitForURL(/\/login\?next=%2Fcustomers/);
+    const email = page.locator('#login_email');
+    await expect.poll(() => email.evaluate((el) => el === document.activeElement)).toBe(true);
+    await email.fill(server.login.email);
+    await page.locator('#login_password').fill('wrong password');
+    await page.locator('#login_password').press('Enter');
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('邮箱或密码错误');
+    await screenshot(page, '01-login-error');
+
+    await page.locator('#login_password').fill(server.login.password);
+    await page.locator('#login_password').press('Enter');
+    await page.waitForURL(/\/customers$/);
+    expect(await page.getByTestId('tenant-name').innerText()).toBe('Fidelis 体验店');
+    expect(errors).toEqual([]);
+  });
+
+  test('dashboard shows the figures and both charts', async () => {
+    await page.goto('/');
+    const total = page.getByTestId('stat-total-customers');
+    await expect.poll(() => total.innerText()).toContain(String(seeded.customers.length + 1));
+    await expect.poll(() => page.locator('[data-testid="chart"] canvas').count()).toBe(2);
+    const text = await page.locator('main, .app-content').first().innerText();
+    expect(text).toContain('近 90 天活跃客户');
+    expect(text).toContain('¥');
+    await screenshot(page, '02-dashboard');
+    expect(errors).toEqual([]);
+  });
+
+  test('customer list: search by Chinese name and by Latin text, load more, open the 360 page', async () => {
+    await page.goto('/customers');
+    const rows = page.locator('[data-testid="customer-table"] tbody tr.ant-table-row');
+    // 29 customers, pages of 25: "load more" fetches the rest.
+    await expect.poll(() => rows.count()).toBe(25);
+    await page.getByRole('button', { name: '加载更多' }).click();
+    await expect.poll(() => rows.count()).toBe(seeded.customers.length + 1);
+
+    const search = page.getByLabel('搜索客户');
+    await search.fill('张伟');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain('张伟');
+    expect(page.url()).toContain('q=%E5%BC%A0%E4%BC%9F');
+
+    await search.fill('alice');
+    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('Alice Smith')]);
+
+    await search.fill('没有这个人');
+    await expect.poll(() => page.getByTestId('customers-empty').count()).toBe(1);
+
+    await search.fill('张伟');
+    await expect.poll(() => rows.count()).toBe(1);
+    await screenshot(page, '03-customer-search');
+    await rows.first().click();
+    await page.waitForURL(new RegExp(`/customers/${seeded.zhangWei.id}$`));
+    expect(errors).toEqual([]);
+  });
+
+  test('customer 360: profile, tags, consent, and the timeline with amounts in yuan', async () => {
+    await page.goto(`/customers/${seeded.zhangWei.id}`);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('张伟');
+    const timeline = page.getByTestId('timeline');
+    await timeline.waitFor();
+    const events = page.getByTestId('timeline-event');
+    await expect.poll(() => events.count()).toBeGreaterThan(3);
+    const timelineText = await timeline.innerText();
+    expect(timelineText).toContain('咨询会员积分');
+    expect(timelineText).toMatch(/¥\d{2,3}\.\d{2}/);
+    expect(timelineText).toContain('退款');
+    const body = await page.locator('.app-content').innerText();
+    expect(body).toContain('13800138000');
+    expect(body).toContain('VIP');
+
+    // Add a tag with the keyboard, then remove it.
+    await page.getByRole('button', { name: '添加标签' }).click();
+    await page.getByLabel('新标签').fill('回头客');
+    await page.getByLabel('新标签').press('Enter');
+    const tags = page.getByTestId('tags-panel');
+    await expect.poll(() => tags.innerText()).toContain('回头客');
+    const after = await server.call<{ tags: string[] }>(
+      'GET',
+      `/v1/customers/${seeded.zhangWei.id}`,
+    );
+    expect(after.tags).toContain('回头客');
+    await screenshot(page, '04-customer-360');
+    await page.getByLabel('移除标签 回头客').click();
+    await expect.poll(() => tags.innerText()).not.toContain('回头客');
+    expect(errors).toEqual([]);
+  });
+
+  test('import: a CSV with a bad line shows the line and field; skip-invalid imports the rest', async () => {
+    await page.goto('/import');
+    const csv =
+      '姓名,手机,邮箱,外部编号\n测试甲,13811112222,jia@example.cn,IMP001\n测试乙,13811113333,not-an-email,IMP002\n';
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv, 'utf8'),
+    });
+    await page.getByTestId('import-submit').click();
+    const report = page.getByTestId('import-errors');
+    await report.waitFor();
+    const cells = await report
+      .locator('tbody tr.ant-table-row')
+      .first()
+      .locator('td')
+      .allInnerTexts();
+    expect(cells[0]).toBe('3');
+    expect(cells[1]?.toLowerCase()).toContain('email');
+    await screenshot(page, '05-import-errors');
+
+    await page.getByLabel('跳过无效行').check();
+    await page.getByLabel('试运行（只校验，不做任何修改）').uncheck();
+    await page.getByTestId('import-submit').click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor();
+    expect(await summary.innerText()).toMatch(/新建\s*1/);
+    await screenshot(page, '06-import-done');
+    const found = await server.call<{ items: { name: string }[] }>(
+      'GET',
+      `/v1/customers?q=${encodeURIComponent('测试甲')}`,
+    );
+    expect(found.items.map((c) => c.name)).toEqual(['测试甲']);
+    expect(errors).toEqual([]);
+  });
+
+  test('language: switching to English changes the text and survives a reload', async () => {
+    await page.goto('/customers');
+    await page.getByRole('navigation').getByText('客户', { exact: true }).waitFor();
+    await page.locator('.app-header').getByText('English').click();
+    await page.getByRole('navigation').getByText('Customers', { exact: true }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.reload();
+    await page.getByRole('navigation').getByText('Customers', { exact: true }).waitFor();
+    await page.getByLabel('Search customers').waitFor();
+    await screenshot(page, '07-english');
+    // Back to Chinese for whoever comes next.
+    await page.locator('.app-header').getByText('中文').click();
+    await page.getByRole('navigation').getByText('客户', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  test('a module still to come shows a proper "coming soon" page', async () => {
+    await page.goto('/loyalty');
+    await expect.poll(() => page.locator('.app-content').innerText()).toContain('即将推出');
+    expect(errors).toEqual([]);
+  });
+
+  test('settings: create an API key (secret shown once), then revoke it', async () => {
+    await page.goto('/settings/api-keys');
+    await page.getByRole('button', { name: '创建密钥' }).first().click();
+    await page.getByLabel('名称').fill('网上商城');
+    await page.getByLabel('名称').press('Enter');
+    const secret = page.getByTestId('api-key-secret');
+    await secret.waitFor();
+    const key = await secret.innerText();
+    expect(key.length).toBeGreaterThan(20);
+    await page.getByRole('button', { name: '我已复制' }).click();
+    const row = page.locator('tr', { hasText: '网上商城' });
+    await row.waitFor();
+    await row.getByRole('button', { name: /^吊\s?销$/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /^吊\s?销$/ })
+      .click();
+    await expect.poll(() => row.innerText()).toContain('已吊销');
+    expect(errors).toEqual([]);
+  });
+});
