@@ -24,6 +24,7 @@ import { registerPlatformRoutes } from './modules/platform/index.ts';
 import { registerCustomersRoutes } from './modules/customers/index.ts';
 import { registerActivityRoutes } from './modules/activity/index.ts';
 import { registerScoresRoutes } from './modules/scores/index.ts';
+import { scoresRouteDeps } from './flows/score-customers.flow.ts';
 import { activityRouteDeps } from './flows/record-events.flow.ts';
 
 export interface AppDeps {
@@ -100,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
   registerCustomersRoutes(app, { db, database });
   registerActivityRoutes(app, activityRouteDeps(database));
-  registerScoresRoutes(app, { db });
+  registerScoresRoutes(app, scoresRouteDeps(db));
 
   const indexHtml = path.join(config.webDist, 'index.html');
   if (existsSync(indexHtml)) {

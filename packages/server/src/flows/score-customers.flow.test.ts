@@ -189,9 +189,11 @@ describe('scores', () => {
     expect(histogram.customers).toBe(40);
 
     const risk = (await get(tenant, '/v1/analytics/value-at-risk?limit=5')).json() as {
-      items: { valueAtRisk: number; pAlive: number }[];
+      items: { valueAtRisk: number; pAlive: number; name: string | null }[];
     };
     expect(risk.items.length).toBeGreaterThan(0);
+    // Customers created by an event are named by their external id.
+    expect(risk.items[0]!.name).toMatch(/^a-customer-\d+$/);
     const values = risk.items.map((i) => i.valueAtRisk);
     expect(values).toEqual([...values].sort((a, b) => b - a));
 

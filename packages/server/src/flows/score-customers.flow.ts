@@ -2,8 +2,14 @@ import type { Kysely } from 'kysely';
 import { scoreRunCreate } from '@fidelis/contracts';
 import type { Database } from '../db/database.ts';
 import { readPurchaseHistory } from '../modules/activity/index.ts';
-import { findTenant, type Job } from '../modules/platform/index.ts';
-import { computeAndStoreScores, defaultAsOf } from '../modules/scores/index.ts';
+import { getCustomer } from '../modules/customers/index.ts';
+import { findTenant, systemContext, type Job } from '../modules/platform/index.ts';
+import {
+  computeAndStoreScores,
+  defaultAsOf,
+  type CustomerNames,
+  type ScoresRouteDeps,
+} from '../modules/scores/index.ts';
 import type { JobProgress } from '../jobs/run-jobs.ts';
 
 /**
@@ -38,4 +44,24 @@ export async function scoreCustomersFlow(
     skippedPurchases: history.skipped,
     warnings: run.warnings,
   };
+}
+
+/**
+ * What the scores routes need from other modules: customer names for the value-at-risk list
+ * (erased or unknown customers stay nameless).
+ */
+export function scoresRouteDeps(db: Kysely<Database>): ScoresRouteDeps {
+  const customerNames: CustomerNames = async (tenantId, ids) => {
+    const names = new Map<string, string>();
+    const context = systemContext(tenantId);
+    for (const id of ids) {
+      try {
+        names.set(id, (await getCustomer(db, context, id)).name);
+      } catch {
+        // erased, merged away or unknown: no name to show
+      }
+    }
+    return names;
+  };
+  return { db, customerNames };
 }
