@@ -3,6 +3,7 @@ import { registerServeCommand } from './serve.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerTenantCommands } from './tenant.command.ts';
 import { registerAnalyticsCommands } from './analytics.command.ts';
+import { registerImportTransactionsCommand } from './import-transactions.command.ts';
 import { DataDirectoryInUseError } from '../db/connect.ts';
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 registerServeCommand(program);
 registerMigrateCommand(program);
 registerTenantCommands(program);
+registerImportTransactionsCommand(program);
 registerAnalyticsCommands(program);
 
 try {

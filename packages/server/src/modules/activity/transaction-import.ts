@@ -104,7 +104,7 @@ export async function importTransactions(
       : sql`r.amount_text::bigint`;
   await sql`
     create temp table ${sql.table(CHECKED)} on commit drop as
-    with r as (
+    with r as materialized (
       select line_no,
              nullif(trim(event_id), '') as event_id_text,
              nullif(trim(customer_external_id), '') as ext,
@@ -120,7 +120,7 @@ export async function importTransactions(
              nullif(trim(channel), '') as channel,
              nullif(trim(store), '') as store
         from ${sql.table(ROWS)}
-    ), parsed as (
+    ), parsed as materialized (
       select r.*,
              case
                when r.at_text ~ '^\\d{8}$' then
@@ -183,6 +183,7 @@ export async function importTransactions(
            ], null) as errors
       from parsed p`.execute(trx);
 
+  await sql`analyze ${sql.table(CHECKED)}`.execute(trx);
   // Rows of one event must agree on everything but their line.
   await sql`
     update ${sql.table(CHECKED)} c
@@ -211,6 +212,8 @@ export async function importTransactions(
       from ${sql.table(CHECKED)}
      where id not in (select id from ${sql.table(CHECKED)} where cardinality(errors) > 0)
      group by id`.execute(trx);
+  await sql`create index on ${sql.table(EVENTS)} (id)`.execute(trx);
+  await sql`analyze ${sql.table(EVENTS)}`.execute(trx);
   progress('check', 1, 1);
 
   // 3. Customers: create unknown external ids, resolve the rest, in chunks of one statement each.
@@ -234,11 +237,16 @@ export async function importTransactions(
     trx,
   );
   if (mapped.length > 0) await copyCsv(CUSTOMERS, ['kind', 'ref', 'customer_id'], mapped.join(''));
+  await sql`analyze ${sql.table(CUSTOMERS)}`.execute(trx);
+  // Two equi-joins (an OR of both would be a nested loop over events × customers).
   await sql`
     update ${sql.table(EVENTS)} e set customer_id = m.customer_id
       from ${sql.table(CUSTOMERS)} m
-     where e.type = 'purchase'
-       and ((m.kind = 'ext' and m.ref = e.ext and e.cid is null) or (m.kind = 'id' and m.ref = e.cid))`.execute(
+     where e.type = 'purchase' and e.cid is null and m.kind = 'ext' and m.ref = e.ext`.execute(trx);
+  await sql`
+    update ${sql.table(EVENTS)} e set customer_id = m.customer_id
+      from ${sql.table(CUSTOMERS)} m
+     where e.type = 'purchase' and e.cid is not null and m.kind = 'id' and m.ref = e.cid`.execute(
     trx,
   );
 
