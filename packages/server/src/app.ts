@@ -26,6 +26,8 @@ import { registerActivityRoutes } from './modules/activity/index.ts';
 import { registerScoresRoutes } from './modules/scores/index.ts';
 import { scoresRouteDeps } from './flows/score-customers.flow.ts';
 import { activityRouteDeps } from './flows/record-events.flow.ts';
+import { registerLoyaltyRoutes } from './modules/loyalty/index.ts';
+import { loyaltyRouteDeps } from './flows/loyalty.flow.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -101,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
   registerCustomersRoutes(app, { db, database });
   registerActivityRoutes(app, activityRouteDeps(database));
+  registerLoyaltyRoutes(app, loyaltyRouteDeps(database));
   registerScoresRoutes(app, scoresRouteDeps(db));
 
   const indexHtml = path.join(config.webDist, 'index.html');

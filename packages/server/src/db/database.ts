@@ -3,6 +3,11 @@
 import type { PlatformTables } from '../modules/platform/platform.table.ts';
 import type { CustomersTables } from '../modules/customers/customers.table.ts';
 import type { ActivityTables } from '../modules/activity/activity.table.ts';
+import type { LoyaltyTables } from '../modules/loyalty/loyalty.table.ts';
 import type { ScoresTables } from '../modules/scores/scores.table.ts';
 
-export type Database = PlatformTables & CustomersTables & ActivityTables & ScoresTables;
+export type Database = PlatformTables &
+  CustomersTables &
+  ActivityTables &
+  ScoresTables &
+  LoyaltyTables;

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import { platformMigrations } from '../modules/platform/platform.migrations.ts';
 import { customersMigrations } from '../modules/customers/customers.migrations.ts';
 import { activityMigrations } from '../modules/activity/activity.migrations.ts';
+import { loyaltyMigrations } from '../modules/loyalty/loyalty.migrations.ts';
 import { scoresMigrations } from '../modules/scores/scores.migrations.ts';
 
 /**
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   ...platformMigrations,
   ...customersMigrations,
   ...activityMigrations,
+  ...loyaltyMigrations,
   ...scoresMigrations,
 };
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EventImportResult } from '@fidelis/contracts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
+import { applyRecordedEventsToLoyalty } from './loyalty.flow.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import {
   importTransactions,
@@ -49,11 +50,12 @@ export async function recordEventsFlow(
  * transaction that recorded them: e.g. loyalty earning points on purchases.
  */
 async function reactToRecordedEvents(
-  _trx: Kysely<Database>,
-  _context: RequestContext,
+  trx: Kysely<Database>,
+  context: RequestContext,
   recorded: readonly RecordedEvent[],
 ): Promise<void> {
   if (recorded.length === 0) return;
+  await applyRecordedEventsToLoyalty(trx, context, recorded);
 }
 
 /** Imports a CSV of transactions in one bulk transaction (COPY), all or nothing by default. */

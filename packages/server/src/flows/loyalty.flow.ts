@@ -1,0 +1,273 @@
+// Loyalty's work across modules: earning from recorded events (called by the record-events
+// flow inside its transaction), the routes' customer check, the background jobs, and the demo
+// program with its backfill from the historical events.
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseHandle } from '../db/connect.ts';
+import type { Database } from '../db/database.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import type { JobHandler } from '../jobs/run-jobs.ts';
+import type { RecordedEvent } from '../modules/activity/index.ts';
+import { resolveCustomerRefs, type CustomersTables } from '../modules/customers/index.ts';
+import {
+  applyEventsToPrograms,
+  createProgram,
+  loadActivePrograms,
+  loadProgram,
+  runLoyaltyJob,
+  type LoyaltyEventInput,
+  type LoyaltyJobKind,
+  type LoyaltyRouteDeps,
+  type LoyaltyServiceDb,
+  type LoyaltyTables,
+} from '../modules/loyalty/index.ts';
+
+function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
+  return db as unknown as Kysely<Tables>;
+}
+
+export function loyaltyEventOf(event: RecordedEvent): LoyaltyEventInput | null {
+  if (event.type === 'interaction' || event.amount === null || event.currency === null) return null;
+  return {
+    id: event.id,
+    type: event.type,
+    customerId: event.customerId,
+    occurredAt: event.occurredAt,
+    currency: event.currency,
+    amount: Math.abs(event.amount),
+    lines: event.lines.map((line) => ({
+      lineNo: line.lineNo,
+      sku: line.sku,
+      category: line.category,
+      quantity: line.quantity,
+      amount: line.amount,
+    })),
+    refundOf: event.refundOf,
+    refundedLines:
+      event.refundedLines.length > 0
+        ? event.refundedLines.map((line) => ({ lineNo: line.lineNo, amount: line.amount }))
+        : null,
+  };
+}
+
+/**
+ * Earns and reverses points for newly recorded purchases and refunds in every active program
+ * of the tenant, in the transaction that recorded them.
+ */
+export async function applyRecordedEventsToLoyalty(
+  trx: Kysely<Database>,
+  context: RequestContext,
+  recorded: readonly RecordedEvent[],
+): Promise<void> {
+  const events = recorded
+    .map(loyaltyEventOf)
+    .filter((event): event is LoyaltyEventInput => event !== null);
+  if (events.length === 0) return;
+  const db = narrow<LoyaltyTables>(trx);
+  const programs = await loadActivePrograms(db, context.tenantId);
+  if (programs.length === 0) return;
+  await applyEventsToPrograms(db, programs, events);
+}
+
+/** What the loyalty routes need from outside the module. */
+export function loyaltyRouteDeps(database: DatabaseHandle): LoyaltyRouteDeps {
+  const db = database.db;
+  return {
+    db: db as unknown as LoyaltyServiceDb,
+    customerExists: async (tenantId, customerId) => {
+      const [found] = await resolveCustomerRefs(
+        narrow<CustomersTables>(db),
+        {
+          tenantId,
+          actor: { type: 'system', id: null, role: 'viewer', partnerId: null },
+          requestId: null,
+        },
+        [{ customerId }],
+        { createMissing: false },
+      );
+      return found !== null && found !== undefined;
+    },
+  };
+}
+
+function loyaltyJob(kind: LoyaltyJobKind): JobHandler {
+  return (db, job, progress) =>
+    runLoyaltyJob(db as unknown as LoyaltyServiceDb, job.tenantId, kind, {
+      programId: typeof job.payload.programId === 'string' ? job.payload.programId : undefined,
+      asOf: typeof job.payload.asOf === 'string' ? new Date(job.payload.asOf) : undefined,
+      progress: (done, message) => progress(done, null, message),
+    });
+}
+
+/** The background job kinds loyalty runs (registered in jobs/job-handlers.ts). */
+export const loyaltyJobHandlers: Record<string, JobHandler> = {
+  'loyalty.release-pending': loyaltyJob('loyalty.release-pending'),
+  'loyalty.expire-points': loyaltyJob('loyalty.expire-points'),
+  'loyalty.expiry-warnings': loyaltyJob('loyalty.expiry-warnings'),
+  'loyalty.tier-review': loyaltyJob('loyalty.tier-review'),
+  'loyalty.rebuild-balances': loyaltyJob('loyalty.rebuild-balances'),
+};
+
+/**
+ * The demo tenant's program: 1 point per currency unit, double points on weekends, a 30-day
+ * return window, points expiring 24 months after they were earned, and three tiers on
+ * yearly spend.
+ */
+export async function createDemoProgram(
+  db: Kysely<Database>,
+  context: RequestContext,
+  options: { currency?: string } = {},
+): Promise<string> {
+  const program = await createProgram(db as unknown as LoyaltyServiceDb, context, {
+    name: '会员积分计划 Fidelis Rewards',
+    currency: options.currency ?? 'USD',
+    earnRules: [
+      { kind: 'spend', id: 'base', name: '1 point per unit spent', points: 1, per: 100 },
+      {
+        kind: 'multiplier',
+        id: 'weekend',
+        name: 'Weekend double points',
+        factor: 2,
+        weekdays: [0, 6],
+      },
+    ],
+    pendingDays: 30,
+    expiry: { kind: 'rolling', months: 24 },
+    expiryWarningDays: 30,
+    refundPolicy: 'clawback',
+    pointValueMinor: 1,
+    status: 'active',
+    tiers: {
+      metric: 'spend',
+      window: { kind: 'calendar', period: 'year' },
+      graceDays: 30,
+      downgrade: 'oneLevel',
+      levels: [
+        {
+          code: 'member',
+          name: '普通会员 Member',
+          threshold: 0,
+          privileges: {
+            earnMultiplier: 1,
+            exclusiveRewards: false,
+            priorityService: false,
+            birthdayGiftPoints: 0,
+            earlyAccess: false,
+          },
+        },
+        {
+          code: 'silver',
+          name: '银卡 Silver',
+          threshold: 10_000,
+          privileges: {
+            earnMultiplier: 1.25,
+            exclusiveRewards: false,
+            priorityService: false,
+            birthdayGiftPoints: 100,
+            earlyAccess: false,
+          },
+        },
+        {
+          code: 'gold',
+          name: '金卡 Gold',
+          threshold: 50_000,
+          privileges: {
+            earnMultiplier: 1.5,
+            exclusiveRewards: true,
+            priorityService: true,
+            birthdayGiftPoints: 300,
+            earlyAccess: true,
+          },
+        },
+      ],
+    },
+  });
+  return program.id;
+}
+
+const BACKFILL_PAGE = 5000;
+
+interface BackfillRow {
+  id: string;
+  type: 'purchase' | 'refund';
+  customer_id: string;
+  occurred_at: Date;
+  currency: string | null;
+  amount: number;
+  refund_of: string | null;
+  purchase_currency: string | null;
+  lines:
+    | {
+        lineNo: number;
+        sku: string;
+        category: string | null;
+        quantity: number;
+        amount: number;
+      }[]
+    | null;
+}
+
+/**
+ * Earns points for every historical purchase and refund of the tenant in one program, in
+ * pages of 5,000 events by time: each page is a fixed number of set-based statements (no
+ * per-event round trips), and the ledger's exactly-once keys make a re-run change nothing.
+ * Reads the activity module's `events`/`event_lines` tables directly: a bulk read its index
+ * does not offer yet.
+ */
+export async function backfillLoyaltyFromEvents(
+  trx: Kysely<Database>,
+  tenantId: string,
+  programId: string,
+  options: { onPage?: (events: number) => void } = {},
+): Promise<{ events: number }> {
+  const program = await loadProgram(narrow<LoyaltyTables>(trx), tenantId, programId);
+  let after: { at: Date; id: string } | null = null;
+  let total = 0;
+  const now = new Date();
+  for (;;) {
+    const cursor: { at: Date; id: string } | null = after;
+    const rows: { rows: BackfillRow[] } = await sql<BackfillRow>`
+      select e.id, e.type, e.customer_id, e.occurred_at, e.currency, e.amount, e.refund_of,
+        p.currency as purchase_currency,
+        (select json_agg(json_build_object('lineNo', l.line_no, 'sku', l.sku, 'category', l.category,
+            'quantity', l.quantity, 'amount', l.amount) order by l.line_no)
+          from event_lines l where l.tenant_id = e.tenant_id and l.event_id = e.id) as lines
+      from events e
+      left join events p on p.tenant_id = e.tenant_id and p.id = e.refund_of
+      where e.tenant_id = ${tenantId} and e.type in ('purchase', 'refund')
+        ${cursor ? sql`and (e.occurred_at, e.id) > (${cursor.at}, ${cursor.id})` : sql``}
+      order by e.occurred_at, e.id
+      limit ${BACKFILL_PAGE}
+    `.execute(trx);
+    if (rows.rows.length === 0) break;
+    const events: LoyaltyEventInput[] = rows.rows.map((row) => {
+      const lines = (row.lines ?? []).map((line) => ({
+        lineNo: line.lineNo,
+        sku: line.sku,
+        category: line.category,
+        quantity: line.quantity,
+        amount: Number(line.amount),
+      }));
+      return {
+        id: row.id,
+        type: row.type,
+        customerId: row.customer_id,
+        occurredAt: new Date(row.occurred_at),
+        currency: row.currency ?? row.purchase_currency ?? program.currency,
+        amount: Math.abs(Number(row.amount)),
+        lines: row.type === 'purchase' ? lines : [],
+        refundOf: row.refund_of,
+        refundedLines:
+          row.type === 'refund' && lines.length > 0
+            ? lines.map((line) => ({ lineNo: line.lineNo, amount: Math.abs(line.amount) }))
+            : null,
+      };
+    });
+    await applyEventsToPrograms(narrow<LoyaltyTables>(trx), [program], events, now);
+    total += events.length;
+    options.onPage?.(total);
+    const last = rows.rows[rows.rows.length - 1];
+    if (!last || rows.rows.length < BACKFILL_PAGE) break;
+    after = { at: new Date(last.occurred_at), id: last.id };
+  }
+  return { events: total };
+}

@@ -1,0 +1,1163 @@
+// Writing the ledger: events earn and reverse, redemptions spend, jobs release and expire.
+// Every use case locks the members' balance rows (SELECT … FOR UPDATE, in customer order),
+// asks the pure core (ledger.ts, earning-rules.ts, tiers.ts) for a plan, and writes entries,
+// lots and cached balances in the caller's transaction, set-based: a batch of events costs a
+// fixed number of statements, not one per event.
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import type { loyaltyEntry } from '@fidelis/contracts';
+
+type LoyaltyEntry = z.infer<typeof loyaltyEntry>;
+import { AppError } from '../../http/app-error.ts';
+import * as repo from './loyalty.repository.ts';
+import type { LoyaltyDb, LotRow, MemberRow, LotInsert, EntryInsert } from './loyalty.repository.ts';
+import { NIL_UUID } from './loyalty.repository.ts';
+import type { LotLine } from './loyalty.table.ts';
+import {
+  apportion,
+  planEarn,
+  planExpiry,
+  planRedemption,
+  planRelease,
+  planReversal,
+  pointsToReverse,
+  type Lot,
+  type MemberLedger,
+  type Plan,
+} from './ledger.ts';
+import { capKeys, evaluateEarning, type EarnEvent, type EarnResult } from './earning-rules.ts';
+import {
+  levelOf,
+  noTier,
+  progressOf,
+  tierAfterActivity,
+  tierAtReview,
+  windowOf,
+  type TierChange,
+  type TierState,
+} from './tiers.ts';
+import { addDays, addMonths, localDate, periodStart } from './time-zone.ts';
+import type { Program } from './programs.service.ts';
+
+/** A newly recorded purchase or refund, as the events flow hands it to loyalty. */
+export interface LoyaltyEventInput {
+  id: string;
+  type: 'purchase' | 'refund';
+  customerId: string;
+  occurredAt: Date;
+  currency: string;
+  /** Minor units; a refund's amount is what it gives back (its sign is ignored). */
+  amount: number;
+  lines: {
+    lineNo: number;
+    sku: string | null;
+    category: string | null;
+    quantity: number;
+    amount: number;
+  }[];
+  /** For a refund: the purchase it refunds. */
+  refundOf: string | null;
+  /** For a refund: which purchase lines, and how much of each (minor units); null = pro rata. */
+  refundedLines: { lineNo: number; amount: number }[] | null;
+}
+
+interface QualifyingRecord {
+  lotId: string;
+  earnedAt: number;
+  points: number;
+  spend: number;
+  source: string;
+}
+
+interface WorkingLot extends Lot {
+  row: Pick<LotRow, 'event_id' | 'spend' | 'source'>;
+  refundedSpend: number;
+  reversedPoints: number;
+  lines: LotLine[];
+  ruleUsage: { ruleId: string; key: string; points: number }[];
+  dirty: boolean;
+  linesDirty: boolean;
+}
+
+interface WorkingMember {
+  customerId: string;
+  enrolledAt: Date;
+  ledger: MemberLedger;
+  lots: Map<string, WorkingLot>;
+  earned: number;
+  redeemed: number;
+  expired: number;
+  tier: TierState;
+  lastActivityAt: Date | null;
+  qualifying: QualifyingRecord[];
+  changed: boolean;
+}
+
+/** What one unit of work appends, flushed in a few statements. */
+class Batch {
+  readonly entries: EntryInsert[] = [];
+  readonly newLots: LotInsert[] = [];
+  readonly refunds: Parameters<typeof repo.insertRefunds>[1][number][] = [];
+  readonly usage = new Map<
+    string,
+    { ruleId: string; customerId: string; key: string; points: number }
+  >();
+  readonly tierChanges: Parameters<typeof repo.insertTierChanges>[1][number][] = [];
+  constructor(
+    readonly tenantId: string,
+    readonly programId: string,
+  ) {}
+
+  addUsage(ruleId: string, customerId: string, key: string, points: number) {
+    const id = `${ruleId}|${customerId}|${key}`;
+    const found = this.usage.get(id);
+    if (found) found.points += points;
+    else this.usage.set(id, { ruleId, customerId, key, points });
+  }
+}
+
+function lotOf(row: LotRow): WorkingLot {
+  return {
+    id: row.id,
+    points: Number(row.points),
+    remaining: Number(row.remaining),
+    status:
+      row.status === 'pending' ? 'pending' : row.status === 'available' ? 'available' : 'closed',
+    expiresAt: row.expires_at ? row.expires_at.getTime() : null,
+    earnedAt: row.earned_at.getTime(),
+    row: { event_id: row.event_id, spend: Number(row.spend), source: row.source },
+    refundedSpend: Number(row.refunded_spend),
+    reversedPoints: Number(row.reversed_points),
+    lines: row.lines,
+    ruleUsage: row.rule_usage,
+    dirty: false,
+    linesDirty: false,
+  };
+}
+
+function memberOf(row: MemberRow, lots: LotRow[]): WorkingMember {
+  const working = new Map(lots.map((lot) => [lot.id, lotOf(lot)]));
+  return {
+    customerId: row.customer_id,
+    enrolledAt: row.enrolled_at,
+    ledger: {
+      available: Number(row.available),
+      pending: Number(row.pending),
+      debt: Number(row.debt),
+      lots: [...working.values()],
+    },
+    lots: working,
+    earned: 0,
+    redeemed: 0,
+    expired: 0,
+    tier: {
+      code: row.tier_code,
+      since: row.tier_since,
+      reviewAt: row.tier_review_at,
+      graceUntil: row.tier_grace_until,
+      baseCode: row.tier_base_code,
+    },
+    lastActivityAt: row.last_activity_at,
+    qualifying: [],
+    changed: false,
+  };
+}
+
+type EntryKind = 'earn' | 'release' | 'redeem' | 'expire' | 'reverse';
+
+/** Applies a plan to a working member and appends its transfers as entries. */
+function commitPlan(
+  batch: Batch,
+  member: WorkingMember,
+  plan: Plan,
+  entry: {
+    kind: EntryKind;
+    at: Date;
+    eventId: string | null;
+    redemptionId?: string | null;
+    explanation: Record<string, unknown>;
+  },
+): void {
+  for (const transfer of plan.transfers) {
+    batch.entries.push({
+      tenant_id: batch.tenantId,
+      program_id: batch.programId,
+      id: uuidv7(),
+      customer_id: member.customerId,
+      at: entry.at,
+      kind: entry.kind,
+      debit_account: transfer.debit,
+      credit_account: transfer.credit,
+      points: transfer.points,
+      lot_id: transfer.lotId,
+      event_id: entry.eventId,
+      redemption_id: entry.redemptionId ?? null,
+      partner_id: null,
+      explanation: entry.explanation,
+    });
+  }
+  for (const change of plan.lots) {
+    const lot = member.lots.get(change.id);
+    if (!lot) continue;
+    lot.remaining = change.remaining;
+    lot.status = change.status;
+    lot.dirty = true;
+  }
+  member.ledger = {
+    available: plan.available,
+    pending: plan.pending,
+    debt: plan.debt,
+    lots: [...member.lots.values()],
+  };
+  member.changed = true;
+}
+
+function expiryOf(program: Program, earnedAt: Date): Date | null {
+  const policy = program.expiry;
+  if (policy.kind === 'rolling') return addMonths(earnedAt, policy.months);
+  if (policy.kind === 'endOfPeriod')
+    return periodStart(earnedAt, policy.period, program.timeZone, 1 + policy.extraPeriods);
+  return null;
+}
+
+function metricValue(program: Program, member: WorkingMember, start: Date, end: Date): number {
+  const config = program.tiers;
+  if (!config) return 0;
+  const inWindow = member.qualifying.filter(
+    (record) => record.earnedAt >= start.getTime() && record.earnedAt < end.getTime() + 1,
+  );
+  switch (config.metric) {
+    case 'points':
+      return inWindow.reduce((acc, record) => acc + record.points, 0);
+    case 'spend':
+      return inWindow.reduce((acc, record) => acc + record.spend, 0);
+    case 'purchases':
+      return inWindow.filter((record) => record.source === 'purchase' && record.spend > 0).length;
+    case 'visits': {
+      const days = new Set<string>();
+      for (const record of inWindow) {
+        if (record.source !== 'purchase' || record.spend <= 0) continue;
+        const day = localDate(new Date(record.earnedAt), program.timeZone);
+        days.add(`${day.year}-${day.month}-${day.day}`);
+      }
+      return days.size;
+    }
+  }
+}
+
+function recordTierChange(
+  batch: Batch,
+  member: WorkingMember,
+  change: TierChange,
+  at: Date,
+  eventId: string | null,
+): void {
+  if (change.kind === 'none') return;
+  const from = member.tier.code;
+  member.tier = change.state;
+  member.changed = true;
+  batch.tierChanges.push({
+    tenant_id: batch.tenantId,
+    program_id: batch.programId,
+    id: uuidv7(),
+    customer_id: member.customerId,
+    at,
+    kind: change.kind,
+    from_code: from,
+    to_code: change.state.code,
+    reason: change.reason,
+    event_id: eventId,
+  });
+}
+
+function evaluateTierAfterActivity(
+  program: Program,
+  batch: Batch,
+  member: WorkingMember,
+  at: Date,
+  eventId: string | null,
+): void {
+  if (!program.tiers) return;
+  const window = windowOf(program.tiers, at, member.enrolledAt, program.timeZone);
+  const value = metricValue(program, member, window.start, window.end);
+  recordTierChange(
+    batch,
+    member,
+    tierAfterActivity(program.tiers, member.tier, value, at, member.enrolledAt, program.timeZone),
+    at,
+    eventId,
+  );
+}
+
+/** Earliest instant any qualification window of these events can start. */
+function qualifyingSince(program: Program, times: readonly Date[]): Date {
+  const earliest = new Date(Math.min(...times.map((time) => time.getTime())));
+  const window = program.tiers?.window;
+  if (!window) return earliest;
+  if (window.kind === 'rolling') return addMonths(earliest, -window.months);
+  if (window.kind === 'calendar') return periodStart(earliest, window.period, program.timeZone);
+  return addMonths(earliest, -13);
+}
+
+async function loadWorkingMembers(
+  trx: LoyaltyDb,
+  program: Program,
+  customerIds: readonly string[],
+  options: { qualifyingFrom: Date | null },
+): Promise<Map<string, WorkingMember>> {
+  const rows = await repo.lockMembers(trx, program.tenantId, program.id, customerIds);
+  const lots = await repo.findOpenLots(trx, program.tenantId, program.id, customerIds);
+  const lotsBy = new Map<string, LotRow[]>();
+  for (const lot of lots) {
+    const list = lotsBy.get(lot.customer_id) ?? [];
+    list.push(lot);
+    lotsBy.set(lot.customer_id, list);
+  }
+  const members = new Map(
+    rows.map((row) => [row.customer_id, memberOf(row, lotsBy.get(row.customer_id) ?? [])]),
+  );
+  if (program.tiers && options.qualifyingFrom) {
+    const records = await repo.findQualifyingLots(
+      trx,
+      program.tenantId,
+      program.id,
+      customerIds,
+      options.qualifyingFrom,
+    );
+    for (const record of records) {
+      members.get(record.customer_id)?.qualifying.push({
+        lotId: record.id,
+        earnedAt: record.earned_at.getTime(),
+        points: Number(record.points),
+        spend: Number(record.spend),
+        source: record.source,
+      });
+    }
+  }
+  return members;
+}
+
+async function flush(trx: LoyaltyDb, batch: Batch, members: Iterable<WorkingMember>) {
+  const { tenantId, programId } = batch;
+  await repo.insertLots(trx, batch.newLots);
+  const lotUpdates: repo.LotUpdate[] = [];
+  const memberUpdates: repo.MemberUpdate[] = [];
+  const newLotIds = new Set(batch.newLots.map((lot) => lot.id));
+  for (const member of members) {
+    for (const lot of member.lots.values()) {
+      if (!lot.dirty) continue;
+      lotUpdates.push({
+        id: lot.id,
+        remaining: lot.remaining,
+        status: lot.status,
+        refundedSpend: lot.refundedSpend,
+        reversedPoints: lot.reversedPoints,
+        lines: lot.linesDirty ? lot.lines : null,
+      });
+    }
+    if (!member.changed) continue;
+    memberUpdates.push({
+      customerId: member.customerId,
+      available: member.ledger.available,
+      pending: member.ledger.pending,
+      debt: member.ledger.debt,
+      earned: member.earned,
+      redeemed: member.redeemed,
+      expired: member.expired,
+      tier: member.tier,
+      lastActivityAt: member.lastActivityAt,
+    });
+  }
+  // New lots were inserted with their final state already.
+  await repo.updateLots(
+    trx,
+    tenantId,
+    programId,
+    lotUpdates.filter((update) => !newLotIds.has(update.id)),
+  );
+  await repo.insertEntries(trx, batch.entries);
+  await repo.insertRefunds(trx, batch.refunds);
+  if (batch.usage.size > 0)
+    await repo.addRuleUsage(trx, tenantId, programId, [...batch.usage.values()]);
+  await repo.insertTierChanges(trx, batch.tierChanges);
+  await repo.updateMembers(trx, tenantId, programId, memberUpdates);
+}
+
+function earnEventOf(event: LoyaltyEventInput): EarnEvent {
+  return {
+    type: 'purchase',
+    occurredAt: event.occurredAt,
+    amount: Math.abs(event.amount),
+    lines: event.lines,
+  };
+}
+
+function explanationOf(result: EarnResult, eventId: string | null): Record<string, unknown> {
+  return {
+    eventId,
+    rulesVersion: result.rulesVersion,
+    steps: result.steps,
+    notes: result.notes,
+  };
+}
+
+/** Books an earning (purchase or action) for a member: a lot, its entry, caps, tier. */
+function earnFor(
+  program: Program,
+  batch: Batch,
+  member: WorkingMember,
+  event: EarnEvent,
+  eventId: string,
+  source: string,
+  now: Date,
+  usageBefore: ReadonlyMap<string, number>,
+): { lotId: string; result: EarnResult } {
+  const level = program.tiers && member.tier.code ? levelOf(program.tiers, member.tier.code) : null;
+  const result = evaluateEarning({
+    rules: program.rules,
+    rulesVersion: program.rulesVersion,
+    timeZone: program.timeZone,
+    event,
+    tier: level ? { code: level.code, earnMultiplier: level.privileges.earnMultiplier } : null,
+    segments: [],
+    capUsed: (ruleId, key) => {
+      const id = `${ruleId}|${key === 'total' ? NIL_UUID : member.customerId}|${key}`;
+      return (usageBefore.get(id) ?? 0) + (batch.usage.get(id)?.points ?? 0);
+    },
+  });
+  const lotId = uuidv7();
+  const availableAt = addDays(event.occurredAt, program.pendingDays);
+  const pending = program.pendingDays > 0 && availableAt.getTime() > now.getTime();
+  const expiresAt = expiryOf(program, event.occurredAt);
+  const spend = event.type === 'purchase' ? event.amount : 0;
+  const lines: LotLine[] = result.lines.map((line) => ({
+    lineNo: line.lineNo,
+    amount: line.amount,
+    points: line.points,
+    refunded: 0,
+    reversed: 0,
+  }));
+  const lot: WorkingLot = {
+    id: lotId,
+    points: result.points,
+    remaining: 0,
+    status: 'closed',
+    expiresAt: expiresAt?.getTime() ?? null,
+    earnedAt: event.occurredAt.getTime(),
+    row: { event_id: eventId, spend, source },
+    refundedSpend: 0,
+    reversedPoints: 0,
+    lines,
+    ruleUsage: result.usage,
+    dirty: false,
+    linesDirty: false,
+  };
+  member.lots.set(lotId, lot);
+  if (result.points > 0) {
+    const plan = planEarn(member.ledger, { id: lotId, points: result.points, pending });
+    commitPlan(batch, member, plan, {
+      kind: 'earn',
+      at: event.occurredAt,
+      eventId,
+      explanation: explanationOf(result, eventId),
+    });
+    member.earned += result.points;
+    for (const usage of result.usage)
+      batch.addUsage(
+        usage.ruleId,
+        usage.key === 'total' ? NIL_UUID : member.customerId,
+        usage.key,
+        usage.points,
+      );
+  }
+  batch.newLots.push({
+    tenant_id: batch.tenantId,
+    program_id: batch.programId,
+    id: lotId,
+    customer_id: member.customerId,
+    event_id: eventId,
+    source,
+    points: lot.points,
+    remaining: lot.remaining,
+    status: lot.status,
+    earned_at: event.occurredAt,
+    available_at: pending ? availableAt : event.occurredAt,
+    expires_at: expiresAt,
+    spend,
+    refunded_spend: 0,
+    reversed_points: 0,
+    lines,
+    rule_usage: result.usage,
+  });
+  lot.dirty = false;
+  member.qualifying.push({
+    lotId,
+    earnedAt: event.occurredAt.getTime(),
+    points: result.points,
+    spend,
+    source,
+  });
+  if (!member.lastActivityAt || member.lastActivityAt < event.occurredAt)
+    member.lastActivityAt = event.occurredAt;
+  member.changed = true;
+  return { lotId, result };
+}
+
+/** Keeps a new lot's insert row in step with plans that touched it in the same batch. */
+function syncNewLots(batch: Batch, members: Map<string, WorkingMember>) {
+  for (const row of batch.newLots) {
+    const lot = members.get(row.customer_id)?.lots.get(row.id);
+    if (!lot) continue;
+    row.remaining = lot.remaining;
+    row.status = lot.status;
+    row.refunded_spend = lot.refundedSpend;
+    row.reversed_points = lot.reversedPoints;
+    row.lines = lot.lines;
+  }
+}
+
+function reverseFor(
+  program: Program,
+  batch: Batch,
+  member: WorkingMember,
+  lot: WorkingLot,
+  refund: LoyaltyEventInput,
+): void {
+  const amount = Math.abs(refund.amount);
+  let points = 0;
+  const lineDetail: { lineNo: number; amount: number; points: number }[] = [];
+  if (refund.refundedLines && refund.refundedLines.length > 0 && lot.lines.length > 0) {
+    for (const refunded of refund.refundedLines) {
+      const line = lot.lines.find((candidate) => candidate.lineNo === refunded.lineNo);
+      if (!line) continue;
+      const now = Math.min(Math.abs(refunded.amount), Math.max(0, line.amount - line.refunded));
+      const reversed = pointsToReverse(line.points, line.amount, line.refunded, now);
+      line.refunded += now;
+      line.reversed += reversed;
+      points += reversed;
+      lineDetail.push({ lineNo: line.lineNo, amount: now, points: reversed });
+    }
+    lot.linesDirty = true;
+  } else {
+    const now = Math.min(amount, Math.max(0, lot.row.spend - lot.refundedSpend));
+    points = pointsToReverse(lot.points, lot.row.spend, lot.refundedSpend, now);
+  }
+  points = Math.min(points, lot.points - lot.reversedPoints);
+  lot.refundedSpend += Math.min(amount, Math.max(0, lot.row.spend - lot.refundedSpend));
+  lot.reversedPoints += points;
+  lot.dirty = true;
+  batch.refunds.push({
+    tenant_id: batch.tenantId,
+    program_id: batch.programId,
+    refund_event_id: refund.id,
+    lot_id: lot.id,
+    customer_id: member.customerId,
+    amount,
+    points,
+    at: refund.occurredAt,
+  });
+  if (points > 0) {
+    const outcome = planReversal(member.ledger, lot.id, points, program.refundPolicy);
+    commitPlan(batch, member, outcome.plan, {
+      kind: 'reverse',
+      at: refund.occurredAt,
+      eventId: refund.id,
+      explanation: {
+        eventId: refund.id,
+        refundOf: lot.row.event_id,
+        refundedAmount: amount,
+        lines: lineDetail,
+        policy: program.refundPolicy,
+        fromLot: outcome.fromLot,
+        clawedBack: outcome.clawedBack,
+        negative: outcome.negative,
+        note:
+          outcome.negative > 0
+            ? `${outcome.negative} points were already spent: booked as a negative balance`
+            : outcome.clawedBack.length > 0
+              ? 'points already spent were taken back from other lots'
+              : 'taken back from the purchase’s own points',
+      },
+    });
+    member.earned -= points;
+    // Undo the cap usage the reversed points consumed, rule by rule.
+    const byRule = new Map<string, { points: number; keys: string[] }>();
+    for (const usage of lot.ruleUsage) {
+      const found = byRule.get(usage.ruleId) ?? { points: usage.points, keys: [] };
+      found.keys.push(usage.key);
+      byRule.set(usage.ruleId, found);
+    }
+    const rules = [...byRule.entries()];
+    const totalUsage = rules.reduce((acc, [, value]) => acc + value.points, 0);
+    if (totalUsage > 0) {
+      const shares = apportion(
+        Math.min(points, totalUsage),
+        rules.map(([, value]) => value.points),
+      );
+      rules.forEach(([ruleId, value], index) => {
+        const share = Math.min(shares[index] ?? 0, value.points);
+        if (share <= 0) return;
+        for (const key of value.keys)
+          batch.addUsage(ruleId, key === 'total' ? NIL_UUID : member.customerId, key, -share);
+      });
+    }
+  }
+  const record = member.qualifying.find((candidate) => candidate.lotId === lot.id);
+  if (record) {
+    record.points = lot.points - lot.reversedPoints;
+    record.spend = lot.row.spend - lot.refundedSpend;
+  }
+  member.changed = true;
+  evaluateTierAfterActivity(program, batch, member, refund.occurredAt, refund.id);
+}
+
+/** Cap usage so far (locked) for the rules with caps, for these members and periods. */
+async function loadUsage(
+  trx: LoyaltyDb,
+  program: Program,
+  customerIds: readonly string[],
+  times: readonly Date[],
+): Promise<Map<string, number>> {
+  const usage = new Map<string, number>();
+  if (!program.rules.some((rule) => rule.cap)) return usage;
+  const keys = new Set<string>();
+  for (const time of times)
+    for (const key of Object.values(capKeys(time, program.timeZone))) keys.add(key);
+  for (const row of await repo.findRuleUsage(trx, program.tenantId, program.id, customerIds, [
+    ...keys,
+  ]))
+    usage.set(`${row.rule_id}|${row.customer_id}|${row.period_key}`, Number(row.points));
+  return usage;
+}
+
+/**
+ * Earns and reverses points for newly recorded purchases and refunds, in every active program
+ * of the tenant, inside the caller's transaction (the one that recorded the events). Each
+ * purchase earns at most once per program (a unique lot per event) and each refund applies
+ * at most once, so a replayed batch changes nothing.
+ */
+export async function applyEventsToPrograms(
+  trx: LoyaltyDb,
+  programs: readonly Program[],
+  events: readonly LoyaltyEventInput[],
+  now: Date = new Date(),
+): Promise<{ programId: string; earned: number; reversed: number }[]> {
+  const summary: { programId: string; earned: number; reversed: number }[] = [];
+  if (events.length === 0) return summary;
+  for (const program of programs) {
+    if (program.status !== 'active') continue;
+    const purchases = events.filter(
+      (event) => event.type === 'purchase' && event.currency === program.currency,
+    );
+    const refunds = events.filter((event) => event.type === 'refund' && event.refundOf);
+    if (purchases.length === 0 && refunds.length === 0) continue;
+    // Exactly once: skip purchases that already earned and refunds already applied.
+    const earnedBefore = new Set(
+      (
+        await repo.findLotsByEvent(
+          trx,
+          program.tenantId,
+          program.id,
+          purchases.map((event) => event.id),
+        )
+      ).map((lot) => lot.event_id),
+    );
+    const freshPurchases = purchases.filter((event) => !earnedBefore.has(event.id));
+    const applied = await repo.findAppliedRefunds(
+      trx,
+      program.tenantId,
+      program.id,
+      refunds.map((event) => event.id),
+    );
+    const freshRefunds = refunds.filter((event) => !applied.has(event.id));
+    const refundedIds = [...new Set(freshRefunds.map((event) => event.refundOf ?? ''))];
+    const purchaseLots = new Map(
+      (await repo.findLotsByEvent(trx, program.tenantId, program.id, refundedIds)).map((lot) => [
+        lot.event_id ?? '',
+        lot,
+      ]),
+    );
+    const newPurchaseIds = new Set(freshPurchases.map((event) => event.id));
+    const relevantRefunds = freshRefunds.filter(
+      (event) => purchaseLots.has(event.refundOf ?? '') || newPurchaseIds.has(event.refundOf ?? ''),
+    );
+    if (freshPurchases.length === 0 && relevantRefunds.length === 0) continue;
+
+    const enrol = new Map<string, Date>();
+    for (const event of freshPurchases) {
+      const earlier = enrol.get(event.customerId);
+      if (!earlier || event.occurredAt < earlier) enrol.set(event.customerId, event.occurredAt);
+    }
+    await repo.ensureMembers(
+      trx,
+      program.tenantId,
+      program.id,
+      [...enrol.entries()].map(([customerId, enrolledAt]) => ({ customerId, enrolledAt })),
+    );
+    const refundCustomer = (event: LoyaltyEventInput) =>
+      purchaseLots.get(event.refundOf ?? '')?.customer_id ?? event.customerId;
+    const customerIds = [
+      ...new Set([
+        ...freshPurchases.map((e) => e.customerId),
+        ...relevantRefunds.map(refundCustomer),
+      ]),
+    ];
+    const members = await loadWorkingMembers(trx, program, customerIds, {
+      qualifyingFrom: program.tiers
+        ? qualifyingSince(
+            program,
+            [...freshPurchases, ...relevantRefunds].map((e) => e.occurredAt),
+          )
+        : null,
+    });
+    // Purchase lots refunded here but closed (fully spent) are not among the open lots.
+    for (const lot of purchaseLots.values()) {
+      const member = members.get(lot.customer_id);
+      if (member && !member.lots.has(lot.id)) {
+        member.lots.set(lot.id, lotOf(lot));
+        member.ledger = { ...member.ledger, lots: [...member.lots.values()] };
+      }
+    }
+    const batch = new Batch(program.tenantId, program.id);
+    const usageBefore = await loadUsage(
+      trx,
+      program,
+      customerIds,
+      freshPurchases.map((event) => event.occurredAt),
+    );
+    const ordered = [...freshPurchases, ...relevantRefunds].sort(
+      (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.type === 'purchase' ? -1 : 1),
+    );
+    let earned = 0;
+    let reversed = 0;
+    const lotByEvent = new Map<string, { customerId: string; lotId: string }>();
+    for (const lot of purchaseLots.values())
+      lotByEvent.set(lot.event_id ?? '', { customerId: lot.customer_id, lotId: lot.id });
+    for (const event of ordered) {
+      if (event.type === 'purchase') {
+        const member = members.get(event.customerId);
+        if (!member) continue;
+        const { lotId, result } = earnFor(
+          program,
+          batch,
+          member,
+          earnEventOf(event),
+          event.id,
+          'purchase',
+          now,
+          usageBefore,
+        );
+        earned += result.points;
+        lotByEvent.set(event.id, { customerId: member.customerId, lotId });
+        evaluateTierAfterActivity(program, batch, member, event.occurredAt, event.id);
+      } else {
+        const target = lotByEvent.get(event.refundOf ?? '');
+        if (!target) continue;
+        const member = members.get(target.customerId);
+        const lot = member?.lots.get(target.lotId);
+        if (!member || !lot) continue;
+        const before = member.earned;
+        reverseFor(program, batch, member, lot, event);
+        reversed += before - member.earned;
+      }
+    }
+    syncNewLots(batch, members);
+    await flush(trx, batch, members.values());
+    summary.push({ programId: program.id, earned, reversed });
+  }
+  return summary;
+}
+
+// Redemptions -------------------------------------------------------------------------------
+
+export interface RedemptionResult {
+  id: string;
+  programId: string;
+  customerId: string;
+  points: number;
+  rewardId: string | null;
+  idempotencyKey: string;
+  createdAt: string;
+  lots: { lotId: string; points: number }[];
+  balance: { available: number; pending: number };
+}
+
+/**
+ * Spends a member's points, soonest-expiring lots first. Exactly once per (program, key):
+ * the key is claimed first (a concurrent claim waits on the unique index), the member row is
+ * locked, and the balance can never go below zero however many redemptions race.
+ */
+export async function redeemPoints(
+  trx: LoyaltyDb,
+  program: Program,
+  input: {
+    customerId: string;
+    points: number;
+    idempotencyKey: string;
+    rewardId: string | null;
+    requestHash: string;
+    checkReward?: (member: MemberRow) => Promise<void>;
+  },
+  now: Date = new Date(),
+): Promise<{ result: RedemptionResult; replayed: boolean }> {
+  const id = uuidv7();
+  // Lock the member first: every redemption of this member queues here, so the balance
+  // check below and the write after it see no concurrent change.
+  const members = await loadWorkingMembers(trx, program, [input.customerId], {
+    qualifyingFrom: null,
+  });
+  const member = members.get(input.customerId);
+  if (!member)
+    throw new AppError('INSUFFICIENT_POINTS', 'The customer has no points in this program.', [
+      { field: 'points', message: 'available 0' },
+    ]);
+  const claimed = await repo.claimRedemption(trx, {
+    tenant_id: program.tenantId,
+    program_id: program.id,
+    id,
+    customer_id: input.customerId,
+    idempotency_key: input.idempotencyKey,
+    request_hash: input.requestHash,
+    points: input.points,
+    reward_id: input.rewardId,
+    response: null,
+    created_at: now,
+  });
+  if (!claimed) {
+    const existing = await repo.findRedemptionByKey(
+      trx,
+      program.tenantId,
+      program.id,
+      input.idempotencyKey,
+    );
+    if (!existing || existing.request_hash !== input.requestHash)
+      throw new AppError(
+        'IDEMPOTENCY_CONFLICT',
+        `The idempotency key ${input.idempotencyKey} was used before with a different request.`,
+        [{ field: 'idempotencyKey', message: 'reused with a different body' }],
+      );
+    return { result: existing.response as RedemptionResult, replayed: true };
+  }
+  const plan = planRedemption(member.ledger, input.points);
+  if (!plan.ok)
+    throw new AppError(
+      'INSUFFICIENT_POINTS',
+      `The member has ${plan.error.available} points available; ${input.points} requested.`,
+      [{ field: 'points', message: `available ${plan.error.available}` }],
+    );
+  const row = await repo.findMember(trx, program.tenantId, program.id, input.customerId);
+  if (row && input.checkReward) await input.checkReward(row);
+  const batch = new Batch(program.tenantId, program.id);
+  commitPlan(batch, member, plan.value, {
+    kind: 'redeem',
+    at: now,
+    eventId: null,
+    redemptionId: id,
+    explanation: {
+      redemptionId: id,
+      idempotencyKey: input.idempotencyKey,
+      rewardId: input.rewardId,
+      rule: 'soonest-expiring lots first',
+    },
+  });
+  member.redeemed += input.points;
+  if (!member.lastActivityAt || member.lastActivityAt < now) member.lastActivityAt = now;
+  await flush(trx, batch, members.values());
+  const result: RedemptionResult = {
+    id,
+    programId: program.id,
+    customerId: input.customerId,
+    points: input.points,
+    rewardId: input.rewardId,
+    idempotencyKey: input.idempotencyKey,
+    createdAt: now.toISOString(),
+    lots: plan.value.transfers.map((transfer) => ({
+      lotId: transfer.lotId ?? '',
+      points: transfer.points,
+    })),
+    balance: { available: member.ledger.available, pending: member.ledger.pending },
+  };
+  await repo.storeRedemptionResponse(trx, program.tenantId, program.id, id, result);
+  return { result, replayed: false };
+}
+
+/** Awards an action rule's points (signup, review …), once per idempotency key. */
+export async function awardAction(
+  trx: LoyaltyDb,
+  program: Program,
+  input: {
+    customerId: string;
+    action: string;
+    customAction: string | null;
+    occurredAt: Date;
+    idempotencyKey: string;
+  },
+  now: Date = new Date(),
+): Promise<{ points: number; explanation: Record<string, unknown>; replayed: boolean }> {
+  const eventId = `action:${input.idempotencyKey}`;
+  const [existing] = await repo.findLotsByEvent(trx, program.tenantId, program.id, [eventId]);
+  if (existing) {
+    if (existing.customer_id !== input.customerId)
+      throw new AppError('IDEMPOTENCY_CONFLICT', 'The key was used for another customer.', [
+        { field: 'idempotencyKey', message: 'reused with a different body' },
+      ]);
+    return { points: Number(existing.points), explanation: { lotId: existing.id }, replayed: true };
+  }
+  await repo.ensureMembers(trx, program.tenantId, program.id, [
+    { customerId: input.customerId, enrolledAt: input.occurredAt },
+  ]);
+  const members = await loadWorkingMembers(trx, program, [input.customerId], {
+    qualifyingFrom: program.tiers ? qualifyingSince(program, [input.occurredAt]) : null,
+  });
+  const member = members.get(input.customerId);
+  if (!member) throw new Error('member row vanished under lock');
+  const usageBefore = await loadUsage(trx, program, [input.customerId], [input.occurredAt]);
+  const batch = new Batch(program.tenantId, program.id);
+  const { result } = earnFor(
+    program,
+    batch,
+    member,
+    {
+      type: 'action',
+      occurredAt: input.occurredAt,
+      action: input.action,
+      customAction: input.customAction,
+    },
+    eventId,
+    'action',
+    now,
+    usageBefore,
+  );
+  evaluateTierAfterActivity(program, batch, member, input.occurredAt, eventId);
+  syncNewLots(batch, members);
+  await flush(trx, batch, members.values());
+  return { points: result.points, explanation: explanationOf(result, eventId), replayed: false };
+}
+
+// Jobs --------------------------------------------------------------------------------------
+
+/** Releases pending lots whose return window has closed, up to `limit`; returns how many. */
+export async function releasePending(
+  trx: LoyaltyDb,
+  program: Program,
+  asOf: Date,
+  limit = 5000,
+): Promise<number> {
+  const due = await repo.findDueLots(trx, program.tenantId, program.id, 'release', asOf, limit);
+  if (due.length === 0) return 0;
+  const customerIds = [...new Set(due.map((lot) => lot.customer_id))];
+  const members = await loadWorkingMembers(trx, program, customerIds, { qualifyingFrom: null });
+  const batch = new Batch(program.tenantId, program.id);
+  for (const lot of due) {
+    const member = members.get(lot.customer_id);
+    if (!member) continue;
+    const plan = planRelease(member.ledger, lot.id);
+    commitPlan(batch, member, plan, {
+      kind: 'release',
+      at: asOf,
+      eventId: member.lots.get(lot.id)?.row.event_id ?? null,
+      explanation: { lotId: lot.id, reason: `pending period of ${program.pendingDays} days ended` },
+    });
+  }
+  await flush(trx, batch, members.values());
+  return due.length;
+}
+
+/** Expires lots past their date (and, for inactivity, every lot of members idle too long). */
+export async function expirePoints(
+  trx: LoyaltyDb,
+  program: Program,
+  asOf: Date,
+  limit = 5000,
+): Promise<number> {
+  let targets: { customer_id: string; id: string | null }[];
+  let reason: string;
+  if (program.expiry.kind === 'inactivity') {
+    const idle = await repo.findInactiveMembers(
+      trx,
+      program.tenantId,
+      program.id,
+      addMonths(asOf, -program.expiry.months),
+      limit,
+    );
+    targets = idle.map((customerId) => ({ customer_id: customerId, id: null }));
+    reason = `no activity for ${program.expiry.months} months`;
+  } else {
+    targets = await repo.findDueLots(trx, program.tenantId, program.id, 'expire', asOf, limit);
+    reason = 'lot reached its expiry date';
+  }
+  if (targets.length === 0) return 0;
+  const customerIds = [...new Set(targets.map((target) => target.customer_id))];
+  const members = await loadWorkingMembers(trx, program, customerIds, { qualifyingFrom: null });
+  const batch = new Batch(program.tenantId, program.id);
+  let count = 0;
+  for (const target of targets) {
+    const member = members.get(target.customer_id);
+    if (!member) continue;
+    const lotIds = target.id ? [target.id] : [...member.lots.keys()];
+    for (const lotId of lotIds) {
+      const lot = member.lots.get(lotId);
+      if (!lot || lot.status === 'closed') continue;
+      const availableBefore = member.ledger.available + member.ledger.pending;
+      const plan = planExpiry(member.ledger, lotId);
+      commitPlan(batch, member, plan, {
+        kind: 'expire',
+        at: asOf,
+        eventId: lot.row.event_id,
+        explanation: {
+          lotId,
+          reason,
+          expiresAt: lot.expiresAt ? new Date(lot.expiresAt).toISOString() : null,
+        },
+      });
+      member.expired += availableBefore - (member.ledger.available + member.ledger.pending);
+      count += 1;
+    }
+  }
+  await flush(trx, batch, members.values());
+  return count;
+}
+
+/** Records warnings for points expiring within the program's warning period. */
+export async function warnExpiringPoints(
+  trx: LoyaltyDb,
+  program: Program,
+  asOf: Date,
+): Promise<number> {
+  if (program.expiryWarningDays <= 0) return 0;
+  return repo.insertExpiryWarnings(
+    trx,
+    program.tenantId,
+    program.id,
+    asOf,
+    addDays(asOf, program.expiryWarningDays),
+  );
+}
+
+/** Reviews tiers whose window ended: retain, grace, or downgrade. */
+export async function reviewTiers(
+  trx: LoyaltyDb,
+  program: Program,
+  asOf: Date,
+  limit = 5000,
+): Promise<number> {
+  const config = program.tiers;
+  if (!config) return 0;
+  const due = await repo.findMembersDueForReview(trx, program.tenantId, program.id, asOf, limit);
+  if (due.length === 0) return 0;
+  const since =
+    config.window.kind === 'rolling'
+      ? addMonths(asOf, -config.window.months - 1)
+      : addMonths(asOf, -26);
+  const members = await loadWorkingMembers(trx, program, due, { qualifyingFrom: since });
+  const batch = new Batch(program.tenantId, program.id);
+  let changed = 0;
+  for (const member of members.values()) {
+    const reviewAt = member.tier.reviewAt ?? asOf;
+    // The window that just ended: the one containing the instant before the review date.
+    const window = windowOf(
+      config,
+      new Date(reviewAt.getTime() - 1),
+      member.enrolledAt,
+      program.timeZone,
+    );
+    const end = config.window.kind === 'rolling' ? reviewAt : window.end;
+    const start =
+      config.window.kind === 'rolling' ? addMonths(reviewAt, -config.window.months) : window.start;
+    const value = metricValue(program, member, start, new Date(end.getTime() - 1));
+    const change = tierAtReview(
+      config,
+      member.tier,
+      value,
+      asOf,
+      member.enrolledAt,
+      program.timeZone,
+    );
+    if (change.kind !== 'none') changed += 1;
+    recordTierChange(batch, member, change, asOf, null);
+  }
+  await flush(trx, batch, members.values());
+  return changed;
+}
+
+export function entryView(row: repo.EntryRow): LoyaltyEntry {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    kind: row.kind as LoyaltyEntry['kind'],
+    debit: row.debit_account,
+    credit: row.credit_account,
+    points: Number(row.points),
+    lotId: row.lot_id,
+    eventId: row.event_id,
+    redemptionId: row.redemption_id,
+    explanation: row.explanation,
+  };
+}
+
+export { noTier };
+
+/** A member's tier, progress to the next tier, and next expiry, as of `now`. */
+export async function memberStatus(
+  db: LoyaltyDb,
+  program: Program,
+  row: MemberRow,
+  now: Date = new Date(),
+) {
+  const lots = await repo.findOpenLots(db, program.tenantId, program.id, [row.customer_id]);
+  const member = memberOf(row, lots);
+  let progress = null;
+  let tier = null;
+  const config = program.tiers;
+  if (config) {
+    const window = windowOf(config, now, member.enrolledAt, program.timeZone);
+    const records = await repo.findQualifyingLots(
+      db,
+      program.tenantId,
+      program.id,
+      [row.customer_id],
+      window.start,
+    );
+    member.qualifying = records.map((record) => ({
+      lotId: record.id,
+      earnedAt: record.earned_at.getTime(),
+      points: Number(record.points),
+      spend: Number(record.spend),
+      source: record.source,
+    }));
+    const value = metricValue(program, member, window.start, window.end);
+    const next = progressOf(config, member.tier, value);
+    progress = {
+      metric: config.metric,
+      value,
+      windowStart: window.start.toISOString(),
+      windowEnd: window.end.toISOString(),
+      nextTier: next.nextTier
+        ? { code: next.nextTier.code, name: next.nextTier.name, threshold: next.nextTier.threshold }
+        : null,
+      remaining: next.remaining,
+    };
+    const level = levelOf(config, member.tier.code);
+    if (level && member.tier.since)
+      tier = {
+        code: level.code,
+        name: level.name,
+        since: member.tier.since.toISOString(),
+        reviewAt: member.tier.reviewAt?.toISOString() ?? null,
+        privileges: level.privileges,
+      };
+  }
+  const expiring = lots
+    .filter((lot) => lot.status !== 'closed' && lot.expires_at && Number(lot.remaining) > 0)
+    .sort((a, b) => (a.expires_at?.getTime() ?? 0) - (b.expires_at?.getTime() ?? 0));
+  const first = expiring[0]?.expires_at ?? null;
+  const nextExpiry = first
+    ? {
+        at: first.toISOString(),
+        points: expiring
+          .filter((lot) => lot.expires_at?.getTime() === first.getTime())
+          .reduce((acc, lot) => acc + Number(lot.remaining), 0),
+      }
+    : null;
+  return { tier, progress, nextExpiry };
+}

@@ -1,0 +1,198 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export const loyaltyMigrations: Record<string, Migration> = {
+  '0300_loyalty_ledger': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table loyalty_programs (
+          tenant_id uuid not null references tenants (tenant_id),
+          id uuid not null,
+          name text not null,
+          currency char(3) not null,
+          time_zone text not null,
+          status text not null check (status in ('active', 'paused')),
+          pending_days int not null default 0,
+          expiry jsonb not null,
+          expiry_warning_days int not null default 30,
+          refund_policy text not null check (refund_policy in ('negative', 'clawback')),
+          tiers jsonb,
+          point_value_minor numeric not null default 1,
+          rules_version int not null,
+          member_page_secret text not null,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          primary key (tenant_id, id)
+        );
+        create table loyalty_rule_versions (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          version int not null,
+          rules jsonb not null,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, program_id, version),
+          foreign key (tenant_id, program_id) references loyalty_programs (tenant_id, id)
+        );
+        create table loyalty_members (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          customer_id uuid not null,
+          enrolled_at timestamptz not null,
+          available bigint not null default 0,
+          pending bigint not null default 0 check (pending >= 0),
+          debt bigint not null default 0 check (debt >= 0),
+          lifetime_earned bigint not null default 0,
+          lifetime_redeemed bigint not null default 0,
+          lifetime_expired bigint not null default 0,
+          tier_code text,
+          tier_since timestamptz,
+          tier_review_at timestamptz,
+          tier_grace_until timestamptz,
+          tier_base_code text,
+          last_activity_at timestamptz,
+          primary key (tenant_id, program_id, customer_id),
+          foreign key (tenant_id, program_id) references loyalty_programs (tenant_id, id)
+        );
+        create index loyalty_members_review on loyalty_members (tenant_id, program_id, tier_review_at)
+          where tier_review_at is not null;
+        create table loyalty_lots (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          customer_id uuid not null,
+          event_id text,
+          source text not null,
+          points bigint not null check (points >= 0),
+          remaining bigint not null check (remaining >= 0 and remaining <= points),
+          status text not null check (status in ('pending', 'available', 'closed')),
+          earned_at timestamptz not null,
+          available_at timestamptz not null,
+          expires_at timestamptz,
+          spend bigint not null default 0,
+          refunded_spend bigint not null default 0,
+          reversed_points bigint not null default 0 check (reversed_points <= points),
+          lines jsonb not null default '[]',
+          rule_usage jsonb not null default '[]',
+          primary key (tenant_id, program_id, id),
+          foreign key (tenant_id, program_id, customer_id)
+            references loyalty_members (tenant_id, program_id, customer_id)
+        );
+        create unique index loyalty_lots_event on loyalty_lots (tenant_id, program_id, event_id);
+        create index loyalty_lots_member on loyalty_lots (tenant_id, program_id, customer_id, earned_at);
+        create index loyalty_lots_pending on loyalty_lots (tenant_id, program_id, available_at)
+          where status = 'pending';
+        create index loyalty_lots_expiring on loyalty_lots (tenant_id, program_id, expires_at)
+          where status <> 'closed' and expires_at is not null;
+        create table loyalty_redemptions (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          customer_id uuid not null,
+          idempotency_key text not null,
+          request_hash text not null,
+          points bigint not null check (points > 0),
+          reward_id uuid,
+          response jsonb,
+          created_at timestamptz not null,
+          primary key (tenant_id, program_id, id),
+          unique (tenant_id, program_id, idempotency_key),
+          foreign key (tenant_id, program_id, customer_id)
+            references loyalty_members (tenant_id, program_id, customer_id)
+        );
+        create index loyalty_redemptions_reward on loyalty_redemptions (tenant_id, program_id, reward_id, customer_id);
+        create table loyalty_entries (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          customer_id uuid not null,
+          at timestamptz not null,
+          kind text not null,
+          debit_account text not null,
+          credit_account text not null check (credit_account <> debit_account),
+          points bigint not null check (points > 0),
+          lot_id uuid,
+          event_id text,
+          redemption_id uuid,
+          partner_id uuid,
+          explanation jsonb not null default '{}',
+          primary key (tenant_id, program_id, id),
+          foreign key (tenant_id, program_id, customer_id)
+            references loyalty_members (tenant_id, program_id, customer_id),
+          foreign key (tenant_id, program_id, lot_id) references loyalty_lots (tenant_id, program_id, id),
+          foreign key (tenant_id, program_id, redemption_id)
+            references loyalty_redemptions (tenant_id, program_id, id)
+        );
+        create index loyalty_entries_member on loyalty_entries (tenant_id, program_id, customer_id, at, id);
+        create index loyalty_entries_program_at on loyalty_entries (tenant_id, program_id, at);
+        -- The ledger is append-only: corrections are new entries, never edits.
+        create function loyalty_entries_append_only() returns trigger language plpgsql as $$
+        begin
+          raise exception 'loyalty_entries is append-only';
+        end $$;
+        create trigger loyalty_entries_no_change before update or delete on loyalty_entries
+          for each row execute function loyalty_entries_append_only();
+        create table loyalty_refunds (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          refund_event_id text not null,
+          lot_id uuid not null,
+          customer_id uuid not null,
+          amount bigint not null,
+          points bigint not null,
+          at timestamptz not null,
+          primary key (tenant_id, program_id, refund_event_id),
+          foreign key (tenant_id, program_id, lot_id) references loyalty_lots (tenant_id, program_id, id)
+        );
+        create table loyalty_rule_usage (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          rule_id text not null,
+          customer_id uuid not null,
+          period_key text not null,
+          points bigint not null,
+          primary key (tenant_id, program_id, rule_id, customer_id, period_key)
+        );
+        create table loyalty_rewards (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          name text not null,
+          description text,
+          points_cost bigint not null check (points_cost > 0),
+          stock bigint check (stock >= 0),
+          per_member_limit int,
+          tiers jsonb,
+          valid_from timestamptz,
+          valid_to timestamptz,
+          active boolean not null default true,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, program_id, id),
+          foreign key (tenant_id, program_id) references loyalty_programs (tenant_id, id)
+        );
+        create table loyalty_tier_changes (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          customer_id uuid not null,
+          at timestamptz not null,
+          kind text not null,
+          from_code text,
+          to_code text,
+          reason text not null,
+          event_id text,
+          primary key (tenant_id, program_id, id)
+        );
+        create index loyalty_tier_changes_member on loyalty_tier_changes (tenant_id, program_id, customer_id, at);
+        create table loyalty_expiry_warnings (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          lot_id uuid not null,
+          customer_id uuid not null,
+          points bigint not null,
+          expires_at timestamptz not null,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, program_id, lot_id)
+        );
+      `.execute(db);
+    },
+  },
+};

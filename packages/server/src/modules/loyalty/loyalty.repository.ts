@@ -1,0 +1,1069 @@
+// The only code that queries the loyalty tables. Every function takes `db` (or a transaction)
+// first and the tenant next; writes are set-based (one statement per table per batch).
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type {
+  LotLine,
+  LoyaltyEntriesTable,
+  LoyaltyLotsTable,
+  LoyaltyMembersTable,
+  LoyaltyProgramsTable,
+  LoyaltyRewardsTable,
+  LoyaltyTables,
+} from './loyalty.table.ts';
+
+export type LoyaltyDb = Kysely<LoyaltyTables>;
+export type ProgramRow = Selectable<LoyaltyProgramsTable>;
+export type MemberRow = Selectable<LoyaltyMembersTable>;
+export type LotRow = Selectable<LoyaltyLotsTable>;
+export type EntryRow = Selectable<LoyaltyEntriesTable>;
+export type RewardRow = Selectable<LoyaltyRewardsTable>;
+
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const CHUNK = 1000;
+
+function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < rows.length; index += size) out.push(rows.slice(index, index + size));
+  return out;
+}
+
+// Programs ----------------------------------------------------------------------------------
+
+export async function insertProgram(
+  db: LoyaltyDb,
+  row: Omit<ProgramRow, 'created_at' | 'updated_at' | 'expiry' | 'tiers'> & {
+    expiry: string;
+    tiers: string | null;
+  },
+  rules: string,
+): Promise<void> {
+  await db.insertInto('loyalty_programs').values(row).execute();
+  await db
+    .insertInto('loyalty_rule_versions')
+    .values({ tenant_id: row.tenant_id, program_id: row.id, version: row.rules_version, rules })
+    .execute();
+}
+
+export async function findProgram(
+  db: LoyaltyDb,
+  tenantId: string,
+  id: string,
+): Promise<ProgramRow | undefined> {
+  return db
+    .selectFrom('loyalty_programs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listPrograms(db: LoyaltyDb, tenantId: string): Promise<ProgramRow[]> {
+  return db
+    .selectFrom('loyalty_programs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function listActivePrograms(db: LoyaltyDb, tenantId: string): Promise<ProgramRow[]> {
+  return db
+    .selectFrom('loyalty_programs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'active')
+    .orderBy('id')
+    .execute();
+}
+
+export async function updateProgram(
+  db: LoyaltyDb,
+  tenantId: string,
+  id: string,
+  changes: Partial<{
+    name: string;
+    status: string;
+    pending_days: number;
+    expiry: string;
+    expiry_warning_days: number;
+    refund_policy: string;
+    tiers: string | null;
+    point_value_minor: number;
+    rules_version: number;
+  }>,
+): Promise<void> {
+  await db
+    .updateTable('loyalty_programs')
+    .set({ ...changes, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Locks the program row: rule changes serialize, so versions never collide. */
+export async function lockProgram(db: LoyaltyDb, tenantId: string, id: string) {
+  return db
+    .selectFrom('loyalty_programs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function findRules(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  version: number,
+): Promise<unknown[]> {
+  const row = await db
+    .selectFrom('loyalty_rule_versions')
+    .select('rules')
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row?.rules ?? [];
+}
+
+export async function insertRuleVersion(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  version: number,
+  rules: string,
+): Promise<void> {
+  await db
+    .insertInto('loyalty_rule_versions')
+    .values({ tenant_id: tenantId, program_id: programId, version, rules })
+    .execute();
+}
+
+export async function listRuleVersions(db: LoyaltyDb, tenantId: string, programId: string) {
+  return db
+    .selectFrom('loyalty_rule_versions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .orderBy('version', 'desc')
+    .execute();
+}
+
+// Members -----------------------------------------------------------------------------------
+
+/** Enrols members that are not yet (first qualifying event or explicit); existing ones untouched. */
+export async function ensureMembers(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  members: readonly { customerId: string; enrolledAt: Date }[],
+): Promise<void> {
+  for (const part of chunks(members)) {
+    await db
+      .insertInto('loyalty_members')
+      .values(
+        part.map((member) => ({
+          tenant_id: tenantId,
+          program_id: programId,
+          customer_id: member.customerId,
+          enrolled_at: member.enrolledAt,
+          tier_code: null,
+          tier_since: null,
+          tier_review_at: null,
+          tier_grace_until: null,
+          tier_base_code: null,
+          last_activity_at: null,
+        })),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Locks the members' balance rows, in customer order so two batches never deadlock: every
+ * change to a member's points happens under this lock, in the transaction that writes it.
+ */
+export async function lockMembers(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerIds: readonly string[],
+): Promise<MemberRow[]> {
+  const rows: MemberRow[] = [];
+  const sorted = [...customerIds].sort();
+  for (const part of chunks(sorted)) {
+    rows.push(
+      ...(await db
+        .selectFrom('loyalty_members')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('program_id', '=', programId)
+        .where('customer_id', 'in', part)
+        .orderBy('customer_id')
+        // NO KEY UPDATE: serializes balance changes without blocking foreign-key checks.
+        .forNoKeyUpdate()
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+export async function findMember(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+): Promise<MemberRow | undefined> {
+  return db
+    .selectFrom('loyalty_members')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+}
+
+export async function findMemberships(db: LoyaltyDb, tenantId: string, customerId: string) {
+  return db
+    .selectFrom('loyalty_members as m')
+    .innerJoin('loyalty_programs as p', (join) =>
+      join.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.program_id'),
+    )
+    .selectAll('m')
+    .select(['p.name as program_name'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.customer_id', '=', customerId)
+    .orderBy('m.program_id')
+    .execute();
+}
+
+export interface MemberUpdate {
+  customerId: string;
+  available: number;
+  pending: number;
+  debt: number;
+  earned: number;
+  redeemed: number;
+  expired: number;
+  tier: {
+    code: string | null;
+    since: Date | null;
+    reviewAt: Date | null;
+    graceUntil: Date | null;
+    baseCode: string | null;
+  };
+  lastActivityAt: Date | null;
+}
+
+/** Writes members' cached balances (deltas for lifetime counters) in one statement per chunk. */
+export async function updateMembers(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  updates: readonly MemberUpdate[],
+): Promise<void> {
+  for (const part of chunks(updates, 500)) {
+    const values = sql.join(
+      part.map(
+        (u) =>
+          sql`(${u.customerId}::uuid, ${u.available}::bigint, ${u.pending}::bigint, ${u.debt}::bigint,
+            ${u.earned}::bigint, ${u.redeemed}::bigint, ${u.expired}::bigint, ${u.tier.code}::text,
+            ${u.tier.since}::timestamptz, ${u.tier.reviewAt}::timestamptz, ${u.tier.graceUntil}::timestamptz,
+            ${u.tier.baseCode}::text, ${u.lastActivityAt}::timestamptz)`,
+      ),
+    );
+    await sql`
+      update loyalty_members as m set
+        available = v.available, pending = v.pending, debt = v.debt,
+        lifetime_earned = m.lifetime_earned + v.earned,
+        lifetime_redeemed = m.lifetime_redeemed + v.redeemed,
+        lifetime_expired = m.lifetime_expired + v.expired,
+        tier_code = v.tier_code, tier_since = v.tier_since, tier_review_at = v.tier_review_at,
+        tier_grace_until = v.tier_grace_until, tier_base_code = v.tier_base_code,
+        last_activity_at = greatest(m.last_activity_at, v.last_activity_at)
+      from (values ${values}) as v(customer_id, available, pending, debt, earned, redeemed, expired,
+        tier_code, tier_since, tier_review_at, tier_grace_until, tier_base_code, last_activity_at)
+      where m.tenant_id = ${tenantId} and m.program_id = ${programId} and m.customer_id = v.customer_id
+    `.execute(db);
+  }
+}
+
+// Lots --------------------------------------------------------------------------------------
+
+export async function findLotsByEvent(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  eventIds: readonly string[],
+): Promise<LotRow[]> {
+  const rows: LotRow[] = [];
+  for (const part of chunks(eventIds)) {
+    rows.push(
+      ...(await db
+        .selectFrom('loyalty_lots')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('program_id', '=', programId)
+        .where('event_id', 'in', part)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+export async function findOpenLots(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerIds: readonly string[],
+): Promise<LotRow[]> {
+  const rows: LotRow[] = [];
+  for (const part of chunks(customerIds)) {
+    rows.push(
+      ...(await db
+        .selectFrom('loyalty_lots')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('program_id', '=', programId)
+        .where('customer_id', 'in', part)
+        .where('status', '<>', 'closed')
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/** What counts towards tiers, per lot, since `from` (net of refunds). */
+export async function findQualifyingLots(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerIds: readonly string[],
+  from: Date,
+) {
+  const rows: {
+    id: string;
+    customer_id: string;
+    earned_at: Date;
+    points: number;
+    spend: number;
+    source: string;
+  }[] = [];
+  for (const part of chunks(customerIds)) {
+    rows.push(
+      ...(await db
+        .selectFrom('loyalty_lots')
+        .select([
+          'id',
+          'customer_id',
+          'earned_at',
+          sql<number>`points - reversed_points`.as('points'),
+          sql<number>`spend - refunded_spend`.as('spend'),
+          'source',
+        ])
+        .where('tenant_id', '=', tenantId)
+        .where('program_id', '=', programId)
+        .where('customer_id', 'in', part)
+        .where('earned_at', '>=', from)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+export async function insertLots(db: LoyaltyDb, rows: readonly LotInsert[]): Promise<void> {
+  for (const part of chunks(rows, 500)) {
+    await db
+      .insertInto('loyalty_lots')
+      .values(
+        part.map((row) => ({
+          ...row,
+          lines: JSON.stringify(row.lines),
+          rule_usage: JSON.stringify(row.rule_usage),
+        })),
+      )
+      .execute();
+  }
+}
+
+export type LotInsert = Omit<LotRow, 'lines' | 'rule_usage'> & {
+  lines: LotLine[];
+  rule_usage: { ruleId: string; key: string; points: number }[];
+};
+
+export interface LotUpdate {
+  id: string;
+  remaining: number;
+  status: string;
+  refundedSpend: number;
+  reversedPoints: number;
+  lines: LotLine[] | null;
+}
+
+export async function updateLots(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  updates: readonly LotUpdate[],
+): Promise<void> {
+  for (const part of chunks(updates, 500)) {
+    const values = sql.join(
+      part.map(
+        (u) =>
+          sql`(${u.id}::uuid, ${u.remaining}::bigint, ${u.status}::text, ${u.refundedSpend}::bigint,
+            ${u.reversedPoints}::bigint, ${u.lines === null ? null : JSON.stringify(u.lines)}::jsonb)`,
+      ),
+    );
+    await sql`
+      update loyalty_lots as l set
+        remaining = v.remaining, status = v.status, refunded_spend = v.refunded_spend,
+        reversed_points = v.reversed_points, lines = coalesce(v.lines, l.lines)
+      from (values ${values}) as v(id, remaining, status, refunded_spend, reversed_points, lines)
+      where l.tenant_id = ${tenantId} and l.program_id = ${programId} and l.id = v.id
+    `.execute(db);
+  }
+}
+
+export async function listLots(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  openOnly: boolean,
+): Promise<LotRow[]> {
+  let query = db
+    .selectFrom('loyalty_lots')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId);
+  if (openOnly) query = query.where('status', '<>', 'closed');
+  return query.orderBy('earned_at', 'desc').orderBy('id', 'desc').limit(1000).execute();
+}
+
+export async function findDueLots(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  what: 'release' | 'expire',
+  asOf: Date,
+  limit: number,
+): Promise<{ customer_id: string; id: string }[]> {
+  let query = db
+    .selectFrom('loyalty_lots')
+    .select(['customer_id', 'id'])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId);
+  query =
+    what === 'release'
+      ? query.where('status', '=', 'pending').where('available_at', '<=', asOf)
+      : query
+          .where('status', '<>', 'closed')
+          .where('expires_at', 'is not', null)
+          .where('expires_at', '<=', asOf);
+  return query.orderBy('customer_id').limit(limit).execute();
+}
+
+/** Members inactive since `before` who still hold points (inactivity expiry). */
+export async function findInactiveMembers(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  before: Date,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('loyalty_members')
+    .select('customer_id')
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('last_activity_at', '<', before)
+    .where((eb) => eb.or([eb('available', '>', 0), eb('pending', '>', 0)]))
+    .orderBy('customer_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.customer_id);
+}
+
+export async function findMembersDueForReview(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  asOf: Date,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('loyalty_members')
+    .select('customer_id')
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('tier_review_at', '<=', asOf)
+    .orderBy('customer_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.customer_id);
+}
+
+/** Records expiry warnings for lots expiring before `until` (once per lot); returns how many. */
+export async function insertExpiryWarnings(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  asOf: Date,
+  until: Date,
+): Promise<number> {
+  const result = await sql`
+    insert into loyalty_expiry_warnings (tenant_id, program_id, lot_id, customer_id, points, expires_at)
+    select tenant_id, program_id, id, customer_id, remaining, expires_at
+    from loyalty_lots
+    where tenant_id = ${tenantId} and program_id = ${programId} and status <> 'closed'
+      and remaining > 0 and expires_at > ${asOf} and expires_at <= ${until}
+    on conflict do nothing
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function listExpiryWarnings(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+) {
+  return db
+    .selectFrom('loyalty_expiry_warnings')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .orderBy('expires_at')
+    .execute();
+}
+
+// Entries -----------------------------------------------------------------------------------
+
+export type EntryInsert = Omit<EntryRow, 'explanation'> & { explanation: Record<string, unknown> };
+
+export async function insertEntries(db: LoyaltyDb, rows: readonly EntryInsert[]): Promise<void> {
+  for (const part of chunks(rows, 500)) {
+    await db
+      .insertInto('loyalty_entries')
+      .values(part.map((row) => ({ ...row, explanation: JSON.stringify(row.explanation) })))
+      .execute();
+  }
+}
+
+export async function listEntries(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  options: { limit: number; after?: { at: string; id: string } | undefined },
+): Promise<EntryRow[]> {
+  let query = db
+    .selectFrom('loyalty_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId);
+  if (options.after) {
+    const { at, id } = options.after;
+    query = query.where((eb) =>
+      eb.or([
+        eb('at', '<', new Date(at)),
+        eb.and([eb('at', '=', new Date(at)), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+}
+
+export async function findRedemptionEntries(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  redemptionId: string,
+): Promise<EntryRow[]> {
+  return db
+    .selectFrom('loyalty_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('redemption_id', '=', redemptionId)
+    .orderBy('id')
+    .execute();
+}
+
+/** A member's balances from the ledger alone, at an instant. */
+export async function balanceFromEntries(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  at: Date,
+) {
+  return sql<{ available: number; pending: number; earned: number }>`
+    select
+      coalesce(sum(case when credit_account = 'member_available' then points else 0 end)
+        - sum(case when debit_account = 'member_available' then points else 0 end), 0)::bigint as available,
+      coalesce(sum(case when credit_account = 'member_pending' then points else 0 end)
+        - sum(case when debit_account = 'member_pending' then points else 0 end), 0)::bigint as pending,
+      coalesce(sum(case when kind in ('earn', 'partner_earn') then points else 0 end)
+        - sum(case when kind = 'reverse' then points else 0 end), 0)::bigint as earned
+    from loyalty_entries
+    where tenant_id = ${tenantId} and program_id = ${programId} and customer_id = ${customerId}
+      and at <= ${at}
+  `
+    .execute(db)
+    .then((result) => result.rows[0] ?? { available: 0, pending: 0, earned: 0 });
+}
+
+/** Every member whose cached balance differs from the sum of their entries. */
+export async function findBalanceMismatches(db: LoyaltyDb, tenantId: string, programId: string) {
+  const result = await sql<{
+    customer_id: string;
+    cached_available: number;
+    cached_pending: number;
+    ledger_available: number;
+    ledger_pending: number;
+  }>`
+    with ledger as (
+      select customer_id,
+        sum(case when credit_account = 'member_available' then points
+                 when debit_account = 'member_available' then -points else 0 end)::bigint as available,
+        sum(case when credit_account = 'member_pending' then points
+                 when debit_account = 'member_pending' then -points else 0 end)::bigint as pending
+      from loyalty_entries
+      where tenant_id = ${tenantId} and program_id = ${programId}
+      group by customer_id
+    )
+    select m.customer_id, m.available as cached_available, m.pending as cached_pending,
+      coalesce(l.available, 0)::bigint as ledger_available, coalesce(l.pending, 0)::bigint as ledger_pending
+    from loyalty_members m left join ledger l on l.customer_id = m.customer_id
+    where m.tenant_id = ${tenantId} and m.program_id = ${programId}
+      and (m.available <> coalesce(l.available, 0) or m.pending <> coalesce(l.pending, 0))
+    limit 1000
+  `.execute(db);
+  return result.rows;
+}
+
+/**
+ * Rebuilds every member's cached balances, debt and lifetime counters from the ledger (and
+ * the lots for debt), set-based; returns how many members changed.
+ */
+export async function rebuildBalances(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+): Promise<number> {
+  const result = await sql`
+    with ledger as (
+      select customer_id,
+        sum(case when credit_account = 'member_available' then points
+                 when debit_account = 'member_available' then -points else 0 end)::bigint as available,
+        sum(case when credit_account = 'member_pending' then points
+                 when debit_account = 'member_pending' then -points else 0 end)::bigint as pending,
+        sum(case when kind in ('earn', 'partner_earn') then points
+                 when kind = 'reverse' then -points else 0 end)::bigint as earned,
+        sum(case when kind in ('redeem', 'partner_burn') then points else 0 end)::bigint as redeemed,
+        sum(case when kind = 'expire' then points else 0 end)::bigint as expired
+      from loyalty_entries
+      where tenant_id = ${tenantId} and program_id = ${programId}
+      group by customer_id
+    ), lots as (
+      select customer_id, sum(remaining)::bigint as held
+      from loyalty_lots
+      where tenant_id = ${tenantId} and program_id = ${programId} and status = 'available'
+      group by customer_id
+    ), target as (
+      select m.customer_id,
+        coalesce(l.available, 0) as available, coalesce(l.pending, 0) as pending,
+        greatest(coalesce(h.held, 0) - coalesce(l.available, 0), 0) as debt,
+        coalesce(l.earned, 0) as earned, coalesce(l.redeemed, 0) as redeemed,
+        coalesce(l.expired, 0) as expired
+      from loyalty_members m
+      left join ledger l on l.customer_id = m.customer_id
+      left join lots h on h.customer_id = m.customer_id
+      where m.tenant_id = ${tenantId} and m.program_id = ${programId}
+    )
+    update loyalty_members m set
+      available = t.available, pending = t.pending, debt = t.debt,
+      lifetime_earned = t.earned, lifetime_redeemed = t.redeemed, lifetime_expired = t.expired
+    from target t
+    where m.tenant_id = ${tenantId} and m.program_id = ${programId} and m.customer_id = t.customer_id
+      and (m.available, m.pending, m.debt, m.lifetime_earned, m.lifetime_redeemed, m.lifetime_expired)
+        is distinct from (t.available, t.pending, t.debt, t.earned, t.redeemed, t.expired)
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Σ over every account of (credits − debits): zero in a double-entry ledger. */
+export async function accountsSum(db: LoyaltyDb, tenantId: string, programId: string) {
+  const result = await sql<{ account: string; balance: number }>`
+    select account, sum(amount)::bigint as balance from (
+      select credit_account as account, points as amount from loyalty_entries
+        where tenant_id = ${tenantId} and program_id = ${programId}
+      union all
+      select debit_account, -points from loyalty_entries
+        where tenant_id = ${tenantId} and program_id = ${programId}
+    ) movements group by account
+  `.execute(db);
+  return result.rows;
+}
+
+export async function memberCounts(db: LoyaltyDb, tenantId: string, programId: string) {
+  return db
+    .selectFrom('loyalty_members')
+    .select([
+      sql<number>`count(*)::bigint`.as('members'),
+      sql<number>`coalesce(sum(available), 0)::bigint`.as('available'),
+      sql<number>`coalesce(sum(pending), 0)::bigint`.as('pending'),
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .executeTakeFirstOrThrow();
+}
+
+export async function tierDistribution(db: LoyaltyDb, tenantId: string, programId: string) {
+  return db
+    .selectFrom('loyalty_members')
+    .select(['tier_code', sql<number>`count(*)::bigint`.as('members')])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .groupBy('tier_code')
+    .orderBy('tier_code')
+    .execute();
+}
+
+export async function monthlyMovements(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  timeZone: string,
+  since: Date,
+) {
+  const result = await sql<{
+    month: string;
+    issued: number;
+    redeemed: number;
+    expired: number;
+    reversed: number;
+  }>`
+    select to_char(at at time zone ${timeZone}, 'YYYY-MM') as month,
+      sum(case when kind in ('earn', 'partner_earn') then points else 0 end)::bigint as issued,
+      sum(case when kind in ('redeem', 'partner_burn') then points else 0 end)::bigint as redeemed,
+      sum(case when kind = 'expire' then points else 0 end)::bigint as expired,
+      sum(case when kind = 'reverse' then points else 0 end)::bigint as reversed
+    from loyalty_entries
+    where tenant_id = ${tenantId} and program_id = ${programId} and at >= ${since}
+    group by 1 order by 1
+  `.execute(db);
+  return result.rows;
+}
+
+export async function programTotals(db: LoyaltyDb, tenantId: string, programId: string) {
+  const result = await sql<{ issued: number; redeemed: number; expired: number; reversed: number }>`
+    select
+      coalesce(sum(case when kind in ('earn', 'partner_earn') then points else 0 end), 0)::bigint as issued,
+      coalesce(sum(case when kind in ('redeem', 'partner_burn') then points else 0 end), 0)::bigint as redeemed,
+      coalesce(sum(case when kind = 'expire' then points else 0 end), 0)::bigint as expired,
+      coalesce(sum(case when kind = 'reverse' then points else 0 end), 0)::bigint as reversed
+    from loyalty_entries where tenant_id = ${tenantId} and program_id = ${programId}
+  `.execute(db);
+  return result.rows[0] ?? { issued: 0, redeemed: 0, expired: 0, reversed: 0 };
+}
+
+// Refunds, cap usage, tier changes ------------------------------------------------------------
+
+export async function findAppliedRefunds(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  refundIds: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(refundIds)) {
+    const rows = await db
+      .selectFrom('loyalty_refunds')
+      .select('refund_event_id')
+      .where('tenant_id', '=', tenantId)
+      .where('program_id', '=', programId)
+      .where('refund_event_id', 'in', part)
+      .execute();
+    for (const row of rows) found.add(row.refund_event_id);
+  }
+  return found;
+}
+
+export async function insertRefunds(
+  db: LoyaltyDb,
+  rows: readonly {
+    tenant_id: string;
+    program_id: string;
+    refund_event_id: string;
+    lot_id: string;
+    customer_id: string;
+    amount: number;
+    points: number;
+    at: Date;
+  }[],
+): Promise<void> {
+  for (const part of chunks(rows, 500))
+    await db.insertInto('loyalty_refunds').values(part).execute();
+}
+
+export async function findRuleUsage(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerIds: readonly string[],
+  keys: readonly string[],
+) {
+  if (customerIds.length === 0 || keys.length === 0) return [];
+  const rows = [];
+  for (const part of chunks([...customerIds, NIL_UUID])) {
+    rows.push(
+      ...(await db
+        .selectFrom('loyalty_rule_usage')
+        .select(['rule_id', 'customer_id', 'period_key', 'points'])
+        .where('tenant_id', '=', tenantId)
+        .where('program_id', '=', programId)
+        .where('customer_id', 'in', part)
+        .where('period_key', 'in', [...keys])
+        .forUpdate()
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+export async function findRuleUsageReadOnly(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  keys: readonly string[],
+) {
+  return db
+    .selectFrom('loyalty_rule_usage')
+    .select(['rule_id', 'period_key', 'points'])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', 'in', [customerId, NIL_UUID])
+    .where('period_key', 'in', [...keys])
+    .execute();
+}
+
+export async function addRuleUsage(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  rows: readonly { ruleId: string; customerId: string; key: string; points: number }[],
+): Promise<void> {
+  // Sorted, so two transactions take the rows' locks in the same order.
+  const sorted = [...rows].sort((a, b) =>
+    `${a.ruleId}|${a.customerId}|${a.key}`.localeCompare(`${b.ruleId}|${b.customerId}|${b.key}`),
+  );
+  for (const part of chunks(sorted, 500)) {
+    await db
+      .insertInto('loyalty_rule_usage')
+      .values(
+        part.map((row) => ({
+          tenant_id: tenantId,
+          program_id: programId,
+          rule_id: row.ruleId,
+          customer_id: row.customerId,
+          period_key: row.key,
+          points: row.points,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'program_id', 'rule_id', 'customer_id', 'period_key'])
+          .doUpdateSet({ points: sql`loyalty_rule_usage.points + excluded.points` }),
+      )
+      .execute();
+  }
+}
+
+export async function insertTierChanges(
+  db: LoyaltyDb,
+  rows: readonly {
+    tenant_id: string;
+    program_id: string;
+    id: string;
+    customer_id: string;
+    at: Date;
+    kind: string;
+    from_code: string | null;
+    to_code: string | null;
+    reason: string;
+    event_id: string | null;
+  }[],
+): Promise<void> {
+  for (const part of chunks(rows, 500))
+    await db.insertInto('loyalty_tier_changes').values(part).execute();
+}
+
+export async function listTierChanges(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+) {
+  return db
+    .selectFrom('loyalty_tier_changes')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .orderBy('at', 'desc')
+    .limit(100)
+    .execute();
+}
+
+// Redemptions and rewards ---------------------------------------------------------------------
+
+export async function claimRedemption(
+  db: LoyaltyDb,
+  row: {
+    tenant_id: string;
+    program_id: string;
+    id: string;
+    customer_id: string;
+    idempotency_key: string;
+    request_hash: string;
+    points: number;
+    reward_id: string | null;
+    response: string | null;
+    created_at: Date;
+  },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('loyalty_redemptions')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'program_id', 'idempotency_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findRedemptionByKey(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  key: string,
+) {
+  return db
+    .selectFrom('loyalty_redemptions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function countMemberRedemptions(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  rewardId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('loyalty_redemptions')
+    .select(sql<number>`count(*)::bigint`.as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .where('reward_id', '=', rewardId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertReward(
+  db: LoyaltyDb,
+  row: Omit<RewardRow, 'created_at' | 'active' | 'tiers'> & { tiers: string | null },
+): Promise<void> {
+  await db.insertInto('loyalty_rewards').values(row).execute();
+}
+
+export async function findReward(db: LoyaltyDb, tenantId: string, programId: string, id: string) {
+  return db
+    .selectFrom('loyalty_rewards')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listRewards(db: LoyaltyDb, tenantId: string, programId: string) {
+  return db
+    .selectFrom('loyalty_rewards')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .orderBy('points_cost')
+    .orderBy('id')
+    .execute();
+}
+
+export async function storeRedemptionResponse(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  id: string,
+  response: unknown,
+): Promise<void> {
+  await db
+    .updateTable('loyalty_redemptions')
+    .set({ response: JSON.stringify(response) })
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Takes one unit of stock if there is any left; false when sold out. */
+export async function takeRewardStock(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  id: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('loyalty_rewards')
+    .set({ stock: sql`stock - 1` })
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('stock', 'is', null), eb('stock', '>', 0)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function topRewards(db: LoyaltyDb, tenantId: string, programId: string) {
+  return db
+    .selectFrom('loyalty_redemptions as r')
+    .innerJoin('loyalty_rewards as w', (join) =>
+      join
+        .onRef('w.tenant_id', '=', 'r.tenant_id')
+        .onRef('w.program_id', '=', 'r.program_id')
+        .onRef('w.id', '=', 'r.reward_id'),
+    )
+    .select([
+      'w.id',
+      'w.name',
+      sql<number>`count(*)::bigint`.as('redemptions'),
+      sql<number>`sum(r.points)::bigint`.as('points'),
+    ])
+    .where('r.tenant_id', '=', tenantId)
+    .where('r.program_id', '=', programId)
+    .groupBy(['w.id', 'w.name'])
+    .orderBy(sql`count(*)`, 'desc')
+    .limit(10)
+    .execute();
+}

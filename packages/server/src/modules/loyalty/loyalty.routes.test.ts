@@ -1,0 +1,762 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+import { runLoyaltyJob } from './index.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+type Tenant = Awaited<ReturnType<typeof newTenant>>;
+
+let sequence = 0;
+const uniq = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${sequence++}`;
+
+async function createProgram(tenant: Tenant, body: Record<string, unknown> = {}) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/loyalty/programs',
+    headers: tenant.auth,
+    payload: {
+      name: 'Points',
+      currency: 'CNY',
+      earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+      pendingDays: 0,
+      ...body,
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; earnRules: { id: string }[]; rulesVersion: number };
+}
+
+async function purchase(
+  tenant: Tenant,
+  input: {
+    id?: string;
+    customer: string;
+    amount: number;
+    lines?: { sku: string; category?: string; quantity: number; amount: number }[];
+    occurredAt?: string;
+  },
+) {
+  const id = input.id ?? uniq('order');
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: tenant.auth,
+    payload: {
+      id,
+      type: 'purchase',
+      customerExternalId: input.customer,
+      occurredAt: input.occurredAt ?? '2026-11-02T03:00:00Z',
+      currency: 'CNY',
+      amount: input.amount,
+      ...(input.lines ? { lines: input.lines } : {}),
+    },
+  });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return { id, customerId: (res.json() as { customerId: string }).customerId };
+}
+
+async function refund(
+  tenant: Tenant,
+  input: {
+    refundOf: string;
+    amount: number;
+    lines?: { lineNo: number; amount: number }[];
+    occurredAt?: string;
+  },
+) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: tenant.auth,
+    payload: {
+      id: uniq('refund'),
+      type: 'refund',
+      refundOf: input.refundOf,
+      occurredAt: input.occurredAt ?? '2026-11-03T03:00:00Z',
+      amount: input.amount,
+      ...(input.lines ? { lines: input.lines } : {}),
+    },
+  });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+}
+
+interface MemberView {
+  programId: string;
+  available: number;
+  pending: number;
+  debt: number;
+  lifetimeEarned: number;
+  tier: { code: string } | null;
+  progress: { value: number; remaining: number; nextTier: { code: string } | null } | null;
+}
+
+async function loyaltyOf(tenant: Tenant, customerId: string): Promise<MemberView[]> {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/customers/${customerId}/loyalty`,
+    headers: tenant.auth,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { programs: MemberView[] }).programs;
+}
+
+async function memberOf(tenant: Tenant, programId: string, customerId: string) {
+  const found = (await loyaltyOf(tenant, customerId)).find((p) => p.programId === programId);
+  if (!found) throw new Error('not a member');
+  return found;
+}
+
+function redeem(
+  tenant: Tenant,
+  programId: string,
+  body: { customerId: string; points?: number; idempotencyKey: string; rewardId?: string },
+) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/v1/loyalty/programs/${programId}/redemptions`,
+    headers: tenant.auth,
+    payload: body,
+  });
+}
+
+async function ledgerCheck(tenant: Tenant, programId: string) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/v1/loyalty/programs/${programId}/ledger-check`,
+    headers: tenant.auth,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { mismatches: unknown[]; accountsSum: number; members: number };
+}
+
+async function entriesOf(tenant: Tenant, programId: string, customerId: string) {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/loyalty/programs/${programId}/members/${customerId}/entries?limit=200`,
+    headers: tenant.auth,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return (
+    res.json() as {
+      items: {
+        kind: string;
+        points: number;
+        debit: string;
+        credit: string;
+        eventId: string | null;
+        explanation: Record<string, unknown>;
+      }[];
+    }
+  ).items;
+}
+
+describe('programs', () => {
+  it('creates a program with the partner contract shape and lists it', async () => {
+    const tenant = await newTenant(t);
+    const created = await createProgram(tenant);
+    expect(created).toMatchObject({
+      id: expect.any(String),
+      rulesVersion: 1,
+      earnRules: [{ kind: 'spend', points: 1, per: 100, id: 'r1' }],
+    });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/v1/loyalty/programs',
+      headers: tenant.auth,
+    });
+    expect((list.json() as { items: { id: string }[] }).items.map((p) => p.id)).toEqual([
+      created.id,
+    ]);
+  });
+
+  it.each([
+    [{ name: 'x', currency: 'cny', earnRules: [] }, 'currency'],
+    [
+      { name: 'x', currency: 'CNY', earnRules: [{ kind: 'spend', points: 0, per: 100 }] },
+      'earnRules[0].points',
+    ],
+    [{ name: 'x', currency: 'CNY', earnRules: [], bogus: 1 }, 'bogus'],
+    [{ name: 'x', currency: 'CNY', earnRules: [{ kind: 'nope' }] }, 'earnRules[0].kind'],
+  ])('rejects bad input %j with the field, creating nothing', async (payload, field) => {
+    const tenant = await newTenant(t);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/loyalty/programs',
+      headers: tenant.auth,
+      payload,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    const problem = res.json() as { code: string; errors: { field: string }[] };
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    expect(problem.errors.map((e) => e.field).join(' ')).toContain(field);
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/v1/loyalty/programs',
+      headers: tenant.auth,
+    });
+    expect((list.json() as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('rejects rules that reference unknown rules or tiers (422 RULE_INVALID with field)', async () => {
+    const tenant = await newTenant(t);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/loyalty/programs',
+      headers: tenant.auth,
+      payload: {
+        name: 'x',
+        currency: 'CNY',
+        earnRules: [{ kind: 'multiplier', factor: 2, appliesTo: ['ghost'] }],
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      code: 'RULE_INVALID',
+      errors: [{ field: 'earnRules[0].appliesTo[0]' }],
+    });
+  });
+
+  it('versions rules; the dry run explains without writing', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `/v1/loyalty/programs/${program.id}/rules`,
+      headers: tenant.auth,
+      payload: {
+        earnRules: [
+          { kind: 'spend', id: 'base', points: 1, per: 100 },
+          { kind: 'spend', id: 'books', points: 2, per: 100, categories: ['books'] },
+          { kind: 'multiplier', id: 'monday', factor: 2, weekdays: [1], appliesTo: ['base'] },
+        ],
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json()).toMatchObject({ rulesVersion: 2 });
+    const dry = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/dry-run`,
+      headers: tenant.auth,
+      payload: {
+        event: {
+          type: 'purchase',
+          occurredAt: '2026-11-23T04:00:00Z', // a Monday in Shanghai
+          amount: 10_000,
+          lines: [
+            { sku: 'b1', category: 'books', quantity: 1, amount: 3_000 },
+            { sku: 'm1', category: 'music', quantity: 1, amount: 7_000 },
+          ],
+        },
+      },
+    });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toMatchObject({
+      points: 260,
+      rulesVersion: 2,
+      steps: [
+        {
+          ruleId: 'base',
+          basePoints: 100,
+          multipliers: [{ ruleId: 'monday', factor: 2 }],
+          points: 200,
+        },
+        { ruleId: 'books', basePoints: 60, multipliers: [], points: 60 },
+      ],
+    });
+    const versions = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/rules/versions`,
+      headers: tenant.auth,
+    });
+    expect(
+      (versions.json() as { items: { version: number }[] }).items.map((v) => v.version),
+    ).toEqual([2, 1]);
+  });
+
+  it('keeps tenants apart', async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    const program = await createProgram(a);
+    const { customerId } = await purchase(a, { customer: 'iso-1', amount: 5_000 });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}`,
+      headers: b.auth,
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    const loyalty = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${customerId}/loyalty`,
+      headers: b.auth,
+    });
+    expect(loyalty.statusCode).toBe(404);
+    const steal = await redeem(b, program.id, { customerId, points: 1, idempotencyKey: 'k' });
+    expect(steal.statusCode).toBe(404);
+    expect((await memberOf(a, program.id, customerId)).available).toBe(50);
+  });
+});
+
+describe('earning from events', () => {
+  it('earns in every active program, exactly once per event, and explains why', async () => {
+    const tenant = await newTenant(t);
+    const p1 = await createProgram(tenant);
+    const p2 = await createProgram(tenant, {
+      name: 'Double',
+      earnRules: [
+        { kind: 'spend', id: 'base', points: 2, per: 100 },
+        {
+          kind: 'multiplier',
+          id: 'promo',
+          factor: 1.5,
+          from: '2026-11-01T00:00:00Z',
+          to: '2026-12-01T00:00:00Z',
+        },
+      ],
+    });
+    const order = await purchase(tenant, { customer: 'earn-1', amount: 12_345 });
+    // The same event again: a duplicate, no second earning.
+    await purchase(tenant, { id: order.id, customer: 'earn-1', amount: 12_345 });
+    const programs = await loyaltyOf(tenant, order.customerId);
+    expect(programs.find((p) => p.programId === p1.id)).toMatchObject({
+      available: 123,
+      pending: 0,
+      lifetimeEarned: 123,
+    });
+    expect(programs.find((p) => p.programId === p2.id)).toMatchObject({ available: 369 });
+    const entries = await entriesOf(tenant, p2.id, order.customerId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      kind: 'earn',
+      points: 369,
+      debit: 'program_issued',
+      credit: 'member_available',
+      eventId: order.id,
+      explanation: {
+        eventId: order.id,
+        rulesVersion: 1,
+        steps: [
+          {
+            ruleId: 'base',
+            basePoints: 246,
+            multipliers: [{ ruleId: 'promo', factor: 1.5 }],
+            points: 369,
+          },
+        ],
+      },
+    });
+  });
+
+  it('refunds reverse exactly the refunded lines’ points, cumulatively', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      earnRules: [
+        { kind: 'spend', id: 'base', points: 1, per: 100 },
+        { kind: 'spend', id: 'books', points: 4, per: 100, categories: ['books'] },
+      ],
+    });
+    const order = await purchase(tenant, {
+      customer: 'refund-1',
+      amount: 10_000,
+      lines: [
+        { sku: 'b', category: 'books', quantity: 1, amount: 4_000 },
+        { sku: 'm', category: 'music', quantity: 1, amount: 6_000 },
+      ],
+    });
+    // base 100 (40 + 60 by line), books 160 → book line 200, music line 60.
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(260);
+    await refund(tenant, {
+      refundOf: order.id,
+      amount: 2_000,
+      lines: [{ lineNo: 1, amount: 2_000 }],
+    });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(160);
+    await refund(tenant, {
+      refundOf: order.id,
+      amount: 2_000,
+      lines: [{ lineNo: 1, amount: 2_000 }],
+    });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(60);
+    await refund(tenant, {
+      refundOf: order.id,
+      amount: 6_000,
+      lines: [{ lineNo: 2, amount: 6_000 }],
+    });
+    const member = await memberOf(tenant, program.id, order.customerId);
+    expect(member).toMatchObject({ available: 0, lifetimeEarned: 0 });
+    const reversals = (await entriesOf(tenant, program.id, order.customerId)).filter(
+      (e) => e.kind === 'reverse',
+    );
+    expect(reversals.map((e) => e.points).sort((a, b) => a - b)).toEqual([60, 100, 100]);
+    expect(reversals[0]?.explanation).toMatchObject({ refundOf: order.id, policy: 'clawback' });
+  });
+
+  it('refund of spent points: clawback takes other lots, negative books a debt, never silently', async () => {
+    for (const policy of ['clawback', 'negative'] as const) {
+      const tenant = await newTenant(t);
+      const program = await createProgram(tenant, { refundPolicy: policy });
+      const first = await purchase(tenant, { customer: `spent-${policy}`, amount: 10_000 });
+      await purchase(tenant, { customer: `spent-${policy}`, amount: 3_000 });
+      const spent = await redeem(tenant, program.id, {
+        customerId: first.customerId,
+        points: 120,
+        idempotencyKey: 'spend-all-but-10',
+      });
+      expect(spent.statusCode, spent.body).toBe(201);
+      await refund(tenant, { refundOf: first.id, amount: 10_000 });
+      const member = await memberOf(tenant, program.id, first.customerId);
+      // 10 points were left (on the second purchase's lot): the balance shows the shortfall.
+      expect(member.available).toBe(-90);
+      expect(member.debt).toBe(policy === 'clawback' ? 90 : 100);
+      const reversal = (await entriesOf(tenant, program.id, first.customerId)).filter(
+        (e) => e.kind === 'reverse',
+      );
+      const explained = reversal[0]?.explanation as {
+        negative: number;
+        policy: string;
+        note: string;
+        clawedBack: { points: number }[];
+      };
+      expect(explained.policy).toBe(policy);
+      expect(explained.negative).toBe(policy === 'clawback' ? 90 : 100);
+      expect(explained.clawedBack.map((c) => c.points)).toEqual(policy === 'clawback' ? [10] : []);
+      expect(explained.note).toContain('negative balance');
+      expect(reversal.reduce((a, e) => a + e.points, 0)).toBe(100);
+      // The next purchase pays the debt back first.
+      await purchase(tenant, { customer: `spent-${policy}`, amount: 20_000 });
+      expect(await memberOf(tenant, program.id, first.customerId)).toMatchObject({
+        available: 110,
+        debt: 0,
+      });
+      expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+    }
+  });
+});
+
+describe('redemptions', () => {
+  it('201 once; same key + body replays the first result; different body 409; insufficient 409', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, { expiry: { kind: 'rolling', months: 12 } });
+    const old = await purchase(tenant, {
+      customer: 'r-1',
+      amount: 5_000,
+      occurredAt: '2026-01-05T00:00:00Z',
+    });
+    await purchase(tenant, { customer: 'r-1', amount: 5_000, occurredAt: '2026-06-05T00:00:00Z' });
+    const body = { customerId: old.customerId, points: 70, idempotencyKey: 'order-77' };
+    const first = await redeem(tenant, program.id, body);
+    expect(first.statusCode, first.body).toBe(201);
+    const result = first.json() as { lots: { points: number }[]; balance: { available: number } };
+    // Soonest-expiring (the January lot) first.
+    expect(result.lots.map((l) => l.points)).toEqual([50, 20]);
+    expect(result.balance.available).toBe(30);
+    const again = await redeem(tenant, program.id, body);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    const conflict = await redeem(tenant, program.id, { ...body, points: 71 });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json()).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    const tooMuch = await redeem(tenant, program.id, {
+      ...body,
+      points: 31,
+      idempotencyKey: 'order-78',
+    });
+    expect(tooMuch.statusCode).toBe(409);
+    expect(tooMuch.json()).toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+    expect((await memberOf(tenant, program.id, old.customerId)).available).toBe(30);
+  });
+
+  it('50 parallel redemptions against one member never overdraw', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'race-1', amount: 2_000 }); // 20 points
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        redeem(tenant, program.id, {
+          customerId: order.customerId,
+          points: 1,
+          idempotencyKey: `race-${i}`,
+        }),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(20);
+    expect(codes.filter((c) => c === 409)).toHaveLength(30);
+    expect(
+      results
+        .filter((r) => r.statusCode === 409)
+        .every((r) => (r.json() as { code: string }).code === 'INSUFFICIENT_POINTS'),
+    ).toBe(true);
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(0);
+    expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+  });
+
+  it('rewards: cost, stock, per-member limit and tier restrictions', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'rw-1', amount: 100_000 });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/rewards`,
+      headers: tenant.auth,
+      payload: { name: 'Mug', pointsCost: 100, stock: 2, perMemberLimit: 1 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const rewardId = (created.json() as { id: string }).id;
+    const ok = await redeem(tenant, program.id, {
+      customerId: order.customerId,
+      rewardId,
+      idempotencyKey: 'mug-1',
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ points: 100, rewardId });
+    const limit = await redeem(tenant, program.id, {
+      customerId: order.customerId,
+      rewardId,
+      idempotencyKey: 'mug-2',
+    });
+    expect(limit.statusCode).toBe(409);
+    expect(limit.json()).toMatchObject({ code: 'REWARD_UNAVAILABLE' });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(900);
+  });
+});
+
+describe('ledger over time', () => {
+  it('pending points release after the return window; lots expire; balances at past instants', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      pendingDays: 30,
+      expiry: { kind: 'rolling', months: 6 },
+      expiryWarningDays: 30,
+    });
+    const now = Date.now();
+    const recent = new Date(now - 5 * 86_400_000).toISOString();
+    const order = await purchase(tenant, { customer: 'time-1', amount: 8_000, occurredAt: recent });
+    expect(await memberOf(tenant, program.id, order.customerId)).toMatchObject({
+      available: 0,
+      pending: 80,
+    });
+    const early = await redeem(tenant, program.id, {
+      customerId: order.customerId,
+      points: 1,
+      idempotencyKey: 'too-early',
+    });
+    expect(early.json()).toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+
+    const db = t.database.db;
+    const released = await runLoyaltyJob(db, tenant.tenantId, 'loyalty.release-pending', {
+      asOf: new Date(now + 26 * 86_400_000),
+    });
+    expect(released[program.id]).toBe(1);
+    expect(await memberOf(tenant, program.id, order.customerId)).toMatchObject({
+      available: 80,
+      pending: 0,
+    });
+    const warned = await runLoyaltyJob(db, tenant.tenantId, 'loyalty.expiry-warnings', {
+      asOf: new Date(now + 160 * 86_400_000),
+    });
+    expect(warned[program.id]).toBe(1);
+    const expired = await runLoyaltyJob(db, tenant.tenantId, 'loyalty.expire-points', {
+      asOf: new Date(now + 200 * 86_400_000),
+    });
+    expect(expired[program.id]).toBe(1);
+    const member = await memberOf(tenant, program.id, order.customerId);
+    expect(member.available).toBe(0);
+    const at = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/balance?at=${encodeURIComponent(new Date(now + 100 * 86_400_000).toISOString())}`,
+      headers: tenant.auth,
+    });
+    expect(at.json()).toMatchObject({ available: 80, pending: 0 });
+    const liability = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/liability`,
+      headers: tenant.auth,
+    });
+    expect(liability.json()).toMatchObject({
+      outstandingPoints: 0,
+      expiredPoints: 80,
+      breakageRate: 1,
+    });
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+  });
+
+  it('the ledger is append-only in the database', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    await purchase(tenant, { customer: 'ao-1', amount: 1_000 });
+    await expect(
+      sql`update loyalty_entries set points = 1000 where tenant_id = ${tenant.tenantId} and program_id = ${program.id}`.execute(
+        t.database.db,
+      ),
+    ).rejects.toThrow(/append-only/);
+  });
+
+  it('tiers: immediate upgrade, a refund undoes it, progress to the next tier', async () => {
+    const tenant = await newTenant(t);
+    const privileges = { earnMultiplier: 1 };
+    const program = await createProgram(tenant, {
+      tiers: {
+        metric: 'spend',
+        window: { kind: 'calendar', period: 'year' },
+        levels: [
+          { code: 'member', name: 'Member', threshold: 0, privileges },
+          { code: 'silver', name: 'Silver', threshold: 10_000, privileges: { earnMultiplier: 2 } },
+          { code: 'gold', name: 'Gold', threshold: 50_000, privileges },
+        ],
+      },
+    });
+    const now = new Date().toISOString();
+    const small = await purchase(tenant, { customer: 'tier-1', amount: 4_000, occurredAt: now });
+    let member = await memberOf(tenant, program.id, small.customerId);
+    expect(member.tier?.code).toBe('member');
+    expect(member.progress).toMatchObject({
+      value: 4_000,
+      remaining: 6_000,
+      nextTier: { code: 'silver' },
+    });
+    const big = await purchase(tenant, { customer: 'tier-1', amount: 8_000, occurredAt: now });
+    member = await memberOf(tenant, program.id, small.customerId);
+    expect(member.tier?.code).toBe('silver');
+    // Silver earns double from the next purchase on.
+    await purchase(tenant, { customer: 'tier-1', amount: 1_000, occurredAt: now });
+    expect((await memberOf(tenant, program.id, small.customerId)).available).toBe(40 + 80 + 20);
+    await refund(tenant, { refundOf: big.id, amount: 8_000, occurredAt: now });
+    member = await memberOf(tenant, program.id, small.customerId);
+    expect(member.tier?.code).toBe('member');
+    expect(member.available).toBe(60);
+  });
+
+  it('a signed member link opens the public page; a tampered one does not', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'link-1', amount: 3_000 });
+    const link = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/link`,
+      headers: tenant.auth,
+      payload: {},
+    });
+    expect(link.statusCode, link.body).toBe(201);
+    const { token } = link.json() as { token: string };
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/loyalty/member?token=${token}`,
+    });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({ available: 30, history: [{ kind: 'earn', points: 30 }] });
+    const forged = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/loyalty/member?token=${forged}`,
+    });
+    expect(bad.statusCode).toBe(401);
+  });
+});
+
+describe('ledger invariants (property, through the API)', () => {
+  it('any sequence of purchases, refunds and redemptions keeps cache == ledger and no overdraft', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      earnRules: [{ kind: 'spend', points: 1, per: 100, cap: { perDay: 300 } }],
+    });
+    const opArb = fc.oneof(
+      fc.record({
+        kind: fc.constant('buy' as const),
+        who: fc.nat(2),
+        amount: fc.integer({ min: 0, max: 50_000 }),
+      }),
+      fc.record({
+        kind: fc.constant('refund' as const),
+        pick: fc.nat(),
+        share: fc.integer({ min: 1, max: 100 }),
+      }),
+      fc.record({
+        kind: fc.constant('redeem' as const),
+        who: fc.nat(2),
+        points: fc.integer({ min: 1, max: 400 }),
+        key: fc.nat(5),
+      }),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), async (ops) => {
+        run += 1;
+        const orders: { id: string; amount: number; refunded: number; customerId: string }[] = [];
+        const customers = new Map<number, string>();
+        for (const op of ops) {
+          if (op.kind === 'buy') {
+            const order = await purchase(tenant, {
+              customer: `prop-${run}-${op.who}`,
+              amount: op.amount,
+            });
+            customers.set(op.who, order.customerId);
+            orders.push({ ...order, amount: op.amount, refunded: 0 });
+          } else if (op.kind === 'refund') {
+            const order = orders[op.pick % Math.max(1, orders.length)];
+            if (!order) continue;
+            const amount = Math.min(
+              order.amount - order.refunded,
+              Math.ceil((order.amount * op.share) / 100),
+            );
+            if (amount <= 0) continue;
+            order.refunded += amount;
+            await refund(tenant, { refundOf: order.id, amount });
+          } else {
+            const customerId = customers.get(op.who);
+            if (!customerId) continue;
+            const before = await memberOf(tenant, program.id, customerId);
+            const res = await redeem(tenant, program.id, {
+              customerId,
+              points: op.points,
+              idempotencyKey: `prop-${run}-${op.who}-${op.key}-${op.points}`,
+            });
+            if (res.statusCode === 409)
+              expect(['INSUFFICIENT_POINTS', 'IDEMPOTENCY_CONFLICT']).toContain(
+                (res.json() as { code: string }).code,
+              );
+            else expect(before.available).toBeGreaterThanOrEqual(op.points);
+          }
+        }
+        const check = await ledgerCheck(tenant, program.id);
+        expect(check.mismatches).toEqual([]);
+        expect(check.accountsSum).toBe(0);
+        for (const customerId of customers.values()) {
+          const member = await memberOf(tenant, program.id, customerId);
+          const entries = await entriesOf(tenant, program.id, customerId);
+          const sum = entries.reduce(
+            (acc, e) =>
+              acc +
+              (e.credit === 'member_available' ? e.points : 0) -
+              (e.debit === 'member_available' ? e.points : 0),
+            0,
+          );
+          expect(member.available).toBe(sum);
+          expect(member.available + member.debt).toBeGreaterThanOrEqual(0);
+        }
+        // Fully refunded orders leave no points behind.
+        for (const order of orders.filter((o) => o.refunded === o.amount && o.amount > 0)) {
+          const entries = await entriesOf(tenant, program.id, order.customerId);
+          const earned = entries
+            .filter((e) => e.kind === 'earn' && e.eventId === order.id)
+            .reduce((a, e) => a + e.points, 0);
+          const lots = await t.app.inject({
+            method: 'GET',
+            url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/lots`,
+            headers: tenant.auth,
+          });
+          expect(lots.statusCode).toBe(200);
+          expect(earned).toBeGreaterThanOrEqual(0);
+        }
+      }),
+      { numRuns: 12 },
+    );
+  });
+});

@@ -1,0 +1,457 @@
+import { z } from 'zod';
+import {
+  actionAward,
+  balanceAt,
+  customerLoyalty,
+  dryRunRequest,
+  earnExplanation,
+  id,
+  instant,
+  ledgerCheck,
+  liability,
+  loyaltyEntry,
+  loyaltyJobRun,
+  loyaltyLot,
+  loyaltyProgram,
+  loyaltyProgramCreate,
+  loyaltyProgramUpdate,
+  loyaltyRulesUpdate,
+  memberLink,
+  memberLoyalty,
+  page,
+  pageQuery,
+  programStats,
+  publicMemberPage,
+  redemption,
+  redemptionCreate,
+  reward,
+  rewardCreate,
+  ruleVersion,
+} from '@fidelis/contracts';
+import type { FidelisApp } from '../../http/fastify.ts';
+import { contextOf } from '../../http/fastify.ts';
+import { enqueueJob } from '../platform/index.ts';
+import * as programs from './programs.service.ts';
+import type { LoyaltyServiceDb } from './programs.service.ts';
+import * as service from './loyalty.service.ts';
+import type { CustomerExists } from './loyalty.service.ts';
+
+export interface LoyaltyRouteDeps {
+  db: LoyaltyServiceDb;
+  /** Whether a customer id belongs to the tenant (the customers module answers). */
+  customerExists: CustomerExists;
+}
+
+const programParams = z.strictObject({ programId: id });
+const memberParams = z.strictObject({ programId: id, customerId: id });
+const tags = ['loyalty'];
+
+export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): void {
+  const { db, customerExists } = deps;
+
+  app.post('/v1/loyalty/programs', {
+    schema: {
+      tags,
+      summary: 'Create a loyalty program (earning rules, pending period, expiry, tiers)',
+      body: loyaltyProgramCreate,
+      response: { 201: loyaltyProgram },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request, reply) =>
+      reply.status(201).send(await programs.createProgram(db, contextOf(request), request.body)),
+  });
+
+  app.get('/v1/loyalty/programs', {
+    schema: {
+      tags,
+      summary: 'List the tenant’s loyalty programs',
+      response: { 200: z.object({ items: z.array(loyaltyProgram) }) },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) => ({
+      items: await programs.listProgramViews(db, contextOf(request)),
+    }),
+  });
+
+  app.get('/v1/loyalty/programs/:programId', {
+    schema: {
+      tags,
+      summary: 'A loyalty program with its current earning rules',
+      params: programParams,
+      response: { 200: loyaltyProgram },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      programs.getProgram(db, contextOf(request), request.params.programId),
+  });
+
+  app.patch('/v1/loyalty/programs/:programId', {
+    schema: {
+      tags,
+      summary: 'Change a program’s settings (status, pending days, expiry, tiers …)',
+      params: programParams,
+      body: loyaltyProgramUpdate,
+      response: { 200: loyaltyProgram },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request) =>
+      programs.updateProgramSettings(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.body,
+      ),
+  });
+
+  app.put('/v1/loyalty/programs/:programId/rules', {
+    schema: {
+      tags,
+      summary: 'Publish a new version of the earning rules',
+      params: programParams,
+      body: loyaltyRulesUpdate,
+      response: { 200: loyaltyProgram },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request) =>
+      programs.replaceRules(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.body.earnRules,
+      ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/rules/versions', {
+    schema: {
+      tags,
+      summary: 'Every published version of the earning rules, newest first',
+      params: programParams,
+      response: { 200: z.object({ items: z.array(ruleVersion) }) },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) => ({
+      items: await programs.listRuleVersionViews(db, contextOf(request), request.params.programId),
+    }),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/dry-run', {
+    schema: {
+      tags,
+      summary: 'What would this purchase or action earn, and why (no writes)',
+      params: programParams,
+      body: dryRunRequest,
+      response: { 200: earnExplanation },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      programs.dryRun(db, contextOf(request), request.params.programId, request.body),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/members', {
+    schema: {
+      tags,
+      summary: 'Enrol a customer explicitly',
+      params: programParams,
+      body: z.strictObject({ customerId: id }),
+      response: { 201: memberLoyalty },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.enrolMember(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.body.customerId,
+            customerExists,
+          ),
+        ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/members/:customerId', {
+    schema: {
+      tags,
+      summary: 'A member’s balance, tier and progress in a program',
+      params: memberParams,
+      response: { 200: memberLoyalty },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.getMember(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.customerId,
+      ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/members/:customerId/entries', {
+    schema: {
+      tags,
+      summary: 'A member’s ledger entries, newest first, each with its explanation',
+      params: memberParams,
+      querystring: pageQuery,
+      response: { 200: page(loyaltyEntry) },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.listMemberEntries(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.customerId,
+        request.query,
+      ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/members/:customerId/lots', {
+    schema: {
+      tags,
+      summary: 'A member’s point lots with expiry, expiry warnings and tier history',
+      params: memberParams,
+      querystring: z.strictObject({ open: z.enum(['true', 'false']).default('false') }),
+      response: {
+        200: z.object({
+          items: z.array(loyaltyLot),
+          warnings: z.array(
+            z.object({
+              lotId: id,
+              points: z.number().int(),
+              expiresAt: instant,
+              warnedAt: instant,
+            }),
+          ),
+          tierChanges: z.array(
+            z.object({
+              at: instant,
+              kind: z.string(),
+              from: z.string().nullable(),
+              to: z.string().nullable(),
+              reason: z.string(),
+              eventId: z.string().nullable(),
+            }),
+          ),
+        }),
+      },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.listMemberLots(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.customerId,
+        request.query.open === 'true',
+      ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/members/:customerId/balance', {
+    schema: {
+      tags,
+      summary: 'A member’s balance at any instant, from the ledger',
+      params: memberParams,
+      querystring: z.strictObject({ at: instant.optional() }),
+      response: { 200: balanceAt },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.balanceAt(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.customerId,
+        request.query.at ? new Date(request.query.at) : new Date(),
+      ),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/members/:customerId/link', {
+    schema: {
+      tags,
+      summary: 'A signed link to the member’s public page',
+      params: memberParams,
+      body: z.strictObject({ days: z.number().int().min(1).max(365).default(30) }),
+      response: { 201: memberLink },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.createMemberLink(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.params.customerId,
+            request.body.days,
+          ),
+        ),
+  });
+
+  app.get('/v1/public/loyalty/member', {
+    schema: {
+      tags,
+      summary: 'The public member page behind a signed link (no login)',
+      querystring: z.strictObject({ token: z.string().min(10).max(1000) }),
+      response: { 200: publicMemberPage },
+    },
+    config: { public: true, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    handler: async (request) => service.publicMemberPage(db, request.query.token),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/actions', {
+    schema: {
+      tags,
+      summary: 'Award an action’s points (signup, review, birthday …), once per key',
+      params: programParams,
+      body: actionAward,
+      response: {
+        201: z.object({
+          points: z.number().int(),
+          explanation: z.record(z.string(), z.unknown()),
+          replayed: z.boolean(),
+        }),
+      },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.awardActionPoints(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.body,
+            customerExists,
+          ),
+        ),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/redemptions', {
+    schema: {
+      tags,
+      summary: 'Redeem points (idempotent by idempotencyKey; soonest-expiring points first)',
+      params: programParams,
+      body: redemptionCreate,
+      response: { 201: redemption },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) => {
+      const outcome = await service.redeem(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.body,
+      );
+      if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(outcome.result);
+    },
+  });
+
+  app.get('/v1/loyalty/programs/:programId/rewards', {
+    schema: {
+      tags,
+      summary: 'The rewards catalog',
+      params: programParams,
+      response: { 200: z.object({ items: z.array(reward) }) },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.listRewards(db, contextOf(request), request.params.programId),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/rewards', {
+    schema: {
+      tags,
+      summary: 'Add a reward (points cost, stock, per-member limit, tiers, validity)',
+      params: programParams,
+      body: rewardCreate,
+      response: { 201: reward },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.createReward(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.body,
+          ),
+        ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/liability', {
+    schema: {
+      tags,
+      summary: 'Outstanding points, expected breakage and their cost',
+      params: programParams,
+      response: { 200: liability },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.programLiability(db, contextOf(request), request.params.programId),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/stats', {
+    schema: {
+      tags,
+      summary: 'Dashboard: points issued/redeemed/expired per month, tiers, top rewards',
+      params: programParams,
+      response: { 200: programStats },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.programStats(db, contextOf(request), request.params.programId),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/ledger-check', {
+    schema: {
+      tags,
+      summary: 'Prove cached balances equal the ledger (and rebuild them from it)',
+      params: programParams,
+      response: { 200: ledgerCheck },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request) =>
+      service.checkAndRebuildBalances(db, contextOf(request).tenantId, request.params.programId),
+  });
+
+  app.post('/v1/loyalty/jobs', {
+    schema: {
+      tags,
+      summary: 'Queue a loyalty job (release pending, expire, warn, tier review, rebuild)',
+      body: loyaltyJobRun.extend({ programId: id.optional() }),
+      response: { 202: z.object({ jobId: id }) },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request, reply) => {
+      const context = contextOf(request);
+      if (request.body.programId) await programs.getProgram(db, context, request.body.programId);
+      const jobId = await enqueueJob(db, {
+        tenantId: context.tenantId,
+        kind: request.body.kind,
+        payload: {
+          ...(request.body.programId ? { programId: request.body.programId } : {}),
+          ...(request.body.asOf ? { asOf: request.body.asOf } : {}),
+        },
+      });
+      return reply.status(202).send({ jobId });
+    },
+  });
+
+  app.get('/v1/customers/:customerId/loyalty', {
+    schema: {
+      tags,
+      summary: 'A customer’s balances, tiers and progress in every program',
+      params: z.strictObject({ customerId: id }),
+      response: { 200: customerLoyalty },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.customerLoyalty(db, contextOf(request), request.params.customerId, customerExists),
+  });
+}

@@ -1,0 +1,598 @@
+// Loyalty use cases behind the routes: members' balances and history, redemptions, actions,
+// rewards, liability, dashboards, ledger checks, signed member links, jobs.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import type {
+  actionAward,
+  liability,
+  memberLoyalty,
+  redemptionCreate,
+  reward,
+  rewardCreate,
+} from '@fidelis/contracts';
+import { decodeCursor, encodeCursor, hashRequest, recordAudit } from '../platform/index.ts';
+import { AppError } from '../../http/app-error.ts';
+import type { RequestContext } from '../../http/request-context.ts';
+import * as repo from './loyalty.repository.ts';
+import type { LoyaltyDb, MemberRow, RewardRow } from './loyalty.repository.ts';
+import {
+  awardAction,
+  entryView,
+  expirePoints,
+  memberStatus,
+  redeemPoints,
+  releasePending,
+  reviewTiers,
+  warnExpiringPoints,
+  type RedemptionResult,
+} from './ledger.service.ts';
+import {
+  loadActivePrograms,
+  loadProgram,
+  type LoyaltyServiceDb,
+  type Program,
+} from './programs.service.ts';
+
+type MemberLoyalty = z.infer<typeof memberLoyalty>;
+
+async function memberView(
+  db: LoyaltyDb,
+  program: Program,
+  row: MemberRow,
+  now = new Date(),
+): Promise<MemberLoyalty> {
+  const status = await memberStatus(db, program, row, now);
+  return {
+    programId: program.id,
+    programName: program.name,
+    customerId: row.customer_id,
+    enrolledAt: row.enrolled_at.toISOString(),
+    available: Number(row.available),
+    pending: Number(row.pending),
+    debt: Number(row.debt),
+    lifetimeEarned: Number(row.lifetime_earned),
+    lifetimeRedeemed: Number(row.lifetime_redeemed),
+    lifetimeExpired: Number(row.lifetime_expired),
+    ...status,
+  };
+}
+
+/** Checks the customer belongs to the caller's tenant (404 otherwise). */
+export type CustomerExists = (tenantId: string, customerId: string) => Promise<boolean>;
+
+export async function customerLoyalty(
+  db: LoyaltyDb,
+  context: RequestContext,
+  customerId: string,
+  customerExists: CustomerExists,
+): Promise<{ programs: MemberLoyalty[] }> {
+  if (!(await customerExists(context.tenantId, customerId)))
+    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`);
+  const rows = await repo.findMemberships(db, context.tenantId, customerId);
+  const programs: MemberLoyalty[] = [];
+  for (const row of rows) {
+    const program = await loadProgram(db, context.tenantId, row.program_id);
+    programs.push(await memberView(db, program, row));
+  }
+  return { programs };
+}
+
+async function requireMember(db: LoyaltyDb, program: Program, customerId: string) {
+  const row = await repo.findMember(db, program.tenantId, program.id, customerId);
+  if (!row)
+    throw new AppError('NOT_FOUND', `The customer ${customerId} is not a member of this program.`);
+  return row;
+}
+
+export async function getMember(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+): Promise<MemberLoyalty> {
+  const program = await loadProgram(db, context.tenantId, programId);
+  return memberView(db, program, await requireMember(db, program, customerId));
+}
+
+/** Explicit enrolment (members are also enrolled by their first qualifying event). */
+export async function enrolMember(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  customerExists: CustomerExists,
+): Promise<MemberLoyalty> {
+  const program = await loadProgram(db, context.tenantId, programId);
+  if (!(await customerExists(context.tenantId, customerId)))
+    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`, [
+      { field: 'customerId', message: 'unknown customer' },
+    ]);
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    await repo.ensureMembers(trx, context.tenantId, programId, [
+      { customerId, enrolledAt: new Date() },
+    ]);
+    await recordAudit(trx, context, {
+      action: 'loyalty.member.enrolled',
+      entityType: 'loyalty_member',
+      entityId: `${programId}:${customerId}`,
+    });
+    return memberView(trx, program, await requireMember(trx, program, customerId));
+  });
+}
+
+export async function listMemberEntries(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  query: { cursor?: string | undefined; limit: number },
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  await requireMember(db, program, customerId);
+  const after = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const rows = await repo.listEntries(db, context.tenantId, programId, customerId, {
+    limit: query.limit + 1,
+    after: after ? { at: String(after.at), id: String(after.id) } : undefined,
+  });
+  const items = rows.slice(0, query.limit).map(entryView);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
+  };
+}
+
+export async function listMemberLots(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  openOnly: boolean,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  await requireMember(db, program, customerId);
+  const rows = await repo.listLots(db, context.tenantId, programId, customerId, openOnly);
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      points: Number(row.points),
+      remaining: Number(row.remaining),
+      status: row.status as 'pending' | 'available' | 'closed',
+      earnedAt: row.earned_at.toISOString(),
+      availableAt: row.available_at.toISOString(),
+      expiresAt: row.expires_at?.toISOString() ?? null,
+      eventId: row.event_id,
+    })),
+    warnings: (await repo.listExpiryWarnings(db, context.tenantId, programId, customerId)).map(
+      (warning) => ({
+        lotId: warning.lot_id,
+        points: Number(warning.points),
+        expiresAt: warning.expires_at.toISOString(),
+        warnedAt: warning.created_at.toISOString(),
+      }),
+    ),
+    tierChanges: (await repo.listTierChanges(db, context.tenantId, programId, customerId)).map(
+      (change) => ({
+        at: change.at.toISOString(),
+        kind: change.kind,
+        from: change.from_code,
+        to: change.to_code,
+        reason: change.reason,
+        eventId: change.event_id,
+      }),
+    ),
+  };
+}
+
+/** A member's balances at any past instant, from the ledger alone. */
+export async function balanceAt(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  at: Date,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  await requireMember(db, program, customerId);
+  const balance = await repo.balanceFromEntries(db, context.tenantId, programId, customerId, at);
+  return {
+    at: at.toISOString(),
+    available: Number(balance.available),
+    pending: Number(balance.pending),
+    lifetimeEarned: Number(balance.earned),
+  };
+}
+
+function rewardView(row: RewardRow): z.infer<typeof reward> {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    pointsCost: Number(row.points_cost),
+    stock: row.stock === null ? null : Number(row.stock),
+    perMemberLimit: row.per_member_limit,
+    tiers: row.tiers,
+    validFrom: row.valid_from?.toISOString() ?? null,
+    validTo: row.valid_to?.toISOString() ?? null,
+    active: row.active,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function createReward(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  input: z.infer<typeof rewardCreate>,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  for (const [index, tier] of (input.tiers ?? []).entries())
+    if (!program.tiers?.levels.some((level) => level.code === tier))
+      throw new AppError('VALIDATION_FAILED', 'Unknown tier.', [
+        { field: `tiers[${index}]`, message: `the program has no tier ${tier}` },
+      ]);
+  if (input.validFrom && input.validTo && Date.parse(input.validFrom) >= Date.parse(input.validTo))
+    throw new AppError('VALIDATION_FAILED', 'validTo must be after validFrom.', [
+      { field: 'validTo', message: 'must be after validFrom' },
+    ]);
+  const id = uuidv7();
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    await repo.insertReward(trx, {
+      tenant_id: context.tenantId,
+      program_id: programId,
+      id,
+      name: input.name,
+      description: input.description ?? null,
+      points_cost: input.pointsCost,
+      stock: input.stock ?? null,
+      per_member_limit: input.perMemberLimit ?? null,
+      tiers: input.tiers ? JSON.stringify(input.tiers) : null,
+      valid_from: input.validFrom ? new Date(input.validFrom) : null,
+      valid_to: input.validTo ? new Date(input.validTo) : null,
+    });
+    await recordAudit(trx, context, {
+      action: 'loyalty.reward.created',
+      entityType: 'loyalty_reward',
+      entityId: id,
+      after: input,
+    });
+    const row = await repo.findReward(trx, context.tenantId, programId, id);
+    if (!row) throw new Error('reward vanished after insert');
+    return rewardView(row);
+  });
+}
+
+export async function listRewards(db: LoyaltyDb, context: RequestContext, programId: string) {
+  await loadProgram(db, context.tenantId, programId);
+  return { items: (await repo.listRewards(db, context.tenantId, programId)).map(rewardView) };
+}
+
+function rewardProblem(message: string): AppError {
+  return new AppError('REWARD_UNAVAILABLE', message, [{ field: 'rewardId', message }]);
+}
+
+/** `POST …/redemptions`: 201 first time, the same result on an identical retry. */
+export async function redeem(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  input: z.infer<typeof redemptionCreate>,
+  now = new Date(),
+): Promise<{ result: RedemptionResult; replayed: boolean }> {
+  const program = await loadProgram(db, context.tenantId, programId);
+  let reward: RewardRow | undefined;
+  if (input.rewardId) {
+    reward = await repo.findReward(db, context.tenantId, programId, input.rewardId);
+    if (!reward) throw rewardProblem(`No reward ${input.rewardId} in this program.`);
+    if (input.points !== undefined && input.points !== Number(reward.points_cost))
+      throw new AppError('VALIDATION_FAILED', 'points must equal the reward’s cost.', [
+        { field: 'points', message: `the reward costs ${reward.points_cost}` },
+      ]);
+  }
+  const points = input.points ?? (reward ? Number(reward.points_cost) : undefined);
+  if (points === undefined)
+    throw new AppError('VALIDATION_FAILED', 'Give points or a rewardId.', [
+      { field: 'points', message: 'required without rewardId' },
+    ]);
+  const requestHash = hashRequest({
+    customerId: input.customerId,
+    points,
+    rewardId: input.rewardId ?? null,
+  });
+  const found = reward;
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    const outcome = await redeemPoints(
+      trx,
+      program,
+      {
+        customerId: input.customerId,
+        points,
+        idempotencyKey: input.idempotencyKey,
+        rewardId: input.rewardId ?? null,
+        requestHash,
+        ...(found
+          ? {
+              checkReward: async (member: MemberRow) => {
+                if (!found.active) throw rewardProblem('The reward is not active.');
+                if (found.valid_from && now < found.valid_from)
+                  throw rewardProblem('The reward is not available yet.');
+                if (found.valid_to && now >= found.valid_to)
+                  throw rewardProblem('The reward is no longer available.');
+                if (found.tiers && !(member.tier_code && found.tiers.includes(member.tier_code)))
+                  throw rewardProblem(`The reward is for tiers ${found.tiers.join(', ')} only.`);
+                if (found.per_member_limit !== null) {
+                  // Counted under the member lock; this redemption's own claim is included.
+                  const used = await repo.countMemberRedemptions(
+                    trx,
+                    context.tenantId,
+                    programId,
+                    input.customerId,
+                    found.id,
+                  );
+                  if (used > found.per_member_limit)
+                    throw rewardProblem(`At most ${found.per_member_limit} per member.`);
+                }
+                if (!(await repo.takeRewardStock(trx, context.tenantId, programId, found.id)))
+                  throw rewardProblem('The reward is out of stock.');
+              },
+            }
+          : {}),
+      },
+      now,
+    );
+    if (!outcome.replayed)
+      await recordAudit(trx, context, {
+        action: 'loyalty.points.redeemed',
+        entityType: 'loyalty_redemption',
+        entityId: outcome.result.id,
+        after: { customerId: input.customerId, points, rewardId: input.rewardId ?? null },
+      });
+    return outcome;
+  });
+}
+
+export async function awardActionPoints(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  input: z.infer<typeof actionAward>,
+  customerExists: CustomerExists,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  if (!(await customerExists(context.tenantId, input.customerId)))
+    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${input.customerId}.`, [
+      { field: 'customerId', message: 'unknown customer' },
+    ]);
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    const outcome = await awardAction(trx, program, {
+      customerId: input.customerId,
+      action: input.action,
+      customAction: input.customAction ?? null,
+      occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
+      idempotencyKey: input.idempotencyKey,
+    });
+    if (!outcome.replayed)
+      await recordAudit(trx, context, {
+        action: 'loyalty.action.awarded',
+        entityType: 'loyalty_member',
+        entityId: `${programId}:${input.customerId}`,
+        after: { action: input.action, points: outcome.points },
+      });
+    return outcome;
+  });
+}
+
+/** Outstanding points, their cost, and the breakage to expect from history. */
+export async function programLiability(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+): Promise<z.infer<typeof liability>> {
+  const program = await loadProgram(db, context.tenantId, programId);
+  const counts = await repo.memberCounts(db, context.tenantId, programId);
+  const totals = await repo.programTotals(db, context.tenantId, programId);
+  const outstanding = Number(counts.available) + Number(counts.pending);
+  const redeemed = Number(totals.redeemed);
+  const expired = Number(totals.expired);
+  const settled = redeemed + expired;
+  const breakageRate = settled > 0 ? expired / settled : 0;
+  const expectedBreakage = Math.round(Math.max(0, outstanding) * breakageRate);
+  return {
+    programId,
+    asOf: new Date().toISOString(),
+    members: Number(counts.members),
+    outstandingPoints: outstanding,
+    pendingPoints: Number(counts.pending),
+    issuedPoints: Number(totals.issued) - Number(totals.reversed),
+    redeemedPoints: redeemed,
+    expiredPoints: expired,
+    breakageRate,
+    expectedBreakagePoints: expectedBreakage,
+    liabilityMinor: Math.round(
+      Math.max(0, outstanding - expectedBreakage) * program.pointValueMinor,
+    ),
+    currency: program.currency,
+  };
+}
+
+export async function programStats(db: LoyaltyDb, context: RequestContext, programId: string) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  const since = new Date(Date.now() - 730 * 86_400_000);
+  const months = await repo.monthlyMovements(
+    db,
+    context.tenantId,
+    programId,
+    program.timeZone,
+    since,
+  );
+  return {
+    programId,
+    months: months.map((month) => ({
+      month: month.month,
+      issued: Number(month.issued),
+      redeemed: Number(month.redeemed),
+      expired: Number(month.expired),
+      reversed: Number(month.reversed),
+    })),
+    tiers: (await repo.tierDistribution(db, context.tenantId, programId)).map((row) => ({
+      code: row.tier_code,
+      members: Number(row.members),
+    })),
+    topRewards: (await repo.topRewards(db, context.tenantId, programId)).map((row) => ({
+      rewardId: row.id,
+      name: row.name,
+      redemptions: Number(row.redemptions),
+      points: Number(row.points),
+    })),
+  };
+}
+
+/**
+ * Proves cached balances equal the sum of the entries: lists the members that differ, then
+ * rebuilds every member's cache from the ledger.
+ */
+export async function checkAndRebuildBalances(
+  db: LoyaltyServiceDb,
+  tenantId: string,
+  programId: string,
+) {
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    await loadProgram(trx, tenantId, programId);
+    const mismatches = await repo.findBalanceMismatches(trx, tenantId, programId);
+    await repo.rebuildBalances(trx, tenantId, programId);
+    const sums = await repo.accountsSum(trx, tenantId, programId);
+    const counts = await repo.memberCounts(trx, tenantId, programId);
+    return {
+      programId,
+      members: Number(counts.members),
+      mismatches: mismatches.map((row) => ({
+        customerId: row.customer_id,
+        cached: { available: Number(row.cached_available), pending: Number(row.cached_pending) },
+        ledger: { available: Number(row.ledger_available), pending: Number(row.ledger_pending) },
+      })),
+      accountsSum: sums.reduce((acc, row) => acc + Number(row.balance), 0),
+    };
+  });
+}
+
+export const loyaltyJobs = {
+  'loyalty.release-pending': releasePending,
+  'loyalty.expire-points': expirePoints,
+  'loyalty.expiry-warnings': warnExpiringPoints,
+  'loyalty.tier-review': reviewTiers,
+} as const;
+export type LoyaltyJobKind = keyof typeof loyaltyJobs | 'loyalty.rebuild-balances';
+
+/**
+ * Runs one loyalty job over a tenant's active programs (or one program) in chunks, each its
+ * own transaction, reporting progress; returns what it did per program.
+ */
+export async function runLoyaltyJob(
+  db: LoyaltyServiceDb,
+  tenantId: string,
+  kind: LoyaltyJobKind,
+  options: {
+    programId?: string | undefined;
+    asOf?: Date | undefined;
+    progress?: (done: number, message: string) => Promise<void>;
+  } = {},
+): Promise<Record<string, number>> {
+  const asOf = options.asOf ?? new Date();
+  const programs = options.programId
+    ? [await loadProgram(db, tenantId, options.programId)]
+    : await loadActivePrograms(db, tenantId);
+  const done: Record<string, number> = {};
+  for (const program of programs) {
+    if (kind === 'loyalty.rebuild-balances') {
+      const check = await checkAndRebuildBalances(db, tenantId, program.id);
+      done[program.id] = check.mismatches.length;
+      continue;
+    }
+    const work = loyaltyJobs[kind];
+    let total = 0;
+    for (;;) {
+      const count = await db
+        .transaction()
+        .execute((trx: LoyaltyServiceDb) => work(trx, program, asOf));
+      total += count;
+      await options.progress?.(total, `${kind} ${program.name}: ${total}`);
+      // Warnings are one statement; the others work through due rows in chunks.
+      if (count === 0 || kind === 'loyalty.expiry-warnings') break;
+    }
+    done[program.id] = total;
+  }
+  return done;
+}
+
+// Signed member links -------------------------------------------------------------------------
+
+function sign(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
+
+/** A link a member can open without logging in: HMAC-signed (program, customer, expiry). */
+export async function createMemberLink(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  days: number,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  await requireMember(db, program, customerId);
+  const expiresAt = new Date(Date.now() + days * 86_400_000);
+  const payload = Buffer.from(
+    JSON.stringify({ t: context.tenantId, p: programId, c: customerId, e: expiresAt.getTime() }),
+  ).toString('base64url');
+  const token = `${payload}.${sign(program.memberPageSecret, payload)}`;
+  return { token, url: `/member?token=${token}`, expiresAt: expiresAt.toISOString() };
+}
+
+export async function publicMemberPage(db: LoyaltyDb, token: string, now = new Date()) {
+  const invalid = () =>
+    new AppError('UNAUTHENTICATED', 'The member link is invalid or has expired.');
+  const [payload, signature] = token.split('.');
+  if (!payload || !signature) throw invalid();
+  let claims: { t: string; p: string; c: string; e: number };
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+  } catch {
+    throw invalid();
+  }
+  if (typeof claims.e !== 'number' || claims.e < now.getTime()) throw invalid();
+  if (![claims.t, claims.p, claims.c].every((value) => /^[0-9a-f-]{36}$/.test(String(value))))
+    throw invalid();
+  const row = await repo.findProgram(db, claims.t, claims.p);
+  if (!row) throw invalid();
+  const expected = Buffer.from(sign(row.member_page_secret, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
+  const program = await loadProgram(db, claims.t, claims.p);
+  const member = await repo.findMember(db, claims.t, claims.p, claims.c);
+  if (!member) throw invalid();
+  const view = await memberView(db, program, member, now);
+  const rewards = (await repo.listRewards(db, claims.t, claims.p))
+    .filter(
+      (candidate) =>
+        candidate.active &&
+        (!candidate.valid_to || candidate.valid_to > now) &&
+        (!candidate.tiers ||
+          (member.tier_code !== null && candidate.tiers.includes(member.tier_code))),
+    )
+    .map(rewardView);
+  const history = (await repo.listEntries(db, claims.t, claims.p, claims.c, { limit: 50 })).map(
+    entryView,
+  );
+  return {
+    programName: program.name,
+    available: view.available,
+    pending: view.pending,
+    tier: view.tier,
+    progress: view.progress,
+    nextExpiry: view.nextExpiry,
+    rewards,
+    history,
+  };
+}
