@@ -30,6 +30,9 @@ const CustomerImportPage = lazy(() =>
     default: m.CustomerImportPage,
   })),
 );
+const AnalyticsPage = lazy(() =>
+  import('./features/analytics/analytics-page.tsx').then((m) => ({ default: m.AnalyticsPage })),
+);
 const ApiKeysPage = lazy(() =>
   import('./features/platform/api-keys-page.tsx').then((m) => ({ default: m.ApiKeysPage })),
 );
@@ -84,6 +87,7 @@ export function App() {
                   <Route path="import" element={<CustomerImportPage />} />
                   <Route path="settings/api-keys" element={<ApiKeysPage />} />
                   <Route path="settings/users" element={<UsersPage />} />
+                  <Route path="analytics" element={<AnalyticsPage />} />
                   {plannedModules.map((module) => (
                     <Route
                       key={module}

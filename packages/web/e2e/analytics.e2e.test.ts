@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startE2eServer, type E2eServer } from './e2e-server.ts';
+import { launchChromium, newPage, screenshot } from './browser.ts';
+import { seedShop } from './seed-data.ts';
+
+let server: E2eServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  await seedShop(server);
+  // Eight regulars who bought every week for three months and then, a year ago, stopped:
+  // the customers a value-at-risk list exists for.
+  const yearAgo = Date.now() - 365 * 86_400_000;
+  const events = [];
+  for (let c = 0; c < 8; c++) {
+    for (let week = 0; week < 12; week++) {
+      events.push({
+        id: `lapsed-${c}-${week}`,
+        type: 'purchase',
+        customerExternalId: `流失客户${c + 1}`,
+        occurredAt: new Date(yearAgo - (12 - week) * 7 * 86_400_000).toISOString(),
+        currency: 'CNY',
+        amount: 50_000 + c * 1000,
+      });
+    }
+  }
+  await server.call('POST', '/v1/events:batch', { events });
+  browser = await launchChromium();
+  ({ context, page, errors } = await newPage(browser, server.url));
+  await page.goto('/login?next=%2Fanalytics');
+  await page.locator('#login_email').fill(server.login.email);
+  await page.locator('#login_password').fill(server.login.password);
+  await page.locator('#login_password').press('Enter');
+  await page.waitForURL(/\/analytics$/);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('analytics dashboards in a real browser', () => {
+  test('before the first run: an empty state; "recompute" runs the job and shows progress', async () => {
+    await expect.poll(() => page.getByTestId('analytics-empty').count()).toBe(1);
+    await page.getByRole('button', { name: '重新计算评分' }).click();
+    await expect.poll(() => page.getByText('评分已更新').count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('analytics-subtitle').innerText()).toContain('位客户');
+    expect(errors).toEqual([]);
+  });
+
+  const tabs = [
+    ['RFM 分群', 'chart-rfm', 'rfm'],
+    ['客户终身价值', 'chart-clv', 'clv'],
+    ['同期群留存', 'chart-cohorts', 'cohorts'],
+    ['二八分析', 'chart-concentration', 'concentration'],
+    ['模型拟合', 'chart-tracking', 'tracking'],
+  ] as const;
+  test.each(tabs)('the %s dashboard draws its chart', async (label, testId, key) => {
+    await page.getByRole('tab', { name: label }).click();
+    await expect
+      .poll(() => page.locator(`[data-testid="${testId}"] canvas`).count())
+      .toBeGreaterThan(0);
+    // The first tab is the default: it needs no ?tab= in the address.
+    if (key !== 'rfm') expect(page.url()).toContain(`tab=${key}`);
+    await screenshot(page, `analytics-${key}`);
+    expect(errors).toEqual([]);
+  });
+
+  test('the value-at-risk table lists named customers and opens the customer 360 page', async () => {
+    await page.getByRole('tab', { name: '流失风险价值' }).click();
+    const rows = page.locator('[data-testid="value-at-risk-table"] tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    await screenshot(page, 'analytics-risk');
+    // The lapsed regulars top the list, by name.
+    expect(await rows.first().innerText()).toContain('流失客户');
+    await rows.first().click();
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    expect(errors).toEqual([]);
+  });
+});

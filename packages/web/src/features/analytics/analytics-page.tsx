@@ -1,0 +1,556 @@
+import { useMemo, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Progress,
+  Skeleton,
+  Space,
+  Statistic,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
+import { ReloadOutlined } from '@ant-design/icons';
+import type { EChartsOption } from 'echarts';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router';
+import type { ValueAtRisk } from '@fidelis/contracts';
+import { ApiError } from '../../api/api-client.ts';
+import { ErrorAlert } from '../../api/error-text.tsx';
+import { formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
+import { useCurrentSession } from '../platform/session.ts';
+import { AnalyticsChart } from './analytics-chart.tsx';
+import {
+  useClvDistribution,
+  useCohorts,
+  useConcentration,
+  useModelTracking,
+  useRfmGrid,
+  useScoreJob,
+  useStartScoreRun,
+  useValueAtRisk,
+} from './analytics.api.ts';
+import './analytics.i18n.ts';
+
+const TABS = ['rfm', 'clv', 'risk', 'cohorts', 'concentration', 'tracking'] as const;
+type Tab = (typeof TABS)[number];
+
+function percent(value: number | null | undefined, locale: string): string {
+  return value === null || value === undefined
+    ? '—'
+    : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
+}
+
+function Panel({
+  query,
+  children,
+}: {
+  query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  children: () => React.ReactNode;
+}) {
+  if (query.isPending) return <Skeleton active paragraph={{ rows: 8 }} />;
+  if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  return <>{children()}</>;
+}
+
+function RfmPanel() {
+  const { t, i18n } = useTranslation();
+  const grid = useRfmGrid();
+  const locale = i18n.language;
+  return (
+    <Panel query={grid}>
+      {() => {
+        const data = grid.data!;
+        const max = Math.max(1, ...data.cells.map((c) => c.customers));
+        const option: EChartsOption = {
+          tooltip: {
+            formatter: (params) => {
+              const value = (params as unknown as { value: [number, number, number, string] })
+                .value;
+              return `${t(`analytics.segments.${value[3]}`)}<br/>R ${value[1] + 1} · FM ${value[0] + 1}: ${value[2]}`;
+            },
+          },
+          grid: { left: 48, right: 96, top: 16, bottom: 48 },
+          xAxis: {
+            type: 'category',
+            data: ['1', '2', '3', '4', '5'],
+            name: t('analytics.rfm.fm'),
+            nameLocation: 'middle',
+            nameGap: 28,
+          },
+          yAxis: {
+            type: 'category',
+            data: ['1', '2', '3', '4', '5'],
+            name: 'R',
+            nameLocation: 'middle',
+            nameGap: 32,
+          },
+          visualMap: {
+            min: 0,
+            max,
+            calculable: true,
+            orient: 'vertical',
+            right: 0,
+            top: 'middle',
+            itemHeight: 120,
+          },
+          series: [
+            {
+              type: 'heatmap',
+              data: data.cells.map((c) => [
+                c.frequencyMonetaryScore - 1,
+                c.recencyScore - 1,
+                c.customers,
+                c.segment,
+              ]),
+              label: { show: true, formatter: (p) => String((p.value as number[])[2]) },
+            },
+          ],
+        };
+        return (
+          <>
+            <AnalyticsChart option={option} label={t('analytics.tabs.rfm')} testId="chart-rfm" />
+            <Table
+              size="small"
+              rowKey="segment"
+              pagination={false}
+              dataSource={data.segments.filter((s) => s.customers > 0)}
+              columns={[
+                {
+                  title: t('analytics.rfm.segment'),
+                  dataIndex: 'segment',
+                  render: (s: string) => t(`analytics.segments.${s}`),
+                },
+                {
+                  title: t('analytics.rfm.customers'),
+                  dataIndex: 'customers',
+                  align: 'right',
+                  render: (n: number) => formatNumber(n, locale),
+                },
+                {
+                  title: t('analytics.rfm.revenue'),
+                  dataIndex: 'revenue',
+                  align: 'right',
+                  render: (n: number) => formatMoney(n, data.currency, locale),
+                },
+                {
+                  title: t('analytics.rfm.averageClv'),
+                  dataIndex: 'averageClv',
+                  align: 'right',
+                  render: (n: number | null) =>
+                    n === null ? '—' : formatMoney(n, data.currency, locale),
+                },
+              ]}
+            />
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function ClvPanel() {
+  const { t, i18n } = useTranslation();
+  const clv = useClvDistribution();
+  const locale = i18n.language;
+  return (
+    <Panel query={clv}>
+      {() => {
+        const data = clv.data!;
+        const money = (minor: number) => formatMoney(minor, data.currency, locale);
+        const option: EChartsOption = {
+          tooltip: { trigger: 'axis' },
+          grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+          xAxis: {
+            type: 'category',
+            data: data.buckets.map((b) => `${money(b.from)}–${money(b.to)}`),
+            name: t('analytics.clv.bucket'),
+          },
+          yAxis: { type: 'value', minInterval: 1, name: t('analytics.clv.customers') },
+          series: [
+            {
+              type: 'bar',
+              data: data.buckets.map((b) => b.customers),
+              itemStyle: { color: '#1677ff' },
+            },
+          ],
+        };
+        return (
+          <>
+            <Space size="large">
+              <Statistic title={t('analytics.clv.total')} value={money(data.total)} />
+              <Statistic
+                title={t('analytics.clv.customers')}
+                value={formatNumber(data.customers, locale)}
+              />
+            </Space>
+            <AnalyticsChart option={option} label={t('analytics.tabs.clv')} testId="chart-clv" />
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function RiskPanel() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const risk = useValueAtRisk();
+  const locale = i18n.language;
+  return (
+    <Panel query={risk}>
+      {() => {
+        const data = risk.data!;
+        const money = (minor: number) => formatMoney(minor, data.currency, locale);
+        return (
+          <>
+            <Typography.Paragraph type="secondary">{t('analytics.risk.help')}</Typography.Paragraph>
+            <div data-testid="value-at-risk-table">
+              <Table<ValueAtRisk['items'][number]>
+                size="small"
+                rowKey="customerId"
+                dataSource={data.items}
+                pagination={{ pageSize: 25, hideOnSinglePage: true }}
+                onRow={(row) => ({
+                  onClick: () => void navigate(`/customers/${row.customerId}`),
+                  style: { cursor: 'pointer' },
+                })}
+                columns={[
+                  {
+                    title: t('analytics.risk.customer'),
+                    dataIndex: 'name',
+                    render: (name: string | null) => name ?? t('analytics.risk.unnamed'),
+                  },
+                  {
+                    title: t('analytics.rfm.segment'),
+                    dataIndex: 'segment',
+                    render: (s: string) => t(`analytics.segments.${s}`),
+                  },
+                  {
+                    title: t('analytics.risk.pAlive'),
+                    dataIndex: 'pAlive',
+                    align: 'right',
+                    render: (p: number) => percent(p, locale),
+                  },
+                  {
+                    title: t('analytics.risk.valueAtRisk'),
+                    dataIndex: 'valueAtRisk',
+                    align: 'right',
+                    render: money,
+                  },
+                  {
+                    title: t('analytics.risk.clv'),
+                    dataIndex: 'clv',
+                    align: 'right',
+                    render: money,
+                  },
+                  {
+                    title: t('analytics.risk.totalSpend'),
+                    dataIndex: 'totalSpend',
+                    align: 'right',
+                    render: money,
+                  },
+                  { title: t('analytics.risk.lastPurchase'), dataIndex: 'lastPurchaseOn' },
+                ]}
+              />
+            </div>
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function CohortsPanel() {
+  const { t, i18n } = useTranslation();
+  const cohorts = useCohorts();
+  const locale = i18n.language;
+  return (
+    <Panel query={cohorts}>
+      {() => {
+        const data = cohorts.data!;
+        const width = Math.max(1, ...data.cohorts.map((c) => c.rates.length));
+        const cells: [number, number, number][] = [];
+        data.cohorts.forEach((row, y) =>
+          row.rates.forEach((rate, k) => {
+            // Month 0 is 100% by definition: leave it out so the colours show retention.
+            if (rate !== null && k > 0) cells.push([k, y, Math.round(rate * 1000) / 10]);
+          }),
+        );
+        const option: EChartsOption = {
+          tooltip: {
+            formatter: (p) =>
+              `${data.cohorts[(p as { value: number[] }).value[1] ?? 0]?.cohort ?? ''} · ${t('analytics.cohorts.month', { k: (p as { value: number[] }).value[0] })}: ${(p as { value: number[] }).value[2]}%`,
+          },
+          grid: { left: 72, right: 96, top: 16, bottom: 48 },
+          xAxis: {
+            type: 'category',
+            data: Array.from({ length: width }, (_, k) => String(k)),
+            name: t('analytics.cohorts.month', { k: '' }),
+          },
+          yAxis: { type: 'category', data: data.cohorts.map((c) => c.cohort), inverse: true },
+          visualMap: {
+            min: 0,
+            max: Math.max(1, ...cells.map((c) => c[2])),
+            calculable: true,
+            orient: 'vertical',
+            right: 0,
+            top: 'middle',
+            itemHeight: 120,
+          },
+          series: [{ type: 'heatmap', data: cells }],
+        };
+        return (
+          <>
+            <AnalyticsChart
+              option={option}
+              label={t('analytics.tabs.cohorts')}
+              height={Math.max(320, data.cohorts.length * 22 + 100)}
+              testId="chart-cohorts"
+            />
+            <Typography.Paragraph type="secondary">
+              {data.averageRates
+                .slice(1, 7)
+                .map(
+                  (rate, k) =>
+                    `${t('analytics.cohorts.month', { k: k + 1 })} ${percent(rate, locale)}`,
+                )
+                .join(' · ')}
+            </Typography.Paragraph>
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function ConcentrationPanel() {
+  const { t, i18n } = useTranslation();
+  const concentration = useConcentration();
+  const locale = i18n.language;
+  return (
+    <Panel query={concentration}>
+      {() => {
+        const data = concentration.data!;
+        const points = [
+          [0, 0],
+          ...data.curve.map((p) => [p.customerShare * 100, p.revenueShare * 100]),
+        ];
+        const option: EChartsOption = {
+          tooltip: { trigger: 'axis' },
+          grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
+          xAxis: {
+            type: 'value',
+            min: 0,
+            max: 100,
+            name: t('analytics.concentration.customers'),
+            axisLabel: { formatter: '{value}%' },
+          },
+          yAxis: {
+            type: 'value',
+            min: 0,
+            max: 100,
+            name: t('analytics.concentration.revenue'),
+            axisLabel: { formatter: '{value}%' },
+          },
+          series: [
+            { type: 'line', showSymbol: false, data: points, areaStyle: { opacity: 0.15 } },
+            {
+              type: 'line',
+              showSymbol: false,
+              data: [
+                [0, 0],
+                [100, 100],
+              ],
+              lineStyle: { type: 'dashed', color: '#999' },
+            },
+          ],
+        };
+        return (
+          <>
+            <Space size="large">
+              <Statistic
+                title="80/20"
+                value={t('analytics.concentration.top20', {
+                  share: percent(data.top20RevenueShare, locale),
+                })}
+              />
+              <Statistic title="Gini" value={data.gini === null ? '—' : data.gini.toFixed(3)} />
+            </Space>
+            <AnalyticsChart
+              option={option}
+              label={t('analytics.tabs.concentration')}
+              testId="chart-concentration"
+            />
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function TrackingPanel() {
+  const { t } = useTranslation();
+  const tracking = useModelTracking();
+  return (
+    <Panel query={tracking}>
+      {() => {
+        const data = tracking.data!;
+        const bg = data.run.bgnbd;
+        const option: EChartsOption = {
+          tooltip: { trigger: 'axis' },
+          legend: { top: 0 },
+          grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+          xAxis: {
+            type: 'category',
+            data: data.weeks.map((w) => w.endsOn),
+            name: t('analytics.tracking.week'),
+          },
+          yAxis: { type: 'value' },
+          series: [
+            {
+              name: t('analytics.tracking.actual'),
+              type: 'line',
+              showSymbol: false,
+              data: data.weeks.map((w) => w.actual),
+            },
+            {
+              name: t('analytics.tracking.predicted'),
+              type: 'line',
+              showSymbol: false,
+              lineStyle: { type: 'dashed' },
+              data: data.weeks.map((w) => Math.round(w.predicted * 10) / 10),
+            },
+          ],
+        };
+        return (
+          <>
+            {bg ? (
+              <Typography.Paragraph type="secondary" data-testid="tracking-params">
+                {t('analytics.tracking.params', {
+                  r: bg.params.r?.toFixed(3),
+                  alpha: bg.params.alpha?.toFixed(3),
+                  a: bg.params.a?.toFixed(3),
+                  b: bg.params.b?.toFixed(3),
+                  ll: bg.logLikelihood.toFixed(1),
+                })}
+              </Typography.Paragraph>
+            ) : null}
+            {data.run.warnings.map((warning) => (
+              <Alert key={warning} type="warning" showIcon title={warning} />
+            ))}
+            <AnalyticsChart
+              option={option}
+              label={t('analytics.tabs.tracking')}
+              testId="chart-tracking"
+            />
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function RecomputeButton() {
+  const { t } = useTranslation();
+  const [jobId, setJobId] = useState<string | null>(null);
+  const start = useStartScoreRun();
+  const job = useScoreJob(jobId);
+  const status = job.data?.status;
+  const running =
+    start.isPending || (jobId !== null && status !== 'succeeded' && status !== 'failed');
+  const total = job.data?.progressTotal ?? 0;
+  const done = job.data?.progress ?? 0;
+  return (
+    <Space>
+      {running && jobId ? (
+        <Progress
+          data-testid="score-progress"
+          type="circle"
+          size={28}
+          percent={total > 0 ? Math.round((100 * done) / total) : 5}
+        />
+      ) : null}
+      {status === 'failed' ? (
+        <Typography.Text type="danger">
+          {t('analytics.jobFailed')}: {job.data?.error}
+        </Typography.Text>
+      ) : null}
+      {status === 'succeeded' ? (
+        <Typography.Text type="success">{t('analytics.jobDone')}</Typography.Text>
+      ) : null}
+      <Button
+        icon={<ReloadOutlined />}
+        loading={running}
+        onClick={() => start.mutate(undefined, { onSuccess: (reply) => setJobId(reply.jobId) })}
+      >
+        {running ? t('analytics.recomputing') : t('analytics.recompute')}
+      </Button>
+    </Space>
+  );
+}
+
+export function AnalyticsPage() {
+  const { t, i18n } = useTranslation();
+  const session = useCurrentSession();
+  const [params, setParams] = useSearchParams();
+  const tracking = useModelTracking();
+  const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '')
+    ? (params.get('tab') as Tab)
+    : 'rfm';
+  const notComputed =
+    tracking.error instanceof ApiError && tracking.error.code === 'SCORES_NOT_COMPUTED';
+  const panels = useMemo(
+    () => ({
+      rfm: <RfmPanel />,
+      clv: <ClvPanel />,
+      risk: <RiskPanel />,
+      cohorts: <CohortsPanel />,
+      concentration: <ConcentrationPanel />,
+      tracking: <TrackingPanel />,
+    }),
+    [],
+  );
+  const run = tracking.data?.run;
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <Typography.Title level={3}>{t('analytics.title')}</Typography.Title>
+          {run ? (
+            <Typography.Text type="secondary" data-testid="analytics-subtitle">
+              {t('analytics.subtitle', {
+                asOf: run.asOf,
+                customers: formatNumber(run.customers, i18n.language),
+                computedAt: formatDateTime(run.computedAt, i18n.language, session.tenant.timeZone),
+              })}
+            </Typography.Text>
+          ) : null}
+        </div>
+        <RecomputeButton />
+      </div>
+      {notComputed ? (
+        <Card>
+          <Empty data-testid="analytics-empty" description={t('analytics.notComputed')} />
+        </Card>
+      ) : tracking.isError ? (
+        <ErrorAlert error={tracking.error} onRetry={() => void tracking.refetch()} />
+      ) : (
+        <Card>
+          <Tabs
+            activeKey={tab}
+            onChange={(key) => setParams({ tab: key }, { replace: true })}
+            destroyOnHidden
+            items={TABS.map((key) => ({
+              key,
+              label: t(`analytics.tabs.${key}`),
+              children: panels[key],
+            }))}
+          />
+        </Card>
+      )}
+    </>
+  );
+}
