@@ -98,6 +98,9 @@ describe('the web UI in a real browser', () => {
     const body = await page.locator('.app-content').innerText();
     expect(body).toContain('13800138000');
     expect(body).toContain('VIP');
+    // The organisation he belongs to, with his title there.
+    expect(body).toContain('星辰科技有限公司');
+    expect(body).toContain('采购经理');
 
     // Add a tag with the keyboard, then remove it.
     await page.getByRole('button', { name: '添加标签' }).click();
@@ -172,6 +175,37 @@ describe('the web UI in a real browser', () => {
     await page.goto('/loyalty');
     await expect.poll(() => page.locator('.app-content').innerText()).toContain('即将推出');
     expect(errors).toEqual([]);
+  });
+
+  test('a phone-sized screen hides the navigation behind the menu button', async () => {
+    const small = await newPage(browser, server.url, { width: 390, height: 844 });
+    try {
+      await small.page.goto('/customers');
+      await small.page.locator('#login_email').fill(server.login.email);
+      await small.page.locator('#login_password').fill(server.login.password);
+      await small.page.locator('#login_password').press('Enter');
+      await small.page.getByLabel('搜索客户').waitFor();
+      const menuItem = small.page.getByRole('navigation').getByText('导入', { exact: true });
+      expect(await menuItem.isVisible()).toBe(false);
+      await small.page.getByRole('button', { name: '显示或隐藏导航' }).click();
+      await menuItem.waitFor({ state: 'visible' });
+      await screenshot(small.page, '08-phone-navigation');
+      // A tap beside the navigation closes it; the menu button opens it again.
+      await small.page.getByTestId('nav-backdrop').click({ position: { x: 370, y: 400 } });
+      await menuItem.waitFor({ state: 'hidden' });
+      await small.page.getByRole('button', { name: '显示或隐藏导航' }).click();
+      await menuItem.click();
+      await small.page.waitForURL(/\/import$/);
+      await menuItem.waitFor({ state: 'hidden' });
+      // Nothing wider than the screen.
+      const overflow = await small.page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(small.errors).toEqual([]);
+    } finally {
+      await small.context.close();
+    }
   });
 
   test('settings: create an API key (secret shown once), then revoke it', async () => {

@@ -5,7 +5,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
-import type { Page, TimelineEvent } from '../../api/pending-contracts.ts';
+import type { Page, TimelineEvent } from '../../api/api-types.ts';
 import { formatDateTime, formatMoney } from '../../i18n/format.ts';
 
 const PAGE_SIZE = 20;

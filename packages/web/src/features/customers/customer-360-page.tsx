@@ -22,7 +22,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
-import type { Customer, CustomerConsent, CustomerContact } from '../../api/pending-contracts.ts';
+import type { Customer } from '../../api/api-types.ts';
+
+type CustomerContact = Customer['emails'][number];
+type CustomerConsent = Customer['consent'][number];
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { CustomerTimeline } from '../activity/customer-timeline.tsx';
 import { useCurrentSession } from '../platform/session.ts';
@@ -39,7 +42,7 @@ const consentChannels = ['email', 'sms', 'phone', 'wechat', 'post'] as const;
 
 type ContactRow = CustomerContact & { kind: 'email' | 'phone' };
 
-/** Emails then phones; the primary ones only when the lists are not sent. */
+/** Emails, then phones. */
 function contactsOf(customer: Customer): ContactRow[] {
   const emails =
     customer.emails ??
@@ -54,7 +57,7 @@ function contactsOf(customer: Customer): ContactRow[] {
 }
 
 function consentsOf(customer: Customer): Map<string, CustomerConsent> {
-  return new Map((customer.consent ?? []).map((c) => [c.channel, c]));
+  return new Map(customer.consent.map((c) => [c.channel, c]));
 }
 
 function TagsPanel({ customer }: { customer: Customer }) {
@@ -198,36 +201,46 @@ function ConsentPanel({ customer, timeZone }: { customer: Customer; timeZone: st
   );
 }
 
+/** An organisation's people, or the organisations a person belongs to. */
 function MembersPanel({ customer }: { customer: Customer }) {
   const { t } = useTranslation();
+  const isOrganization = customer.kind === 'organization';
   const members = useQuery({
     queryKey: customerKeys.members(customer.id),
     queryFn: ({ signal }) => listMembers(customer.id, signal),
   });
   return (
-    <Card title={t('customer360.members')} size="small">
+    <Card
+      title={isOrganization ? t('customer360.members') : t('customer360.organizations')}
+      size="small"
+    >
       {members.isPending ? (
         <Skeleton active paragraph={{ rows: 2 }} />
       ) : members.isError ? (
         <ErrorAlert error={members.error} onRetry={() => void members.refetch()} />
       ) : members.data.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customer360.noMembers')} />
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={
+            isOrganization ? t('customer360.noMembers') : t('customer360.noOrganizations')
+          }
+        />
       ) : (
         <List
           size="small"
           dataSource={members.data}
-          renderItem={(member) => (
-            <List.Item>
-              <List.Item.Meta
-                title={
-                  <Link to={`/customers/${member.personId}`}>
-                    {member.personName ?? member.personId}
-                  </Link>
-                }
-                description={[member.title, member.role].filter(Boolean).join(' · ')}
-              />
-            </List.Item>
-          )}
+          renderItem={(member) => {
+            const otherId = isOrganization ? member.personId : member.organizationId;
+            const otherName = isOrganization ? member.personName : member.organizationName;
+            return (
+              <List.Item>
+                <List.Item.Meta
+                  title={<Link to={`/customers/${otherId}`}>{otherName || otherId}</Link>}
+                  description={[member.title, member.role].filter(Boolean).join(' · ')}
+                />
+              </List.Item>
+            );
+          }}
         />
       )}
     </Card>
@@ -375,7 +388,7 @@ export function Customer360Page() {
             </Card>
             <TagsPanel customer={c} />
             <ConsentPanel customer={c} timeZone={timeZone} />
-            {c.kind === 'organization' ? <MembersPanel customer={c} /> : null}
+            <MembersPanel customer={c} />
             <Card title={t('customer360.attributes')} size="small">
               {attributes.length ? (
                 <Descriptions

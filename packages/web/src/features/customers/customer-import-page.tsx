@@ -18,7 +18,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
-import type { CustomerImportReport, ImportLineError } from '../../api/pending-contracts.ts';
+import type { CustomerImportReport, ImportLineError } from '../../api/api-types.ts';
 import { formatNumber } from '../../i18n/format.ts';
 import { importCustomers, type ImportEncoding, type ImportMode } from './customers.api.ts';
 

@@ -6,7 +6,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../api/error-text.tsx';
-import type { CustomerKind, Customer } from '../../api/pending-contracts.ts';
+import type { CustomerKind, Customer } from '../../api/api-types.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { customerKeys, listCustomers, type CustomerFilters } from './customers.api.ts';

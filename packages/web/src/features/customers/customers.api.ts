@@ -5,7 +5,7 @@ import type {
   CustomerKind,
   CustomerMember,
   Page,
-} from '../../api/pending-contracts.ts';
+} from '../../api/api-types.ts';
 
 export interface CustomerFilters {
   q: string;

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import type { EChartsOption } from 'echarts';
 import { api } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
-import type { Overview } from '../../api/pending-contracts.ts';
+import type { Overview } from '../../api/api-types.ts';
 import { formatMoney, formatMonth, formatNumber, minorToMajor } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { EChart } from './echart.tsx';

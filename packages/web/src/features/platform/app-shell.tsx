@@ -136,7 +136,12 @@ export function AppShell() {
   };
 
   return (
-    <Layout className="app-layout">
+    <Layout
+      className="app-layout"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && narrow && !collapsed) setCollapsed(true);
+      }}
+    >
       <Layout.Sider
         breakpoint="lg"
         collapsedWidth={narrow ? 0 : 64}
@@ -163,6 +168,14 @@ export function AppShell() {
           />
         </nav>
       </Layout.Sider>
+      {narrow && !collapsed ? (
+        <div
+          className="app-backdrop"
+          aria-hidden="true"
+          data-testid="nav-backdrop"
+          onClick={() => setCollapsed(true)}
+        />
+      ) : null}
       <Layout>
         <Layout.Header className="app-header">
           <Button
