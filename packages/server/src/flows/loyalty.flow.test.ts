@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
+import { systemContext } from '../modules/platform/index.ts';
+import { backfillLoyaltyFromEvents, createDemoProgram } from './loyalty.flow.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+describe('demo program and backfill', () => {
+  it('earns for every historical purchase and refund, once, and gives tiers', async () => {
+    const tenant = await newTenant(t);
+    const events = [
+      {
+        id: 'h1',
+        type: 'purchase',
+        customerExternalId: 'h-a',
+        occurredAt: '2026-03-02T10:00:00Z',
+        currency: 'USD',
+        amount: 60_000,
+      },
+      {
+        id: 'h2',
+        type: 'purchase',
+        customerExternalId: 'h-b',
+        occurredAt: '2026-03-03T10:00:00Z',
+        currency: 'USD',
+        amount: 2_550,
+      },
+      {
+        id: 'h3',
+        type: 'refund',
+        refundOf: 'h2',
+        occurredAt: '2026-03-04T10:00:00Z',
+        amount: 2_550,
+      },
+      {
+        id: 'h4',
+        type: 'purchase',
+        customerExternalId: 'h-b',
+        occurredAt: '2026-03-07T10:00:00Z',
+        currency: 'USD',
+        amount: 1_000,
+      },
+    ];
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events:batch',
+      headers: tenant.auth,
+      payload: { events },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const db = t.database.db;
+    const programId = await createDemoProgram(db, systemContext(tenant.tenantId));
+    const run = () =>
+      db.transaction().execute((trx) => backfillLoyaltyFromEvents(trx, tenant.tenantId, programId));
+    expect(await run()).toEqual({ events: 4 });
+    expect(await run()).toEqual({ events: 4 }); // read again, earned nothing twice
+    const liability = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${programId}/liability`,
+      headers: tenant.auth,
+    });
+    // 600 for h-a (a Monday); h2 earned 25 then was refunded; h4 on a Saturday earns 10 × 2.
+    expect(liability.json()).toMatchObject({ issuedPoints: 620, members: 2 });
+    const stats = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${programId}/stats`,
+      headers: tenant.auth,
+    });
+    const tiers = (stats.json() as { tiers: { code: string | null; members: number }[] }).tiers;
+    expect(tiers).toEqual(
+      expect.arrayContaining([
+        { code: 'gold', members: 1 },
+        { code: 'member', members: 1 },
+      ]),
+    );
+  });
+});
