@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { sql, type Kysely } from 'kysely';
@@ -325,9 +325,12 @@ async function runImport(
       encoding = chosen;
     },
   );
-  const parser = Readable.from(text).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
-  );
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  // pipeline (not pipe) so a decoding error ends the parse instead of leaving it waiting.
+  let upstreamError: unknown;
+  pipeline(Readable.from(text), parser, (error) => {
+    if (error) upstreamError = error;
+  });
   const errors: RowError[] = [];
   let errorCount = 0;
   const addError = (error: RowError) => {
@@ -340,7 +343,6 @@ async function runImport(
   let rows = 0;
   let staged = 0;
   let batch: string[] = [];
-  const stopWriting = () => options.mode === 'all-or-nothing' && errorCount > 0;
 
   await sql`
     create temp table customer_import_rows (
@@ -351,10 +353,9 @@ async function runImport(
     ) on commit drop`.execute(trx);
   const flush = async () => {
     if (batch.length === 0) return;
-    if (!stopWriting()) {
-      staged += await copyCsv('customer_import_rows', stagingColumns, `${batch.join('\n')}\n`);
-      options.onProgress?.(staged, 'writing');
-    }
+    // Valid rows are staged even after an error, so the database checks report on them too.
+    staged += await copyCsv('customer_import_rows', stagingColumns, `${batch.join('\n')}\n`);
+    options.onProgress?.(staged, 'writing');
     batch = [];
   };
 
@@ -408,7 +409,8 @@ async function runImport(
       if (batch.length >= BATCH_ROWS) await flush();
       if (rows % 10_000 === 0) options.onProgress?.(rows, 'parsing');
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = upstreamError ?? caught;
     if (error instanceof AppError) throw error;
     const csvError = error as { code?: string; lines?: number; message?: string };
     if (csvError.code?.startsWith('CSV_')) {
@@ -418,6 +420,7 @@ async function runImport(
     }
     throw error;
   }
+  if (upstreamError) throw upstreamError;
   await flush();
   options.onProgress?.(rows, 'parsing');
   if (!fields) {
@@ -438,7 +441,6 @@ async function runImport(
     errorCount,
     errors: [...errors].sort((a, b) => a.line - b.line),
   });
-  if (stopWriting()) return report(0, 0);
 
   // Checks that need the database, as row errors too.
   await sql`create index on customer_import_rows (external_id)`.execute(trx);
@@ -474,8 +476,8 @@ async function runImport(
     addError({ line: problem.line, field: problem.field, message: problem.message });
     invalidLines.add(problem.line);
   }
+  if (options.mode === 'all-or-nothing' && errorCount > 0) return report(0, 0);
   if (problems.rows.length > 0) {
-    if (options.mode === 'all-or-nothing') return report(0, 0);
     await sql`delete from customer_import_rows where line = any(${problems.rows.map((p) => p.line)}::int[])`.execute(
       trx,
     );

@@ -53,7 +53,10 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string) {
     if (compact !== q)
       branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(compact)}%`}`));
     // Fuzzy: a typo still finds the name (word similarity over trigrams).
-    if (compact.length >= 4) branches.push(nameBranch(sql<SqlBool>`${q} <% search_text`));
+    // Only for words: an id or a number is meant exactly (M001 is not M002).
+    if (compact.length >= 4 && /^\p{L}+$/u.test(compact)) {
+      branches.push(nameBranch(sql<SqlBool>`${q} <% search_text`));
+    }
   }
   const contacts = (kind: 'email' | 'phone', prefix: string) =>
     db

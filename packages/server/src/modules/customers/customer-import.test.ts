@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+import { countCustomers } from './customer-refs.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+type Tenant = Awaited<ReturnType<typeof newTenant>>;
+
+function importCsv(
+  tenant: Tenant,
+  csv: string | Buffer,
+  query = '',
+  headers: Record<string, string> = {},
+) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/v1/customers/imports${query ? `?${query}` : ''}`,
+    headers: { ...tenant.auth, 'content-type': 'text/csv', ...headers },
+    payload: csv,
+  });
+}
+
+async function customers(tenant: Tenant, query = 'sort=name') {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/customers?${query}`,
+    headers: tenant.auth,
+  });
+  return (res.json() as { items: Record<string, unknown>[] }).items;
+}
+
+const chineseCsv = [
+  '姓名,手机,邮箱,生日,性别,外部编号,标签',
+  '张三,138 0013 8000,zhangsan@example.cn,1990/1/5,男,M001,VIP;北京',
+  '李四,13900000001,,19851231,女,M002,',
+  '"王, 五",13700000002,wangwu@example.cn,,,M003,新客',
+].join('\r\n');
+
+describe('POST /v1/customers/imports', () => {
+  it('imports UTF-8 with a BOM and Chinese headers', async () => {
+    const tenant = await newTenant(t);
+    const res = await importCsv(tenant, `\uFEFF${chineseCsv}\r\n`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      encoding: 'utf8',
+      rows: 3,
+      created: 3,
+      updated: 0,
+      errorCount: 0,
+      columns: { 姓名: 'name', 手机: 'phone', 邮箱: 'email', 外部编号: 'externalId', 标签: 'tags' },
+    });
+    const list = await customers(tenant);
+    expect(list.map((c) => c.name)).toEqual(['李四', '王, 五', '张三']);
+    expect(list[2]).toMatchObject({
+      externalId: 'M001',
+      phone: '13800138000',
+      email: 'zhangsan@example.cn',
+      birthday: '1990-01-05',
+      gender: 'male',
+      tags: ['VIP', '北京'],
+      source: 'import',
+    });
+    expect(list[0]).toMatchObject({ birthday: '1985-12-31', gender: 'female' });
+  });
+
+  it('detects GBK as written by Chinese Excel', async () => {
+    const tenant = await newTenant(t);
+    const gbk = iconv.encode(chineseCsv, 'gbk');
+    expect(gbk.includes(Buffer.from('张三'))).toBe(false); // really not UTF-8
+    const res = await importCsv(tenant, gbk);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ encoding: 'gb18030', created: 3 });
+    expect((await customers(tenant)).map((c) => c.name)).toEqual(['李四', '王, 五', '张三']);
+    const forced = await importCsv(await newTenant(t), gbk, 'encoding=utf8');
+    expect(forced.statusCode).toBe(422);
+    expect(forced.json()).toMatchObject({
+      code: 'IMPORT_INVALID',
+      errors: [{ field: 'encoding' }],
+    });
+  });
+
+  it('reports a bad line with its line number and field, and imports nothing', async () => {
+    const tenant = await newTenant(t);
+    const csv = [
+      'name,phone,email,birthday,external_id',
+      'Good One,13800000000,good@example.com,1990-01-01,G1',
+      'Bad Phone,not-a-phone,bad@example.com,1990-01-01,G2',
+      'Bad Date,13800000001,ok@example.com,1990-13-01,G3',
+      'Good Two,13800000002,two@example.com,,G4',
+    ].join('\n');
+    const res = await importCsv(tenant, csv);
+    expect(res.statusCode).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({
+      code: 'IMPORT_INVALID',
+      errors: [
+        { line: 3, field: 'phone', message: 'not a phone number' },
+        { line: 4, field: 'birthday' },
+      ],
+    });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(0);
+
+    const skipping = await importCsv(tenant, csv, 'mode=skip-invalid');
+    expect(skipping.statusCode).toBe(200);
+    expect(skipping.json()).toMatchObject({ created: 2, skipped: 2, errorCount: 2 });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(2);
+  });
+
+  it('updates on re-import by external id, never duplicating', async () => {
+    const tenant = await newTenant(t);
+    expect((await importCsv(tenant, chineseCsv)).json()).toMatchObject({ created: 3 });
+    const again = await importCsv(
+      tenant,
+      ['外部编号,姓名,手机,标签', 'M001,张三丰,13800000009,武当', 'M004,赵六,,'].join('\n'),
+    );
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ created: 1, updated: 1 });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(4);
+    const [zhang] = await customers(tenant, 'q=M001');
+    expect(zhang).toMatchObject({
+      name: '张三丰',
+      phone: '13800000009',
+      email: 'zhangsan@example.cn',
+      birthday: '1990-01-05',
+      tags: ['VIP', '北京', '武当'],
+    });
+    expect((zhang as { phones: unknown[] }).phones).toHaveLength(2);
+    expect((await customers(tenant, 'q=zhangsanfeng')).map((c) => c.name)).toEqual(['张三丰']);
+    // The same file twice changes nothing more.
+    const third = await importCsv(tenant, chineseCsv);
+    expect(third.json()).toMatchObject({ created: 0, updated: 3 });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(4);
+  });
+
+  it('maps columns explicitly, validates attributes and checks the file against the database', async () => {
+    const tenant = await newTenant(t);
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/customer-attributes',
+      headers: tenant.auth,
+      payload: {
+        key: 'level',
+        labelZh: '会员等级',
+        labelEn: 'Level',
+        type: 'enum',
+        options: ['金', '银'],
+      },
+    });
+    const csv = ['客户,会员号,会员等级', '甲,A1,金', '乙,A2,铜', '丙,A1,银'].join('\n');
+    const res = await importCsv(
+      tenant,
+      csv,
+      `map=${encodeURIComponent('客户:name')}&map=${encodeURIComponent('会员号:externalId')}`,
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      errors: [
+        { line: 3, field: 'attributes.level' },
+        { line: 4, field: 'externalId', message: 'repeats the external id of line 2' },
+      ],
+    });
+    const mapping = encodeURIComponent(JSON.stringify({ 客户: 'name', 会员号: 'externalId' }));
+    const ok = await importCsv(tenant, '客户,会员号,会员等级\n甲,A1,金\n', `mapping=${mapping}`);
+    expect(ok.json()).toMatchObject({ created: 1, columns: { 会员等级: 'attributes.level' } });
+    expect((await customers(tenant))[0]).toMatchObject({ attributes: { level: '金' } });
+
+    const updateOnly = await importCsv(tenant, 'external_id,tags\nA1,x\nA9,y\n');
+    expect(updateOnly.statusCode).toBe(422);
+    expect(updateOnly.json()).toMatchObject({ errors: [{ line: 3, field: 'name' }] });
+
+    const badMapping = await importCsv(tenant, 'a,b\n1,2\n', 'map=a:shoeSize');
+    expect(badMapping.statusCode).toBe(400);
+    const missingColumn = await importCsv(tenant, 'a,b\n1,2\n', 'map=c:name');
+    expect(missingColumn.statusCode).toBe(422);
+    const noName = await importCsv(tenant, 'a,b\n1,2\n');
+    expect(noName.json()).toMatchObject({
+      code: 'IMPORT_INVALID',
+      errors: [{ line: 1, field: 'name' }],
+    });
+    const malformed = await importCsv(tenant, 'name,phone\n"unclosed,1\n');
+    expect(malformed.statusCode).toBe(422);
+    const unknownOption = await importCsv(tenant, 'name\nA\n', 'fast=yes');
+    expect(unknownOption.statusCode).toBe(400);
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers/imports',
+      headers: tenant.auth,
+      payload: { name: 'A' },
+    });
+    expect(json.statusCode).toBe(415);
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(1);
+  });
+
+  it('dry-runs without writing, and refuses erased customers', async () => {
+    const tenant = await newTenant(t);
+    const dry = await importCsv(tenant, chineseCsv, 'dryRun=true');
+    expect(dry.json()).toMatchObject({ dryRun: true, created: 3 });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(0);
+
+    await importCsv(tenant, chineseCsv);
+    const [one] = await customers(tenant, 'q=M002');
+    await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${String(one!.id)}`,
+      headers: tenant.auth,
+    });
+    const back = await importCsv(tenant, 'name,external_id\n李四,M002\n');
+    expect(back.statusCode).toBe(422);
+    expect(back.json()).toMatchObject({ errors: [{ line: 2, field: 'externalId' }] });
+  });
+
+  it('streams progress lines then the result with accept: application/x-ndjson', async () => {
+    const tenant = await newTenant(t);
+    const rows = Array.from({ length: 12_000 }, (_, i) => `Person ${i},P${i}`);
+    const res = await importCsv(tenant, `name,external_id\n${rows.join('\n')}\n`, '', {
+      accept: 'application/x-ndjson',
+    });
+    expect(res.statusCode).toBe(200);
+    const lines = res.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; status?: number; body?: unknown });
+    expect(lines.some((line) => line.type === 'progress')).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ type: 'result', status: 200, body: { created: 12_000 } });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(12_000);
+  });
+});
+
+describe('GET /v1/customers/export.csv', () => {
+  it('exports the filtered customers in a file that imports back unchanged', async () => {
+    const tenant = await newTenant(t);
+    await importCsv(tenant, chineseCsv);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers/export.csv?sort=name',
+      headers: tenant.auth,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.body.startsWith('\uFEFFid,externalId,kind,name')).toBe(true);
+    const lines = res.body.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toContain('张三');
+    const filtered = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/export.csv?tag=${encodeURIComponent('新客')}&bom=false`,
+      headers: tenant.auth,
+    });
+    expect(filtered.body.trim().split('\n')).toHaveLength(2);
+    const reimport = await importCsv(tenant, res.body);
+    expect(reimport.json()).toMatchObject({ created: 0, updated: 3, errorCount: 0 });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(3);
+  });
+});

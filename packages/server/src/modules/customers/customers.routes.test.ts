@@ -1,0 +1,842 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { v7 as uuidv7 } from 'uuid';
+import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+import { systemContext } from '../platform/index.ts';
+import { countCustomers, customerIdsOf, resolveCustomerRefs } from './customer-refs.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+type Tenant = Awaited<ReturnType<typeof newTenant>>;
+interface CustomerBody {
+  id: string;
+  name: string;
+  kind: string;
+  email: string | null;
+  phone: string | null;
+  emails: { value: string; primary: boolean }[];
+  phones: { value: string; primary: boolean }[];
+  tags: string[];
+  attributes: Record<string, unknown>;
+  consent: { channel: string; status: string; at: string; source: string }[];
+  mergedIds: string[];
+  externalId: string | null;
+  birthday: string | null;
+  version: number;
+}
+
+async function create(tenant: Tenant, body: Record<string, unknown>): Promise<CustomerBody> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/customers',
+    headers: tenant.auth,
+    payload: { kind: 'person', ...body },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+async function list(tenant: Tenant, query: string) {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/customers?${query}`,
+    headers: tenant.auth,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { items: CustomerBody[]; nextCursor: string | null };
+}
+
+const q = (text: string) => `q=${encodeURIComponent(text)}`;
+
+describe('POST /v1/customers', () => {
+  it('creates a person with contacts, tags and consent, and reads it back', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, {
+      name: '张三',
+      externalId: 'crm-1',
+      email: 'Zhang.San@Example.com',
+      phone: '138 0013-8000',
+      emails: [{ value: 'zs@work.cn', label: 'work' }],
+      birthday: '1990-01-05',
+      gender: 'male',
+      tags: ['vip', 'vip', '北京'],
+      consent: { email: { status: 'granted', source: 'web-form' } },
+    });
+    expect(created).toMatchObject({
+      kind: 'person',
+      name: '张三',
+      externalId: 'crm-1',
+      email: 'zhang.san@example.com',
+      phone: '13800138000',
+      birthday: '1990-01-05',
+      tags: ['vip', '北京'].sort(),
+    });
+    expect(created.emails).toEqual([
+      { value: 'zhang.san@example.com', label: null, primary: true },
+      { value: 'zs@work.cn', label: 'work', primary: false },
+    ]);
+    expect(created.consent).toMatchObject([
+      { channel: 'email', status: 'granted', source: 'web-form' },
+    ]);
+    const read = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+    });
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toEqual(created);
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first customer', async () => {
+    const tenant = await newTenant(t);
+    const send = (name: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: { ...tenant.auth, 'idempotency-key': 'k-1' },
+        payload: { kind: 'person', name },
+      });
+    const first = await send('Alice');
+    const again = await send('Alice');
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    const other = await send('Bob');
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(1);
+  });
+
+  it('refuses a duplicate external id with 409 EXTERNAL_ID_TAKEN', async () => {
+    const tenant = await newTenant(t);
+    await create(tenant, { name: 'A', externalId: 'x-1' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: tenant.auth,
+      payload: { kind: 'organization', name: 'B', externalId: 'x-1' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({
+      code: 'EXTERNAL_ID_TAKEN',
+      errors: [{ field: 'externalId' }],
+    });
+  });
+
+  it('rejects bad input with problem+json naming the field', async () => {
+    const tenant = await newTenant(t);
+    const post = (payload: string, contentType = 'application/json') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: { ...tenant.auth, 'content-type': contentType },
+        payload,
+      });
+    const malformed = await post('{"kind": "person", "name": ');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ code: 'MALFORMED_JSON' });
+
+    const wrongType = await post(JSON.stringify({ kind: 'person', name: 42 }));
+    expect(wrongType.statusCode).toBe(400);
+    expect(wrongType.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'name' }],
+    });
+
+    const wrongKind = await post(JSON.stringify({ kind: 'robot', name: 'R2' }));
+    expect(wrongKind.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'kind' }],
+    });
+
+    const unknown = await post(JSON.stringify({ kind: 'person', name: 'A', nickname: 'a' }));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({
+      errors: [{ field: 'nickname', message: 'unknown field' }],
+    });
+
+    const badEmail = await post(JSON.stringify({ kind: 'person', name: 'A', email: 'nope' }));
+    expect(badEmail.statusCode).toBe(400);
+    expect(badEmail.json()).toMatchObject({ errors: [{ field: 'email' }] });
+
+    const badDate = await post(
+      JSON.stringify({ kind: 'person', name: 'A', birthday: '1990-02-30' }),
+    );
+    expect(badDate.statusCode).toBe(400);
+    expect(badDate.json()).toMatchObject({ errors: [{ field: 'birthday' }] });
+
+    const huge = await post(
+      JSON.stringify({ kind: 'person', name: 'A', notes: 'x'.repeat(1_100_000) }),
+    );
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+
+    const xml = await post('<customer/>', 'application/xml');
+    expect(xml.statusCode).toBe(415);
+
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(0);
+  });
+
+  it('needs the customers:write permission', async () => {
+    const tenant = await newTenant(t);
+    const key = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: tenant.auth,
+      payload: { name: 'ro', role: 'viewer' },
+    });
+    const viewer = { authorization: `Bearer ${(key.json() as { key: string }).key}` };
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: viewer,
+      payload: { kind: 'person', name: 'A' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/customers', headers: viewer })).statusCode,
+    ).toBe(200);
+  });
+});
+
+describe('GET /v1/customers', () => {
+  it('searches Chinese names by characters, pinyin and initials, and sorts them in pinyin order', async () => {
+    const tenant = await newTenant(t);
+    const names = ['张三', '李四', '王五', '赵六', '章三', 'Alice Smith', '曾小明', '阿明'];
+    const ids = new Map<string, string>();
+    for (const name of names) ids.set(name, (await create(tenant, { name })).id);
+
+    const byName = await list(tenant, 'sort=name');
+    expect(byName.items.map((c) => c.name)).toEqual([
+      '阿明', // a ming
+      'Alice Smith', // alice
+      '李四', // li si
+      '王五', // wang wu
+      '曾小明', // zeng xiao ming (曾 as a surname)
+      '张三', // zhang san
+      '章三', // zhang san (homophone, by character after)
+      '赵六', // zhao liu
+    ]);
+    const reversed = await list(tenant, 'sort=-name');
+    expect(reversed.items.map((c) => c.name)).toEqual(byName.items.map((c) => c.name).reverse());
+
+    const names_ = async (text: string) =>
+      (await list(tenant, q(text))).items.map((c) => c.name).sort();
+    expect(await names_('张三')).toEqual(['张三']);
+    expect(await names_('张')).toEqual(['张三']);
+    expect(await names_('zhangsan')).toEqual(['张三', '章三'].sort());
+    expect(await names_('zhang san')).toEqual(['张三', '章三'].sort());
+    expect(await names_('zs')).toEqual(['张三', '章三'].sort());
+    expect(await names_('zengxiaoming')).toEqual(['曾小明']);
+    expect(await names_('alice')).toEqual(['Alice Smith']);
+    expect(await names_('SMITH')).toEqual(['Alice Smith']);
+    expect(await names_('zhangsna')).toEqual(['张三', '章三'].sort()); // a typo
+    expect(await names_('nobody-here')).toEqual([]);
+  });
+
+  it('searches phones, emails and external ids', async () => {
+    const tenant = await newTenant(t);
+    await create(tenant, { name: 'P', phone: '+86 138 0013 8000', externalId: 'SHOP-0042' });
+    await create(tenant, { name: 'E', email: 'someone@example.com' });
+    await create(tenant, { name: 'Other', phone: '021-5555-1234' });
+    const names = async (text: string) => (await list(tenant, q(text))).items.map((c) => c.name);
+    expect(await names('13800138000')).toEqual(['P']);
+    expect(await names('138 0013')).toEqual(['P']);
+    expect(await names('someone@')).toEqual(['E']);
+    expect(await names('SOMEONE@EXAMPLE.COM')).toEqual(['E']);
+    expect(await names('SHOP-0042')).toEqual(['P']);
+    expect(await names('021')).toEqual(['Other']);
+  });
+
+  it('pages with a cursor and filters by kind, tag, attribute and creation time', async () => {
+    const tenant = await newTenant(t);
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/customer-attributes',
+      headers: tenant.auth,
+      payload: { key: 'level', labelZh: '等级', labelEn: 'Level', type: 'number' },
+    });
+    const made: CustomerBody[] = [];
+    for (let i = 0; i < 7; i++) {
+      made.push(
+        await create(tenant, {
+          kind: i % 2 === 0 ? 'person' : 'organization',
+          name: `C${i}`,
+          tags: i < 3 ? ['gold'] : [],
+          attributes: { level: i },
+        }),
+      );
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const pageResult: { items: CustomerBody[]; nextCursor: string | null } = await list(
+        tenant,
+        `limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(pageResult.items.length).toBeLessThanOrEqual(3);
+      seen.push(...pageResult.items.map((c) => c.name));
+      cursor = pageResult.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(made.map((c) => c.name).reverse());
+
+    expect((await list(tenant, 'kind=organization')).items.map((c) => c.name).sort()).toEqual([
+      'C1',
+      'C3',
+      'C5',
+    ]);
+    expect((await list(tenant, 'tag=gold')).items.map((c) => c.name).sort()).toEqual([
+      'C0',
+      'C1',
+      'C2',
+    ]);
+    expect((await list(tenant, 'attribute=level%3D4')).items.map((c) => c.name)).toEqual(['C4']);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers?attribute=level%3Dhigh',
+      headers: tenant.auth,
+    });
+    expect(bad.statusCode).toBe(400);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect((await list(tenant, `createdFrom=${encodeURIComponent(future)}`)).items).toEqual([]);
+    expect((await list(tenant, `createdTo=${encodeURIComponent(future)}`)).items).toHaveLength(7);
+
+    const badCursor = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers?cursor=garbage',
+      headers: tenant.auth,
+    });
+    expect(badCursor.statusCode).toBe(400);
+    const unknownParam = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers?colour=red',
+      headers: tenant.auth,
+    });
+    expect(unknownParam.statusCode).toBe(400);
+    const tooMany = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers?limit=5000',
+      headers: tenant.auth,
+    });
+    expect(tooMany.statusCode).toBe(400);
+  });
+
+  it('never shows one tenant’s customers to another (property)', async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            name: fc.oneof(
+              fc.constantFrom('张三', '李四', 'Wang Wu', 'Müller', '赵'),
+              fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim().length > 0),
+            ),
+            phone: fc.stringMatching(/^1[3-9]\d{9}$/),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (customers) => {
+          for (const customer of customers) await create(a, customer);
+          const inB = await list(b, 'limit=200');
+          expect(inB.items).toEqual([]);
+          for (const customer of customers) {
+            expect((await list(b, q(customer.name))).items).toEqual([]);
+            expect((await list(b, q(customer.phone))).items).toEqual([]);
+            expect((await list(a, q(customer.phone))).items.length).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+});
+
+describe('another tenant’s ids', () => {
+  it('answer 404 on every route and change nothing', async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    const theirs = await create(a, { name: 'Theirs', tags: ['x'] });
+    const org = await create(a, { kind: 'organization', name: 'Org' });
+    const mine = await create(b, { kind: 'organization', name: 'Mine' });
+    const calls: {
+      method: 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT';
+      url: string;
+      payload?: object;
+    }[] = [
+      { method: 'GET', url: `/v1/customers/${theirs.id}` },
+      { method: 'PATCH', url: `/v1/customers/${theirs.id}`, payload: { name: 'Hacked' } },
+      { method: 'DELETE', url: `/v1/customers/${theirs.id}` },
+      { method: 'POST', url: `/v1/customers/${theirs.id}/tags`, payload: { tags: ['y'] } },
+      { method: 'DELETE', url: `/v1/customers/${theirs.id}/tags`, payload: { tags: ['x'] } },
+      {
+        method: 'PUT',
+        url: `/v1/customers/${theirs.id}/consent/sms`,
+        payload: { status: 'granted' },
+      },
+      { method: 'GET', url: `/v1/customers/${theirs.id}/members` },
+      { method: 'POST', url: `/v1/customers/${org.id}/members`, payload: { personId: theirs.id } },
+      { method: 'POST', url: `/v1/customers/${mine.id}/members`, payload: { personId: theirs.id } },
+      {
+        method: 'POST',
+        url: `/v1/customers/${theirs.id}/merge`,
+        payload: { duplicateId: mine.id },
+      },
+      { method: 'POST', url: `/v1/customers/${mine.id}/merge`, payload: { duplicateId: org.id } },
+    ];
+    for (const call of calls) {
+      const res = await t.app.inject({ ...call, headers: b.auth });
+      expect(res.statusCode, `${call.method} ${call.url}`).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'CUSTOMER_NOT_FOUND' });
+    }
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${theirs.id}`,
+      headers: a.auth,
+    });
+    expect(after.json()).toMatchObject({ name: 'Theirs', tags: ['x'], consent: [], version: 1 });
+    const notUuid = await t.app.inject({ method: 'GET', url: '/v1/customers/42', headers: a.auth });
+    expect(notUuid.statusCode).toBe(400);
+  });
+});
+
+describe('PATCH /v1/customers/{id}', () => {
+  it('changes fields, clears with null, replaces lists and merges attributes', async () => {
+    const tenant = await newTenant(t);
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/customer-attributes',
+      headers: tenant.auth,
+      payload: {
+        key: 'segment',
+        labelZh: '细分',
+        labelEn: 'Segment',
+        type: 'enum',
+        options: ['a', 'b'],
+      },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/customer-attributes',
+      headers: tenant.auth,
+      payload: { key: 'vip', labelZh: '贵宾', labelEn: 'VIP', type: 'boolean' },
+    });
+    const created = await create(tenant, {
+      name: '张三',
+      email: 'a@x.cn',
+      occupation: 'teacher',
+      attributes: { segment: 'a', vip: true },
+    });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+      payload: {
+        name: '李四',
+        occupation: null,
+        email: 'b@x.cn',
+        attributes: { vip: null, segment: 'b' },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      name: '李四',
+      occupation: null,
+      email: 'b@x.cn',
+      attributes: { segment: 'b' },
+      version: 2,
+    });
+    expect((res.json() as CustomerBody).emails.map((e) => e.value)).toEqual(['b@x.cn', 'a@x.cn']);
+    expect((await list(tenant, q('lisi'))).items.map((c) => c.id)).toEqual([created.id]);
+    expect((await list(tenant, q('zhangsan'))).items).toEqual([]);
+
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+      payload: { attributes: { segment: 'c' } },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({
+      code: 'ATTRIBUTE_INVALID',
+      errors: [{ field: 'attributes.segment' }],
+    });
+    const undefinedAttribute = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+      payload: { attributes: { shoeSize: 42 } },
+    });
+    expect(undefinedAttribute.statusCode).toBe(422);
+    expect(undefinedAttribute.json()).toMatchObject({ code: 'ATTRIBUTE_NOT_DEFINED' });
+    const unknownField = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+      payload: { kind: 'organization' },
+    });
+    expect(unknownField.statusCode).toBe(400);
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+    });
+    expect(after.json()).toMatchObject({ version: 2, kind: 'person' });
+  });
+});
+
+describe('attribute definitions', () => {
+  it('lists what was defined and refuses a second definition of a key', async () => {
+    const tenant = await newTenant(t);
+    const post = (payload: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/customer-attributes',
+        headers: tenant.auth,
+        payload,
+      });
+    expect(
+      (await post({ key: 'since', labelZh: '入会日期', labelEn: 'Member since', type: 'date' }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await post({ key: 'since', labelZh: 'x', labelEn: 'x', type: 'string' })).statusCode,
+    ).toBe(409);
+    expect((await post({ key: 'tier', labelZh: 'x', labelEn: 'x', type: 'enum' })).statusCode).toBe(
+      400,
+    );
+    expect(
+      (await post({ key: 'Bad Key', labelZh: 'x', labelEn: 'x', type: 'string' })).statusCode,
+    ).toBe(400);
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customer-attributes',
+      headers: tenant.auth,
+    });
+    expect(listed.json()).toMatchObject({
+      items: [{ key: 'since', type: 'date', labelZh: '入会日期' }],
+    });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: tenant.auth,
+      payload: { kind: 'person', name: 'A', attributes: { since: 'yesterday' } },
+    });
+    expect(bad.statusCode).toBe(422);
+  });
+});
+
+describe('tags and consent', () => {
+  it('adds and removes tags', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A', tags: ['a'] });
+    const add = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${created.id}/tags`,
+      headers: tenant.auth,
+      payload: { tags: ['b', 'c', 'a'] },
+    });
+    expect(add.json()).toEqual({ tags: ['a', 'b', 'c'] });
+    const remove = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${created.id}/tags`,
+      headers: tenant.auth,
+      payload: { tags: ['a', 'zzz'] },
+    });
+    expect(remove.json()).toEqual({ tags: ['b', 'c'] });
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${created.id}/tags`,
+      headers: tenant.auth,
+      payload: { tags: [] },
+    });
+    expect(empty.statusCode).toBe(400);
+  });
+
+  it('records consent per channel; an older decision does not override a newer one', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A' });
+    const put = (channel: string, payload: object) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/v1/customers/${created.id}/consent/${channel}`,
+        headers: tenant.auth,
+        payload,
+      });
+    const granted = await put('sms', {
+      status: 'granted',
+      source: 'store',
+      at: '2026-01-02T00:00:00Z',
+    });
+    expect(granted.json()).toEqual({
+      channel: 'sms',
+      status: 'granted',
+      source: 'store',
+      at: '2026-01-02T00:00:00.000Z',
+    });
+    const older = await put('sms', { status: 'withdrawn', at: '2025-01-01T00:00:00Z' });
+    expect(older.json()).toMatchObject({ status: 'granted' });
+    const newer = await put('sms', { status: 'withdrawn', source: 'unsubscribe-link' });
+    expect(newer.json()).toMatchObject({ status: 'withdrawn', source: 'unsubscribe-link' });
+    expect((await put('fax', { status: 'granted' })).statusCode).toBe(400);
+    expect((await put('email', { status: 'maybe' })).statusCode).toBe(400);
+  });
+});
+
+describe('organisation members', () => {
+  it('links people to an organisation with a role, seen from both sides', async () => {
+    const tenant = await newTenant(t);
+    const org = await create(tenant, { kind: 'organization', name: '阿里巴巴' });
+    const person = await create(tenant, { name: '马云' });
+    const linked = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${org.id}/members`,
+      headers: tenant.auth,
+      payload: { personId: person.id, role: 'decision maker', title: 'Founder' },
+    });
+    expect(linked.statusCode, linked.body).toBe(201);
+    expect(linked.json()).toMatchObject({
+      organizationId: org.id,
+      organizationName: '阿里巴巴',
+      personId: person.id,
+      personName: '马云',
+      role: 'decision maker',
+    });
+    const ofOrg = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${org.id}/members`,
+      headers: tenant.auth,
+    });
+    const ofPerson = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${person.id}/members`,
+      headers: tenant.auth,
+    });
+    expect(ofOrg.json()).toEqual(ofPerson.json());
+    const wrongWay = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${person.id}/members`,
+      headers: tenant.auth,
+      payload: { personId: org.id },
+    });
+    expect(wrongWay.statusCode).toBe(400);
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${org.id}/members/${person.id}`,
+      headers: tenant.auth,
+    });
+    expect(removed.statusCode).toBe(204);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/v1/customers/${org.id}/members`,
+          headers: tenant.auth,
+        })
+      ).json(),
+    ).toEqual({ items: [] });
+  });
+});
+
+describe('merge', () => {
+  it('keeps both sets of data on the survivor and answers the duplicate’s id with it', async () => {
+    const tenant = await newTenant(t);
+    const survivor = await create(tenant, {
+      name: '张三',
+      externalId: 'shop-1',
+      email: 'a@x.cn',
+      tags: ['vip'],
+      consent: { sms: { status: 'granted', at: '2025-01-01T00:00:00Z' } },
+    });
+    const duplicate = await create(tenant, {
+      name: '张三 (dup)',
+      externalId: 'crm-9',
+      email: 'b@x.cn',
+      phone: '13900000000',
+      birthday: '1990-01-05',
+      tags: ['北京'],
+      consent: { sms: { status: 'withdrawn', at: '2026-01-01T00:00:00Z' } },
+    });
+    const merged = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${survivor.id}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: duplicate.id },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const body = merged.json() as CustomerBody;
+    expect(body).toMatchObject({
+      id: survivor.id,
+      name: '张三',
+      email: 'a@x.cn',
+      phone: '13900000000',
+      birthday: '1990-01-05',
+      tags: ['vip', '北京'].sort(),
+      mergedIds: [duplicate.id],
+      consent: [{ channel: 'sms', status: 'withdrawn' }],
+    });
+    expect(body.emails.map((e) => e.value).sort()).toEqual(['a@x.cn', 'b@x.cn']);
+
+    const viaDuplicate = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${duplicate.id}`,
+      headers: tenant.auth,
+    });
+    expect(viaDuplicate.statusCode).toBe(200);
+    expect(viaDuplicate.headers['content-location']).toBe(`/v1/customers/${survivor.id}`);
+    expect((viaDuplicate.json() as CustomerBody).id).toBe(survivor.id);
+    expect((await list(tenant, '')).items.map((c) => c.id)).toEqual([survivor.id]);
+    expect((await list(tenant, q('13900000000'))).items.map((c) => c.id)).toEqual([survivor.id]);
+
+    const context = systemContext(tenant.tenantId);
+    expect(await customerIdsOf(t.database.db, tenant.tenantId, survivor.id)).toEqual([
+      survivor.id,
+      duplicate.id,
+    ]);
+    expect(
+      await resolveCustomerRefs(
+        t.database.db,
+        context,
+        [{ customerExternalId: 'crm-9' }, { customerId: duplicate.id }],
+        { createMissing: true },
+      ),
+    ).toEqual([survivor.id, survivor.id]);
+
+    // A chain: merging the survivor into a third customer carries the first duplicate along.
+    const third = await create(tenant, { name: 'Third' });
+    await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${third.id}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: survivor.id },
+    });
+    expect((await customerIdsOf(t.database.db, tenant.tenantId, third.id)).sort()).toEqual(
+      [third.id, survivor.id, duplicate.id].sort(),
+    );
+  });
+
+  it('refuses impossible merges with 422 MERGE_INVALID', async () => {
+    const tenant = await newTenant(t);
+    const person = await create(tenant, { name: 'P' });
+    const org = await create(tenant, { kind: 'organization', name: 'O' });
+    const merge = (id: string, duplicateId: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/customers/${id}/merge`,
+        headers: tenant.auth,
+        payload: { duplicateId },
+      });
+    expect((await merge(person.id, person.id)).json()).toMatchObject({ code: 'MERGE_INVALID' });
+    expect((await merge(person.id, org.id)).statusCode).toBe(422);
+    expect((await merge(person.id, uuidv7())).statusCode).toBe(404);
+  });
+});
+
+describe('DELETE /v1/customers/{id} (erasure)', () => {
+  it('wipes personal data, keeps an anonymous tombstone and answers 410 after', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, {
+      name: '王秘密',
+      externalId: 'secret-1',
+      email: 'secret@x.cn',
+      phone: '13700000000',
+      birthday: '1980-02-02',
+      familyNotes: 'two kids',
+      tags: ['vip'],
+      consent: { email: { status: 'granted' } },
+    });
+    const erased = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+    });
+    expect(erased.statusCode).toBe(204);
+    const read = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+    });
+    expect(read.statusCode).toBe(410);
+    expect(read.json()).toMatchObject({ code: 'CUSTOMER_ERASED' });
+    expect((await list(tenant, q('13700000000'))).items).toEqual([]);
+    expect((await list(tenant, q('wang'))).items).toEqual([]);
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(0);
+
+    const row = await t.database.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      name: '',
+      search_text: '',
+      external_id: null,
+      birthday: null,
+      family_notes: null,
+      attributes: {},
+    });
+    expect(row.erased_at).not.toBeNull();
+    const leftovers = await t.database.db
+      .selectFrom('customer_contacts')
+      .select('value')
+      .where('tenant_id', '=', tenant.tenantId)
+      .execute();
+    expect(leftovers).toEqual([]);
+
+    // Events for the erased external id do not bring the person back.
+    expect(
+      await resolveCustomerRefs(
+        t.database.db,
+        systemContext(tenant.tenantId),
+        [{ customerExternalId: 'secret-1' }, { customerId: created.id }],
+        { createMissing: true },
+      ),
+    ).toEqual([null, null]);
+
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/v1/audit-log?entityType=customer&entityId=${created.id}`,
+      headers: tenant.auth,
+    });
+    expect(audit.body).toContain('customer.erase');
+    for (const secret of ['王秘密', 'secret@x.cn', '13700000000', 'two kids', 'secret-1']) {
+      expect(audit.body).not.toContain(secret);
+    }
+    const again = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+    });
+    expect(again.statusCode).toBe(204);
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${created.id}`,
+      headers: tenant.auth,
+      payload: { name: 'back' },
+    });
+    expect(patch.statusCode).toBe(410);
+  });
+
+  it('needs the customers:erase permission', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A' });
+    const key = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: tenant.auth,
+      payload: { name: 'agent', role: 'viewer' },
+    });
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${created.id}`,
+      headers: { authorization: `Bearer ${(key.json() as { key: string }).key}` },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+});
