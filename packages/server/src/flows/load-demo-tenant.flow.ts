@@ -1,35 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
+import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle } from '../db/connect.ts';
+import type { Database } from '../db/database.ts';
+import type { RequestContext } from '../http/request-context.ts';
 import {
   createApiKey,
   createTenant,
   findDemoTenant,
   systemContext,
 } from '../modules/platform/index.ts';
+import {
+  countCustomers,
+  importCustomers,
+  type CustomersTables,
+} from '../modules/customers/index.ts';
+import { generateDemoData, type DemoData } from './demo/cdnow-demo-data.ts';
+import { importTransactionsFlow, recordEventsFlow } from './record-events.flow.ts';
 
 export const DEMO_LOGIN = { email: 'demo@fidelis.local', password: 'fidelis-demo' };
+const CDNOW_FILE = new URL('../../demo-data/CDNOW_master.txt', import.meta.url);
+const INTERACTION_BATCH = 1000;
+
+export interface DemoTenant {
+  tenantId: string;
+  apiKey: string;
+  login: typeof DEMO_LOGIN;
+  loadedNow: boolean;
+}
 
 /**
- * Loads the demo tenant on first start, and on every start issues a fresh API key to print
- * (keys are stored hashed, so an old one cannot be shown again).
+ * Makes sure the demo tenant exists with its data, and issues a fresh API key to print on
+ * every start (keys are stored hashed, so an old one cannot be shown again). Every load step
+ * is idempotent (customers by external id, events by id), so a start interrupted half-way
+ * completes the load on the next start.
  */
 export async function ensureDemoTenant(
   database: DatabaseHandle,
-  options: { log: (line: string) => void },
-): Promise<{ tenantId: string; apiKey: string; login: typeof DEMO_LOGIN }> {
+  options: { log: (line: string) => void; today?: Date },
+): Promise<DemoTenant> {
   const existing = await findDemoTenant(database.db);
+  let tenantId: string;
+  let apiKey: string;
   if (existing) {
-    const key = await createApiKey(database.db, systemContext(existing.id), {
+    tenantId = existing.id;
+    const key = await createApiKey(database.db, systemContext(tenantId), {
       name: `Demo key ${new Date().toISOString()}`,
       role: 'owner',
     });
-    return { tenantId: existing.id, apiKey: key.key, login: DEMO_LOGIN };
+    apiKey = key.key;
+  } else {
+    const created = await createTenant(database.db, {
+      name: 'Fidelis Demo 演示',
+      currency: 'USD',
+      timeZone: 'Asia/Shanghai',
+      ownerEmail: DEMO_LOGIN.email,
+      ownerPassword: DEMO_LOGIN.password,
+      isDemo: true,
+    });
+    tenantId = created.tenantId;
+    apiKey = created.apiKey;
   }
-  options.log('Loading the demo tenant…');
-  const created = await createTenant(database.db, {
-    name: 'Fidelis Demo 演示',
-    ownerEmail: DEMO_LOGIN.email,
-    ownerPassword: DEMO_LOGIN.password,
-    isDemo: true,
+  const data = demoData(options.today ?? new Date());
+  const context = systemContext(tenantId);
+  const loaded = await countCustomers(narrow<CustomersTables>(database.db), tenantId);
+  if (loaded >= data.customers.length)
+    return { tenantId, apiKey, login: DEMO_LOGIN, loadedNow: false };
+  await loadDemoData(database, context, data, options.log);
+  return { tenantId, apiKey, login: DEMO_LOGIN, loadedNow: true };
+}
+
+function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
+  return db as unknown as Kysely<Tables>;
+}
+
+/** The CDNOW history shifted so that it ends yesterday (in UTC). */
+export function demoData(today: Date): DemoData {
+  const yesterday = new Date(
+    Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1),
+  );
+  return generateDemoData(readFileSync(CDNOW_FILE, 'utf8'), {
+    lastDay: yesterday.toISOString().slice(0, 10),
   });
-  return { tenantId: created.tenantId, apiKey: created.apiKey, login: DEMO_LOGIN };
+}
+
+async function loadDemoData(
+  database: DatabaseHandle,
+  context: RequestContext,
+  data: DemoData,
+  log: (line: string) => void,
+): Promise<void> {
+  const started = Date.now();
+  const step = (what: string) =>
+    log(`  demo: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `Loading the demo tenant: ${data.customers.length} customers, ${data.purchases.length} purchases (CDNOW, ${data.firstDay} … ${data.lastDay})`,
+  );
+
+  const customersCsv = stringify(
+    data.customers.map((c) => [
+      c.externalId,
+      'person',
+      c.name,
+      c.email,
+      c.phone,
+      c.birthday,
+      c.gender,
+      c.occupation,
+      c.interests.join(';'),
+      c.preferredChannel,
+      c.tags.join(';'),
+    ]),
+    {
+      header: true,
+      columns: [
+        'externalId',
+        'kind',
+        'name',
+        'email',
+        'phone',
+        'birthday',
+        'gender',
+        'occupation',
+        'interests',
+        'preferredChannel',
+        'tags',
+      ],
+    },
+  );
+  const customers = await importCustomers(
+    database,
+    context,
+    Readable.from([Buffer.from(customersCsv)]),
+    {
+      mode: 'all-or-nothing',
+      encoding: 'utf8',
+      dryRun: false,
+      mapping: undefined,
+    },
+  );
+  if (customers.errorCount > 0)
+    throw new Error(
+      `demo customers did not import: ${JSON.stringify(customers.errors?.slice(0, 3))}`,
+    );
+  step(`${data.customers.length} customers`);
+  // The embedded database has no autovacuum daemon: refresh planner statistics after a bulk load.
+  await sql`analyze`.execute(database.db);
+
+  const transactionsCsv = stringify(
+    data.purchases.map((p) => [
+      p.id,
+      p.customerExternalId,
+      p.occurredAt,
+      p.amount,
+      'USD',
+      'purchase',
+      p.sku,
+      p.category,
+      p.quantity,
+      p.channel,
+    ]),
+    {
+      header: true,
+      columns: [
+        'event_id',
+        'customer_external_id',
+        'occurred_at',
+        'amount',
+        'currency',
+        'type',
+        'sku',
+        'category',
+        'quantity',
+        'channel',
+      ],
+    },
+  );
+  await importTransactionsFlow(database, context, Buffer.from(transactionsCsv), {
+    amountUnit: 'minor',
+    skipInvalid: false,
+  });
+  step(`${data.purchases.length} purchases`);
+
+  for (let start = 0; start < data.interactions.length; start += INTERACTION_BATCH) {
+    const batch = data.interactions.slice(start, start + INTERACTION_BATCH).map((interaction) => ({
+      id: interaction.id,
+      type: 'interaction',
+      customerExternalId: interaction.customerExternalId,
+      occurredAt: interaction.occurredAt,
+      channel: interaction.channel,
+      direction: interaction.direction,
+      subject: interaction.subject,
+      outcome: interaction.outcome,
+      staffMember: interaction.staffMember,
+    }));
+    await recordEventsFlow(database.db, context, batch);
+  }
+  step(`${data.interactions.length} interactions`);
 }
