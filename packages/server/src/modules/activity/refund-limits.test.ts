@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  checkRefund,
+  nothingRefunded,
+  type RefundablePurchase,
+  type Refunded,
+} from './refund-limits.ts';
+
+const purchase: RefundablePurchase = {
+  amount: 3000,
+  lines: new Map([
+    [1, { quantity: 2, amount: 2000 }],
+    [2, { quantity: 1, amount: 1000 }],
+  ]),
+};
+
+describe('checkRefund', () => {
+  it.each([
+    [{ amount: 3000 }, true, undefined],
+    [{ amount: 3001 }, false, 'amount'],
+    [{ amount: 0 }, false, 'amount'],
+    [{ amount: 500, lines: [{ lineNo: 1, quantity: 1, amount: 500 }] }, true, undefined],
+    [{ amount: 500, lines: [{ lineNo: 3, quantity: 1, amount: 500 }] }, false, 'lines[0].lineNo'],
+    [{ amount: 400, lines: [{ lineNo: 1, quantity: 1, amount: 500 }] }, false, 'amount'],
+    [{ amount: 1100, lines: [{ lineNo: 2, quantity: 1, amount: 1100 }] }, false, 'lines[0].amount'],
+    [{ amount: 100, lines: [{ lineNo: 2, quantity: 2, amount: 100 }] }, false, 'lines[0].quantity'],
+    [
+      {
+        amount: 200,
+        lines: [
+          { lineNo: 1, quantity: 0, amount: 100 },
+          { lineNo: 1, quantity: 0, amount: 100 },
+        ],
+      },
+      false,
+      'lines[1].lineNo',
+    ],
+  ])('%j → ok %s', (refund, ok, field) => {
+    const result = checkRefund(purchase, nothingRefunded, refund);
+    expect(result.ok).toBe(ok);
+    if (!result.ok) expect(result.field).toBe(field);
+  });
+
+  it('never lets the refunds accepted in any sequence exceed the purchase, in total or per line', () => {
+    const refundArb = fc.record({
+      amount: fc.integer({ min: 0, max: 2500 }),
+      lines: fc.option(
+        fc.array(
+          fc.record({
+            lineNo: fc.integer({ min: 1, max: 3 }),
+            quantity: fc.integer({ min: 0, max: 2 }),
+            amount: fc.integer({ min: 0, max: 1500 }),
+          }),
+          { maxLength: 2 },
+        ),
+        { nil: undefined },
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(refundArb, { maxLength: 12 }), (refunds) => {
+        let state: Refunded = nothingRefunded;
+        let total = 0;
+        const perLine = new Map<number, { quantity: number; amount: number }>();
+        for (const raw of refunds) {
+          // Half the time make the amount match the lines, so line refunds get accepted too.
+          const refund =
+            raw.lines && raw.lines.length > 0
+              ? { ...raw, amount: raw.lines.reduce((sum, line) => sum + line.amount, 0) }
+              : raw;
+          const result = checkRefund(purchase, state, refund);
+          if (!result.ok) {
+            expect(checkRefund(purchase, state, refund)).toEqual(result); // pure
+            continue;
+          }
+          state = result.refunded;
+          total += refund.amount;
+          for (const line of refund.lines ?? []) {
+            const before = perLine.get(line.lineNo) ?? { quantity: 0, amount: 0 };
+            perLine.set(line.lineNo, {
+              quantity: before.quantity + line.quantity,
+              amount: before.amount + line.amount,
+            });
+          }
+        }
+        expect(total).toBeLessThanOrEqual(purchase.amount);
+        expect(state.amount).toBe(total);
+        for (const [lineNo, sum] of perLine) {
+          const bought = purchase.lines.get(lineNo)!;
+          expect(sum.amount).toBeLessThanOrEqual(bought.amount);
+          expect(sum.quantity).toBeLessThanOrEqual(bought.quantity);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
