@@ -30,7 +30,6 @@ const plannedIcons: Record<(typeof plannedModules)[number], React.ReactNode> = {
   service: <CustomerServiceOutlined />,
   relationships: <TeamOutlined />,
   engagement: <NotificationOutlined />,
-  analytics: <BarChartOutlined />,
 };
 
 /** Which menu entry a path belongs to (the longest matching prefix). */
@@ -89,6 +88,11 @@ export function AppShell() {
       icon: <UploadOutlined />,
       label: <Link to="/import">{t('nav.import')}</Link>,
     },
+    {
+      key: '/analytics',
+      icon: <BarChartOutlined />,
+      label: <Link to="/analytics">{t('nav.analytics')}</Link>,
+    },
     ...plannedModules.map((module) => ({
       key: `/${module}`,
       icon: plannedIcons[module],
@@ -116,6 +120,7 @@ export function AppShell() {
     '/',
     '/customers',
     '/import',
+    '/analytics',
     ...plannedModules.map((m) => `/${m}`),
     '/settings/api-keys',
     '/settings/users',

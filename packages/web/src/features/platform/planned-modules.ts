@@ -5,6 +5,5 @@ export const plannedModules = [
   'service',
   'relationships',
   'engagement',
-  'analytics',
 ] as const;
 export type PlannedModule = (typeof plannedModules)[number];
