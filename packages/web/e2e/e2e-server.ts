@@ -32,7 +32,7 @@ export async function startE2eServer(tenantName = 'Fidelis 体验店'): Promise<
     host: '127.0.0.1',
     databaseUrl: undefined,
     dataDir,
-    logLevel: 'silent',
+    logLevel: process.env.E2E_LOG_LEVEL ?? 'silent',
     rateLimitPerMinute: 1_000_000,
     webDist,
     publicUrl: undefined,

@@ -7,7 +7,6 @@ import {
   Descriptions,
   Empty,
   Input,
-  List,
   Result,
   Row,
   Skeleton,
@@ -161,42 +160,36 @@ function ConsentPanel({ customer, timeZone }: { customer: Customer; timeZone: st
   });
   return (
     <Card title={t('customer360.consent')} size="small">
-      <List
-        size="small"
-        dataSource={channels}
-        renderItem={(channel) => {
+      <ul className="plain-list">
+        {channels.map((channel) => {
           const consent = consents.get(channel);
           const granted = consent?.status === 'granted';
           const label = t(`timeline.channels.${channel}`, { defaultValue: channel });
           return (
-            <List.Item
-              actions={[
-                <Switch
-                  key="switch"
-                  size="small"
-                  checked={granted}
-                  aria-label={t('customer360.consentFor', { channel: label })}
-                  loading={change.isPending && change.variables.channel === channel}
-                  onChange={(checked) => change.mutate({ channel, granted: checked })}
-                />,
-              ]}
-            >
-              <List.Item.Meta
-                title={label}
-                description={
-                  consent
+            <li key={channel} className="plain-list-item">
+              <div>
+                <div>{label}</div>
+                <Typography.Text type="secondary" className="small-text">
+                  {consent
                     ? `${t(`customer360.consentStatus.${consent.status}`)} · ${formatDateTime(
                         consent.at,
                         i18n.language,
                         timeZone,
                       )}${consent.source ? ` · ${consent.source}` : ''}`
-                    : t('customer360.consentUnknown')
-                }
+                    : t('customer360.consentUnknown')}
+                </Typography.Text>
+              </div>
+              <Switch
+                size="small"
+                checked={granted}
+                aria-label={t('customer360.consentFor', { channel: label })}
+                loading={change.isPending && change.variables.channel === channel}
+                onChange={(checked) => change.mutate({ channel, granted: checked })}
               />
-            </List.Item>
+            </li>
           );
-        }}
-      />
+        })}
+      </ul>
     </Card>
   );
 }
@@ -226,22 +219,27 @@ function MembersPanel({ customer }: { customer: Customer }) {
           }
         />
       ) : (
-        <List
-          size="small"
-          dataSource={members.data}
-          renderItem={(member) => {
+        <ul className="plain-list">
+          {members.data.map((member) => {
             const otherId = isOrganization ? member.personId : member.organizationId;
             const otherName = isOrganization ? member.personName : member.organizationName;
+            const about = [member.title, member.role].filter(Boolean).join(' · ');
             return (
-              <List.Item>
-                <List.Item.Meta
-                  title={<Link to={`/customers/${otherId}`}>{otherName || otherId}</Link>}
-                  description={[member.title, member.role].filter(Boolean).join(' · ')}
-                />
-              </List.Item>
+              <li key={otherId} className="plain-list-item">
+                <div>
+                  <Link to={`/customers/${otherId}`}>{otherName || otherId}</Link>
+                  {about ? (
+                    <div>
+                      <Typography.Text type="secondary" className="small-text">
+                        {about}
+                      </Typography.Text>
+                    </div>
+                  ) : null}
+                </div>
+              </li>
             );
-          }}
-        />
+          })}
+        </ul>
       )}
     </Card>
   );
@@ -366,11 +364,9 @@ export function Customer360Page() {
             </Card>
             <Card title={t('customer360.contacts')} size="small">
               {contacts.length ? (
-                <List
-                  size="small"
-                  dataSource={contacts}
-                  renderItem={(contact) => (
-                    <List.Item>
+                <ul className="plain-list">
+                  {contacts.map((contact) => (
+                    <li key={`${contact.kind}:${contact.value}`} className="plain-list-item">
                       <Space>
                         {contact.kind === 'email' ? <MailOutlined /> : <PhoneOutlined />}
                         <span>{contact.value}</span>
@@ -379,9 +375,9 @@ export function Customer360Page() {
                         ) : null}
                         {contact.primary ? <Tag>{t('customer360.primary')}</Tag> : null}
                       </Space>
-                    </List.Item>
-                  )}
-                />
+                    </li>
+                  ))}
+                </ul>
               ) : (
                 <Typography.Text type="secondary">{t('customer360.noContacts')}</Typography.Text>
               )}
