@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerServeCommand } from './serve.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerTenantCommands } from './tenant.command.ts';
+import { registerCustomerImportCommands } from './import-customers.command.ts';
 import { registerAnalyticsCommands } from './analytics.command.ts';
 import { registerImportTransactionsCommand } from './import-transactions.command.ts';
 import { DataDirectoryInUseError } from '../db/connect.ts';
@@ -15,6 +16,7 @@ const program = new Command()
 registerServeCommand(program);
 registerMigrateCommand(program);
 registerTenantCommands(program);
+registerCustomerImportCommands(program);
 registerImportTransactionsCommand(program);
 registerAnalyticsCommands(program);
 

@@ -13,12 +13,11 @@ export interface NameKeys {
   searchText: string;
 }
 
-function syllables(name: string, isPerson: boolean, pattern: 'pinyin' | 'first'): string[] {
+function syllables(name: string, isPerson: boolean): string[] {
   return pinyin(name, {
     toneType: 'none',
     type: 'array',
     nonZh: 'consecutive',
-    pattern,
     // Read the first character as a surname for people: 曾 is zeng, 单 is shan.
     ...(isPerson ? { surname: 'head' as const } : {}),
   })
@@ -37,8 +36,9 @@ export function nameKeys(name: string, kind: 'person' | 'organization'): NameKey
   const lower = name.normalize('NFKC').trim().toLowerCase();
   if (!lower) return { sortKey: '', searchText: '' };
   if (!containsHan(lower)) return { sortKey: lower, searchText: lower };
-  const full = syllables(lower, kind === 'person', 'pinyin');
-  const initials = syllables(lower, kind === 'person', 'first');
+  const full = syllables(lower, kind === 'person');
+  // One pinyin pass: initials are the first letters of the syllables (and of other words).
+  const initials = full.flatMap((part) => part.split(/\s+/));
   return {
     // The name itself breaks ties between homophones; a tab sorts before any syllable.
     sortKey: `${full.join(' ')}\t${lower}`,
@@ -48,7 +48,5 @@ export function nameKeys(name: string, kind: 'person' | 'organization'): NameKey
 
 /** The pinyin of a search query, for matching Chinese names by sound (`张三` → `zhangsan`). */
 export function queryPinyin(query: string): string {
-  return syllables(query.normalize('NFKC').toLowerCase(), false, 'pinyin')
-    .join('')
-    .replaceAll(' ', '');
+  return syllables(query.normalize('NFKC').toLowerCase(), false).join('').replaceAll(' ', '');
 }

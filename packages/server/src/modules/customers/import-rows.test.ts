@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { AttributeRule } from './customer-fields.ts';
+import { mapColumns, parseDate, validateRow } from './import-rows.ts';
+
+const rules = new Map<string, AttributeRule>([
+  ['level', { key: 'level', type: 'enum', options: ['gold', 'silver'] }],
+  ['score', { key: 'score', type: 'number', options: [] }],
+]);
+const attributes = [{ key: 'level', labelZh: '会员等级', labelEn: 'Member level' }];
+
+describe('mapColumns', () => {
+  it('recognises English and Chinese headers and attribute labels', () => {
+    const { fields, errors } = mapColumns(
+      [
+        '姓名',
+        'Phone',
+        'E-mail',
+        '外部编号',
+        '生日',
+        '性别',
+        '标签',
+        '会员等级',
+        'attributes.score',
+        'whatever',
+      ],
+      undefined,
+      attributes,
+    );
+    expect(errors).toEqual([]);
+    expect(fields).toEqual([
+      'name',
+      'phone',
+      'email',
+      'externalId',
+      'birthday',
+      'gender',
+      'tags',
+      'attributes.level',
+      null,
+      null,
+    ]);
+  });
+
+  it('lets an explicit mapping win and reports columns that are not in the file or map twice', () => {
+    expect(mapColumns(['客户', '名称'], { 客户: 'name' }, []).errors).toEqual([
+      { field: '名称', message: 'maps to name like column 客户' },
+    ]);
+    expect(mapColumns(['a'], { b: 'name' }, []).errors).toEqual([
+      { field: 'b', message: 'no such column in the file' },
+    ]);
+  });
+});
+
+describe('parseDate', () => {
+  it.each([
+    ['1990-01-05', '1990-01-05'],
+    ['1990/1/5', '1990-01-05'],
+    ['19900105', '1990-01-05'],
+    ['1990年1月5日', '1990-01-05'],
+    ['1990-02-30', null],
+    ['05/01/1990', null],
+  ])('%s → %s', (text, expected) => {
+    expect(parseDate(text)).toBe(expected);
+  });
+});
+
+describe('validateRow', () => {
+  const fields = ['name', 'phone', 'email', 'gender', 'tags', 'attributes.level', 'kind'] as const;
+  it('normalises a good row', () => {
+    const result = validateRow(
+      2,
+      ['王五', '138-0013-8000', 'A@B.CN', '女', 'a; b、a', 'gold', '企业'],
+      fields,
+      rules,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      row: {
+        line: 2,
+        name: '王五',
+        phone: '13800138000',
+        email: 'a@b.cn',
+        gender: 'female',
+        tags: ['a', 'b'],
+        attributes: { level: 'gold' },
+        kind: 'organization',
+      },
+    });
+  });
+
+  it('reports every bad field of a row with its line', () => {
+    const result = validateRow(7, ['', 'abc', 'nope', '?', '', 'bronze', 'robot'], fields, rules);
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { line: 7, field: 'phone', message: 'not a phone number' },
+        { line: 7, field: 'email', message: 'not an email address' },
+        { line: 7, field: 'gender', message: expect.any(String) },
+        { line: 7, field: 'attributes.level', message: 'expected one of gold, silver' },
+        { line: 7, field: 'kind', message: expect.any(String) },
+        { line: 7, field: 'name', message: expect.any(String) },
+      ],
+    });
+  });
+});
