@@ -151,7 +151,10 @@ export async function recordEvents(
 
   // 3. Ids already recorded: duplicates or conflicts.
   const ids = pending.map((p) => p.input.id);
-  const existing = ids.length > 0 ? await repo.findEventHashes(trx, tenantId, ids) : [];
+  // Without refunds there is nothing to check against stored events before inserting: the
+  // insert itself (ON CONFLICT DO NOTHING) tells new from known, which saves a round trip.
+  const preRead = refundTargets.length > 0;
+  const existing = preRead && ids.length > 0 ? await repo.findEventHashes(trx, tenantId, ids) : [];
   const hashById = new Map(existing.map((row) => [row.id, row.request_hash]));
   const fresh: Pending[] = [];
   for (const item of pending) {
@@ -385,20 +388,25 @@ export async function recordEvents(
   }
 
   // 7. Insert; an id a concurrent call recorded meanwhile is skipped and classified below.
-  const inserted = await repo.insertEvents(trx, eventRows);
+  const inserted = await repo.insertEvents(trx, eventRows, lineRows);
   const insertedById = new Map(inserted.map((row) => [row.id, row]));
-  await repo.insertLines(
-    trx,
-    lineRows.filter((line) => insertedById.has(line.event_id)),
-  );
-  const lost = eventRows.filter((row) => !insertedById.has(row.id));
-  if (lost.length > 0) {
-    const winners = await repo.findEventHashes(
-      trx,
-      tenantId,
-      lost.map((row) => row.id),
-    );
-    for (const row of winners) hashById.set(row.id, row.request_hash);
+  const recheck = eventRows.filter((row) => !insertedById.has(row.id)).map((row) => row.id);
+  const unknownCustomer = preRead
+    ? []
+    : fresh.filter((item) => {
+        const outcome = outcomes[item.index];
+        return outcome?.status === 'error' && outcome.error.code === 'EVENT_CUSTOMER_UNKNOWN';
+      });
+  recheck.push(...unknownCustomer.map((item) => item.input.id));
+  if (recheck.length > 0) {
+    const stored = await repo.findEventHashes(trx, tenantId, recheck);
+    for (const row of stored) hashById.set(row.id, row.request_hash);
+  }
+  // An event already recorded is a duplicate or a conflict, whatever its customer now resolves to.
+  for (const item of unknownCustomer) {
+    const storedHash = hashById.get(item.input.id);
+    if (storedHash === item.hash) outcomes[item.index] = { status: 'duplicate', id: item.input.id };
+    else if (storedHash !== undefined) fail(item.index, item.input.id, conflict(item.input.id));
   }
   const recorded: RecordedEvent[] = [];
   const linesByEvent = new Map<string, repo.NewEventLineRow[]>();
