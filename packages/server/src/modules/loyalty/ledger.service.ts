@@ -941,7 +941,7 @@ export async function releasePending(
   trx: LoyaltyDb,
   program: Program,
   asOf: Date,
-  limit = 5000,
+  limit = 20_000,
 ): Promise<number> {
   const due = await repo.findDueLots(trx, program.tenantId, program.id, 'release', asOf, limit);
   if (due.length === 0) return 0;
@@ -968,7 +968,7 @@ export async function expirePoints(
   trx: LoyaltyDb,
   program: Program,
   asOf: Date,
-  limit = 5000,
+  limit = 20_000,
 ): Promise<number> {
   let targets: { customer_id: string; id: string | null }[];
   let reason: string;
@@ -1039,7 +1039,7 @@ export async function reviewTiers(
   trx: LoyaltyDb,
   program: Program,
   asOf: Date,
-  limit = 5000,
+  limit = 20_000,
 ): Promise<number> {
   const config = program.tiers;
   if (!config) return 0;

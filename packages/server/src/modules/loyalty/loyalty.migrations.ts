@@ -195,4 +195,19 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0301_loyalty_entries_without_lot_keys': {
+    // Foreign keys from entries to lots and redemptions cost a lookup per entry, and their
+    // cached plans go bad while a fresh table grows (a sequential scan per row). Entries
+    // reference lots the same transaction wrote under the member lock; the ledger check proves
+    // the rest.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table loyalty_entries drop constraint loyalty_entries_tenant_id_program_id_lot_id_fkey;
+        alter table loyalty_entries drop constraint loyalty_entries_tenant_id_program_id_redemption_id_fkey;
+        alter table loyalty_refunds drop constraint loyalty_refunds_tenant_id_program_id_lot_id_fkey;
+        create index loyalty_entries_lot on loyalty_entries (tenant_id, program_id, lot_id)
+          where lot_id is not null;
+      `.execute(db);
+    },
+  },
 };
