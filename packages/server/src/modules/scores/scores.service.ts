@@ -225,9 +225,14 @@ export async function computeAndStoreScores(db: Db, args: ComputeScoresArgs): Pr
     concentration: JSON.stringify(summary.concentration),
     tracking: JSON.stringify(summary.tracking),
   };
-  // On the embedded database there is one connection: nothing may use `db` (progress reports
-  // included) until this transaction ends.
-  await db.transaction().execute((trx) => repo.replaceScores(trx, run, columns));
+  // Progress during the write also renews the job's lease. Not awaited: on the embedded
+  // database (one connection) the report queues until the transaction ends; awaiting it inside
+  // the transaction would deadlock. On PostgreSQL it lands at once.
+  await db.transaction().execute((trx) =>
+    repo.replaceScores(trx, run, columns, async (written) => {
+      void args.progress(3, 4, `wrote ${written} of ${n} scores`).catch(() => {});
+    }),
+  );
   const writeMs = Math.round(performance.now() - writeStarted);
   await db
     .updateTable('score_runs')
