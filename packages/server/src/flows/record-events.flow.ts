@@ -9,6 +9,7 @@ import {
   recordEvents,
   type ActivityRouteDeps,
   type ActivityTables,
+  type EventCustomerRef,
   type RecordEventsResult,
   type RecordedEvent,
   type TransactionImportOptions,
@@ -17,6 +18,7 @@ import {
   countCustomers,
   customerIdsOf,
   resolveCustomerRefs,
+  resolveExternalIdsBulk,
   resolveMergedCustomerId,
   type CustomersTables,
 } from '../modules/customers/index.ts';
@@ -69,11 +71,40 @@ export async function importTransactionsFlow(
     const customersDb = narrow<CustomersTables>(trx);
     const before = await countCustomers(customersDb, context.tenantId);
     const result = await importTransactions(trx, copyCsv, context, csv, options, (refs) =>
-      resolveCustomerRefs(customersDb, context, refs, { createMissing: true }),
+      resolveManyCustomerRefs(customersDb, context, refs),
     );
     const after = await countCustomers(customersDb, context.tenantId);
     return { ...result, customersCreated: after - before };
   });
+}
+
+/**
+ * Resolves the many references of an import: external ids set-based (creating the unknown
+ * ones), Fidelis ids in chunks that keep parameter lists small.
+ */
+async function resolveManyCustomerRefs(
+  db: Kysely<CustomersTables>,
+  context: RequestContext,
+  refs: readonly EventCustomerRef[],
+): Promise<(string | null)[]> {
+  const externalIds = refs.flatMap((ref) =>
+    ref.customerId === undefined && ref.customerExternalId ? [ref.customerExternalId] : [],
+  );
+  const byExternalId = await resolveExternalIdsBulk(db, context, externalIds, {
+    createMissing: true,
+  });
+  const idRefs = refs.filter((ref) => ref.customerId !== undefined);
+  const byId = new Map<string, string | null>();
+  for (let start = 0; start < idRefs.length; start += 5000) {
+    const chunk = idRefs.slice(start, start + 5000);
+    const resolved = await resolveCustomerRefs(db, context, chunk, { createMissing: false });
+    chunk.forEach((ref, i) => byId.set(ref.customerId!, resolved[i] ?? null));
+  }
+  return refs.map((ref) =>
+    ref.customerId !== undefined
+      ? (byId.get(ref.customerId) ?? null)
+      : (byExternalId.get(ref.customerExternalId ?? '') ?? null),
+  );
 }
 
 /** The event routes' dependencies on the flows and on the customers module. */

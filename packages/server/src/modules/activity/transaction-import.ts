@@ -50,7 +50,6 @@ const CUSTOMERS = 'activity_import_customers';
 const CREATED = 'activity_import_created';
 const MAX_ERRORS = 1000;
 const CHUNK_BYTES = 4 * 1024 * 1024;
-const RESOLVE_CHUNK = 1000;
 
 /**
  * Imports historical transactions in one transaction: COPY the file into a staging table,
@@ -220,19 +219,18 @@ export async function importTransactions(
   const refs = await sql<{ ext: string | null; cid: string | null }>`
     select distinct ext, cid from ${sql.table(EVENTS)} where type = 'purchase'`.execute(trx);
   const mapped: string[] = [];
-  for (let start = 0; start < refs.rows.length; start += RESOLVE_CHUNK) {
-    const chunk = refs.rows.slice(start, start + RESOLVE_CHUNK);
-    const ids = await resolveCustomers(
-      chunk.map((ref) =>
-        ref.cid !== null ? { customerId: ref.cid } : { customerExternalId: ref.ext ?? '' },
-      ),
-    );
-    chunk.forEach((ref, i) => {
-      const id = ids[i];
-      if (id) mapped.push(csvLine([ref.cid !== null ? 'id' : 'ext', ref.cid ?? ref.ext ?? '', id]));
-    });
-    progress('customers', Math.min(start + RESOLVE_CHUNK, refs.rows.length), refs.rows.length);
-  }
+  progress('customers', 0, refs.rows.length);
+  // One call: the caller resolves them set-based (see the record-events flow).
+  const ids = await resolveCustomers(
+    refs.rows.map((ref) =>
+      ref.cid !== null ? { customerId: ref.cid } : { customerExternalId: ref.ext ?? '' },
+    ),
+  );
+  refs.rows.forEach((ref, i) => {
+    const id = ids[i];
+    if (id) mapped.push(csvLine([ref.cid !== null ? 'id' : 'ext', ref.cid ?? ref.ext ?? '', id]));
+  });
+  progress('customers', refs.rows.length, refs.rows.length);
   await sql`create temp table ${sql.table(CUSTOMERS)} (kind text, ref text, customer_id uuid) on commit drop`.execute(
     trx,
   );

@@ -30,3 +30,4 @@ export {
   eraseCustomer,
   mergeCustomers,
 } from './customers.service.ts';
+export { resolveExternalIdsBulk } from './customers.bulk.ts';

@@ -1,0 +1,86 @@
+// Bulk customer resolution for the activity module's transaction import (kept in its own file
+// so the customers module's own files stay untouched; written by the activity engineer).
+import { sql, type Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { RequestContext } from '../../http/request-context.ts';
+import type { CustomersTables } from './customers.table.ts';
+import { externalIdHash } from './customer-refs.ts';
+import { nameKeys } from './name-keys.ts';
+
+/**
+ * Resolves many external ids at once — a fixed handful of statements whatever their number
+ * (JSON parameters, no parameter lists) — creating the unknown ones as people named by the
+ * external id when `createMissing`. Returns external id → customer id (the survivor of a
+ * merge); erased and (without `createMissing`) unknown external ids are absent.
+ *
+ * @example
+ * const ids = await resolveExternalIdsBulk(trx, context, ['cdnow-00001', 'cdnow-00002'], {
+ *   createMissing: true,
+ * });
+ * ids.get('cdnow-00001'); // '0193…'
+ */
+export async function resolveExternalIdsBulk(
+  db: Kysely<CustomersTables>,
+  context: RequestContext,
+  externalIds: readonly string[],
+  options: { createMissing: boolean },
+): Promise<Map<string, string>> {
+  const tenantId = context.tenantId;
+  const wanted = [...new Set(externalIds.filter((id) => id !== ''))];
+  const resolved = new Map<string, string>();
+  if (wanted.length === 0) return resolved;
+  const readBack = async (ids: readonly string[]) => {
+    const { rows } = await sql<{
+      external_id: string;
+      id: string;
+      merged_into: string | null;
+      erased_at: Date | null;
+    }>`
+      select external_id, id, merged_into, erased_at from customers
+       where tenant_id = ${tenantId}
+         and external_id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(
+      db,
+    );
+    for (const row of rows) {
+      if (row.erased_at === null) resolved.set(row.external_id, row.merged_into ?? row.id);
+    }
+    return new Set(rows.map((row) => row.external_id));
+  };
+  const found = await readBack(wanted);
+  let missing = wanted.filter((id) => !found.has(id));
+  if (missing.length === 0 || !options.createMissing) return resolved;
+
+  // An erased customer's external id must not come back through an import.
+  const hashes = new Map(missing.map((id) => [externalIdHash(id), id]));
+  const { rows: erased } = await sql<{ hash: string }>`
+    select erased_external_id_hash as hash from customers
+     where tenant_id = ${tenantId}
+       and erased_external_id_hash in (select jsonb_array_elements_text(${JSON.stringify([...hashes.keys()])}::jsonb))`.execute(
+    db,
+  );
+  const erasedIds = new Set(erased.map((row) => hashes.get(row.hash)));
+  missing = missing.filter((id) => !erasedIds.has(id));
+  if (missing.length === 0) return resolved;
+
+  const rows = missing.map((externalId) => {
+    const keys = nameKeys(externalId, 'person');
+    return {
+      tenant_id: tenantId,
+      id: uuidv7(),
+      name: externalId,
+      sort_key: keys.sortKey,
+      search_text: `${keys.searchText} ${externalId.toLowerCase()}`,
+      external_id: externalId,
+    };
+  });
+  await sql`
+    insert into customers (tenant_id, id, kind, name, sort_key, search_text, external_id,
+                           interests, attributes, source)
+    select tenant_id, id, 'person', name, sort_key, search_text, external_id, '[]', '{}', 'event'
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+        tenant_id uuid, id uuid, name text, sort_key text, search_text text, external_id text)
+    on conflict do nothing`.execute(db);
+  // Read back: ours, or those a concurrent import created first.
+  await readBack(missing);
+  return resolved;
+}
