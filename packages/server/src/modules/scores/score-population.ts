@@ -41,6 +41,11 @@ export interface FittedModel {
 /** Per-customer columns, in the order of `customerIds`. Model columns are NaN without a model. */
 export interface PopulationScores {
   readonly customerIds: string[];
+  /** Index of each scored customer in the input's `customers`. */
+  readonly customerCode: Int32Array;
+  /** `segment` as indexes into `segmentNames` (cheap to pass between threads). */
+  readonly segmentCode: Uint8Array;
+  readonly segmentNames: string[];
   readonly recencyScore: Uint8Array;
   readonly frequencyScore: Uint8Array;
   readonly monetaryScore: Uint8Array;
@@ -220,7 +225,8 @@ export function scorePopulation(
   for (let i = 0; i < n; i++) {
     const c = code[i] ?? 0;
     rfmInput[i] = {
-      customerId: customerIds[i] ?? '',
+      // Codes, not ids: unique, and the worker thread does not receive the ids.
+      customerId: String(c),
       lastPurchase: last[c] ?? asOf,
       purchaseCount: purchases[c] ?? 1,
       totalSpend: spend[c] ?? 0,
@@ -229,6 +235,9 @@ export function scorePopulation(
   const rfm = scoreRfm(rfmInput, { asOf });
   if (!rfm.ok) throw new ScoringInputError('INVALID_INPUT', rfm.error.message);
   const grid = summariseRfmGrid(rfm.value);
+  const segmentNames: string[] = [];
+  const segmentIndex = new Map<string, number>();
+  const segmentCode = new Uint8Array(n);
   const recencyScore = new Uint8Array(n);
   const frequencyScore = new Uint8Array(n);
   const monetaryScore = new Uint8Array(n);
@@ -238,6 +247,13 @@ export function scorePopulation(
     frequencyScore[i] = score.frequencyScore;
     monetaryScore[i] = score.monetaryScore;
     segment[i] = score.segment;
+    let k = segmentIndex.get(score.segment);
+    if (k === undefined) {
+      k = segmentNames.length;
+      segmentIndex.set(score.segment, k);
+      segmentNames.push(score.segment);
+    }
+    segmentCode[i] = k;
   });
   lap('rfm');
 
@@ -326,7 +342,7 @@ export function scorePopulation(
   lap('cohorts');
 
   const concentrationResult = measureRevenueConcentration(
-    customerIds.map((id, i) => ({ customerId: id, revenue: spend[code[i] ?? 0] ?? 0 })),
+    Array.from(code, (c) => ({ customerId: String(c), revenue: spend[c] ?? 0 })),
     { curvePoints: 100 },
   );
   const concentration = concentrationResult.ok
@@ -358,6 +374,9 @@ export function scorePopulation(
   return {
     scores: {
       customerIds,
+      customerCode: code,
+      segmentCode,
+      segmentNames,
       recencyScore,
       frequencyScore,
       monetaryScore,

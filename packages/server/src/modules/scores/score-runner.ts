@@ -24,8 +24,10 @@ export async function scorePopulationInWorker(
 ): Promise<PopulationResult> {
   if (settings.inline) return scorePopulation(input, options);
   // Copies, so the caller's arrays stay usable after the transfer.
+  // The worker needs only the number of customers, not their ids: a sparse array of that
+  // length clones for free.
   const payload: PurchaseColumnsInput = {
-    customers: input.customers,
+    customers: new Array<string>(input.customers.length),
     customerIndex: input.customerIndex.slice(),
     day: input.day.slice(),
     amount: input.amount.slice(),
@@ -46,7 +48,12 @@ export async function scorePopulationInWorker(
         if (code !== 0) reject(new Error(`scoring worker exited with code ${code}`));
       });
     });
-    if (reply.ok) return reply.result;
+    if (reply.ok) {
+      const scores = reply.result.scores;
+      const customerIds = Array.from(scores.customerCode, (c) => input.customers[c] ?? '');
+      const segment = Array.from(scores.segmentCode, (k) => scores.segmentNames[k] ?? '');
+      return { ...reply.result, scores: { ...scores, customerIds, segment } };
+    }
     if (reply.code) throw new ScoringInputError(reply.code, reply.message);
     throw new Error(reply.message);
   } finally {

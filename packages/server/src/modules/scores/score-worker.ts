@@ -12,7 +12,12 @@ const { input, options } = workerData as { input: PurchaseColumnsInput; options:
 try {
   const result = scorePopulation(input, options);
   const s = result.scores;
-  parentPort?.postMessage({ ok: true, result }, [
+  // Strings are the slow part of a structured clone: the caller rebuilds ids and segments
+  // from the codes.
+  const slim = { ...result, scores: { ...s, customerIds: [], segment: [] } };
+  parentPort?.postMessage({ ok: true, result: slim }, [
+    s.customerCode.buffer,
+    s.segmentCode.buffer,
     s.recencyScore.buffer,
     s.frequencyScore.buffer,
     s.monetaryScore.buffer,

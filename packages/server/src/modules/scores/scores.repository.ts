@@ -14,30 +14,30 @@ export type NewScoreRun = Insertable<ScoreRunsTable> & {
 // Rows per INSERT … SELECT FROM jsonb_to_recordset($1).
 const BATCH = 10_000;
 
-/** Customer scores as columns, one array per column. */
-export interface ScoreColumns {
-  customer_id: string[];
-  recency_score: number[];
-  frequency_score: number[];
-  monetary_score: number[];
-  fm_score: number[];
-  segment: string[];
-  frequency: number[];
-  recency_weeks: number[];
-  age_weeks: number[];
-  purchases: number[];
-  total_spend: number[];
-  monetary: number[];
-  last_purchase_on: string[];
-  p_alive: (number | null)[];
-  expected_purchases: (number | null)[];
-  expected_spend: (number | null)[];
-  clv: (number | null)[];
-  value_at_risk: (number | null)[];
-  churn_risk: (string | null)[];
+/** One customer's scores as written (the columns of `customer_scores` a run sets). */
+export interface ScoreRow {
+  customer_id: string;
+  recency_score: number;
+  frequency_score: number;
+  monetary_score: number;
+  fm_score: number;
+  segment: string;
+  frequency: number;
+  recency_weeks: number;
+  age_weeks: number;
+  purchases: number;
+  total_spend: number;
+  monetary: number;
+  last_purchase_on: string;
+  p_alive: number | null;
+  expected_purchases: number | null;
+  expected_spend: number | null;
+  clv: number | null;
+  value_at_risk: number | null;
+  churn_risk: string | null;
 }
 
-const COLUMN_TYPES: Record<keyof ScoreColumns, string> = {
+const COLUMN_TYPES: Record<keyof ScoreRow, string> = {
   customer_id: 'uuid',
   recency_score: 'int2',
   frequency_score: 'int2',
@@ -61,29 +61,28 @@ const COLUMN_TYPES: Record<keyof ScoreColumns, string> = {
 
 /**
  * Replaces a tenant's customer scores with a run's, atomically: the run row, a delete and
- * batched inserts in the caller's transaction. `onBatch` reports rows written.
+ * batched inserts in the caller's transaction. Rows are built a batch at a time from
+ * `rowAt(0 … total − 1)`, with a yield to the event loop between batches, so a million scores
+ * never block the thread for long. `onBatch` reports rows written.
  */
 export async function replaceScores(
   trx: Transaction<ScoresTables>,
   run: NewScoreRun,
-  columns: ScoreColumns,
+  total: number,
+  rowAt: (index: number) => ScoreRow,
   onBatch?: (written: number) => Promise<void>,
 ): Promise<void> {
   await trx.insertInto('score_runs').values(run).execute();
   await trx.deleteFrom('customer_scores').where('tenant_id', '=', run.tenant_id).execute();
-  const names = Object.keys(COLUMN_TYPES) as (keyof ScoreColumns)[];
-  const total = columns.customer_id.length;
+  const names = Object.keys(COLUMN_TYPES) as (keyof ScoreRow)[];
   const definition = sql.join(
     names.map((name) => sql`${sql.ref(name)} ${sql.raw(COLUMN_TYPES[name])}`),
   );
   for (let from = 0; from < total; from += BATCH) {
     const to = Math.min(total, from + BATCH);
-    const rows: Record<string, unknown>[] = [];
-    for (let i = from; i < to; i++) {
-      const row: Record<string, unknown> = {};
-      for (const name of names) row[name] = columns[name][i];
-      rows.push(row);
-    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const rows: ScoreRow[] = [];
+    for (let i = from; i < to; i++) rows.push(rowAt(i));
     // One jsonb parameter per batch: the same on PGlite and pg, no parameter-count limit.
     await sql`
       insert into customer_scores (tenant_id, run_id, computed_at, ${sql.join(names.map((name) => sql.ref(name)))})

@@ -177,30 +177,32 @@ export async function computeAndStoreScores(db: Db, args: ComputeScoresArgs): Pr
   await args.progress(2, 4, `writing ${population.summary.customers} customer scores`);
   const { scores, summary } = population;
   const n = scores.customerIds.length;
-  const columns: repo.ScoreColumns = {
-    customer_id: scores.customerIds,
-    recency_score: Array.from(scores.recencyScore),
-    frequency_score: Array.from(scores.frequencyScore),
-    monetary_score: Array.from(scores.monetaryScore),
-    fm_score: Array.from(scores.frequencyScore, (f, i) =>
-      Math.floor((f + (scores.monetaryScore[i] ?? 0)) / 2 + 0.5),
-    ),
-    segment: scores.segment,
-    frequency: Array.from(scores.x),
-    recency_weeks: Array.from(scores.tx, (v) => round(v, 4)),
-    age_weeks: Array.from(scores.T, (v) => round(v, 4)),
-    purchases: Array.from(scores.purchases),
-    total_spend: Array.from(scores.totalSpend, Math.round),
-    monetary: Array.from(scores.monetary, Math.round),
-    last_purchase_on: Array.from(scores.lastDay, formatDay),
-    p_alive: Array.from(scores.pAlive, (v) => (Number.isFinite(v) ? round(v, 6) : null)),
-    expected_purchases: Array.from(scores.expectedPurchases, (v) =>
-      Number.isFinite(v) ? round(v, 4) : null,
-    ),
-    expected_spend: Array.from(scores.expectedSpend, finiteRound),
-    clv: Array.from(scores.clv, finiteRound),
-    value_at_risk: Array.from(scores.valueAtRisk, finiteRound),
-    churn_risk: Array.from(scores.pAlive, churnRiskOf),
+  const rowAt = (i: number): repo.ScoreRow => {
+    const f = scores.frequencyScore[i] ?? 0;
+    const m = scores.monetaryScore[i] ?? 0;
+    const pAlive = scores.pAlive[i] ?? NaN;
+    const expected = scores.expectedPurchases[i] ?? NaN;
+    return {
+      customer_id: scores.customerIds[i] ?? '',
+      recency_score: scores.recencyScore[i] ?? 0,
+      frequency_score: f,
+      monetary_score: m,
+      fm_score: Math.floor((f + m) / 2 + 0.5),
+      segment: scores.segment[i] ?? '',
+      frequency: scores.x[i] ?? 0,
+      recency_weeks: round(scores.tx[i] ?? 0, 4),
+      age_weeks: round(scores.T[i] ?? 0, 4),
+      purchases: scores.purchases[i] ?? 0,
+      total_spend: Math.round(scores.totalSpend[i] ?? 0),
+      monetary: Math.round(scores.monetary[i] ?? 0),
+      last_purchase_on: formatDay(scores.lastDay[i] ?? 0),
+      p_alive: Number.isFinite(pAlive) ? round(pAlive, 6) : null,
+      expected_purchases: Number.isFinite(expected) ? round(expected, 4) : null,
+      expected_spend: finiteRound(scores.expectedSpend[i] ?? NaN),
+      clv: finiteRound(scores.clv[i] ?? NaN),
+      value_at_risk: finiteRound(scores.valueAtRisk[i] ?? NaN),
+      churn_risk: churnRiskOf(pAlive),
+    };
   };
   const runId = uuidv7();
   const computedAt = new Date();
@@ -229,7 +231,7 @@ export async function computeAndStoreScores(db: Db, args: ComputeScoresArgs): Pr
   // database (one connection) the report queues until the transaction ends; awaiting it inside
   // the transaction would deadlock. On PostgreSQL it lands at once.
   await db.transaction().execute((trx) =>
-    repo.replaceScores(trx, run, columns, async (written) => {
+    repo.replaceScores(trx, run, n, rowAt, async (written) => {
       void args.progress(3, 4, `wrote ${written} of ${n} scores`).catch(() => {});
     }),
   );
