@@ -585,6 +585,38 @@ describe('POST /v1/events/imports', () => {
     ]);
   });
 
+  it('refunds a purchase recorded through the API, and refuses an id recorded with other content', async () => {
+    const tenant = await newTenant(t);
+    await post(tenant, '/v1/events', purchase('api-order'));
+    const res = await csvPost(
+      tenant,
+      'event_id,customer_external_id,occurred_at,amount,currency,type,refund_of\n' +
+        'ref-1,,2026-10-09,10.00,CNY,refund,api-order\n',
+    );
+    expect(res.json()).toMatchObject({ created: 1 });
+    const timeline = await get(
+      tenant,
+      `/v1/customers/${(await post(tenant, '/v1/events', purchase('api-order'))).json<{ customerId: string }>().customerId}/timeline`,
+    );
+    expect(timeline.json<{ items: { id: string; amount: number }[] }>().items).toContainEqual(
+      expect.objectContaining({ id: 'ref-1', amount: -1000 }),
+    );
+    // 30.00 is the whole purchase: 10.00 refunded already, 25.00 more is too much.
+    const tooMuch = await csvPost(
+      tenant,
+      'event_id,occurred_at,amount,currency,type,refund_of\nref-2,20261010,25.00,CNY,refund,api-order\n',
+    );
+    expect(tooMuch.statusCode).toBe(422);
+    expect(tooMuch.json()).toMatchObject({ errors: [{ line: 2, field: 'amount' }] });
+    const conflict = await csvPost(
+      tenant,
+      'event_id,customer_external_id,occurred_at,amount,currency\napi-order,shop-42,20261001,99.00,CNY\n',
+    );
+    expect(conflict.statusCode).toBe(422);
+    expect(conflict.json()).toMatchObject({ errors: [{ line: 2, field: 'event_id' }] });
+    expect(await countEvents(tenant.tenantId)).toBe(2);
+  });
+
   it('reports every bad line with its field and imports nothing', async () => {
     const tenant = await newTenant(t);
     const csv = [

@@ -196,57 +196,57 @@ export async function importTransactions(
   const errors: FieldError[] = await collectErrors(trx);
   if (errors.length > 0 && !options.skipInvalid) throw importInvalid(errors);
 
-  await sql`
-    create temp table ${sql.table(EVENTS)} on commit drop as
-    select id, min(line_no) as first_line, min(type) as type, min(ext) as ext, min(cid) as cid,
-           min(occurred_at) as occurred_at, min(currency) as currency, min(refund_of) as refund_of,
-           min(channel) as channel, min(store) as store, sum(amount_minor)::bigint as amount,
-           'csv:' || md5(string_agg(concat_ws('|', type, ext, cid, extract(epoch from occurred_at),
-             currency, refund_of, channel, store, sku, category, quantity, amount_minor), '#'
-             order by line_no)) as request_hash,
-           null::uuid as customer_id,
-           false as duplicate,
-           null::text as error_field,
-           null::text as error_message
-      from ${sql.table(CHECKED)}
-     where id not in (select id from ${sql.table(CHECKED)} where cardinality(errors) > 0)
-     group by id`.execute(trx);
-  await sql`create index on ${sql.table(EVENTS)} (id)`.execute(trx);
-  await sql`analyze ${sql.table(EVENTS)}`.execute(trx);
   progress('check', 1, 1);
 
-  // 3. Customers: create unknown external ids, resolve the rest, in chunks of one statement each.
+  // 3. Customers: create unknown external ids and resolve the rest, in one call.
   const refs = await sql<{ ext: string | null; cid: string | null }>`
-    select distinct ext, cid from ${sql.table(EVENTS)} where type = 'purchase'`.execute(trx);
-  const mapped: string[] = [];
+    select distinct ext, cid from ${sql.table(CHECKED)}
+     where type = 'purchase' and cardinality(errors) = 0`.execute(trx);
   progress('customers', 0, refs.rows.length);
-  // One call: the caller resolves them set-based (see the record-events flow).
   const ids = await resolveCustomers(
     refs.rows.map((ref) =>
       ref.cid !== null ? { customerId: ref.cid } : { customerExternalId: ref.ext ?? '' },
     ),
   );
+  const mapped: string[] = [];
   refs.rows.forEach((ref, i) => {
     const id = ids[i];
     if (id) mapped.push(csvLine([ref.cid !== null ? 'id' : 'ext', ref.cid ?? ref.ext ?? '', id]));
   });
   progress('customers', refs.rows.length, refs.rows.length);
-  await sql`create temp table ${sql.table(CUSTOMERS)} (kind text, ref text, customer_id uuid) on commit drop`.execute(
-    trx,
-  );
+  await sql`
+    create temp table ${sql.table(CUSTOMERS)} (kind text, ref text, customer_id uuid,
+      primary key (kind, ref)) on commit drop`.execute(trx);
   if (mapped.length > 0) await copyCsv(CUSTOMERS, ['kind', 'ref', 'customer_id'], mapped.join(''));
   await sql`analyze ${sql.table(CUSTOMERS)}`.execute(trx);
-  // Two equi-joins (an OR of both would be a nested loop over events × customers).
+
+  // One row per event, with its customer and whether its id is already recorded (same content:
+  // a duplicate; other content: an error). Equi-joins only: an OR would be a nested loop.
   await sql`
-    update ${sql.table(EVENTS)} e set customer_id = m.customer_id
-      from ${sql.table(CUSTOMERS)} m
-     where e.type = 'purchase' and e.cid is null and m.kind = 'ext' and m.ref = e.ext`.execute(trx);
-  await sql`
-    update ${sql.table(EVENTS)} e set customer_id = m.customer_id
-      from ${sql.table(CUSTOMERS)} m
-     where e.type = 'purchase' and e.cid is not null and m.kind = 'id' and m.ref = e.cid`.execute(
-    trx,
-  );
+    create temp table ${sql.table(EVENTS)} on commit drop as
+    with g as (
+      select id, min(line_no) as first_line, min(type) as type, min(ext) as ext, min(cid) as cid,
+             min(occurred_at) as occurred_at, min(currency) as currency, min(refund_of) as refund_of,
+             min(channel) as channel, min(store) as store, sum(amount_minor)::bigint as amount,
+             'csv:' || md5(string_agg(concat_ws('|', type, ext, cid, extract(epoch from occurred_at),
+               currency, refund_of, channel, store, sku, category, quantity, amount_minor), '#'
+               order by line_no)) as request_hash
+        from ${sql.table(CHECKED)}
+       where id not in (select id from ${sql.table(CHECKED)} where cardinality(errors) > 0)
+       group by id
+    )
+    select g.*,
+           case when g.type = 'purchase' then coalesce(me.customer_id, mi.customer_id) end as customer_id,
+           coalesce(x.request_hash = g.request_hash, false) as duplicate,
+           case when x.request_hash <> g.request_hash then 'event_id' end as error_field,
+           case when x.request_hash <> g.request_hash
+                then 'this event id was recorded before with different content' end as error_message
+      from g
+      left join ${sql.table(CUSTOMERS)} me on me.kind = 'ext' and me.ref = g.ext and g.cid is null
+      left join ${sql.table(CUSTOMERS)} mi on mi.kind = 'id' and mi.ref = g.cid
+      left join events x on x.tenant_id = ${tenantId} and x.id = g.id`.execute(trx);
+  await sql`create index on ${sql.table(EVENTS)} (id)`.execute(trx);
+  await sql`analyze ${sql.table(EVENTS)}`.execute(trx);
 
   // 4. Refunds: lock the recorded purchases, take customer and currency from the purchase,
   // and keep every purchase's refunds (recorded + in the file) within its amount.
@@ -255,13 +255,6 @@ export async function importTransactions(
     select 1 from events
      where tenant_id = ${tenantId} and id in (select refund_of from ${sql.table(EVENTS)} where type = 'refund')
      order by id for update`.execute(trx);
-  await sql`
-    update ${sql.table(EVENTS)} e set duplicate = (x.request_hash = e.request_hash),
-           error_field = case when x.request_hash <> e.request_hash then 'event_id' end,
-           error_message = case when x.request_hash <> e.request_hash
-             then 'this event id was recorded before with different content' end
-      from events x
-     where x.tenant_id = ${tenantId} and x.id = e.id`.execute(trx);
   await sql`
     with purchases as (
       select id, customer_id, currency, amount from events
