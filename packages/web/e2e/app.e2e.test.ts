@@ -95,6 +95,12 @@ describe('the web UI in a real browser', () => {
     expect(timelineText).toContain('咨询会员积分');
     expect(timelineText).toMatch(/¥\d{2,3}\.\d{2}/);
     expect(timelineText).toContain('退款');
+    // Only the interactions: one call.
+    await page.locator('.timeline-filter').getByText('互动', { exact: true }).click();
+    await expect.poll(() => events.count()).toBe(1);
+    expect(await events.first().innerText()).toContain('咨询会员积分');
+    await page.locator('.timeline-filter').getByText('全部', { exact: true }).click();
+    await expect.poll(() => events.count()).toBeGreaterThan(3);
     const body = await page.locator('.app-content').innerText();
     expect(body).toContain('13800138000');
     expect(body).toContain('VIP');
@@ -197,11 +203,14 @@ describe('the web UI in a real browser', () => {
       await menuItem.click();
       await small.page.waitForURL(/\/import$/);
       await menuItem.waitFor({ state: 'hidden' });
-      // Nothing wider than the screen.
-      const overflow = await small.page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
-      expect(overflow).toBeLessThanOrEqual(0);
+      // Nothing wider than the screen (once the navigation has finished sliding away).
+      await expect
+        .poll(() =>
+          small.page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          ),
+        )
+        .toBeLessThanOrEqual(0);
       expect(small.errors).toEqual([]);
     } finally {
       await small.context.close();

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import { Button, Empty, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { Button, Empty, Segmented, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import { MessageOutlined, RollbackOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -10,10 +10,23 @@ import { formatDateTime, formatMoney } from '../../i18n/format.ts';
 
 const PAGE_SIZE = 20;
 
-function fetchTimeline(customerId: string, cursor: string | null, signal: AbortSignal) {
+/** What the filter above the timeline offers: all events, transactions, or interactions. */
+const filters = {
+  all: undefined,
+  transactions: 'purchase,refund',
+  interactions: 'interaction',
+} as const;
+type TimelineFilter = keyof typeof filters;
+
+function fetchTimeline(
+  customerId: string,
+  filter: TimelineFilter,
+  cursor: string | null,
+  signal: AbortSignal,
+) {
   return api.get<Page<TimelineEvent>>(
     `/v1/customers/${encodeURIComponent(customerId)}/timeline`,
-    { cursor, limit: PAGE_SIZE },
+    { cursor, limit: PAGE_SIZE, types: filters[filter] },
     signal,
   );
 }
@@ -67,7 +80,9 @@ function EventBody({ event, locale }: { event: TimelineEvent; locale: string }) 
             {amount}
           </Typography.Text>
         ) : null}
-        {event.channel ? <Tag>{event.channel}</Tag> : null}
+        {event.channel ? (
+          <Tag>{t(`timeline.salesChannels.${event.channel}`, { defaultValue: event.channel })}</Tag>
+        ) : null}
         {event.store ? <Typography.Text type="secondary">{event.store}</Typography.Text> : null}
       </Space>
       {event.refundOf ? (
@@ -116,9 +131,10 @@ export function CustomerTimeline({
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const sentinel = useRef<HTMLDivElement>(null);
+  const [filter, setFilter] = useState<TimelineFilter>('all');
   const query = useInfiniteQuery({
-    queryKey: ['timeline', customerId],
-    queryFn: ({ pageParam, signal }) => fetchTimeline(customerId, pageParam, signal),
+    queryKey: ['timeline', customerId, filter],
+    queryFn: ({ pageParam, signal }) => fetchTimeline(customerId, filter, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -134,13 +150,45 @@ export function CustomerTimeline({
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  if (query.isPending) return <Skeleton active />;
-  if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  const picker = (
+    <Segmented<TimelineFilter>
+      className="timeline-filter"
+      aria-label={t('timeline.filter')}
+      value={filter}
+      onChange={setFilter}
+      options={(Object.keys(filters) as TimelineFilter[]).map((value) => ({
+        value,
+        label: t(`timeline.filters.${value}`),
+      }))}
+    />
+  );
+  if (query.isPending)
+    return (
+      <>
+        {picker}
+        <Skeleton active />
+      </>
+    );
+  if (query.isError) {
+    return (
+      <>
+        {picker}
+        <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />
+      </>
+    );
+  }
   const events = query.data.pages.flatMap((p) => p.items);
-  if (events.length === 0) return <Empty description={t('timeline.empty')} />;
+  if (events.length === 0)
+    return (
+      <>
+        {picker}
+        <Empty description={t('timeline.empty')} />
+      </>
+    );
 
   return (
     <div data-testid="timeline">
+      {picker}
       <Timeline
         items={events.map((event) => ({
           key: event.id,

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Card, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
@@ -32,8 +32,10 @@ export function CustomerListPage() {
   const [tagInput, setTagInput] = useState(filters.tag);
 
   // The search box writes to the URL after a pause in typing, so back/forward keep the search.
+  const searchTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
     const timer = window.setTimeout(() => {
+      searchTimer.current = undefined;
       setParams(
         (current) => {
           const next = new URLSearchParams(current);
@@ -44,8 +46,16 @@ export function CustomerListPage() {
         { replace: true },
       );
     }, SEARCH_DEBOUNCE_MS);
+    searchTimer.current = timer;
     return () => window.clearTimeout(timer);
   }, [search, setParams]);
+
+  // Leaving for a customer drops a search still waiting to be written to the address: it would
+  // otherwise land while the next page loads and bring the user back to the list.
+  function openCustomer(id: string) {
+    window.clearTimeout(searchTimer.current);
+    void navigate(`/customers/${id}`);
+  }
 
   function setFilter(key: 'kind' | 'tag', value: string) {
     setParams(
@@ -76,7 +86,13 @@ export function CustomerListPage() {
       title: t('customers.name'),
       dataIndex: 'name',
       render: (_, row) => (
-        <Link to={`/customers/${row.id}`} onClick={(e) => e.stopPropagation()}>
+        <Link
+          to={`/customers/${row.id}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            window.clearTimeout(searchTimer.current);
+          }}
+        >
           {row.name || t('customers.unnamed')}
         </Link>
       ),
@@ -180,7 +196,7 @@ export function CustomerListPage() {
               pagination={false}
               data-testid="customer-table"
               onRow={(row) => ({
-                onClick: () => void navigate(`/customers/${row.id}`),
+                onClick: () => openCustomer(row.id),
                 className: 'clickable-row',
               })}
               locale={{

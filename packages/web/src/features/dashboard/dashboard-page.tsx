@@ -6,7 +6,13 @@ import type { EChartsOption } from 'echarts';
 import { api } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import type { Overview } from '../../api/api-types.ts';
-import { formatMoney, formatMonth, formatNumber, minorToMajor } from '../../i18n/format.ts';
+import {
+  formatDate,
+  formatMoney,
+  formatMonth,
+  formatNumber,
+  minorToMajor,
+} from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { EChart } from './echart.tsx';
 
@@ -95,6 +101,12 @@ export function DashboardPage() {
     <>
       <div className="page-header">
         <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+        <Typography.Text type="secondary">
+          {t('dashboard.asOf', {
+            date: formatDate(data.asOf, locale, data.timeZone),
+            timeZone: data.timeZone,
+          })}
+        </Typography.Text>
       </div>
       <Row gutter={[16, 16]}>
         <Col xs={24} sm={12} xl={6}>
