@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
 import { startJobWorker } from '../jobs/run-jobs.ts';
 import { jobHandlers } from '../jobs/job-handlers.ts';
-import { scheduleNightlyScoreRuns } from '../modules/scores/index.ts';
+import {
+  scheduleNextNightlyRun,
+  scheduleNightlyScoreRuns,
+  zonedInstant,
+} from '../modules/scores/index.ts';
 
 type Tenant = Awaited<ReturnType<typeof newTenant>>;
 
@@ -332,5 +336,39 @@ describe('nightly schedule', () => {
     expect(
       await scheduleNightlyScoreRuns(t.database.db, tenants, new Date('2026-03-02T19:00:00Z')),
     ).toHaveLength(1);
+  });
+
+  it('chains the next night: every run queues one run at the coming 02:00 local time', async () => {
+    const tenant = await newTenant(t, 'Chain');
+    const who = { id: tenant.tenantId, timeZone: 'Asia/Shanghai' };
+    // 2026-05-10 15:00 in Shanghai: the next 02:00 is 2026-05-11, i.e. 2026-05-10T18:00Z.
+    const now = new Date('2026-05-10T07:00:00Z');
+    const ids = await Promise.all([
+      scheduleNextNightlyRun(t.database.db, who, now),
+      scheduleNextNightlyRun(t.database.db, who, now),
+    ]);
+    expect(ids.filter((id) => id !== null)).toHaveLength(1);
+    const jobId = ids.find((id) => id !== null)!;
+    const job = await t.database.db
+      .selectFrom('jobs')
+      .select(['run_at', 'kind', 'status'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('id', '=', jobId)
+      .executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ kind: 'scores.compute', status: 'queued' });
+    expect(job.run_at.toISOString()).toBe('2026-05-10T18:00:00.000Z');
+  });
+});
+
+describe('zonedInstant', () => {
+  it.each([
+    ['2026-03-02', 'Asia/Shanghai', '2026-03-01T18:00:00.000Z'],
+    ['2026-11-24', 'America/New_York', '2026-11-24T07:00:00.000Z'],
+    ['2026-07-01', 'America/New_York', '2026-07-01T06:00:00.000Z'],
+    // 02:00 does not exist on the spring-forward night: the run moves to 03:00 EDT.
+    ['2026-03-08', 'America/New_York', '2026-03-08T07:00:00.000Z'],
+    ['2026-01-01', 'UTC', '2026-01-01T02:00:00.000Z'],
+  ])('02:00 on %s in %s is %s', (date, zone, instant) => {
+    expect(zonedInstant(date, 2, zone).toISOString()).toBe(instant);
   });
 });

@@ -7,6 +7,7 @@ import { findTenant, systemContext, type Job } from '../modules/platform/index.t
 import {
   computeAndStoreScores,
   defaultAsOf,
+  scheduleNextNightlyRun,
   type CustomerNames,
   type ScoresRouteDeps,
 } from '../modules/scores/index.ts';
@@ -25,6 +26,12 @@ export async function scoreCustomersFlow(
   const tenant = await findTenant(db, job.tenantId);
   if (!tenant) throw new Error(`tenant ${job.tenantId} not found`);
   const parsed = scoreRunCreate.parse(job.payload);
+  // First, so a failing run does not break the nightly chain.
+  await scheduleNextNightlyRun(
+    db,
+    { id: tenant.id, timeZone: tenant.timeZone },
+    settings.now ?? new Date(),
+  );
   const asOf = parsed.asOf ?? defaultAsOf(settings.now ?? new Date(), tenant.timeZone);
   await progress(0, 4, 'reading purchases');
   const history = await readPurchaseHistory(db, job.tenantId, { timeZone: tenant.timeZone });

@@ -19,6 +19,8 @@ export {
   requestScoreRun,
   computeAndStoreScores,
   scheduleNightlyScoreRuns,
+  scheduleNextNightlyRun,
+  zonedInstant,
   defaultAsOf,
   localDateTime,
   type ComputeScoresArgs,

@@ -56,9 +56,15 @@ export async function enqueueScoreRun(
   db: Kysely<PlatformTables>,
   tenantId: string,
   options: Partial<ScoreRunCreate> = {},
+  runAt?: Date,
 ): Promise<string> {
   const payload = scoreRunCreate.parse(options);
-  return enqueueJob(db, { tenantId, kind: SCORE_JOB_KIND, payload: { ...payload } });
+  return enqueueJob(db, {
+    tenantId,
+    kind: SCORE_JOB_KIND,
+    payload: { ...payload },
+    ...(runAt ? { runAt } : {}),
+  });
 }
 
 /** POST /v1/analytics/score-runs: queue a run, audited. */
@@ -129,6 +135,60 @@ export async function scheduleNightlyScoreRuns(
     if (jobId) enqueued.push(jobId);
   }
   return enqueued;
+}
+
+/** The UTC instant of a local wall-clock time (`date` YYYY-MM-DD, `hour`) in a time zone. */
+export function zonedInstant(date: string, hour: number, timeZone: string): Date {
+  const target = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  let guess = target;
+  // Two corrections settle any offset, DST transitions included (a skipped hour moves on).
+  for (let i = 0; i < 2; i++) {
+    const local = localDateTime(new Date(guess), timeZone);
+    const seen = Date.parse(`${local.date}T${String(local.hour).padStart(2, '0')}:00:00Z`);
+    const minutes = new Date(guess).getUTCMinutes();
+    guess += target - seen - minutes * 60_000;
+  }
+  // On a spring-forward night the wall-clock hour does not exist: take the first instant after.
+  for (let i = 0; i < 3; i++) {
+    const local = localDateTime(new Date(guess), timeZone);
+    if (local.date > date || (local.date === date && local.hour >= hour)) break;
+    guess += 3_600_000;
+  }
+  return new Date(guess);
+}
+
+/**
+ * Queues the tenant's next nightly run at the coming 02:00 in its time zone, once: the slot
+ * (tenant, kind, local date) is a primary key, so any number of processes or runs asking for
+ * the same night enqueue one job. Every run calls this, so a tenant scored once is scored
+ * every night from then on. Returns the job id, or null when the night was already queued.
+ */
+export async function scheduleNextNightlyRun(
+  db: Kysely<ScoresTables & PlatformTables>,
+  tenant: { id: string; timeZone: string },
+  now: Date,
+  hour = 2,
+): Promise<string | null> {
+  const local = localDateTime(now, tenant.timeZone);
+  const today = parseDay(local.date);
+  const day =
+    (today.ok ? today.value : Math.floor(now.getTime() / 86_400_000)) + (local.hour < hour ? 0 : 1);
+  const date = formatDay(day);
+  return db.transaction().execute(async (trx) => {
+    const claimed = await repo.claimSchedule(trx, {
+      tenantId: tenant.id,
+      kind: SCORE_JOB_KIND,
+      scheduledFor: date,
+    });
+    if (!claimed) return null;
+    // Same cast as in scheduleNightlyScoreRuns.
+    return enqueueScoreRun(
+      trx as unknown as Kysely<PlatformTables>,
+      tenant.id,
+      {},
+      zonedInstant(date, hour, tenant.timeZone),
+    );
+  });
 }
 
 export interface ComputeScoresArgs {
