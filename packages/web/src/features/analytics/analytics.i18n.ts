@@ -132,5 +132,17 @@ const zhCN: typeof en = {
   },
 };
 
-i18n.addResourceBundle('en', 'translation', { analytics: en }, true, false);
-i18n.addResourceBundle('zh-CN', 'translation', { analytics: zhCN }, true, false);
+i18n.addResourceBundle(
+  'en',
+  'translation',
+  { analytics: en, errors: { SCORES_NOT_COMPUTED: 'No scores yet' } },
+  true,
+  false,
+);
+i18n.addResourceBundle(
+  'zh-CN',
+  'translation',
+  { analytics: zhCN, errors: { SCORES_NOT_COMPUTED: '还没有评分' } },
+  true,
+  false,
+);
