@@ -162,6 +162,17 @@ export const refundPolicy = z
     'When refunded points were already spent: `negative` lets the balance go below zero (repaid by the next points); `clawback` takes them from other lots first',
   );
 
+export const referralScheme = z
+  .strictObject({
+    referrerPoints: z.number().int().min(0).max(1_000_000_000),
+    refereePoints: z.number().int().min(0).max(1_000_000_000),
+    minSpend: minorUnits
+      .min(0)
+      .default(0)
+      .describe('The referee’s first purchase must reach this to reward both sides'),
+  })
+  .describe('Both sides are rewarded after the referee’s first qualifying purchase');
+
 const programFields = {
   name: z.string().min(1).max(200),
   currency,
@@ -172,6 +183,7 @@ const programFields = {
   expiryWarningDays: z.number().int().min(0).max(365).default(30),
   refundPolicy: refundPolicy.default('clawback'),
   tiers: tierConfig.nullable().default(null),
+  referral: referralScheme.nullable().default(null),
   pointValueMinor: z
     .number()
     .min(0)
@@ -191,6 +203,7 @@ export const loyaltyProgramUpdate = z.strictObject({
   expiryWarningDays: z.number().int().min(0).max(365).optional(),
   refundPolicy: refundPolicy.optional(),
   tiers: tierConfig.nullable().optional(),
+  referral: referralScheme.nullable().optional(),
   pointValueMinor: z.number().min(0).max(1_000_000).optional(),
   status: z.enum(['active', 'paused']).optional(),
 });
@@ -211,6 +224,7 @@ export const loyaltyProgram = z
     expiryWarningDays: z.number().int(),
     refundPolicy,
     tiers: tierConfig.nullable(),
+    referral: referralScheme.nullable(),
     pointValueMinor: z.number(),
     createdAt: instant,
   })
@@ -502,3 +516,24 @@ export const loyaltyJobRun = z.strictObject({
   kind: z.enum(loyaltyJobKinds),
   asOf: instant.optional().describe('Run as if it were this instant (defaults to now)'),
 });
+
+export const referralCode = z.object({
+  code: z.string(),
+  customerId: id,
+});
+
+export const referralCreate = z.strictObject({
+  code: z.string().min(4).max(40).describe('The referrer’s code'),
+  customerId: id.describe('The referee (the new customer)'),
+});
+
+export const referral = z
+  .object({
+    referrerId: id,
+    refereeId: id,
+    code: z.string(),
+    status: z.enum(['pending', 'rewarded']),
+    qualifyingEventId: z.string().nullable(),
+    createdAt: instant,
+  })
+  .meta({ id: 'LoyaltyReferral' });

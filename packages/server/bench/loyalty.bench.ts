@@ -125,6 +125,7 @@ async function main(): Promise<void> {
       expiryWarningDays: 30,
       refundPolicy: 'clawback',
       tiers: null,
+      referral: null,
       pointValueMinor: 1,
       status: 'active',
     });
@@ -293,6 +294,7 @@ async function main(): Promise<void> {
       expiryWarningDays: 0,
       refundPolicy: 'clawback',
       tiers: null,
+      referral: null,
       pointValueMinor: 1,
       status: 'paused',
     });

@@ -134,6 +134,7 @@ export async function createDemoProgram(
     expiry: { kind: 'rolling', months: 24 },
     expiryWarningDays: 30,
     refundPolicy: 'clawback',
+    referral: { referrerPoints: 200, refereePoints: 100, minSpend: 0 },
     pointValueMinor: 1,
     status: 'active',
     tiers: {

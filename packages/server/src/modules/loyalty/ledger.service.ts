@@ -103,6 +103,11 @@ class Batch {
     { ruleId: string; customerId: string; key: string; points: number }
   >();
   readonly tierChanges: Parameters<typeof repo.insertTierChanges>[1][number][] = [];
+  readonly referralChanges: {
+    refereeId: string;
+    status: 'pending' | 'rewarded';
+    eventId: string | null;
+  }[] = [];
   constructor(
     readonly tenantId: string,
     readonly programId: string,
@@ -380,6 +385,15 @@ async function flush(trx: LoyaltyDb, batch: Batch, members: Iterable<WorkingMemb
   if (batch.usage.size > 0)
     await repo.addRuleUsage(trx, tenantId, programId, [...batch.usage.values()]);
   await repo.insertTierChanges(trx, batch.tierChanges);
+  for (const change of batch.referralChanges)
+    await repo.setReferralStatus(
+      trx,
+      tenantId,
+      programId,
+      change.refereeId,
+      change.status,
+      change.eventId,
+    );
   await repo.updateMembers(trx, tenantId, programId, memberUpdates);
 }
 
@@ -501,6 +515,110 @@ function earnFor(
     member.lastActivityAt = event.occurredAt;
   member.changed = true;
   return { lotId, result };
+}
+
+/** Books a fixed number of points as a new lot (referral bonuses). */
+function awardFixed(
+  program: Program,
+  batch: Batch,
+  member: WorkingMember,
+  award: {
+    points: number;
+    eventId: string;
+    source: string;
+    at: Date;
+    explanation: Record<string, unknown>;
+  },
+  now: Date,
+): void {
+  if (award.points <= 0) return;
+  const lotId = uuidv7();
+  const availableAt = addDays(award.at, program.pendingDays);
+  const pending = program.pendingDays > 0 && availableAt.getTime() > now.getTime();
+  const expiresAt = expiryOf(program, award.at);
+  const lot: WorkingLot = {
+    id: lotId,
+    points: award.points,
+    remaining: 0,
+    status: 'closed',
+    expiresAt: expiresAt?.getTime() ?? null,
+    earnedAt: award.at.getTime(),
+    row: { event_id: award.eventId, spend: 0, source: award.source },
+    refundedSpend: 0,
+    reversedPoints: 0,
+    lines: [],
+    ruleUsage: [],
+    dirty: false,
+    linesDirty: false,
+  };
+  member.lots.set(lotId, lot);
+  const plan = planEarn(member.ledger, { id: lotId, points: award.points, pending });
+  commitPlan(batch, member, plan, {
+    kind: 'earn',
+    at: award.at,
+    eventId: award.eventId,
+    explanation: award.explanation,
+  });
+  member.earned += award.points;
+  batch.newLots.push({
+    tenant_id: batch.tenantId,
+    program_id: batch.programId,
+    id: lotId,
+    customer_id: member.customerId,
+    event_id: award.eventId,
+    source: award.source,
+    points: award.points,
+    remaining: lot.remaining,
+    status: lot.status,
+    earned_at: award.at,
+    available_at: pending ? availableAt : award.at,
+    expires_at: expiresAt,
+    spend: 0,
+    refunded_spend: 0,
+    reversed_points: 0,
+    lines: [],
+    rule_usage: [],
+  });
+  lot.dirty = false;
+  member.qualifying.push({
+    lotId,
+    earnedAt: award.at.getTime(),
+    points: award.points,
+    spend: 0,
+    source: award.source,
+  });
+}
+
+/** Takes back what is left to reverse of a bonus lot (a referral undone by a refund). */
+function reverseBonus(
+  program: Program,
+  batch: Batch,
+  member: WorkingMember,
+  lot: WorkingLot,
+  at: Date,
+  explanation: Record<string, unknown>,
+): number {
+  const points = lot.points - lot.reversedPoints;
+  if (points <= 0) return 0;
+  const outcome = planReversal(member.ledger, lot.id, points, program.refundPolicy);
+  commitPlan(batch, member, outcome.plan, {
+    kind: 'reverse',
+    at,
+    eventId: typeof explanation.eventId === 'string' ? explanation.eventId : null,
+    explanation: {
+      ...explanation,
+      policy: program.refundPolicy,
+      fromLot: outcome.fromLot,
+      clawedBack: outcome.clawedBack,
+      negative: outcome.negative,
+    },
+  });
+  lot.reversedPoints += points;
+  lot.dirty = true;
+  member.earned -= points;
+  const record = member.qualifying.find((candidate) => candidate.lotId === lot.id);
+  if (record) record.points = 0;
+  return points;
 }
 
 /** Keeps a new lot's insert row in step with plans that touched it in the same batch. */
@@ -683,6 +801,38 @@ export async function applyEventsToPrograms(
     );
     if (freshPurchases.length === 0 && relevantRefunds.length === 0) continue;
 
+    // Referrals: pending ones of these buyers, and rewarded ones these refunds may undo.
+    const referrals = program.referral
+      ? await repo.findReferralsFor(
+          trx,
+          program.tenantId,
+          program.id,
+          [...new Set(freshPurchases.map((event) => event.customerId))],
+          relevantRefunds.map((event) => event.refundOf ?? ''),
+        )
+      : [];
+    const pendingReferral = new Map(
+      referrals.filter((r) => r.status === 'pending').map((r) => [r.referee_id, r]),
+    );
+    const rewardedReferral = new Map(
+      referrals
+        .filter((r) => r.status === 'rewarded' && r.qualifying_event_id)
+        .map((r) => [r.qualifying_event_id ?? '', r]),
+    );
+    const bonusLots = new Map(
+      (
+        await repo.findLotsByEvent(
+          trx,
+          program.tenantId,
+          program.id,
+          [...rewardedReferral.keys()].flatMap((eventId) => [
+            `referral:${eventId}:referee`,
+            `referral:${eventId}:referrer`,
+          ]),
+        )
+      ).map((lot) => [lot.event_id ?? '', lot]),
+    );
+
     const enrol = new Map<string, Date>();
     for (const event of freshPurchases) {
       const earlier = enrol.get(event.customerId);
@@ -696,10 +846,21 @@ export async function applyEventsToPrograms(
     );
     const refundCustomer = (event: LoyaltyEventInput) =>
       purchaseLots.get(event.refundOf ?? '')?.customer_id ?? event.customerId;
+    const referrers = [...pendingReferral.values(), ...rewardedReferral.values()].map(
+      (r) => r.referrer_id,
+    );
+    if (referrers.length > 0)
+      await repo.ensureMembers(
+        trx,
+        program.tenantId,
+        program.id,
+        referrers.map((customerId) => ({ customerId, enrolledAt: now })),
+      );
     const customerIds = [
       ...new Set([
         ...freshPurchases.map((e) => e.customerId),
         ...relevantRefunds.map(refundCustomer),
+        ...referrers,
       ]),
     ];
     const members = await loadWorkingMembers(trx, program, customerIds, {
@@ -711,7 +872,7 @@ export async function applyEventsToPrograms(
         : null,
     });
     // Purchase lots refunded here but closed (fully spent) are not among the open lots.
-    for (const lot of purchaseLots.values()) {
+    for (const lot of [...purchaseLots.values(), ...bonusLots.values()]) {
       const member = members.get(lot.customer_id);
       if (member && !member.lots.has(lot.id)) {
         member.lots.set(lot.id, lotOf(lot));
@@ -750,6 +911,57 @@ export async function applyEventsToPrograms(
         earned += result.points;
         lotByEvent.set(event.id, { customerId: member.customerId, lotId });
         evaluateTierAfterActivity(program, batch, member, event.occurredAt, event.id);
+        const referral = pendingReferral.get(member.customerId);
+        const scheme = program.referral;
+        if (referral && scheme && Math.abs(event.amount) >= scheme.minSpend) {
+          pendingReferral.delete(member.customerId);
+          const referrer = members.get(referral.referrer_id);
+          const explanation = {
+            eventId: event.id,
+            reason: 'first qualifying purchase of a referred customer',
+            referrerId: referral.referrer_id,
+            refereeId: referral.referee_id,
+            code: referral.code,
+          };
+          awardFixed(
+            program,
+            batch,
+            member,
+            {
+              points: scheme.refereePoints,
+              eventId: `referral:${event.id}:referee`,
+              source: 'referral',
+              at: event.occurredAt,
+              explanation: { ...explanation, side: 'referee' },
+            },
+            now,
+          );
+          if (referrer)
+            awardFixed(
+              program,
+              batch,
+              referrer,
+              {
+                points: scheme.referrerPoints,
+                eventId: `referral:${event.id}:referrer`,
+                source: 'referral',
+                at: event.occurredAt,
+                explanation: { ...explanation, side: 'referrer' },
+              },
+              now,
+            );
+          earned += scheme.refereePoints + (referrer ? scheme.referrerPoints : 0);
+          batch.referralChanges.push({
+            refereeId: member.customerId,
+            status: 'rewarded',
+            eventId: event.id,
+          });
+          rewardedReferral.set(event.id, {
+            ...referral,
+            status: 'rewarded',
+            qualifying_event_id: event.id,
+          });
+        }
       } else {
         const target = lotByEvent.get(event.refundOf ?? '');
         if (!target) continue;
@@ -759,6 +971,32 @@ export async function applyEventsToPrograms(
         const before = member.earned;
         reverseFor(program, batch, member, lot, event);
         reversed += before - member.earned;
+        // A fully refunded qualifying purchase takes the referral bonus back from both sides.
+        const referral = rewardedReferral.get(event.refundOf ?? '');
+        if (referral && lot.refundedSpend >= lot.row.spend) {
+          rewardedReferral.delete(event.refundOf ?? '');
+          for (const side of ['referee', 'referrer'] as const) {
+            const owner = members.get(
+              side === 'referee' ? referral.referee_id : referral.referrer_id,
+            );
+            const bonusId = `referral:${event.refundOf ?? ''}:${side}`;
+            const bonus = owner
+              ? [...owner.lots.values()].find((candidate) => candidate.row.event_id === bonusId)
+              : undefined;
+            if (!owner || !bonus) continue;
+            reversed += reverseBonus(program, batch, owner, bonus, event.occurredAt, {
+              eventId: event.id,
+              refundOf: event.refundOf,
+              reason: 'the referred customer’s qualifying purchase was refunded',
+              side,
+            });
+          }
+          batch.referralChanges.push({
+            refereeId: referral.referee_id,
+            status: 'pending',
+            eventId: null,
+          });
+        }
       }
     }
     syncNewLots(batch, members);

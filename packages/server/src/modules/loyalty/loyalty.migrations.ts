@@ -210,4 +210,36 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0302_loyalty_referrals': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table loyalty_programs add column referral jsonb;
+        create table loyalty_referral_codes (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          code text not null,
+          customer_id uuid not null,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, program_id, code),
+          unique (tenant_id, program_id, customer_id),
+          foreign key (tenant_id, program_id) references loyalty_programs (tenant_id, id)
+        );
+        create table loyalty_referrals (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          referee_id uuid not null,
+          referrer_id uuid not null check (referrer_id <> referee_id),
+          code text not null,
+          status text not null check (status in ('pending', 'rewarded')),
+          qualifying_event_id text,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, program_id, referee_id),
+          foreign key (tenant_id, program_id, code)
+            references loyalty_referral_codes (tenant_id, program_id, code)
+        );
+        create index loyalty_referrals_event on loyalty_referrals (tenant_id, program_id, qualifying_event_id)
+          where qualifying_event_id is not null;
+      `.execute(db);
+    },
+  },
 };

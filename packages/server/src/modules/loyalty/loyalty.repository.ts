@@ -31,9 +31,10 @@ function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
 
 export async function insertProgram(
   db: LoyaltyDb,
-  row: Omit<ProgramRow, 'created_at' | 'updated_at' | 'expiry' | 'tiers'> & {
+  row: Omit<ProgramRow, 'created_at' | 'updated_at' | 'expiry' | 'tiers' | 'referral'> & {
     expiry: string;
     tiers: string | null;
+    referral: string | null;
   },
   rules: string,
 ): Promise<void> {
@@ -89,6 +90,7 @@ export async function updateProgram(
     expiry_warning_days: number;
     refund_policy: string;
     tiers: string | null;
+    referral: string | null;
     point_value_minor: number;
     rules_version: number;
   }>,
@@ -1066,4 +1068,141 @@ export async function topRewards(db: LoyaltyDb, tenantId: string, programId: str
     .orderBy(sql`count(*)`, 'desc')
     .limit(10)
     .execute();
+}
+
+// Referrals ---------------------------------------------------------------------------------
+
+export async function findReferralCodeOf(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+) {
+  return db
+    .selectFrom('loyalty_referral_codes')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+}
+
+export async function findReferralCode(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  code: string,
+) {
+  return db
+    .selectFrom('loyalty_referral_codes')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+}
+
+/** One code per member; a concurrent second insert keeps the first. */
+export async function insertReferralCode(
+  db: LoyaltyDb,
+  row: { tenant_id: string; program_id: string; code: string; customer_id: string },
+): Promise<void> {
+  await db
+    .insertInto('loyalty_referral_codes')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'program_id', 'customer_id']).doNothing())
+    .execute();
+}
+
+/** Records a referral; false when the referee was already referred. */
+export async function insertReferral(
+  db: LoyaltyDb,
+  row: {
+    tenant_id: string;
+    program_id: string;
+    referee_id: string;
+    referrer_id: string;
+    code: string;
+  },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('loyalty_referrals')
+    .values({ ...row, status: 'pending', qualifying_event_id: null })
+    .onConflict((oc) => oc.columns(['tenant_id', 'program_id', 'referee_id']).doNothing())
+    .returning('referee_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findReferral(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  refereeId: string,
+) {
+  return db
+    .selectFrom('loyalty_referrals')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('referee_id', '=', refereeId)
+    .executeTakeFirst();
+}
+
+/** Referrals of these referees, or qualified by these events. */
+export async function findReferralsFor(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  refereeIds: readonly string[],
+  eventIds: readonly string[],
+) {
+  if (refereeIds.length === 0 && eventIds.length === 0) return [];
+  return db
+    .selectFrom('loyalty_referrals')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where((eb) =>
+      eb.or([
+        ...(refereeIds.length > 0 ? [eb('referee_id', 'in', [...refereeIds])] : []),
+        ...(eventIds.length > 0 ? [eb('qualifying_event_id', 'in', [...eventIds])] : []),
+      ]),
+    )
+    .execute();
+}
+
+export async function setReferralStatus(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  refereeId: string,
+  status: 'pending' | 'rewarded',
+  qualifyingEventId: string | null,
+): Promise<void> {
+  await db
+    .updateTable('loyalty_referrals')
+    .set({ status, qualifying_event_id: qualifyingEventId })
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('referee_id', '=', refereeId)
+    .execute();
+}
+
+export async function hasPurchaseLots(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('loyalty_lots')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .where('source', '=', 'purchase')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -661,6 +661,77 @@ describe('ledger over time', () => {
   });
 });
 
+describe('referrals', () => {
+  it('rewards both sides after the first qualifying purchase, blocks self-referral, undoes on refund', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      referral: { referrerPoints: 200, refereePoints: 100, minSpend: 5_000 },
+    });
+    const referrer = await purchase(tenant, { customer: 'ref-a', amount: 1_000 });
+    const codeRes = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/members/${referrer.customerId}/referral-code`,
+      headers: tenant.auth,
+    });
+    expect(codeRes.statusCode, codeRes.body).toBe(201);
+    const { code } = codeRes.json() as { code: string };
+    const self = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/referrals`,
+      headers: tenant.auth,
+      payload: { code, customerId: referrer.customerId },
+    });
+    expect(self.statusCode).toBe(400);
+    expect(self.json()).toMatchObject({ errors: [{ field: 'customerId' }] });
+    // The referee exists as a customer (created by an interaction-free path: an explicit customer).
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: { ...tenant.auth, 'idempotency-key': uniq('cust') },
+      payload: { kind: 'person', name: 'New friend' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const refereeId = (created.json() as { id: string }).id;
+    const referred = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/referrals`,
+      headers: tenant.auth,
+      payload: { code, customerId: refereeId },
+    });
+    expect(referred.statusCode, referred.body).toBe(201);
+    expect(referred.json()).toMatchObject({ referrerId: referrer.customerId, status: 'pending' });
+    const sendAs = async (amount: number) => {
+      const id = uniq('ref-order');
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: tenant.auth,
+        payload: {
+          id,
+          type: 'purchase',
+          customerId: refereeId,
+          occurredAt: '2026-11-02T03:00:00Z',
+          currency: 'CNY',
+          amount,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return id;
+    };
+    await sendAs(1_000); // below the minimum spend: no bonus yet
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(10);
+    const qualifying = await sendAs(6_000);
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(210);
+    expect((await memberOf(tenant, program.id, refereeId)).available).toBe(10 + 60 + 100);
+    await sendAs(7_000); // only once
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(210);
+    await refund(tenant, { refundOf: qualifying, amount: 6_000 });
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(10);
+    expect((await memberOf(tenant, program.id, refereeId)).available).toBe(10 + 70);
+    expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+  });
+});
+
 describe('ledger invariants (property, through the API)', () => {
   it('any sequence of purchases, refunds and redemptions keeps cache == ledger and no overdraft', async () => {
     const tenant = await newTenant(t);

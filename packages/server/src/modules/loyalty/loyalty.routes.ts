@@ -24,6 +24,9 @@ import {
   publicMemberPage,
   redemption,
   redemptionCreate,
+  referral,
+  referralCode,
+  referralCreate,
   reward,
   rewardCreate,
   ruleVersion,
@@ -348,6 +351,51 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(outcome.result);
     },
+  });
+
+  app.post('/v1/loyalty/programs/:programId/members/:customerId/referral-code', {
+    schema: {
+      tags,
+      summary: 'The member’s referral code (created on first request)',
+      params: memberParams,
+      response: { 201: referralCode },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.referralCodeFor(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.params.customerId,
+            customerExists,
+          ),
+        ),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/referrals', {
+    schema: {
+      tags,
+      summary: 'Record that a new customer was referred (both rewarded after their first purchase)',
+      params: programParams,
+      body: referralCreate,
+      response: { 201: referral },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.createReferral(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.body,
+            customerExists,
+          ),
+        ),
   });
 
   app.get('/v1/loyalty/programs/:programId/rewards', {

@@ -1,6 +1,6 @@
 // Loyalty use cases behind the routes: members' balances and history, redemptions, actions,
 // rewards, liability, dashboards, ledger checks, signed member links, jobs.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type {
@@ -8,6 +8,8 @@ import type {
   liability,
   memberLoyalty,
   redemptionCreate,
+  referral,
+  referralCreate,
   reward,
   rewardCreate,
 } from '@fidelis/contracts';
@@ -595,4 +597,135 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     rewards,
     history,
   };
+}
+
+// Referrals ---------------------------------------------------------------------------------
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function newReferralCode(): string {
+  let code = '';
+  for (let index = 0; index < 8; index++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+function requireScheme(program: Program) {
+  if (!program.referral)
+    throw new AppError('CONFLICT', 'The program has no referral scheme.', [
+      { field: 'referral', message: 'set the program’s referral scheme first' },
+    ]);
+  return program.referral;
+}
+
+/** The member's referral code (made on first request; always the same afterwards). */
+export async function referralCodeFor(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  customerExists: CustomerExists,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  requireScheme(program);
+  if (!(await customerExists(context.tenantId, customerId)))
+    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`);
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    await repo.ensureMembers(trx, context.tenantId, programId, [
+      { customerId, enrolledAt: new Date() },
+    ]);
+    let row = await repo.findReferralCodeOf(trx, context.tenantId, programId, customerId);
+    if (!row) {
+      await repo.insertReferralCode(trx, {
+        tenant_id: context.tenantId,
+        program_id: programId,
+        code: newReferralCode(),
+        customer_id: customerId,
+      });
+      row = await repo.findReferralCodeOf(trx, context.tenantId, programId, customerId);
+      await recordAudit(trx, context, {
+        action: 'loyalty.referral_code.created',
+        entityType: 'loyalty_member',
+        entityId: `${programId}:${customerId}`,
+      });
+    }
+    if (!row) throw new Error('referral code vanished after insert');
+    return { code: row.code, customerId };
+  });
+}
+
+function referralView(row: {
+  referrer_id: string;
+  referee_id: string;
+  code: string;
+  status: string;
+  qualifying_event_id: string | null;
+  created_at: Date;
+}): z.infer<typeof referral> {
+  return {
+    referrerId: row.referrer_id,
+    refereeId: row.referee_id,
+    code: row.code,
+    status: row.status === 'rewarded' ? 'rewarded' : 'pending',
+    qualifyingEventId: row.qualifying_event_id,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * A new customer signs up with a referrer's code. Both sides earn when the referee's first
+ * qualifying purchase arrives (and lose it again if that purchase is fully refunded).
+ * Self-referral and referring an existing customer are refused.
+ */
+export async function createReferral(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  input: z.infer<typeof referralCreate>,
+  customerExists: CustomerExists,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  requireScheme(program);
+  if (!(await customerExists(context.tenantId, input.customerId)))
+    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${input.customerId}.`, [
+      { field: 'customerId', message: 'unknown customer' },
+    ]);
+  const code = await repo.findReferralCode(db, context.tenantId, programId, input.code);
+  if (!code)
+    throw new AppError('VALIDATION_FAILED', 'Unknown referral code.', [
+      { field: 'code', message: 'no member has this code' },
+    ]);
+  if (code.customer_id === input.customerId)
+    throw new AppError('VALIDATION_FAILED', 'Members cannot refer themselves.', [
+      { field: 'customerId', message: 'self-referral is not allowed' },
+    ]);
+  if (await repo.hasPurchaseLots(db, context.tenantId, programId, input.customerId))
+    throw new AppError('VALIDATION_FAILED', 'Referrals are for new customers.', [
+      { field: 'customerId', message: 'already bought in this program' },
+    ]);
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    await repo.ensureMembers(trx, context.tenantId, programId, [
+      { customerId: input.customerId, enrolledAt: new Date() },
+    ]);
+    const inserted = await repo.insertReferral(trx, {
+      tenant_id: context.tenantId,
+      program_id: programId,
+      referee_id: input.customerId,
+      referrer_id: code.customer_id,
+      code: code.code,
+    });
+    const row = await repo.findReferral(trx, context.tenantId, programId, input.customerId);
+    if (!row) throw new Error('referral vanished after insert');
+    if (!inserted && row.referrer_id !== code.customer_id)
+      throw new AppError('CONFLICT', 'The customer was already referred by someone else.', [
+        { field: 'customerId', message: 'already referred' },
+      ]);
+    if (inserted)
+      await recordAudit(trx, context, {
+        action: 'loyalty.referral.created',
+        entityType: 'loyalty_referral',
+        entityId: `${programId}:${input.customerId}`,
+        after: { referrerId: code.customer_id, code: code.code },
+      });
+    return referralView(row);
+  });
 }

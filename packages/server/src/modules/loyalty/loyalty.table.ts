@@ -16,6 +16,7 @@ export interface LoyaltyProgramsTable {
   refund_policy: string;
   tiers: ColumnType<unknown, string | null, string | null>;
   point_value_minor: ColumnType<number, number, number>;
+  referral: ColumnType<unknown, string | null | undefined, string | null>;
   rules_version: number;
   member_page_secret: string;
   created_at: CreatedAt;
@@ -170,6 +171,25 @@ export interface LoyaltyExpiryWarningsTable {
   created_at: CreatedAt;
 }
 
+export interface LoyaltyReferralCodesTable {
+  tenant_id: string;
+  program_id: string;
+  code: string;
+  customer_id: string;
+  created_at: CreatedAt;
+}
+
+export interface LoyaltyReferralsTable {
+  tenant_id: string;
+  program_id: string;
+  referee_id: string;
+  referrer_id: string;
+  code: string;
+  status: string;
+  qualifying_event_id: string | null;
+  created_at: CreatedAt;
+}
+
 export interface LoyaltyTables {
   loyalty_programs: LoyaltyProgramsTable;
   loyalty_rule_versions: LoyaltyRuleVersionsTable;
@@ -182,4 +202,6 @@ export interface LoyaltyTables {
   loyalty_rewards: LoyaltyRewardsTable;
   loyalty_tier_changes: LoyaltyTierChangesTable;
   loyalty_expiry_warnings: LoyaltyExpiryWarningsTable;
+  loyalty_referral_codes: LoyaltyReferralCodesTable;
+  loyalty_referrals: LoyaltyReferralsTable;
 }

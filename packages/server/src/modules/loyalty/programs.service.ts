@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   earnRule,
   expiryPolicy,
+  referralScheme,
   tierConfig,
   type EarnRule,
   type ExpiryPolicy,
@@ -40,6 +41,7 @@ export interface Program {
   expiryWarningDays: number;
   refundPolicy: 'negative' | 'clawback';
   tiers: TierConfig | null;
+  referral: z.infer<typeof referralScheme> | null;
   pointValueMinor: number;
   rulesVersion: number;
   rules: EarnRule[];
@@ -62,6 +64,7 @@ export function programOf(row: ProgramRow, rules: unknown[]): Program {
     expiryWarningDays: row.expiry_warning_days,
     refundPolicy: row.refund_policy === 'negative' ? 'negative' : 'clawback',
     tiers: row.tiers === null ? null : tierConfig.parse(row.tiers),
+    referral: row.referral === null ? null : referralScheme.parse(row.referral),
     pointValueMinor: Number(row.point_value_minor),
     rulesVersion: row.rules_version,
     rules: rulesSchema.parse(rules),
@@ -84,6 +87,7 @@ export function programView(program: Program): LoyaltyProgram {
     expiryWarningDays: program.expiryWarningDays,
     refundPolicy: program.refundPolicy,
     tiers: program.tiers,
+    referral: program.referral,
     pointValueMinor: program.pointValueMinor,
     createdAt: program.createdAt.toISOString(),
   };
@@ -156,6 +160,7 @@ export async function createProgram(
         expiry_warning_days: input.expiryWarningDays,
         refund_policy: input.refundPolicy,
         tiers: input.tiers === null ? null : JSON.stringify(input.tiers),
+        referral: input.referral === null ? null : JSON.stringify(input.referral),
         point_value_minor: input.pointValueMinor,
         rules_version: 1,
         member_page_secret: randomBytes(32).toString('base64url'),
@@ -226,6 +231,9 @@ export async function updateProgramSettings(
         ? { tiers: input.tiers === null ? null : JSON.stringify(input.tiers) }
         : {}),
       ...(input.pointValueMinor !== undefined ? { point_value_minor: input.pointValueMinor } : {}),
+      ...(input.referral !== undefined
+        ? { referral: input.referral === null ? null : JSON.stringify(input.referral) }
+        : {}),
     });
     const after = await loadProgram(trx, context.tenantId, programId);
     await recordAudit(trx, context, {
