@@ -146,8 +146,19 @@ describe('the web UI in a real browser', () => {
     expect(cells[1]?.toLowerCase()).toContain('email');
     await screenshot(page, '05-import-errors');
 
-    await page.getByLabel('跳过无效行').check();
+    // For real, all or nothing: refused, with the same line reported, and nobody imported.
     await page.getByLabel('试运行（只校验，不做任何修改）').uncheck();
+    await page.getByTestId('import-submit').click();
+    await expect
+      .poll(() => page.getByTestId('import-report').innerText())
+      .toMatch(/未导入任何数据/);
+    await expect
+      .poll(() => report.locator('tbody tr.ant-table-row td').first().innerText())
+      .toBe('3');
+    const none = await server.call<{ items: unknown[] }>('GET', '/v1/customers?q=IMP001');
+    expect(none.items).toEqual([]);
+
+    await page.getByLabel('跳过无效行').check();
     await page.getByTestId('import-submit').click();
     const summary = page.getByTestId('import-summary');
     await summary.waitFor();

@@ -52,13 +52,18 @@ const queryClient = new QueryClient({
   },
 });
 
-// A lapsed session sends the user back to the login page from wherever they are.
+// A lapsed session sends the user back to the login page from wherever they are, whether a
+// read or a write found out.
+function onApiError(error: unknown) {
+  if (error instanceof ApiError && error.status === 401)
+    queryClient.setQueryData(['session'], null);
+}
 queryClient.getQueryCache().subscribe((event) => {
   if (event.type !== 'updated' || event.action.type !== 'error') return;
-  const error = event.action.error;
-  if (error instanceof ApiError && error.status === 401 && event.query.queryKey[0] !== 'session') {
-    queryClient.setQueryData(['session'], null);
-  }
+  if (event.query.queryKey[0] !== 'session') onApiError(event.action.error);
+});
+queryClient.getMutationCache().subscribe((event) => {
+  if (event.type === 'updated' && event.action.type === 'error') onApiError(event.action.error);
 });
 
 export function App() {

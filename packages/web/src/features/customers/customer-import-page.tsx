@@ -10,6 +10,7 @@ import {
   Select,
   Space,
   Table,
+  Tag,
   Typography,
   Upload,
 } from 'antd';
@@ -56,21 +57,38 @@ function Summary({ report, dryRun }: { report: CustomerImportReport; dryRun: boo
     ['created', report.created],
     ['updated', report.updated],
     ['skipped', report.skipped],
-    ['invalid', report.errorCount ?? report.errors.length],
+    ['invalid', report.errorCount],
   ];
+  const columns = Object.entries(report.columns);
   return (
-    <Descriptions
-      size="small"
-      bordered
-      column={{ xs: 1, sm: 2, md: 3 }}
-      data-testid="import-summary"
-      title={dryRun ? t('import.dryRunResult') : t('import.result')}
-      items={counts.map(([key, value]) => ({
-        key,
-        label: t(`import.counts.${key}`),
-        children: formatNumber(value, i18n.language),
-      }))}
-    />
+    <>
+      <Descriptions
+        size="small"
+        bordered
+        column={{ xs: 1, sm: 2, md: 3 }}
+        data-testid="import-summary"
+        title={dryRun ? t('import.dryRunResult') : t('import.result')}
+        items={counts.map(([key, value]) => ({
+          key,
+          label: t(`import.counts.${key}`),
+          children: formatNumber(value, i18n.language),
+        }))}
+      />
+      {columns.length ? (
+        <div className="section" data-testid="import-columns">
+          <Typography.Text type="secondary">
+            {t('import.columns', { encoding: report.encoding === 'gb18030' ? 'GBK' : 'UTF-8' })}
+          </Typography.Text>
+          <div>
+            {columns.map(([column, field]) => (
+              <Tag key={column} className="column-tag">
+                {column} → {t(`import.fields.${field}`, { defaultValue: field })}
+              </Tag>
+            ))}
+          </div>
+        </div>
+      ) : null}
+    </>
   );
 }
 
