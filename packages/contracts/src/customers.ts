@@ -231,6 +231,10 @@ export const customerImportReport = z
     rows: z.number().int().describe('Data rows read'),
     created: z.number().int(),
     updated: z.number().int(),
+    unchanged: z
+      .number()
+      .int()
+      .describe('Rows for existing customers that changed nothing (and wrote nothing)'),
     skipped: z.number().int().describe('Invalid rows left out (skip-invalid)'),
     errorCount: z.number().int(),
     errors: z.array(importError).describe('The first 1,000 errors, by line'),

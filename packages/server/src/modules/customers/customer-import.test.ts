@@ -131,9 +131,15 @@ describe('POST /v1/customers/imports', () => {
     });
     expect((zhang as { phones: unknown[] }).phones).toHaveLength(2);
     expect((await customers(tenant, 'q=zhangsanfeng')).map((c) => c.name)).toEqual(['张三丰']);
-    // The same file twice changes nothing more.
+    // The first file again: 张三 gets his name and phone back; the others are as they were.
     const third = await importCsv(tenant, chineseCsv);
-    expect(third.json()).toMatchObject({ created: 0, updated: 3 });
+    expect(third.json()).toMatchObject({ created: 0, updated: 1, unchanged: 2 });
+    const fourth = await importCsv(tenant, chineseCsv);
+    expect(fourth.json()).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    expect((await customers(tenant, 'q=M001'))[0]).toMatchObject({
+      name: '张三',
+      phone: '13800138000',
+    });
     expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(4);
   });
 
@@ -253,7 +259,7 @@ describe('GET /v1/customers/export.csv', () => {
     });
     expect(filtered.body.trim().split('\n')).toHaveLength(2);
     const reimport = await importCsv(tenant, res.body);
-    expect(reimport.json()).toMatchObject({ created: 0, updated: 3, errorCount: 0 });
+    expect(reimport.json()).toMatchObject({ created: 0, updated: 0, unchanged: 3, errorCount: 0 });
     expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(3);
   });
 });

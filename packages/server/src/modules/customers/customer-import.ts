@@ -349,7 +349,8 @@ async function runImport(
       line int not null, id uuid not null, external_id text, kind text not null, name text,
       sort_key text collate "C", name_search text, email text, phone text, birthday date,
       gender text, occupation text, interests jsonb, family_notes text, notes text,
-      preferred_channel text, tags text, attributes jsonb, target uuid
+      preferred_channel text, tags text, attributes jsonb, target uuid,
+      created boolean not null default false, changed boolean not null default false
     ) on commit drop`.execute(trx);
   const flush = async () => {
     if (batch.length === 0) return;
@@ -437,6 +438,7 @@ async function runImport(
     rows,
     created,
     updated,
+    unchanged: Math.max(0, rows - invalidLines.size - created - updated),
     skipped: options.mode === 'skip-invalid' ? invalidLines.size : 0,
     errorCount,
     errors: [...errors].sort((a, b) => a.line - b.line),
@@ -484,6 +486,55 @@ async function runImport(
   }
 
   const now = new Date();
+  const created = await sql`
+    insert into customers (tenant_id, id, kind, name, sort_key, search_text, external_id,
+      birthday, gender, occupation, interests, family_notes, notes, preferred_channel,
+      attributes, source, created_at, updated_at)
+    select ${tenantId}, s.id, s.kind, s.name, s.sort_key,
+      s.name_search || coalesce(' ' || lower(s.external_id), ''), s.external_id,
+      s.birthday, s.gender, s.occupation, coalesce(s.interests, '[]'::jsonb), s.family_notes,
+      s.notes, s.preferred_channel, coalesce(s.attributes, '{}'::jsonb), 'import', ${now}, ${now}
+    from customer_import_rows s
+    where s.target is null
+    order by s.line`.execute(trx);
+  await sql`
+    update customer_import_rows set target = id, created = true where target is null`.execute(trx);
+  // Contacts and tags first, marking the existing customers they change.
+  for (const kind of ['email', 'phone'] as const) {
+    const column = sql.ref(`s.${kind}`);
+    // The file's contact becomes the primary one; earlier ones stay as secondary.
+    await sql`
+      with cleared as (
+        update customer_contacts p set is_primary = false
+        from customer_import_rows s
+        where p.tenant_id = ${tenantId} and p.customer_id = s.target and p.kind = ${kind}
+          and p.is_primary and ${column} is not null and p.value <> ${column}
+        returning p.customer_id)
+      update customer_import_rows s set changed = true
+      from cleared where s.target = cleared.customer_id and not s.changed`.execute(trx);
+    await sql`
+      with added as (
+        insert into customer_contacts (tenant_id, customer_id, kind, value, is_primary, created_at)
+        select ${tenantId}, s.target, ${kind}, ${column}, true, ${now}
+        from customer_import_rows s where ${column} is not null
+        on conflict (tenant_id, customer_id, kind, value) do update set is_primary = true
+          where customer_contacts.is_primary = false
+        returning customer_id)
+      update customer_import_rows s set changed = true
+      from added where s.target = added.customer_id and not s.changed and not s.created`.execute(
+      trx,
+    );
+  }
+  await sql`
+    with added as (
+      insert into customer_tags (tenant_id, customer_id, tag, created_at)
+      select distinct ${tenantId}::uuid, s.target, t.tag, ${now}::timestamptz
+      from customer_import_rows s, unnest(string_to_array(s.tags, chr(31))) as t(tag)
+      where s.tags is not null
+      on conflict do nothing
+      returning customer_id)
+    update customer_import_rows s set changed = true
+    from added where s.target = added.customer_id and not s.changed and not s.created`.execute(trx);
   const updated = await sql`
     update customers c set
       name = coalesce(s.name, c.name),
@@ -501,41 +552,17 @@ async function runImport(
       updated_at = ${now},
       version = c.version + 1
     from customer_import_rows s
-    where c.tenant_id = ${tenantId} and c.id = s.target`.execute(trx);
-  const created = await sql`
-    insert into customers (tenant_id, id, kind, name, sort_key, search_text, external_id,
-      birthday, gender, occupation, interests, family_notes, notes, preferred_channel,
-      attributes, source, created_at, updated_at)
-    select ${tenantId}, s.id, s.kind, s.name, s.sort_key,
-      s.name_search || coalesce(' ' || lower(s.external_id), ''), s.external_id,
-      s.birthday, s.gender, s.occupation, coalesce(s.interests, '[]'::jsonb), s.family_notes,
-      s.notes, s.preferred_channel, coalesce(s.attributes, '{}'::jsonb), 'import', ${now}, ${now}
-    from customer_import_rows s
-    where s.target is null
-    order by s.line`.execute(trx);
-  await sql`update customer_import_rows set target = id where target is null`.execute(trx);
-  for (const kind of ['email', 'phone'] as const) {
-    const column = sql.ref(`s.${kind}`);
-    // The file's contact becomes the primary one; earlier ones stay as secondary.
-    await sql`
-      update customer_contacts p set is_primary = false
-      from customer_import_rows s
-      where p.tenant_id = ${tenantId} and p.customer_id = s.target and p.kind = ${kind}
-        and p.is_primary and ${column} is not null and p.value <> ${column}`.execute(trx);
-    await sql`
-      insert into customer_contacts (tenant_id, customer_id, kind, value, is_primary, created_at)
-      select ${tenantId}, s.target, ${kind}, ${column}, true, ${now}
-      from customer_import_rows s where ${column} is not null
-      on conflict (tenant_id, customer_id, kind, value) do update set is_primary = true`.execute(
-      trx,
-    );
-  }
-  await sql`
-    insert into customer_tags (tenant_id, customer_id, tag, created_at)
-    select distinct ${tenantId}::uuid, s.target, t.tag, ${now}::timestamptz
-    from customer_import_rows s, unnest(string_to_array(s.tags, chr(31))) as t(tag)
-    where s.tags is not null
-    on conflict do nothing`.execute(trx);
+    where c.tenant_id = ${tenantId} and c.id = s.target and not s.created
+      -- A row that changes nothing writes nothing (re-importing a file is cheap).
+      and (s.changed or
+           (coalesce(s.name, c.name), coalesce(s.birthday, c.birthday),
+            coalesce(s.gender, c.gender), coalesce(s.occupation, c.occupation),
+            coalesce(s.interests, c.interests), coalesce(s.family_notes, c.family_notes),
+            coalesce(s.notes, c.notes), coalesce(s.preferred_channel, c.preferred_channel),
+            c.attributes || coalesce(s.attributes, '{}'::jsonb))
+           is distinct from
+           (c.name, c.birthday, c.gender, c.occupation, c.interests, c.family_notes, c.notes,
+            c.preferred_channel, c.attributes))`.execute(trx);
   options.onProgress?.(staged, 'writing');
   return report(Number(created.numAffectedRows ?? 0), Number(updated.numAffectedRows ?? 0));
 }

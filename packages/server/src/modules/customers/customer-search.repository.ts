@@ -10,6 +10,8 @@ export interface CustomerFilter {
   attributes?: Record<string, string | number | boolean> | undefined;
   createdFrom?: Date | undefined;
   createdTo?: Date | undefined;
+  /** Also match names by trigram similarity (typos); slower, so only when asked. */
+  fuzzy?: boolean | undefined;
 }
 
 export type CustomerSort = 'name' | '-name' | 'created' | '-created';
@@ -28,7 +30,7 @@ function escapeLike(text: string): string {
  * The ids matching a search, as one UNION of index-backed lookups: trigram on the name's
  * search text (name, pinyin, initials), prefix on normalised phones, emails and external ids.
  */
-function searchIds(db: CustomersDb, tenantId: string, raw: string) {
+function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolean) {
   const q = raw.normalize('NFKC').trim().toLowerCase();
   const branches: ReturnType<typeof nameBranch>[] = [];
   function nameBranch(condition: Expression<SqlBool>) {
@@ -47,6 +49,11 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string) {
         sql<SqlBool>`search_text like ${`%${escapeLike(pinyin)}%`} and search_text like ${`%${escapeLike(q)}%`}`,
       ),
     );
+  } else if (q.replace(/\s+/g, '').length <= 2) {
+    // Too short for trigrams: initials (`zs`) or the start of the name, by btree.
+    const prefix = `${escapeLike(q)}%`;
+    branches.push(nameBranch(sql<SqlBool>`initials like ${prefix}`));
+    branches.push(nameBranch(sql<SqlBool>`sort_key like ${prefix}`));
   } else {
     const compact = q.replace(/\s+/g, '');
     branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(q)}%`}`));
@@ -54,7 +61,7 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string) {
       branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(compact)}%`}`));
     // Fuzzy: a typo still finds the name (word similarity over trigrams).
     // Only for words: an id or a number is meant exactly (M001 is not M002).
-    if (compact.length >= 4 && /^\p{L}+$/u.test(compact)) {
+    if (fuzzy && compact.length >= 4 && /^\p{L}+$/u.test(compact)) {
       branches.push(nameBranch(sql<SqlBool>`${q} <% search_text`));
     }
   }
@@ -118,7 +125,7 @@ export function listCustomerRows(
   if (filter.createdFrom) query = query.where('c.created_at', '>=', filter.createdFrom);
   if (filter.createdTo) query = query.where('c.created_at', '<', filter.createdTo);
   if (filter.q) {
-    const ids = searchIds(db, tenantId, filter.q);
+    const ids = searchIds(db, tenantId, filter.q, filter.fuzzy === true);
     query = query.where('c.id', 'in', db.selectFrom(ids.as('s')).select('s.id'));
   }
   const descending = sort.startsWith('-');

@@ -120,4 +120,17 @@ export const customersMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0101_customers_initials': {
+    async up(db: Kysely<unknown>) {
+      // Initials (`zs` for 张三, `as` for Alice Smith) from the sort key, for one- and
+      // two-letter searches that trigrams cannot serve.
+      await sql`
+        alter table customers add column initials text collate "C"
+          generated always as (
+            regexp_replace(split_part(sort_key, E'\\t', 1), '(\\S)\\S*\\s*', '\\1', 'g')
+          ) stored;
+        create index customers_initials on customers (tenant_id, initials);
+      `.execute(db);
+    },
+  },
 };

@@ -840,3 +840,73 @@ describe('DELETE /v1/customers/{id} (erasure)', () => {
     expect(res.statusCode).toBe(403);
   });
 });
+
+describe('bad input on every write endpoint', () => {
+  it('answers malformed JSON, unknown fields and wrong types with 400 problem+json and changes nothing', async () => {
+    const tenant = await newTenant(t);
+    const org = await create(tenant, { kind: 'organization', name: 'Org', tags: ['keep'] });
+    const person = await create(tenant, { name: 'P' });
+    const endpoints: { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; good: object }[] =
+      [
+        { method: 'PATCH', url: `/v1/customers/${org.id}`, good: { name: 'x' } },
+        { method: 'POST', url: `/v1/customers/${org.id}/tags`, good: { tags: ['x'] } },
+        { method: 'DELETE', url: `/v1/customers/${org.id}/tags`, good: { tags: ['keep'] } },
+        {
+          method: 'PUT',
+          url: `/v1/customers/${org.id}/consent/email`,
+          good: { status: 'granted' },
+        },
+        { method: 'POST', url: `/v1/customers/${org.id}/members`, good: { personId: person.id } },
+        { method: 'POST', url: `/v1/customers/${org.id}/merge`, good: { duplicateId: person.id } },
+        {
+          method: 'POST',
+          url: '/v1/customer-attributes',
+          good: { key: 'k', labelZh: 'k', labelEn: 'k', type: 'string' },
+        },
+      ];
+    for (const endpoint of endpoints) {
+      const send = (payload: string) =>
+        t.app.inject({
+          method: endpoint.method,
+          url: endpoint.url,
+          headers: { ...tenant.auth, 'content-type': 'application/json' },
+          payload,
+        });
+      const label = `${endpoint.method} ${endpoint.url}`;
+      const malformed = await send('{"oops": ');
+      expect(malformed.statusCode, label).toBe(400);
+      expect(malformed.json(), label).toMatchObject({ code: 'MALFORMED_JSON' });
+      const unknown = await send(JSON.stringify({ ...endpoint.good, surprise: 1 }));
+      expect(unknown.statusCode, label).toBe(400);
+      expect(unknown.json(), label).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'surprise', message: 'unknown field' }],
+      });
+      const wrongTypes = await send(
+        JSON.stringify(Object.fromEntries(Object.keys(endpoint.good).map((key) => [key, 12]))),
+      );
+      expect(wrongTypes.statusCode, label).toBe(400);
+      expect(wrongTypes.headers['content-type'], label).toContain('application/problem+json');
+      const huge = await send(JSON.stringify({ ...endpoint.good, pad: 'x'.repeat(1_100_000) }));
+      expect(huge.statusCode, label).toBe(413);
+    }
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${org.id}`,
+      headers: tenant.auth,
+    });
+    expect(after.json()).toMatchObject({
+      name: 'Org',
+      tags: ['keep'],
+      consent: [],
+      mergedIds: [],
+      version: 1,
+    });
+    const attributes = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customer-attributes',
+      headers: tenant.auth,
+    });
+    expect(attributes.json()).toEqual({ items: [] });
+  });
+});

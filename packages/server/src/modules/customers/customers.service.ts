@@ -219,14 +219,29 @@ export async function listCustomers(
       { field: 'query.cursor', message: 'invalid cursor' },
     ]);
   }
-  const rows = await listCustomerRows(
+  const after = cursor ? { key: String(cursor.key), id: String(cursor.id) } : undefined;
+  // Exact matches first; similar names (typos) only when they leave the first page short —
+  // similarity is the costly part of a search.
+  let fuzzy = cursor?.fuzzy === 1;
+  let rows = await listCustomerRows(
     db,
     context.tenantId,
-    filter,
+    { ...filter, fuzzy },
     sort,
-    cursor ? { key: String(cursor.key), id: String(cursor.id) } : undefined,
+    after,
     query.limit + 1,
   );
+  if (filter.q && !cursor && rows.length < query.limit) {
+    fuzzy = true;
+    rows = await listCustomerRows(
+      db,
+      context.tenantId,
+      { ...filter, fuzzy },
+      sort,
+      after,
+      query.limit + 1,
+    );
+  }
   const pageRows = rows.slice(0, query.limit);
   const last = rows.length > query.limit ? pageRows.at(-1) : undefined;
   return {
@@ -234,6 +249,7 @@ export async function listCustomers(
     nextCursor: last
       ? encodeCursor({
           sort,
+          fuzzy: fuzzy ? 1 : 0,
           id: last.id,
           key: sort.endsWith('name') ? last.sort_key : last.created_at.toISOString(),
         })
@@ -249,7 +265,13 @@ export async function* exportCustomerBatches(
   batchSize = 1000,
 ): AsyncGenerator<Customer[]> {
   const sort = sortOf(query);
-  const filter = await customerFilterOf(db, context.tenantId, query);
+  const exact = await customerFilterOf(db, context.tenantId, query);
+  // Like the list: similar names only when exact matches are few.
+  const filter =
+    exact.q &&
+    (await listCustomerRows(db, context.tenantId, exact, sort, undefined, 50)).length < 50
+      ? { ...exact, fuzzy: true }
+      : exact;
   let after: { key: string; id: string } | undefined;
   for (;;) {
     const rows = await listCustomerRows(db, context.tenantId, filter, sort, after, batchSize);

@@ -14,6 +14,8 @@ export interface CustomersTable {
   sort_key: string;
   /** Name, full pinyin, initials, lower-cased: what the trigram index searches. */
   search_text: string;
+  /** Generated from sort_key: first letters of the syllables or words. */
+  initials: ColumnType<string, never, never>;
   external_id: string | null;
   /** sha256 of the external id of an erased customer, so events for it stay refused. */
   erased_external_id_hash: string | null;
