@@ -395,6 +395,10 @@ export const redemption = z
     createdAt: instant,
     lots: z.array(z.object({ lotId: id, points: z.number().int() })),
     balance: z.object({ available: z.number().int(), pending: z.number().int() }),
+    coupon: z
+      .object({ code: z.string(), expiresAt: instant.nullable() })
+      .nullable()
+      .describe('The coupon issued, when the reward hands out codes from a pool'),
   })
   .meta({ id: 'LoyaltyRedemption' });
 
@@ -537,3 +541,20 @@ export const referral = z
     createdAt: instant,
   })
   .meta({ id: 'LoyaltyReferral' });
+
+export const couponUpload = z.strictObject({
+  codes: z.array(z.string().min(4).max(64)).min(1).max(10_000),
+  expiresAt: instant.optional().describe('When these codes stop being usable'),
+});
+
+export const coupon = z
+  .object({
+    code: z.string(),
+    rewardId: id,
+    status: z.enum(['available', 'issued', 'used']),
+    customerId: id.nullable(),
+    issuedAt: instant.nullable(),
+    usedAt: instant.nullable(),
+    expiresAt: instant.nullable(),
+  })
+  .meta({ id: 'LoyaltyCoupon' });

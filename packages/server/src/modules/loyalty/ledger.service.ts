@@ -1018,6 +1018,7 @@ export interface RedemptionResult {
   createdAt: string;
   lots: { lotId: string; points: number }[];
   balance: { available: number; pending: number };
+  coupon: { code: string; expiresAt: string | null } | null;
 }
 
 /**
@@ -1034,7 +1035,11 @@ export async function redeemPoints(
     idempotencyKey: string;
     rewardId: string | null;
     requestHash: string;
-    checkReward?: (member: MemberRow) => Promise<void>;
+    /** Reward checks under the member lock; may issue a coupon for this redemption. */
+    checkReward?: (
+      member: MemberRow,
+      redemptionId: string,
+    ) => Promise<{ code: string; expiresAt: string | null } | null>;
   },
   now: Date = new Date(),
 ): Promise<{ result: RedemptionResult; replayed: boolean }> {
@@ -1084,7 +1089,7 @@ export async function redeemPoints(
       [{ field: 'points', message: `available ${plan.error.available}` }],
     );
   const row = await repo.findMember(trx, program.tenantId, program.id, input.customerId);
-  if (row && input.checkReward) await input.checkReward(row);
+  const coupon = row && input.checkReward ? await input.checkReward(row, id) : null;
   const batch = new Batch(program.tenantId, program.id);
   commitPlan(batch, member, plan.value, {
     kind: 'redeem',
@@ -1114,6 +1119,7 @@ export async function redeemPoints(
       points: transfer.points,
     })),
     balance: { available: member.ledger.available, pending: member.ledger.pending },
+    coupon,
   };
   await repo.storeRedemptionResponse(trx, program.tenantId, program.id, id, result);
   return { result, replayed: false };

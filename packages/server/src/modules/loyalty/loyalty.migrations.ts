@@ -242,4 +242,27 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0303_loyalty_coupons': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table loyalty_coupons (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          code text not null,
+          reward_id uuid not null,
+          status text not null default 'available' check (status in ('available', 'issued', 'used')),
+          customer_id uuid,
+          redemption_id uuid,
+          issued_at timestamptz,
+          used_at timestamptz,
+          expires_at timestamptz,
+          primary key (tenant_id, program_id, code),
+          foreign key (tenant_id, program_id, reward_id)
+            references loyalty_rewards (tenant_id, program_id, id)
+        );
+        create index loyalty_coupons_pool on loyalty_coupons (tenant_id, program_id, reward_id, code)
+          where status = 'available';
+      `.execute(db);
+    },
+  },
 };

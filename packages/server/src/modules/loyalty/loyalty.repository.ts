@@ -1206,3 +1206,120 @@ export async function hasPurchaseLots(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+// Coupons -----------------------------------------------------------------------------------
+
+export async function insertCoupons(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  rewardId: string,
+  codes: readonly string[],
+  expiresAt: Date | null,
+): Promise<number> {
+  let added = 0;
+  for (const part of chunks(codes, 1000)) {
+    const result = await db
+      .insertInto('loyalty_coupons')
+      .values(
+        part.map((code) => ({
+          tenant_id: tenantId,
+          program_id: programId,
+          code,
+          reward_id: rewardId,
+          customer_id: null,
+          redemption_id: null,
+          issued_at: null,
+          used_at: null,
+          expires_at: expiresAt,
+        })),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    added += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return added;
+}
+
+export async function countAvailableCoupons(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  rewardId: string,
+): Promise<{ total: number; available: number }> {
+  const row = await db
+    .selectFrom('loyalty_coupons')
+    .select([
+      sql<number>`count(*)::bigint`.as('total'),
+      sql<number>`count(*) filter (where status = 'available')::bigint`.as('available'),
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('reward_id', '=', rewardId)
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), available: Number(row.available) };
+}
+
+/** Hands one unexpired code of the pool to a customer; concurrent takers skip each other's. */
+export async function issueCoupon(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  rewardId: string,
+  customerId: string,
+  redemptionId: string,
+  now: Date,
+) {
+  const next = await db
+    .selectFrom('loyalty_coupons')
+    .select(['code', 'expires_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('reward_id', '=', rewardId)
+    .where('status', '=', 'available')
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('code')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+  if (!next) return null;
+  await db
+    .updateTable('loyalty_coupons')
+    .set({ status: 'issued', customer_id: customerId, redemption_id: redemptionId, issued_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('code', '=', next.code)
+    .execute();
+  return next;
+}
+
+export async function findCoupon(db: LoyaltyDb, tenantId: string, programId: string, code: string) {
+  return db
+    .selectFrom('loyalty_coupons')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+}
+
+/** Marks an issued, unexpired coupon used; false when it was not (used already, expired …). */
+export async function useCoupon(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  code: string,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('loyalty_coupons')
+    .set({ status: 'used', used_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('code', '=', code)
+    .where('status', '=', 'issued')
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

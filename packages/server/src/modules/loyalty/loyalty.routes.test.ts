@@ -528,6 +528,60 @@ describe('redemptions', () => {
   });
 });
 
+describe('coupons', () => {
+  it('a reward hands out single-use codes from its pool; a code is used once', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'cp-1', amount: 100_000 });
+    const reward = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/rewards`,
+      headers: tenant.auth,
+      payload: { name: '10% off', pointsCost: 50 },
+    });
+    const rewardId = (reward.json() as { id: string }).id;
+    const pool = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/rewards/${rewardId}/coupons`,
+      headers: tenant.auth,
+      payload: { codes: ['SAVE-0001', 'SAVE-0002', 'SAVE-0001'] },
+    });
+    expect(pool.statusCode, pool.body).toBe(201);
+    expect(pool.json()).toEqual({ added: 2, duplicates: 1, available: 2 });
+    const codes: string[] = [];
+    for (const key of ['c1', 'c2']) {
+      const res = await redeem(tenant, program.id, {
+        customerId: order.customerId,
+        rewardId,
+        idempotencyKey: key,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      codes.push((res.json() as { coupon: { code: string } }).coupon.code);
+    }
+    expect(codes.sort()).toEqual(['SAVE-0001', 'SAVE-0002']);
+    const empty = await redeem(tenant, program.id, {
+      customerId: order.customerId,
+      rewardId,
+      idempotencyKey: 'c3',
+    });
+    expect(empty.statusCode).toBe(409);
+    expect(empty.json()).toMatchObject({ code: 'REWARD_UNAVAILABLE' });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(900);
+    const use = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/coupons/SAVE-0001/use`,
+        headers: tenant.auth,
+      });
+    const first = await use();
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ status: 'used', customerId: order.customerId });
+    const second = await use();
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ errors: [{ field: 'code', message: 'already used' }] });
+  });
+});
+
 describe('ledger over time', () => {
   it('pending points release after the return window; lots expire; balances at past instants', async () => {
     const tenant = await newTenant(t);

@@ -23,6 +23,8 @@ import {
   programStats,
   publicMemberPage,
   redemption,
+  coupon,
+  couponUpload,
   redemptionCreate,
   referral,
   referralCode,
@@ -430,6 +432,47 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             request.body,
           ),
         ),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/rewards/:rewardId/coupons', {
+    schema: {
+      tags,
+      summary: 'Add single-use codes to a reward’s coupon pool',
+      params: z.strictObject({ programId: id, rewardId: id }),
+      body: couponUpload,
+      response: {
+        201: z.object({
+          added: z.number().int(),
+          duplicates: z.number().int(),
+          available: z.number().int(),
+        }),
+      },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.addCoupons(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.params.rewardId,
+            request.body,
+          ),
+        ),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/coupons/:code/use', {
+    schema: {
+      tags,
+      summary: 'Use an issued coupon (once; not after it expires)',
+      params: z.strictObject({ programId: id, code: z.string().min(4).max(64) }),
+      response: { 200: coupon },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request) =>
+      service.redeemCoupon(db, contextOf(request), request.params.programId, request.params.code),
   });
 
   app.get('/v1/loyalty/programs/:programId/liability', {

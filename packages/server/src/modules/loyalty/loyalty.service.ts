@@ -7,6 +7,8 @@ import type {
   actionAward,
   liability,
   memberLoyalty,
+  coupon,
+  couponUpload,
   redemptionCreate,
   referral,
   referralCreate,
@@ -316,7 +318,7 @@ export async function redeem(
         requestHash,
         ...(found
           ? {
-              checkReward: async (member: MemberRow) => {
+              checkReward: async (member: MemberRow, redemptionId: string) => {
                 if (!found.active) throw rewardProblem('The reward is not active.');
                 if (found.valid_from && now < found.valid_from)
                   throw rewardProblem('The reward is not available yet.');
@@ -338,6 +340,24 @@ export async function redeem(
                 }
                 if (!(await repo.takeRewardStock(trx, context.tenantId, programId, found.id)))
                   throw rewardProblem('The reward is out of stock.');
+                const pool = await repo.countAvailableCoupons(
+                  trx,
+                  context.tenantId,
+                  programId,
+                  found.id,
+                );
+                if (pool.total === 0) return null;
+                const issued = await repo.issueCoupon(
+                  trx,
+                  context.tenantId,
+                  programId,
+                  found.id,
+                  input.customerId,
+                  redemptionId,
+                  now,
+                );
+                if (!issued) throw rewardProblem('No coupon codes are left for this reward.');
+                return { code: issued.code, expiresAt: issued.expires_at?.toISOString() ?? null };
               },
             }
           : {}),
@@ -727,5 +747,87 @@ export async function createReferral(
         after: { referrerId: code.customer_id, code: code.code },
       });
     return referralView(row);
+  });
+}
+
+// Coupons -----------------------------------------------------------------------------------
+
+/** Adds codes to a reward's coupon pool; redeeming the reward then hands out one code each. */
+export async function addCoupons(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  rewardId: string,
+  input: z.infer<typeof couponUpload>,
+) {
+  await loadProgram(db, context.tenantId, programId);
+  if (!(await repo.findReward(db, context.tenantId, programId, rewardId)))
+    throw new AppError('NOT_FOUND', `No reward ${rewardId} in this program.`);
+  const codes = [...new Set(input.codes)];
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    const added = await repo.insertCoupons(
+      trx,
+      context.tenantId,
+      programId,
+      rewardId,
+      codes,
+      input.expiresAt ? new Date(input.expiresAt) : null,
+    );
+    await recordAudit(trx, context, {
+      action: 'loyalty.coupons.added',
+      entityType: 'loyalty_reward',
+      entityId: rewardId,
+      after: { added },
+    });
+    const pool = await repo.countAvailableCoupons(trx, context.tenantId, programId, rewardId);
+    return { added, duplicates: input.codes.length - added, available: pool.available };
+  });
+}
+
+function couponView(
+  row: NonNullable<Awaited<ReturnType<typeof repo.findCoupon>>>,
+): z.infer<typeof coupon> {
+  return {
+    code: row.code,
+    rewardId: row.reward_id,
+    status: row.status as 'available' | 'issued' | 'used',
+    customerId: row.customer_id,
+    issuedAt: row.issued_at?.toISOString() ?? null,
+    usedAt: row.used_at?.toISOString() ?? null,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+  };
+}
+
+/** Marks an issued coupon used, once; a second use or an expired code is a 409. */
+export async function redeemCoupon(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  code: string,
+  now = new Date(),
+) {
+  await loadProgram(db, context.tenantId, programId);
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    const found = await repo.findCoupon(trx, context.tenantId, programId, code);
+    if (!found) throw new AppError('NOT_FOUND', `No coupon ${code}.`);
+    if (!(await repo.useCoupon(trx, context.tenantId, programId, code, now))) {
+      const reason =
+        found.status === 'used'
+          ? 'already used'
+          : found.status === 'available'
+            ? 'not issued to anyone'
+            : 'expired';
+      throw new AppError('CONFLICT', `The coupon cannot be used: ${reason}.`, [
+        { field: 'code', message: reason },
+      ]);
+    }
+    await recordAudit(trx, context, {
+      action: 'loyalty.coupon.used',
+      entityType: 'loyalty_coupon',
+      entityId: code,
+    });
+    const after = await repo.findCoupon(trx, context.tenantId, programId, code);
+    if (!after) throw new Error('coupon vanished');
+    return couponView(after);
   });
 }

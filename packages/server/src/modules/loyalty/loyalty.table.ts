@@ -190,6 +190,19 @@ export interface LoyaltyReferralsTable {
   created_at: CreatedAt;
 }
 
+export interface LoyaltyCouponsTable {
+  tenant_id: string;
+  program_id: string;
+  code: string;
+  reward_id: string;
+  status: ColumnType<string, string | undefined, string>;
+  customer_id: string | null;
+  redemption_id: string | null;
+  issued_at: Date | null;
+  used_at: Date | null;
+  expires_at: Date | null;
+}
+
 export interface LoyaltyTables {
   loyalty_programs: LoyaltyProgramsTable;
   loyalty_rule_versions: LoyaltyRuleVersionsTable;
@@ -204,4 +217,5 @@ export interface LoyaltyTables {
   loyalty_expiry_warnings: LoyaltyExpiryWarningsTable;
   loyalty_referral_codes: LoyaltyReferralCodesTable;
   loyalty_referrals: LoyaltyReferralsTable;
+  loyalty_coupons: LoyaltyCouponsTable;
 }
