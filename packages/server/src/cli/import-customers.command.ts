@@ -60,7 +60,7 @@ function printReport(json: boolean, report: CustomerImportReport): void {
     const head = report.dryRun ? 'Dry run (nothing written):' : 'Imported:';
     const lines = [
       `${head} ${report.rows} rows (${report.encoding}), ${report.created} created, ` +
-        `${report.updated} updated, ${report.skipped} skipped`,
+        `${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped} skipped`,
       ...report.errors.map((error) => `  line ${error.line}, ${error.field}: ${error.message}`),
     ];
     if (report.errorCount > report.errors.length) {

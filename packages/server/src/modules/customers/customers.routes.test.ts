@@ -910,3 +910,33 @@ describe('bad input on every write endpoint', () => {
     expect(attributes.json()).toEqual({ items: [] });
   });
 });
+
+describe('external ids and export filters', () => {
+  it('refuses to move an external id onto a second customer, and checks export filters first', async () => {
+    const tenant = await newTenant(t);
+    await create(tenant, { name: 'A', externalId: 'a-1' });
+    const b = await create(tenant, { name: 'B', externalId: 'b-1' });
+    const taken = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${b.id}`,
+      headers: tenant.auth,
+      payload: { externalId: 'a-1' },
+    });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: 'EXTERNAL_ID_TAKEN' });
+    const cleared = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${b.id}`,
+      headers: tenant.auth,
+      payload: { externalId: null },
+    });
+    expect(cleared.json()).toMatchObject({ externalId: null });
+    const badExport = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers/export.csv?attribute=nope%3D1',
+      headers: tenant.auth,
+    });
+    expect(badExport.statusCode).toBe(400);
+    expect(badExport.headers['content-type']).toContain('application/problem+json');
+  });
+});

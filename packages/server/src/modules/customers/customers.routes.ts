@@ -99,6 +99,8 @@ export function registerCustomersRoutes(
     config: { permission: 'customers:read' },
     handler: async (request, reply) => {
       const { bom, ...query } = request.query;
+      // Check the filters before the first byte goes out: a bad one is still a clean 400.
+      await service.customerFilterOf(db, contextOf(request).tenantId, query);
       void reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="customers.csv"');

@@ -502,6 +502,12 @@ export async function updateCustomer(
       after: { fields: Object.keys(patch).sort() },
     });
     return getCustomer(trx, context, row.id);
+  }).catch((error: unknown) => {
+    // Another request took the external id between our check and our write.
+    if ((error as { code?: string }).code === '23505' && patch.externalId) {
+      throw externalIdTaken(patch.externalId);
+    }
+    throw error;
   });
 }
 
