@@ -558,3 +558,39 @@ export const coupon = z
     expiresAt: instant.nullable(),
   })
   .meta({ id: 'LoyaltyCoupon' });
+
+export const partnerCreate = z.strictObject({ name: z.string().min(1).max(200) });
+
+export const partner = z
+  .object({ id, programId: id, name: z.string(), createdAt: instant })
+  .meta({ id: 'LoyaltyPartner' });
+
+export const partnerCreated = partner.extend({
+  apiKey: z.string().describe('The partner’s API key (role agent): shown once'),
+});
+
+export const partnerTransaction = z.strictObject({
+  type: z.enum(['earn', 'burn']),
+  customerId: id,
+  points: z.number().int().min(1).max(1_000_000_000),
+  reference: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('The partner’s own transaction id: each is applied once'),
+  occurredAt: instant.optional(),
+});
+
+export const partnerSettlement = z
+  .object({
+    partnerId: id,
+    from: instant.nullable(),
+    to: instant.nullable(),
+    earnedPoints: z.number().int().describe('Points the partner issued: the partner owes them'),
+    burnedPoints: z.number().int().describe('Points spent at the partner: owed to the partner'),
+    netPoints: z.number().int().describe('burned − earned: positive means the tenant pays'),
+    netMinor: z.number().int().describe('netPoints × point value, in minor units'),
+    currency: z.string(),
+    transactions: z.number().int(),
+  })
+  .meta({ id: 'LoyaltyPartnerSettlement' });

@@ -168,7 +168,8 @@ function memberOf(row: MemberRow, lots: LotRow[]): WorkingMember {
   };
 }
 
-type EntryKind = 'earn' | 'release' | 'redeem' | 'expire' | 'reverse';
+type EntryKind =
+  'earn' | 'release' | 'redeem' | 'expire' | 'reverse' | 'partner_earn' | 'partner_burn';
 
 /** Applies a plan to a working member and appends its transfers as entries. */
 function commitPlan(
@@ -180,6 +181,7 @@ function commitPlan(
     at: Date;
     eventId: string | null;
     redemptionId?: string | null;
+    partnerId?: string | null;
     explanation: Record<string, unknown>;
   },
 ): void {
@@ -197,7 +199,7 @@ function commitPlan(
       lot_id: transfer.lotId,
       event_id: entry.eventId,
       redemption_id: entry.redemptionId ?? null,
-      partner_id: null,
+      partner_id: entry.partnerId ?? null,
       explanation: entry.explanation,
     });
   }
@@ -1035,6 +1037,8 @@ export async function redeemPoints(
     idempotencyKey: string;
     rewardId: string | null;
     requestHash: string;
+    /** Set when a partner burns the points: they go to the partner settlement account. */
+    partnerId?: string | null;
     /** Reward checks under the member lock; may issue a coupon for this redemption. */
     checkReward?: (
       member: MemberRow,
@@ -1081,7 +1085,11 @@ export async function redeemPoints(
       );
     return { result: existing.response as RedemptionResult, replayed: true };
   }
-  const plan = planRedemption(member.ledger, input.points);
+  const plan = planRedemption(
+    member.ledger,
+    input.points,
+    input.partnerId ? 'partner_settlement' : 'program_redeemed',
+  );
   if (!plan.ok)
     throw new AppError(
       'INSUFFICIENT_POINTS',
@@ -1092,12 +1100,14 @@ export async function redeemPoints(
   const coupon = row && input.checkReward ? await input.checkReward(row, id) : null;
   const batch = new Batch(program.tenantId, program.id);
   commitPlan(batch, member, plan.value, {
-    kind: 'redeem',
+    kind: input.partnerId ? 'partner_burn' : 'redeem',
     at: now,
     eventId: null,
     redemptionId: id,
+    partnerId: input.partnerId ?? null,
     explanation: {
       redemptionId: id,
+      ...(input.partnerId ? { partnerId: input.partnerId } : {}),
       idempotencyKey: input.idempotencyKey,
       rewardId: input.rewardId,
       rule: 'soonest-expiring lots first',
@@ -1404,4 +1414,87 @@ export async function memberStatus(
       }
     : null;
   return { tier, progress, nextExpiry };
+}
+
+/** A partner awards points it issued (the tenant's points, owed by the partner); once per reference. */
+export async function partnerEarn(
+  trx: LoyaltyDb,
+  program: Program,
+  input: { partnerId: string; customerId: string; points: number; reference: string; at: Date },
+): Promise<{ points: number; lotId: string; replayed: boolean }> {
+  const eventId = `partner:${input.partnerId}:${input.reference}`;
+  const [existing] = await repo.findLotsByEvent(trx, program.tenantId, program.id, [eventId]);
+  if (existing) {
+    if (existing.customer_id !== input.customerId || Number(existing.points) !== input.points)
+      throw new AppError('IDEMPOTENCY_CONFLICT', 'The reference was used with a different body.', [
+        { field: 'reference', message: 'reused with a different body' },
+      ]);
+    return { points: input.points, lotId: existing.id, replayed: true };
+  }
+  await repo.ensureMembers(trx, program.tenantId, program.id, [
+    { customerId: input.customerId, enrolledAt: input.at },
+  ]);
+  const members = await loadWorkingMembers(trx, program, [input.customerId], {
+    qualifyingFrom: null,
+  });
+  const member = members.get(input.customerId);
+  if (!member) throw new Error('member row vanished under lock');
+  const batch = new Batch(program.tenantId, program.id);
+  const lotId = uuidv7();
+  const expiresAt = expiryOf(program, input.at);
+  member.lots.set(lotId, {
+    id: lotId,
+    points: input.points,
+    remaining: 0,
+    status: 'closed',
+    expiresAt: expiresAt?.getTime() ?? null,
+    earnedAt: input.at.getTime(),
+    row: { event_id: eventId, spend: 0, source: 'partner' },
+    refundedSpend: 0,
+    reversedPoints: 0,
+    lines: [],
+    ruleUsage: [],
+    dirty: false,
+    linesDirty: false,
+  });
+  const plan = planEarn(
+    member.ledger,
+    { id: lotId, points: input.points, pending: false },
+    'partner_settlement',
+  );
+  commitPlan(batch, member, plan, {
+    kind: 'partner_earn',
+    at: input.at,
+    eventId,
+    partnerId: input.partnerId,
+    explanation: {
+      partnerId: input.partnerId,
+      reference: input.reference,
+      reason: 'awarded by a partner',
+    },
+  });
+  member.earned += input.points;
+  if (!member.lastActivityAt || member.lastActivityAt < input.at) member.lastActivityAt = input.at;
+  batch.newLots.push({
+    tenant_id: program.tenantId,
+    program_id: program.id,
+    id: lotId,
+    customer_id: input.customerId,
+    event_id: eventId,
+    source: 'partner',
+    points: input.points,
+    remaining: 0,
+    status: 'closed',
+    earned_at: input.at,
+    available_at: input.at,
+    expires_at: expiresAt,
+    spend: 0,
+    refunded_spend: 0,
+    reversed_points: 0,
+    lines: [],
+    rule_usage: [],
+  });
+  syncNewLots(batch, members);
+  await flush(trx, batch, members.values());
+  return { points: input.points, lotId, replayed: false };
 }

@@ -265,4 +265,21 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0304_loyalty_partners': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table loyalty_partners (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          name text not null,
+          created_at timestamptz not null default now(),
+          primary key (tenant_id, program_id, id),
+          foreign key (tenant_id, program_id) references loyalty_programs (tenant_id, id)
+        );
+        create index loyalty_entries_partner on loyalty_entries (tenant_id, program_id, partner_id, at)
+          where partner_id is not null;
+      `.execute(db);
+    },
+  },
 };

@@ -1323,3 +1323,54 @@ export async function useCoupon(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+// Partners ----------------------------------------------------------------------------------
+
+export async function insertPartner(
+  db: LoyaltyDb,
+  row: { tenant_id: string; program_id: string; id: string; name: string },
+): Promise<void> {
+  await db.insertInto('loyalty_partners').values(row).execute();
+}
+
+export async function findPartner(db: LoyaltyDb, tenantId: string, programId: string, id: string) {
+  return db
+    .selectFrom('loyalty_partners')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listPartners(db: LoyaltyDb, tenantId: string, programId: string) {
+  return db
+    .selectFrom('loyalty_partners')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** What a partner issued and what was burned at it, between two instants. */
+export async function partnerTotals(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  partnerId: string,
+  from: Date | null,
+  to: Date | null,
+) {
+  const result = await sql<{ earned: number; burned: number; transactions: number }>`
+    select
+      coalesce(sum(case when kind = 'partner_earn' then points else 0 end), 0)::bigint as earned,
+      coalesce(sum(case when kind = 'partner_burn' then points else 0 end), 0)::bigint as burned,
+      count(distinct coalesce(redemption_id::text, event_id))::bigint as transactions
+    from loyalty_entries
+    where tenant_id = ${tenantId} and program_id = ${programId} and partner_id = ${partnerId}
+      ${from ? sql`and at >= ${from}` : sql``}
+      ${to ? sql`and at < ${to}` : sql``}
+  `.execute(db);
+  return result.rows[0] ?? { earned: 0, burned: 0, transactions: 0 };
+}

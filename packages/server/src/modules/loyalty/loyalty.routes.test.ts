@@ -582,6 +582,55 @@ describe('coupons', () => {
   });
 });
 
+describe('partners', () => {
+  it('a partner earns and burns with its own key, once per reference; settlement per partner', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'pt-1', amount: 10_000 });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/partners`,
+      headers: tenant.auth,
+      payload: { name: 'Airline' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id: partnerId, apiKey } = created.json() as { id: string; apiKey: string };
+    const partnerAuth = { authorization: `Bearer ${apiKey}` };
+    const send = (payload: Record<string, unknown>, headers = partnerAuth) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/partner-transactions`,
+        headers,
+        payload: { customerId: order.customerId, ...payload },
+      });
+    expect((await send({ type: 'earn', points: 500, reference: 'flight-1' })).statusCode).toBe(201);
+    const replay = await send({ type: 'earn', points: 500, reference: 'flight-1' });
+    expect(replay.json()).toMatchObject({ replayed: true });
+    expect((await send({ type: 'burn', points: 300, reference: 'seat-1' })).statusCode).toBe(201);
+    const over = await send({ type: 'burn', points: 10_000, reference: 'seat-2' });
+    expect(over.statusCode).toBe(409);
+    expect(over.json()).toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+    // The tenant's own key is not a partner.
+    expect((await send({ type: 'earn', points: 1, reference: 'x' }, tenant.auth)).statusCode).toBe(
+      403,
+    );
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(100 + 500 - 300);
+    const settlement = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/partners/${partnerId}/settlement`,
+      headers: tenant.auth,
+    });
+    expect(settlement.json()).toMatchObject({
+      earnedPoints: 500,
+      burnedPoints: 300,
+      netPoints: -200,
+      netMinor: -200,
+      currency: 'CNY',
+    });
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+  });
+});
+
 describe('ledger over time', () => {
   it('pending points release after the return window; lots expire; balances at past instants', async () => {
     const tenant = await newTenant(t);

@@ -25,6 +25,11 @@ import {
   redemption,
   coupon,
   couponUpload,
+  partner,
+  partnerCreate,
+  partnerCreated,
+  partnerSettlement,
+  partnerTransaction,
   redemptionCreate,
   referral,
   referralCode,
@@ -473,6 +478,88 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     config: { permission: 'loyalty:operate' },
     handler: async (request) =>
       service.redeemCoupon(db, contextOf(request), request.params.programId, request.params.code),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/partners', {
+    schema: {
+      tags,
+      summary: 'Add a partner organisation (returns its API key once)',
+      params: programParams,
+      body: partnerCreate,
+      response: { 201: partnerCreated },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.createPartner(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.body,
+          ),
+        ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/partners', {
+    schema: {
+      tags,
+      summary: 'The program’s partner organisations',
+      params: programParams,
+      response: { 200: z.object({ items: z.array(partner) }) },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.listPartners(db, contextOf(request), request.params.programId),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/partner-transactions', {
+    schema: {
+      tags,
+      summary: 'A partner earns or burns points (partner API keys only; once per reference)',
+      params: programParams,
+      body: partnerTransaction,
+      response: {
+        201: z.object({
+          type: z.enum(['earn', 'burn']),
+          points: z.number().int(),
+          replayed: z.boolean(),
+        }),
+      },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.recordPartnerTransaction(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.body,
+            customerExists,
+          ),
+        ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/partners/:partnerId/settlement', {
+    schema: {
+      tags,
+      summary: 'Settlement report: points a partner issued and points burned at it',
+      params: z.strictObject({ programId: id, partnerId: id }),
+      querystring: z.strictObject({ from: instant.optional(), to: instant.optional() }),
+      response: { 200: partnerSettlement },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.partnerSettlement(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.partnerId,
+        request.query,
+      ),
   });
 
   app.get('/v1/loyalty/programs/:programId/liability', {

@@ -9,13 +9,21 @@ import type {
   memberLoyalty,
   coupon,
   couponUpload,
+  partnerCreate,
+  partnerTransaction,
   redemptionCreate,
   referral,
   referralCreate,
   reward,
   rewardCreate,
 } from '@fidelis/contracts';
-import { decodeCursor, encodeCursor, hashRequest, recordAudit } from '../platform/index.ts';
+import {
+  createApiKey,
+  decodeCursor,
+  encodeCursor,
+  hashRequest,
+  recordAudit,
+} from '../platform/index.ts';
 import { AppError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import * as repo from './loyalty.repository.ts';
@@ -25,6 +33,7 @@ import {
   entryView,
   expirePoints,
   memberStatus,
+  partnerEarn,
   redeemPoints,
   releasePending,
   reviewTiers,
@@ -830,4 +839,133 @@ export async function redeemCoupon(
     if (!after) throw new Error('coupon vanished');
     return couponView(after);
   });
+}
+
+// Partners ----------------------------------------------------------------------------------
+
+/** A partner organisation, with an API key of its own (shown once). */
+export async function createPartner(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  input: z.infer<typeof partnerCreate>,
+) {
+  await loadProgram(db, context.tenantId, programId);
+  const id = uuidv7();
+  const row = await db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    await repo.insertPartner(trx, {
+      tenant_id: context.tenantId,
+      program_id: programId,
+      id,
+      name: input.name,
+    });
+    await recordAudit(trx, context, {
+      action: 'loyalty.partner.created',
+      entityType: 'loyalty_partner',
+      entityId: id,
+      after: input,
+    });
+    return repo.findPartner(trx, context.tenantId, programId, id);
+  });
+  if (!row) throw new Error('partner vanished after insert');
+  // Its own transaction (the platform's); a failure here leaves a partner without a key,
+  // which the next call can fix.
+  const key = await createApiKey(db, context, {
+    name: `Partner ${input.name}`,
+    role: 'agent',
+    partnerId: id,
+  });
+  return {
+    id,
+    programId,
+    name: row.name,
+    createdAt: row.created_at.toISOString(),
+    apiKey: key.key,
+  };
+}
+
+export async function listPartners(db: LoyaltyDb, context: RequestContext, programId: string) {
+  await loadProgram(db, context.tenantId, programId);
+  return {
+    items: (await repo.listPartners(db, context.tenantId, programId)).map((row) => ({
+      id: row.id,
+      programId,
+      name: row.name,
+      createdAt: row.created_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * A partner earns (issues) or burns (takes in payment) the tenant's points, with its own API
+ * key; once per partner reference. Burns never overdraw, like redemptions.
+ */
+export async function recordPartnerTransaction(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  input: z.infer<typeof partnerTransaction>,
+  customerExists: CustomerExists,
+) {
+  const partnerId = context.actor.partnerId;
+  if (!partnerId)
+    throw new AppError('FORBIDDEN', 'Only a partner’s API key may record partner transactions.');
+  const program = await loadProgram(db, context.tenantId, programId);
+  if (!(await repo.findPartner(db, context.tenantId, programId, partnerId)))
+    throw new AppError('FORBIDDEN', 'This partner does not belong to the program.');
+  if (!(await customerExists(context.tenantId, input.customerId)))
+    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${input.customerId}.`, [
+      { field: 'customerId', message: 'unknown customer' },
+    ]);
+  const at = input.occurredAt ? new Date(input.occurredAt) : new Date();
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    if (input.type === 'earn') {
+      const outcome = await partnerEarn(trx, program, {
+        partnerId,
+        customerId: input.customerId,
+        points: input.points,
+        reference: input.reference,
+        at,
+      });
+      return { type: input.type, points: outcome.points, replayed: outcome.replayed };
+    }
+    const outcome = await redeemPoints(trx, program, {
+      customerId: input.customerId,
+      points: input.points,
+      idempotencyKey: `partner:${partnerId}:${input.reference}`,
+      rewardId: null,
+      requestHash: hashRequest({ customerId: input.customerId, points: input.points, partnerId }),
+      partnerId,
+    });
+    return { type: input.type, points: outcome.result.points, replayed: outcome.replayed };
+  });
+}
+
+/** What the partner owes the tenant and the tenant owes the partner, between two instants. */
+export async function partnerSettlement(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  partnerId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  if (!(await repo.findPartner(db, context.tenantId, programId, partnerId)))
+    throw new AppError('NOT_FOUND', `No partner ${partnerId} in this program.`);
+  const from = range.from ? new Date(range.from) : null;
+  const to = range.to ? new Date(range.to) : null;
+  const totals = await repo.partnerTotals(db, context.tenantId, programId, partnerId, from, to);
+  const earned = Number(totals.earned);
+  const burned = Number(totals.burned);
+  return {
+    partnerId,
+    from: from?.toISOString() ?? null,
+    to: to?.toISOString() ?? null,
+    earnedPoints: earned,
+    burnedPoints: burned,
+    netPoints: burned - earned,
+    netMinor: Math.round((burned - earned) * program.pointValueMinor),
+    currency: program.currency,
+    transactions: Number(totals.transactions),
+  };
 }

@@ -203,6 +203,14 @@ export interface LoyaltyCouponsTable {
   expires_at: Date | null;
 }
 
+export interface LoyaltyPartnersTable {
+  tenant_id: string;
+  program_id: string;
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
 export interface LoyaltyTables {
   loyalty_programs: LoyaltyProgramsTable;
   loyalty_rule_versions: LoyaltyRuleVersionsTable;
@@ -218,4 +226,5 @@ export interface LoyaltyTables {
   loyalty_referral_codes: LoyaltyReferralCodesTable;
   loyalty_referrals: LoyaltyReferralsTable;
   loyalty_coupons: LoyaltyCouponsTable;
+  loyalty_partners: LoyaltyPartnersTable;
 }
