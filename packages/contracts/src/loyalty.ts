@@ -173,6 +173,17 @@ export const referralScheme = z
   })
   .describe('Both sides are rewarded after the referee’s first qualifying purchase');
 
+export const cashbackScheme = z
+  .strictObject({
+    rateBasisPoints: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .describe('Cashback in hundredths of a percent of spend (250 = 2.5 %)'),
+  })
+  .describe('Money back to the member’s wallet on every purchase, reversed by refunds');
+
 const programFields = {
   name: z.string().min(1).max(200),
   currency,
@@ -184,6 +195,7 @@ const programFields = {
   refundPolicy: refundPolicy.default('clawback'),
   tiers: tierConfig.nullable().default(null),
   referral: referralScheme.nullable().default(null),
+  cashback: cashbackScheme.nullable().default(null),
   pointValueMinor: z
     .number()
     .min(0)
@@ -204,6 +216,7 @@ export const loyaltyProgramUpdate = z.strictObject({
   refundPolicy: refundPolicy.optional(),
   tiers: tierConfig.nullable().optional(),
   referral: referralScheme.nullable().optional(),
+  cashback: cashbackScheme.nullable().optional(),
   pointValueMinor: z.number().min(0).max(1_000_000).optional(),
   status: z.enum(['active', 'paused']).optional(),
 });
@@ -225,6 +238,7 @@ export const loyaltyProgram = z
     refundPolicy,
     tiers: tierConfig.nullable(),
     referral: referralScheme.nullable(),
+    cashback: cashbackScheme.nullable(),
     pointValueMinor: z.number(),
     createdAt: instant,
   })
@@ -328,6 +342,7 @@ export const memberLoyalty = z
     lifetimeEarned: z.number().int(),
     lifetimeRedeemed: z.number().int(),
     lifetimeExpired: z.number().int(),
+    wallet: minorUnits.describe('Cashback wallet balance in the program currency'),
     tier: tierStatus.nullable(),
     progress: tierProgress.nullable(),
     nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
@@ -594,3 +609,21 @@ export const partnerSettlement = z
     transactions: z.number().int(),
   })
   .meta({ id: 'LoyaltyPartnerSettlement' });
+
+export const walletSpend = z.strictObject({
+  amount: minorUnits.min(1),
+  idempotencyKey: z.string().min(1).max(200),
+});
+
+export const walletEntry = z
+  .object({
+    id,
+    at: instant,
+    kind: z.enum(['cashback', 'reverse', 'spend']),
+    debit: z.string(),
+    credit: z.string(),
+    amount: minorUnits,
+    eventId: z.string().nullable(),
+    explanation: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'LoyaltyWalletEntry' });

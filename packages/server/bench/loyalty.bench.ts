@@ -126,6 +126,7 @@ async function main(): Promise<void> {
       refundPolicy: 'clawback',
       tiers: null,
       referral: null,
+      cashback: null,
       pointValueMinor: 1,
       status: 'active',
     });
@@ -295,6 +296,7 @@ async function main(): Promise<void> {
       refundPolicy: 'clawback',
       tiers: null,
       referral: null,
+      cashback: null,
       pointValueMinor: 1,
       status: 'paused',
     });

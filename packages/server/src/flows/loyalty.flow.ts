@@ -135,6 +135,7 @@ export async function createDemoProgram(
     expiryWarningDays: 30,
     refundPolicy: 'clawback',
     referral: { referrerPoints: 200, refereePoints: 100, minSpend: 0 },
+    cashback: null,
     pointValueMinor: 1,
     status: 'active',
     tiers: {

@@ -70,7 +70,7 @@ interface QualifyingRecord {
 }
 
 interface WorkingLot extends Lot {
-  row: Pick<LotRow, 'event_id' | 'spend' | 'source'>;
+  row: Pick<LotRow, 'event_id' | 'spend' | 'source' | 'cashback'>;
   refundedSpend: number;
   reversedPoints: number;
   lines: LotLine[];
@@ -91,6 +91,9 @@ interface WorkingMember {
   lastActivityAt: Date | null;
   qualifying: QualifyingRecord[];
   changed: boolean;
+  /** Cashback wallet: balance when locked, and what this unit of work adds. */
+  wallet: number;
+  walletDelta: number;
 }
 
 /** What one unit of work appends, flushed in a few statements. */
@@ -103,6 +106,7 @@ class Batch {
     { ruleId: string; customerId: string; key: string; points: number }
   >();
   readonly tierChanges: Parameters<typeof repo.insertTierChanges>[1][number][] = [];
+  readonly walletEntries: repo.WalletEntryInsert[] = [];
   readonly referralChanges: {
     refereeId: string;
     status: 'pending' | 'rewarded';
@@ -130,7 +134,12 @@ function lotOf(row: LotRow): WorkingLot {
       row.status === 'pending' ? 'pending' : row.status === 'available' ? 'available' : 'closed',
     expiresAt: row.expires_at ? row.expires_at.getTime() : null,
     earnedAt: row.earned_at.getTime(),
-    row: { event_id: row.event_id, spend: Number(row.spend), source: row.source },
+    row: {
+      event_id: row.event_id,
+      spend: Number(row.spend),
+      source: row.source,
+      cashback: Number(row.cashback),
+    },
     refundedSpend: Number(row.refunded_spend),
     reversedPoints: Number(row.reversed_points),
     lines: row.lines,
@@ -165,6 +174,8 @@ function memberOf(row: MemberRow, lots: LotRow[]): WorkingMember {
     lastActivityAt: row.last_activity_at,
     qualifying: [],
     changed: false,
+    wallet: Number(row.wallet_balance),
+    walletDelta: 0,
   };
 }
 
@@ -371,6 +382,7 @@ async function flush(trx: LoyaltyDb, batch: Batch, members: Iterable<WorkingMemb
       earned: member.earned,
       redeemed: member.redeemed,
       expired: member.expired,
+      walletDelta: member.walletDelta,
       tier: member.tier,
       lastActivityAt: member.lastActivityAt,
     });
@@ -383,6 +395,7 @@ async function flush(trx: LoyaltyDb, batch: Batch, members: Iterable<WorkingMemb
     lotUpdates.filter((update) => !newLotIds.has(update.id)),
   );
   await repo.insertEntries(trx, batch.entries);
+  await repo.insertWalletEntries(trx, batch.walletEntries);
   await repo.insertRefunds(trx, batch.refunds);
   if (batch.usage.size > 0)
     await repo.addRuleUsage(trx, tenantId, programId, [...batch.usage.values()]);
@@ -460,7 +473,7 @@ function earnFor(
     status: 'closed',
     expiresAt: expiresAt?.getTime() ?? null,
     earnedAt: event.occurredAt.getTime(),
-    row: { event_id: eventId, spend, source },
+    row: { event_id: eventId, spend, source, cashback: 0 },
     refundedSpend: 0,
     reversedPoints: 0,
     lines,
@@ -486,6 +499,33 @@ function earnFor(
         usage.points,
       );
   }
+  if (program.cashback && spend > 0) {
+    const amount = Math.floor((spend * program.cashback.rateBasisPoints) / 10_000);
+    if (amount > 0) {
+      lot.row.cashback = amount;
+      member.walletDelta += amount;
+      batch.walletEntries.push({
+        tenant_id: batch.tenantId,
+        program_id: batch.programId,
+        id: uuidv7(),
+        customer_id: member.customerId,
+        at: event.occurredAt,
+        kind: 'cashback',
+        debit_account: 'program_cashback',
+        credit_account: 'member_wallet',
+        amount,
+        event_id: eventId,
+        idempotency_key: null,
+        request_hash: null,
+        explanation: {
+          eventId,
+          rateBasisPoints: program.cashback.rateBasisPoints,
+          spend,
+          rule: `${program.cashback.rateBasisPoints / 100} % of ${spend}, rounded down`,
+        },
+      });
+    }
+  }
   batch.newLots.push({
     tenant_id: batch.tenantId,
     program_id: batch.programId,
@@ -493,6 +533,7 @@ function earnFor(
     customer_id: member.customerId,
     event_id: eventId,
     source,
+    cashback: lot.row.cashback,
     points: lot.points,
     remaining: lot.remaining,
     status: lot.status,
@@ -545,7 +586,7 @@ function awardFixed(
     status: 'closed',
     expiresAt: expiresAt?.getTime() ?? null,
     earnedAt: award.at.getTime(),
-    row: { event_id: award.eventId, spend: 0, source: award.source },
+    row: { event_id: award.eventId, spend: 0, source: award.source, cashback: 0 },
     refundedSpend: 0,
     reversedPoints: 0,
     lines: [],
@@ -663,7 +704,32 @@ function reverseFor(
     points = pointsToReverse(lot.points, lot.row.spend, lot.refundedSpend, now);
   }
   points = Math.min(points, lot.points - lot.reversedPoints);
-  lot.refundedSpend += Math.min(amount, Math.max(0, lot.row.spend - lot.refundedSpend));
+  const refundedNow = Math.min(amount, Math.max(0, lot.row.spend - lot.refundedSpend));
+  const cashbackBack = pointsToReverse(
+    lot.row.cashback,
+    lot.row.spend,
+    lot.refundedSpend,
+    refundedNow,
+  );
+  if (cashbackBack > 0) {
+    member.walletDelta -= cashbackBack;
+    batch.walletEntries.push({
+      tenant_id: batch.tenantId,
+      program_id: batch.programId,
+      id: uuidv7(),
+      customer_id: member.customerId,
+      at: refund.occurredAt,
+      kind: 'reverse',
+      debit_account: 'member_wallet',
+      credit_account: 'program_cashback',
+      amount: cashbackBack,
+      event_id: refund.id,
+      idempotency_key: null,
+      request_hash: null,
+      explanation: { eventId: refund.id, refundOf: lot.row.event_id, refundedAmount: refundedNow },
+    });
+  }
+  lot.refundedSpend += refundedNow;
   lot.reversedPoints += points;
   lot.dirty = true;
   batch.refunds.push({
@@ -1449,7 +1515,7 @@ export async function partnerEarn(
     status: 'closed',
     expiresAt: expiresAt?.getTime() ?? null,
     earnedAt: input.at.getTime(),
-    row: { event_id: eventId, spend: 0, source: 'partner' },
+    row: { event_id: eventId, spend: 0, source: 'partner', cashback: 0 },
     refundedSpend: 0,
     reversedPoints: 0,
     lines: [],
@@ -1497,4 +1563,55 @@ export async function partnerEarn(
   syncNewLots(batch, members);
   await flush(trx, batch, members.values());
   return { points: input.points, lotId, replayed: false };
+}
+
+/** Spends money from the member's cashback wallet; once per key, never below zero. */
+export async function spendWallet(
+  trx: LoyaltyDb,
+  program: Program,
+  input: { customerId: string; amount: number; idempotencyKey: string; requestHash: string },
+  now: Date = new Date(),
+): Promise<{ amount: number; balance: number; replayed: boolean }> {
+  const [row] = await repo.lockMembers(trx, program.tenantId, program.id, [input.customerId]);
+  const existing = await repo.findWalletSpend(
+    trx,
+    program.tenantId,
+    program.id,
+    input.idempotencyKey,
+  );
+  if (existing) {
+    if (existing.request_hash !== input.requestHash)
+      throw new AppError('IDEMPOTENCY_CONFLICT', 'The key was used with a different request.', [
+        { field: 'idempotencyKey', message: 'reused with a different body' },
+      ]);
+    return {
+      amount: Number(existing.amount),
+      balance: Number(row?.wallet_balance ?? 0),
+      replayed: true,
+    };
+  }
+  const balance = Number(row?.wallet_balance ?? 0);
+  if (!row || balance < input.amount)
+    throw new AppError('CONFLICT', `The wallet holds ${balance}; ${input.amount} requested.`, [
+      { field: 'amount', message: `wallet balance ${balance}` },
+    ]);
+  await repo.insertWalletEntries(trx, [
+    {
+      tenant_id: program.tenantId,
+      program_id: program.id,
+      id: uuidv7(),
+      customer_id: input.customerId,
+      at: now,
+      kind: 'spend',
+      debit_account: 'member_wallet',
+      credit_account: 'program_wallet_spent',
+      amount: input.amount,
+      event_id: null,
+      idempotency_key: input.idempotencyKey,
+      request_hash: input.requestHash,
+      explanation: { idempotencyKey: input.idempotencyKey },
+    },
+  ]);
+  await repo.addWalletDelta(trx, program.tenantId, program.id, input.customerId, -input.amount);
+  return { amount: input.amount, balance: balance - input.amount, replayed: false };
 }

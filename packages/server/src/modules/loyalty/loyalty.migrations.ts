@@ -282,4 +282,38 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0305_loyalty_wallet': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table loyalty_programs add column cashback jsonb;
+        alter table loyalty_members add column wallet_balance bigint not null default 0;
+        alter table loyalty_lots add column cashback bigint not null default 0;
+        create table loyalty_wallet_entries (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          customer_id uuid not null,
+          at timestamptz not null,
+          kind text not null check (kind in ('cashback', 'reverse', 'spend')),
+          debit_account text not null,
+          credit_account text not null check (credit_account <> debit_account),
+          amount bigint not null check (amount > 0),
+          event_id text,
+          idempotency_key text,
+          request_hash text,
+          explanation jsonb not null default '{}',
+          primary key (tenant_id, program_id, id),
+          foreign key (tenant_id, program_id, customer_id)
+            references loyalty_members (tenant_id, program_id, customer_id)
+        );
+        create unique index loyalty_wallet_once on loyalty_wallet_entries (tenant_id, program_id, kind, event_id)
+          where event_id is not null;
+        create unique index loyalty_wallet_key on loyalty_wallet_entries (tenant_id, program_id, idempotency_key)
+          where idempotency_key is not null;
+        create index loyalty_wallet_member on loyalty_wallet_entries (tenant_id, program_id, customer_id, at);
+        create trigger loyalty_wallet_no_change before update or delete on loyalty_wallet_entries
+          for each row execute function loyalty_entries_append_only();
+      `.execute(db);
+    },
+  },
 };

@@ -31,10 +31,14 @@ function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
 
 export async function insertProgram(
   db: LoyaltyDb,
-  row: Omit<ProgramRow, 'created_at' | 'updated_at' | 'expiry' | 'tiers' | 'referral'> & {
+  row: Omit<
+    ProgramRow,
+    'created_at' | 'updated_at' | 'expiry' | 'tiers' | 'referral' | 'cashback'
+  > & {
     expiry: string;
     tiers: string | null;
     referral: string | null;
+    cashback: string | null;
   },
   rules: string,
 ): Promise<void> {
@@ -91,6 +95,7 @@ export async function updateProgram(
     refund_policy: string;
     tiers: string | null;
     referral: string | null;
+    cashback: string | null;
     point_value_minor: number;
     rules_version: number;
   }>,
@@ -250,6 +255,7 @@ export interface MemberUpdate {
   earned: number;
   redeemed: number;
   expired: number;
+  walletDelta: number;
   tier: {
     code: string | null;
     since: Date | null;
@@ -272,7 +278,7 @@ export async function updateMembers(
       part.map(
         (u) =>
           sql`(${u.customerId}::uuid, ${u.available}::bigint, ${u.pending}::bigint, ${u.debt}::bigint,
-            ${u.earned}::bigint, ${u.redeemed}::bigint, ${u.expired}::bigint, ${u.tier.code}::text,
+            ${u.earned}::bigint, ${u.redeemed}::bigint, ${u.expired}::bigint, ${u.walletDelta}::bigint, ${u.tier.code}::text,
             ${u.tier.since}::timestamptz, ${u.tier.reviewAt}::timestamptz, ${u.tier.graceUntil}::timestamptz,
             ${u.tier.baseCode}::text, ${u.lastActivityAt}::timestamptz)`,
       ),
@@ -283,10 +289,11 @@ export async function updateMembers(
         lifetime_earned = m.lifetime_earned + v.earned,
         lifetime_redeemed = m.lifetime_redeemed + v.redeemed,
         lifetime_expired = m.lifetime_expired + v.expired,
+        wallet_balance = m.wallet_balance + v.wallet_delta,
         tier_code = v.tier_code, tier_since = v.tier_since, tier_review_at = v.tier_review_at,
         tier_grace_until = v.tier_grace_until, tier_base_code = v.tier_base_code,
         last_activity_at = greatest(m.last_activity_at, v.last_activity_at)
-      from (values ${values}) as v(customer_id, available, pending, debt, earned, redeemed, expired,
+      from (values ${values}) as v(customer_id, available, pending, debt, earned, redeemed, expired, wallet_delta,
         tier_code, tier_since, tier_review_at, tier_grace_until, tier_base_code, last_activity_at)
       where m.tenant_id = ${tenantId} and m.program_id = ${programId} and m.customer_id = v.customer_id
     `.execute(db);
@@ -391,7 +398,8 @@ export async function insertLots(db: LoyaltyDb, rows: readonly LotInsert[]): Pro
   }
 }
 
-export type LotInsert = Omit<LotRow, 'lines' | 'rule_usage'> & {
+export type LotInsert = Omit<LotRow, 'lines' | 'rule_usage' | 'cashback'> & {
+  cashback?: number;
   lines: LotLine[];
   rule_usage: { ruleId: string; key: string; points: number }[];
 };
@@ -1373,4 +1381,97 @@ export async function partnerTotals(
       ${to ? sql`and at < ${to}` : sql``}
   `.execute(db);
   return result.rows[0] ?? { earned: 0, burned: 0, transactions: 0 };
+}
+
+// Wallet ------------------------------------------------------------------------------------
+
+export type WalletEntryInsert = {
+  tenant_id: string;
+  program_id: string;
+  id: string;
+  customer_id: string;
+  at: Date;
+  kind: string;
+  debit_account: string;
+  credit_account: string;
+  amount: number;
+  event_id: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  explanation: Record<string, unknown>;
+};
+
+export async function insertWalletEntries(
+  db: LoyaltyDb,
+  rows: readonly WalletEntryInsert[],
+): Promise<void> {
+  for (const part of chunks(rows, 500))
+    await db
+      .insertInto('loyalty_wallet_entries')
+      .values(part.map((row) => ({ ...row, explanation: JSON.stringify(row.explanation) })))
+      .execute();
+}
+
+export async function findWalletSpend(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  key: string,
+) {
+  return db
+    .selectFrom('loyalty_wallet_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function listWalletEntries(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+) {
+  return db
+    .selectFrom('loyalty_wallet_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export async function walletFromEntries(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+): Promise<number> {
+  const result = await sql<{ balance: number }>`
+    select coalesce(sum(case when credit_account = 'member_wallet' then amount
+                             when debit_account = 'member_wallet' then -amount else 0 end), 0)::bigint as balance
+    from loyalty_wallet_entries
+    where tenant_id = ${tenantId} and program_id = ${programId} and customer_id = ${customerId}
+  `.execute(db);
+  return Number(result.rows[0]?.balance ?? 0);
+}
+
+export async function addWalletDelta(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  delta: number,
+): Promise<void> {
+  await db
+    .updateTable('loyalty_members')
+    .set({ wallet_balance: sql`wallet_balance + ${delta}` })
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .execute();
 }

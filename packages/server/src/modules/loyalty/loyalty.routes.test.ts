@@ -631,6 +631,44 @@ describe('partners', () => {
   });
 });
 
+describe('cashback wallet', () => {
+  it('credits cashback per purchase, reverses it on refund, spends once per key, never below zero', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, { cashback: { rateBasisPoints: 250 } });
+    const order = await purchase(tenant, { customer: 'cb-1', amount: 10_000 });
+    await purchase(tenant, { customer: 'cb-1', amount: 4_000 });
+    expect(await memberOf(tenant, program.id, order.customerId)).toMatchObject({ wallet: 350 });
+    await refund(tenant, { refundOf: order.id, amount: 5_000 });
+    expect(await memberOf(tenant, program.id, order.customerId)).toMatchObject({ wallet: 225 });
+    const spend = (amount: number, key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/wallet/spend`,
+        headers: tenant.auth,
+        payload: { amount, idempotencyKey: key },
+      });
+    expect((await spend(200, 'w1')).json()).toMatchObject({
+      amount: 200,
+      balance: 25,
+      replayed: false,
+    });
+    expect((await spend(200, 'w1')).json()).toMatchObject({ replayed: true });
+    expect((await spend(201, 'w1')).json()).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    const over = await spend(26, 'w2');
+    expect(over.statusCode).toBe(409);
+    expect(over.json()).toMatchObject({ errors: [{ field: 'amount' }] });
+    const wallet = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/wallet`,
+      headers: tenant.auth,
+    });
+    expect(wallet.json()).toMatchObject({ balance: 25, ledgerBalance: 25, currency: 'CNY' });
+    expect(
+      (wallet.json() as { items: { kind: string }[] }).items.map((i) => i.kind).sort(),
+    ).toEqual(['cashback', 'cashback', 'reverse', 'spend']);
+  });
+});
+
 describe('ledger over time', () => {
   it('pending points release after the return window; lots expire; balances at past instants', async () => {
     const tenant = await newTenant(t);

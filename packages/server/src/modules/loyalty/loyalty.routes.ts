@@ -30,6 +30,8 @@ import {
   partnerCreated,
   partnerSettlement,
   partnerTransaction,
+  walletEntry,
+  walletSpend,
   redemptionCreate,
   referral,
   referralCode,
@@ -560,6 +562,55 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
         request.params.partnerId,
         request.query,
       ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/members/:customerId/wallet', {
+    schema: {
+      tags,
+      summary: 'The member’s cashback wallet: balance and entries',
+      params: memberParams,
+      response: {
+        200: z.object({
+          currency: z.string(),
+          balance: z.number().int(),
+          ledgerBalance: z.number().int().describe('Σ of the wallet entries: equals balance'),
+          items: z.array(walletEntry),
+        }),
+      },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.walletOf(db, contextOf(request), request.params.programId, request.params.customerId),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/members/:customerId/wallet/spend', {
+    schema: {
+      tags,
+      summary: 'Spend money from the cashback wallet (idempotent; never below zero)',
+      params: memberParams,
+      body: walletSpend,
+      response: {
+        201: z.object({
+          amount: z.number().int(),
+          balance: z.number().int(),
+          replayed: z.boolean(),
+          currency: z.string(),
+        }),
+      },
+    },
+    config: { permission: 'loyalty:operate' },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.spendFromWallet(
+            db,
+            contextOf(request),
+            request.params.programId,
+            request.params.customerId,
+            request.body,
+          ),
+        ),
   });
 
   app.get('/v1/loyalty/programs/:programId/liability', {

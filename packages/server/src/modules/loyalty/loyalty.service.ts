@@ -11,6 +11,7 @@ import type {
   couponUpload,
   partnerCreate,
   partnerTransaction,
+  walletSpend,
   redemptionCreate,
   referral,
   referralCreate,
@@ -34,6 +35,7 @@ import {
   expirePoints,
   memberStatus,
   partnerEarn,
+  spendWallet,
   redeemPoints,
   releasePending,
   reviewTiers,
@@ -67,6 +69,7 @@ async function memberView(
     lifetimeEarned: Number(row.lifetime_earned),
     lifetimeRedeemed: Number(row.lifetime_redeemed),
     lifetimeExpired: Number(row.lifetime_expired),
+    wallet: Number(row.wallet_balance),
     ...status,
   };
 }
@@ -967,5 +970,60 @@ export async function partnerSettlement(
     netMinor: Math.round((burned - earned) * program.pointValueMinor),
     currency: program.currency,
     transactions: Number(totals.transactions),
+  };
+}
+
+// Wallet ------------------------------------------------------------------------------------
+
+export async function spendFromWallet(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  input: z.infer<typeof walletSpend>,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    const outcome = await spendWallet(trx, program, {
+      customerId,
+      amount: input.amount,
+      idempotencyKey: input.idempotencyKey,
+      requestHash: hashRequest({ customerId, amount: input.amount }),
+    });
+    if (!outcome.replayed)
+      await recordAudit(trx, context, {
+        action: 'loyalty.wallet.spent',
+        entityType: 'loyalty_member',
+        entityId: `${programId}:${customerId}`,
+        after: { amount: input.amount },
+      });
+    return { ...outcome, currency: program.currency };
+  });
+}
+
+/** The wallet's entries, newest first, and the balance from the entries and from the cache. */
+export async function walletOf(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  const member = await requireMember(db, program, customerId);
+  const rows = await repo.listWalletEntries(db, context.tenantId, programId, customerId);
+  return {
+    currency: program.currency,
+    balance: Number(member.wallet_balance),
+    ledgerBalance: await repo.walletFromEntries(db, context.tenantId, programId, customerId),
+    items: rows.map((row) => ({
+      id: row.id,
+      at: row.at.toISOString(),
+      kind: row.kind as 'cashback' | 'reverse' | 'spend',
+      debit: row.debit_account,
+      credit: row.credit_account,
+      amount: Number(row.amount),
+      eventId: row.event_id,
+      explanation: row.explanation,
+    })),
   };
 }

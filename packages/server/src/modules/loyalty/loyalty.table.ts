@@ -17,6 +17,7 @@ export interface LoyaltyProgramsTable {
   tiers: ColumnType<unknown, string | null, string | null>;
   point_value_minor: ColumnType<number, number, number>;
   referral: ColumnType<unknown, string | null | undefined, string | null>;
+  cashback: ColumnType<unknown, string | null | undefined, string | null>;
   rules_version: number;
   member_page_secret: string;
   created_at: CreatedAt;
@@ -42,6 +43,7 @@ export interface LoyaltyMembersTable {
   lifetime_earned: Generated<number>;
   lifetime_redeemed: Generated<number>;
   lifetime_expired: Generated<number>;
+  wallet_balance: Generated<number>;
   tier_code: string | null;
   tier_since: Date | null;
   tier_review_at: Date | null;
@@ -66,6 +68,7 @@ export interface LoyaltyLotsTable {
   expires_at: Date | null;
   spend: number;
   refunded_spend: number;
+  cashback: Generated<number>;
   reversed_points: number;
   /** Per line: lineNo, amount, points, refunded, reversed. */
   lines: Json<LotLine[]>;
@@ -211,6 +214,22 @@ export interface LoyaltyPartnersTable {
   created_at: CreatedAt;
 }
 
+export interface LoyaltyWalletEntriesTable {
+  tenant_id: string;
+  program_id: string;
+  id: string;
+  customer_id: string;
+  at: Date;
+  kind: string;
+  debit_account: string;
+  credit_account: string;
+  amount: number;
+  event_id: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  explanation: Json<Record<string, unknown>>;
+}
+
 export interface LoyaltyTables {
   loyalty_programs: LoyaltyProgramsTable;
   loyalty_rule_versions: LoyaltyRuleVersionsTable;
@@ -227,4 +246,5 @@ export interface LoyaltyTables {
   loyalty_referrals: LoyaltyReferralsTable;
   loyalty_coupons: LoyaltyCouponsTable;
   loyalty_partners: LoyaltyPartnersTable;
+  loyalty_wallet_entries: LoyaltyWalletEntriesTable;
 }

@@ -6,6 +6,7 @@ import {
   earnRule,
   expiryPolicy,
   referralScheme,
+  cashbackScheme,
   tierConfig,
   type EarnRule,
   type ExpiryPolicy,
@@ -42,6 +43,7 @@ export interface Program {
   refundPolicy: 'negative' | 'clawback';
   tiers: TierConfig | null;
   referral: z.infer<typeof referralScheme> | null;
+  cashback: z.infer<typeof cashbackScheme> | null;
   pointValueMinor: number;
   rulesVersion: number;
   rules: EarnRule[];
@@ -65,6 +67,7 @@ export function programOf(row: ProgramRow, rules: unknown[]): Program {
     refundPolicy: row.refund_policy === 'negative' ? 'negative' : 'clawback',
     tiers: row.tiers === null ? null : tierConfig.parse(row.tiers),
     referral: row.referral === null ? null : referralScheme.parse(row.referral),
+    cashback: row.cashback === null ? null : cashbackScheme.parse(row.cashback),
     pointValueMinor: Number(row.point_value_minor),
     rulesVersion: row.rules_version,
     rules: rulesSchema.parse(rules),
@@ -88,6 +91,7 @@ export function programView(program: Program): LoyaltyProgram {
     refundPolicy: program.refundPolicy,
     tiers: program.tiers,
     referral: program.referral,
+    cashback: program.cashback,
     pointValueMinor: program.pointValueMinor,
     createdAt: program.createdAt.toISOString(),
   };
@@ -161,6 +165,7 @@ export async function createProgram(
         refund_policy: input.refundPolicy,
         tiers: input.tiers === null ? null : JSON.stringify(input.tiers),
         referral: input.referral === null ? null : JSON.stringify(input.referral),
+        cashback: input.cashback === null ? null : JSON.stringify(input.cashback),
         point_value_minor: input.pointValueMinor,
         rules_version: 1,
         member_page_secret: randomBytes(32).toString('base64url'),
@@ -233,6 +238,9 @@ export async function updateProgramSettings(
       ...(input.pointValueMinor !== undefined ? { point_value_minor: input.pointValueMinor } : {}),
       ...(input.referral !== undefined
         ? { referral: input.referral === null ? null : JSON.stringify(input.referral) }
+        : {}),
+      ...(input.cashback !== undefined
+        ? { cashback: input.cashback === null ? null : JSON.stringify(input.cashback) }
         : {}),
     });
     const after = await loadProgram(trx, context.tenantId, programId);
