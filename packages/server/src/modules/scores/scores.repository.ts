@@ -11,7 +11,7 @@ export type NewScoreRun = Insertable<ScoreRunsTable> & {
   computed_at: Date;
 };
 
-// Rows per INSERT … SELECT FROM jsonb_to_recordset($1).
+// Rows per INSERT … SELECT FROM unnest(…).
 const BATCH = 10_000;
 
 /** One customer's scores as written (the columns of `customer_scores` a run sets). */
@@ -75,22 +75,39 @@ export async function replaceScores(
   await trx.insertInto('score_runs').values(run).execute();
   await trx.deleteFrom('customer_scores').where('tenant_id', '=', run.tenant_id).execute();
   const names = Object.keys(COLUMN_TYPES) as (keyof ScoreRow)[];
-  const definition = sql.join(
-    names.map((name) => sql`${sql.ref(name)} ${sql.raw(COLUMN_TYPES[name])}`),
-  );
   for (let from = 0; from < total; from += BATCH) {
     const to = Math.min(total, from + BATCH);
     await new Promise((resolve) => setImmediate(resolve));
-    const rows: ScoreRow[] = [];
-    for (let i = from; i < to; i++) rows.push(rowAt(i));
-    // One jsonb parameter per batch: the same on PGlite and pg, no parameter-count limit.
+    const columns = new Map<keyof ScoreRow, (string | number | null)[]>(names.map((n) => [n, []]));
+    for (let i = from; i < to; i++) {
+      const row = rowAt(i);
+      for (const name of names) columns.get(name)?.push(row[name]);
+    }
+    // One array literal per column, expanded by unnest: works the same on PGlite and pg, has
+    // no parameter-count limit, and is about twice as fast as jsonb_to_recordset.
+    const arrays = names.map(
+      (name) => sql`${arrayLiteral(columns.get(name) ?? [])}::${sql.raw(COLUMN_TYPES[name])}[]`,
+    );
     await sql`
       insert into customer_scores (tenant_id, run_id, computed_at, ${sql.join(names.map((name) => sql.ref(name)))})
       select ${run.tenant_id}::uuid, ${run.id}::uuid, ${run.computed_at}::timestamptz, x.*
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${definition})
+      from unnest(${sql.join(arrays)}) as x
     `.execute(trx);
     await onBatch?.(to);
   }
+}
+
+/** A PostgreSQL array literal (`{1,NULL,"text"}`) of numbers, strings and nulls. */
+export function arrayLiteral(values: readonly (string | number | null)[]): string {
+  const items = values.map((value) => {
+    if (value === null) return 'NULL';
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+      return String(value);
+    }
+    return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  });
+  return `{${items.join(',')}}`;
 }
 
 export function latestRun(db: ScoresDb, tenantId: string) {
