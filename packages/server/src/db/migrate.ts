@@ -41,6 +41,9 @@ export async function migrateToLatest(
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Modules number their migrations in their own ranges, so a module's next migration can
+    // sort before another module's already-applied one (0101 after 0200): apply it anyway.
+    allowUnorderedMigrations: true,
     ...(options.schema ? { migrationTableSchema: options.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
