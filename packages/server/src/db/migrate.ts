@@ -31,8 +31,8 @@ export class MigrationFailedError extends Error {
 }
 
 /** Brings the schema up to date; safe to run concurrently (Kysely takes a lock). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database type: migrations predate it
 export async function migrateToLatest(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database type: migrations predate it
   db: Kysely<any>,
   options: { schema?: string } = {},
 ): Promise<MigrationResultSet['results']> {
