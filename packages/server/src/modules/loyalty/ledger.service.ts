@@ -91,6 +91,8 @@ interface WorkingMember {
   lastActivityAt: Date | null;
   qualifying: QualifyingRecord[];
   changed: boolean;
+  /** The balance row as locked. */
+  row: MemberRow;
   /** Cashback wallet: balance when locked, and what this unit of work adds. */
   wallet: number;
   walletDelta: number;
@@ -174,6 +176,7 @@ function memberOf(row: MemberRow, lots: LotRow[]): WorkingMember {
     lastActivityAt: row.last_activity_at,
     qualifying: [],
     changed: false,
+    row,
     wallet: Number(row.wallet_balance),
     walletDelta: 0,
   };
@@ -1162,8 +1165,7 @@ export async function redeemPoints(
       `The member has ${plan.error.available} points available; ${input.points} requested.`,
       [{ field: 'points', message: `available ${plan.error.available}` }],
     );
-  const row = await repo.findMember(trx, program.tenantId, program.id, input.customerId);
-  const coupon = row && input.checkReward ? await input.checkReward(row, id) : null;
+  const coupon = input.checkReward ? await input.checkReward(member.row, id) : null;
   const batch = new Batch(program.tenantId, program.id);
   commitPlan(batch, member, plan.value, {
     kind: input.partnerId ? 'partner_burn' : 'redeem',

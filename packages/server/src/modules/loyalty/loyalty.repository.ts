@@ -72,6 +72,30 @@ export async function listPrograms(db: LoyaltyDb, tenantId: string): Promise<Pro
     .execute();
 }
 
+/** Programs with their current rules, in one round trip (the hot path of every event). */
+export async function findProgramsWithRules(
+  db: LoyaltyDb,
+  tenantId: string,
+  filter: { id: string } | { status: 'active' },
+) {
+  let query = db
+    .selectFrom('loyalty_programs as p')
+    .innerJoin('loyalty_rule_versions as v', (join) =>
+      join
+        .onRef('v.tenant_id', '=', 'p.tenant_id')
+        .onRef('v.program_id', '=', 'p.id')
+        .onRef('v.version', '=', 'p.rules_version'),
+    )
+    .selectAll('p')
+    .select('v.rules as current_rules')
+    .where('p.tenant_id', '=', tenantId);
+  query =
+    'id' in filter
+      ? query.where('p.id', '=', filter.id)
+      : query.where('p.status', '=', filter.status);
+  return query.orderBy('p.id').execute();
+}
+
 export async function listActivePrograms(db: LoyaltyDb, tenantId: string): Promise<ProgramRow[]> {
   return db
     .selectFrom('loyalty_programs')

@@ -102,18 +102,14 @@ export async function loadProgram(
   tenantId: string,
   programId: string,
 ): Promise<Program> {
-  const row = await repo.findProgram(db, tenantId, programId);
+  const [row] = await repo.findProgramsWithRules(db, tenantId, { id: programId });
   if (!row) throw new AppError('PROGRAM_NOT_FOUND', `No loyalty program ${programId}.`);
-  return programOf(row, await repo.findRules(db, tenantId, programId, row.rules_version));
+  return programOf(row, row.current_rules);
 }
 
 export async function loadActivePrograms(db: LoyaltyDb, tenantId: string): Promise<Program[]> {
-  const rows = await repo.listActivePrograms(db, tenantId);
-  return Promise.all(
-    rows.map(async (row) =>
-      programOf(row, await repo.findRules(db, tenantId, row.id, row.rules_version)),
-    ),
-  );
+  const rows = await repo.findProgramsWithRules(db, tenantId, { status: 'active' });
+  return rows.map((row) => programOf(row, row.current_rules));
 }
 
 function checkRules(rules: readonly EarnRule[], tiers: TierConfig | null): EarnRule[] {
