@@ -522,7 +522,7 @@ function table(rows: (string | number)[][]): string {
     .map((row) =>
       row
         .map((cell, i) =>
-          typeof cell === 'number'
+          typeof cell === 'number' || /^-?\d[\d.]*$/.test(cell)
             ? String(cell).padStart(widths[i] ?? 0)
             : String(cell).padEnd(widths[i] ?? 0),
         )
@@ -555,7 +555,7 @@ function formatClv(result: ClvReport): string {
 
 function formatRfm(result: RfmReport): string {
   const rows: (string | number)[][] = [['segment', 'customers', 'revenue']];
-  for (const s of result.segments) rows.push([s.segment, s.customers, s.revenue]);
+  for (const s of result.segments) rows.push([s.segment, s.customers, s.revenue.toFixed(2)]);
   const lines = [`RFM as of ${result.asOf}: ${result.customers} customers`, table(rows)];
   if (result.file) lines.push(`Per-customer scores written to ${result.file}`);
   return lines.join('\n');
