@@ -1305,6 +1305,9 @@ export async function expirePoints(
     targets = idle.map((customerId) => ({ customer_id: customerId, id: null }));
     reason = `no activity for ${program.expiry.months} months`;
   } else {
+    // The common case in one statement; members with debt take the general path below.
+    const fast = await repo.expireDueLotsSetBased(trx, program.tenantId, program.id, asOf, limit);
+    if (fast > 0) return fast;
     targets = await repo.findDueLots(trx, program.tenantId, program.id, 'expire', asOf, limit);
     reason = 'lot reached its expiry date';
   }

@@ -1499,3 +1499,62 @@ export async function addWalletDelta(
     .where('customer_id', '=', customerId)
     .execute();
 }
+
+/**
+ * Expires up to `limit` due lots of members without debt in one statement: locks their
+ * members (customer order, like every other writer), appends one `expire` entry per lot,
+ * closes the lots and lowers the cached balances. Returns the number of lots expired.
+ * Members with debt go through the general path (their debt is paid before points expire).
+ */
+export async function expireDueLotsSetBased(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  asOf: Date,
+  limit: number,
+): Promise<number> {
+  const result = await sql<{ lots: number }>`
+    with due as (
+      select l.customer_id, l.id, l.remaining, l.status, l.expires_at, l.event_id
+      from loyalty_lots l
+      join loyalty_members m
+        on m.tenant_id = l.tenant_id and m.program_id = l.program_id and m.customer_id = l.customer_id
+      where l.tenant_id = ${tenantId} and l.program_id = ${programId}
+        and l.status <> 'closed' and l.expires_at is not null and l.expires_at <= ${asOf}
+        and m.debt = 0
+      order by l.customer_id, l.id
+      limit ${limit}
+      for no key update of m
+    ), entries as (
+      insert into loyalty_entries (tenant_id, program_id, id, customer_id, at, kind, debit_account,
+        credit_account, points, lot_id, event_id, explanation)
+      select ${tenantId}::uuid, ${programId}::uuid, gen_random_uuid(), customer_id, ${asOf}::timestamptz, 'expire',
+        case when status = 'pending' then 'member_pending' else 'member_available' end,
+        'program_expired', remaining, id, event_id,
+        jsonb_build_object('lotId', id, 'reason', 'lot reached its expiry date', 'expiresAt', expires_at)
+      from due where remaining > 0
+      returning 1
+    ), closed as (
+      update loyalty_lots l set remaining = 0, status = 'closed'
+      from due
+      where l.tenant_id = ${tenantId} and l.program_id = ${programId} and l.id = due.id
+      returning 1
+    ), sums as (
+      select customer_id,
+        sum(case when status = 'available' then remaining else 0 end) as available,
+        sum(case when status = 'pending' then remaining else 0 end) as pending
+      from due group by customer_id
+    ), members as (
+      update loyalty_members m set
+        available = m.available - s.available,
+        pending = m.pending - s.pending,
+        lifetime_expired = m.lifetime_expired + s.available + s.pending
+      from sums s
+      where m.tenant_id = ${tenantId} and m.program_id = ${programId} and m.customer_id = s.customer_id
+      returning 1
+    )
+    select (select count(*) from closed)::bigint as lots,
+      (select count(*) from entries) + (select count(*) from members) as touched
+  `.execute(db);
+  return Number(result.rows[0]?.lots ?? 0);
+}

@@ -729,6 +729,42 @@ describe('ledger over time', () => {
     expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
   });
 
+  it('expiry: set-based for members without debt, debt paid before points expire', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      expiry: { kind: 'rolling', months: 6 },
+      refundPolicy: 'negative',
+    });
+    const day = 86_400_000;
+    const ago = (days: number) => new Date(Date.now() - days * day).toISOString();
+    const a = await purchase(tenant, { customer: 'exp-a', amount: 5_000, occurredAt: ago(300) });
+    const p1 = await purchase(tenant, { customer: 'exp-b', amount: 3_000, occurredAt: ago(300) });
+    await purchase(tenant, { customer: 'exp-b', amount: 1_000, occurredAt: ago(290) });
+    await purchase(tenant, { customer: 'exp-b', amount: 2_000, occurredAt: ago(10) });
+    const spent = await redeem(tenant, program.id, {
+      customerId: p1.customerId,
+      points: 30,
+      idempotencyKey: 'exp-b-30',
+    });
+    expect(spent.statusCode, spent.body).toBe(201);
+    await refund(tenant, { refundOf: p1.id, amount: 3_000, occurredAt: ago(5) });
+    expect(await memberOf(tenant, program.id, p1.customerId)).toMatchObject({
+      available: 0,
+      debt: 30,
+    });
+    const done = await runLoyaltyJob(t.database.db, tenant.tenantId, 'loyalty.expire-points', {
+      programId: program.id,
+    });
+    expect(done[program.id]).toBe(2);
+    expect(await memberOf(tenant, program.id, a.customerId)).toMatchObject({ available: 0 });
+    // B's due lot (10 points) paid 10 of the debt instead of expiring.
+    expect(await memberOf(tenant, program.id, p1.customerId)).toMatchObject({
+      available: 0,
+      debt: 20,
+    });
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+  });
+
   it('the ledger is append-only in the database', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant);
