@@ -288,7 +288,9 @@ function CohortsPanel() {
           xAxis: {
             type: 'category',
             data: Array.from({ length: width }, (_, k) => String(k)),
-            name: t('analytics.cohorts.month', { k: '' }),
+            name: t('analytics.cohorts.offset'),
+            nameLocation: 'middle',
+            nameGap: 28,
           },
           yAxis: { type: 'category', data: data.cohorts.map((c) => c.cohort), inverse: true },
           visualMap: {

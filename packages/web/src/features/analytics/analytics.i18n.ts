@@ -54,7 +54,12 @@ const en = {
     lastPurchase: 'Last purchase',
     unnamed: '(no name)',
   },
-  cohorts: { cohort: 'First purchase month', month: 'Month {{k}}', size: 'Customers' },
+  cohorts: {
+    cohort: 'First purchase month',
+    month: 'Month {{k}}',
+    size: 'Customers',
+    offset: 'Months after the first purchase',
+  },
   concentration: {
     top20: 'Top 20% of customers bring {{share}} of revenue',
     gini: 'Gini {{gini}}',
@@ -117,7 +122,7 @@ const zhCN: typeof en = {
     lastPurchase: '最近购买',
     unnamed: '（无姓名）',
   },
-  cohorts: { cohort: '首购月份', month: '第 {{k}} 月', size: '客户数' },
+  cohorts: { cohort: '首购月份', month: '第 {{k}} 月', size: '客户数', offset: '首购后月数' },
   concentration: {
     top20: '前 20% 的客户贡献了 {{share}} 的收入',
     gini: '基尼系数 {{gini}}',
