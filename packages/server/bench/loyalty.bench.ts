@@ -31,6 +31,8 @@ const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const bulkMembers = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const schema = `bench_loyalty_${Date.now()}`;
+// BENCH_ONLY=bulk runs only the 1M rebuild and expiry and prints them (docs untouched).
+const bulkOnly = process.env.BENCH_ONLY === 'bulk';
 
 interface CannonResult {
   requestsPerSecond: number;
@@ -141,148 +143,149 @@ async function main(): Promise<void> {
     });
     const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
-    // Warm-up: a fresh schema's empty tables give cached foreign-key plans that scan; a
-    // running system has statistics. Load 20,000 members, then ANALYZE.
-    for (let b = 0; b < 20; b++) {
-      await fetch(`${appUrl}/v1/events:batch`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({
+    if (!bulkOnly) {
+      // Warm-up: a fresh schema's empty tables give cached foreign-key plans that scan; a
+      // running system has statistics. Load 20,000 members, then ANALYZE.
+      for (let b = 0; b < 20; b++) {
+        await fetch(`${appUrl}/v1/events:batch`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            events: Array.from({ length: 1000 }, (_, i) => ({
+              id: `warm-${b}-${i}`,
+              type: 'purchase',
+              customerExternalId: `batch-${b * 1000 + i}`,
+              occurredAt: '2026-10-03T10:00:00Z',
+              currency: 'CNY',
+              amount: 500,
+            })),
+          }),
+        });
+      }
+      await sql`analyze`.execute(database.db);
+
+      // Batched earning.
+      const batches = Array.from({ length: 80 }, (_, b) =>
+        JSON.stringify({
           events: Array.from({ length: 1000 }, (_, i) => ({
-            id: `warm-${b}-${i}`,
+            id: `batch-${b}-${i}`,
             type: 'purchase',
-            customerExternalId: `batch-${b * 1000 + i}`,
-            occurredAt: '2026-10-03T10:00:00Z',
+            customerExternalId: `batch-${(b * 1000 + i) % 20_000}`,
+            occurredAt: '2026-11-03T10:00:00Z',
             currency: 'CNY',
-            amount: 500,
+            amount: 1000 + i,
           })),
         }),
-      });
-    }
-    await sql`analyze`.execute(database.db);
-
-    // Batched earning.
-    const batches = Array.from({ length: 80 }, (_, b) =>
-      JSON.stringify({
-        events: Array.from({ length: 1000 }, (_, i) => ({
-          id: `batch-${b}-${i}`,
-          type: 'purchase',
-          customerExternalId: `batch-${(b * 1000 + i) % 20_000}`,
-          occurredAt: '2026-11-03T10:00:00Z',
-          currency: 'CNY',
-          amount: 1000 + i,
-        })),
-      }),
-    );
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < batches.length) {
-          const body = batches[next++] ?? '';
-          await fetch(`${appUrl}/v1/events:batch`, {
-            method: 'POST',
-            headers: { ...auth, 'content-type': 'application/json' },
-            body,
-          });
-        }
-      }),
-    );
-    const batchSeconds = (performance.now() - started) / 1000;
-    const earned = await sql<{ n: number }>`
-      select count(*)::bigint as n from loyalty_lots
-      where tenant_id = ${tenant.tenantId} and program_id = ${program.id} and event_id like 'batch-%'`.execute(
-      database.db,
-    );
-    figures.batch = {
-      events: batches.length * 1000,
-      earned: Number(earned.rows[0]?.n ?? 0),
-      eventsPerSecond: Math.round((batches.length * 1000) / batchSeconds),
-    };
-    console.log('batched earning', figures.batch);
-    // 1. Purchases that earn, against the bare insert.
-    const single = await cannon(`${appUrl}/v1/events`, auth, () => purchaseBody('single'));
-    console.log('single POST /v1/events with earning', single);
-    const barePool = new pg.Pool({
-      connectionString: url,
-      max: 20,
-      options: `-c search_path=${schema}`,
-    });
-    await barePool.query(
-      'create table bare_events (id text primary key, customer text, amount bigint, occurred_at timestamptz, payload jsonb)',
-    );
-    const bare = Fastify({ logger: false });
-    bare.post('/bare', async (request, reply) => {
-      const body = request.body as {
-        id: string;
-        customerExternalId: string;
-        amount: number;
-        occurredAt: string;
-      };
-      await barePool.query(
-        'insert into bare_events (id, customer, amount, occurred_at, payload) values ($1, $2, $3, $4, $5)',
-        [body.id, body.customerExternalId, body.amount, body.occurredAt, JSON.stringify(body)],
       );
-      return reply.status(201).send({ id: body.id });
-    });
-    const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
-    const baseline = await cannon(`${bareUrl}/bare`, {}, () => purchaseBody('bare'));
-    console.log('bare Fastify + pg insert', baseline);
-    await bare.close();
-    await barePool.end();
-    figures.single = {
-      fidelis: single,
-      bare: baseline,
-      ratio: single.requestsPerSecond / baseline.requestsPerSecond,
-    };
-
-    // 2. Redemptions on distinct members against pgbench simple-update.
-    const members = 5_000;
-    for (let batch = 0; batch < members / 1000; batch++) {
-      const events = Array.from({ length: 1000 }, (_, i) => ({
-        id: `fund-${batch * 1000 + i}`,
-        type: 'purchase',
-        customerExternalId: `fund-${batch * 1000 + i}`,
-        occurredAt: '2026-11-02T10:00:00Z',
-        currency: 'CNY',
-        amount: 10_000_000,
-      }));
-      await fetch(`${appUrl}/v1/events:batch`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ events }),
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < batches.length) {
+            const body = batches[next++] ?? '';
+            await fetch(`${appUrl}/v1/events:batch`, {
+              method: 'POST',
+              headers: { ...auth, 'content-type': 'application/json' },
+              body,
+            });
+          }
+        }),
+      );
+      const batchSeconds = (performance.now() - started) / 1000;
+      const earned = await sql<{ n: number }>`
+        select count(*)::bigint as n from loyalty_lots
+        where tenant_id = ${tenant.tenantId} and program_id = ${program.id} and event_id like 'batch-%'`.execute(
+        database.db,
+      );
+      figures.batch = {
+        events: batches.length * 1000,
+        earned: Number(earned.rows[0]?.n ?? 0),
+        eventsPerSecond: Math.round((batches.length * 1000) / batchSeconds),
+      };
+      console.log('batched earning', figures.batch);
+      // 1. Purchases that earn, against the bare insert.
+      const single = await cannon(`${appUrl}/v1/events`, auth, () => purchaseBody('single'));
+      console.log('single POST /v1/events with earning', single);
+      const barePool = new pg.Pool({
+        connectionString: url,
+        max: 20,
+        options: `-c search_path=${schema}`,
       });
-    }
-    await sql`analyze`.execute(database.db);
-    const funded = (
-      await sql<{ customer_id: string }>`
-        select customer_id from loyalty_members
-        where tenant_id = ${tenant.tenantId} and program_id = ${program.id} and available >= 100000
-        order by customer_id`.execute(database.db)
-    ).rows.map((row) => row.customer_id);
-    let redemption = 0;
-    const redeem = await cannon(
-      `${appUrl}/v1/loyalty/programs/${program.id}/redemptions`,
-      auth,
-      () => {
-        redemption++;
-        return JSON.stringify({
-          customerId: funded[redemption % funded.length],
-          points: 1,
-          idempotencyKey: `bench-${redemption}`,
-        });
-      },
-    );
-    console.log('redemptions', redeem, 'members', funded.length);
-    const pgbench = pgbenchTps();
-    console.log('pgbench -N tps', pgbench);
-    figures.redeem = {
-      fidelis: redeem,
-      pgbench,
-      ratio: redeem.requestsPerSecond / pgbench,
-      members: funded.length,
-    };
+      await barePool.query(
+        'create table bare_events (id text primary key, customer text, amount bigint, occurred_at timestamptz, payload jsonb)',
+      );
+      const bare = Fastify({ logger: false });
+      bare.post('/bare', async (request, reply) => {
+        const body = request.body as {
+          id: string;
+          customerExternalId: string;
+          amount: number;
+          occurredAt: string;
+        };
+        await barePool.query(
+          'insert into bare_events (id, customer, amount, occurred_at, payload) values ($1, $2, $3, $4, $5)',
+          [body.id, body.customerExternalId, body.amount, body.occurredAt, JSON.stringify(body)],
+        );
+        return reply.status(201).send({ id: body.id });
+      });
+      const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
+      const baseline = await cannon(`${bareUrl}/bare`, {}, () => purchaseBody('bare'));
+      console.log('bare Fastify + pg insert', baseline);
+      await bare.close();
+      await barePool.end();
+      figures.single = {
+        fidelis: single,
+        bare: baseline,
+        ratio: single.requestsPerSecond / baseline.requestsPerSecond,
+      };
 
+      // 2. Redemptions on distinct members against pgbench simple-update.
+      const members = 5_000;
+      for (let batch = 0; batch < members / 1000; batch++) {
+        const events = Array.from({ length: 1000 }, (_, i) => ({
+          id: `fund-${batch * 1000 + i}`,
+          type: 'purchase',
+          customerExternalId: `fund-${batch * 1000 + i}`,
+          occurredAt: '2026-11-02T10:00:00Z',
+          currency: 'CNY',
+          amount: 10_000_000,
+        }));
+        await fetch(`${appUrl}/v1/events:batch`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ events }),
+        });
+      }
+      await sql`analyze`.execute(database.db);
+      const funded = (
+        await sql<{ customer_id: string }>`
+          select customer_id from loyalty_members
+          where tenant_id = ${tenant.tenantId} and program_id = ${program.id} and available >= 100000
+          order by customer_id`.execute(database.db)
+      ).rows.map((row) => row.customer_id);
+      let redemption = 0;
+      const redeem = await cannon(
+        `${appUrl}/v1/loyalty/programs/${program.id}/redemptions`,
+        auth,
+        () => {
+          redemption++;
+          return JSON.stringify({
+            customerId: funded[redemption % funded.length],
+            points: 1,
+            idempotencyKey: `bench-${redemption}`,
+          });
+        },
+      );
+      console.log('redemptions', redeem, 'members', funded.length);
+      const pgbench = pgbenchTps();
+      console.log('pgbench -N tps', pgbench);
+      figures.redeem = {
+        fidelis: redeem,
+        pgbench,
+        ratio: redeem.requestsPerSecond / pgbench,
+        members: funded.length,
+      };
+    }
     await app.close();
 
     // 4 and 5. A program of 1M members, one lot each, past its expiry date.
@@ -367,7 +370,8 @@ async function main(): Promise<void> {
       expiredPoints: Number(afterExpiry.rows[0]?.expired ?? 0),
     };
     console.log('expire', figures.expire);
-    writeReport(figures);
+    if (bulkOnly) console.log(JSON.stringify(figures));
+    else writeReport(figures);
   } finally {
     await database.close();
     await admin.query(`drop schema ${schema} cascade`);
