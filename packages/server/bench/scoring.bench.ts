@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { simulateBgNbdPurchases } from '@fidelis/analytics';
@@ -135,6 +135,8 @@ interface RunFigures {
   fitMs: Record<string, number>;
   loopMaxMs: number;
   loopP99Ms: number;
+  /** Longest garbage-collection pause of the calling thread during the run. */
+  gcMaxMs: number;
 }
 
 async function scoreTenant(
@@ -148,6 +150,11 @@ async function scoreTenant(
   const marks: number[] = [];
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  let gcMaxMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const started = performance.now();
   const result = (await scoreCustomersFlow(
     db,
@@ -159,6 +166,7 @@ async function scoreTenant(
   )) as { runId: string; customers: number; purchases: number };
   const totalMs = performance.now() - started;
   histogram.disable();
+  gc.disconnect();
   const run = await db
     .selectFrom('score_runs')
     .select('durations_ms')
@@ -177,6 +185,7 @@ async function scoreTenant(
     fitMs: durations,
     loopMaxMs: histogram.max / 1e6,
     loopP99Ms: histogram.percentile(99) / 1e6,
+    gcMaxMs,
   };
 }
 
