@@ -179,6 +179,12 @@ export const attributeDefinition = z.object({
 export type AttributeDefinition = z.infer<typeof attributeDefinition>;
 
 export const consentPut = consentInput;
+export const consentHistory = z.object({
+  current: z.array(consentState),
+  history: z
+    .array(consentState.extend({ recordedAt: instant }))
+    .describe('Every decision recorded, newest first (also those of merged duplicates)'),
+});
 
 export const memberCreate = z.strictObject({
   personId: id,

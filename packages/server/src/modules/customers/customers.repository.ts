@@ -305,3 +305,20 @@ export async function deleteMember(
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+export function findConsentEvents(
+  db: CustomersDb,
+  tenantId: string,
+  customerIds: readonly string[],
+) {
+  if (customerIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('customer_consent_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', 'in', [...customerIds])
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1000)
+    .execute();
+}

@@ -380,6 +380,7 @@ describe('another tenant’s ids', () => {
         payload: { status: 'granted' },
       },
       { method: 'GET', url: `/v1/customers/${theirs.id}/members` },
+      { method: 'GET', url: `/v1/customers/${theirs.id}/consent` },
       { method: 'POST', url: `/v1/customers/${org.id}/members`, payload: { personId: theirs.id } },
       { method: 'POST', url: `/v1/customers/${mine.id}/members`, payload: { personId: theirs.id } },
       {
@@ -583,6 +584,22 @@ describe('tags and consent', () => {
     expect(older.json()).toMatchObject({ status: 'granted' });
     const newer = await put('sms', { status: 'withdrawn', source: 'unsubscribe-link' });
     expect(newer.json()).toMatchObject({ status: 'withdrawn', source: 'unsubscribe-link' });
+    const history = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${created.id}/consent`,
+      headers: tenant.auth,
+    });
+    expect(history.statusCode).toBe(200);
+    const body = history.json() as {
+      current: unknown[];
+      history: { status: string; at: string }[];
+    };
+    expect(body.current).toMatchObject([{ channel: 'sms', status: 'withdrawn' }]);
+    expect(body.history.map((event) => event.status)).toEqual([
+      'withdrawn',
+      'withdrawn',
+      'granted',
+    ]);
     expect((await put('fax', { status: 'granted' })).statusCode).toBe(400);
     expect((await put('email', { status: 'maybe' })).statusCode).toBe(400);
   });

@@ -4,6 +4,7 @@ import {
   attributeDefinition,
   attributeDefinitionCreate,
   consentChannel,
+  consentHistory,
   consentPut,
   consentState,
   customer,
@@ -208,6 +209,17 @@ export function registerCustomersRoutes(
         request.params.channel,
         request.body,
       ),
+  });
+
+  app.get('/v1/customers/:id/consent', {
+    schema: {
+      tags,
+      summary: 'Consent per channel now, and the history of decisions',
+      params,
+      response: { 200: consentHistory, 404: problem, 410: problem },
+    },
+    config: { permission: 'customers:read' },
+    handler: async (request) => service.getConsent(db, contextOf(request), request.params.id),
   });
 
   app.get('/v1/customers/:id/members', {

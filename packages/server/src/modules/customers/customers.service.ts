@@ -634,6 +634,32 @@ export async function setConsent(
   });
 }
 
+/** The consent on record per channel, and every decision behind it (the proof of consent). */
+export async function getConsent(db: CustomersServiceDb, context: RequestContext, id: string) {
+  const row = await liveRow(db, context.tenantId, id);
+  const merged = await repo.findMergedIds(db, context.tenantId, [row.id]);
+  const ids = [row.id, ...merged.map((m) => m.id)];
+  const [current, events] = await Promise.all([
+    repo.findConsents(db, context.tenantId, [row.id]),
+    repo.findConsentEvents(db, context.tenantId, ids),
+  ]);
+  return {
+    current: current.map((consent) => ({
+      channel: consent.channel as ConsentChannel,
+      status: consent.status,
+      at: consent.at.toISOString(),
+      source: consent.source,
+    })),
+    history: events.map((event) => ({
+      channel: event.channel as ConsentChannel,
+      status: event.status,
+      at: event.at.toISOString(),
+      source: event.source,
+      recordedAt: event.recorded_at.toISOString(),
+    })),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Attribute definitions
 
