@@ -10,6 +10,9 @@ export default defineConfig({
     include: ['e2e/**/*.e2e.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // expect.poll waits for the page like a person would; the default 1 s is too short on a
+    // busy two-core machine.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 180_000,
     // One Chromium and one embedded database at a time on two cores.
     fileParallelism: false,

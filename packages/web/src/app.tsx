@@ -6,12 +6,14 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api/api-client.ts';
-import { AppShell } from './features/platform/app-shell.tsx';
 import { LoginPage } from './features/platform/login-page.tsx';
 import { plannedModules } from './features/platform/planned-modules.ts';
 import { ComingSoonPage, NotFoundPage } from './features/platform/coming-soon-page.tsx';
 
-// Each page is its own chunk: the login screen loads without charts or tables.
+// Each page is its own chunk: the login screen loads without the shell, charts or tables.
+const AppShell = lazy(() =>
+  import('./features/platform/app-shell.tsx').then((m) => ({ default: m.AppShell })),
+);
 const DashboardPage = lazy(() =>
   import('./features/dashboard/dashboard-page.tsx').then((m) => ({ default: m.DashboardPage })),
 );
