@@ -1,4 +1,5 @@
-import { Button, Card, Col, Empty, Row, Skeleton, Statistic, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Col, Empty, Row, Skeleton, Statistic, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -16,6 +17,8 @@ import {
 import { useCurrentSession } from '../platform/session.ts';
 import { EChart } from './echart.tsx';
 
+const SLOW_AFTER_MS = 8_000;
+
 export function DashboardPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
@@ -25,10 +28,21 @@ export function DashboardPage() {
     queryKey: ['overview'],
     queryFn: ({ signal }) => api.get<Overview>('/v1/overview', undefined, signal),
   });
+  // A large tenant on the embedded database can take a while: say so instead of spinning mutely.
+  const [slow, setSlow] = useState(false);
+  const pending = overview.isPending;
+  useEffect(() => {
+    if (!pending) return;
+    const timer = window.setTimeout(() => setSlow(true), SLOW_AFTER_MS);
+    return () => window.clearTimeout(timer);
+  }, [pending]);
 
   if (overview.isPending) {
     return (
       <>
+        {slow ? (
+          <Alert type="info" showIcon className="notice" title={t('dashboard.slow')} />
+        ) : null}
         <div className="page-header">
           <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
         </div>
