@@ -4,5 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/analytics', 'packages/contracts', 'packages/server'],
+    // Two cores; each embedded database is a worker thread of its own.
+    pool: 'forks',
+    maxWorkers: 2,
   },
 });

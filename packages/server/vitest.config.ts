@@ -7,8 +7,5 @@ export default defineProject({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Two cores; each embedded database is a worker thread of its own.
-    pool: 'forks',
-    maxWorkers: 2,
   },
 });
