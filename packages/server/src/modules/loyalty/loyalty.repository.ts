@@ -1522,7 +1522,9 @@ export async function expireDueLotsSetBased(
       where l.tenant_id = ${tenantId} and l.program_id = ${programId}
         and l.status <> 'closed' and l.expires_at is not null and l.expires_at <= ${asOf}
         and m.debt = 0
-      order by l.customer_id, l.id
+      -- Expiry order walks the partial index and stops at the limit; the members are locked
+      -- in that order, so a deadlock with a concurrent writer is possible: the job retries.
+      order by l.expires_at, l.id
       limit ${limit}
       for no key update of m
     ), entries as (

@@ -546,10 +546,19 @@ export async function runLoyaltyJob(
     }
     const work = loyaltyJobs[kind];
     let total = 0;
+    let retries = 0;
     for (;;) {
-      const count = await db
-        .transaction()
-        .execute((trx: LoyaltyServiceDb) => work(trx, program, asOf));
+      let count: number;
+      try {
+        count = await db.transaction().execute((trx: LoyaltyServiceDb) => work(trx, program, asOf));
+      } catch (error) {
+        // A deadlock with a concurrent writer aborts only this chunk: run it again.
+        if ((error as { code?: string }).code === '40P01' && retries < 5) {
+          retries += 1;
+          continue;
+        }
+        throw error;
+      }
       total += count;
       await options.progress?.(total, `${kind} ${program.name}: ${total}`);
       // Warnings are one statement; the others work through due rows in chunks.
