@@ -113,7 +113,7 @@ function oneCustomerRef(
 export const eventInput = z
   .discriminatedUnion('type', [purchaseInput, refundInput, interactionInput])
   .superRefine(oneCustomerRef)
-  .meta({ id: 'EventInput' });
+  .describe('An event: a purchase, a refund or an interaction');
 export type EventInput = z.infer<typeof eventInput>;
 export type PurchaseInput = z.infer<typeof purchaseInput>;
 export type RefundInput = z.infer<typeof refundInput>;
