@@ -4,6 +4,7 @@ import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import { findTenant, recordAudit, type PlatformTables } from '../platform/index.ts';
 import type { ActivityTables } from './activity.table.ts';
+import { analyzeEvents } from './activity.repository.ts';
 import type { ResolveCustomers } from './record-events.ts';
 
 /** Loads CSV text into `table (columns)` with COPY (`DatabaseHandle.bulkTransaction` gives one). */
@@ -344,6 +345,8 @@ export async function importTransactions(
     trx,
   );
   const summary = counts.rows[0]!;
+  // Planner statistics of a table that just grew a lot (autovacuum comes later).
+  if (summary.created >= 10_000) await analyzeEvents(trx as unknown as Kysely<ActivityTables>);
   progress('insert', 1, 1);
   await recordAudit(trx as unknown as Kysely<PlatformTables>, context, {
     action: 'events.imported',
