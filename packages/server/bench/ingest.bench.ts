@@ -245,6 +245,8 @@ async function main(): Promise<void> {
   }
 }
 
+const ANALYSIS_MARKER = '<!-- ingest analysis';
+
 function writeReport(figures: Record<string, unknown>): void {
   const single = figures.single as {
     fidelis: { requestsPerSecond: number; p50: number; p99: number; non2xx: number };
@@ -280,11 +282,11 @@ ${os.cpus().length} cores (shared with other work while it ran), Node ${process.
 | re-import of the same file (all duplicates) | ${imp.reimportSeconds} s | |
 | \`GET /v1/overview\` on the imported CDNOW tenant (median of 5) | ${overview.medianMs} ms | |
 
-What a single event costs beyond the bare insert: authentication (API key lookup), zod
-validation, the idempotency read, resolving (or creating) the customer by external id, the
-event and its lines, in one transaction. The import does far more than COPY: it checks every
-row in SQL, creates the unknown customers, inserts events and lines with their indexes and
-keys, and checks refunds and duplicates; the COPY itself is a small part of its time.
+Load average when the run ended: ${os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ')} (1/5/15 min).
+
 `;
   const file = path.join(repoRoot, 'docs/performance.md');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
@@ -293,7 +295,12 @@ keys, and checks refunds and duplicates; the COPY itself is a small part of its 
   if (start < 0) updated = `${current.trimEnd()}\n\n${section}`;
   else {
     const after = current.indexOf('\n## ', start + 1);
-    updated = current.slice(0, start) + section + (after < 0 ? '' : current.slice(after + 1));
+    const end = after < 0 ? current.length : after + 1;
+    // The hand-written analysis below the marker survives a re-run.
+    const marker = current.indexOf(ANALYSIS_MARKER, start);
+    const analysis =
+      marker >= 0 && marker < end ? `${current.slice(marker, end).trimEnd()}\n` : '';
+    updated = `${current.slice(0, start)}${section}${analysis}\n${current.slice(end)}`;
   }
   writeFileSync(file, updated);
   console.log(`wrote ${path.relative(repoRoot, file)}`);
