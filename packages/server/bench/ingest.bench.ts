@@ -298,8 +298,7 @@ Load average when the run ended: ${os
     const end = after < 0 ? current.length : after + 1;
     // The hand-written analysis below the marker survives a re-run.
     const marker = current.indexOf(ANALYSIS_MARKER, start);
-    const analysis =
-      marker >= 0 && marker < end ? `${current.slice(marker, end).trimEnd()}\n` : '';
+    const analysis = marker >= 0 && marker < end ? `${current.slice(marker, end).trimEnd()}\n` : '';
     updated = `${current.slice(0, start)}${section}${analysis}\n${current.slice(end)}`;
   }
   writeFileSync(file, updated);
