@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
+const run = promisify(execFile);
+
+/** Runs the real CLI on an embedded database of its own (no DATABASE_URL). */
+async function fidelis(dataDir: string, args: string[]) {
+  const env = { ...process.env, FIDELIS_DATA_DIR: dataDir, DATABASE_URL: '' };
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('fidelis import transactions', () => {
+  it('imports a file into the configured database, re-imports as duplicates, and reports bad lines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-import-'));
+    const dataDir = path.join(dir, 'data');
+    const tenant = await fidelis(dataDir, ['tenant', 'create', '--name', 'Shop', '--json']);
+    expect(tenant.code).toBe(0);
+    const { tenantId } = JSON.parse(tenant.stdout) as { tenantId: string };
+
+    const good = path.join(dir, 'good.csv');
+    writeFileSync(
+      good,
+      'customer_external_id,occurred_at,amount,currency,sku\n' +
+        'c1,19970101,11.77,USD,CD\nc2,19970102,12.00,USD,CD\nc1,1997-03-01T10:00:00Z,5.00,USD,\n',
+    );
+    const first = await fidelis(dataDir, [
+      'import',
+      'transactions',
+      good,
+      '--tenant',
+      tenantId,
+      '--json',
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ rows: 3, created: 3, customersCreated: 2 });
+    const again = await fidelis(dataDir, [
+      'import',
+      'transactions',
+      good,
+      '--tenant',
+      tenantId,
+      '--json',
+    ]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, duplicates: 3 });
+
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(
+      bad,
+      'customer_external_id,occurred_at,amount,currency\nc3,19970101,1,USD\nc4,1997-02-30,1,USD\n',
+    );
+    const refused = await fidelis(dataDir, ['import', 'transactions', bad, '--tenant', tenantId]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('line 3, occurred_at');
+    expect(refused.stderr).toContain('nothing was imported');
+    const minor = await fidelis(dataDir, [
+      'import',
+      'transactions',
+      bad,
+      '--tenant',
+      tenantId,
+      '--skip-invalid',
+      '--amount-unit',
+      'minor',
+      '--json',
+    ]);
+    expect(JSON.parse(minor.stdout)).toMatchObject({
+      created: 1,
+      errors: [{ line: 3, field: 'occurred_at' }],
+    });
+  });
+});
