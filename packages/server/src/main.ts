@@ -4,6 +4,8 @@ import { migrateToLatest } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { startJobWorker } from './jobs/run-jobs.ts';
+import { startEmbeddedMaintenance } from './db/embedded-maintenance.ts';
+import { startNightlySchedule } from './jobs/schedule-nightly.ts';
 import { jobHandlers } from './jobs/job-handlers.ts';
 import type { FidelisApp } from './http/fastify.ts';
 
@@ -35,6 +37,8 @@ export async function startServer(
   const app = await buildApp({ database, config });
   await options.beforeListen?.(database, app);
   const worker = startJobWorker(database.db, jobHandlers, app.log);
+  const maintenance = startEmbeddedMaintenance(database);
+  const nightly = startNightlySchedule(database.db, app.log);
   const address = await app.listen({ port: config.port, host: config.host });
   const url =
     config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -45,6 +49,8 @@ export async function startServer(
     url,
     close() {
       closing ??= (async () => {
+        maintenance.stop();
+        nightly.stop();
         await app.close();
         await worker.stop();
         await database.close();

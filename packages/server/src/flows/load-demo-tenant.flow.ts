@@ -18,6 +18,9 @@ import {
 } from '../modules/customers/index.ts';
 import { generateDemoData, type DemoData } from './demo/cdnow-demo-data.ts';
 import { importTransactionsFlow, recordEventsFlow } from './record-events.flow.ts';
+import { backfillLoyaltyFromEvents, createDemoProgram } from './loyalty.flow.ts';
+import { loadActivePrograms, type LoyaltyTables } from '../modules/loyalty/index.ts';
+import { enqueueScoreRun } from '../modules/scores/index.ts';
 
 export const DEMO_LOGIN = { email: 'demo@fidelis.local', password: 'fidelis-demo' };
 const CDNOW_FILE = new URL('../../demo-data/CDNOW_master.txt', import.meta.url);
@@ -65,10 +68,30 @@ export async function ensureDemoTenant(
   const data = demoData(options.today ?? new Date());
   const context = systemContext(tenantId);
   const loaded = await countCustomers(narrow<CustomersTables>(database.db), tenantId);
-  if (loaded >= data.customers.length)
-    return { tenantId, apiKey, login: DEMO_LOGIN, loadedNow: false };
-  await loadDemoData(database, context, data, options.log);
-  return { tenantId, apiKey, login: DEMO_LOGIN, loadedNow: true };
+  const loadedNow = loaded < data.customers.length;
+  if (loadedNow) await loadDemoData(database, context, data, options.log);
+  await ensureDemoProgram(database, context, options.log);
+  // Scores (RFM, P(alive), CLV) come from a background job; its progress shows in the UI.
+  if (loadedNow) await enqueueScoreRun(database.db, tenantId);
+  return { tenantId, apiKey, login: DEMO_LOGIN, loadedNow };
+}
+
+/** The demo loyalty program, with points for the whole purchase history (once). */
+async function ensureDemoProgram(
+  database: DatabaseHandle,
+  context: RequestContext,
+  log: (line: string) => void,
+): Promise<void> {
+  const programs = await loadActivePrograms(narrow<LoyaltyTables>(database.db), context.tenantId);
+  if (programs.length > 0) return;
+  const started = Date.now();
+  const programId = await createDemoProgram(database.db, context, { currency: 'USD' });
+  const { events } = await database.db
+    .transaction()
+    .execute((trx) => backfillLoyaltyFromEvents(trx, context.tenantId, programId));
+  log(
+    `  demo: loyalty program with points for ${events} purchases (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
@@ -198,4 +221,5 @@ async function loadDemoData(
     await recordEventsFlow(database.db, context, batch);
   }
   step(`${data.interactions.length} interactions`);
+  await sql`analyze`.execute(database.db);
 }

@@ -24,6 +24,7 @@ export {
   listUsers,
   findTenant,
   findDemoTenant,
+  listTenants,
   listAudit,
   recordAudit,
   systemContext,

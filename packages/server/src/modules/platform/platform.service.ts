@@ -356,6 +356,16 @@ export async function findTenant(db: PlatformDb, tenantId: string) {
     : null;
 }
 
+/** Every tenant with its time zone, for schedulers (a few thousand rows at most). */
+export async function listTenants(db: PlatformDb): Promise<{ id: string; timeZone: string }[]> {
+  const rows = await db
+    .selectFrom('tenants')
+    .select(['tenant_id', 'time_zone'])
+    .orderBy('tenant_id')
+    .execute();
+  return rows.map((row) => ({ id: row.tenant_id, timeZone: row.time_zone }));
+}
+
 export async function findDemoTenant(db: PlatformDb) {
   const row = await repo.findDemoTenant(db);
   return row ? { id: row.tenant_id, name: row.name } : null;
