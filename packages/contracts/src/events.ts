@@ -159,7 +159,8 @@ export type Event = z.infer<typeof event>;
 
 export const eventBatch = z.strictObject({
   events: z
-    .array(z.record(z.string(), z.unknown()))
+    // Items are checked one by one (each an EventInput), so one malformed item fails alone.
+    .array(z.unknown())
     .min(1)
     .max(1000)
     .describe('Up to 1000 events (each an EventInput); each is accepted or refused on its own'),

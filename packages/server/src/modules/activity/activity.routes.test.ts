@@ -315,6 +315,7 @@ describe('POST /v1/events:batch', () => {
         { id: 'b4', type: 'refund', refundOf: 'b1', occurredAt: '2026-10-02T00:00:00Z', amount: 1 },
         purchase('b1'),
         { nonsense: true },
+        42,
       ],
     });
     expect(res.statusCode).toBe(200);
@@ -329,6 +330,7 @@ describe('POST /v1/events:batch', () => {
       ['b3', 'created', undefined],
       ['b4', 'error', 'REFUND_EXCEEDS_PURCHASE'],
       ['b1', 'duplicate', undefined],
+      [null, 'error', 'VALIDATION_FAILED'],
       [null, 'error', 'VALIDATION_FAILED'],
     ]);
     expect(await countEvents(tenant.tenantId)).toBe(3);
