@@ -189,7 +189,7 @@ describe('the web UI in a real browser', () => {
   });
 
   test('a module still to come shows a proper "coming soon" page', async () => {
-    await page.goto('/loyalty');
+    await page.goto('/feedback');
     await expect.poll(() => page.locator('.app-content').innerText()).toContain('即将推出');
     expect(errors).toEqual([]);
   });

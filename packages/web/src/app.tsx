@@ -35,6 +35,9 @@ const CustomerImportPage = lazy(() =>
 const AnalyticsPage = lazy(() =>
   import('./features/analytics/analytics-page.tsx').then((m) => ({ default: m.AnalyticsPage })),
 );
+const LoyaltyPage = lazy(() =>
+  import('./features/loyalty/loyalty-page.tsx').then((m) => ({ default: m.LoyaltyPage })),
+);
 const ApiKeysPage = lazy(() =>
   import('./features/platform/api-keys-page.tsx').then((m) => ({ default: m.ApiKeysPage })),
 );
@@ -95,13 +98,16 @@ export function App() {
                   <Route path="settings/api-keys" element={<ApiKeysPage />} />
                   <Route path="settings/users" element={<UsersPage />} />
                   <Route path="analytics" element={<AnalyticsPage />} />
-                  {plannedModules.map((module) => (
-                    <Route
-                      key={module}
-                      path={module}
-                      element={<ComingSoonPage module={module} />}
-                    />
-                  ))}
+                  <Route path="loyalty" element={<LoyaltyPage />} />
+                  {plannedModules
+                    .filter((module) => module !== 'loyalty')
+                    .map((module) => (
+                      <Route
+                        key={module}
+                        path={module}
+                        element={<ComingSoonPage module={module} />}
+                      />
+                    ))}
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

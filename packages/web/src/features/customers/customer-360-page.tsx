@@ -27,6 +27,7 @@ type CustomerContact = Customer['emails'][number];
 type CustomerConsent = Customer['consent'][number];
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { CustomerTimeline } from '../activity/customer-timeline.tsx';
+import { CustomerLoyaltyPanel } from '../loyalty/customer-loyalty-panel.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import {
   addTag,
@@ -403,9 +404,12 @@ export function Customer360Page() {
           </Space>
         </Col>
         <Col xs={24} lg={15}>
-          <Card title={t('customer360.timeline')}>
-            <CustomerTimeline customerId={c.id} timeZone={timeZone} />
-          </Card>
+          <Space orientation="vertical" size={16} className="full-width">
+            <CustomerLoyaltyPanel customerId={c.id} timeZone={timeZone} />
+            <Card title={t('customer360.timeline')}>
+              <CustomerTimeline customerId={c.id} timeZone={timeZone} />
+            </Card>
+          </Space>
         </Col>
       </Row>
     </>

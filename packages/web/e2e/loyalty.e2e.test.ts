@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startE2eServer, type E2eServer } from './e2e-server.ts';
+import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+import { seedShop, type Seeded } from './seed-data.ts';
+
+let server: E2eServer;
+let seeded: Seeded;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  seeded = await seedShop(server);
+  browser = await launchChromium();
+  ({ context, page, errors } = await newPage(browser, server.url));
+  await logIn(page, server.login);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('loyalty screens in a real browser', () => {
+  test('without a program: an empty state with the request that creates one', async () => {
+    await page.goto('/loyalty');
+    await page.getByTestId('loyalty-empty').waitFor();
+    expect(await page.getByTestId('loyalty-empty').innerText()).toContain('/v1/loyalty/programs');
+    await screenshot(page, 'loyalty-empty');
+    expect(errors).toEqual([]);
+  });
+
+  test('the loyalty page shows the program, its liability and its chart', async () => {
+    // The seeded shop sells in CNY: the program uses the same currency.
+    await server.call('POST', '/v1/loyalty/programs', {
+      name: 'Test Rewards',
+      currency: 'CNY',
+      earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+      pendingDays: 0,
+    });
+    // ¥1,234.56 at 1 point per yuan: 1,234 points.
+    await server.call('POST', '/v1/events', {
+      id: 'loyalty-e2e-1',
+      type: 'purchase',
+      customerId: seeded.zhangWei.id,
+      occurredAt: new Date().toISOString(),
+      currency: 'CNY',
+      amount: 123_456,
+    });
+    await page.goto('/loyalty');
+    await page.getByTestId('loyalty-program').waitFor();
+    expect(await page.getByTestId('loyalty-program').innerText()).toContain('Test Rewards');
+    await expect
+      .poll(() => page.getByTestId('liability-outstanding').innerText())
+      .toContain('1,234');
+    expect(await page.getByTestId('loyalty-liability').innerText()).toContain('未兑付积分');
+    await expect
+      .poll(() => page.locator('[data-testid="loyalty-stats"] canvas').count())
+      .toBeGreaterThan(0);
+    await screenshot(page, 'loyalty-program');
+    expect(errors).toEqual([]);
+  });
+
+  test('the customer 360 page shows the balance and the history with its explanation', async () => {
+    await page.goto(`/customers/${seeded.zhangWei.id}`);
+    await page.getByTestId('customer-loyalty').waitFor();
+    await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,234');
+    const entry = page.getByTestId('loyalty-entry').first();
+    await entry.waitFor();
+    const text = await entry.innerText();
+    expect(text).toContain('+1,234');
+    expect(text).toContain('获得');
+    expect(text).toContain('r1');
+    expect(text).toContain('loyalty-e2e-1');
+    expect(await page.getByTestId('member-lots').innerText()).toContain('永不过期');
+    await screenshot(page, 'loyalty-customer');
+    expect(errors).toEqual([]);
+  });
+
+  test('switching to English changes the labels', async () => {
+    await page.locator('.app-header').getByText('English').click();
+    await expect
+      .poll(() => page.getByTestId('customer-loyalty').innerText())
+      .toContain('Available');
+    expect(await page.getByTestId('loyalty-entry').first().innerText()).toContain('Earned');
+    await page.goto('/loyalty');
+    await expect
+      .poll(() => page.getByTestId('loyalty-liability').innerText())
+      .toContain('Outstanding points');
+    await screenshot(page, 'loyalty-program-en');
+    // Back to Chinese for whoever comes next.
+    await page.locator('.app-header').getByText('中文').click();
+    await page.getByRole('navigation').getByText('客户', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,247 @@
+import {
+  Button,
+  Card,
+  Col,
+  Empty,
+  List,
+  Progress,
+  Row,
+  Skeleton,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../api/error-text.tsx';
+import { formatDate, formatDateTime, formatNumber } from '../../i18n/format.ts';
+import {
+  type LoyaltyEntry,
+  type MemberLoyalty,
+  useCustomerLoyalty,
+  useMemberEntries,
+  useMemberLots,
+} from './loyalty.api.ts';
+import './loyalty.i18n.ts';
+
+interface Step {
+  ruleId?: string;
+  kind?: string;
+  description?: string;
+  basePoints?: number;
+  multipliers?: { ruleId: string; factor: number; reason: string }[];
+  cappedBy?: string | null;
+  points?: number;
+}
+
+/** The entry's explanation in words: the rules and multipliers for an earning, the refund for a reversal. */
+export function explainEntry(entry: LoyaltyEntry, t: TFunction, locale: string): string[] {
+  const e = entry.explanation;
+  const lines: string[] = [];
+  const steps = Array.isArray(e.steps) ? (e.steps as Step[]) : [];
+  for (const step of steps) {
+    const parts = [
+      [step.ruleId, step.description].filter(Boolean).join(' · '),
+      typeof step.basePoints === 'number'
+        ? t('loyalty.entry.base', { points: formatNumber(step.basePoints, locale) })
+        : '',
+      ...(step.multipliers ?? []).map((m) =>
+        t('loyalty.entry.multiplier', { factor: m.factor, reason: m.reason }),
+      ),
+      step.cappedBy ? t('loyalty.entry.cappedBy', { cap: step.cappedBy }) : '',
+      typeof step.points === 'number' ? `= ${formatNumber(step.points, locale)}` : '',
+    ].filter(Boolean);
+    lines.push(parts.join(' '));
+  }
+  if (typeof e.refundOf === 'string') lines.push(t('loyalty.entry.refundOf', { id: e.refundOf }));
+  for (const key of ['note', 'rule', 'reason', 'description'] as const)
+    if (typeof e[key] === 'string') lines.push(e[key]);
+  if (Array.isArray(e.notes))
+    for (const note of e.notes) if (typeof note === 'string') lines.push(note);
+  const meta = [
+    typeof e.eventId === 'string' ? t('loyalty.entry.event', { id: e.eventId }) : '',
+    typeof e.rulesVersion === 'number'
+      ? t('loyalty.entry.rulesVersion', { version: e.rulesVersion })
+      : '',
+  ].filter(Boolean);
+  if (meta.length) lines.push(meta.join(' · '));
+  return lines;
+}
+
+function ProgramMember({ member, timeZone }: { member: MemberLoyalty; timeZone: string }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const n = (value: number) => formatNumber(value, locale);
+  const lots = useMemberLots(member.programId, member.customerId);
+  const entries = useMemberEntries(member.programId, member.customerId);
+  const progress = member.progress;
+  const next = progress?.nextTier;
+  const percent = next
+    ? Math.min(100, Math.round((progress.value / Math.max(1, next.threshold)) * 100))
+    : 100;
+  const history = entries.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Space orientation="vertical" size={12} className="full-width" data-testid="loyalty-member">
+      <Typography.Text strong>{member.programName}</Typography.Text>
+      <Row gutter={[16, 8]}>
+        <Col xs={12} md={6}>
+          <Statistic
+            title={t('loyalty.member.available')}
+            value={n(member.available)}
+            data-testid="member-available"
+          />
+        </Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('loyalty.member.pending')} value={n(member.pending)} />
+        </Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('loyalty.member.lifetimeEarned')} value={n(member.lifetimeEarned)} />
+        </Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('loyalty.member.debt')} value={n(member.debt)} />
+        </Col>
+      </Row>
+      {member.tier || progress ? (
+        <div data-testid="member-tier">
+          <Space wrap>
+            <Typography.Text>{t('loyalty.member.tier')}</Typography.Text>
+            <Tag color="gold">{member.tier?.name ?? t('loyalty.member.noTier')}</Tag>
+            <Typography.Text type="secondary">
+              {next
+                ? t('loyalty.member.nextTier', {
+                    remaining: n(progress.remaining),
+                    name: next.name,
+                  })
+                : t('loyalty.member.topTier')}
+            </Typography.Text>
+          </Space>
+          <Progress percent={percent} size="small" />
+        </div>
+      ) : null}
+      {member.nextExpiry ? (
+        <Typography.Text type="warning">
+          {t('loyalty.member.nextExpiry', {
+            points: n(member.nextExpiry.points),
+            date: formatDate(member.nextExpiry.at, locale, timeZone),
+          })}
+        </Typography.Text>
+      ) : null}
+      <Typography.Text strong>{t('loyalty.member.lots')}</Typography.Text>
+      {lots.isError ? (
+        <ErrorAlert error={lots.error} onRetry={() => void lots.refetch()} />
+      ) : (
+        <Table
+          size="small"
+          rowKey="id"
+          loading={lots.isPending}
+          pagination={{ pageSize: 5, hideOnSinglePage: true }}
+          dataSource={lots.data?.items ?? []}
+          data-testid="member-lots"
+          columns={[
+            {
+              title: t('loyalty.lot.earnedAt'),
+              dataIndex: 'earnedAt',
+              render: (value: string) => formatDate(value, locale, timeZone),
+            },
+            { title: t('loyalty.lot.points'), dataIndex: 'points', align: 'right', render: n },
+            {
+              title: t('loyalty.lot.remaining'),
+              dataIndex: 'remaining',
+              align: 'right',
+              render: n,
+            },
+            {
+              title: t('loyalty.lot.status'),
+              dataIndex: 'status',
+              render: (value: string) => t(`loyalty.lot.statuses.${value}`),
+            },
+            {
+              title: t('loyalty.lot.expiresAt'),
+              dataIndex: 'expiresAt',
+              render: (value: string | null) =>
+                value ? formatDate(value, locale, timeZone) : t('loyalty.lot.never'),
+            },
+          ]}
+        />
+      )}
+      <Typography.Text strong>{t('loyalty.member.history')}</Typography.Text>
+      {entries.isError ? (
+        <ErrorAlert error={entries.error} onRetry={() => void entries.refetch()} />
+      ) : entries.isPending ? (
+        <Skeleton active paragraph={{ rows: 3 }} />
+      ) : history.length === 0 ? (
+        <Typography.Text type="secondary">{t('loyalty.member.noEntries')}</Typography.Text>
+      ) : (
+        <>
+          <List
+            size="small"
+            dataSource={history}
+            data-testid="member-entries"
+            renderItem={(entry) => (
+              <List.Item key={entry.id} data-testid="loyalty-entry">
+                <Space orientation="vertical" size={0} className="full-width">
+                  <Space wrap>
+                    <Tag>
+                      {t(`loyalty.entry.kinds.${entry.kind}`, { defaultValue: entry.kind })}
+                    </Tag>
+                    <Typography.Text strong>
+                      {entry.points > 0 ? '+' : ''}
+                      {n(entry.points)}
+                    </Typography.Text>
+                    <Typography.Text type="secondary">
+                      {formatDateTime(entry.at, locale, timeZone)}
+                    </Typography.Text>
+                  </Space>
+                  {explainEntry(entry, t, locale).map((line, index) => (
+                    <Typography.Text key={index} type="secondary" className="loyalty-explanation">
+                      {line}
+                    </Typography.Text>
+                  ))}
+                </Space>
+              </List.Item>
+            )}
+          />
+          {entries.hasNextPage ? (
+            <Button
+              onClick={() => void entries.fetchNextPage()}
+              loading={entries.isFetchingNextPage}
+            >
+              {t('loyalty.member.loadMore')}
+            </Button>
+          ) : null}
+        </>
+      )}
+    </Space>
+  );
+}
+
+/** The customer 360 page's loyalty card: every program the customer belongs to. */
+export function CustomerLoyaltyPanel({
+  customerId,
+  timeZone,
+}: {
+  customerId: string;
+  timeZone: string;
+}) {
+  const { t } = useTranslation();
+  const loyalty = useCustomerLoyalty(customerId);
+  return (
+    <Card title={t('loyalty.member.title')} size="small" data-testid="customer-loyalty">
+      {loyalty.isPending ? (
+        <Skeleton active paragraph={{ rows: 3 }} />
+      ) : loyalty.isError ? (
+        <ErrorAlert error={loyalty.error} onRetry={() => void loyalty.refetch()} />
+      ) : loyalty.data.programs.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('loyalty.member.none')} />
+      ) : (
+        <Space orientation="vertical" size={24} className="full-width">
+          {loyalty.data.programs.map((member) => (
+            <ProgramMember key={member.programId} member={member} timeZone={timeZone} />
+          ))}
+        </Space>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,263 @@
+import { useMemo } from 'react';
+import {
+  Card,
+  Col,
+  Empty,
+  Row,
+  Select,
+  Skeleton,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { EChartsOption } from 'echarts';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import type { LoyaltyProgram } from '@fidelis/contracts';
+import { ErrorAlert } from '../../api/error-text.tsx';
+import { formatMoney, formatNumber } from '../../i18n/format.ts';
+import { EChart } from '../dashboard/echart.tsx';
+import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.ts';
+import './loyalty.i18n.ts';
+
+const CREATE_EXAMPLE = `curl -s localhost:3000/v1/loyalty/programs -H "authorization: Bearer $KEY" \\
+  -H 'content-type: application/json' \\
+  -d '{"name":"Fidelis Rewards","currency":"CNY","earnRules":[{"kind":"spend","points":1,"per":100}],"pendingDays":0}'`;
+
+type QueryState = { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+
+function Loading({ query, children }: { query: QueryState; children: () => React.ReactNode }) {
+  if (query.isPending) return <Skeleton active paragraph={{ rows: 4 }} />;
+  if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  return <>{children()}</>;
+}
+
+function LiabilityCard({ programId }: { programId: string }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const liability = useLiability(programId);
+  const n = (value: number) => formatNumber(value, locale);
+  return (
+    <Card title={t('loyalty.liability.title')} size="small" data-testid="loyalty-liability">
+      <Loading query={liability}>
+        {() => {
+          const l = liability.data!;
+          const items: [string, string][] = [
+            ['outstanding', n(l.outstandingPoints)],
+            ['pending', n(l.pendingPoints)],
+            ['expectedBreakage', n(l.expectedBreakagePoints)],
+            [
+              'breakageRate',
+              new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+                l.breakageRate,
+              ),
+            ],
+            ['liability', formatMoney(l.liabilityMinor, l.currency, locale)],
+            ['members', n(l.members)],
+            ['issued', n(l.issuedPoints)],
+            ['redeemed', n(l.redeemedPoints)],
+            ['expired', n(l.expiredPoints)],
+          ];
+          return (
+            <Row gutter={[16, 16]}>
+              {items.map(([key, value]) => (
+                <Col key={key} xs={12} md={8}>
+                  <Statistic
+                    title={t(`loyalty.liability.${key}`)}
+                    value={value}
+                    data-testid={`liability-${key}`}
+                  />
+                </Col>
+              ))}
+            </Row>
+          );
+        }}
+      </Loading>
+    </Card>
+  );
+}
+
+function StatsCard({ programId }: { programId: string }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const stats = useStats(programId);
+  const months = stats.data?.months;
+  const option = useMemo<EChartsOption | null>(() => {
+    if (!months?.length) return null;
+    const series = (['issued', 'redeemed', 'expired'] as const).map((key) => ({
+      name: t(`loyalty.stats.${key}`),
+      type: 'bar' as const,
+      data: months.map((m) => m[key]),
+    }));
+    return {
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (value) => formatNumber(Number(value), locale),
+      },
+      legend: { top: 0 },
+      grid: { left: 64, right: 16, top: 40, bottom: 32 },
+      xAxis: { type: 'category', data: months.map((m) => m.month) },
+      yAxis: {
+        type: 'value',
+        axisLabel: { formatter: (value: number) => formatNumber(value, locale) },
+      },
+      series,
+    };
+  }, [months, t, locale]);
+  return (
+    <Card title={t('loyalty.stats.title')} size="small" data-testid="loyalty-stats">
+      <Loading query={stats}>
+        {() =>
+          option ? (
+            <EChart option={option} label={t('loyalty.stats.chart')} />
+          ) : (
+            <Empty description={t('loyalty.stats.empty')} />
+          )
+        }
+      </Loading>
+    </Card>
+  );
+}
+
+function TiersCard({ programId }: { programId: string }) {
+  const { t, i18n } = useTranslation();
+  const stats = useStats(programId);
+  const tiers = stats.data?.tiers ?? [];
+  if (!tiers.some((tier) => tier.code !== null)) return null;
+  return (
+    <Card title={t('loyalty.tiers.title')} size="small" data-testid="loyalty-tiers">
+      <Table
+        size="small"
+        pagination={false}
+        rowKey={(row) => row.code ?? ''}
+        dataSource={tiers}
+        columns={[
+          {
+            title: t('loyalty.tiers.tier'),
+            dataIndex: 'code',
+            render: (code: string | null) => code ?? t('loyalty.tiers.none'),
+          },
+          {
+            title: t('loyalty.tiers.members'),
+            dataIndex: 'members',
+            align: 'right',
+            render: (value: number) => formatNumber(value, i18n.language),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function RewardsCard({ programId }: { programId: string }) {
+  const { t, i18n } = useTranslation();
+  const rewards = useRewards(programId);
+  return (
+    <Card title={t('loyalty.rewards.title')} size="small" data-testid="loyalty-rewards">
+      <Loading query={rewards}>
+        {() => (
+          <Table
+            size="small"
+            pagination={false}
+            rowKey="id"
+            dataSource={rewards.data!.items}
+            locale={{ emptyText: t('loyalty.rewards.empty') }}
+            columns={[
+              { title: t('loyalty.rewards.name'), dataIndex: 'name' },
+              {
+                title: t('loyalty.rewards.cost'),
+                dataIndex: 'pointsCost',
+                align: 'right',
+                render: (value: number) => formatNumber(value, i18n.language),
+              },
+              {
+                title: t('loyalty.rewards.stock'),
+                dataIndex: 'stock',
+                align: 'right',
+                render: (value: number | null) =>
+                  value === null
+                    ? t('loyalty.rewards.unlimited')
+                    : formatNumber(value, i18n.language),
+              },
+              {
+                title: t('loyalty.rewards.active'),
+                dataIndex: 'active',
+                render: (value: boolean) => t(value ? 'loyalty.rewards.yes' : 'loyalty.rewards.no'),
+              },
+            ]}
+          />
+        )}
+      </Loading>
+    </Card>
+  );
+}
+
+function EmptyPrograms() {
+  const { t } = useTranslation();
+  return (
+    <Card data-testid="loyalty-empty">
+      <Empty
+        description={
+          <Space orientation="vertical">
+            <Typography.Text strong>{t('loyalty.emptyTitle')}</Typography.Text>
+            <Typography.Text type="secondary">{t('loyalty.emptyText')}</Typography.Text>
+          </Space>
+        }
+      />
+      <Typography.Paragraph>
+        <pre className="code-block" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+          {CREATE_EXAMPLE}
+        </pre>
+      </Typography.Paragraph>
+    </Card>
+  );
+}
+
+export function LoyaltyPage() {
+  const { t } = useTranslation();
+  const programs = usePrograms();
+  const [params, setParams] = useSearchParams();
+  const items: LoyaltyProgram[] = programs.data?.items ?? [];
+  const selected = items.find((p) => p.id === params.get('program')) ?? items[0];
+  return (
+    <>
+      <div className="page-header">
+        <Space align="center" wrap>
+          <Typography.Title level={3}>{t('loyalty.title')}</Typography.Title>
+          {items.length > 1 && selected ? (
+            <Select
+              aria-label={t('loyalty.program')}
+              value={selected.id}
+              options={items.map((p) => ({ value: p.id, label: p.name }))}
+              onChange={(id: string) => setParams({ program: id })}
+              style={{ minWidth: 200 }}
+            />
+          ) : null}
+        </Space>
+      </div>
+      <Loading query={programs}>
+        {() =>
+          !selected ? (
+            <EmptyPrograms />
+          ) : (
+            <Space orientation="vertical" size={16} className="full-width">
+              <Space wrap data-testid="loyalty-program">
+                <Typography.Title level={4}>{selected.name}</Typography.Title>
+                <Tag color={selected.status === 'active' ? 'green' : 'default'}>
+                  {t(`loyalty.status.${selected.status}`)}
+                </Tag>
+                <Tag>{selected.currency}</Tag>
+              </Space>
+              <LiabilityCard programId={selected.id} />
+              <StatsCard programId={selected.id} />
+              <TiersCard programId={selected.id} />
+              <RewardsCard programId={selected.id} />
+            </Space>
+          )
+        }
+      </Loading>
+    </>
+  );
+}
