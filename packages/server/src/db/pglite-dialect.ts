@@ -67,6 +67,17 @@ export class PGliteWorker {
       this.#worker.on('message', onMessage);
       this.#worker.once('error', reject);
     });
+    // A worker that dies (error or exit) must fail its pending queries, never leave them hanging.
+    this.#worker.on('exit', (code) => {
+      for (const resolve of this.#pending.values()) {
+        resolve({
+          id: 0,
+          ok: false,
+          error: { message: `embedded database stopped (exit ${code})` },
+        });
+      }
+      this.#pending.clear();
+    });
     this.#worker.on('error', (error) => {
       for (const resolve of this.#pending.values()) {
         resolve({

@@ -123,7 +123,11 @@ describe('crash during a batch import', () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       child.kill('SIGKILL');
       await inFlight;
-      await new Promise((resolve) => child?.once('exit', resolve));
+      // The child may already have exited while the in-flight request failed: only wait if not.
+      const killed = child;
+      if (killed.exitCode === null && killed.signalCode === null) {
+        await new Promise((resolve) => killed.once('exit', resolve));
+      }
 
       child = await startServer(port);
       for (const batch of batches) {
