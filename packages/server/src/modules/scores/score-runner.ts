@@ -44,9 +44,10 @@ export async function scorePopulationInWorker(
     const reply = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', (message: WorkerReply) => resolve(message));
       worker.once('error', reject);
-      worker.once('exit', (code) => {
-        if (code !== 0) reject(new Error(`scoring worker exited with code ${code}`));
-      });
+      // After a reply this is a no-op; without one (even exit code 0) the caller must not hang.
+      worker.once('exit', (code) =>
+        reject(new Error(`scoring worker exited (code ${code}) without a result`)),
+      );
     });
     if (reply.ok) {
       const scores = reply.result.scores;
