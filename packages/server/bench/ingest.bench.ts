@@ -14,8 +14,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { openDatabase } from '../src/db/connect.ts';
@@ -23,6 +21,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildApp } from '../src/app.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { importTransactionsFlow } from '../src/flows/record-events.flow.ts';
+import { cannon, startBareInsertEndpoint } from './http-baseline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -62,25 +61,6 @@ function purchaseBody(prefix: string): string {
   });
 }
 
-async function cannon(target: string, headers: Record<string, string>, prefix: string) {
-  const result = await autocannon({
-    url: target,
-    connections: 50,
-    duration,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    requests: [{ setupRequest: (request) => ({ ...request, body: purchaseBody(prefix) }) }],
-  });
-  const ok = result['2xx'];
-  return {
-    requestsPerSecond: Math.round(ok / duration),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
-
 async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -103,36 +83,18 @@ async function main(): Promise<void> {
       },
     });
     const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    const single = await cannon(`${appUrl}/v1/events`, auth, 'single');
+    const single = await cannon(
+      `${appUrl}/v1/events`,
+      auth,
+      () => purchaseBody('single'),
+      duration,
+    );
     console.log('single POST /v1/events', single);
 
-    const barePool = new pg.Pool({
-      connectionString: url,
-      max: 20,
-      options: `-c search_path=${schema}`,
-    });
-    await barePool.query(
-      'create table bare_events (id text primary key, customer text, amount bigint, occurred_at timestamptz, payload jsonb)',
-    );
-    const bare = Fastify({ logger: false });
-    bare.post('/bare', async (request, reply) => {
-      const body = request.body as {
-        id: string;
-        customerExternalId: string;
-        amount: number;
-        occurredAt: string;
-      };
-      await barePool.query(
-        'insert into bare_events (id, customer, amount, occurred_at, payload) values ($1, $2, $3, $4, $5)',
-        [body.id, body.customerExternalId, body.amount, body.occurredAt, JSON.stringify(body)],
-      );
-      return reply.status(201).send({ id: body.id });
-    });
-    const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
-    const baseline = await cannon(`${bareUrl}/bare`, {}, 'bare');
+    const bare = await startBareInsertEndpoint(url, schema);
+    const baseline = await cannon(bare.url, {}, () => purchaseBody('bare'), duration);
     console.log('bare Fastify + pg insert', baseline);
     await bare.close();
-    await barePool.end();
     figures.single = {
       fidelis: single,
       bare: baseline,

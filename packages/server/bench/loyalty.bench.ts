@@ -15,8 +15,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/connect.ts';
@@ -24,6 +22,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildApp } from '../src/app.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { createProgram, runLoyaltyJob } from '../src/modules/loyalty/index.ts';
+import { cannon, startBareInsertEndpoint, type CannonResult } from './http-baseline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -33,36 +32,6 @@ const bulkMembers = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const schema = `bench_loyalty_${Date.now()}`;
 // BENCH_ONLY=bulk runs only the 1M rebuild and expiry and prints them (docs untouched).
 const bulkOnly = process.env.BENCH_ONLY === 'bulk';
-
-interface CannonResult {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function cannon(
-  target: string,
-  headers: Record<string, string>,
-  body: () => string,
-): Promise<CannonResult> {
-  const result = await autocannon({
-    url: target,
-    connections: 50,
-    duration,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    requests: [{ setupRequest: (request: object) => ({ ...request, body: body() }) }],
-  });
-  return {
-    requestsPerSecond: Math.round(result['2xx'] / duration),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
 
 let sequence = 0;
 function purchaseBody(prefix: string, customers = 10_000, amount = 1999): string {
@@ -204,35 +173,17 @@ async function main(): Promise<void> {
       };
       console.log('batched earning', figures.batch);
       // 1. Purchases that earn, against the bare insert.
-      const single = await cannon(`${appUrl}/v1/events`, auth, () => purchaseBody('single'));
-      console.log('single POST /v1/events with earning', single);
-      const barePool = new pg.Pool({
-        connectionString: url,
-        max: 20,
-        options: `-c search_path=${schema}`,
-      });
-      await barePool.query(
-        'create table bare_events (id text primary key, customer text, amount bigint, occurred_at timestamptz, payload jsonb)',
+      const single = await cannon(
+        `${appUrl}/v1/events`,
+        auth,
+        () => purchaseBody('single'),
+        duration,
       );
-      const bare = Fastify({ logger: false });
-      bare.post('/bare', async (request, reply) => {
-        const body = request.body as {
-          id: string;
-          customerExternalId: string;
-          amount: number;
-          occurredAt: string;
-        };
-        await barePool.query(
-          'insert into bare_events (id, customer, amount, occurred_at, payload) values ($1, $2, $3, $4, $5)',
-          [body.id, body.customerExternalId, body.amount, body.occurredAt, JSON.stringify(body)],
-        );
-        return reply.status(201).send({ id: body.id });
-      });
-      const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
-      const baseline = await cannon(`${bareUrl}/bare`, {}, () => purchaseBody('bare'));
+      console.log('single POST /v1/events with earning', single);
+      const bare = await startBareInsertEndpoint(url, schema);
+      const baseline = await cannon(bare.url, {}, () => purchaseBody('bare'), duration);
       console.log('bare Fastify + pg insert', baseline);
       await bare.close();
-      await barePool.end();
       figures.single = {
         fidelis: single,
         bare: baseline,
@@ -275,6 +226,7 @@ async function main(): Promise<void> {
             idempotencyKey: `bench-${redemption}`,
           });
         },
+        duration,
       );
       console.log('redemptions', redeem, 'members', funded.length);
       const pgbench = pgbenchTps();
