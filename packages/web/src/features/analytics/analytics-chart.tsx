@@ -1,27 +1,12 @@
-import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { HeatmapChart } from 'echarts/charts';
+import { VisualMapComponent } from 'echarts/components';
 import type { EChartsOption } from 'echarts';
+import { EChart } from '../dashboard/echart.tsx';
 
-echarts.use([
-  BarChart,
-  HeatmapChart,
-  LineChart,
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  CanvasRenderer,
-]);
+// The analytics page also draws heat maps (RFM grid, cohorts); the rest is registered by EChart.
+echarts.use([HeatmapChart, VisualMapComponent]);
 
-/** One ECharts canvas that follows its container's size. */
 export function AnalyticsChart({
   option,
   label,
@@ -33,34 +18,5 @@ export function AnalyticsChart({
   height?: number;
   testId: string;
 }) {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    const node = element.current;
-    if (!node) return;
-    const instance = echarts.init(node, undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(node);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
-
-  return (
-    <div
-      ref={element}
-      role="img"
-      aria-label={label}
-      data-testid={testId}
-      style={{ width: '100%', height }}
-    />
-  );
+  return <EChart option={option} label={label} height={height} testId={testId} />;
 }

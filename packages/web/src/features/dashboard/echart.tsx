@@ -22,7 +22,20 @@ echarts.use([
   CanvasRenderer,
 ]);
 
-export function EChart({ option, label }: { option: EChartsOption; label: string }) {
+/** One ECharts canvas that follows its container's size. Other features register the extra
+ * chart types they need with `echarts.use` before rendering it. */
+export function EChart({
+  option,
+  label,
+  height,
+  testId = 'chart',
+}: {
+  option: EChartsOption;
+  label: string;
+  /** Fixed height in pixels; by default the `.chart` class decides. */
+  height?: number;
+  testId?: string;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -44,5 +57,14 @@ export function EChart({ option, label }: { option: EChartsOption; label: string
     chart.current?.setOption(option, { notMerge: true });
   }, [option]);
 
-  return <div ref={element} role="img" aria-label={label} className="chart" data-testid="chart" />;
+  return (
+    <div
+      ref={element}
+      role="img"
+      aria-label={label}
+      className="chart"
+      data-testid={testId}
+      {...(height === undefined ? {} : { style: { width: '100%', height } })}
+    />
+  );
 }
