@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currency, id, instant, minorUnits } from './common.ts';
+import { currency, id, instant, minorUnits, page, pageQuery } from './common.ts';
 
 const ruleId = z
   .string()
@@ -515,8 +515,13 @@ export const memberLink = z.object({
 
 export const publicMemberPage = z.object({
   programName: z.string(),
+  currency: z.string().describe('The program currency (spend progress is in its minor units)'),
+  timeZone: z.string().describe('The program time zone, for showing dates'),
   available: z.number().int(),
   pending: z.number().int(),
+  debt: z.number().int().describe('Points owed after refunds of spent points'),
+  lifetimeEarned: z.number().int(),
+  linkExpiresAt: instant.describe('When the signed link stops working'),
   tier: tierStatus.nullable(),
   progress: tierProgress.nullable(),
   nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
@@ -562,17 +567,35 @@ export const couponUpload = z.strictObject({
   expiresAt: instant.optional().describe('When these codes stop being usable'),
 });
 
+export const couponStatuses = ['available', 'issued', 'used'] as const;
+
 export const coupon = z
   .object({
     code: z.string(),
     rewardId: id,
-    status: z.enum(['available', 'issued', 'used']),
+    status: z.enum(couponStatuses),
     customerId: id.nullable(),
     issuedAt: instant.nullable(),
     usedAt: instant.nullable(),
     expiresAt: instant.nullable(),
   })
   .meta({ id: 'LoyaltyCoupon' });
+
+export const couponListQuery = pageQuery.extend({
+  status: z.enum(couponStatuses).optional(),
+  q: z.string().min(1).max(64).optional().describe('Codes starting with this text'),
+});
+
+export const couponList = page(coupon).extend({
+  counts: z
+    .object({
+      available: z.number().int(),
+      issued: z.number().int(),
+      used: z.number().int(),
+      expired: z.number().int().describe('Codes not used that are past their expiry'),
+    })
+    .describe('The whole pool of the reward, whatever the filter'),
+});
 
 export const partnerCreate = z.strictObject({ name: z.string().min(1).max(200) });
 

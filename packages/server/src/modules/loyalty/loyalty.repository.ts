@@ -1,6 +1,6 @@
 // The only code that queries the loyalty tables. Every function takes `db` (or a transaction)
 // first and the tenant next; writes are set-based (one statement per table per batch).
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type {
   LotLine,
   LoyaltyEntriesTable,
@@ -1354,6 +1354,64 @@ export async function useCoupon(
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** A reward's codes in code order, after `after`, optionally by status and code prefix. */
+export async function listCoupons(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  rewardId: string,
+  options: {
+    status?: string | undefined;
+    prefix?: string | undefined;
+    after?: string;
+    limit: number;
+  },
+) {
+  let query = db
+    .selectFrom('loyalty_coupons')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('reward_id', '=', rewardId);
+  if (options.status) query = query.where('status', '=', options.status);
+  if (options.prefix) {
+    const escaped = options.prefix.replace(/[\\%_]/g, (char) => `\\${char}`);
+    query = query.where(sql<SqlBool>`code like ${`${escaped}%`}`);
+  }
+  if (options.after !== undefined) query = query.where('code', '>', options.after);
+  return query.orderBy('code').limit(options.limit).execute();
+}
+
+/** The pool of a reward by status; `expired` counts unused codes past their expiry. */
+export async function countCouponsByStatus(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  rewardId: string,
+  now: Date,
+) {
+  const row = await db
+    .selectFrom('loyalty_coupons')
+    .select([
+      sql<number>`count(*) filter (where status = 'available')::bigint`.as('available'),
+      sql<number>`count(*) filter (where status = 'issued')::bigint`.as('issued'),
+      sql<number>`count(*) filter (where status = 'used')::bigint`.as('used'),
+      sql<number>`count(*) filter (where status <> 'used' and expires_at <= ${now})::bigint`.as(
+        'expired',
+      ),
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('reward_id', '=', rewardId)
+    .executeTakeFirstOrThrow();
+  return {
+    available: Number(row.available),
+    issued: Number(row.issued),
+    used: Number(row.used),
+    expired: Number(row.expired),
+  };
 }
 
 // Partners ----------------------------------------------------------------------------------

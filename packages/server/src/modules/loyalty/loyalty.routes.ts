@@ -25,6 +25,8 @@ import {
   redemption,
   coupon,
   couponUpload,
+  couponList,
+  couponListQuery,
   partner,
   partnerCreate,
   partnerCreated,
@@ -468,6 +470,25 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             request.body,
           ),
         ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/rewards/:rewardId/coupons', {
+    schema: {
+      tags,
+      summary: 'A reward’s coupon pool: codes by status and prefix, and counts',
+      params: z.strictObject({ programId: id, rewardId: id }),
+      querystring: couponListQuery,
+      response: { 200: couponList },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      service.listCoupons(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.rewardId,
+        request.query,
+      ),
   });
 
   app.post('/v1/loyalty/programs/:programId/coupons/:code/use', {

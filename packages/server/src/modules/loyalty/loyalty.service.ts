@@ -9,6 +9,7 @@ import type {
   memberLoyalty,
   coupon,
   couponUpload,
+  couponListQuery,
   partnerCreate,
   partnerTransaction,
   walletSpend,
@@ -630,8 +631,13 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
   );
   return {
     programName: program.name,
+    currency: program.currency,
+    timeZone: program.timeZone,
     available: view.available,
     pending: view.pending,
+    debt: view.debt,
+    lifetimeEarned: view.lifetimeEarned,
+    linkExpiresAt: new Date(claims.e).toISOString(),
     tier: view.tier,
     progress: view.progress,
     nextExpiry: view.nextExpiry,
@@ -816,6 +822,34 @@ function couponView(
     issuedAt: row.issued_at?.toISOString() ?? null,
     usedAt: row.used_at?.toISOString() ?? null,
     expiresAt: row.expires_at?.toISOString() ?? null,
+  };
+}
+
+/** A reward's coupon pool: codes in code order (filtered, keyset-paged) and counts by status. */
+export async function listCoupons(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  rewardId: string,
+  query: z.infer<typeof couponListQuery>,
+  now = new Date(),
+) {
+  await loadProgram(db, context.tenantId, programId);
+  if (!(await repo.findReward(db, context.tenantId, programId, rewardId)))
+    throw new AppError('NOT_FOUND', `No reward ${rewardId} in this program.`);
+  const after = query.cursor ? String(decodeCursor(query.cursor, ['code']).code) : undefined;
+  const rows = await repo.listCoupons(db, context.tenantId, programId, rewardId, {
+    status: query.status,
+    prefix: query.q,
+    ...(after !== undefined ? { after } : {}),
+    limit: query.limit + 1,
+  });
+  const items = rows.slice(0, query.limit).map(couponView);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ code: last.code }) : null,
+    counts: await repo.countCouponsByStatus(db, context.tenantId, programId, rewardId, now),
   };
 }
 

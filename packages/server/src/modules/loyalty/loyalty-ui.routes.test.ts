@@ -1,0 +1,143 @@
+// What the web UI needs beyond the core loyalty API: the coupon pool list of the designer and
+// the fields the public member page shows.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+type Tenant = Awaited<ReturnType<typeof newTenant>>;
+
+async function call<T>(
+  tenant: Tenant | null,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: object,
+) {
+  const res = await t.app.inject({
+    method,
+    url,
+    ...(tenant ? { headers: tenant.auth } : {}),
+    ...(payload ? { payload } : {}),
+  });
+  return { status: res.statusCode, body: res.json() as T, text: res.body };
+}
+
+async function programWithMember(tenant: Tenant) {
+  const program = await call<{ id: string }>(tenant, 'POST', '/v1/loyalty/programs', {
+    name: 'Points',
+    currency: 'CNY',
+    timeZone: 'Asia/Shanghai',
+    earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+    tiers: {
+      metric: 'spend',
+      window: { kind: 'calendar', period: 'year' },
+      levels: [
+        { code: 'member', name: 'Member', threshold: 0 },
+        { code: 'gold', name: 'Gold', threshold: 100_000 },
+      ],
+    },
+  });
+  expect(program.status, program.text).toBe(201);
+  const order = await call<{ customerId: string }>(tenant, 'POST', '/v1/events', {
+    id: `order-${Date.now()}`,
+    type: 'purchase',
+    customerExternalId: 'ui-1',
+    occurredAt: new Date().toISOString(),
+    currency: 'CNY',
+    amount: 20_000,
+  });
+  expect(order.status, order.text).toBeLessThan(300);
+  return { programId: program.body.id, customerId: order.body.customerId };
+}
+
+describe('coupon pool list', () => {
+  it('lists a reward’s codes by status and prefix, a page at a time, with counts', async () => {
+    const tenant = await newTenant(t);
+    const { programId, customerId } = await programWithMember(tenant);
+    const reward = await call<{ id: string }>(
+      tenant,
+      'POST',
+      `/v1/loyalty/programs/${programId}/rewards`,
+      { name: 'Coffee', pointsCost: 10 },
+    );
+    const base = `/v1/loyalty/programs/${programId}/rewards/${reward.body.id}/coupons`;
+    const codes = ['CAFE-0001', 'CAFE-0002', 'CAFE-0003', 'TEA_0001', 'TEAX0002'];
+    expect((await call(tenant, 'POST', base, { codes })).status).toBe(201);
+    const redeemed = await call<{ coupon: { code: string } }>(
+      tenant,
+      'POST',
+      `/v1/loyalty/programs/${programId}/redemptions`,
+      { customerId, rewardId: reward.body.id, idempotencyKey: 'ui-coupon-1' },
+    );
+    expect(redeemed.status, redeemed.text).toBe(201);
+    expect(redeemed.body.coupon.code).toBe('CAFE-0001');
+
+    type List = {
+      items: { code: string; status: string; customerId: string | null }[];
+      nextCursor: string | null;
+      counts: Record<string, number>;
+    };
+    const first = await call<List>(tenant, 'GET', `${base}?limit=2`);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.items.map((c) => c.code)).toEqual(['CAFE-0001', 'CAFE-0002']);
+    expect(first.body.items[0]).toMatchObject({ status: 'issued', customerId });
+    expect(first.body.counts).toEqual({ available: 4, issued: 1, used: 0, expired: 0 });
+    const rest = await call<List>(
+      tenant,
+      'GET',
+      `${base}?limit=10&cursor=${first.body.nextCursor}`,
+    );
+    // Code order is the database's collation: compare the rest as a set.
+    expect(rest.body.items.map((c) => c.code).sort()).toEqual([
+      'CAFE-0003',
+      'TEAX0002',
+      'TEA_0001',
+    ]);
+    expect(rest.body.nextCursor).toBeNull();
+
+    const issued = await call<List>(tenant, 'GET', `${base}?status=issued`);
+    expect(issued.body.items.map((c) => c.code)).toEqual(['CAFE-0001']);
+    // `_` is a literal in the prefix, not a LIKE wildcard.
+    const prefixed = await call<List>(tenant, 'GET', `${base}?q=TEA_`);
+    expect(prefixed.body.items.map((c) => c.code)).toEqual(['TEA_0001']);
+
+    const otherTenant = await newTenant(t);
+    expect((await call(otherTenant, 'GET', base)).status).toBe(404);
+  });
+});
+
+describe('public member page', () => {
+  it('gives the currency, time zone, debt, lifetime points and the link’s expiry', async () => {
+    const tenant = await newTenant(t);
+    const { programId, customerId } = await programWithMember(tenant);
+    const link = await call<{ token: string; url: string; expiresAt: string }>(
+      tenant,
+      'POST',
+      `/v1/loyalty/programs/${programId}/members/${customerId}/link`,
+      { days: 7 },
+    );
+    expect(link.status, link.text).toBe(201);
+    expect(link.body.url).toBe(`/member?token=${link.body.token}`);
+    const page = await call<Record<string, unknown>>(
+      null,
+      'GET',
+      `/v1/public/loyalty/member?token=${link.body.token}`,
+    );
+    expect(page.status, page.text).toBe(200);
+    expect(page.body).toMatchObject({
+      programName: 'Points',
+      currency: 'CNY',
+      timeZone: 'Asia/Shanghai',
+      available: 200,
+      debt: 0,
+      lifetimeEarned: 200,
+      linkExpiresAt: link.body.expiresAt,
+      tier: { code: 'member' },
+      progress: { metric: 'spend', value: 20_000, remaining: 80_000 },
+    });
+  });
+});
