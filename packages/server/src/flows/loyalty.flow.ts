@@ -11,7 +11,7 @@ import { resolveCustomerRefs, type CustomersTables } from '../modules/customers/
 import {
   applyEventsToPrograms,
   createProgram,
-  loadActivePrograms,
+  loadActiveProgramsCached,
   loadProgram,
   runLoyaltyJob,
   type LoyaltyEventInput,
@@ -63,7 +63,7 @@ export async function applyRecordedEventsToLoyalty(
     .filter((event): event is LoyaltyEventInput => event !== null);
   if (events.length === 0) return;
   const db = narrow<LoyaltyTables>(trx);
-  const programs = await loadActivePrograms(db, context.tenantId);
+  const programs = await loadActiveProgramsCached(db, context.tenantId);
   if (programs.length === 0) return;
   await applyEventsToPrograms(db, programs, events);
 }

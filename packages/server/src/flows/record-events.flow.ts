@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EventImportResult } from '@fidelis/contracts';
 import type { DatabaseHandle } from '../db/connect.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
 import type { Database } from '../db/database.ts';
 import { applyRecordedEventsToLoyalty } from './loyalty.flow.ts';
 import type { RequestContext } from '../http/request-context.ts';
@@ -10,6 +11,7 @@ import {
   type ActivityRouteDeps,
   type ActivityTables,
   type EventCustomerRef,
+  type EventOutcome,
   type RecordEventsResult,
   type RecordedEvent,
   type TransactionImportOptions,
@@ -107,12 +109,37 @@ async function resolveManyCustomerRefs(
   );
 }
 
+/**
+ * Single events of one caller share transactions under load (group commit): what arrived
+ * while the previous transaction ran is recorded in the next one, up to 500 events, with at
+ * most two transactions of a caller in flight. A lone event still runs at once.
+ */
+function singleEventRecorder(db: Kysely<Database>) {
+  const submit = createGroupCommit<{ context: RequestContext; raw: unknown }, EventOutcome>(
+    async (items) => {
+      const { outcomes } = await recordEventsFlow(
+        db,
+        items[0]!.context,
+        items.map((item) => item.raw),
+      );
+      return outcomes;
+    },
+    { maxBatch: 500, maxInFlight: 2 },
+  );
+  return (context: RequestContext, raw: unknown) =>
+    submit(`${context.tenantId}/${context.actor.type}/${context.actor.id ?? ''}`, {
+      context,
+      raw,
+    });
+}
+
 /** The event routes' dependencies on the flows and on the customers module. */
 export function activityRouteDeps(database: DatabaseHandle): ActivityRouteDeps {
   const db = database.db;
   return {
     db,
     recordEvents: (context, raws) => recordEventsFlow(db, context, raws),
+    recordEvent: singleEventRecorder(db),
     importTransactions: (context, csv, options) =>
       importTransactionsFlow(database, context, csv, options),
     timelineCustomers: (context) => ({

@@ -42,6 +42,34 @@ const purchase = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('POST /v1/events', () => {
+  it('concurrent single events share transactions yet each gets its own answer', async () => {
+    const tenant = await newTenant(t);
+    await post(tenant, '/v1/events', purchase('seen-before'));
+    const requests = [
+      ...Array.from({ length: 40 }, (_, i) =>
+        purchase(`burst-${i}`, { customerExternalId: `burst-customer-${i % 7}` }),
+      ),
+      purchase('burst-0', { customerExternalId: 'burst-customer-0' }), // an identical retry
+      purchase('seen-before'), // recorded earlier: the first answer again
+      purchase('seen-before', { amount: 1 }), // same id, another body
+      purchase('burst-bad', {
+        customerId: '00000000-0000-7000-8000-000000000000',
+        customerExternalId: undefined,
+      }),
+    ];
+    const replies = await Promise.all(requests.map((body) => post(tenant, '/v1/events', body)));
+    const statuses = replies.map((reply) => reply.statusCode);
+    expect(statuses.slice(0, 40).every((status) => status === 201)).toBe(true);
+    expect([200, 201]).toContain(statuses[40]);
+    expect(replies[40]!.json()).toEqual(replies[0]!.json());
+    expect(statuses.slice(41)).toEqual([200, 409, 422]);
+    expect(replies[42]!.json()).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    expect(replies[43]!.json()).toMatchObject({ code: 'EVENT_CUSTOMER_UNKNOWN' });
+    expect(await countEvents(tenant.tenantId)).toBe(41);
+    const customers = await get(tenant, '/v1/customers?q=burst-customer&limit=50');
+    expect((customers.json() as { items: unknown[] }).items).toHaveLength(7);
+  });
+
   it('records a purchase (201), answers an identical retry with the same body, refuses another body (409)', async () => {
     const tenant = await newTenant(t);
     const first = await post(tenant, '/v1/events', purchase('order-1'));

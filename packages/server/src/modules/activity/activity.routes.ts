@@ -23,7 +23,7 @@ import type { RequestContext } from '../../http/request-context.ts';
 import type { PlatformTables } from '../platform/index.ts';
 import type { ActivityTables } from './activity.table.ts';
 import * as service from './activity.service.ts';
-import type { RecordEventsResult } from './record-events.ts';
+import type { EventOutcome, RecordEventsResult } from './record-events.ts';
 import type { TransactionImportOptions } from './transaction-import.ts';
 
 /** What the event routes need from outside the module; `app.ts` wires the flows in. */
@@ -31,6 +31,11 @@ export interface ActivityRouteDeps {
   db: Kysely<ActivityTables & PlatformTables>;
   /** Records events in one transaction (the record-events flow). */
   recordEvents(context: RequestContext, raws: readonly unknown[]): Promise<RecordEventsResult>;
+  /**
+   * Records one event; concurrent calls of one caller may share a transaction (group commit),
+   * each still succeeding or failing on its own.
+   */
+  recordEvent(context: RequestContext, raw: unknown): Promise<EventOutcome>;
   /** Imports a CSV of transactions (the record-events flow's import). */
   importTransactions(
     context: RequestContext,
@@ -58,8 +63,7 @@ export function registerActivityRoutes(app: FidelisApp, deps: ActivityRouteDeps)
     config: { permission: 'events:write' },
     handler: async (request, reply) => {
       const context = contextOf(request);
-      const { outcomes } = await deps.recordEvents(context, [request.body]);
-      const outcome = outcomes[0]!;
+      const outcome = await deps.recordEvent(context, request.body);
       if (outcome.status === 'error') throw outcome.error;
       if (outcome.status === 'created') return reply.status(201).send(outcome.event);
       const [stored] = await service.findEventsById(db, context.tenantId, [outcome.id]);

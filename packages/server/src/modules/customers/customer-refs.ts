@@ -77,9 +77,12 @@ export async function resolveCustomerRefs(
   };
   rows.forEach(remember);
 
-  const missing = [...externalIds].filter(
-    (externalId) => !byExternal.has(externalId) && !erasedHashes.has(externalIdHash(externalId)),
-  );
+  // Sorted: concurrent transactions then insert shared new ids in one order, never deadlocking.
+  const missing = [...externalIds]
+    .sort()
+    .filter(
+      (externalId) => !byExternal.has(externalId) && !erasedHashes.has(externalIdHash(externalId)),
+    );
   if (options.createMissing && missing.length > 0) {
     await db
       .insertInto('customers')

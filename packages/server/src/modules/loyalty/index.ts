@@ -19,6 +19,7 @@ export {
   createProgram,
   loadProgram,
   loadActivePrograms,
+  loadActiveProgramsCached,
   type Program,
   type LoyaltyServiceDb,
 } from './programs.service.ts';

@@ -112,6 +112,41 @@ export async function loadActivePrograms(db: LoyaltyDb, tenantId: string): Promi
   return rows.map((row) => programOf(row, row.current_rules));
 }
 
+/**
+ * The tenant's active programs as this process read them at most ACTIVE_PROGRAMS_CACHE_MS ago:
+ * every recorded purchase needs them, and they change a few times a year. A change made in
+ * this process is seen at once (the writers below clear the entry after they commit); one made
+ * in another server process within that time. Entries name the rules version they used, so an
+ * event earning under the version just replaced is still explained exactly.
+ */
+const activeProgramsCache = new Map<string, { programs: Program[]; readAt: number }>();
+const ACTIVE_PROGRAMS_CACHE_MS = 2_000;
+const ACTIVE_PROGRAMS_CACHE_SIZE = 10_000;
+
+export async function loadActiveProgramsCached(
+  db: LoyaltyDb,
+  tenantId: string,
+): Promise<readonly Program[]> {
+  const now = Date.now();
+  const cached = activeProgramsCache.get(tenantId);
+  if (cached && now - cached.readAt < ACTIVE_PROGRAMS_CACHE_MS) return cached.programs;
+  const programs = await loadActivePrograms(db, tenantId);
+  activeProgramsCache.delete(tenantId);
+  if (activeProgramsCache.size >= ACTIVE_PROGRAMS_CACHE_SIZE)
+    activeProgramsCache.delete(activeProgramsCache.keys().next().value!);
+  activeProgramsCache.set(tenantId, { programs, readAt: now });
+  return programs;
+}
+
+/** Runs a program change, then forgets the tenant's cached active programs. */
+async function changingPrograms<T>(tenantId: string, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } finally {
+    activeProgramsCache.delete(tenantId);
+  }
+}
+
 function checkRules(rules: readonly EarnRule[], tiers: TierConfig | null): EarnRule[] {
   const normalized = normalizeRules(rules, tiers ? tiers.levels.map((level) => level.code) : null);
   if (!normalized.ok)
@@ -145,38 +180,40 @@ export async function createProgram(
   checkTiers(input.tiers);
   const rules = checkRules(input.earnRules, input.tiers);
   const id = uuidv7();
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-    await repo.insertProgram(
-      trx,
-      {
-        tenant_id: context.tenantId,
-        id,
-        name: input.name,
-        currency: input.currency,
-        time_zone: timeZone,
-        status: input.status,
-        pending_days: input.pendingDays,
-        expiry: JSON.stringify(input.expiry),
-        expiry_warning_days: input.expiryWarningDays,
-        refund_policy: input.refundPolicy,
-        tiers: input.tiers === null ? null : JSON.stringify(input.tiers),
-        referral: input.referral === null ? null : JSON.stringify(input.referral),
-        cashback: input.cashback === null ? null : JSON.stringify(input.cashback),
-        point_value_minor: input.pointValueMinor,
-        rules_version: 1,
-        member_page_secret: randomBytes(32).toString('base64url'),
-      },
-      JSON.stringify(rules),
-    );
-    const program = await loadProgram(trx, context.tenantId, id);
-    await recordAudit(trx, context, {
-      action: 'loyalty.program.created',
-      entityType: 'loyalty_program',
-      entityId: id,
-      after: programView(program),
-    });
-    return programView(program);
-  });
+  return changingPrograms(context.tenantId, () =>
+    db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+      await repo.insertProgram(
+        trx,
+        {
+          tenant_id: context.tenantId,
+          id,
+          name: input.name,
+          currency: input.currency,
+          time_zone: timeZone,
+          status: input.status,
+          pending_days: input.pendingDays,
+          expiry: JSON.stringify(input.expiry),
+          expiry_warning_days: input.expiryWarningDays,
+          refund_policy: input.refundPolicy,
+          tiers: input.tiers === null ? null : JSON.stringify(input.tiers),
+          referral: input.referral === null ? null : JSON.stringify(input.referral),
+          cashback: input.cashback === null ? null : JSON.stringify(input.cashback),
+          point_value_minor: input.pointValueMinor,
+          rules_version: 1,
+          member_page_secret: randomBytes(32).toString('base64url'),
+        },
+        JSON.stringify(rules),
+      );
+      const program = await loadProgram(trx, context.tenantId, id);
+      await recordAudit(trx, context, {
+        action: 'loyalty.program.created',
+        entityType: 'loyalty_program',
+        entityId: id,
+        after: programView(program),
+      });
+      return programView(program);
+    }),
+  );
 }
 
 export async function listProgramViews(
@@ -207,48 +244,52 @@ export async function updateProgramSettings(
   programId: string,
   input: z.infer<typeof loyaltyProgramUpdate>,
 ): Promise<LoyaltyProgram> {
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-    const row = await repo.lockProgram(trx, context.tenantId, programId);
-    if (!row) throw new AppError('PROGRAM_NOT_FOUND', `No loyalty program ${programId}.`);
-    const before = programOf(
-      row,
-      await repo.findRules(trx, context.tenantId, programId, row.rules_version),
-    );
-    if (input.tiers !== undefined) {
-      checkTiers(input.tiers);
-      // Multipliers may name tiers: they must still exist.
-      checkRules(before.rules, input.tiers);
-    }
-    await repo.updateProgram(trx, context.tenantId, programId, {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
-      ...(input.pendingDays !== undefined ? { pending_days: input.pendingDays } : {}),
-      ...(input.expiry !== undefined ? { expiry: JSON.stringify(input.expiry) } : {}),
-      ...(input.expiryWarningDays !== undefined
-        ? { expiry_warning_days: input.expiryWarningDays }
-        : {}),
-      ...(input.refundPolicy !== undefined ? { refund_policy: input.refundPolicy } : {}),
-      ...(input.tiers !== undefined
-        ? { tiers: input.tiers === null ? null : JSON.stringify(input.tiers) }
-        : {}),
-      ...(input.pointValueMinor !== undefined ? { point_value_minor: input.pointValueMinor } : {}),
-      ...(input.referral !== undefined
-        ? { referral: input.referral === null ? null : JSON.stringify(input.referral) }
-        : {}),
-      ...(input.cashback !== undefined
-        ? { cashback: input.cashback === null ? null : JSON.stringify(input.cashback) }
-        : {}),
-    });
-    const after = await loadProgram(trx, context.tenantId, programId);
-    await recordAudit(trx, context, {
-      action: 'loyalty.program.updated',
-      entityType: 'loyalty_program',
-      entityId: programId,
-      before: programView(before),
-      after: programView(after),
-    });
-    return programView(after);
-  });
+  return changingPrograms(context.tenantId, () =>
+    db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+      const row = await repo.lockProgram(trx, context.tenantId, programId);
+      if (!row) throw new AppError('PROGRAM_NOT_FOUND', `No loyalty program ${programId}.`);
+      const before = programOf(
+        row,
+        await repo.findRules(trx, context.tenantId, programId, row.rules_version),
+      );
+      if (input.tiers !== undefined) {
+        checkTiers(input.tiers);
+        // Multipliers may name tiers: they must still exist.
+        checkRules(before.rules, input.tiers);
+      }
+      await repo.updateProgram(trx, context.tenantId, programId, {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        ...(input.pendingDays !== undefined ? { pending_days: input.pendingDays } : {}),
+        ...(input.expiry !== undefined ? { expiry: JSON.stringify(input.expiry) } : {}),
+        ...(input.expiryWarningDays !== undefined
+          ? { expiry_warning_days: input.expiryWarningDays }
+          : {}),
+        ...(input.refundPolicy !== undefined ? { refund_policy: input.refundPolicy } : {}),
+        ...(input.tiers !== undefined
+          ? { tiers: input.tiers === null ? null : JSON.stringify(input.tiers) }
+          : {}),
+        ...(input.pointValueMinor !== undefined
+          ? { point_value_minor: input.pointValueMinor }
+          : {}),
+        ...(input.referral !== undefined
+          ? { referral: input.referral === null ? null : JSON.stringify(input.referral) }
+          : {}),
+        ...(input.cashback !== undefined
+          ? { cashback: input.cashback === null ? null : JSON.stringify(input.cashback) }
+          : {}),
+      });
+      const after = await loadProgram(trx, context.tenantId, programId);
+      await recordAudit(trx, context, {
+        action: 'loyalty.program.updated',
+        entityType: 'loyalty_program',
+        entityId: programId,
+        before: programView(before),
+        after: programView(after),
+      });
+      return programView(after);
+    }),
+  );
 }
 
 /** Publishes a new version of the earning rules; earlier entries keep naming the version they used. */
@@ -258,26 +299,34 @@ export async function replaceRules(
   programId: string,
   earnRules: EarnRule[],
 ): Promise<LoyaltyProgram> {
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-    const row = await repo.lockProgram(trx, context.tenantId, programId);
-    if (!row) throw new AppError('PROGRAM_NOT_FOUND', `No loyalty program ${programId}.`);
-    const before = programOf(
-      row,
-      await repo.findRules(trx, context.tenantId, programId, row.rules_version),
-    );
-    const rules = checkRules(earnRules, before.tiers);
-    const version = row.rules_version + 1;
-    await repo.insertRuleVersion(trx, context.tenantId, programId, version, JSON.stringify(rules));
-    await repo.updateProgram(trx, context.tenantId, programId, { rules_version: version });
-    await recordAudit(trx, context, {
-      action: 'loyalty.rules.published',
-      entityType: 'loyalty_program',
-      entityId: programId,
-      before: { version: before.rulesVersion, earnRules: before.rules },
-      after: { version, earnRules: rules },
-    });
-    return programView(await loadProgram(trx, context.tenantId, programId));
-  });
+  return changingPrograms(context.tenantId, () =>
+    db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+      const row = await repo.lockProgram(trx, context.tenantId, programId);
+      if (!row) throw new AppError('PROGRAM_NOT_FOUND', `No loyalty program ${programId}.`);
+      const before = programOf(
+        row,
+        await repo.findRules(trx, context.tenantId, programId, row.rules_version),
+      );
+      const rules = checkRules(earnRules, before.tiers);
+      const version = row.rules_version + 1;
+      await repo.insertRuleVersion(
+        trx,
+        context.tenantId,
+        programId,
+        version,
+        JSON.stringify(rules),
+      );
+      await repo.updateProgram(trx, context.tenantId, programId, { rules_version: version });
+      await recordAudit(trx, context, {
+        action: 'loyalty.rules.published',
+        entityType: 'loyalty_program',
+        entityId: programId,
+        before: { version: before.rulesVersion, earnRules: before.rules },
+        after: { version, earnRules: rules },
+      });
+      return programView(await loadProgram(trx, context.tenantId, programId));
+    }),
+  );
 }
 
 export async function listRuleVersionViews(

@@ -162,6 +162,7 @@ export async function revokeApiKey(db: PlatformDb, context: RequestContext, id: 
   return db.transaction().execute(async (trx) => {
     const row = await repo.revokeApiKey(trx, context.tenantId, id, new Date());
     if (!row) throw new AppError('NOT_FOUND', `No active API key ${id}.`);
+    apiKeyCache.delete(`${context.tenantId}/${id}`);
     await recordAudit(trx, context, {
       action: 'api_key.revoked',
       entityType: 'api_key',
@@ -171,6 +172,38 @@ export async function revokeApiKey(db: PlatformDb, context: RequestContext, id: 
   });
 }
 
+type ApiKeyRow = NonNullable<Awaited<ReturnType<typeof repo.findApiKey>>>;
+
+/**
+ * API key rows this process read in the last few seconds: a busy integration sends thousands
+ * of requests a second with one key, and each would otherwise begin with a database round
+ * trip. A revocation here takes effect at once; in other server processes within
+ * API_KEY_CACHE_MS. The secret is checked against the hash on every request all the same.
+ */
+const apiKeyCache = new Map<string, { row: ApiKeyRow; readAt: number }>();
+const API_KEY_CACHE_MS = 5_000;
+const API_KEY_CACHE_SIZE = 10_000;
+
+async function findApiKeyCached(
+  db: PlatformDb,
+  tenantId: string,
+  id: string,
+  now: number,
+): Promise<ApiKeyRow | undefined> {
+  const key = `${tenantId}/${id}`;
+  const cached = apiKeyCache.get(key);
+  if (cached && now - cached.readAt < API_KEY_CACHE_MS) return cached.row;
+  const row = await repo.findApiKey(db, tenantId, id);
+  apiKeyCache.delete(key);
+  if (row) {
+    if (apiKeyCache.size >= API_KEY_CACHE_SIZE) {
+      apiKeyCache.delete(apiKeyCache.keys().next().value!);
+    }
+    apiKeyCache.set(key, { row, readAt: now });
+  }
+  return row;
+}
+
 /** Resolves a bearer API key to its tenant and role; null when unknown or revoked. */
 export async function authenticateApiKey(
   db: PlatformDb,
@@ -178,11 +211,12 @@ export async function authenticateApiKey(
 ): Promise<(Actor & { tenantId: string }) | null> {
   const credential = parseCredential(API_KEY_PREFIX, token);
   if (!credential) return null;
-  const row = await repo.findApiKey(db, credential.tenantId, credential.id);
-  if (!row || row.revoked_at || !secretMatches(credential.secret, row.key_hash)) return null;
   const now = new Date();
+  const row = await findApiKeyCached(db, credential.tenantId, credential.id, now.getTime());
+  if (!row || row.revoked_at || !secretMatches(credential.secret, row.key_hash)) return null;
   // Record use at most once a minute: a hot key must not turn every request into a write.
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+    row.last_used_at = now;
     await repo.touchApiKey(db, row.tenant_id, row.id, now);
   }
   return {
