@@ -32,6 +32,8 @@ const bulkMembers = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const schema = `bench_loyalty_${Date.now()}`;
 // BENCH_ONLY=bulk runs only the 1M rebuild and expiry and prints them (docs untouched).
 const bulkOnly = process.env.BENCH_ONLY === 'bulk';
+// BENCH_ONLY=http runs only the HTTP measures (earning, redemptions, batches) and prints them.
+const httpOnly = process.env.BENCH_ONLY === 'http';
 
 let sequence = 0;
 function purchaseBody(prefix: string, customers = 10_000, amount = 1999): string {
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
       };
     }
     await app.close();
+    if (httpOnly) return;
 
     // 4 and 5. A program of 1M members, one lot each, past its expiry date.
     const bulk = await createProgram(database.db, context, {

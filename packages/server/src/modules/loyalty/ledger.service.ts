@@ -1203,6 +1203,146 @@ export async function redeemPoints(
   return { result, replayed: false };
 }
 
+export interface PlainRedemption {
+  customerId: string;
+  points: number;
+  idempotencyKey: string;
+  requestHash: string;
+}
+
+export type RedemptionOutcome =
+  { ok: true; result: RedemptionResult; replayed: boolean } | { ok: false; error: AppError };
+
+/** Thrown when a key was claimed concurrently mid-batch: run the batch's items one by one. */
+export class RedemptionRace extends Error {}
+
+/**
+ * Redeems many plain point redemptions (no reward, no partner) in one transaction, each
+ * succeeding or failing on its own — the group-commit path of single redemption requests.
+ * Same guarantees as `redeemPoints`: the members are locked (in customer order), a key already
+ * stored answers its first result (or IDEMPOTENCY_CONFLICT), balances never go below zero, and
+ * several redemptions of one member in the batch are applied one after the other.
+ */
+export async function redeemPointsBatch(
+  trx: LoyaltyDb,
+  program: Program,
+  inputs: readonly PlainRedemption[],
+  now: Date = new Date(),
+): Promise<RedemptionOutcome[]> {
+  const outcomes: (RedemptionOutcome | undefined)[] = new Array(inputs.length);
+  const members = await loadWorkingMembers(
+    trx,
+    program,
+    [...new Set(inputs.map((input) => input.customerId))],
+    { qualifyingFrom: null },
+  );
+  const stored = new Map(
+    (
+      await repo.findRedemptionsByKeys(trx, program.tenantId, program.id, [
+        ...new Set(inputs.map((input) => input.idempotencyKey)),
+      ])
+    ).map((row) => [row.idempotency_key, row]),
+  );
+  const batch = new Batch(program.tenantId, program.id);
+  const fresh = new Map<string, { hash: string; result: RedemptionResult }>();
+  const rows: Parameters<typeof repo.insertRedemptions>[1][number][] = [];
+  const conflict = (key: string): RedemptionOutcome => ({
+    ok: false,
+    error: new AppError(
+      'IDEMPOTENCY_CONFLICT',
+      `The idempotency key ${key} was used before with a different request.`,
+      [{ field: 'idempotencyKey', message: 'reused with a different body' }],
+    ),
+  });
+  inputs.forEach((input, index) => {
+    const key = input.idempotencyKey;
+    const earlier = stored.get(key);
+    if (earlier) {
+      outcomes[index] =
+        earlier.request_hash === input.requestHash
+          ? { ok: true, result: earlier.response as RedemptionResult, replayed: true }
+          : conflict(key);
+      return;
+    }
+    const inBatch = fresh.get(key);
+    if (inBatch) {
+      outcomes[index] =
+        inBatch.hash === input.requestHash
+          ? { ok: true, result: inBatch.result, replayed: true }
+          : conflict(key);
+      return;
+    }
+    const member = members.get(input.customerId);
+    const plan = member
+      ? planRedemption(member.ledger, input.points, 'program_redeemed')
+      : ({ ok: false, error: { available: 0 } } as const);
+    if (!member || !plan.ok) {
+      outcomes[index] = {
+        ok: false,
+        error: new AppError(
+          'INSUFFICIENT_POINTS',
+          member
+            ? `The member has ${plan.ok ? 0 : plan.error.available} points available; ${input.points} requested.`
+            : 'The customer has no points in this program.',
+          [{ field: 'points', message: `available ${plan.ok ? 0 : plan.error.available}` }],
+        ),
+      };
+      return;
+    }
+    const id = uuidv7();
+    commitPlan(batch, member, plan.value, {
+      kind: 'redeem',
+      at: now,
+      eventId: null,
+      redemptionId: id,
+      partnerId: null,
+      explanation: {
+        redemptionId: id,
+        idempotencyKey: key,
+        rewardId: null,
+        rule: 'soonest-expiring lots first',
+      },
+    });
+    member.redeemed += input.points;
+    if (!member.lastActivityAt || member.lastActivityAt < now) member.lastActivityAt = now;
+    const result: RedemptionResult = {
+      id,
+      programId: program.id,
+      customerId: input.customerId,
+      points: input.points,
+      rewardId: null,
+      idempotencyKey: key,
+      createdAt: now.toISOString(),
+      lots: plan.value.transfers.map((transfer) => ({
+        lotId: transfer.lotId ?? '',
+        points: transfer.points,
+      })),
+      balance: { available: member.ledger.available, pending: member.ledger.pending },
+      coupon: null,
+    };
+    fresh.set(key, { hash: input.requestHash, result });
+    rows.push({
+      tenant_id: program.tenantId,
+      program_id: program.id,
+      id,
+      customer_id: input.customerId,
+      idempotency_key: key,
+      request_hash: input.requestHash,
+      points: input.points,
+      reward_id: null,
+      response: JSON.stringify(result),
+      created_at: now,
+    });
+    outcomes[index] = { ok: true, result, replayed: false };
+  });
+  // The redemptions go in before their entries (which name them).
+  const claimed = await repo.insertRedemptions(trx, rows);
+  if (claimed.size !== rows.length)
+    throw new RedemptionRace('an idempotency key was taken meanwhile');
+  await flush(trx, batch, members.values());
+  return outcomes.map((outcome) => outcome!);
+}
+
 /** Awards an action rule's points (signup, review …), once per idempotency key. */
 export async function awardAction(
   trx: LoyaltyDb,

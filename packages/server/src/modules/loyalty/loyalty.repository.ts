@@ -999,6 +999,52 @@ export async function findRedemptionByKey(
     .executeTakeFirst();
 }
 
+/** The redemptions already stored under these keys. */
+export async function findRedemptionsByKeys(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  keys: readonly string[],
+) {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('loyalty_redemptions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('idempotency_key', 'in', keys)
+    .execute();
+}
+
+/**
+ * Stores finished redemptions with their responses; returns the keys stored. A key missing
+ * from the answer was taken by a concurrent transaction meanwhile.
+ */
+export async function insertRedemptions(
+  db: LoyaltyDb,
+  rows: readonly {
+    tenant_id: string;
+    program_id: string;
+    id: string;
+    customer_id: string;
+    idempotency_key: string;
+    request_hash: string;
+    points: number;
+    reward_id: string | null;
+    response: string;
+    created_at: Date;
+  }[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insertInto('loyalty_redemptions')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['tenant_id', 'program_id', 'idempotency_key']).doNothing())
+    .returning('idempotency_key')
+    .execute();
+  return new Set(inserted.map((row) => row.idempotency_key));
+}
+
 export async function countMemberRedemptions(
   db: LoyaltyDb,
   tenantId: string,

@@ -498,6 +498,59 @@ describe('redemptions', () => {
     expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
   });
 
+  it('concurrent redemptions of many members share transactions, each answered on its own', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const buyers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        purchase(tenant, { customer: `group-${i}`, amount: 1_000 }),
+      ),
+    ); // 10 points each
+    const earlier = await redeem(tenant, program.id, {
+      customerId: buyers[0]!.customerId,
+      points: 2,
+      idempotencyKey: 'group-earlier',
+    });
+    expect(earlier.statusCode).toBe(201);
+    const bodies = [
+      ...buyers.flatMap((buyer, i) =>
+        [0, 1, 2].map((n) => ({
+          customerId: buyer.customerId,
+          points: 3,
+          idempotencyKey: `group-${i}-${n}`,
+        })),
+      ),
+      { customerId: buyers[1]!.customerId, points: 3, idempotencyKey: 'group-1-0' }, // retry
+      { customerId: buyers[2]!.customerId, points: 4, idempotencyKey: 'group-2-0' }, // other body
+      { customerId: buyers[0]!.customerId, points: 2, idempotencyKey: 'group-earlier' }, // replay
+      { customerId: buyers[3]!.customerId, points: 50, idempotencyKey: 'group-too-much' },
+    ];
+    const replies = await Promise.all(bodies.map((body) => redeem(tenant, program.id, body)));
+    const codes = replies.map((reply) => reply.statusCode);
+    // Buyer 0 had 8 points left: two of its three redemptions of 3 pass; the others all three.
+    expect(codes.slice(0, 3).filter((code) => code === 201)).toHaveLength(2);
+    expect(codes.slice(3, 18).every((code) => code === 201)).toBe(true);
+    const refused = replies.slice(0, 3).find((reply) => reply.statusCode !== 201);
+    expect(refused?.json()).toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+    expect(codes[18]).toBe(201);
+    expect(replies[18]!.json()).toEqual(replies[3]!.json());
+    expect(codes[19]).toBe(409);
+    expect(replies[19]!.json()).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    expect(replies[20]!.json()).toEqual(earlier.json());
+    expect(codes[21]).toBe(409);
+    expect(replies[21]!.json()).toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+    expect((await memberOf(tenant, program.id, buyers[0]!.customerId)).available).toBe(2);
+    for (const buyer of buyers.slice(1))
+      expect((await memberOf(tenant, program.id, buyer.customerId)).available).toBe(1);
+    expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+    const audited = await sql<{ n: number }>`
+      select count(*)::int as n from audit_log
+       where tenant_id = ${tenant.tenantId} and action = 'loyalty.points.redeemed'`.execute(
+      t.database.db,
+    );
+    expect(audited.rows[0]!.n).toBe(1 + 17);
+  });
+
   it('rewards: cost, stock, per-member limit and tier restrictions', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant);

@@ -343,6 +343,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
         ),
   });
 
+  const redeem = service.createRedeemer(db);
   app.post('/v1/loyalty/programs/:programId/redemptions', {
     schema: {
       tags,
@@ -353,12 +354,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     },
     config: { permission: 'loyalty:operate' },
     handler: async (request, reply) => {
-      const outcome = await service.redeem(
-        db,
-        contextOf(request),
-        request.params.programId,
-        request.body,
-      );
+      const outcome = await redeem(contextOf(request), request.params.programId, request.body);
       if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(outcome.result);
     },

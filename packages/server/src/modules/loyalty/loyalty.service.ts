@@ -25,6 +25,7 @@ import {
   encodeCursor,
   hashRequest,
   recordAudit,
+  recordAudits,
 } from '../platform/index.ts';
 import { AppError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
@@ -38,11 +39,15 @@ import {
   partnerEarn,
   spendWallet,
   redeemPoints,
+  redeemPointsBatch,
+  RedemptionRace,
   releasePending,
   reviewTiers,
   warnExpiringPoints,
+  type RedemptionOutcome,
   type RedemptionResult,
 } from './ledger.service.ts';
+import { createGroupCommit } from '../../db/group-commit.ts';
 import {
   loadActivePrograms,
   loadProgram,
@@ -313,11 +318,7 @@ export async function redeem(
     throw new AppError('VALIDATION_FAILED', 'Give points or a rewardId.', [
       { field: 'points', message: 'required without rewardId' },
     ]);
-  const requestHash = hashRequest({
-    customerId: input.customerId,
-    points,
-    rewardId: input.rewardId ?? null,
-  });
+  const requestHash = redemptionHash(input.customerId, points, input.rewardId ?? null);
   const found = reward;
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     const outcome = await redeemPoints(
@@ -378,14 +379,99 @@ export async function redeem(
       now,
     );
     if (!outcome.replayed)
-      await recordAudit(trx, context, {
-        action: 'loyalty.points.redeemed',
-        entityType: 'loyalty_redemption',
-        entityId: outcome.result.id,
-        after: { customerId: input.customerId, points, rewardId: input.rewardId ?? null },
-      });
+      await recordAudit(
+        trx,
+        context,
+        redemptionAudit(outcome.result, input.customerId, input.rewardId ?? null),
+      );
     return outcome;
   });
+}
+
+type RedemptionInput = z.infer<typeof redemptionCreate>;
+
+/**
+ * Redemptions of points alone (no reward) through group commit: concurrent requests on one
+ * program share a transaction (`redeemPointsBatch`), each succeeding or failing on its own; a
+ * lone request, and every request of a batch that met a concurrent claim of its key, takes
+ * the one-at-a-time path. Reward redemptions always take it (stock, limits and coupons).
+ */
+export function createRedeemer(db: LoyaltyServiceDb) {
+  const single = async (
+    context: RequestContext,
+    programId: string,
+    input: RedemptionInput,
+  ): Promise<RedemptionOutcome> => {
+    try {
+      return { ok: true, ...(await redeem(db, context, programId, input)) };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error };
+      throw error;
+    }
+  };
+  const submit = createGroupCommit<
+    { context: RequestContext; programId: string; input: RedemptionInput },
+    RedemptionOutcome
+  >(
+    async (items) => {
+      const [first] = items;
+      if (items.length === 1) return [await single(first!.context, first!.programId, first!.input)];
+      const program = await loadProgram(db, first!.context.tenantId, first!.programId);
+      const plain = items.map(({ input }) => ({
+        customerId: input.customerId,
+        points: input.points!,
+        idempotencyKey: input.idempotencyKey,
+        requestHash: redemptionHash(input.customerId, input.points!, null),
+      }));
+      try {
+        return await db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+          const outcomes = await redeemPointsBatch(trx, program, plain);
+          await recordAudits(
+            trx,
+            outcomes.flatMap((outcome, i) =>
+              outcome.ok && !outcome.replayed
+                ? [
+                    {
+                      context: items[i]!.context,
+                      change: redemptionAudit(outcome.result, items[i]!.input.customerId, null),
+                    },
+                  ]
+                : [],
+            ),
+          );
+          return outcomes;
+        });
+      } catch (error) {
+        if (!(error instanceof RedemptionRace)) throw error;
+        const outcomes: RedemptionOutcome[] = [];
+        for (const item of items)
+          outcomes.push(await single(item.context, item.programId, item.input));
+        return outcomes;
+      }
+    },
+    { maxBatch: 200, maxInFlight: 2 },
+  );
+  return async (context: RequestContext, programId: string, input: RedemptionInput) => {
+    const outcome =
+      input.rewardId || input.points === undefined
+        ? await single(context, programId, input)
+        : await submit(`${context.tenantId}/${programId}`, { context, programId, input });
+    if (!outcome.ok) throw outcome.error;
+    return outcome;
+  };
+}
+
+function redemptionHash(customerId: string, points: number, rewardId: string | null): string {
+  return hashRequest({ customerId, points, rewardId });
+}
+
+function redemptionAudit(result: RedemptionResult, customerId: string, rewardId: string | null) {
+  return {
+    action: 'loyalty.points.redeemed',
+    entityType: 'loyalty_redemption',
+    entityId: result.id,
+    after: { customerId, points: result.points, rewardId },
+  };
 }
 
 export async function awardActionPoints(

@@ -27,6 +27,8 @@ export {
   listTenants,
   listAudit,
   recordAudit,
+  recordAudits,
+  type AuditChange,
   systemContext,
   type CreatedTenant,
 } from './platform.service.ts';

@@ -156,22 +156,28 @@ export async function deleteSession(db: PlatformDb, tenantId: string, id: string
   await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
+export interface AuditInsert {
+  tenant_id: string;
+  id: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+}
+
 export async function insertAudit(
   db: PlatformDb,
-  entry: {
-    tenant_id: string;
-    id: string;
-    actor_type: string;
-    actor_id: string | null;
-    action: string;
-    entity_type: string;
-    entity_id: string | null;
-    before: string | null;
-    after: string | null;
-    request_id: string | null;
-  },
+  entries: AuditInsert | readonly AuditInsert[],
 ): Promise<void> {
-  await db.insertInto('audit_log').values(entry).execute();
+  if (Array.isArray(entries) && entries.length === 0) return;
+  await db
+    .insertInto('audit_log')
+    .values(entries as AuditInsert | AuditInsert[])
+    .execute();
 }
 
 export function listAudit(

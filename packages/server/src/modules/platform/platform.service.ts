@@ -30,18 +30,16 @@ export function systemContext(tenantId: string): RequestContext {
 }
 
 /** Appends to the audit log: who changed what, when, before and after. Call inside the change's transaction. */
-export async function recordAudit(
-  db: PlatformDb,
-  context: RequestContext,
-  change: {
-    action: string;
-    entityType: string;
-    entityId: string | null;
-    before?: unknown;
-    after?: unknown;
-  },
-): Promise<void> {
-  await repo.insertAudit(db, {
+export interface AuditChange {
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+function auditRow(context: RequestContext, change: AuditChange): repo.AuditInsert {
+  return {
     tenant_id: context.tenantId,
     id: uuidv7(),
     actor_type: context.actor.type,
@@ -52,7 +50,26 @@ export async function recordAudit(
     before: change.before === undefined ? null : JSON.stringify(change.before),
     after: change.after === undefined ? null : JSON.stringify(change.after),
     request_id: context.requestId,
-  });
+  };
+}
+
+export async function recordAudit(
+  db: PlatformDb,
+  context: RequestContext,
+  change: AuditChange,
+): Promise<void> {
+  await repo.insertAudit(db, auditRow(context, change));
+}
+
+/** Several changes of one request (or of one group commit), in one statement. */
+export async function recordAudits(
+  db: PlatformDb,
+  changes: readonly { context: RequestContext; change: AuditChange }[],
+): Promise<void> {
+  await repo.insertAudit(
+    db,
+    changes.map(({ context, change }) => auditRow(context, change)),
+  );
 }
 
 export interface CreatedTenant {
