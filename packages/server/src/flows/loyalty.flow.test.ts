@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
+import { loyaltyApi } from '../../test/loyalty-api.ts';
 import { systemContext } from '../modules/platform/index.ts';
 import { backfillLoyaltyFromEvents, createDemoProgram } from './loyalty.flow.ts';
 
@@ -77,5 +78,47 @@ describe('demo program and backfill', () => {
         { code: 'member', members: 1 },
       ]),
     );
+  });
+});
+
+describe('segment multipliers on real events', () => {
+  it('earn from POST /v1/events exactly as the dry run with the customer’s tags', async () => {
+    const api = loyaltyApi(t, await newTenant(t));
+    const programId = await api.createProgram({
+      earnRules: [
+        { kind: 'spend', id: 'base', points: 1, per: 100 },
+        { kind: 'multiplier', id: 'vip', factor: 3, segments: ['vip', 'staff'] },
+      ],
+    });
+    await api.createCustomer({ name: 'V', externalId: 'seg-vip', tags: ['vip'] });
+    await api.createCustomer({ name: 'P', externalId: 'seg-plain', tags: ['newsletter'] });
+    const occurredAt = '2026-05-05T10:00:00Z';
+    const buy = (id: string, customerExternalId: string) =>
+      api.event({
+        id,
+        type: 'purchase',
+        customerExternalId,
+        occurredAt,
+        currency: 'CNY',
+        amount: 12_345,
+      });
+    const vip = await buy('seg-1', 'seg-vip');
+    const plain = await buy('seg-2', 'seg-plain');
+    const dryRun = (segments: string[]) =>
+      api.call<{ points: number; steps: unknown }>(
+        'POST',
+        `/v1/loyalty/programs/${programId}/dry-run`,
+        { event: { type: 'purchase', occurredAt, amount: 12_345 }, segments },
+      );
+    const vipPreview = await dryRun(['vip']);
+    expect(vipPreview.points).toBe(369);
+    expect((await api.entries(programId, vip))[0]).toMatchObject({
+      points: 369,
+      explanation: { steps: vipPreview.steps },
+    });
+    expect((await api.entries(programId, plain))[0]).toMatchObject({
+      points: 123,
+      explanation: { steps: (await dryRun(['newsletter'])).steps },
+    });
   });
 });

@@ -7,7 +7,11 @@ import type { Database } from '../db/database.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import type { JobHandler } from '../jobs/run-jobs.ts';
 import type { RecordedEvent } from '../modules/activity/index.ts';
-import { resolveCustomerRefs, type CustomersTables } from '../modules/customers/index.ts';
+import {
+  findTagsOf,
+  resolveCustomerRefs,
+  type CustomersTables,
+} from '../modules/customers/index.ts';
 import {
   applyEventsToPrograms,
   createProgram,
@@ -16,6 +20,7 @@ import {
   runLoyaltyJob,
   type LoyaltyEventInput,
   type LoyaltyJobKind,
+  type Program,
   type LoyaltyRouteDeps,
   type LoyaltyServiceDb,
   type LoyaltyTables,
@@ -65,7 +70,35 @@ export async function applyRecordedEventsToLoyalty(
   const db = narrow<LoyaltyTables>(trx);
   const programs = await loadActiveProgramsCached(db, context.tenantId);
   if (programs.length === 0) return;
-  await applyEventsToPrograms(db, programs, events);
+  await applyEventsToPrograms(
+    db,
+    programs,
+    await withSegments(trx, context, programs, events),
+    new Date(),
+    { newlyRecorded: true },
+  );
+}
+
+/**
+ * Gives purchases their customer's tags when a program has a segment multiplier, so real
+ * events earn exactly as the dry run says: one query per 1,000 buyers, none otherwise.
+ */
+async function withSegments(
+  trx: Kysely<Database>,
+  context: RequestContext,
+  programs: readonly Program[],
+  events: LoyaltyEventInput[],
+): Promise<LoyaltyEventInput[]> {
+  const usesSegments = programs.some((program) =>
+    program.rules.some((rule) => rule.kind === 'multiplier' && (rule.segments?.length ?? 0) > 0),
+  );
+  if (!usesSegments) return events;
+  const buyers = events.filter((event) => event.type === 'purchase').map((e) => e.customerId);
+  const tags = await findTagsOf(narrow<CustomersTables>(trx), context.tenantId, buyers);
+  return events.map((event) => {
+    const segments = tags.get(event.customerId);
+    return segments ? { ...event, segments } : event;
+  });
 }
 
 /** What the loyalty routes need from outside the module. */

@@ -31,3 +31,4 @@ export {
   mergeCustomers,
 } from './customers.service.ts';
 export { resolveExternalIdsBulk } from './customers.bulk.ts';
+export { findTagsOf } from './customer-lookups.ts';

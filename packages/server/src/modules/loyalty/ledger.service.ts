@@ -59,6 +59,8 @@ export interface LoyaltyEventInput {
   refundOf: string | null;
   /** For a refund: which purchase lines, and how much of each (minor units); null = pro rata. */
   refundedLines: { lineNo: number; amount: number }[] | null;
+  /** The customer's tags when the event arrived: what segment multipliers match. */
+  segments?: readonly string[];
 }
 
 interface QualifyingRecord {
@@ -443,6 +445,7 @@ function earnFor(
   source: string,
   now: Date,
   usageBefore: ReadonlyMap<string, number>,
+  segments: readonly string[] = [],
 ): { lotId: string; result: EarnResult } {
   const level = program.tiers && member.tier.code ? levelOf(program.tiers, member.tier.code) : null;
   const result = evaluateEarning({
@@ -451,7 +454,7 @@ function earnFor(
     timeZone: program.timeZone,
     event,
     tier: level ? { code: level.code, earnMultiplier: level.privileges.earnMultiplier } : null,
-    segments: [],
+    segments,
     capUsed: (ruleId, key) => {
       const id = `${ruleId}|${key === 'total' ? NIL_UUID : member.customerId}|${key}`;
       return (usageBefore.get(id) ?? 0) + (batch.usage.get(id)?.points ?? 0);
@@ -978,6 +981,7 @@ export async function applyEventsToPrograms(
           'purchase',
           now,
           usageBefore,
+          event.segments,
         );
         earned += result.points;
         lotByEvent.set(event.id, { customerId: member.customerId, lotId });
