@@ -362,7 +362,6 @@ async function loadWorkingMembers(
 
 async function flush(trx: LoyaltyDb, batch: Batch, members: Iterable<WorkingMember>) {
   const { tenantId, programId } = batch;
-  await repo.insertLots(trx, batch.newLots);
   const lotUpdates: repo.LotUpdate[] = [];
   const memberUpdates: repo.MemberUpdate[] = [];
   const newLotIds = new Set(batch.newLots.map((lot) => lot.id));
@@ -392,14 +391,13 @@ async function flush(trx: LoyaltyDb, batch: Batch, members: Iterable<WorkingMemb
       lastActivityAt: member.lastActivityAt,
     });
   }
-  // New lots were inserted with their final state already.
-  await repo.updateLots(
-    trx,
-    tenantId,
-    programId,
-    lotUpdates.filter((update) => !newLotIds.has(update.id)),
-  );
-  await repo.insertEntries(trx, batch.entries);
+  await repo.writeLedger(trx, tenantId, programId, {
+    newLots: batch.newLots,
+    // New lots are inserted with their final state already.
+    lotUpdates: lotUpdates.filter((update) => !newLotIds.has(update.id)),
+    entries: batch.entries,
+    members: memberUpdates,
+  });
   await repo.insertWalletEntries(trx, batch.walletEntries);
   await repo.insertRefunds(trx, batch.refunds);
   if (batch.usage.size > 0)
@@ -414,7 +412,6 @@ async function flush(trx: LoyaltyDb, batch: Batch, members: Iterable<WorkingMemb
       change.status,
       change.eventId,
     );
-  await repo.updateMembers(trx, tenantId, programId, memberUpdates);
 }
 
 function earnEventOf(event: LoyaltyEventInput): EarnEvent {
@@ -833,6 +830,13 @@ export async function applyEventsToPrograms(
   programs: readonly Program[],
   events: readonly LoyaltyEventInput[],
   now: Date = new Date(),
+  options: {
+    /**
+     * The events were recorded by the caller's transaction just now, so none can have earned
+     * before (an event and its points commit together): skips that lookup.
+     */
+    newlyRecorded?: boolean;
+  } = {},
 ): Promise<{ programId: string; earned: number; reversed: number }[]> {
   const summary: { programId: string; earned: number; reversed: number }[] = [];
   if (events.length === 0) return summary;
@@ -845,14 +849,16 @@ export async function applyEventsToPrograms(
     if (purchases.length === 0 && refunds.length === 0) continue;
     // Exactly once: skip purchases that already earned and refunds already applied.
     const earnedBefore = new Set(
-      (
-        await repo.findLotsByEvent(
-          trx,
-          program.tenantId,
-          program.id,
-          purchases.map((event) => event.id),
-        )
-      ).map((lot) => lot.event_id),
+      options.newlyRecorded
+        ? []
+        : (
+            await repo.findLotsByEvent(
+              trx,
+              program.tenantId,
+              program.id,
+              purchases.map((event) => event.id),
+            )
+          ).map((lot) => lot.event_id),
     );
     const freshPurchases = purchases.filter((event) => !earnedBefore.has(event.id));
     const applied = await repo.findAppliedRefunds(

@@ -290,40 +290,6 @@ export interface MemberUpdate {
   lastActivityAt: Date | null;
 }
 
-/** Writes members' cached balances (deltas for lifetime counters) in one statement per chunk. */
-export async function updateMembers(
-  db: LoyaltyDb,
-  tenantId: string,
-  programId: string,
-  updates: readonly MemberUpdate[],
-): Promise<void> {
-  for (const part of chunks(updates, 500)) {
-    const values = sql.join(
-      part.map(
-        (u) =>
-          sql`(${u.customerId}::uuid, ${u.available}::bigint, ${u.pending}::bigint, ${u.debt}::bigint,
-            ${u.earned}::bigint, ${u.redeemed}::bigint, ${u.expired}::bigint, ${u.walletDelta}::bigint, ${u.tier.code}::text,
-            ${u.tier.since}::timestamptz, ${u.tier.reviewAt}::timestamptz, ${u.tier.graceUntil}::timestamptz,
-            ${u.tier.baseCode}::text, ${u.lastActivityAt}::timestamptz)`,
-      ),
-    );
-    await sql`
-      update loyalty_members as m set
-        available = v.available, pending = v.pending, debt = v.debt,
-        lifetime_earned = m.lifetime_earned + v.earned,
-        lifetime_redeemed = m.lifetime_redeemed + v.redeemed,
-        lifetime_expired = m.lifetime_expired + v.expired,
-        wallet_balance = m.wallet_balance + v.wallet_delta,
-        tier_code = v.tier_code, tier_since = v.tier_since, tier_review_at = v.tier_review_at,
-        tier_grace_until = v.tier_grace_until, tier_base_code = v.tier_base_code,
-        last_activity_at = greatest(m.last_activity_at, v.last_activity_at)
-      from (values ${values}) as v(customer_id, available, pending, debt, earned, redeemed, expired, wallet_delta,
-        tier_code, tier_since, tier_review_at, tier_grace_until, tier_base_code, last_activity_at)
-      where m.tenant_id = ${tenantId} and m.program_id = ${programId} and m.customer_id = v.customer_id
-    `.execute(db);
-  }
-}
-
 // Lots --------------------------------------------------------------------------------------
 
 export async function findLotsByEvent(
@@ -407,21 +373,6 @@ export async function findQualifyingLots(
   return rows;
 }
 
-export async function insertLots(db: LoyaltyDb, rows: readonly LotInsert[]): Promise<void> {
-  for (const part of chunks(rows, 500)) {
-    await db
-      .insertInto('loyalty_lots')
-      .values(
-        part.map((row) => ({
-          ...row,
-          lines: JSON.stringify(row.lines),
-          rule_usage: JSON.stringify(row.rule_usage),
-        })),
-      )
-      .execute();
-  }
-}
-
 export type LotInsert = Omit<LotRow, 'lines' | 'rule_usage' | 'cashback'> & {
   cashback?: number;
   lines: LotLine[];
@@ -435,30 +386,6 @@ export interface LotUpdate {
   refundedSpend: number;
   reversedPoints: number;
   lines: LotLine[] | null;
-}
-
-export async function updateLots(
-  db: LoyaltyDb,
-  tenantId: string,
-  programId: string,
-  updates: readonly LotUpdate[],
-): Promise<void> {
-  for (const part of chunks(updates, 500)) {
-    const values = sql.join(
-      part.map(
-        (u) =>
-          sql`(${u.id}::uuid, ${u.remaining}::bigint, ${u.status}::text, ${u.refundedSpend}::bigint,
-            ${u.reversedPoints}::bigint, ${u.lines === null ? null : JSON.stringify(u.lines)}::jsonb)`,
-      ),
-    );
-    await sql`
-      update loyalty_lots as l set
-        remaining = v.remaining, status = v.status, refunded_spend = v.refunded_spend,
-        reversed_points = v.reversed_points, lines = coalesce(v.lines, l.lines)
-      from (values ${values}) as v(id, remaining, status, refunded_spend, reversed_points, lines)
-      where l.tenant_id = ${tenantId} and l.program_id = ${programId} and l.id = v.id
-    `.execute(db);
-  }
 }
 
 export async function listLots(
@@ -580,13 +507,100 @@ export async function listExpiryWarnings(
 
 export type EntryInsert = Omit<EntryRow, 'explanation'> & { explanation: Record<string, unknown> };
 
-export async function insertEntries(db: LoyaltyDb, rows: readonly EntryInsert[]): Promise<void> {
-  for (const part of chunks(rows, 500)) {
-    await db
-      .insertInto('loyalty_entries')
-      .values(part.map((row) => ({ ...row, explanation: JSON.stringify(row.explanation) })))
-      .execute();
+/**
+ * The ledger writes of one batch — new lots, lot changes, entries, member balances — in one
+ * statement (data-modifying CTEs; each set travels as one JSON parameter, so a batch of any
+ * size is one round trip with nothing for the client to compile per row). The foreign keys
+ * of entries to lots inserted here are checked at the end of the statement, when both exist.
+ * Lot changes must not name lots inserted by the same call (a CTE cannot see its siblings).
+ */
+export async function writeLedger(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  changes: {
+    newLots: readonly LotInsert[];
+    lotUpdates: readonly LotUpdate[];
+    entries: readonly EntryInsert[];
+    members: readonly MemberUpdate[];
+  },
+): Promise<void> {
+  const { newLots, lotUpdates, entries, members } = changes;
+  if (newLots.length + lotUpdates.length + entries.length + members.length === 0) return;
+  const parts = [];
+  if (newLots.length > 0)
+    parts.push(sql`new_lots as (
+      insert into loyalty_lots (tenant_id, program_id, id, customer_id, event_id, source, points,
+        remaining, status, earned_at, available_at, expires_at, spend, refunded_spend, cashback,
+        reversed_points, lines, rule_usage)
+      select tenant_id, program_id, id, customer_id, event_id, source, points, remaining, status,
+             earned_at, available_at, expires_at, spend, refunded_spend, coalesce(cashback, 0),
+             reversed_points, lines, rule_usage
+        from jsonb_to_recordset(${JSON.stringify(newLots)}::jsonb) as r(tenant_id uuid,
+          program_id uuid, id uuid, customer_id uuid, event_id text, source text, points bigint,
+          remaining bigint, status text, earned_at timestamptz, available_at timestamptz,
+          expires_at timestamptz, spend bigint, refunded_spend bigint, cashback bigint,
+          reversed_points bigint, lines jsonb, rule_usage jsonb)
+      returning 1)`);
+  if (lotUpdates.length > 0)
+    parts.push(sql`lot_updates as (
+      update loyalty_lots as l set
+        remaining = v.remaining, status = v.status, refunded_spend = v."refundedSpend",
+        reversed_points = v."reversedPoints", lines = coalesce(v.lines, l.lines)
+      from jsonb_to_recordset(${JSON.stringify(lotUpdates)}::jsonb) as v(id uuid,
+        remaining bigint, status text, "refundedSpend" bigint, "reversedPoints" bigint,
+        lines jsonb)
+      where l.tenant_id = ${tenantId} and l.program_id = ${programId} and l.id = v.id
+      returning 1)`);
+  if (entries.length > 0)
+    parts.push(sql`new_entries as (
+      insert into loyalty_entries (tenant_id, program_id, id, customer_id, at, kind,
+        debit_account, credit_account, points, lot_id, event_id, redemption_id, partner_id,
+        explanation)
+      select tenant_id, program_id, id, customer_id, at, kind, debit_account, credit_account,
+             points, lot_id, event_id, redemption_id, partner_id, explanation
+        from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as e(tenant_id uuid,
+          program_id uuid, id uuid, customer_id uuid, at timestamptz, kind text,
+          debit_account text, credit_account text, points bigint, lot_id uuid, event_id text,
+          redemption_id uuid, partner_id uuid, explanation jsonb)
+      returning 1)`);
+  if (members.length > 0) {
+    const rows = members.map((u) => ({
+      customer_id: u.customerId,
+      available: u.available,
+      pending: u.pending,
+      debt: u.debt,
+      earned: u.earned,
+      redeemed: u.redeemed,
+      expired: u.expired,
+      wallet_delta: u.walletDelta,
+      tier_code: u.tier.code,
+      tier_since: u.tier.since,
+      tier_review_at: u.tier.reviewAt,
+      tier_grace_until: u.tier.graceUntil,
+      tier_base_code: u.tier.baseCode,
+      last_activity_at: u.lastActivityAt,
+    }));
+    parts.push(sql`member_updates as (
+      update loyalty_members as m set
+        available = v.available, pending = v.pending, debt = v.debt,
+        lifetime_earned = m.lifetime_earned + v.earned,
+        lifetime_redeemed = m.lifetime_redeemed + v.redeemed,
+        lifetime_expired = m.lifetime_expired + v.expired,
+        wallet_balance = m.wallet_balance + v.wallet_delta,
+        tier_code = v.tier_code, tier_since = v.tier_since, tier_review_at = v.tier_review_at,
+        tier_grace_until = v.tier_grace_until, tier_base_code = v.tier_base_code,
+        last_activity_at = greatest(m.last_activity_at, v.last_activity_at)
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(customer_id uuid,
+        available bigint, pending bigint, debt bigint, earned bigint, redeemed bigint,
+        expired bigint, wallet_delta bigint, tier_code text, tier_since timestamptz,
+        tier_review_at timestamptz, tier_grace_until timestamptz, tier_base_code text,
+        last_activity_at timestamptz)
+      where m.tenant_id = ${tenantId} and m.program_id = ${programId}
+        and m.customer_id = v.customer_id
+      returning 1)`);
   }
+  await sql`with ${sql.join(parts, sql`, `)} select 1`.execute(db);
 }
 
 export async function listEntries(
