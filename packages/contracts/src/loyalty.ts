@@ -349,7 +349,18 @@ export const memberLoyalty = z
   })
   .meta({ id: 'MemberLoyalty' });
 
-export const customerLoyalty = z.object({ programs: z.array(memberLoyalty) });
+export const customerPrivileges = z
+  .object({
+    priorityService: z.boolean(),
+    earlyAccess: z.boolean(),
+    exclusiveRewards: z.boolean(),
+  })
+  .describe('What the customer’s current tiers grant, in any program (for other modules)');
+
+export const customerLoyalty = z.object({
+  programs: z.array(memberLoyalty),
+  privileges: customerPrivileges,
+});
 
 export const loyaltyEntry = z
   .object({

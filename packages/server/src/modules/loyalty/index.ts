@@ -39,7 +39,9 @@ export {
   checkAndRebuildBalances,
   programLiability,
   customerLoyalty,
+  customerPrivileges,
   type CustomerExists,
+  type CustomerPrivileges,
   type LoyaltyJobKind,
 } from './loyalty.service.ts';
 export { registerLoyaltyRoutes, type LoyaltyRouteDeps } from './loyalty.routes.ts';

@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type {
   actionAward,
+  customerPrivileges as customerPrivilegesSchema,
   liability,
   memberLoyalty,
   coupon,
@@ -48,6 +49,7 @@ import {
   type RedemptionResult,
 } from './ledger.service.ts';
 import { createGroupCommit } from '../../db/group-commit.ts';
+import { levelOf } from './tiers.ts';
 import {
   loadActivePrograms,
   loadProgram,
@@ -88,7 +90,7 @@ export async function customerLoyalty(
   context: RequestContext,
   customerId: string,
   customerExists: CustomerExists,
-): Promise<{ programs: MemberLoyalty[] }> {
+): Promise<{ programs: MemberLoyalty[]; privileges: CustomerPrivileges }> {
   if (!(await customerExists(context.tenantId, customerId)))
     throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`);
   const rows = await repo.findMemberships(db, context.tenantId, customerId);
@@ -97,7 +99,41 @@ export async function customerLoyalty(
     const program = await loadProgram(db, context.tenantId, row.program_id);
     programs.push(await memberView(db, program, row));
   }
-  return { programs };
+  return { programs, privileges: privilegesOf(programs.map((program) => program.tier)) };
+}
+
+export type CustomerPrivileges = z.infer<typeof customerPrivilegesSchema>;
+
+function privilegesOf(
+  tiers: readonly ({ privileges: CustomerPrivileges } | null)[],
+): CustomerPrivileges {
+  const any = (flag: keyof CustomerPrivileges) => tiers.some((tier) => tier?.privileges[flag]);
+  return {
+    priorityService: any('priorityService'),
+    earlyAccess: any('earlyAccess'),
+    exclusiveRewards: any('exclusiveRewards'),
+  };
+}
+
+/**
+ * What a customer's current tiers grant in any of the tenant's programs: priority service,
+ * early access, exclusive rewards. For other modules (a service queue, a launch).
+ *
+ * @example
+ * const { priorityService } = await customerPrivileges(db, tenantId, customerId);
+ */
+export async function customerPrivileges(
+  db: LoyaltyDb,
+  tenantId: string,
+  customerId: string,
+): Promise<CustomerPrivileges> {
+  const tiers = [];
+  for (const row of await repo.findMemberships(db, tenantId, customerId)) {
+    const program = await loadProgram(db, tenantId, row.program_id);
+    const level = program.tiers && row.tier_since ? levelOf(program.tiers, row.tier_code) : null;
+    tiers.push(level);
+  }
+  return privilegesOf(tiers);
 }
 
 async function requireMember(db: LoyaltyDb, program: Program, customerId: string) {
