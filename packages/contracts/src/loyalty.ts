@@ -546,6 +546,7 @@ export const loyaltyJobKinds = [
   'loyalty.expiry-warnings',
   'loyalty.tier-review',
   'loyalty.rebuild-balances',
+  'loyalty.sweep',
 ] as const;
 export const loyaltyJobRun = z.strictObject({
   kind: z.enum(loyaltyJobKinds),

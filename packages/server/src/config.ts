@@ -12,6 +12,8 @@ export interface Config {
   webDist: string;
   publicUrl: string | undefined;
   secureCookies: boolean;
+  /** How often the periodic loyalty jobs run (release, expiry, warnings, tiers); 0 = never. */
+  loyaltyJobsEveryMinutes: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -20,6 +22,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const loyaltyJobsEveryMinutes = Number(env.LOYALTY_JOBS_EVERY_MINUTES ?? 10);
+  if (!Number.isFinite(loyaltyJobsEveryMinutes) || loyaltyJobsEveryMinutes < 0)
+    throw new Error(
+      `LOYALTY_JOBS_EVERY_MINUTES must be a number of minutes (0 = off), not ${env.LOYALTY_JOBS_EVERY_MINUTES}`,
+    );
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -30,5 +37,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: path.resolve(env.FIDELIS_WEB_DIST ?? path.join(repoRoot, 'packages/web/dist')),
     publicUrl: env.PUBLIC_URL,
     secureCookies: env.SECURE_COOKIES === 'true',
+    loyaltyJobsEveryMinutes,
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { startJobWorker } from './jobs/run-jobs.ts';
 import { startEmbeddedMaintenance } from './db/embedded-maintenance.ts';
 import { startNightlySchedule } from './jobs/schedule-nightly.ts';
+import { startLoyaltySchedule } from './jobs/schedule-loyalty.ts';
 import { jobHandlers } from './jobs/job-handlers.ts';
 import type { FidelisApp } from './http/fastify.ts';
 
@@ -39,6 +40,12 @@ export async function startServer(
   const worker = startJobWorker(database.db, jobHandlers, app.log);
   const maintenance = startEmbeddedMaintenance(database);
   const nightly = startNightlySchedule(database.db, app.log);
+  const loyalty =
+    config.loyaltyJobsEveryMinutes > 0
+      ? startLoyaltySchedule(database.db, app.log, {
+          everyMs: config.loyaltyJobsEveryMinutes * 60_000,
+        })
+      : null;
   const address = await app.listen({ port: config.port, host: config.host });
   const url =
     config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -51,6 +58,7 @@ export async function startServer(
       closing ??= (async () => {
         maintenance.stop();
         nightly.stop();
+        await loyalty?.stop();
         await app.close();
         await worker.stop();
         await database.close();

@@ -37,6 +37,8 @@ export async function startE2eServer(tenantName = 'Fidelis 体验店'): Promise<
     webDist,
     publicUrl: undefined,
     secureCookies: false,
+    // The browser tests see the data they made, not what a periodic sweep did to it.
+    loyaltyJobsEveryMinutes: 0,
   };
   const server = await startServer(config);
   const login = { email: 'owner@e2e.fidelis.test', password: 'correct horse battery' };

@@ -131,6 +131,31 @@ function loyaltyJob(kind: LoyaltyJobKind): JobHandler {
     });
 }
 
+/** What the periodic sweep runs, in this order, over every active program of a tenant. */
+const SWEEP_STEPS = [
+  'loyalty.release-pending',
+  'loyalty.expire-points',
+  'loyalty.expiry-warnings',
+  'loyalty.tier-review',
+] as const satisfies readonly LoyaltyJobKind[];
+
+/**
+ * The periodic loyalty work of one tenant (queued by jobs/schedule-loyalty.ts): pending points
+ * released, due points expired, expiry warnings recorded, tiers reviewed, each as of the
+ * period the job was queued for. Every step only touches what is due, so a repeated or late
+ * sweep does nothing twice.
+ */
+const sweepLoyalty: JobHandler = async (db, job, progress) => {
+  const asOf = typeof job.payload.asOf === 'string' ? new Date(job.payload.asOf) : new Date();
+  const done: Record<string, Record<string, number>> = {};
+  for (const kind of SWEEP_STEPS)
+    done[kind] = await runLoyaltyJob(db as unknown as LoyaltyServiceDb, job.tenantId, kind, {
+      asOf,
+      progress: (count, message) => progress(count, null, message),
+    });
+  return done;
+};
+
 /** The background job kinds loyalty runs (registered in jobs/job-handlers.ts). */
 export const loyaltyJobHandlers: Record<string, JobHandler> = {
   'loyalty.release-pending': loyaltyJob('loyalty.release-pending'),
@@ -138,6 +163,7 @@ export const loyaltyJobHandlers: Record<string, JobHandler> = {
   'loyalty.expiry-warnings': loyaltyJob('loyalty.expiry-warnings'),
   'loyalty.tier-review': loyaltyJob('loyalty.tier-review'),
   'loyalty.rebuild-balances': loyaltyJob('loyalty.rebuild-balances'),
+  'loyalty.sweep': sweepLoyalty,
 };
 
 /**

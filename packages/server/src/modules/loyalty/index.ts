@@ -20,6 +20,7 @@ export {
   loadProgram,
   loadActivePrograms,
   loadActiveProgramsCached,
+  tenantsWithActivePrograms,
   type Program,
   type LoyaltyServiceDb,
 } from './programs.service.ts';

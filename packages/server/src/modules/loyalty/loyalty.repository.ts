@@ -106,6 +106,18 @@ export async function listActivePrograms(db: LoyaltyDb, tenantId: string): Promi
     .execute();
 }
 
+/** Tenants with at least one active program, in id order. */
+export async function findTenantsWithActivePrograms(db: LoyaltyDb): Promise<string[]> {
+  const rows = await db
+    .selectFrom('loyalty_programs')
+    .select('tenant_id')
+    .distinct()
+    .where('status', '=', 'active')
+    .orderBy('tenant_id')
+    .execute();
+  return rows.map((row) => row.tenant_id);
+}
+
 export async function updateProgram(
   db: LoyaltyDb,
   tenantId: string,

@@ -112,6 +112,11 @@ export async function loadActivePrograms(db: LoyaltyDb, tenantId: string): Promi
   return rows.map((row) => programOf(row, row.current_rules));
 }
 
+/** Tenants with at least one active program: the ones the periodic loyalty jobs visit. */
+export async function tenantsWithActivePrograms(db: LoyaltyDb): Promise<string[]> {
+  return repo.findTenantsWithActivePrograms(db);
+}
+
 /**
  * The tenant's active programs as this process read them at most ACTIVE_PROGRAMS_CACHE_MS ago:
  * every recorded purchase needs them, and they change a few times a year. A change made in

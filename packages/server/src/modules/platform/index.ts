@@ -36,6 +36,8 @@ export { runIdempotent, hashRequest, type IdempotentResult } from './idempotency
 export { encodeCursor, decodeCursor } from './cursor.ts';
 export {
   enqueueJob,
+  enqueueJobOnce,
+  pruneSucceededJobs,
   findJob,
   listJobs,
   claimNextJob,

@@ -67,6 +67,46 @@ export async function enqueueJob(
   return id;
 }
 
+/**
+ * Queues a periodic job once per `dedupeKey` and tenant (its period), and not while a job of
+ * the same kind is still queued or running for the tenant (a run that overruns its period
+ * skips the next). Any number of processes may ask at once: the unique key lets one insert
+ * through. The job's id, or null when nothing was queued.
+ */
+export async function enqueueJobOnce(
+  db: JobsDb,
+  job: { tenantId: string; kind: string; dedupeKey: string; payload?: Record<string, unknown> },
+): Promise<string | null> {
+  const result = await sql<{ id: string }>`
+    insert into jobs (tenant_id, id, kind, status, payload, dedupe_key)
+    select ${job.tenantId}::uuid, ${uuidv7()}::uuid, ${job.kind}, 'queued',
+      ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.dedupeKey}
+    where not exists (
+      select 1 from jobs
+      where tenant_id = ${job.tenantId} and kind = ${job.kind} and status in ('queued', 'running')
+    )
+    on conflict (tenant_id, dedupe_key) do nothing
+    returning id
+  `.execute(db);
+  return result.rows[0]?.id ?? null;
+}
+
+/** Deletes succeeded jobs of these kinds that finished before `before`; returns how many. */
+export async function pruneSucceededJobs(
+  db: JobsDb,
+  kinds: readonly string[],
+  before: Date,
+): Promise<number> {
+  if (kinds.length === 0) return 0;
+  const result = await db
+    .deleteFrom('jobs')
+    .where('kind', 'in', [...kinds])
+    .where('status', '=', 'succeeded')
+    .where('finished_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function findJob(db: JobsDb, tenantId: string, id: string): Promise<Job | null> {
   return toJob(await selectJob(db, tenantId, id));
 }

@@ -98,4 +98,13 @@ export const platformMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0002_jobs_dedupe_key': {
+    // A periodic job is queued once per period, however many processes schedule it.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table jobs add column dedupe_key text;
+        create unique index jobs_dedupe_key on jobs (tenant_id, dedupe_key);
+      `.execute(db);
+    },
+  },
 };

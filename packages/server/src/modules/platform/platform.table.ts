@@ -87,6 +87,8 @@ export interface JobsTable {
   locked_until: Date | null;
   created_at: CreatedAt;
   finished_at: Date | null;
+  /** Unique per tenant when set: a periodic job's period (`kind:period`). */
+  dedupe_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PlatformTables {
