@@ -7,7 +7,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
     name: 'browser',
-    include: ['e2e/**/*.e2e.test.ts'],
+    // The browser tests, and the web's pure helpers (no DOM needed) beside their code.
+    include: ['e2e/**/*.e2e.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     // expect.poll waits for the page like a person would; the default 1 s is too short on a

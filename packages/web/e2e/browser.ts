@@ -38,12 +38,13 @@ export function collectPageErrors(page: Page): string[] {
 export async function newPage(
   browser: Browser,
   baseURL: string,
-  options: { width?: number; height?: number } = {},
+  options: { width?: number; height?: number; locale?: string; mobile?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     baseURL,
     viewport: { width: options.width ?? 1366, height: options.height ?? 900 },
-    locale: 'zh-CN',
+    locale: options.locale ?? 'zh-CN',
+    ...(options.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);

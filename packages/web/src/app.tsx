@@ -38,6 +38,19 @@ const AnalyticsPage = lazy(() =>
 const LoyaltyPage = lazy(() =>
   import('./features/loyalty/loyalty-page.tsx').then((m) => ({ default: m.LoyaltyPage })),
 );
+const ProgramCreatePage = lazy(() =>
+  import('./features/loyalty/program-create-page.tsx').then((m) => ({
+    default: m.ProgramCreatePage,
+  })),
+);
+const ProgramDesignerPage = lazy(() =>
+  import('./features/loyalty/program-designer-page.tsx').then((m) => ({
+    default: m.ProgramDesignerPage,
+  })),
+);
+const MemberPage = lazy(() =>
+  import('./features/loyalty/member-page.tsx').then((m) => ({ default: m.MemberPage })),
+);
 const ApiKeysPage = lazy(() =>
   import('./features/platform/api-keys-page.tsx').then((m) => ({ default: m.ApiKeysPage })),
 );
@@ -90,6 +103,8 @@ export function App() {
             >
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                {/* The public member page: no login, no shell (opened from a signed link). */}
+                <Route path="/member" element={<MemberPage />} />
                 <Route element={<AppShell />}>
                   <Route index element={<DashboardPage />} />
                   <Route path="customers" element={<CustomerListPage />} />
@@ -99,6 +114,8 @@ export function App() {
                   <Route path="settings/users" element={<UsersPage />} />
                   <Route path="analytics" element={<AnalyticsPage />} />
                   <Route path="loyalty" element={<LoyaltyPage />} />
+                  <Route path="loyalty/programs/new" element={<ProgramCreatePage />} />
+                  <Route path="loyalty/programs/:programId" element={<ProgramDesignerPage />} />
                   {plannedModules
                     .filter((module) => module !== 'loyalty')
                     .map((module) => (

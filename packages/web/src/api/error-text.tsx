@@ -1,6 +1,10 @@
-import { Alert, Button } from 'antd';
+import { useCallback, useState } from 'react';
+import { Alert, Button, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api-client.ts';
+
+type FieldError = ApiError['fieldErrors'][number];
+type NamePath = (string | number)[];
 
 /** A title for the error in the user's language (by `code`) and the server's `detail`. */
 export function useErrorText() {
@@ -20,7 +24,16 @@ export function useErrorText() {
 }
 
 /** The standard error state of a page or panel, with a retry when one makes sense. */
-export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ErrorAlert({
+  error,
+  onRetry,
+  fields = [],
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  /** Field errors no form field shows: listed under the detail. */
+  fields?: readonly FieldError[];
+}) {
   const { t } = useTranslation();
   const text = useErrorText()(error);
   return (
@@ -29,7 +42,22 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
       showIcon
       role="alert"
       title={text.title}
-      description={text.detail}
+      description={
+        fields.length > 0 ? (
+          <>
+            {text.detail}
+            <ul className="problem-fields">
+              {fields.map((field, index) => (
+                <li key={index}>
+                  <code>{field.field}</code>: {field.message}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          text.detail
+        )
+      }
       action={
         onRetry ? (
           <Button size="small" onClick={onRetry}>
@@ -39,4 +67,51 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
       }
     />
   );
+}
+
+/** `earnRules[0].cap.perDay` (a problem's `field`) → `['earnRules', 0, 'cap', 'perDay']`. */
+export function fieldPath(field: string): NamePath {
+  return (field.match(/[^.[\]]+/g) ?? []).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/**
+ * Puts a problem's field errors next to the form's fields: each on the field of its path, or
+ * of the nearest enclosing path the form has (`appliesTo[1]` → the `appliesTo` select).
+ * Returns the errors no field of the form shows.
+ */
+export function showFieldErrors(form: FormInstance, error: unknown): FieldError[] {
+  if (!(error instanceof ApiError)) return [];
+  const registered = new Set(form.getFieldsError().map((field) => JSON.stringify(field.name)));
+  const placed = new Map<string, { name: NamePath; errors: string[] }>();
+  const unplaced: FieldError[] = [];
+  for (const fieldError of error.fieldErrors) {
+    const path = fieldPath(fieldError.field);
+    let name: NamePath | null = null;
+    for (let length = path.length; length > 0 && !name; length--) {
+      const candidate = path.slice(0, length);
+      if (registered.has(JSON.stringify(candidate))) name = candidate;
+    }
+    if (!name) {
+      unplaced.push(fieldError);
+      continue;
+    }
+    const key = JSON.stringify(name);
+    const entry = placed.get(key) ?? { name, errors: [] };
+    entry.errors.push(fieldError.message);
+    placed.set(key, entry);
+  }
+  form.setFields([...placed.values()]);
+  return unplaced;
+}
+
+/** A form's last failed submit: its errors shown on the fields, the rest in an alert. */
+export function useFormProblem(form: FormInstance) {
+  const [problem, setProblem] = useState<{ error: unknown; unplaced: FieldError[] } | null>(null);
+  const report = useCallback(
+    (error: unknown) => setProblem({ error, unplaced: showFieldErrors(form, error) }),
+    [form],
+  );
+  const clear = useCallback(() => setProblem(null), []);
+  const alert = problem ? <ErrorAlert error={problem.error} fields={problem.unplaced} /> : null;
+  return { problem, report, clear, alert };
 }

@@ -22,6 +22,11 @@ export function minorToMajor(minor: number, currency: string): number {
   return minor / 10 ** currencyDigits(currency);
 }
 
+/** What a person typed in major units (12.5 yuan) as integer minor units (1250 fen). */
+export function majorToMinor(major: number, currency: string): number {
+  return Math.round(major * 10 ** currencyDigits(currency));
+}
+
 export function formatMoney(minor: number, currency: string, locale: string): string {
   try {
     return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(

@@ -14,20 +14,41 @@ function isAppLocale(value: unknown): value is AppLocale {
   return typeof value === 'string' && (appLocales as readonly string[]).includes(value);
 }
 
-/** The remembered choice, else Simplified Chinese. */
-export function initialLocale(): AppLocale {
+/** The language this browser chose in the switch before, if it did. */
+export function storedLocale(): AppLocale | null {
   try {
     const stored = window.localStorage.getItem(STORAGE_KEY);
     if (isAppLocale(stored)) return stored;
   } catch {
-    // storage can be unavailable (privacy mode): fall back to the default
+    // storage can be unavailable (privacy mode): nothing was remembered
   }
-  return 'zh-CN';
+  return null;
+}
+
+/** The browser's own preference among ours: any Chinese → zh-CN, otherwise English. */
+export function browserLocale(): AppLocale {
+  const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const language of preferred) {
+    if (/^zh\b/i.test(language)) return 'zh-CN';
+    if (/^en\b/i.test(language)) return 'en';
+  }
+  return 'en';
+}
+
+/** The remembered choice, else Simplified Chinese. */
+export function initialLocale(): AppLocale {
+  return storedLocale() ?? 'zh-CN';
 }
 
 function applyLocale(locale: AppLocale): void {
   dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
   document.documentElement.lang = locale;
+}
+
+/** Shows the UI in a language without remembering it (a default, not the person's choice). */
+export async function showLocale(locale: AppLocale): Promise<void> {
+  applyLocale(locale);
+  await i18n.changeLanguage(locale);
 }
 
 export async function changeLocale(locale: AppLocale): Promise<void> {
@@ -36,8 +57,7 @@ export async function changeLocale(locale: AppLocale): Promise<void> {
   } catch {
     // the choice then lasts for this page only
   }
-  applyLocale(locale);
-  await i18n.changeLanguage(locale);
+  await showLocale(locale);
 }
 
 const locale = initialLocale();

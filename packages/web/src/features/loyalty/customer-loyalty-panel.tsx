@@ -13,67 +13,26 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../i18n/format.ts';
 import {
-  type LoyaltyEntry,
   type MemberLoyalty,
   useCustomerLoyalty,
   useMemberEntries,
   useMemberLots,
 } from './loyalty.api.ts';
+import { useCurrentSession } from '../platform/session.ts';
+import { explainEntry } from './entry-explanation.ts';
+import { canOperateLoyalty } from './loyalty-roles.ts';
+import { MemberLinkButton } from './member-link-button.tsx';
 import './loyalty.i18n.ts';
-
-interface Step {
-  ruleId?: string;
-  kind?: string;
-  description?: string;
-  basePoints?: number;
-  multipliers?: { ruleId: string; factor: number; reason: string }[];
-  cappedBy?: string | null;
-  points?: number;
-}
-
-/** The entry's explanation in words: the rules and multipliers for an earning, the refund for a reversal. */
-export function explainEntry(entry: LoyaltyEntry, t: TFunction, locale: string): string[] {
-  const e = entry.explanation;
-  const lines: string[] = [];
-  const steps = Array.isArray(e.steps) ? (e.steps as Step[]) : [];
-  for (const step of steps) {
-    const parts = [
-      [step.ruleId, step.description].filter(Boolean).join(' · '),
-      typeof step.basePoints === 'number'
-        ? t('loyalty.entry.base', { points: formatNumber(step.basePoints, locale) })
-        : '',
-      ...(step.multipliers ?? []).map((m) =>
-        t('loyalty.entry.multiplier', { factor: m.factor, reason: m.reason }),
-      ),
-      step.cappedBy ? t('loyalty.entry.cappedBy', { cap: step.cappedBy }) : '',
-      typeof step.points === 'number' ? `= ${formatNumber(step.points, locale)}` : '',
-    ].filter(Boolean);
-    lines.push(parts.join(' '));
-  }
-  if (typeof e.refundOf === 'string') lines.push(t('loyalty.entry.refundOf', { id: e.refundOf }));
-  for (const key of ['note', 'rule', 'reason', 'description'] as const)
-    if (typeof e[key] === 'string') lines.push(e[key]);
-  if (Array.isArray(e.notes))
-    for (const note of e.notes) if (typeof note === 'string') lines.push(note);
-  const meta = [
-    typeof e.eventId === 'string' ? t('loyalty.entry.event', { id: e.eventId }) : '',
-    typeof e.rulesVersion === 'number'
-      ? t('loyalty.entry.rulesVersion', { version: e.rulesVersion })
-      : '',
-  ].filter(Boolean);
-  if (meta.length) lines.push(meta.join(' · '));
-  return lines;
-}
 
 function ProgramMember({ member, timeZone }: { member: MemberLoyalty; timeZone: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const n = (value: number) => formatNumber(value, locale);
+  const session = useCurrentSession();
   const lots = useMemberLots(member.programId, member.customerId);
   const entries = useMemberEntries(member.programId, member.customerId);
   const progress = member.progress;
@@ -84,7 +43,16 @@ function ProgramMember({ member, timeZone }: { member: MemberLoyalty; timeZone: 
   const history = entries.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Space orientation="vertical" size={12} className="full-width" data-testid="loyalty-member">
-      <Typography.Text strong>{member.programName}</Typography.Text>
+      <div className="member-program-row">
+        <Typography.Text strong>{member.programName}</Typography.Text>
+        {canOperateLoyalty(session.user.role) ? (
+          <MemberLinkButton
+            programId={member.programId}
+            customerId={member.customerId}
+            timeZone={timeZone}
+          />
+        ) : null}
+      </div>
       <Row gutter={[16, 8]}>
         <Col xs={12} md={6}>
           <Statistic

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import {
+  Button,
   Card,
   Col,
   Empty,
@@ -14,13 +15,17 @@ import {
 } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { PlusOutlined } from '@ant-design/icons';
 import type { LoyaltyProgram } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatMoney, formatNumber } from '../../i18n/format.ts';
 import { EChart } from '../dashboard/echart.tsx';
+import { useCurrentSession } from '../platform/session.ts';
 import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.ts';
+import { canDesignLoyalty } from './loyalty-roles.ts';
 import './loyalty.i18n.ts';
+import './loyalty-designer.i18n.ts';
 
 const CREATE_EXAMPLE = `curl -s localhost:3000/v1/loyalty/programs -H "authorization: Bearer $KEY" \\
   -H 'content-type: application/json' \\
@@ -194,8 +199,9 @@ function RewardsCard({ programId }: { programId: string }) {
   );
 }
 
-function EmptyPrograms() {
+function EmptyPrograms({ canDesign }: { canDesign: boolean }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   return (
     <Card data-testid="loyalty-empty">
       <Empty
@@ -205,7 +211,17 @@ function EmptyPrograms() {
             <Typography.Text type="secondary">{t('loyalty.emptyText')}</Typography.Text>
           </Space>
         }
-      />
+      >
+        {canDesign ? (
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => void navigate('/loyalty/programs/new')}
+          >
+            {t('loyalty.designer.createTitle')}
+          </Button>
+        ) : null}
+      </Empty>
       <Typography.Paragraph>
         <pre className="code-block" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
           {CREATE_EXAMPLE}
@@ -217,6 +233,9 @@ function EmptyPrograms() {
 
 export function LoyaltyPage() {
   const { t } = useTranslation();
+  const session = useCurrentSession();
+  const canDesign = canDesignLoyalty(session.user.role);
+  const navigate = useNavigate();
   const programs = usePrograms();
   const [params, setParams] = useSearchParams();
   const items: LoyaltyProgram[] = programs.data?.items ?? [];
@@ -236,11 +255,16 @@ export function LoyaltyPage() {
             />
           ) : null}
         </Space>
+        {canDesign && items.length > 0 ? (
+          <Button icon={<PlusOutlined />} onClick={() => void navigate('/loyalty/programs/new')}>
+            {t('loyalty.designer.createTitle')}
+          </Button>
+        ) : null}
       </div>
       <Loading query={programs}>
         {() =>
           !selected ? (
-            <EmptyPrograms />
+            <EmptyPrograms canDesign={canDesign} />
           ) : (
             <Space orientation="vertical" size={16} className="full-width">
               <Space wrap data-testid="loyalty-program">
@@ -249,6 +273,9 @@ export function LoyaltyPage() {
                   {t(`loyalty.status.${selected.status}`)}
                 </Tag>
                 <Tag>{selected.currency}</Tag>
+                <Link to={`/loyalty/programs/${selected.id}`} data-testid="open-designer">
+                  {canDesign ? t('loyalty.designer.open') : t('loyalty.designer.view')}
+                </Link>
               </Space>
               <LiabilityCard programId={selected.id} />
               <StatsCard programId={selected.id} />

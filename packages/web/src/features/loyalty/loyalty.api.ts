@@ -1,6 +1,35 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { LoyaltyProgram } from '@fidelis/contracts';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  coupon,
+  couponList,
+  earnExplanation,
+  EarnRule,
+  ExpiryPolicy,
+  LoyaltyProgram,
+  memberLink,
+  partner,
+  partnerCreated,
+  partnerSettlement,
+  publicMemberPage,
+  reward,
+  ruleVersion,
+  TierConfig,
+} from '@fidelis/contracts';
 import { api } from '../../api/api-client.ts';
+
+// Reply shapes from the contracts' schemas, as types only (no zod in the bundle).
+type Parsed<T extends { parse: (value: unknown) => unknown }> = ReturnType<T['parse']>;
+export type RuleVersion = Parsed<typeof ruleVersion>;
+export type EarnExplanation = Parsed<typeof earnExplanation>;
+export type RewardDetail = Parsed<typeof reward>;
+export type Coupon = Parsed<typeof coupon>;
+export type CouponList = Parsed<typeof couponList>;
+export type Partner = Parsed<typeof partner>;
+export type PartnerCreated = Parsed<typeof partnerCreated>;
+export type PartnerSettlement = Parsed<typeof partnerSettlement>;
+export type MemberLink = Parsed<typeof memberLink>;
+export type PublicMemberPage = Parsed<typeof publicMemberPage>;
+export type { EarnRule, ExpiryPolicy, LoyaltyProgram, TierConfig };
 
 export interface Liability {
   programId: string;
@@ -24,16 +53,7 @@ export interface ProgramStats {
   topRewards: { rewardId: string; name: string; redemptions: number; points: number }[];
 }
 
-export interface Reward {
-  id: string;
-  name: string;
-  description: string | null;
-  pointsCost: number;
-  stock: number | null;
-  perMemberLimit: number | null;
-  tiers: string[] | null;
-  active: boolean;
-}
+export type Reward = RewardDetail;
 
 export interface MemberLoyalty {
   programId: string;
@@ -135,4 +155,222 @@ export const useMemberEntries = (programId: string, customerId: string) =>
         signal,
       ),
     getNextPageParam: (last) => last.nextCursor,
+  });
+
+// Designer: programs, rules, tiers, rewards, coupons, partners -----------------------------------
+
+export const programKey = (programId: string) => ['loyalty', programId, 'program'] as const;
+
+export const useProgram = (programId: string) =>
+  useQuery({
+    queryKey: programKey(programId),
+    queryFn: ({ signal }) => api.get<LoyaltyProgram>(base(programId), undefined, signal),
+  });
+
+export const useRuleVersions = (programId: string) =>
+  useQuery({
+    queryKey: ['loyalty', programId, 'rule-versions'],
+    queryFn: ({ signal }) =>
+      api.get<{ items: RuleVersion[] }>(`${base(programId)}/rules/versions`, undefined, signal),
+  });
+
+/** The body of POST /v1/loyalty/programs (the fields the designer sets). */
+export interface ProgramCreate {
+  name: string;
+  currency: string;
+  timeZone: string;
+  earnRules: EarnRule[];
+  pendingDays: number;
+  expiry: ExpiryPolicy;
+  expiryWarningDays: number;
+  refundPolicy: 'clawback' | 'negative';
+  pointValueMinor: number;
+  cashback: { rateBasisPoints: number } | null;
+}
+
+export type ProgramUpdate = Partial<
+  Pick<
+    LoyaltyProgram,
+    | 'name'
+    | 'status'
+    | 'pendingDays'
+    | 'expiry'
+    | 'expiryWarningDays'
+    | 'refundPolicy'
+    | 'tiers'
+    | 'referral'
+    | 'cashback'
+    | 'pointValueMinor'
+  >
+>;
+
+/** After a change to a program, everything shown about it may differ. */
+function useProgramChanged(programId: string) {
+  const queryClient = useQueryClient();
+  return (program?: LoyaltyProgram) => {
+    if (program) queryClient.setQueryData(programKey(programId), program);
+    void queryClient.invalidateQueries({ queryKey: ['loyalty'] });
+  };
+}
+
+export function useCreateProgram() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ProgramCreate) => api.post<LoyaltyProgram>('/v1/loyalty/programs', input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['loyalty', 'programs'] }),
+  });
+}
+
+export function useUpdateProgram(programId: string) {
+  const changed = useProgramChanged(programId);
+  return useMutation({
+    mutationFn: (input: ProgramUpdate) => api.patch<LoyaltyProgram>(base(programId), input),
+    onSuccess: changed,
+  });
+}
+
+export function usePublishRules(programId: string) {
+  const changed = useProgramChanged(programId);
+  return useMutation({
+    mutationFn: (earnRules: EarnRule[]) =>
+      api.put<LoyaltyProgram>(`${base(programId)}/rules`, { earnRules }),
+    onSuccess: changed,
+  });
+}
+
+export interface DryRunInput {
+  customerId?: string;
+  event:
+    | {
+        type: 'purchase';
+        occurredAt?: string;
+        amount: number;
+        lines?: { sku?: string; category?: string; quantity: number; amount: number }[];
+      }
+    | { type: 'action'; occurredAt?: string; action: string; customAction?: string };
+  tier?: string;
+  segments?: string[];
+  earnRules?: EarnRule[];
+}
+
+export function useDryRun(programId: string) {
+  return useMutation({
+    mutationFn: (input: DryRunInput) =>
+      api.post<EarnExplanation>(`${base(programId)}/dry-run`, input),
+  });
+}
+
+export interface RewardCreate {
+  name: string;
+  description?: string;
+  pointsCost: number;
+  stock?: number;
+  perMemberLimit?: number;
+  tiers?: string[];
+  validFrom?: string;
+  validTo?: string;
+}
+
+export function useCreateReward(programId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: RewardCreate) => api.post<Reward>(`${base(programId)}/rewards`, input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['loyalty', programId, 'rewards'] }),
+  });
+}
+
+const couponsKey = (programId: string, rewardId: string) =>
+  ['loyalty', programId, 'coupons', rewardId] as const;
+
+export const COUPON_PAGE = 50;
+
+export const useCoupons = (
+  programId: string,
+  rewardId: string,
+  filter: { status?: Coupon['status'] | undefined; q?: string | undefined },
+) =>
+  useInfiniteQuery({
+    queryKey: [...couponsKey(programId, rewardId), filter],
+    enabled: rewardId !== '',
+    initialPageParam: null as string | null,
+    queryFn: ({ signal, pageParam }) =>
+      api.get<CouponList>(
+        `${base(programId)}/rewards/${encodeURIComponent(rewardId)}/coupons`,
+        { limit: COUPON_PAGE, status: filter.status, q: filter.q, cursor: pageParam },
+        signal,
+      ),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+
+export function useAddCoupons(programId: string, rewardId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { codes: string[]; expiresAt?: string }) =>
+      api.post<{ added: number; duplicates: number; available: number }>(
+        `${base(programId)}/rewards/${encodeURIComponent(rewardId)}/coupons`,
+        input,
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: couponsKey(programId, rewardId) }),
+  });
+}
+
+export function useMarkCouponUsed(programId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (code: string) =>
+      api.post<Coupon>(`${base(programId)}/coupons/${encodeURIComponent(code)}/use`),
+    onSuccess: (used) =>
+      queryClient.invalidateQueries({ queryKey: couponsKey(programId, used.rewardId) }),
+  });
+}
+
+export const usePartners = (programId: string) =>
+  useQuery({
+    queryKey: ['loyalty', programId, 'partners'],
+    queryFn: ({ signal }) =>
+      api.get<{ items: Partner[] }>(`${base(programId)}/partners`, undefined, signal),
+  });
+
+export function useCreatePartner(programId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string }) =>
+      api.post<PartnerCreated>(`${base(programId)}/partners`, input),
+    onSuccess: () =>
+      queryClient.invalidateQueries({ queryKey: ['loyalty', programId, 'partners'] }),
+  });
+}
+
+export const useSettlement = (
+  programId: string,
+  partnerId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+) =>
+  useQuery({
+    queryKey: ['loyalty', programId, 'settlement', partnerId, range],
+    queryFn: ({ signal }) =>
+      api.get<PartnerSettlement>(
+        `${base(programId)}/partners/${encodeURIComponent(partnerId)}/settlement`,
+        { from: range.from, to: range.to },
+        signal,
+      ),
+  });
+
+// Members' signed links and the public page ----------------------------------------------------
+
+export function useCreateMemberLink(programId: string, customerId: string) {
+  return useMutation({
+    mutationFn: (days: number) =>
+      api.post<MemberLink>(`${base(programId)}/members/${encodeURIComponent(customerId)}/link`, {
+        days,
+      }),
+  });
+}
+
+export const usePublicMemberPage = (token: string) =>
+  useQuery({
+    queryKey: ['public-member', token],
+    enabled: token.length >= 10,
+    queryFn: ({ signal }) =>
+      api.get<PublicMemberPage>('/v1/public/loyalty/member', { token }, signal),
   });

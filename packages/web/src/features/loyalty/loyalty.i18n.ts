@@ -8,7 +8,7 @@ const en = {
   status: { active: 'Active', paused: 'Paused' },
   emptyTitle: 'No loyalty program yet',
   emptyText:
-    'A program turns purchases into points: create one through the API, and from then on every purchase in its currency earns points.',
+    'A program turns purchases into points: create one here (owners and managers) or through the API, and from then on every purchase in its currency earns points.',
   liability: {
     title: 'Liability',
     members: 'Members',
@@ -89,6 +89,21 @@ const en = {
       partner_burn: 'Partner burn',
     },
   },
+  memberLink: {
+    button: 'Copy member link',
+    title: 'Member page link',
+    intro:
+      'A signed link to this member’s own page (balance, tier, rewards, history): no login needed. Anyone with the link can see it until it expires.',
+    days: 'Valid for (days)',
+    regenerate: 'New link',
+    url: 'Member page link',
+    copy: 'Copy',
+    copied: 'Link copied',
+    copyFailed: 'Could not copy: select the link and copy it by hand',
+    expires: 'Valid until {{date}}',
+    open: 'Open',
+    close: 'Close',
+  },
 };
 
 const zhCN: typeof en = {
@@ -96,7 +111,8 @@ const zhCN: typeof en = {
   program: '计划',
   status: { active: '进行中', paused: '已暂停' },
   emptyTitle: '还没有会员计划',
-  emptyText: '会员计划把消费变成积分：通过 API 创建一个计划，之后该币种的每笔消费都会获得积分。',
+  emptyText:
+    '会员计划把消费变成积分：在这里（所有者和经理）或通过 API 创建一个计划，之后该币种的每笔消费都会获得积分。',
   liability: {
     title: '积分负债',
     members: '会员数',
@@ -176,6 +192,21 @@ const zhCN: typeof en = {
       partner_earn: '合作方发放',
       partner_burn: '合作方兑换',
     },
+  },
+  memberLink: {
+    button: '复制会员链接',
+    title: '会员页链接',
+    intro:
+      '指向该会员专属页面（余额、等级、奖励、明细）的签名链接，无需登录。链接过期前，任何拿到链接的人都能查看。',
+    days: '有效天数',
+    regenerate: '生成新链接',
+    url: '会员页链接',
+    copy: '复制',
+    copied: '链接已复制',
+    copyFailed: '无法复制：请选中链接手动复制',
+    expires: '有效期至 {{date}}',
+    open: '打开',
+    close: '关闭',
   },
 };
 

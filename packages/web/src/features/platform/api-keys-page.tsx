@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -13,13 +12,14 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { roles, type Role } from '@fidelis/contracts';
 import { api } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
+import { SecretShownOnce } from './secret-shown-once.tsx';
 import { useCurrentSession } from './session.ts';
 
 interface ApiKey {
@@ -68,15 +68,6 @@ export function ApiKeysPage() {
   });
   const when = (iso: string | null) =>
     iso ? formatDateTime(iso, i18n.language, session.tenant.timeZone) : '—';
-
-  async function copy(secret: string) {
-    try {
-      await navigator.clipboard.writeText(secret);
-      void message.success(t('apiKeys.copied'));
-    } catch {
-      void message.warning(t('apiKeys.copyFailed'));
-    }
-  }
 
   return (
     <>
@@ -172,34 +163,13 @@ export function ApiKeysPage() {
         </Form>
       </Modal>
 
-      <Modal
-        open={created !== null}
+      <SecretShownOnce
+        secret={created?.key ?? null}
         title={t('apiKeys.createdTitle')}
-        onCancel={() => setCreated(null)}
-        footer={
-          <Button type="primary" onClick={() => setCreated(null)}>
-            {t('apiKeys.done')}
-          </Button>
-        }
-      >
-        {created ? (
-          <>
-            <Alert type="warning" showIcon title={t('apiKeys.shownOnce')} />
-            <div className="secret-row section">
-              <KeyOutlined />
-              <Typography.Text
-                code
-                copyable={false}
-                data-testid="api-key-secret"
-                className="secret"
-              >
-                {created.key}
-              </Typography.Text>
-              <Button onClick={() => void copy(created.key)}>{t('apiKeys.copy')}</Button>
-            </div>
-          </>
-        ) : null}
-      </Modal>
+        warning={t('apiKeys.shownOnce')}
+        testId="api-key-secret"
+        onClose={() => setCreated(null)}
+      />
     </>
   );
 }

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startE2eServer, type E2eServer } from './e2e-server.ts';
+import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+
+// The program designer against the real server, on an empty tenant: create a program, give it
+// tiers, rules (tried in the dry run, then published), a reward with coupons and a partner.
+let server: E2eServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+let programPath = '';
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  browser = await launchChromium();
+  ({ context, page, errors } = await newPage(browser, server.url));
+  await logIn(page, server.login);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Picks an option of an antd Select by the text it shows. */
+async function choose(target: Page, selectId: string, option: string) {
+  await target.locator(`#${selectId}`).click();
+  await target
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ hasText: option })
+    .first()
+    .click();
+}
+
+/** antd puts a space between the two characters of a two-character Chinese button label. */
+const label = (text: string) => new RegExp(text.split('').join('\\s?'));
+
+async function openTab(name: string) {
+  await page.getByRole('tab', { name }).click();
+}
+
+describe('loyalty program designer in a real browser', () => {
+  test('create a program from the empty loyalty page: the name is required, Enter submits', async () => {
+    await page.goto('/loyalty');
+    await page.getByTestId('loyalty-empty').getByRole('button', { name: '新建计划' }).click();
+    await page.waitForURL(/\/loyalty\/programs\/new$/);
+    const name = page.locator('#program_name');
+    await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+    await name.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('program-create').innerText())
+      .toContain('请填写计划名称');
+    await name.fill('星享会员');
+    await page.locator('#program_pendingDays').fill('0');
+    await screenshot(page, 'loyalty-designer-create');
+    await name.press('Enter');
+    await page.waitForURL(/\/loyalty\/programs\/[0-9a-f-]{36}\?tab=rules$/);
+    programPath = new URL(page.url()).pathname;
+    expect(await page.getByTestId('designer-header').innerText()).toContain('星享会员');
+    expect(await page.getByTestId('designer-header').innerText()).toContain('规则 v1');
+    // The first rule: 1 point per ¥1.
+    await expect
+      .poll(() => page.getByTestId('rule-summary').first().innerText())
+      .toContain('每消费 ¥1.00 得 1 积分');
+    expect(errors).toEqual([]);
+  });
+
+  test('tiers: a duplicate code is refused by the server next to the field, then saved', async () => {
+    await openTab('会员等级');
+    await page.locator('#tiers_enabled').click();
+    await page.getByRole('button', { name: '添加等级' }).click();
+    // The new level keeps the first level's code: the server answers with the field.
+    await page.locator('#tiers_tiers_levels_1_code').fill('member');
+    await page.locator('#tiers_tiers_levels_1_name').fill('金卡');
+    await page.locator('#tiers_tiers_levels_1_threshold').fill('1000');
+    await page.locator('#tiers_tiers_levels_1_privileges_earnMultiplier').fill('1.5');
+    await page.getByRole('button', { name: label('保存') }).click();
+    const codeItem = page
+      .locator('.ant-form-item')
+      .filter({ has: page.locator('#tiers_tiers_levels_1_code') });
+    await expect.poll(() => codeItem.innerText()).toContain('duplicate tier code');
+    await screenshot(page, 'loyalty-designer-tier-error');
+    await page.locator('#tiers_tiers_levels_1_code').fill('gold');
+    await page.getByRole('button', { name: label('保存') }).click();
+    await page.getByText('已保存').first().waitFor();
+    const program = await server.call<{ tiers: { levels: { code: string; threshold: number }[] } }>(
+      'GET',
+      `/v1${programPath}`,
+    );
+    expect(program.tiers.levels.map((level) => [level.code, level.threshold])).toEqual([
+      ['member', 0],
+      ['gold', 100_000],
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  test('rules: add a weekend multiplier, dry run a purchase, see why, publish version 2', async () => {
+    await openTab('积分规则');
+    await page.getByRole('button', { name: '倍数规则' }).click();
+    const card = page.getByTestId('rule-card').nth(1);
+    await page.locator('#rules_earnRules_1_name').fill('周末双倍');
+    await card.getByLabel('周六').check();
+    await card.getByLabel('周日').check();
+    await expect.poll(() => card.getByTestId('rule-summary').innerText()).toContain('×2');
+    await page.getByTestId('rules-dirty').waitFor();
+
+    // ¥100 on Saturday 9 May 2026 at 10:00 in the program's zone, as a gold member.
+    const dryRun = page.getByTestId('dry-run');
+    await page.locator('#dryRun_event_amount').fill('100');
+    const when = page.locator('#dryRun_event_occurredAt');
+    await when.click();
+    await when.fill('2026-05-09 10:00');
+    await when.press('Enter');
+    await choose(page, 'dryRun_tier', '金卡');
+    await dryRun.getByRole('button', { name: label('试算') }).click();
+    const result = page.getByTestId('dry-run-result');
+    await expect.poll(() => page.getByTestId('dry-run-points').innerText()).toContain('300');
+    const step = await page.getByTestId('dry-run-step').first().innerText();
+    expect(step).toContain('消费积分 (base)');
+    expect(step).toContain('基础积分：100');
+    expect(step).toContain('× 2，来自 周末双倍 (r1)（on Sat）');
+    expect(step).toContain('× 1.5，来自 等级 gold 特权');
+    expect(step).toContain('= 300 积分');
+    expect(await result.innerText()).toContain('草稿规则');
+    await screenshot(page, 'loyalty-designer-dry-run');
+
+    await page.getByRole('button', { name: '发布为第 2 版' }).click();
+    await page.getByText('已发布第 2 版').waitFor();
+    await expect.poll(() => page.getByTestId('designer-header').innerText()).toContain('规则 v2');
+    const versions = page.getByTestId('rule-versions');
+    await expect.poll(() => versions.innerText()).toContain('v2');
+    expect(await versions.innerText()).toContain('v1');
+    expect(await versions.innerText()).toContain('当前');
+    const published = await server.call<{
+      earnRules: { id: string; kind: string; weekdays?: number[] }[];
+    }>('GET', `/v1${programPath}`);
+    expect(published.earnRules).toMatchObject([
+      { id: 'base', kind: 'spend' },
+      { id: 'r1', kind: 'multiplier', weekdays: [0, 6] },
+    ]);
+    // The published rules give the same answer.
+    await dryRun.getByRole('button', { name: label('试算') }).click();
+    await expect.poll(() => result.innerText()).toContain('规则 v2');
+    expect(await page.getByTestId('dry-run-points').innerText()).toContain('300');
+    expect(errors).toEqual([]);
+  });
+
+  test('rewards: add a reward, then generate its coupon pool', async () => {
+    await openTab('奖励与券码');
+    await page.getByRole('button', { name: '新建奖励' }).click();
+    await page.locator('#reward_name').fill('免费咖啡');
+    await page.locator('#reward_pointsCost').fill('200');
+    await page.locator('#reward_stock').fill('10');
+    await page.locator('#reward_pointsCost').press('Enter');
+    const table = page.getByTestId('rewards-table');
+    await expect.poll(() => table.innerText()).toContain('免费咖啡');
+    expect(await table.innerText()).toContain('200');
+    await table.getByRole('button', { name: label('券码') }).click();
+    const drawer = page.getByTestId('coupons-drawer');
+    await page.locator('#coupons_count').fill('5');
+    await page.locator('#coupons_prefix').fill('cafe');
+    await drawer.getByRole('button', { name: '加入券码池' }).click();
+    await expect
+      .poll(() => page.getByTestId('coupons-added').innerText())
+      .toContain('新增 5 个，0 个已存在；当前可发放 5 个');
+    await expect
+      .poll(() => drawer.getByTestId('coupons-table').locator('tbody tr.ant-table-row').count())
+      .toBe(5);
+    expect(await drawer.getByTestId('coupons-table').innerText()).toMatch(/CAFE-[A-Z2-9]{8}/);
+    await expect.poll(() => drawer.getByTestId('coupon-counts').innerText()).toContain('5');
+    await screenshot(page, 'loyalty-designer-coupons');
+    await page.locator('.ant-drawer-close').click();
+    expect(errors).toEqual([]);
+  });
+
+  test('partners: add one, its API key is shown once, its settlement is empty', async () => {
+    await openTab('合作伙伴');
+    await page.getByRole('button', { name: '添加合作伙伴' }).click();
+    await page.locator('#partner_name').fill('蓝天航空');
+    await page.locator('#partner_name').press('Enter');
+    const key = page.getByTestId('partner-api-key');
+    await key.waitFor();
+    expect((await key.innerText()).length).toBeGreaterThan(20);
+    await screenshot(page, 'loyalty-designer-partner-key');
+    await page.getByRole('button', { name: '我已复制' }).click();
+    const table = page.getByTestId('partners-table');
+    await expect.poll(() => table.innerText()).toContain('蓝天航空');
+    await table.getByRole('button', { name: label('结算') }).click();
+    await expect
+      .poll(() => page.getByTestId('partner-settlement').innerText())
+      .toContain('无需结算');
+    expect(errors).toEqual([]);
+  });
+
+  test('in English, and read-only for a viewer', async () => {
+    await page.locator('.app-header').getByText('English').click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Earning rules' }).count()).toBe(1);
+    await openTab('Earning rules');
+    await expect
+      .poll(() => page.getByTestId('rule-summary').first().innerText())
+      .toContain('Earn 1 per CN¥1.00 spent');
+    await screenshot(page, 'loyalty-designer-rules-en');
+    await page.locator('.app-header').getByText('中文').click();
+    await page.getByRole('tab', { name: '积分规则' }).waitFor();
+    expect(errors).toEqual([]);
+
+    const viewer = { email: 'viewer@e2e.fidelis.test', password: 'viewer password 123' };
+    await server.call('POST', '/v1/users', { ...viewer, name: '只读用户', role: 'viewer' });
+    const other = await newPage(browser, server.url);
+    try {
+      await logIn(other.page, viewer);
+      await other.page.goto(`${programPath}?tab=rules`);
+      await other.page.getByTestId('designer-readonly').waitFor();
+      await other.page.getByTestId('rule-card').first().waitFor();
+      expect(await other.page.getByRole('button', { name: /发布为第/ }).count()).toBe(0);
+      expect(await other.page.locator('#rules_earnRules_0_points').isDisabled()).toBe(true);
+      // The dry run only reads: a viewer may still try a purchase.
+      await other.page.locator('#dryRun_event_amount').fill('50');
+      await other.page
+        .getByTestId('dry-run')
+        .getByRole('button', { name: label('试算') })
+        .click();
+      await expect.poll(() => other.page.getByTestId('dry-run-points').innerText()).toMatch(/\d/);
+      await other.page.goto('/loyalty/programs/new');
+      await other.page.getByText('只有所有者和经理可以创建会员计划。').waitFor();
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.context.close();
+    }
+  });
+});

@@ -1,0 +1,342 @@
+import { useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Col,
+  Drawer,
+  Form,
+  Input,
+  Popconfirm,
+  Row,
+  Segmented,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.tsx';
+import { formatDateTime, formatNumber } from '../../i18n/format.ts';
+import { startOfDayIn } from '../../i18n/zoned-date.ts';
+import { useCurrentSession } from '../platform/session.ts';
+import {
+  DateField,
+  type DesignerTabProps,
+  labelled,
+  WholeNumberInput,
+} from './designer-fields.tsx';
+import {
+  type Coupon,
+  type Reward,
+  useAddCoupons,
+  useCoupons,
+  useMarkCouponUsed,
+} from './loyalty.api.ts';
+import { canOperateLoyalty } from './loyalty-roles.ts';
+
+// No 0/O or 1/I: codes are read out loud and typed in at the till.
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** `count` random codes `PREFIX-XXXXXXXX`, all different. */
+export function generateCodes(count: number, prefix: string, length: number): string[] {
+  const codes = new Set<string>();
+  const head = prefix.trim() ? `${prefix.trim().toUpperCase()}-` : '';
+  while (codes.size < count) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length));
+    let body = '';
+    for (const byte of bytes) body += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+    codes.add(head + body);
+  }
+  return [...codes];
+}
+
+interface PoolValues {
+  mode: 'generate' | 'paste';
+  count?: number;
+  prefix?: string;
+  length?: number;
+  codes?: string;
+  expiresAt?: string | null;
+}
+
+function AddCodesForm({
+  program,
+  reward,
+}: {
+  program: DesignerTabProps['program'];
+  reward: Reward;
+}) {
+  const { t, i18n } = useTranslation();
+  const [form] = Form.useForm<PoolValues>();
+  const problem = useFormProblem(form);
+  const add = useAddCoupons(program.id, reward.id);
+  const mode = Form.useWatch('mode', form) ?? 'generate';
+  const n = (value: number) => formatNumber(value, i18n.language);
+  const required = [{ required: true, message: t('loyalty.designer.required') }];
+  function submit(values: PoolValues) {
+    problem.clear();
+    const codes =
+      values.mode === 'generate'
+        ? generateCodes(values.count ?? 0, values.prefix ?? '', values.length ?? 8)
+        : [
+            ...new Set(
+              (values.codes ?? '')
+                .split(/[\s,，;]+/)
+                .map((code) => code.trim())
+                .filter(Boolean),
+            ),
+          ];
+    add.mutate(
+      {
+        codes,
+        ...(values.expiresAt
+          ? { expiresAt: startOfDayIn(values.expiresAt, program.timeZone, 1) }
+          : {}),
+      },
+      { onError: problem.report, onSuccess: () => form.setFieldValue('codes', '') },
+    );
+  }
+  return (
+    <Form<PoolValues>
+      form={form}
+      name="coupons"
+      layout="vertical"
+      initialValues={{ mode: 'generate', count: 100, prefix: '', length: 8 }}
+      onFinish={submit}
+    >
+      <Form.Item name="mode" label={t('loyalty.coupons.addTitle')}>
+        <Segmented
+          options={[
+            { value: 'generate', label: t('loyalty.coupons.generate') },
+            { value: 'paste', label: t('loyalty.coupons.paste') },
+          ]}
+        />
+      </Form.Item>
+      {mode === 'generate' ? (
+        <Row gutter={12}>
+          <Col span={8}>
+            <Form.Item name="count" label={t('loyalty.coupons.count')} rules={required}>
+              <WholeNumberInput min={1} max={10_000} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item
+              name="prefix"
+              label={t('loyalty.coupons.prefix')}
+              rules={[
+                { pattern: /^[A-Za-z0-9]{0,20}$/, message: t('loyalty.coupons.prefixPattern') },
+              ]}
+            >
+              <Input maxLength={20} placeholder="VIP" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="length" label={t('loyalty.coupons.length')} rules={required}>
+              <WholeNumberInput min={4} max={32} />
+            </Form.Item>
+          </Col>
+        </Row>
+      ) : (
+        <Form.Item
+          name="codes"
+          label={t('loyalty.coupons.codes')}
+          extra={t('loyalty.coupons.codesHelp')}
+          rules={[{ ...required[0], whitespace: true }]}
+        >
+          <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} spellCheck={false} />
+        </Form.Item>
+      )}
+      <DateField
+        name="expiresAt"
+        label={t('loyalty.coupons.expiresAt')}
+        extra={t('loyalty.coupons.expiresAtHelp')}
+      />
+      {problem.alert}
+      {add.data ? (
+        <Alert
+          type="success"
+          showIcon
+          data-testid="coupons-added"
+          title={t('loyalty.coupons.added', {
+            added: n(add.data.added),
+            duplicates: n(add.data.duplicates),
+            available: n(add.data.available),
+          })}
+        />
+      ) : null}
+      <Button type="primary" htmlType="submit" loading={add.isPending} className="section">
+        {t('loyalty.coupons.addButton')}
+      </Button>
+    </Form>
+  );
+}
+
+const statusColors: Record<Coupon['status'], string> = {
+  available: 'green',
+  issued: 'blue',
+  used: 'default',
+};
+
+/** A reward's coupon pool: counts, adding codes, and the codes with who has them. */
+export function CouponsDrawer({
+  program,
+  canDesign,
+  reward,
+  onClose,
+}: DesignerTabProps & { reward: Reward | null; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const session = useCurrentSession();
+  const canOperate = canOperateLoyalty(session.user.role);
+  const [status, setStatus] = useState<Coupon['status'] | 'all'>('all');
+  const [q, setQ] = useState('');
+  const coupons = useCoupons(program.id, reward?.id ?? '', {
+    status: status === 'all' ? undefined : status,
+    q: q || undefined,
+  });
+  const markUsed = useMarkCouponUsed(program.id);
+  const first = coupons.data?.pages[0];
+  const rows = coupons.data?.pages.flatMap((page) => page.items) ?? [];
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, locale, program.timeZone) : '—');
+  const [now] = useState(() => Date.now());
+  return (
+    <Drawer
+      open={reward !== null}
+      onClose={onClose}
+      size="large"
+      title={reward ? t('loyalty.coupons.title', { name: reward.name }) : ''}
+      destroyOnHidden
+    >
+      {reward ? (
+        <Space orientation="vertical" size={16} className="full-width" data-testid="coupons-drawer">
+          <Typography.Paragraph type="secondary">{t('loyalty.coupons.intro')}</Typography.Paragraph>
+          {first ? (
+            <Row gutter={12} data-testid="coupon-counts">
+              {(['available', 'issued', 'used', 'expired'] as const).map((key) => (
+                <Col span={6} key={key}>
+                  <Statistic
+                    title={t(`loyalty.coupons.counts.${key}`)}
+                    value={formatNumber(first.counts[key], locale)}
+                  />
+                </Col>
+              ))}
+            </Row>
+          ) : null}
+          {canDesign ? <AddCodesForm program={program} reward={reward} /> : null}
+          <Space wrap>
+            <Segmented<Coupon['status'] | 'all'>
+              aria-label={t('loyalty.coupons.filter')}
+              value={status}
+              onChange={setStatus}
+              options={labelled(
+                ['all', 'available', 'issued', 'used'] as const,
+                t,
+                'loyalty.coupons.statuses',
+              )}
+            />
+            <Input.Search
+              allowClear
+              placeholder={t('loyalty.coupons.search')}
+              aria-label={t('loyalty.coupons.search')}
+              onSearch={(value) => setQ(value.trim())}
+            />
+          </Space>
+          {coupons.isError ? (
+            <ErrorAlert error={coupons.error} onRetry={() => void coupons.refetch()} />
+          ) : (
+            <>
+              <Table<Coupon>
+                rowKey="code"
+                size="small"
+                data-testid="coupons-table"
+                loading={coupons.isPending}
+                dataSource={rows}
+                pagination={false}
+                scroll={{ x: 640 }}
+                locale={{ emptyText: t('loyalty.coupons.empty') }}
+                columns={[
+                  {
+                    title: t('loyalty.coupons.code'),
+                    dataIndex: 'code',
+                    render: (code: string) => <Typography.Text code>{code}</Typography.Text>,
+                  },
+                  {
+                    title: t('loyalty.coupons.status'),
+                    dataIndex: 'status',
+                    render: (value: Coupon['status'], row) => (
+                      <Space size={4}>
+                        <Tag color={statusColors[value]}>
+                          {t(`loyalty.coupons.statuses.${value}`)}
+                        </Tag>
+                        {value !== 'used' && row.expiresAt && Date.parse(row.expiresAt) <= now ? (
+                          <Tag color="red">{t('loyalty.coupons.counts.expired')}</Tag>
+                        ) : null}
+                      </Space>
+                    ),
+                  },
+                  {
+                    title: t('loyalty.coupons.customer'),
+                    dataIndex: 'customerId',
+                    render: (id: string | null) =>
+                      id ? (
+                        <Link to={`/customers/${id}`}>{t('loyalty.coupons.openCustomer')}</Link>
+                      ) : (
+                        '—'
+                      ),
+                  },
+                  { title: t('loyalty.coupons.issuedAt'), dataIndex: 'issuedAt', render: when },
+                  { title: t('loyalty.coupons.usedAt'), dataIndex: 'usedAt', render: when },
+                  { title: t('loyalty.coupons.expiresAt'), dataIndex: 'expiresAt', render: when },
+                  ...(canOperate
+                    ? [
+                        {
+                          title: '',
+                          key: 'use',
+                          render: (_: unknown, row: Coupon) =>
+                            row.status === 'issued' ? (
+                              <Popconfirm
+                                title={t('loyalty.coupons.useConfirm', { code: row.code })}
+                                okText={t('loyalty.coupons.use')}
+                                cancelText={t('common.cancel')}
+                                onConfirm={() =>
+                                  markUsed.mutateAsync(row.code).then(
+                                    () => void message.success(t('loyalty.coupons.usedDone')),
+                                    (error: unknown) => {
+                                      const text = errorText(error);
+                                      void message.error(
+                                        text.detail ? `${text.title}: ${text.detail}` : text.title,
+                                      );
+                                    },
+                                  )
+                                }
+                              >
+                                <Button size="small">{t('loyalty.coupons.use')}</Button>
+                              </Popconfirm>
+                            ) : null,
+                        },
+                      ]
+                    : []),
+                ]}
+              />
+              {coupons.hasNextPage ? (
+                <div className="load-more">
+                  <Button
+                    onClick={() => void coupons.fetchNextPage()}
+                    loading={coupons.isFetchingNextPage}
+                  >
+                    {t('common.loadMore')}
+                  </Button>
+                </div>
+              ) : null}
+            </>
+          )}
+        </Space>
+      ) : null}
+    </Drawer>
+  );
+}

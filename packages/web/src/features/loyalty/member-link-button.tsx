@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import { Alert, Button, Input, InputNumber, Modal, Space, Typography } from 'antd';
+import { LinkOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../api/error-text.tsx';
+import { formatDateTime } from '../../i18n/format.ts';
+import { useCopyToClipboard } from '../platform/secret-shown-once.tsx';
+import { type MemberLink, useCreateMemberLink } from './loyalty.api.ts';
+
+/** The API gives the page's path on this server: the member needs the whole address. */
+function absolute(link: MemberLink): string {
+  return new URL(link.url, window.location.origin).toString();
+}
+
+/** "Copy member link": signs a link to the member's public page and copies it. */
+export function MemberLinkButton({
+  programId,
+  customerId,
+  timeZone,
+}: {
+  programId: string;
+  customerId: string;
+  timeZone: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [days, setDays] = useState(30);
+  const create = useCreateMemberLink(programId, customerId);
+  const url = create.data ? absolute(create.data) : '';
+
+  const copyText = useCopyToClipboard();
+  const copy = (text: string) =>
+    copyText(text, t('loyalty.memberLink.copied'), t('loyalty.memberLink.copyFailed'));
+
+  function generate(validDays: number) {
+    create.mutate(validDays, { onSuccess: (link) => void copy(absolute(link)) });
+  }
+
+  return (
+    <>
+      <Button
+        size="small"
+        icon={<LinkOutlined />}
+        onClick={() => {
+          setOpen(true);
+          generate(days);
+        }}
+        data-testid="member-link-button"
+      >
+        {t('loyalty.memberLink.button')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('loyalty.memberLink.title')}
+        onCancel={() => setOpen(false)}
+        footer={
+          <Button type="primary" onClick={() => setOpen(false)}>
+            {t('loyalty.memberLink.close')}
+          </Button>
+        }
+      >
+        <Space orientation="vertical" size={12} className="full-width">
+          <Typography.Paragraph type="secondary">
+            {t('loyalty.memberLink.intro')}
+          </Typography.Paragraph>
+          <Space wrap>
+            <label htmlFor="member-link-days">{t('loyalty.memberLink.days')}</label>
+            <InputNumber<number>
+              id="member-link-days"
+              min={1}
+              max={365}
+              precision={0}
+              value={days}
+              onChange={(value) => setDays(value ?? 30)}
+              onPressEnter={() => generate(days)}
+            />
+            <Button onClick={() => generate(days)} loading={create.isPending}>
+              {t('loyalty.memberLink.regenerate')}
+            </Button>
+          </Space>
+          {create.isError ? <ErrorAlert error={create.error} /> : null}
+          {create.data ? (
+            <>
+              <Space.Compact className="full-width">
+                <Input
+                  readOnly
+                  value={url}
+                  aria-label={t('loyalty.memberLink.url')}
+                  data-testid="member-link-url"
+                  onFocus={(event) => event.target.select()}
+                />
+                <Button type="primary" onClick={() => void copy(url)}>
+                  {t('loyalty.memberLink.copy')}
+                </Button>
+              </Space.Compact>
+              <Alert
+                type="info"
+                showIcon
+                title={t('loyalty.memberLink.expires', {
+                  date: formatDateTime(create.data.expiresAt, i18n.language, timeZone),
+                })}
+                action={
+                  <Button size="small" href={url} target="_blank" rel="noreferrer">
+                    {t('loyalty.memberLink.open')}
+                  </Button>
+                }
+              />
+            </>
+          ) : null}
+        </Space>
+      </Modal>
+    </>
+  );
+}

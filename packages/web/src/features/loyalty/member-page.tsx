@@ -1,0 +1,360 @@
+// The public member page: what a member sees when they open the signed link a shop sends them
+// (`/member?token=…`). No login and no app shell; made for a phone first.
+import { useLayoutEffect, useState } from 'react';
+import { Card, Empty, Progress, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import {
+  ClockCircleOutlined,
+  CrownOutlined,
+  GiftOutlined,
+  HistoryOutlined,
+} from '@ant-design/icons';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { ApiError } from '../../api/api-client.ts';
+import { ErrorAlert } from '../../api/error-text.tsx';
+import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
+import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
+import { LanguageSwitch } from '../platform/language-switch.tsx';
+import { explainEntry } from './entry-explanation.ts';
+import { type PublicMemberPage, usePublicMemberPage } from './loyalty.api.ts';
+import './loyalty.i18n.ts';
+import './member-page.i18n.ts';
+
+type Entry = PublicMemberPage['history'][number];
+type Progress = NonNullable<PublicMemberPage['progress']>;
+
+/** +, − or neither, from the member's side of the entry (pending → available is neither). */
+function direction(entry: Entry): 1 | -1 | 0 {
+  const toMember = entry.credit.startsWith('member_');
+  const fromMember = entry.debit.startsWith('member_');
+  if (toMember && !fromMember) return 1;
+  if (fromMember && !toMember) return -1;
+  return 0;
+}
+
+function metricText(progress: Progress, amount: number, page: PublicMemberPage, locale: string) {
+  return progress.metric === 'spend'
+    ? formatMoney(amount, page.currency, locale)
+    : formatNumber(amount, locale);
+}
+
+function TierCard({ page }: { page: PublicMemberPage }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const { tier, progress } = page;
+  if (!tier && !progress) return null;
+  const next = progress?.nextTier;
+  const percent =
+    progress && next
+      ? Math.min(100, Math.floor((progress.value / Math.max(1, next.threshold)) * 100))
+      : 100;
+  const privileges = tier?.privileges;
+  const perks = privileges
+    ? [
+        ...(privileges.earnMultiplier !== 1
+          ? [t('memberPage.perks.earnMultiplier', { factor: privileges.earnMultiplier })]
+          : []),
+        ...(privileges.birthdayGiftPoints > 0
+          ? [
+              t('memberPage.perks.birthday', {
+                points: formatNumber(privileges.birthdayGiftPoints, locale),
+              }),
+            ]
+          : []),
+        ...(privileges.priorityService ? [t('memberPage.perks.priorityService')] : []),
+        ...(privileges.earlyAccess ? [t('memberPage.perks.earlyAccess')] : []),
+        ...(privileges.exclusiveRewards ? [t('memberPage.perks.exclusiveRewards')] : []),
+      ]
+    : [];
+  return (
+    <Card size="small" className="member-card" data-testid="member-page-tier">
+      <Space align="center" wrap>
+        <CrownOutlined className="member-icon" />
+        <Typography.Text>{t('memberPage.tier')}</Typography.Text>
+        <Tag color="gold" className="member-tier-tag">
+          {tier?.name ?? t('memberPage.noTier')}
+        </Tag>
+      </Space>
+      {progress ? (
+        <>
+          <Progress percent={percent} showInfo={false} strokeColor="#d4a017" />
+          <Typography.Paragraph className="member-progress-text">
+            {next
+              ? t(`memberPage.toNext.${progress.metric}`, {
+                  amount: metricText(progress, progress.remaining, page, locale),
+                  name: next.name,
+                })
+              : t('memberPage.topTier')}
+          </Typography.Paragraph>
+          <Typography.Text type="secondary" className="member-small">
+            {t(`memberPage.sofar.${progress.metric}`, {
+              amount: metricText(progress, progress.value, page, locale),
+              date: formatDate(progress.windowEnd, locale, page.timeZone),
+            })}
+          </Typography.Text>
+        </>
+      ) : null}
+      {perks.length ? (
+        <ul className="member-perks">
+          {perks.map((perk) => (
+            <li key={perk}>{perk}</li>
+          ))}
+        </ul>
+      ) : null}
+    </Card>
+  );
+}
+
+function RewardsCard({ page }: { page: PublicMemberPage }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const n = (value: number) => formatNumber(value, locale);
+  const [now] = useState(() => Date.now());
+  const rewards = [...page.rewards].sort((a, b) => a.pointsCost - b.pointsCost);
+  return (
+    <Section icon={<GiftOutlined />} title={t('memberPage.rewards')} testId="member-page-rewards">
+      {rewards.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('memberPage.noRewards')} />
+      ) : (
+        <ul className="member-list">
+          {rewards.map((reward) => {
+            const soldOut = reward.stock !== null && reward.stock <= 0;
+            const notYet = reward.validFrom !== null && Date.parse(reward.validFrom) > now;
+            const affordable = page.available >= reward.pointsCost;
+            return (
+              <li key={reward.id} className="member-reward" data-testid="member-reward">
+                <div className="member-row">
+                  <Typography.Text strong>{reward.name}</Typography.Text>
+                  <Typography.Text strong className="member-cost">
+                    {t('memberPage.cost', { points: n(reward.pointsCost) })}
+                  </Typography.Text>
+                </div>
+                {reward.description ? (
+                  <Typography.Text type="secondary" className="member-small">
+                    {reward.description}
+                  </Typography.Text>
+                ) : null}
+                <div className="member-row">
+                  {soldOut ? (
+                    <Tag>{t('memberPage.soldOut')}</Tag>
+                  ) : notYet && reward.validFrom ? (
+                    <Tag>
+                      {t('memberPage.from', {
+                        date: formatDate(reward.validFrom, locale, page.timeZone),
+                      })}
+                    </Tag>
+                  ) : affordable ? (
+                    <Tag color="green">{t('memberPage.affordable')}</Tag>
+                  ) : (
+                    <Tag color="orange">
+                      {t('memberPage.missing', { points: n(reward.pointsCost - page.available) })}
+                    </Tag>
+                  )}
+                  {reward.validTo ? (
+                    <Typography.Text type="secondary" className="member-small">
+                      {t('memberPage.until', {
+                        date: formatDate(
+                          new Date(Date.parse(reward.validTo) - 1).toISOString(),
+                          locale,
+                          page.timeZone,
+                        ),
+                      })}
+                    </Typography.Text>
+                  ) : null}
+                </div>
+                {!affordable && !soldOut ? (
+                  <Progress
+                    percent={Math.max(0, Math.floor((page.available / reward.pointsCost) * 100))}
+                    size="small"
+                    showInfo={false}
+                  />
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {rewards.length > 0 ? (
+        <Typography.Text type="secondary" className="member-small">
+          {t('memberPage.howToRedeem')}
+        </Typography.Text>
+      ) : null}
+    </Section>
+  );
+}
+
+function Section({
+  icon,
+  title,
+  testId,
+  children,
+}: {
+  icon: React.ReactNode;
+  title: string;
+  testId: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <Card
+      size="small"
+      className="member-card"
+      title={
+        <Space>
+          {icon}
+          {title}
+        </Space>
+      }
+      data-testid={testId}
+    >
+      {children}
+    </Card>
+  );
+}
+
+function entryTitle(entry: Entry, t: TFunction): string {
+  return t(`memberPage.kinds.${entry.kind}`, { defaultValue: entry.kind });
+}
+
+function HistoryCard({ page }: { page: PublicMemberPage }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  return (
+    <Section
+      icon={<HistoryOutlined />}
+      title={t('memberPage.history')}
+      testId="member-page-history"
+    >
+      {page.history.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('memberPage.noHistory')} />
+      ) : (
+        <ul className="member-list">
+          {page.history.map((entry) => {
+            const sign = direction(entry);
+            return (
+              <li key={entry.id} className="member-entry" data-testid="member-entry">
+                <div className="member-row">
+                  <Typography.Text strong>{entryTitle(entry, t)}</Typography.Text>
+                  <Typography.Text
+                    strong
+                    className={sign > 0 ? 'member-plus' : sign < 0 ? 'member-minus' : ''}
+                  >
+                    {sign > 0 ? '+' : sign < 0 ? '−' : ''}
+                    {formatNumber(entry.points, locale)}
+                  </Typography.Text>
+                </div>
+                <Typography.Text type="secondary" className="member-small">
+                  {formatDateTime(entry.at, locale, page.timeZone)}
+                </Typography.Text>
+                {explainEntry(entry, t, locale).map((line, index) => (
+                  <Typography.Text key={index} type="secondary" className="member-why">
+                    {line}
+                  </Typography.Text>
+                ))}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+function MemberView({ page }: { page: PublicMemberPage }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const n = (value: number) => formatNumber(value, locale);
+  return (
+    <>
+      <Card className="member-card member-balance" data-testid="member-page-balance">
+        <Typography.Text className="member-label">{t('memberPage.available')}</Typography.Text>
+        <div className="member-points" data-testid="member-page-available">
+          {n(page.available)}
+        </div>
+        <div className="member-row member-sub">
+          <span>
+            {t('memberPage.pending')}: <strong>{n(page.pending)}</strong>
+          </span>
+          <span>
+            {t('memberPage.lifetimeEarned')}: <strong>{n(page.lifetimeEarned)}</strong>
+          </span>
+        </div>
+        {page.debt > 0 ? (
+          <Typography.Paragraph type="danger" className="member-small">
+            {t('memberPage.debt', { points: n(page.debt) })}
+          </Typography.Paragraph>
+        ) : null}
+        {page.pending > 0 ? (
+          <Typography.Paragraph className="member-small member-note">
+            {t('memberPage.pendingHelp')}
+          </Typography.Paragraph>
+        ) : null}
+      </Card>
+      {page.nextExpiry ? (
+        <Card size="small" className="member-card member-expiry" data-testid="member-page-expiry">
+          <Space align="start">
+            <ClockCircleOutlined className="member-icon" />
+            <Typography.Text>
+              {t('memberPage.expiring', {
+                points: n(page.nextExpiry.points),
+                date: formatDate(page.nextExpiry.at, locale, page.timeZone),
+              })}
+            </Typography.Text>
+          </Space>
+        </Card>
+      ) : null}
+      <TierCard page={page} />
+      <RewardsCard page={page} />
+      <HistoryCard page={page} />
+      <Typography.Paragraph type="secondary" className="member-footer">
+        {t('memberPage.linkValid', {
+          date: formatDateTime(page.linkExpiresAt, locale, page.timeZone),
+        })}
+      </Typography.Paragraph>
+    </>
+  );
+}
+
+/** /member?token=… */
+export function MemberPage() {
+  const { t, i18n } = useTranslation();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  // A member's own browser decides the language, unless they picked one here before.
+  useLayoutEffect(() => {
+    const wanted = storedLocale() ?? browserLocale();
+    if (wanted !== i18n.language) void showLocale(wanted);
+  }, [i18n]);
+  const page = usePublicMemberPage(token);
+  const invalid =
+    token.length < 10 ||
+    (page.isError && page.error instanceof ApiError && [400, 401].includes(page.error.status));
+  const title = page.data?.programName ?? t('memberPage.title');
+  return (
+    <div className="member-page">
+      <title>{title}</title>
+      <header className="member-header">
+        <Typography.Title level={4} className="member-program" data-testid="member-page-program">
+          {title}
+        </Typography.Title>
+        <LanguageSwitch />
+      </header>
+      <main className="member-main">
+        {invalid ? (
+          <Result
+            status="warning"
+            title={t('memberPage.invalidTitle')}
+            subTitle={t('memberPage.invalidText')}
+            data-testid="member-page-invalid"
+          />
+        ) : page.isPending ? (
+          <Skeleton active paragraph={{ rows: 6 }} />
+        ) : page.isError ? (
+          <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />
+        ) : (
+          <MemberView page={page.data} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,308 @@
+import { useState } from 'react';
+import {
+  App,
+  Button,
+  Col,
+  Form,
+  Input,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
+import { formatDate, formatNumber } from '../../i18n/format.ts';
+import { startOfDayIn } from '../../i18n/zoned-date.ts';
+import { CouponsDrawer } from './coupons-drawer.tsx';
+import { DateField, type DesignerTabProps, WholeNumberInput } from './designer-fields.tsx';
+import { type Reward, type RewardCreate, useCreateReward, useRewards } from './loyalty.api.ts';
+
+interface RewardValues {
+  name: string;
+  description?: string;
+  pointsCost: number;
+  stock?: number | null;
+  perMemberLimit?: number | null;
+  tiers?: string[];
+  validFrom?: string | null;
+  validTo?: string | null;
+}
+
+function NewRewardModal({
+  program,
+  open,
+  onClose,
+}: DesignerTabProps & { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<RewardValues>();
+  const problem = useFormProblem(form);
+  const create = useCreateReward(program.id);
+  const tierOptions = (program.tiers?.levels ?? []).map((level) => ({
+    value: level.code,
+    label: level.name,
+  }));
+  const required = [{ required: true, message: t('loyalty.designer.required') }];
+
+  function submit(values: RewardValues) {
+    problem.clear();
+    const input: RewardCreate = {
+      name: values.name.trim(),
+      pointsCost: values.pointsCost,
+      ...(values.description?.trim() ? { description: values.description.trim() } : {}),
+      ...(values.stock !== null && values.stock !== undefined ? { stock: values.stock } : {}),
+      ...(values.perMemberLimit ? { perMemberLimit: values.perMemberLimit } : {}),
+      ...(values.tiers?.length ? { tiers: values.tiers } : {}),
+      ...(values.validFrom ? { validFrom: startOfDayIn(values.validFrom, program.timeZone) } : {}),
+      // The last day counts in full: valid until the start of the next one.
+      ...(values.validTo ? { validTo: startOfDayIn(values.validTo, program.timeZone, 1) } : {}),
+    };
+    create.mutate(input, {
+      onSuccess: (reward) => {
+        void message.success(t('loyalty.rewardsDesigner.created', { name: reward.name }));
+        form.resetFields();
+        onClose();
+      },
+      onError: problem.report,
+    });
+  }
+
+  return (
+    <Modal
+      open={open}
+      title={t('loyalty.rewardsDesigner.new')}
+      okText={t('loyalty.rewardsDesigner.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={create.isPending}
+      onOk={() => form.submit()}
+      onCancel={() => {
+        problem.clear();
+        onClose();
+      }}
+      destroyOnHidden
+      width={640}
+    >
+      <Form<RewardValues> form={form} name="reward" layout="vertical" onFinish={submit}>
+        <Form.Item
+          name="name"
+          label={t('loyalty.rewardsDesigner.name')}
+          rules={[{ ...required[0], whitespace: true }]}
+        >
+          <Input autoFocus maxLength={200} />
+        </Form.Item>
+        <Form.Item name="description" label={t('loyalty.rewardsDesigner.description')}>
+          <Input.TextArea maxLength={2000} autoSize={{ minRows: 2, maxRows: 4 }} />
+        </Form.Item>
+        <Row gutter={12}>
+          <Col xs={24} md={8}>
+            <Form.Item
+              name="pointsCost"
+              label={t('loyalty.rewardsDesigner.pointsCost')}
+              rules={required}
+            >
+              <WholeNumberInput min={1} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={8}>
+            <Form.Item
+              name="stock"
+              label={t('loyalty.rewardsDesigner.stock')}
+              extra={t('loyalty.rewardsDesigner.stockHelp')}
+            >
+              <WholeNumberInput placeholder={t('loyalty.rewards.unlimited')} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={8}>
+            <Form.Item
+              name="perMemberLimit"
+              label={t('loyalty.rewardsDesigner.perMemberLimit')}
+              extra={t('loyalty.rewardsDesigner.perMemberLimitHelp')}
+            >
+              <WholeNumberInput min={1} placeholder={t('loyalty.rewards.unlimited')} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item
+          name="tiers"
+          label={t('loyalty.rewardsDesigner.tiers')}
+          extra={
+            tierOptions.length
+              ? t('loyalty.rewardsDesigner.tiersHelp')
+              : t('loyalty.rewardsDesigner.noTiers')
+          }
+        >
+          <Select mode="multiple" options={tierOptions} disabled={tierOptions.length === 0} />
+        </Form.Item>
+        <Row gutter={12}>
+          <Col span={12}>
+            <DateField name="validFrom" label={t('loyalty.rewardsDesigner.validFrom')} />
+          </Col>
+          <Col span={12}>
+            <DateField
+              name="validTo"
+              label={t('loyalty.rewardsDesigner.validTo')}
+              dependencies={['validFrom']}
+              rules={[
+                ({ getFieldValue }) => ({
+                  validator: (_rule, value: string | null) => {
+                    const from = getFieldValue('validFrom') as string | null;
+                    return from && value && value < from
+                      ? Promise.reject(new Error(t('loyalty.rule.toBeforeFrom')))
+                      : Promise.resolve();
+                  },
+                }),
+              ]}
+            />
+          </Col>
+        </Row>
+        {problem.alert}
+        <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" />
+      </Form>
+    </Modal>
+  );
+}
+
+/** The rewards catalog: search, add, and each reward's coupon pool. */
+export function RewardsTab({ program, canDesign }: DesignerTabProps) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const rewards = useRewards(program.id);
+  const [creating, setCreating] = useState(false);
+  const [search, setSearch] = useState('');
+  const [couponsOf, setCouponsOf] = useState<Reward | null>(null);
+  const needle = search.trim().toLowerCase();
+  const items = (rewards.data?.items ?? []).filter(
+    (reward) =>
+      !needle ||
+      reward.name.toLowerCase().includes(needle) ||
+      (reward.description ?? '').toLowerCase().includes(needle),
+  );
+  const tierName = (code: string) =>
+    program.tiers?.levels.find((level) => level.code === code)?.name ?? code;
+  const day = (iso: string, offsetMs = 0) =>
+    formatDate(new Date(Date.parse(iso) + offsetMs).toISOString(), locale, program.timeZone);
+  return (
+    <>
+      <div className="designer-toolbar">
+        <Input
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder={t('loyalty.rewardsDesigner.search')}
+          aria-label={t('loyalty.rewardsDesigner.search')}
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          className="filter-search"
+        />
+        {canDesign ? (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t('loyalty.rewardsDesigner.new')}
+          </Button>
+        ) : null}
+      </div>
+      {rewards.isError ? (
+        <ErrorAlert error={rewards.error} onRetry={() => void rewards.refetch()} />
+      ) : (
+        <Table<Reward>
+          rowKey="id"
+          size="middle"
+          data-testid="rewards-table"
+          loading={rewards.isPending}
+          dataSource={items}
+          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          scroll={{ x: 800 }}
+          locale={{
+            emptyText: needle
+              ? t('loyalty.rewardsDesigner.noMatch')
+              : t('loyalty.rewardsDesigner.empty'),
+          }}
+          columns={[
+            {
+              title: t('loyalty.rewards.name'),
+              dataIndex: 'name',
+              render: (name: string, row) => (
+                <Space orientation="vertical" size={0}>
+                  <Typography.Text strong>{name}</Typography.Text>
+                  {row.description ? (
+                    <Typography.Text type="secondary">{row.description}</Typography.Text>
+                  ) : null}
+                </Space>
+              ),
+            },
+            {
+              title: t('loyalty.rewards.cost'),
+              dataIndex: 'pointsCost',
+              align: 'right',
+              render: (value: number) => formatNumber(value, locale),
+            },
+            {
+              title: t('loyalty.rewards.stock'),
+              dataIndex: 'stock',
+              align: 'right',
+              render: (value: number | null) =>
+                value === null ? t('loyalty.rewards.unlimited') : formatNumber(value, locale),
+            },
+            {
+              title: t('loyalty.rewardsDesigner.perMemberLimit'),
+              dataIndex: 'perMemberLimit',
+              align: 'right',
+              render: (value: number | null) =>
+                value === null ? t('loyalty.rewards.unlimited') : formatNumber(value, locale),
+            },
+            {
+              title: t('loyalty.rewardsDesigner.tiers'),
+              dataIndex: 'tiers',
+              render: (tiers: string[] | null) =>
+                tiers
+                  ? tiers.map((code) => <Tag key={code}>{tierName(code)}</Tag>)
+                  : t('loyalty.rewardsDesigner.allTiers'),
+            },
+            {
+              title: t('loyalty.rewardsDesigner.validity'),
+              key: 'validity',
+              render: (_, row) =>
+                row.validFrom || row.validTo
+                  ? `${row.validFrom ? day(row.validFrom) : '…'} – ${row.validTo ? day(row.validTo, -1) : '…'}`
+                  : t('loyalty.rewardsDesigner.always'),
+            },
+            {
+              title: t('loyalty.rewards.active'),
+              dataIndex: 'active',
+              render: (value: boolean) =>
+                value ? (
+                  <Tag color="green">{t('loyalty.rewards.yes')}</Tag>
+                ) : (
+                  <Tag>{t('loyalty.rewards.no')}</Tag>
+                ),
+            },
+            {
+              title: '',
+              key: 'coupons',
+              render: (_, row) => (
+                <Button size="small" onClick={() => setCouponsOf(row)}>
+                  {t('loyalty.coupons.open')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      )}
+      <NewRewardModal
+        program={program}
+        canDesign={canDesign}
+        open={creating}
+        onClose={() => setCreating(false)}
+      />
+      <CouponsDrawer
+        program={program}
+        canDesign={canDesign}
+        reward={couponsOf}
+        onClose={() => setCouponsOf(null)}
+      />
+    </>
+  );
+}
