@@ -128,7 +128,7 @@ const en = {
     noTiers: 'The program has no tiers yet.',
     segments: 'Only for segments (tags)',
     segmentsPlaceholder: 'Type a tag, then Enter',
-    segmentsHelp: 'Applied in the dry run; purchases do not pass segments yet.',
+    segmentsHelp: 'The customer’s tags: a purchase earns with its customer’s tags.',
     appliesTo: 'Applies to rules',
     appliesToHelp: 'Empty: every earning rule.',
     capTitle: 'Limits per member and budget (empty: no limit)',
@@ -249,7 +249,7 @@ const en = {
       earlyAccess: 'Early access',
     },
     privilegesNote:
-      'The earn multiplier and rewards limited to tiers act today; birthday points, priority service, early access and exclusive rewards are recorded and shown to the member.',
+      'The earn multiplier multiplies what the tier earns. Exclusive rewards are the rewards limited to tiers; priority service and early access are flags other modules read from the member’s loyalty. Birthday points are shown only: award them with a “birthday” action rule.',
   },
   rewardsDesigner: {
     new: 'New reward',
@@ -472,7 +472,7 @@ const zhCN: typeof en = {
     noTiers: '计划还没有设置等级。',
     segments: '仅限分群（标签）',
     segmentsPlaceholder: '输入标签后按回车',
-    segmentsHelp: '目前只在试算中生效：消费事件尚未携带分群。',
+    segmentsHelp: '即客户的标签：消费按客户的标签计算。',
     appliesTo: '作用于规则',
     appliesToHelp: '留空：所有积分规则。',
     capTitle: '每位会员的上限和总预算（留空：不限）',
@@ -592,7 +592,7 @@ const zhCN: typeof en = {
       earlyAccess: '抢先体验',
     },
     privilegesNote:
-      '积分倍数和限定等级的奖励目前即时生效；生日积分、优先服务、抢先体验和专属奖励会被记录并展示给会员。',
+      '积分倍数作用于该等级获得的积分。专属奖励即限定等级的奖励；优先服务和抢先体验是供其他模块读取的会员标记。生日积分目前只作展示：请用“生日”行为规则发放。',
   },
   rewardsDesigner: {
     new: '新建奖励',

@@ -219,6 +219,9 @@ function entryTitle(entry: Entry, t: TFunction): string {
 function HistoryCard({ page }: { page: PublicMemberPage }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  // A redemption names its reward by id: say which one, when the catalog still has it.
+  const rewardOf = (entry: Entry) =>
+    page.rewards.find((reward) => reward.id === entry.explanation.rewardId)?.name;
   return (
     <Section
       icon={<HistoryOutlined />}
@@ -246,6 +249,9 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
                 <Typography.Text type="secondary" className="member-small">
                   {formatDateTime(entry.at, locale, page.timeZone)}
                 </Typography.Text>
+                {rewardOf(entry) ? (
+                  <Typography.Text className="member-why">{rewardOf(entry)}</Typography.Text>
+                ) : null}
                 {explainEntry(entry, t, locale).map((line, index) => (
                   <Typography.Text key={index} type="secondary" className="member-why">
                     {line}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startE2eServer, type E2eServer } from './e2e-server.ts';
+import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+
+// The public member page: staff copy a member's signed link on the 360 page, the member opens
+// it on a phone without logging in. A changed or missing token gets an error page.
+let server: E2eServer;
+let browser: Browser;
+let customerId = '';
+let memberUrl = '';
+
+const phone = { width: 390, height: 844, mobile: true };
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  browser = await launchChromium();
+  const program = await server.call<{ id: string }>('POST', '/v1/loyalty/programs', {
+    name: '星享会员',
+    currency: 'CNY',
+    timeZone: 'Asia/Shanghai',
+    earnRules: [{ kind: 'spend', id: 'base', name: '消费积分', points: 1, per: 100 }],
+    pendingDays: 0,
+    expiry: { kind: 'rolling', months: 12 },
+    tiers: {
+      metric: 'spend',
+      window: { kind: 'calendar', period: 'year' },
+      levels: [
+        { code: 'member', name: '普通会员', threshold: 0 },
+        {
+          code: 'silver',
+          name: '银卡',
+          threshold: 100_000,
+          privileges: { earnMultiplier: 1.25, priorityService: true },
+        },
+      ],
+    },
+  });
+  const customer = await server.call<{ id: string }>('POST', '/v1/customers', {
+    kind: 'person',
+    name: '张伟',
+  });
+  customerId = customer.id;
+  // ¥456.78 at 1 point per yuan: 456 points.
+  await server.call('POST', '/v1/events', {
+    id: 'member-page-order-1',
+    type: 'purchase',
+    customerId,
+    occurredAt: new Date().toISOString(),
+    currency: 'CNY',
+    amount: 45_678,
+  });
+  const coffee = await server.call<{ id: string }>(
+    'POST',
+    `/v1/loyalty/programs/${program.id}/rewards`,
+    { name: '免费咖啡', description: '任意中杯饮品', pointsCost: 200 },
+  );
+  await server.call('POST', `/v1/loyalty/programs/${program.id}/rewards`, {
+    name: '精美雨伞',
+    pointsCost: 5_000,
+    stock: 20,
+  });
+  await server.call('POST', `/v1/loyalty/programs/${program.id}/rewards`, {
+    name: '银卡专享礼盒',
+    pointsCost: 100,
+    tiers: ['silver'],
+  });
+  await server.call('POST', `/v1/loyalty/programs/${program.id}/redemptions`, {
+    customerId,
+    rewardId: coffee.id,
+    idempotencyKey: 'member-page-coffee',
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the public member page in a real browser', () => {
+  test('staff copy the member link on the customer 360 page', async () => {
+    const { context, page, errors } = await newPage(browser, server.url);
+    try {
+      await logIn(page, server.login);
+      await page.goto(`/customers/${customerId}`);
+      await page.getByTestId('member-link-button').click();
+      const url = page.getByTestId('member-link-url');
+      await expect.poll(() => url.inputValue()).toContain('/member?token=');
+      memberUrl = await url.inputValue();
+      expect(memberUrl.startsWith(`${server.url}/member?token=`)).toBe(true);
+      expect(await page.locator('.ant-modal').innerText()).toContain('有效期至');
+      await screenshot(page, 'member-link', undefined, false);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a member opens it on a phone, in the browser’s language, without logging in', async () => {
+    const { context, page, errors } = await newPage(browser, server.url, {
+      ...phone,
+      locale: 'en-US',
+    });
+    try {
+      await page.goto(memberUrl);
+      const available = page.getByTestId('member-page-available');
+      await expect.poll(() => available.innerText()).toBe('256');
+      expect(new URL(page.url()).pathname).toBe('/member');
+      expect(await page.getByTestId('member-page-program').innerText()).toBe('星享会员');
+      const balance = await page.getByTestId('member-page-balance').innerText();
+      expect(balance).toContain('Points available');
+      expect(balance).toContain('456');
+      const tier = await page.getByTestId('member-page-tier').innerText();
+      expect(tier).toContain('普通会员');
+      expect(tier).toContain('Spend CN¥543.22 more to reach 银卡.');
+      expect(await page.getByTestId('member-page-expiry').innerText()).toContain(
+        '256 points expire on',
+      );
+      const rewards = page.getByTestId('member-reward');
+      // The silver-only reward is not offered to a member.
+      expect(await rewards.count()).toBe(2);
+      expect(await rewards.nth(0).innerText()).toContain('免费咖啡');
+      expect(await rewards.nth(0).innerText()).toContain('You can redeem this');
+      expect(await rewards.nth(1).innerText()).toContain('精美雨伞');
+      expect(await rewards.nth(1).innerText()).toContain('4,744 points to go');
+      const entries = page.getByTestId('member-entry');
+      expect(await entries.count()).toBe(2);
+      expect(await entries.nth(0).innerText()).toContain('Reward redeemed');
+      expect(await entries.nth(0).innerText()).toContain('−200');
+      expect(await entries.nth(0).innerText()).toContain('免费咖啡');
+      const earned = await entries.nth(1).innerText();
+      expect(earned).toContain('Points earned');
+      expect(earned).toContain('+456');
+      expect(earned).toContain('base');
+      expect(earned).toContain('456 base');
+      expect(earned).toContain('member-page-order-1');
+      // Made for the phone: nothing wider than the screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        390,
+      );
+      await screenshot(page, 'member-page-en');
+
+      await page.getByText('中文', { exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId('member-page-balance').innerText())
+        .toContain('可用积分');
+      expect(await page.getByTestId('member-page-tier').innerText()).toContain(
+        '再消费 ¥543.22 即可升级为银卡。',
+      );
+      expect(await rewards.nth(0).innerText()).toContain('积分足够，可兑换');
+      expect(await rewards.nth(1).innerText()).toContain('还差 4,744 积分');
+      expect(await entries.nth(0).innerText()).toContain('兑换奖励');
+      await screenshot(page, 'member-page-zh');
+      // The choice is remembered: a reload stays in Chinese.
+      await page.reload();
+      await expect
+        .poll(() => page.getByTestId('member-page-balance').innerText())
+        .toContain('可用积分');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a changed or missing token shows a clear error page', async () => {
+    const { context, page, errors } = await newPage(browser, server.url, phone);
+    try {
+      const token = new URL(memberUrl).searchParams.get('token') ?? '';
+      const forged = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
+      await page.goto(`/member?token=${forged}`);
+      const invalid = page.getByTestId('member-page-invalid');
+      await invalid.waitFor();
+      expect(await invalid.innerText()).toContain('链接无效');
+      expect(await invalid.innerText()).toContain('请向商家索取新的会员页链接');
+      expect(await page.getByTestId('member-page-balance').count()).toBe(0);
+      await screenshot(page, 'member-page-invalid');
+      await page.goto('/member');
+      await invalid.waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
