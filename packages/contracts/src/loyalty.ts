@@ -524,6 +524,12 @@ export const memberLink = z.object({
   expiresAt: instant,
 });
 
+export const expiryNotice = z.object({
+  points: z.number().int(),
+  expiresAt: instant,
+  message: z.string().describe('"N points expire on D", D in the program time zone'),
+});
+
 export const publicMemberPage = z.object({
   programName: z.string(),
   currency: z.string().describe('The program currency (spend progress is in its minor units)'),
@@ -536,6 +542,9 @@ export const publicMemberPage = z.object({
   tier: tierStatus.nullable(),
   progress: tierProgress.nullable(),
   nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
+  expiryNotices: z
+    .array(expiryNotice)
+    .describe('Points the member was warned about that are still there, by expiry date'),
   rewards: z.array(reward),
   history: z.array(loyaltyEntry),
 });
@@ -662,3 +671,34 @@ export const walletEntry = z
     explanation: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'LoyaltyWalletEntry' });
+
+export const notificationStatuses = ['pending', 'sent', 'suppressed'] as const;
+
+export const loyaltyNotification = z
+  .object({
+    id,
+    programId: id,
+    customerId: id,
+    kind: z.enum(['points_expiring']),
+    points: z.number().int(),
+    expiresAt: instant,
+    channel: z
+      .string()
+      .nullable()
+      .describe('The customer’s preferred channel if they consented to it, else another they did'),
+    status: z
+      .enum(notificationStatuses)
+      .describe('suppressed: the customer consented to no channel it could go out on'),
+    message: z.string().describe('"N points expire on D", D in the program time zone'),
+    createdAt: instant,
+    sentAt: instant.nullable(),
+  })
+  .meta({ id: 'LoyaltyNotification' });
+
+export const notificationListQuery = pageQuery.extend({
+  status: z.enum(notificationStatuses).optional(),
+  programId: id.optional(),
+  customerId: id.optional(),
+});
+
+export const notificationList = page(loyaltyNotification);

@@ -8,6 +8,7 @@ import type { RequestContext } from '../http/request-context.ts';
 import type { JobHandler } from '../jobs/run-jobs.ts';
 import type { RecordedEvent } from '../modules/activity/index.ts';
 import {
+  channelsToReach,
   findTagsOf,
   resolveCustomerRefs,
   type CustomersTables,
@@ -18,6 +19,8 @@ import {
   loadActiveProgramsCached,
   loadProgram,
   runLoyaltyJob,
+  NOTIFICATION_CHANNELS,
+  type ChooseChannels,
   type LoyaltyEventInput,
   type LoyaltyJobKind,
   type Program,
@@ -122,12 +125,22 @@ export function loyaltyRouteDeps(database: DatabaseHandle): LoyaltyRouteDeps {
   };
 }
 
+/** Where a member's notification goes: the customers module weighs preference and consent. */
+const chooseChannels: ChooseChannels = (trx, tenantId, customerIds) =>
+  channelsToReach(
+    trx as unknown as Kysely<CustomersTables>,
+    tenantId,
+    customerIds,
+    NOTIFICATION_CHANNELS,
+  );
+
 function loyaltyJob(kind: LoyaltyJobKind): JobHandler {
   return (db, job, progress) =>
     runLoyaltyJob(db as unknown as LoyaltyServiceDb, job.tenantId, kind, {
       programId: typeof job.payload.programId === 'string' ? job.payload.programId : undefined,
       asOf: typeof job.payload.asOf === 'string' ? new Date(job.payload.asOf) : undefined,
       progress: (done, message) => progress(done, null, message),
+      chooseChannels,
     });
 }
 
@@ -152,6 +165,7 @@ const sweepLoyalty: JobHandler = async (db, job, progress) => {
     done[kind] = await runLoyaltyJob(db as unknown as LoyaltyServiceDb, job.tenantId, kind, {
       asOf,
       progress: (count, message) => progress(count, null, message),
+      chooseChannels,
     });
   return done;
 };

@@ -38,3 +38,72 @@ export async function findTagsOf(
   }
   return tags;
 }
+
+/** Contacts a channel needs before a message can go out on it (none: the consent is enough). */
+const contactFor: Record<string, 'email' | 'phone' | undefined> = {
+  email: 'email',
+  sms: 'phone',
+  phone: 'phone',
+};
+
+/**
+ * The channel to message each customer on: their preferred channel when they consented to it
+ * and can be reached there (an email address for email, a phone number for sms and phone),
+ * otherwise the first of `allowed` that satisfies both; null when none does (no consent, an
+ * erased or merged-away customer). Only `allowed` channels are ever chosen.
+ *
+ * @example
+ * const channels = await channelsToReach(db, tenantId, [id], ['email', 'sms', 'wechat']);
+ * channels.get(id); // 'sms' for a customer who prefers sms, consented and has a phone
+ */
+export async function channelsToReach(
+  db: CustomersDb,
+  tenantId: string,
+  customerIds: readonly string[],
+  allowed: readonly string[],
+): Promise<Map<string, string | null>> {
+  const chosen = new Map<string, string | null>();
+  for (const part of chunks([...new Set(customerIds)])) {
+    const customers = await db
+      .selectFrom('customers')
+      .select(['id', 'preferred_channel'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', part)
+      .where('merged_into', 'is', null)
+      .where('erased_at', 'is', null)
+      .execute();
+    const grantedRows = await db
+      .selectFrom('customer_consents')
+      .select(['customer_id', 'channel'])
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', 'in', part)
+      .where('status', '=', 'granted')
+      .execute();
+    const contactRows = await db
+      .selectFrom('customer_contacts')
+      .select(['customer_id', 'kind'])
+      .distinct()
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', 'in', part)
+      .execute();
+    const granted = new Set(grantedRows.map((row) => `${row.customer_id}|${row.channel}`));
+    const reachedBy = new Set(contactRows.map((row) => `${row.customer_id}|${row.kind}`));
+    for (const id of part) chosen.set(id, null);
+    for (const customer of customers) {
+      const reachable = (channel: string) => {
+        const contact = contactFor[channel];
+        return (
+          allowed.includes(channel) &&
+          granted.has(`${customer.id}|${channel}`) &&
+          (contact === undefined || reachedBy.has(`${customer.id}|${contact}`))
+        );
+      };
+      const preferred = customer.preferred_channel;
+      chosen.set(
+        customer.id,
+        preferred && reachable(preferred) ? preferred : (allowed.find(reachable) ?? null),
+      );
+    }
+  }
+  return chosen;
+}

@@ -45,4 +45,5 @@ export {
   type CustomerPrivileges,
   type LoyaltyJobKind,
 } from './loyalty.service.ts';
+export { NOTIFICATION_CHANNELS, type ChooseChannels } from './notifications.service.ts';
 export { registerLoyaltyRoutes, type LoyaltyRouteDeps } from './loyalty.routes.ts';

@@ -316,4 +316,33 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0306_loyalty_notifications': {
+    // The outbox of messages to members (points about to expire), for whatever delivers them.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table loyalty_notifications (
+          tenant_id uuid not null,
+          program_id uuid not null,
+          id uuid not null,
+          customer_id uuid not null,
+          kind text not null check (kind in ('points_expiring')),
+          points bigint not null check (points > 0),
+          expires_at timestamptz not null,
+          channel text,
+          status text not null check (status in ('pending', 'sent', 'suppressed')),
+          created_at timestamptz not null default now(),
+          sent_at timestamptz,
+          primary key (tenant_id, id),
+          foreign key (tenant_id, program_id, customer_id)
+            references loyalty_members (tenant_id, program_id, customer_id)
+        );
+        create index loyalty_notifications_status on loyalty_notifications (tenant_id, status, id);
+        create index loyalty_notifications_member
+          on loyalty_notifications (tenant_id, program_id, customer_id);
+        alter table loyalty_expiry_warnings add column notification_id uuid;
+        create index loyalty_expiry_warnings_unnotified on loyalty_expiry_warnings (tenant_id, program_id)
+          where notification_id is null;
+      `.execute(db);
+    },
+  },
 };

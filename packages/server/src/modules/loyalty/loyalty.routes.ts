@@ -49,6 +49,7 @@ import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
 import type { CustomerExists } from './loyalty.service.ts';
+import { registerNotificationRoutes } from './notifications.routes.ts';
 
 export interface LoyaltyRouteDeps {
   db: LoyaltyServiceDb;
@@ -700,4 +701,6 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     handler: async (request) =>
       service.customerLoyalty(db, contextOf(request), request.params.customerId, customerExists),
   });
+
+  registerNotificationRoutes(app, db);
 }

@@ -50,6 +50,7 @@ import {
 } from './ledger.service.ts';
 import { createGroupCommit } from '../../db/group-commit.ts';
 import { levelOf } from './tiers.ts';
+import { expiryNotices, warnAndNotify, type ChooseChannels } from './notifications.service.ts';
 import {
   loadActivePrograms,
   loadProgram,
@@ -654,6 +655,8 @@ export async function runLoyaltyJob(
     programId?: string | undefined;
     asOf?: Date | undefined;
     progress?: (done: number, message: string) => Promise<void>;
+    /** With it, the expiry warnings also make their notifications (the outbox). */
+    chooseChannels?: ChooseChannels | undefined;
   } = {},
 ): Promise<Record<string, number>> {
   const asOf = options.asOf ?? new Date();
@@ -667,7 +670,10 @@ export async function runLoyaltyJob(
       done[program.id] = check.mismatches.length;
       continue;
     }
-    const work = loyaltyJobs[kind];
+    const work =
+      kind === 'loyalty.expiry-warnings' && options.chooseChannels
+        ? warnAndNotify(options.chooseChannels)
+        : loyaltyJobs[kind];
     let total = 0;
     let retries = 0;
     for (;;) {
@@ -763,6 +769,7 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     tier: view.tier,
     progress: view.progress,
     nextExpiry: view.nextExpiry,
+    expiryNotices: await expiryNotices(db, program, claims.c, now),
     rewards,
     history,
   };

@@ -172,6 +172,25 @@ export interface LoyaltyExpiryWarningsTable {
   points: number;
   expires_at: Date;
   created_at: CreatedAt;
+  /** The notification that told the member; null until one was made. */
+  notification_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The outbox of messages to members: made by the jobs, delivered by whoever consumes it. */
+export interface LoyaltyNotificationsTable {
+  tenant_id: string;
+  program_id: string;
+  id: string;
+  customer_id: string;
+  kind: string;
+  points: number;
+  expires_at: Date;
+  /** Chosen from the customer's preferred channel and consent; null: nowhere to send it. */
+  channel: string | null;
+  /** `pending`, `sent`, or `suppressed` (no channel the customer consented to). */
+  status: string;
+  created_at: CreatedAt;
+  sent_at: Date | null;
 }
 
 export interface LoyaltyReferralCodesTable {
@@ -242,6 +261,7 @@ export interface LoyaltyTables {
   loyalty_rewards: LoyaltyRewardsTable;
   loyalty_tier_changes: LoyaltyTierChangesTable;
   loyalty_expiry_warnings: LoyaltyExpiryWarningsTable;
+  loyalty_notifications: LoyaltyNotificationsTable;
   loyalty_referral_codes: LoyaltyReferralCodesTable;
   loyalty_referrals: LoyaltyReferralsTable;
   loyalty_coupons: LoyaltyCouponsTable;

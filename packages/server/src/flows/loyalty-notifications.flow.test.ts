@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
+import { loyaltyApi } from '../../test/loyalty-api.ts';
+import type { Job } from '../modules/platform/index.ts';
+import { loyaltyJobHandlers } from './loyalty.flow.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+const DAY = 86_400_000;
+
+/** Runs a loyalty job handler now, as a worker would. */
+async function runJob(tenantId: string, kind: string, payload: Record<string, unknown> = {}) {
+  const job: Job = {
+    id: '00000000-0000-7000-8000-000000000000',
+    tenantId,
+    kind,
+    status: 'running',
+    payload,
+    progress: 0,
+    progressTotal: null,
+    message: null,
+    result: null,
+    error: null,
+    attempts: 1,
+    createdAt: new Date().toISOString(),
+    finishedAt: null,
+  };
+  return loyaltyJobHandlers[kind]!(t.database.db, job, async () => {});
+}
+
+interface NotificationBody {
+  id: string;
+  customerId: string;
+  points: number;
+  expiresAt: string;
+  channel: string | null;
+  status: string;
+  message: string;
+}
+
+describe('expiry notifications outbox', () => {
+  it('one per member and date, on the consented channel; listed, delivered, on the member page', async () => {
+    const tenant = await newTenant(t);
+    const api = loyaltyApi(t, tenant);
+    const programId = await api.createProgram({
+      expiry: { kind: 'rolling', months: 12 },
+      expiryWarningDays: 30,
+      timeZone: 'Asia/Shanghai',
+    });
+    const granted = { status: 'granted' };
+    await api.createCustomer({
+      name: 'Sms',
+      externalId: 'n-sms',
+      phone: '13900000001',
+      email: 'sms@x.cn',
+      preferredChannel: 'sms',
+      consent: { sms: granted, email: granted },
+    });
+    await api.createCustomer({
+      name: 'Mail',
+      externalId: 'n-mail',
+      email: 'mail@x.cn',
+      preferredChannel: 'wechat',
+      consent: { email: granted },
+    });
+    await api.createCustomer({ name: 'Quiet', externalId: 'n-quiet', email: 'q@x.cn' });
+    // Earned 350 days ago at noon in Shanghai: they expire in about 15 days, inside the 30-day
+    // warning period (and a second later is the same day there).
+    const earned = Math.floor((Date.now() - 350 * DAY) / DAY) * DAY + 4 * 3_600_000;
+    const buy = (id: string, customerExternalId: string, amount: number, at = earned) =>
+      api.event({
+        id,
+        type: 'purchase',
+        customerExternalId,
+        occurredAt: new Date(at).toISOString(),
+        currency: 'CNY',
+        amount,
+      });
+    const sms = await buy('n-1', 'n-sms', 10_000);
+    await buy('n-2', 'n-sms', 2_000, earned + 1000);
+    const mail = await buy('n-3', 'n-mail', 5_000);
+    const quiet = await buy('n-4', 'n-quiet', 3_000);
+    await buy('n-5', 'n-mail', 90_000, Date.now()); // expires in a year: no warning
+
+    await runJob(tenant.tenantId, 'loyalty.sweep');
+    const list = (query: string) =>
+      api.call<{ items: NotificationBody[]; nextCursor: string | null }>(
+        'GET',
+        `/v1/loyalty/notifications?${query}`,
+      );
+    const pending = (await list('status=pending')).items;
+    expect(pending.map((n) => [n.customerId, n.channel, n.points]).sort()).toEqual(
+      [
+        [sms, 'sms', 120],
+        [mail, 'email', 50],
+      ].sort(),
+    );
+    const forSms = pending.find((n) => n.customerId === sms)!;
+    const day = new Date(forSms.expiresAt).toLocaleDateString('sv-SE', {
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(forSms.message).toBe(`120 points expire on ${day}`);
+    expect((await list('status=suppressed')).items).toEqual([
+      expect.objectContaining({ customerId: quiet, channel: null, points: 30 }),
+    ]);
+
+    // Warned once: another run (the job again, or the next sweep) makes nothing new.
+    await runJob(tenant.tenantId, 'loyalty.expiry-warnings');
+    await runJob(tenant.tenantId, 'loyalty.sweep');
+    const all = await list('limit=200');
+    expect(all.items).toHaveLength(3);
+    const first = await list('limit=2');
+    const second = await list(`limit=2&cursor=${first.nextCursor}`);
+    expect([...first.items, ...second.items].map((n) => n.id)).toEqual(all.items.map((n) => n.id));
+    expect(second.nextCursor).toBeNull();
+
+    const deliver = (id: string, status = 200) =>
+      api.call<NotificationBody>('POST', `/v1/loyalty/notifications/${id}/delivered`, {}, status);
+    const sent = await deliver(forSms.id);
+    expect(sent).toMatchObject({ status: 'sent', sentAt: expect.any(String) });
+    expect(await deliver(forSms.id)).toEqual(sent);
+    await deliver((await list('status=suppressed')).items[0]!.id, 409);
+    expect((await list('status=pending')).items.map((n) => n.customerId)).toEqual([mail]);
+
+    // The member page says it, with the points still there.
+    const link = await api.call<{ token: string }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/members/${sms}/link`,
+      { days: 1 },
+    );
+    await api.call('POST', `/v1/loyalty/programs/${programId}/redemptions`, {
+      customerId: sms,
+      points: 20,
+      idempotencyKey: 'n-redeem',
+    });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/loyalty/member?token=${link.token}`,
+    });
+    expect(page.json()).toMatchObject({
+      expiryNotices: [
+        { points: 100, expiresAt: forSms.expiresAt, message: `100 points expire on ${day}` },
+      ],
+    });
+  });
+});
