@@ -556,6 +556,7 @@ export const loyaltyJobKinds = [
   'loyalty.tier-review',
   'loyalty.rebuild-balances',
   'loyalty.sweep',
+  'loyalty.birthday-gifts',
 ] as const;
 export const loyaltyJobRun = z.strictObject({
   kind: z.enum(loyaltyJobKinds),

@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import type { Job } from '../src/modules/platform/index.ts';
+import { jobHandlers } from '../src/jobs/job-handlers.ts';
 import type { newTenant, TestApp } from './test-app.ts';
 
 type Tenant = Awaited<ReturnType<typeof newTenant>>;
@@ -84,4 +86,31 @@ export function loyaltyApi(t: TestApp, tenant: Tenant) {
       );
     },
   };
+}
+
+/** Runs a background job's handler now, in the test, as a worker would have. */
+export async function runJobNow(
+  t: TestApp,
+  tenantId: string,
+  kind: string,
+  payload: Record<string, unknown> = {},
+) {
+  const job: Job = {
+    id: '00000000-0000-7000-8000-000000000000',
+    tenantId,
+    kind,
+    status: 'running',
+    payload,
+    progress: 0,
+    progressTotal: null,
+    message: null,
+    result: null,
+    error: null,
+    attempts: 1,
+    createdAt: new Date().toISOString(),
+    finishedAt: null,
+  };
+  const handler = jobHandlers[kind];
+  if (!handler) throw new Error(`no handler for ${kind}`);
+  return handler(t.database.db, job, async () => {});
 }

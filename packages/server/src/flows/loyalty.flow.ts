@@ -9,13 +9,17 @@ import type { JobHandler } from '../jobs/run-jobs.ts';
 import type { RecordedEvent } from '../modules/activity/index.ts';
 import {
   channelsToReach,
+  findCustomersBornOn,
   findTagsOf,
   resolveCustomerRefs,
   type CustomersTables,
 } from '../modules/customers/index.ts';
 import {
   applyEventsToPrograms,
+  awardBirthdayGifts,
+  birthdayGiftDays,
   createProgram,
+  loadActivePrograms,
   loadActiveProgramsCached,
   loadProgram,
   runLoyaltyJob,
@@ -170,6 +174,32 @@ const sweepLoyalty: JobHandler = async (db, job, progress) => {
   return done;
 };
 
+/**
+ * Tier birthday gifts due as of the job's period (queued hourly by jobs/schedule-loyalty.ts, so
+ * each program's day is caught near its local midnight): the customers module finds who was
+ * born on the day, loyalty gives each member in a gift tier the points once per year.
+ */
+const giveBirthdayGifts: JobHandler = async (db, job, progress) => {
+  const asOf = typeof job.payload.asOf === 'string' ? new Date(job.payload.asOf) : new Date();
+  const loyaltyDb = narrow<LoyaltyTables>(db);
+  const done: Record<string, number> = {};
+  for (const program of await loadActivePrograms(loyaltyDb, job.tenantId)) {
+    const days = birthdayGiftDays(program, asOf);
+    if (days.length === 0) continue;
+    const born = await findCustomersBornOn(narrow<CustomersTables>(db), job.tenantId, days);
+    let gifted = 0;
+    for (let start = 0; start < born.length; start += 5000) {
+      const part = born.slice(start, start + 5000);
+      gifted += await db
+        .transaction()
+        .execute((trx) => awardBirthdayGifts(narrow<LoyaltyTables>(trx), program, part, asOf));
+    }
+    done[program.id] = gifted;
+    await progress(gifted, null, `${program.name}: ${gifted} birthday gifts`);
+  }
+  return done;
+};
+
 /** The background job kinds loyalty runs (registered in jobs/job-handlers.ts). */
 export const loyaltyJobHandlers: Record<string, JobHandler> = {
   'loyalty.release-pending': loyaltyJob('loyalty.release-pending'),
@@ -178,6 +208,7 @@ export const loyaltyJobHandlers: Record<string, JobHandler> = {
   'loyalty.tier-review': loyaltyJob('loyalty.tier-review'),
   'loyalty.rebuild-balances': loyaltyJob('loyalty.rebuild-balances'),
   'loyalty.sweep': sweepLoyalty,
+  'loyalty.birthday-gifts': giveBirthdayGifts,
 };
 
 /**

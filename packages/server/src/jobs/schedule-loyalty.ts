@@ -10,9 +10,12 @@ export interface PeriodicJob {
   everyMs: number;
 }
 
-/** The loyalty jobs to queue periodically, the sweep every `everyMs`. */
+/** The loyalty jobs to queue periodically: the sweep every `everyMs`, birthday gifts hourly. */
 export function loyaltySchedule(everyMs: number): PeriodicJob[] {
-  return [{ kind: 'loyalty.sweep', everyMs }];
+  return [
+    { kind: 'loyalty.sweep', everyMs },
+    { kind: 'loyalty.birthday-gifts', everyMs: 3_600_000 },
+  ];
 }
 
 /**

@@ -1,6 +1,6 @@
 // What other modules read about many customers at once (set-based, chunked): tags for
 // segment rules, reachable channels for notifications, birthdays for gifts.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CustomersTables } from './customers.table.ts';
 
 type CustomersDb = Kysely<CustomersTables>;
@@ -106,4 +106,27 @@ export async function channelsToReach(
     }
   }
   return chosen;
+}
+
+/**
+ * Live customers (not merged away, not erased) born on any of these days (`MM-DD`), in id
+ * order: one pass over the tenant's customers.
+ */
+export async function findCustomersBornOn(
+  db: CustomersDb,
+  tenantId: string,
+  monthDays: readonly string[],
+): Promise<string[]> {
+  if (monthDays.length === 0) return [];
+  const rows = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('birthday', 'is not', null)
+    .where(sql<string>`to_char(birthday::date, 'MM-DD')`, 'in', [...monthDays])
+    .where('merged_into', 'is', null)
+    .where('erased_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
 }

@@ -31,4 +31,4 @@ export {
   mergeCustomers,
 } from './customers.service.ts';
 export { resolveExternalIdsBulk } from './customers.bulk.ts';
-export { channelsToReach, findTagsOf } from './customer-lookups.ts';
+export { channelsToReach, findCustomersBornOn, findTagsOf } from './customer-lookups.ts';

@@ -32,6 +32,8 @@ export {
   expirePoints,
   warnExpiringPoints,
   reviewTiers,
+  birthdayGiftDays,
+  awardBirthdayGifts,
   type LoyaltyEventInput,
   type RedemptionResult,
 } from './ledger.service.ts';

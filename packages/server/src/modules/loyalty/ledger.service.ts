@@ -1555,6 +1555,76 @@ export async function reviewTiers(
   return changed;
 }
 
+/**
+ * The birthdays (`MM-DD`) whose tier gifts are due `asOf`, in the program time zone: today's,
+ * and 29 February on the 28th of a common year. None when no tier of the program gives one.
+ */
+export function birthdayGiftDays(program: Program, asOf: Date): string[] {
+  if (!program.tiers?.levels.some((level) => level.privileges.birthdayGiftPoints > 0)) return [];
+  const { year, month, day } = localDate(asOf, program.timeZone);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const days = [`${pad(month)}-${pad(day)}`];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (month === 2 && day === 28 && !leap) days.push('02-29');
+  return days;
+}
+
+/**
+ * Gives each of these customers who is a member in a tier with `birthdayGiftPoints` those
+ * points, once per year: the caller passes the customers whose birthday it is `asOf` (in the
+ * program time zone), and the lot's event id `birthday:<customer>:<year>` makes a second run
+ * of the same year give nothing. Gifts have no return window. Returns the members gifted.
+ */
+export async function awardBirthdayGifts(
+  trx: LoyaltyDb,
+  program: Program,
+  customerIds: readonly string[],
+  asOf: Date,
+): Promise<number> {
+  const config = program.tiers;
+  if (!config || customerIds.length === 0) return 0;
+  if (!config.levels.some((level) => level.privileges.birthdayGiftPoints > 0)) return 0;
+  const year = localDate(asOf, program.timeZone).year;
+  const eventOf = (customerId: string) => `birthday:${customerId}:${year}`;
+  const given = new Set(
+    (await repo.findLotsByEvent(trx, program.tenantId, program.id, customerIds.map(eventOf))).map(
+      (lot) => lot.customer_id,
+    ),
+  );
+  const due = customerIds.filter((customerId) => !given.has(customerId));
+  if (due.length === 0) return 0;
+  const members = await loadWorkingMembers(trx, program, due, { qualifyingFrom: null });
+  const batch = new Batch(program.tenantId, program.id);
+  const gifts = { ...program, pendingDays: 0 };
+  let gifted = 0;
+  for (const member of members.values()) {
+    const level = member.tier.since ? levelOf(config, member.tier.code) : null;
+    const points = level?.privileges.birthdayGiftPoints ?? 0;
+    if (!level || points <= 0) continue;
+    awardFixed(
+      gifts,
+      batch,
+      member,
+      {
+        points,
+        eventId: eventOf(member.customerId),
+        source: 'birthday',
+        at: asOf,
+        explanation: {
+          reason: `birthday gift of tier ${level.code}`,
+          tier: level.code,
+          year,
+        },
+      },
+      asOf,
+    );
+    gifted += 1;
+  }
+  syncNewLots(batch, members);
+  await flush(trx, batch, members.values());
+  return gifted;
+}
+
 export function entryView(row: repo.EntryRow): LoyaltyEntry {
   return {
     id: row.id,

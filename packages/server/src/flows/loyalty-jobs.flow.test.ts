@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
-import { loyaltyApi } from '../../test/loyalty-api.ts';
-import type { Job } from '../modules/platform/index.ts';
-import { loyaltyJobHandlers } from './loyalty.flow.ts';
+import { loyaltyApi, runJobNow } from '../../test/loyalty-api.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,26 +9,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const DAY = 86_400_000;
-
-/** Runs a loyalty job handler now, as a worker would. */
-async function runJob(tenantId: string, kind: string, payload: Record<string, unknown> = {}) {
-  const job: Job = {
-    id: '00000000-0000-7000-8000-000000000000',
-    tenantId,
-    kind,
-    status: 'running',
-    payload,
-    progress: 0,
-    progressTotal: null,
-    message: null,
-    result: null,
-    error: null,
-    attempts: 1,
-    createdAt: new Date().toISOString(),
-    finishedAt: null,
-  };
-  return loyaltyJobHandlers[kind]!(t.database.db, job, async () => {});
-}
 
 interface NotificationBody {
   id: string;
@@ -86,7 +64,7 @@ describe('expiry notifications outbox', () => {
     const quiet = await buy('n-4', 'n-quiet', 3_000);
     await buy('n-5', 'n-mail', 90_000, Date.now()); // expires in a year: no warning
 
-    await runJob(tenant.tenantId, 'loyalty.sweep');
+    await runJobNow(t, tenant.tenantId, 'loyalty.sweep');
     const list = (query: string) =>
       api.call<{ items: NotificationBody[]; nextCursor: string | null }>(
         'GET',
@@ -109,8 +87,8 @@ describe('expiry notifications outbox', () => {
     ]);
 
     // Warned once: another run (the job again, or the next sweep) makes nothing new.
-    await runJob(tenant.tenantId, 'loyalty.expiry-warnings');
-    await runJob(tenant.tenantId, 'loyalty.sweep');
+    await runJobNow(t, tenant.tenantId, 'loyalty.expiry-warnings');
+    await runJobNow(t, tenant.tenantId, 'loyalty.sweep');
     const all = await list('limit=200');
     expect(all.items).toHaveLength(3);
     const first = await list('limit=2');
@@ -146,5 +124,80 @@ describe('expiry notifications outbox', () => {
         { points: 100, expiresAt: forSms.expiresAt, message: `100 points expire on ${day}` },
       ],
     });
+  });
+});
+
+describe('birthday gifts', () => {
+  it('give a gift tier’s points on the member’s birthday, once a year', async () => {
+    const tenant = await newTenant(t);
+    const api = loyaltyApi(t, tenant);
+    const level = (code: string, threshold: number, birthdayGiftPoints: number) => ({
+      code,
+      name: code,
+      threshold,
+      privileges: {
+        earnMultiplier: 1,
+        exclusiveRewards: false,
+        priorityService: false,
+        birthdayGiftPoints,
+        earlyAccess: false,
+      },
+    });
+    const programId = await api.createProgram({
+      timeZone: 'America/New_York',
+      pendingDays: 30,
+      tiers: {
+        metric: 'spend',
+        window: { kind: 'calendar', period: 'year' },
+        graceDays: 0,
+        downgrade: 'oneLevel',
+        levels: [level('member', 0, 0), level('gold', 50_000, 300)],
+      },
+    });
+    const asOf = new Date();
+    const today = asOf.toLocaleDateString('sv-SE', { timeZone: 'America/New_York' }).slice(5);
+    const tomorrow = new Date(asOf.getTime() + DAY)
+      .toLocaleDateString('sv-SE', { timeZone: 'America/New_York' })
+      .slice(5);
+    const customers: Record<string, string> = {};
+    for (const [key, birthday, amount] of [
+      ['gold', `1990-${today}`, 60_000],
+      ['member', `1991-${today}`, 1_000],
+      ['later', `1992-${tomorrow}`, 60_000],
+    ] as const) {
+      await api.createCustomer({ name: key, externalId: `b-${key}`, birthday });
+      customers[key] = await api.event({
+        id: `b-${key}-order`,
+        type: 'purchase',
+        customerExternalId: `b-${key}`,
+        occurredAt: new Date(asOf.getTime() - DAY).toISOString(),
+        currency: 'CNY',
+        amount,
+      });
+    }
+    const gifts = async (customerId: string) =>
+      (await api.entries(programId, customerId)).filter(
+        (entry) => entry.explanation.reason === 'birthday gift of tier gold',
+      );
+    await runJobNow(t, tenant.tenantId, 'loyalty.birthday-gifts', { asOf: asOf.toISOString() });
+    await runJobNow(t, tenant.tenantId, 'loyalty.birthday-gifts', { asOf: asOf.toISOString() });
+    const [gift] = await gifts(customers.gold!);
+    expect(await gifts(customers.gold!)).toHaveLength(1);
+    expect(gift).toMatchObject({ kind: 'earn', points: 300, credit: 'member_available' });
+    expect(await api.member(programId, customers.gold!)).toMatchObject({
+      available: 300,
+      pending: 600,
+    });
+    expect(await gifts(customers.member!)).toEqual([]);
+    expect(await gifts(customers.later!)).toEqual([]);
+    // The same day a year later gives again.
+    const nextYear = new Date(asOf.getTime() + 365 * DAY);
+    const sameDay = nextYear.toLocaleDateString('sv-SE', { timeZone: 'America/New_York' });
+    const asOfNextYear = sameDay.endsWith(today) ? nextYear : new Date(nextYear.getTime() + DAY);
+    await runJobNow(t, tenant.tenantId, 'loyalty.birthday-gifts', {
+      asOf: asOfNextYear.toISOString(),
+    });
+    expect(await gifts(customers.gold!)).toHaveLength(2);
+    expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
   });
 });
