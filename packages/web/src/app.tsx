@@ -71,14 +71,15 @@ const queryClient = new QueryClient({
 });
 
 // A lapsed session sends the user back to the login page from wherever they are, whether a
-// read or a write found out.
+// read or a write found out. The public member page's 401 (a bad link) says nothing about it.
 function onApiError(error: unknown) {
   if (error instanceof ApiError && error.status === 401)
     queryClient.setQueryData(['session'], null);
 }
 queryClient.getQueryCache().subscribe((event) => {
   if (event.type !== 'updated' || event.action.type !== 'error') return;
-  if (event.query.queryKey[0] !== 'session') onApiError(event.action.error);
+  const key = event.query.queryKey[0];
+  if (key !== 'session' && key !== 'public-member') onApiError(event.action.error);
 });
 queryClient.getMutationCache().subscribe((event) => {
   if (event.type === 'updated' && event.action.type === 'error') onApiError(event.action.error);
