@@ -481,6 +481,34 @@ export const rewardCreate = z.strictObject({
   validTo: instant.optional(),
 });
 
+/** A reward's changes: only the fields given change; `null` clears a limit or a date. */
+export const rewardUpdate = z
+  .strictObject({
+    name: z.string().min(1).max(200).optional(),
+    description: z.string().max(2000).nullable().optional(),
+    pointsCost: points.optional(),
+    stock: z
+      .number()
+      .int()
+      .min(0)
+      .nullable()
+      .optional()
+      .describe('Units left, replacing the count; null = unlimited'),
+    addStock: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .optional()
+      .describe('Units to add to what is left (not with stock; not to unlimited stock)'),
+    perMemberLimit: z.number().int().min(1).nullable().optional(),
+    tiers: z.array(code).max(20).nullable().optional(),
+    validFrom: instant.nullable().optional(),
+    validTo: instant.nullable().optional(),
+    active: z.boolean().optional().describe('false: not redeemable and off the member page'),
+  })
+  .meta({ id: 'LoyaltyRewardUpdate' });
+
 export const programStats = z.object({
   programId: id,
   months: z.array(
@@ -520,7 +548,12 @@ export const ledgerCheck = z.object({
 
 export const memberLink = z.object({
   token: z.string(),
-  url: z.string().describe('Path of the public member page'),
+  url: z
+    .string()
+    .describe(
+      'Absolute address of the public member page: PUBLIC_URL, else the request’s own host',
+    ),
+  path: z.string().describe('The same page as a path on this server: /member?token=…'),
   expiresAt: instant,
 });
 

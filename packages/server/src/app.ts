@@ -31,7 +31,8 @@ import { loyaltyRouteDeps } from './flows/loyalty.flow.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
-  config: Pick<Config, 'logLevel' | 'rateLimitPerMinute' | 'webDist' | 'secureCookies'>;
+  config: Pick<Config, 'logLevel' | 'rateLimitPerMinute' | 'webDist' | 'secureCookies'> &
+    Partial<Pick<Config, 'publicUrl'>>;
 }
 
 /** Builds the HTTP application: API under /v1, OpenAPI at /docs, the web UI at /. */
@@ -103,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
   registerCustomersRoutes(app, { db, database });
   registerActivityRoutes(app, activityRouteDeps(database));
-  registerLoyaltyRoutes(app, loyaltyRouteDeps(database));
+  registerLoyaltyRoutes(app, loyaltyRouteDeps(database, config.publicUrl));
   registerScoresRoutes(app, scoresRouteDeps(db));
 
   const indexHtml = path.join(config.webDist, 'index.html');

@@ -27,6 +27,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(
       `LOYALTY_JOBS_EVERY_MINUTES must be a number of minutes (0 = off), not ${env.LOYALTY_JOBS_EVERY_MINUTES}`,
     );
+  const publicUrl = env.PUBLIC_URL || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl))
+    throw new Error(
+      `PUBLIC_URL must be an http(s) address such as https://loyalty.example.com, not ${publicUrl}`,
+    );
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -35,7 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),
     webDist: path.resolve(env.FIDELIS_WEB_DIST ?? path.join(repoRoot, 'packages/web/dist')),
-    publicUrl: env.PUBLIC_URL,
+    publicUrl,
     secureCookies: env.SECURE_COOKIES === 'true',
     loyaltyJobsEveryMinutes,
   };

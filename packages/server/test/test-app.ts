@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppDeps } from '../src/app.ts';
 import { createTenant, type CreatedTenant } from '../src/modules/platform/index.ts';
 import type { FidelisApp } from '../src/http/fastify.ts';
 
@@ -29,7 +29,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function openTestApp(): Promise<TestApp> {
+export async function openTestApp(config: Partial<AppDeps['config']> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const app = await buildApp({
     database,
@@ -38,6 +38,7 @@ export async function openTestApp(): Promise<TestApp> {
       rateLimitPerMinute: 1_000_000,
       webDist: '/nonexistent',
       secureCookies: false,
+      ...config,
     },
   });
   await app.ready();

@@ -4,7 +4,8 @@ import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
 
 // The program designer against the real server, on an empty tenant: create a program, give it
-// tiers, rules (tried in the dry run, then published), a reward with coupons and a partner.
+// tiers, rules (tried in the dry run, then published), a reward with coupons (then edited and
+// switched off) and a partner.
 let server: E2eServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -173,6 +174,33 @@ describe('loyalty program designer in a real browser', () => {
     await expect.poll(() => drawer.getByTestId('coupon-counts').innerText()).toContain('5');
     await screenshot(page, 'loyalty-designer-coupons');
     await page.locator('.ant-drawer-close').click();
+    expect(errors).toEqual([]);
+  });
+
+  test('rewards: edit a reward, then switch it off', async () => {
+    const table = page.getByTestId('rewards-table');
+    const row = table.locator('tbody tr.ant-table-row').filter({ hasText: '免费咖啡' });
+    await row.getByRole('button', { name: label('编辑') }).click();
+    const name = page.locator('#reward_name');
+    await expect.poll(() => name.inputValue()).toBe('免费咖啡');
+    expect(await page.locator('#reward_stock').inputValue()).toBe('10');
+    await name.fill('大杯咖啡');
+    await page.locator('#reward_pointsCost').fill('250');
+    await page.locator('#reward_pointsCost').press('Enter');
+    await page.getByText('已保存奖励“大杯咖啡”').waitFor();
+    await expect.poll(() => table.innerText()).toContain('大杯咖啡');
+    expect(await table.innerText()).toContain('250');
+
+    const edited = table.locator('tbody tr.ant-table-row').filter({ hasText: '大杯咖啡' });
+    await edited.getByRole('button', { name: label('停用') }).click();
+    await page.getByText('已停用奖励“大杯咖啡”：会员无法再兑换').waitFor();
+    await edited.getByRole('button', { name: label('启用') }).waitFor();
+    await screenshot(page, 'loyalty-designer-reward-off');
+    const programId = programPath.split('/').pop() ?? '';
+    const { items } = await server.call<{
+      items: { name: string; pointsCost: number; stock: number | null; active: boolean }[];
+    }>('GET', `/v1/loyalty/programs/${programId}/rewards`);
+    expect(items).toMatchObject([{ name: '大杯咖啡', pointsCost: 250, stock: 10, active: false }]);
     expect(errors).toEqual([]);
   });
 

@@ -109,10 +109,14 @@ async function withSegments(
 }
 
 /** What the loyalty routes need from outside the module. */
-export function loyaltyRouteDeps(database: DatabaseHandle): LoyaltyRouteDeps {
+export function loyaltyRouteDeps(
+  database: DatabaseHandle,
+  publicUrl: string | undefined,
+): LoyaltyRouteDeps {
   const db = database.db;
   return {
     db: db as unknown as LoyaltyServiceDb,
+    publicUrl,
     customerExists: async (tenantId, customerId) => {
       const [found] = await resolveCustomerRefs(
         narrow<CustomersTables>(db),

@@ -2,6 +2,7 @@
 // the fields the public member page shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+import { programWithMember } from '../../../test/loyalty-fixtures.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,38 +27,10 @@ async function call<T>(
   return { status: res.statusCode, body: res.json() as T, text: res.body };
 }
 
-async function programWithMember(tenant: Tenant) {
-  const program = await call<{ id: string }>(tenant, 'POST', '/v1/loyalty/programs', {
-    name: 'Points',
-    currency: 'CNY',
-    timeZone: 'Asia/Shanghai',
-    earnRules: [{ kind: 'spend', points: 1, per: 100 }],
-    tiers: {
-      metric: 'spend',
-      window: { kind: 'calendar', period: 'year' },
-      levels: [
-        { code: 'member', name: 'Member', threshold: 0 },
-        { code: 'gold', name: 'Gold', threshold: 100_000 },
-      ],
-    },
-  });
-  expect(program.status, program.text).toBe(201);
-  const order = await call<{ customerId: string }>(tenant, 'POST', '/v1/events', {
-    id: `order-${Date.now()}`,
-    type: 'purchase',
-    customerExternalId: 'ui-1',
-    occurredAt: new Date().toISOString(),
-    currency: 'CNY',
-    amount: 20_000,
-  });
-  expect(order.status, order.text).toBeLessThan(300);
-  return { programId: program.body.id, customerId: order.body.customerId };
-}
-
 describe('coupon pool list', () => {
   it('lists a reward’s codes by status and prefix, a page at a time, with counts', async () => {
     const tenant = await newTenant(t);
-    const { programId, customerId } = await programWithMember(tenant);
+    const { programId, customerId } = await programWithMember(t, tenant);
     const reward = await call<{ id: string }>(
       tenant,
       'POST',
@@ -113,15 +86,17 @@ describe('coupon pool list', () => {
 describe('public member page', () => {
   it('gives the currency, time zone, debt, lifetime points and the link’s expiry', async () => {
     const tenant = await newTenant(t);
-    const { programId, customerId } = await programWithMember(tenant);
-    const link = await call<{ token: string; url: string; expiresAt: string }>(
+    const { programId, customerId } = await programWithMember(t, tenant);
+    const link = await call<{ token: string; url: string; path: string; expiresAt: string }>(
       tenant,
       'POST',
       `/v1/loyalty/programs/${programId}/members/${customerId}/link`,
       { days: 7 },
     );
     expect(link.status, link.text).toBe(201);
-    expect(link.body.url).toBe(`/member?token=${link.body.token}`);
+    expect(link.body.path).toBe(`/member?token=${link.body.token}`);
+    // Without PUBLIC_URL the address is the one the request came to (inject's is localhost:80).
+    expect(link.body.url).toBe(`http://localhost:80/member?token=${link.body.token}`);
     const page = await call<Record<string, unknown>>(
       null,
       'GET',
@@ -139,5 +114,37 @@ describe('public member page', () => {
       tier: { code: 'member' },
       progress: { metric: 'spend', value: 20_000, remaining: 80_000 },
     });
+  });
+});
+
+describe('member link address', () => {
+  async function linkOf(app: TestApp, headers: Record<string, string> = {}) {
+    const tenant = await newTenant(app);
+    const { programId, customerId } = await programWithMember(app, tenant);
+    const res = await app.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${programId}/members/${customerId}/link`,
+      headers: { ...tenant.auth, ...headers },
+      payload: {},
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { token: string; url: string; path: string };
+  }
+
+  it('without PUBLIC_URL is built from the request’s host', async () => {
+    const link = await linkOf(t, { host: 'shop.example.cn:8443' });
+    expect(link.url).toBe(`http://shop.example.cn:8443/member?token=${link.token}`);
+    expect(link.path).toBe(`/member?token=${link.token}`);
+  });
+
+  it('with PUBLIC_URL is PUBLIC_URL + the path, whatever the request’s host', async () => {
+    const configured = await openTestApp({ publicUrl: 'https://loyalty.example.cn/fidelis/' });
+    try {
+      const link = await linkOf(configured, { host: 'internal:3000' });
+      expect(link.url).toBe(`https://loyalty.example.cn/fidelis/member?token=${link.token}`);
+      expect(link.path).toBe(`/member?token=${link.token}`);
+    } finally {
+      await configured.close();
+    }
   });
 });

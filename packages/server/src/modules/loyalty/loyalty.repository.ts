@@ -1096,14 +1096,43 @@ export async function insertReward(
   await db.insertInto('loyalty_rewards').values(row).execute();
 }
 
-export async function findReward(db: LoyaltyDb, tenantId: string, programId: string, id: string) {
+function selectReward(db: LoyaltyDb, tenantId: string, programId: string, id: string) {
   return db
     .selectFrom('loyalty_rewards')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('program_id', '=', programId)
+    .where('id', '=', id);
+}
+
+export async function findReward(db: LoyaltyDb, tenantId: string, programId: string, id: string) {
+  return selectReward(db, tenantId, programId, id).executeTakeFirst();
+}
+
+/** The reward with its row locked to the end of the transaction: edits and redemptions queue. */
+export async function lockReward(db: LoyaltyDb, tenantId: string, programId: string, id: string) {
+  return selectReward(db, tenantId, programId, id).forUpdate().executeTakeFirst();
+}
+
+export type RewardChanges = Partial<
+  Omit<RewardRow, 'tenant_id' | 'program_id' | 'id' | 'created_at' | 'tiers'>
+> & { tiers?: string | null };
+
+export async function updateReward(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  id: string,
+  changes: RewardChanges,
+): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await db
+    .updateTable('loyalty_rewards')
+    .set(changes)
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
     .where('id', '=', id)
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function listRewards(db: LoyaltyDb, tenantId: string, programId: string) {

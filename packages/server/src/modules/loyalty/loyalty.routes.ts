@@ -40,6 +40,7 @@ import {
   referralCreate,
   reward,
   rewardCreate,
+  rewardUpdate,
   ruleVersion,
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
@@ -55,6 +56,8 @@ export interface LoyaltyRouteDeps {
   db: LoyaltyServiceDb;
   /** Whether a customer id belongs to the tenant (the customers module answers). */
   customerExists: CustomerExists;
+  /** Where members reach the server (PUBLIC_URL); unset: the address each request came to. */
+  publicUrl?: string | undefined;
 }
 
 const programParams = z.strictObject({ programId: id });
@@ -63,6 +66,7 @@ const tags = ['loyalty'];
 
 export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): void {
   const { db, customerExists } = deps;
+  const publicBase = deps.publicUrl?.replace(/\/+$/, '');
 
   app.post('/v1/loyalty/programs', {
     schema: {
@@ -290,18 +294,17 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       response: { 201: memberLink },
     },
     config: { permission: 'loyalty:operate' },
-    handler: async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.createMemberLink(
-            db,
-            contextOf(request),
-            request.params.programId,
-            request.params.customerId,
-            request.body.days,
-          ),
-        ),
+    handler: async (request, reply) => {
+      const link = await service.createMemberLink(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.customerId,
+        request.body.days,
+      );
+      const base = publicBase ?? `${request.protocol}://${request.host}`;
+      return reply.status(201).send({ ...link, url: `${base}${link.path}` });
+    },
   });
 
   app.get('/v1/public/loyalty/member', {
@@ -438,6 +441,25 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             request.body,
           ),
         ),
+  });
+
+  app.patch('/v1/loyalty/programs/:programId/rewards/:rewardId', {
+    schema: {
+      tags,
+      summary: 'Change a reward (cost, stock, limits, tiers, validity) or switch it off',
+      params: z.strictObject({ programId: id, rewardId: id }),
+      body: rewardUpdate,
+      response: { 200: reward },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request) =>
+      service.updateReward(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.rewardId,
+        request.body,
+      ),
   });
 
   app.post('/v1/loyalty/programs/:programId/rewards/:rewardId/coupons', {

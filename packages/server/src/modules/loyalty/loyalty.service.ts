@@ -19,6 +19,7 @@ import type {
   referralCreate,
   reward,
   rewardCreate,
+  rewardUpdate,
 } from '@fidelis/contracts';
 import {
   createApiKey,
@@ -287,15 +288,11 @@ export async function createReward(
   input: z.infer<typeof rewardCreate>,
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
-  for (const [index, tier] of (input.tiers ?? []).entries())
-    if (!program.tiers?.levels.some((level) => level.code === tier))
-      throw new AppError('VALIDATION_FAILED', 'Unknown tier.', [
-        { field: `tiers[${index}]`, message: `the program has no tier ${tier}` },
-      ]);
-  if (input.validFrom && input.validTo && Date.parse(input.validFrom) >= Date.parse(input.validTo))
-    throw new AppError('VALIDATION_FAILED', 'validTo must be after validFrom.', [
-      { field: 'validTo', message: 'must be after validFrom' },
-    ]);
+  checkRewardTiers(program, input.tiers);
+  checkRewardValidity(
+    input.validFrom ? new Date(input.validFrom) : null,
+    input.validTo ? new Date(input.validTo) : null,
+  );
   const id = uuidv7();
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     await repo.insertReward(trx, {
@@ -320,6 +317,77 @@ export async function createReward(
     const row = await repo.findReward(trx, context.tenantId, programId, id);
     if (!row) throw new Error('reward vanished after insert');
     return rewardView(row);
+  });
+}
+
+function checkRewardTiers(program: Program, tiers: readonly string[] | null | undefined): void {
+  for (const [index, tier] of (tiers ?? []).entries())
+    if (!program.tiers?.levels.some((level) => level.code === tier))
+      throw new AppError('VALIDATION_FAILED', 'Unknown tier.', [
+        { field: `tiers[${index}]`, message: `the program has no tier ${tier}` },
+      ]);
+}
+
+function checkRewardValidity(validFrom: Date | null, validTo: Date | null): void {
+  if (validFrom && validTo && validFrom >= validTo)
+    throw new AppError('VALIDATION_FAILED', 'validTo must be after validFrom.', [
+      { field: 'validTo', message: 'must be after validFrom' },
+    ]);
+}
+
+/** `PATCH …/rewards/{rewardId}`: changes the fields given, under the reward's row lock. */
+export async function updateReward(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  rewardId: string,
+  input: z.infer<typeof rewardUpdate>,
+) {
+  const program = await loadProgram(db, context.tenantId, programId);
+  if (input.stock !== undefined && input.addStock !== undefined)
+    throw new AppError('VALIDATION_FAILED', 'Give stock or addStock, not both.', [
+      { field: 'addStock', message: 'not together with stock' },
+    ]);
+  checkRewardTiers(program, input.tiers);
+  const instantOrNull = (value: string | null) => (value === null ? null : new Date(value));
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    const row = await repo.lockReward(trx, context.tenantId, programId, rewardId);
+    if (!row) throw new AppError('NOT_FOUND', `No reward ${rewardId} in this program.`);
+    if (input.addStock !== undefined && row.stock === null)
+      throw new AppError('VALIDATION_FAILED', 'The reward’s stock is unlimited.', [
+        { field: 'addStock', message: 'the stock is unlimited: set stock instead' },
+      ]);
+    const validFrom =
+      input.validFrom === undefined ? row.valid_from : instantOrNull(input.validFrom);
+    const validTo = input.validTo === undefined ? row.valid_to : instantOrNull(input.validTo);
+    checkRewardValidity(validFrom, validTo);
+    const changes: repo.RewardChanges = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.pointsCost !== undefined ? { points_cost: input.pointsCost } : {}),
+      ...(input.stock !== undefined ? { stock: input.stock } : {}),
+      ...(input.addStock !== undefined ? { stock: Number(row.stock) + input.addStock } : {}),
+      ...(input.perMemberLimit !== undefined ? { per_member_limit: input.perMemberLimit } : {}),
+      ...(input.tiers !== undefined
+        ? { tiers: input.tiers === null ? null : JSON.stringify(input.tiers) }
+        : {}),
+      ...(input.validFrom !== undefined ? { valid_from: validFrom } : {}),
+      ...(input.validTo !== undefined ? { valid_to: validTo } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+    };
+    await repo.updateReward(trx, context.tenantId, programId, rewardId, changes);
+    const updated = await repo.findReward(trx, context.tenantId, programId, rewardId);
+    if (!updated) throw new Error('reward vanished after update');
+    const before = rewardView(row);
+    const after = rewardView(updated);
+    await recordAudit(trx, context, {
+      action: 'loyalty.reward.updated',
+      entityType: 'loyalty_reward',
+      entityId: rewardId,
+      before,
+      after,
+    });
+    return after;
   });
 }
 
@@ -370,14 +438,22 @@ export async function redeem(
         ...(found
           ? {
               checkReward: async (member: MemberRow, redemptionId: string) => {
-                if (!found.active) throw rewardProblem('The reward is not active.');
-                if (found.valid_from && now < found.valid_from)
+                // The reward as it is now, locked: an edit or a switch-off made since it was
+                // read above is seen, and one made now waits for this redemption.
+                const current = await repo.lockReward(trx, context.tenantId, programId, found.id);
+                if (!current?.active) throw rewardProblem('The reward is not active.');
+                if (Number(current.points_cost) !== points)
+                  throw rewardProblem(`The reward now costs ${current.points_cost} points.`);
+                if (current.valid_from && now < current.valid_from)
                   throw rewardProblem('The reward is not available yet.');
-                if (found.valid_to && now >= found.valid_to)
+                if (current.valid_to && now >= current.valid_to)
                   throw rewardProblem('The reward is no longer available.');
-                if (found.tiers && !(member.tier_code && found.tiers.includes(member.tier_code)))
-                  throw rewardProblem(`The reward is for tiers ${found.tiers.join(', ')} only.`);
-                if (found.per_member_limit !== null) {
+                if (
+                  current.tiers &&
+                  !(member.tier_code && current.tiers.includes(member.tier_code))
+                )
+                  throw rewardProblem(`The reward is for tiers ${current.tiers.join(', ')} only.`);
+                if (current.per_member_limit !== null) {
                   // Counted under the member lock; this redemption's own claim is included.
                   const used = await repo.countMemberRedemptions(
                     trx,
@@ -386,8 +462,8 @@ export async function redeem(
                     input.customerId,
                     found.id,
                   );
-                  if (used > found.per_member_limit)
-                    throw rewardProblem(`At most ${found.per_member_limit} per member.`);
+                  if (used > current.per_member_limit)
+                    throw rewardProblem(`At most ${current.per_member_limit} per member.`);
                 }
                 if (!(await repo.takeRewardStock(trx, context.tenantId, programId, found.id)))
                   throw rewardProblem('The reward is out of stock.');
@@ -719,7 +795,8 @@ export async function createMemberLink(
     JSON.stringify({ t: context.tenantId, p: programId, c: customerId, e: expiresAt.getTime() }),
   ).toString('base64url');
   const token = `${payload}.${sign(program.memberPageSecret, payload)}`;
-  return { token, url: `/member?token=${token}`, expiresAt: expiresAt.toISOString() };
+  // The route makes the address absolute: it knows where members reach the server.
+  return { token, path: `/member?token=${token}`, expiresAt: expiresAt.toISOString() };
 }
 
 export async function publicMemberPage(db: LoyaltyDb, token: string, now = new Date()) {

@@ -271,6 +271,29 @@ export interface RewardCreate {
   validTo?: string;
 }
 
+/** A reward's changes: the fields given change; null clears a limit, the tiers or a date. */
+export interface RewardUpdate {
+  name?: string;
+  description?: string | null;
+  pointsCost?: number;
+  stock?: number | null;
+  addStock?: number;
+  perMemberLimit?: number | null;
+  tiers?: string[] | null;
+  validFrom?: string | null;
+  validTo?: string | null;
+  active?: boolean;
+}
+
+export function useUpdateReward(programId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ rewardId, input }: { rewardId: string; input: RewardUpdate }) =>
+      api.patch<Reward>(`${base(programId)}/rewards/${encodeURIComponent(rewardId)}`, input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['loyalty', programId, 'rewards'] }),
+  });
+}
+
 export function useCreateReward(programId: string) {
   const queryClient = useQueryClient();
   return useMutation({

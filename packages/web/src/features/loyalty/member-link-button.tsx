@@ -7,7 +7,8 @@ import { formatDateTime } from '../../i18n/format.ts';
 import { useCopyToClipboard } from '../platform/secret-shown-once.tsx';
 import { type MemberLink, useCreateMemberLink } from './loyalty.api.ts';
 
-/** The API gives the page's path on this server: the member needs the whole address. */
+/** The API gives the page's whole address (PUBLIC_URL's, or the one this request came to);
+ * an older server gave only a path, which is on this origin. */
 function absolute(link: MemberLink): string {
   return new URL(link.url, window.location.origin).toString();
 }

@@ -15,12 +15,19 @@ import {
 } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
+import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.tsx';
 import { formatDate, formatNumber } from '../../i18n/format.ts';
-import { startOfDayIn } from '../../i18n/zoned-date.ts';
+import { dateIn, startOfDayIn } from '../../i18n/zoned-date.ts';
 import { CouponsDrawer } from './coupons-drawer.tsx';
 import { DateField, type DesignerTabProps, WholeNumberInput } from './designer-fields.tsx';
-import { type Reward, type RewardCreate, useCreateReward, useRewards } from './loyalty.api.ts';
+import {
+  type Reward,
+  type RewardCreate,
+  type RewardUpdate,
+  useCreateReward,
+  useRewards,
+  useUpdateReward,
+} from './loyalty.api.ts';
 
 interface RewardValues {
   name: string;
@@ -33,41 +40,77 @@ interface RewardValues {
   validTo?: string | null;
 }
 
-function NewRewardModal({
+/** The form's values as the API's terms; an empty field is null (none, unlimited, always). */
+function rewardTerms(values: RewardValues, timeZone: string) {
+  return {
+    name: values.name.trim(),
+    description: values.description?.trim() || null,
+    pointsCost: values.pointsCost,
+    stock: values.stock ?? null,
+    perMemberLimit: values.perMemberLimit || null,
+    tiers: values.tiers?.length ? values.tiers : null,
+    validFrom: values.validFrom ? startOfDayIn(values.validFrom, timeZone) : null,
+    // The last day counts in full: valid until the start of the next one.
+    validTo: values.validTo ? startOfDayIn(values.validTo, timeZone, 1) : null,
+  };
+}
+
+function formValuesOf(reward: Reward, timeZone: string): RewardValues {
+  return {
+    name: reward.name,
+    description: reward.description ?? '',
+    pointsCost: reward.pointsCost,
+    stock: reward.stock,
+    perMemberLimit: reward.perMemberLimit,
+    tiers: reward.tiers ?? [],
+    validFrom: reward.validFrom ? dateIn(reward.validFrom, timeZone) : null,
+    validTo: reward.validTo ? dateIn(reward.validTo, timeZone, -1) : null,
+  };
+}
+
+/** Adds a reward, or (given `editing`) changes one. */
+function RewardModal({
   program,
   open,
+  editing,
   onClose,
-}: DesignerTabProps & { open: boolean; onClose: () => void }) {
+}: DesignerTabProps & { open: boolean; editing: Reward | null; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<RewardValues>();
   const problem = useFormProblem(form);
   const create = useCreateReward(program.id);
+  const update = useUpdateReward(program.id);
   const tierOptions = (program.tiers?.levels ?? []).map((level) => ({
     value: level.code,
     label: level.name,
   }));
   const required = [{ required: true, message: t('loyalty.designer.required') }];
 
+  function done(reward: Reward, key: 'created' | 'saved') {
+    void message.success(t(`loyalty.rewardsDesigner.${key}`, { name: reward.name }));
+    form.resetFields();
+    onClose();
+  }
+
   function submit(values: RewardValues) {
     problem.clear();
-    const input: RewardCreate = {
-      name: values.name.trim(),
-      pointsCost: values.pointsCost,
-      ...(values.description?.trim() ? { description: values.description.trim() } : {}),
-      ...(values.stock !== null && values.stock !== undefined ? { stock: values.stock } : {}),
-      ...(values.perMemberLimit ? { perMemberLimit: values.perMemberLimit } : {}),
-      ...(values.tiers?.length ? { tiers: values.tiers } : {}),
-      ...(values.validFrom ? { validFrom: startOfDayIn(values.validFrom, program.timeZone) } : {}),
-      // The last day counts in full: valid until the start of the next one.
-      ...(values.validTo ? { validTo: startOfDayIn(values.validTo, program.timeZone, 1) } : {}),
-    };
+    const terms = rewardTerms(values, program.timeZone);
+    if (editing) {
+      // Stock is sent only when changed, so units redeemed meanwhile are not given back.
+      const { stock, ...rest } = terms;
+      const input: RewardUpdate = { ...rest, ...(stock !== editing.stock ? { stock } : {}) };
+      update.mutate(
+        { rewardId: editing.id, input },
+        { onSuccess: (reward) => done(reward, 'saved'), onError: problem.report },
+      );
+      return;
+    }
+    const input = Object.fromEntries(
+      Object.entries(terms).filter(([, value]) => value !== null),
+    ) as unknown as RewardCreate;
     create.mutate(input, {
-      onSuccess: (reward) => {
-        void message.success(t('loyalty.rewardsDesigner.created', { name: reward.name }));
-        form.resetFields();
-        onClose();
-      },
+      onSuccess: (reward) => done(reward, 'created'),
       onError: problem.report,
     });
   }
@@ -75,10 +118,10 @@ function NewRewardModal({
   return (
     <Modal
       open={open}
-      title={t('loyalty.rewardsDesigner.new')}
-      okText={t('loyalty.rewardsDesigner.create')}
+      title={editing ? t('loyalty.rewardsDesigner.editTitle') : t('loyalty.rewardsDesigner.new')}
+      okText={editing ? t('loyalty.rewardsDesigner.save') : t('loyalty.rewardsDesigner.create')}
       cancelText={t('common.cancel')}
-      confirmLoading={create.isPending}
+      confirmLoading={create.isPending || update.isPending}
       onOk={() => form.submit()}
       onCancel={() => {
         problem.clear();
@@ -87,7 +130,13 @@ function NewRewardModal({
       destroyOnHidden
       width={640}
     >
-      <Form<RewardValues> form={form} name="reward" layout="vertical" onFinish={submit}>
+      <Form<RewardValues>
+        form={form}
+        name="reward"
+        layout="vertical"
+        onFinish={submit}
+        {...(editing ? { initialValues: formValuesOf(editing, program.timeZone) } : {})}
+      >
         <Form.Item
           name="name"
           label={t('loyalty.rewardsDesigner.name')}
@@ -167,12 +216,56 @@ function NewRewardModal({
   );
 }
 
-/** The rewards catalog: search, add, and each reward's coupon pool. */
+/** "Switch off" / "Switch on": an inactive reward cannot be redeemed and leaves the member page. */
+function ActiveSwitch({
+  program,
+  reward,
+}: {
+  program: DesignerTabProps['program'];
+  reward: Reward;
+}) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const update = useUpdateReward(program.id);
+  const active = !reward.active;
+  return (
+    <Button
+      size="small"
+      danger={reward.active}
+      loading={update.isPending}
+      onClick={() =>
+        update.mutate(
+          { rewardId: reward.id, input: { active } },
+          {
+            onSuccess: (changed) =>
+              void message.success(
+                t(`loyalty.rewardsDesigner.${active ? 'activated' : 'deactivated'}`, {
+                  name: changed.name,
+                }),
+              ),
+            onError: (error) => {
+              const { title, detail } = errorText(error);
+              void message.error(detail ? `${title}: ${detail}` : title);
+            },
+          },
+        )
+      }
+    >
+      {reward.active
+        ? t('loyalty.rewardsDesigner.deactivate')
+        : t('loyalty.rewardsDesigner.activate')}
+    </Button>
+  );
+}
+
+/** The rewards catalog: search, add, edit, switch off and on, and each reward's coupon pool. */
 export function RewardsTab({ program, canDesign }: DesignerTabProps) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const rewards = useRewards(program.id);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Reward | null>(null);
   const [search, setSearch] = useState('');
   const [couponsOf, setCouponsOf] = useState<Reward | null>(null);
   const needle = search.trim().toLowerCase();
@@ -283,19 +376,33 @@ export function RewardsTab({ program, canDesign }: DesignerTabProps) {
               title: '',
               key: 'coupons',
               render: (_, row) => (
-                <Button size="small" onClick={() => setCouponsOf(row)}>
-                  {t('loyalty.coupons.open')}
-                </Button>
+                <Space size={4} wrap>
+                  {canDesign ? (
+                    <>
+                      <Button size="small" onClick={() => setEditing(row)}>
+                        {t('loyalty.rewardsDesigner.edit')}
+                      </Button>
+                      <ActiveSwitch program={program} reward={row} />
+                    </>
+                  ) : null}
+                  <Button size="small" onClick={() => setCouponsOf(row)}>
+                    {t('loyalty.coupons.open')}
+                  </Button>
+                </Space>
               ),
             },
           ]}
         />
       )}
-      <NewRewardModal
+      <RewardModal
         program={program}
         canDesign={canDesign}
-        open={creating}
-        onClose={() => setCreating(false)}
+        open={creating || editing !== null}
+        editing={editing}
+        onClose={() => {
+          setCreating(false);
+          setEditing(null);
+        }}
       />
       <CouponsDrawer
         program={program}
