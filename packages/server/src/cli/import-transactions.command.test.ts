@@ -79,5 +79,5 @@ describe('fidelis import transactions', () => {
       created: 1,
       errors: [{ line: 3, field: 'occurred_at' }],
     });
-  });
+  }, 180_000); // five CLI processes, each opening the embedded database and migrating
 });
