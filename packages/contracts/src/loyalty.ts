@@ -375,6 +375,7 @@ export const loyaltyEntry = z
       'adjust',
       'partner_earn',
       'partner_burn',
+      'merge',
     ]),
     debit: z.string(),
     credit: z.string(),
@@ -590,6 +591,7 @@ export const loyaltyJobKinds = [
   'loyalty.rebuild-balances',
   'loyalty.sweep',
   'loyalty.birthday-gifts',
+  'loyalty.rehome-merged',
 ] as const;
 export const loyaltyJobRun = z.strictObject({
   kind: z.enum(loyaltyJobKinds),
@@ -697,7 +699,7 @@ export const walletEntry = z
   .object({
     id,
     at: instant,
-    kind: z.enum(['cashback', 'reverse', 'spend']),
+    kind: z.enum(['cashback', 'reverse', 'spend', 'merge']),
     debit: z.string(),
     credit: z.string(),
     amount: minorUnits,

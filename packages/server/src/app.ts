@@ -28,6 +28,7 @@ import { scoresRouteDeps } from './flows/score-customers.flow.ts';
 import { activityRouteDeps } from './flows/record-events.flow.ts';
 import { registerLoyaltyRoutes } from './modules/loyalty/index.ts';
 import { loyaltyRouteDeps } from './flows/loyalty.flow.ts';
+import { customersRouteDeps } from './flows/merge-customers.flow.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -102,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   );
 
   registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
-  registerCustomersRoutes(app, { db, database });
+  registerCustomersRoutes(app, customersRouteDeps(database));
   registerActivityRoutes(app, activityRouteDeps(database));
   registerLoyaltyRoutes(app, loyaltyRouteDeps(database, config.publicUrl));
   registerScoresRoutes(app, scoresRouteDeps(db));

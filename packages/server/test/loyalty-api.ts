@@ -114,3 +114,30 @@ export async function runJobNow(
   if (!handler) throw new Error(`no handler for ${kind}`);
   return handler(t.database.db, job, async () => {});
 }
+
+/** A tier level for a test program: no privileges but those given. */
+export function tierLevel(
+  code: string,
+  threshold: number,
+  privileges: Partial<{
+    earnMultiplier: number;
+    exclusiveRewards: boolean;
+    priorityService: boolean;
+    birthdayGiftPoints: number;
+    earlyAccess: boolean;
+  }> = {},
+) {
+  return {
+    code,
+    name: code,
+    threshold,
+    privileges: {
+      earnMultiplier: 1,
+      exclusiveRewards: false,
+      priorityService: false,
+      birthdayGiftPoints: 0,
+      earlyAccess: false,
+      ...privileges,
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
-import { loyaltyApi, runJobNow } from '../../test/loyalty-api.ts';
+import { loyaltyApi, runJobNow, tierLevel } from '../../test/loyalty-api.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -131,18 +131,6 @@ describe('birthday gifts', () => {
   it('give a gift tier’s points on the member’s birthday, once a year', async () => {
     const tenant = await newTenant(t);
     const api = loyaltyApi(t, tenant);
-    const level = (code: string, threshold: number, birthdayGiftPoints: number) => ({
-      code,
-      name: code,
-      threshold,
-      privileges: {
-        earnMultiplier: 1,
-        exclusiveRewards: false,
-        priorityService: false,
-        birthdayGiftPoints,
-        earlyAccess: false,
-      },
-    });
     const programId = await api.createProgram({
       timeZone: 'America/New_York',
       pendingDays: 30,
@@ -151,7 +139,7 @@ describe('birthday gifts', () => {
         window: { kind: 'calendar', period: 'year' },
         graceDays: 0,
         downgrade: 'oneLevel',
-        levels: [level('member', 0, 0), level('gold', 50_000, 300)],
+        levels: [tierLevel('member', 0), tierLevel('gold', 50_000, { birthdayGiftPoints: 300 })],
       },
     });
     const asOf = new Date();

@@ -154,6 +154,7 @@ function loyaltyJob(kind: LoyaltyJobKind): JobHandler {
 
 /** What the periodic sweep runs, in this order, over every active program of a tenant. */
 const SWEEP_STEPS = [
+  'loyalty.rehome-merged',
   'loyalty.release-pending',
   'loyalty.expire-points',
   'loyalty.expiry-warnings',
@@ -206,6 +207,7 @@ const giveBirthdayGifts: JobHandler = async (db, job, progress) => {
 
 /** The background job kinds loyalty runs (registered in jobs/job-handlers.ts). */
 export const loyaltyJobHandlers: Record<string, JobHandler> = {
+  'loyalty.rehome-merged': loyaltyJob('loyalty.rehome-merged'),
   'loyalty.release-pending': loyaltyJob('loyalty.release-pending'),
   'loyalty.expire-points': loyaltyJob('loyalty.expire-points'),
   'loyalty.expiry-warnings': loyaltyJob('loyalty.expiry-warnings'),

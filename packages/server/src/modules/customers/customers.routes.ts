@@ -43,10 +43,18 @@ const errors = { 400: problem, 404: problem, 409: problem, 410: problem, 422: pr
 /** Imports take large files; everything else keeps the app's 1 MiB limit. */
 const IMPORT_BODY_LIMIT = 512 * 1024 * 1024;
 
-export function registerCustomersRoutes(
-  app: FidelisApp,
-  deps: { db: CustomersServiceDb; database: Pick<DatabaseHandle, 'bulkTransaction'> },
-): void {
+export interface CustomersRouteDeps {
+  db: CustomersServiceDb;
+  database: Pick<DatabaseHandle, 'bulkTransaction'>;
+  /** The merge with what other modules do in its transaction (loyalty moves the points). */
+  mergeCustomers: (
+    context: RequestContext,
+    survivorId: string,
+    duplicateId: string,
+  ) => Promise<z.infer<typeof customer>>;
+}
+
+export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDeps): void {
   const { db } = deps;
 
   app.post('/v1/customers', {
@@ -163,7 +171,7 @@ export function registerCustomersRoutes(
     },
     config: { permission: 'customers:write' },
     handler: async (request) =>
-      service.mergeCustomers(db, contextOf(request), request.params.id, request.body.duplicateId),
+      deps.mergeCustomers(contextOf(request), request.params.id, request.body.duplicateId),
   });
 
   app.post('/v1/customers/:id/tags', {

@@ -856,6 +856,8 @@ export async function mergeCustomers(
       ]);
     }
     if (duplicateRow.id === survivor.id) throw invalid('A customer cannot be merged into itself.');
+    // A retried merge answers as the first one did, changing nothing.
+    if (duplicateRow.merged_into === survivor.id) return getCustomer(trx, context, survivor.id);
     if (duplicateRow.merged_into)
       throw invalid(`${duplicateId} is already merged into ${duplicateRow.merged_into}.`);
     if (duplicateRow.erased_at) throw invalid(`${duplicateId} is erased.`);

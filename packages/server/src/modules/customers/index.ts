@@ -20,7 +20,7 @@ export {
   resolveMergedCustomerId,
   type CustomerRef,
 } from './customer-refs.ts';
-export { registerCustomersRoutes } from './customers.routes.ts';
+export { registerCustomersRoutes, type CustomersRouteDeps } from './customers.routes.ts';
 export { importCustomers, type ImportOptions } from './customer-import.ts';
 export {
   getCustomer,

@@ -48,4 +48,5 @@ export {
   type LoyaltyJobKind,
 } from './loyalty.service.ts';
 export { NOTIFICATION_CHANNELS, type ChooseChannels } from './notifications.service.ts';
+export { mergeLoyaltyMembers } from './member-merge.service.ts';
 export { registerLoyaltyRoutes, type LoyaltyRouteDeps } from './loyalty.routes.ts';

@@ -30,6 +30,7 @@ import {
   levelOf,
   noTier,
   progressOf,
+  sortedLevels,
   tierAfterActivity,
   tierAtReview,
   windowOf,
@@ -1623,6 +1624,165 @@ export async function awardBirthdayGifts(
   syncNewLots(batch, members);
   await flush(trx, batch, members.values());
   return gifted;
+}
+
+// Merges ------------------------------------------------------------------------------------
+
+/** The clearing account points pass through when a merged member's balance moves on. */
+const MERGE_ACCOUNT = 'member_merge';
+
+/**
+ * Moves the balances of members merged away (`fromIds`) to the survivor, a member already,
+ * under the lock of all of them: each open lot's points, then whatever else the balance holds
+ * (a debt), leave the merged member by `merge` entries into `member_merge` and come out of it
+ * to the survivor, explained "merged from <id>"; the wallet likewise. The survivor adds their
+ * debt and lifetime counters, keeps the higher tier, and is upgraded if the combined
+ * qualification reaches a higher one; the merged members are left at zero with no tier. The
+ * caller moves the lots themselves and marks the members merged. Returns the points moved.
+ */
+export async function mergeMemberBalances(
+  trx: LoyaltyDb,
+  program: Program,
+  survivorId: string,
+  fromIds: readonly string[],
+  now: Date,
+): Promise<number> {
+  const members = await loadWorkingMembers(trx, program, [survivorId, ...fromIds], {
+    qualifyingFrom: program.tiers ? qualifyingSince(program, [now]) : null,
+  });
+  const survivor = members.get(survivorId);
+  if (!survivor) throw new Error(`${survivorId} must be a member before others merge into it`);
+  const batch = new Batch(program.tenantId, program.id);
+  const config = program.tiers;
+  const rank = (code: string | null) =>
+    config ? sortedLevels(config).findIndex((level) => level.code === code) : -1;
+  let moved = 0;
+  for (const fromId of fromIds) {
+    const from = members.get(fromId);
+    if (!from || fromId === survivorId) continue;
+    const explanation = {
+      reason: `merged from ${fromId}`,
+      fromCustomerId: fromId,
+      toCustomerId: survivorId,
+    };
+    const entry = (member: WorkingMember, debit: string, credit: string) => ({
+      tenant_id: program.tenantId,
+      program_id: program.id,
+      id: uuidv7(),
+      customer_id: member.customerId,
+      at: now,
+      kind: 'merge',
+      debit_account: debit,
+      credit_account: credit,
+      explanation,
+    });
+    // A positive amount leaves `from` and reaches the survivor; a negative one (debt) goes back.
+    const transfer = (account: string, points: number, lotId: string | null) => {
+      if (points === 0) return;
+      const [out, into] = points > 0 ? [account, MERGE_ACCOUNT] : [MERGE_ACCOUNT, account];
+      const common = { points: Math.abs(points), lot_id: lotId, event_id: null };
+      batch.entries.push(
+        { ...entry(from, out, into), ...common, redemption_id: null, partner_id: null },
+        { ...entry(survivor, into, out), ...common, redemption_id: null, partner_id: null },
+      );
+    };
+    let lotsAvailable = 0;
+    let lotsPending = 0;
+    for (const lot of from.lots.values()) {
+      if (lot.status === 'closed' || lot.remaining <= 0) continue;
+      const pending = lot.status === 'pending';
+      transfer(pending ? 'member_pending' : 'member_available', lot.remaining, lot.id);
+      if (pending) lotsPending += lot.remaining;
+      else lotsAvailable += lot.remaining;
+      survivor.lots.set(lot.id, lot);
+    }
+    transfer('member_available', from.ledger.available - lotsAvailable, null);
+    transfer('member_pending', from.ledger.pending - lotsPending, null);
+    moved += from.ledger.available + from.ledger.pending;
+    survivor.ledger = {
+      available: survivor.ledger.available + from.ledger.available,
+      pending: survivor.ledger.pending + from.ledger.pending,
+      debt: survivor.ledger.debt + from.ledger.debt,
+      lots: [...survivor.lots.values()],
+    };
+    from.lots.clear();
+    from.ledger = { available: 0, pending: 0, debt: 0, lots: [] };
+    if (from.wallet !== 0) {
+      const [out, into] =
+        from.wallet > 0 ? ['member_wallet', MERGE_ACCOUNT] : [MERGE_ACCOUNT, 'member_wallet'];
+      for (const [member, debit, credit] of [
+        [from, out, into],
+        [survivor, into, out],
+      ] as const)
+        batch.walletEntries.push({
+          ...entry(member, debit, credit),
+          amount: Math.abs(from.wallet),
+          event_id: null,
+          idempotency_key: null,
+          request_hash: null,
+        });
+      survivor.walletDelta += from.wallet;
+      from.walletDelta -= from.wallet;
+    }
+    for (const [counter, column] of [
+      ['earned', 'lifetime_earned'],
+      ['redeemed', 'lifetime_redeemed'],
+      ['expired', 'lifetime_expired'],
+    ] as const) {
+      survivor[counter] += Number(from.row[column]);
+      from[counter] -= Number(from.row[column]);
+    }
+    if (
+      from.lastActivityAt &&
+      (!survivor.lastActivityAt || survivor.lastActivityAt < from.lastActivityAt)
+    )
+      survivor.lastActivityAt = from.lastActivityAt;
+    survivor.qualifying.push(...from.qualifying);
+    if (config && from.tier.code !== null && rank(from.tier.code) > rank(survivor.tier.code))
+      recordTierChange(
+        batch,
+        survivor,
+        {
+          kind: 'upgrade',
+          state: from.tier,
+          reason: `kept the tier ${from.tier.code} of merged customer ${fromId}`,
+        },
+        now,
+        null,
+      );
+    if (from.tier.code !== null)
+      batch.tierChanges.push({
+        tenant_id: program.tenantId,
+        program_id: program.id,
+        id: uuidv7(),
+        customer_id: fromId,
+        at: now,
+        kind: 'merge',
+        from_code: from.tier.code,
+        to_code: null,
+        reason: `merged into ${survivorId}`,
+        event_id: null,
+      });
+    from.tier = noTier;
+    from.changed = true;
+    survivor.changed = true;
+  }
+  if (config) {
+    const window = windowOf(config, now, survivor.enrolledAt, program.timeZone);
+    const value = metricValue(program, survivor, window.start, window.end);
+    const change = tierAfterActivity(
+      config,
+      survivor.tier,
+      value,
+      now,
+      survivor.enrolledAt,
+      program.timeZone,
+    );
+    // Only ever up: the merged history never takes a tier away.
+    if (change.kind === 'upgrade') recordTierChange(batch, survivor, change, now, null);
+  }
+  await flush(trx, batch, members.values());
+  return moved;
 }
 
 export function entryView(row: repo.EntryRow): LoyaltyEntry {

@@ -345,4 +345,18 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0307_loyalty_member_merges': {
+    // A merged customer's membership stays as a closed tombstone pointing at the survivor,
+    // which took its points, lots and wallet through `merge` entries.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table loyalty_members add column merged_into uuid;
+        create index loyalty_members_merged_into on loyalty_members (tenant_id, program_id, merged_into)
+          where merged_into is not null;
+        alter table loyalty_wallet_entries drop constraint loyalty_wallet_entries_kind_check;
+        alter table loyalty_wallet_entries add constraint loyalty_wallet_entries_kind_check
+          check (kind in ('cashback', 'reverse', 'spend', 'merge'));
+      `.execute(db);
+    },
+  },
 };

@@ -737,15 +737,23 @@ export async function rebuildBalances(
       from loyalty_lots
       where tenant_id = ${tenantId} and program_id = ${programId} and status = 'available'
       group by customer_id
+    ), lifetime as (
+      -- A survivor's lifetime figures include those of the members merged into it.
+      select coalesce(m.merged_into, m.customer_id) as customer_id,
+        sum(l.earned) as earned, sum(l.redeemed) as redeemed, sum(l.expired) as expired
+      from loyalty_members m join ledger l on l.customer_id = m.customer_id
+      where m.tenant_id = ${tenantId} and m.program_id = ${programId}
+      group by 1
     ), target as (
       select m.customer_id,
         coalesce(l.available, 0) as available, coalesce(l.pending, 0) as pending,
         greatest(coalesce(h.held, 0) - coalesce(l.available, 0), 0) as debt,
-        coalesce(l.earned, 0) as earned, coalesce(l.redeemed, 0) as redeemed,
-        coalesce(l.expired, 0) as expired
+        coalesce(f.earned, 0) as earned, coalesce(f.redeemed, 0) as redeemed,
+        coalesce(f.expired, 0) as expired
       from loyalty_members m
       left join ledger l on l.customer_id = m.customer_id
       left join lots h on h.customer_id = m.customer_id
+      left join lifetime f on f.customer_id = m.customer_id and m.merged_into is null
       where m.tenant_id = ${tenantId} and m.program_id = ${programId}
     )
     update loyalty_members m set
@@ -783,6 +791,7 @@ export async function memberCounts(db: LoyaltyDb, tenantId: string, programId: s
     ])
     .where('tenant_id', '=', tenantId)
     .where('program_id', '=', programId)
+    .where('merged_into', 'is', null)
     .executeTakeFirstOrThrow();
 }
 
@@ -792,6 +801,7 @@ export async function tierDistribution(db: LoyaltyDb, tenantId: string, programI
     .select(['tier_code', sql<number>`count(*)::bigint`.as('members')])
     .where('tenant_id', '=', tenantId)
     .where('program_id', '=', programId)
+    .where('merged_into', 'is', null)
     .groupBy('tier_code')
     .orderBy('tier_code')
     .execute();

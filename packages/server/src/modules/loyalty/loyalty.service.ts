@@ -32,6 +32,8 @@ import {
 import { AppError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import * as repo from './loyalty.repository.ts';
+import * as merges from './member-merge.repository.ts';
+import { rehomeStrandedMembers } from './member-merge.service.ts';
 import type { LoyaltyDb, MemberRow, RewardRow } from './loyalty.repository.ts';
 import {
   awardAction,
@@ -97,8 +99,10 @@ export async function customerLoyalty(
     throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`);
   const rows = await repo.findMemberships(db, context.tenantId, customerId);
   const programs: MemberLoyalty[] = [];
-  for (const row of rows) {
-    const program = await loadProgram(db, context.tenantId, row.program_id);
+  for (const found of rows) {
+    const program = await loadProgram(db, context.tenantId, found.program_id);
+    // A membership merged away answers with the survivor's, which holds it now.
+    const row = found.merged_into ? await requireMember(db, program, found.merged_into) : found;
     programs.push(await memberView(db, program, row));
   }
   return { programs, privileges: privilegesOf(programs.map((program) => program.tier)) };
@@ -712,6 +716,7 @@ export async function checkAndRebuildBalances(
 }
 
 export const loyaltyJobs = {
+  'loyalty.rehome-merged': rehomeStrandedMembers,
   'loyalty.release-pending': releasePending,
   'loyalty.expire-points': expirePoints,
   'loyalty.expiry-warnings': warnExpiringPoints,
@@ -947,7 +952,14 @@ export async function createReferral(
     throw new AppError('VALIDATION_FAILED', 'Unknown referral code.', [
       { field: 'code', message: 'no member has this code' },
     ]);
-  if (code.customer_id === input.customerId)
+  // A code of a customer merged away refers for the survivor.
+  const referrerId = await merges.survivingMember(
+    db,
+    context.tenantId,
+    programId,
+    code.customer_id,
+  );
+  if (referrerId === input.customerId)
     throw new AppError('VALIDATION_FAILED', 'Members cannot refer themselves.', [
       { field: 'customerId', message: 'self-referral is not allowed' },
     ]);
@@ -963,12 +975,12 @@ export async function createReferral(
       tenant_id: context.tenantId,
       program_id: programId,
       referee_id: input.customerId,
-      referrer_id: code.customer_id,
+      referrer_id: referrerId,
       code: code.code,
     });
     const row = await repo.findReferral(trx, context.tenantId, programId, input.customerId);
     if (!row) throw new Error('referral vanished after insert');
-    if (!inserted && row.referrer_id !== code.customer_id)
+    if (!inserted && row.referrer_id !== referrerId)
       throw new AppError('CONFLICT', 'The customer was already referred by someone else.', [
         { field: 'customerId', message: 'already referred' },
       ]);
@@ -977,7 +989,7 @@ export async function createReferral(
         action: 'loyalty.referral.created',
         entityType: 'loyalty_referral',
         entityId: `${programId}:${input.customerId}`,
-        after: { referrerId: code.customer_id, code: code.code },
+        after: { referrerId, code: code.code },
       });
     return referralView(row);
   });
@@ -1267,7 +1279,7 @@ export async function walletOf(
     items: rows.map((row) => ({
       id: row.id,
       at: row.at.toISOString(),
-      kind: row.kind as 'cashback' | 'reverse' | 'spend',
+      kind: row.kind as 'cashback' | 'reverse' | 'spend' | 'merge',
       debit: row.debit_account,
       credit: row.credit_account,
       amount: Number(row.amount),

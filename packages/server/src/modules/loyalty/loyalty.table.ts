@@ -50,6 +50,8 @@ export interface LoyaltyMembersTable {
   tier_grace_until: Date | null;
   tier_base_code: string | null;
   last_activity_at: Date | null;
+  /** Set when the customer was merged into another: the survivor holds the membership now. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LoyaltyLotsTable {
