@@ -564,5 +564,9 @@ async function runImport(
            (c.name, c.birthday, c.gender, c.occupation, c.interests, c.family_notes, c.notes,
             c.preferred_channel, c.attributes))`.execute(trx);
   options.onProgress?.(staged, 'writing');
-  return report(Number(created.numAffectedRows ?? 0), Number(updated.numAffectedRows ?? 0));
+  const createdCount = Number(created.numAffectedRows ?? 0);
+  // Planner statistics of tables that just grew a lot (autovacuum comes later).
+  if (createdCount >= 1_000)
+    await sql`analyze customers, customer_contacts, customer_tags`.execute(trx);
+  return report(createdCount, Number(updated.numAffectedRows ?? 0));
 }
