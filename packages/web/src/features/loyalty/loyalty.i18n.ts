@@ -87,6 +87,7 @@ const en = {
       adjust: 'Adjusted',
       partner_earn: 'Partner earn',
       partner_burn: 'Partner burn',
+      merge: 'Merged customer',
     },
   },
   memberLink: {
@@ -191,6 +192,7 @@ const zhCN: typeof en = {
       adjust: '调整',
       partner_earn: '合作方发放',
       partner_burn: '合作方兑换',
+      merge: '客户合并转入',
     },
   },
   memberLink: {
