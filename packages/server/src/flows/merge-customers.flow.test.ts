@@ -197,5 +197,12 @@ describe('customer merge moves loyalty', () => {
       lifetimeEarned: 330,
     });
     expect(await api.ledgerCheck(cny)).toMatchObject({ mismatches: [], accountsSum: 0 });
+
+    // A redemption naming a merged id spends the survivor's points; its retry replays it.
+    const viaOldId = await redeem(cny, duplicate, 10, 'm-old-id');
+    expect(viaOldId).toMatchObject({ customerId: third, points: 10 });
+    expect(await redeem(cny, duplicate, 10, 'm-old-id')).toEqual(viaOldId);
+    expect(await api.member(cny, third)).toMatchObject({ available: 270 });
+    expect(await api.ledgerCheck(cny)).toMatchObject({ mismatches: [], accountsSum: 0 });
   });
 });

@@ -1134,6 +1134,7 @@ export async function redeemPoints(
     qualifyingFrom: null,
   });
   const member = members.get(input.customerId);
+  if (member?.row.merged_into) throw new MemberMerged(member.row.merged_into);
   if (!member)
     throw new AppError('INSUFFICIENT_POINTS', 'The customer has no points in this program.', [
       { field: 'points', message: 'available 0' },
@@ -1224,8 +1225,18 @@ export interface PlainRedemption {
 export type RedemptionOutcome =
   { ok: true; result: RedemptionResult; replayed: boolean } | { ok: false; error: AppError };
 
-/** Thrown when a key was claimed concurrently mid-batch: run the batch's items one by one. */
+/**
+ * Thrown when a batch cannot finish as one (a key claimed concurrently mid-batch, a member
+ * merged into another): run the batch's items one by one.
+ */
 export class RedemptionRace extends Error {}
+
+/** The member was merged into another customer: redeem from the survivor's membership. */
+export class MemberMerged extends Error {
+  constructor(readonly survivorId: string) {
+    super(`merged into ${survivorId}`);
+  }
+}
 
 /**
  * Redeems many plain point redemptions (no reward, no partner) in one transaction, each
@@ -1247,6 +1258,8 @@ export async function redeemPointsBatch(
     [...new Set(inputs.map((input) => input.customerId))],
     { qualifyingFrom: null },
   );
+  if ([...members.values()].some((member) => member.row.merged_into))
+    throw new RedemptionRace('a member was merged into another customer');
   const stored = new Map(
     (
       await repo.findRedemptionsByKeys(trx, program.tenantId, program.id, [

@@ -45,6 +45,7 @@ import {
   redeemPoints,
   redeemPointsBatch,
   RedemptionRace,
+  MemberMerged,
   releasePending,
   reviewTiers,
   warnExpiringPoints,
@@ -429,80 +430,94 @@ export async function redeem(
     ]);
   const requestHash = redemptionHash(input.customerId, points, input.rewardId ?? null);
   const found = reward;
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-    const outcome = await redeemPoints(
-      trx,
-      program,
-      {
-        customerId: input.customerId,
-        points,
-        idempotencyKey: input.idempotencyKey,
-        rewardId: input.rewardId ?? null,
-        requestHash,
-        ...(found
-          ? {
-              checkReward: async (member: MemberRow, redemptionId: string) => {
-                // The reward as it is now, locked: an edit or a switch-off made since it was
-                // read above is seen, and one made now waits for this redemption.
-                const current = await repo.lockReward(trx, context.tenantId, programId, found.id);
-                if (!current?.active) throw rewardProblem('The reward is not active.');
-                if (Number(current.points_cost) !== points)
-                  throw rewardProblem(`The reward now costs ${current.points_cost} points.`);
-                if (current.valid_from && now < current.valid_from)
-                  throw rewardProblem('The reward is not available yet.');
-                if (current.valid_to && now >= current.valid_to)
-                  throw rewardProblem('The reward is no longer available.');
-                if (
-                  current.tiers &&
-                  !(member.tier_code && current.tiers.includes(member.tier_code))
-                )
-                  throw rewardProblem(`The reward is for tiers ${current.tiers.join(', ')} only.`);
-                if (current.per_member_limit !== null) {
-                  // Counted under the member lock; this redemption's own claim is included.
-                  const used = await repo.countMemberRedemptions(
+  // A customer merged into another redeems from the survivor's membership (which took its
+  // points); the request keeps its own hash, so a retry naming the old id replays.
+  const attempt = (customerId: string) =>
+    db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+      const outcome = await redeemPoints(
+        trx,
+        program,
+        {
+          customerId,
+          points,
+          idempotencyKey: input.idempotencyKey,
+          rewardId: input.rewardId ?? null,
+          requestHash,
+          ...(found
+            ? {
+                checkReward: async (member: MemberRow, redemptionId: string) => {
+                  // The reward as it is now, locked: an edit or a switch-off made since it was
+                  // read above is seen, and one made now waits for this redemption.
+                  const current = await repo.lockReward(trx, context.tenantId, programId, found.id);
+                  if (!current?.active) throw rewardProblem('The reward is not active.');
+                  if (Number(current.points_cost) !== points)
+                    throw rewardProblem(`The reward now costs ${current.points_cost} points.`);
+                  if (current.valid_from && now < current.valid_from)
+                    throw rewardProblem('The reward is not available yet.');
+                  if (current.valid_to && now >= current.valid_to)
+                    throw rewardProblem('The reward is no longer available.');
+                  if (
+                    current.tiers &&
+                    !(member.tier_code && current.tiers.includes(member.tier_code))
+                  )
+                    throw rewardProblem(
+                      `The reward is for tiers ${current.tiers.join(', ')} only.`,
+                    );
+                  if (current.per_member_limit !== null) {
+                    // Counted under the member lock; this redemption's own claim is included.
+                    const used = await repo.countMemberRedemptions(
+                      trx,
+                      context.tenantId,
+                      programId,
+                      customerId,
+                      found.id,
+                    );
+                    if (used > current.per_member_limit)
+                      throw rewardProblem(`At most ${current.per_member_limit} per member.`);
+                  }
+                  if (!(await repo.takeRewardStock(trx, context.tenantId, programId, found.id)))
+                    throw rewardProblem('The reward is out of stock.');
+                  const pool = await repo.countAvailableCoupons(
                     trx,
                     context.tenantId,
                     programId,
-                    input.customerId,
                     found.id,
                   );
-                  if (used > current.per_member_limit)
-                    throw rewardProblem(`At most ${current.per_member_limit} per member.`);
-                }
-                if (!(await repo.takeRewardStock(trx, context.tenantId, programId, found.id)))
-                  throw rewardProblem('The reward is out of stock.');
-                const pool = await repo.countAvailableCoupons(
-                  trx,
-                  context.tenantId,
-                  programId,
-                  found.id,
-                );
-                if (pool.total === 0) return null;
-                const issued = await repo.issueCoupon(
-                  trx,
-                  context.tenantId,
-                  programId,
-                  found.id,
-                  input.customerId,
-                  redemptionId,
-                  now,
-                );
-                if (!issued) throw rewardProblem('No coupon codes are left for this reward.');
-                return { code: issued.code, expiresAt: issued.expires_at?.toISOString() ?? null };
-              },
-            }
-          : {}),
-      },
-      now,
-    );
-    if (!outcome.replayed)
-      await recordAudit(
-        trx,
-        context,
-        redemptionAudit(outcome.result, input.customerId, input.rewardId ?? null),
+                  if (pool.total === 0) return null;
+                  const issued = await repo.issueCoupon(
+                    trx,
+                    context.tenantId,
+                    programId,
+                    found.id,
+                    customerId,
+                    redemptionId,
+                    now,
+                  );
+                  if (!issued) throw rewardProblem('No coupon codes are left for this reward.');
+                  return { code: issued.code, expiresAt: issued.expires_at?.toISOString() ?? null };
+                },
+              }
+            : {}),
+        },
+        now,
       );
-    return outcome;
-  });
+      if (!outcome.replayed)
+        await recordAudit(
+          trx,
+          context,
+          redemptionAudit(outcome.result, customerId, input.rewardId ?? null),
+        );
+      return outcome;
+    });
+  let customerId = input.customerId;
+  for (let hops = 0; ; hops++) {
+    try {
+      return await attempt(customerId);
+    } catch (error) {
+      if (!(error instanceof MemberMerged) || hops >= 10) throw error;
+      customerId = error.survivorId;
+    }
+  }
 }
 
 type RedemptionInput = z.infer<typeof redemptionCreate>;
