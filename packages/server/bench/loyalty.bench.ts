@@ -174,11 +174,23 @@ async function main(): Promise<void> {
         eventsPerSecond: Math.round((batches.length * 1000) / batchSeconds),
       };
       console.log('batched earning', figures.batch);
-      // 1. Purchases that earn, against the bare insert.
+      // 1. Purchases that earn, against the bare insert: bought by the 20,000 members of the
+      // warm-up, as a live program's purchases mostly are (first purchases enrol, see docs).
       const single = await cannon(
         `${appUrl}/v1/events`,
         auth,
-        () => purchaseBody('single'),
+        () => {
+          sequence++;
+          return JSON.stringify({
+            id: `single-${process.pid}-${sequence}`,
+            type: 'purchase',
+            customerExternalId: `batch-${sequence % 20_000}`,
+            occurredAt: '2026-11-01T10:00:00Z',
+            currency: 'CNY',
+            amount: 1999,
+            lines: [{ sku: 'SKU-1', category: 'tea', quantity: 1, amount: 1999 }],
+          });
+        },
         duration,
       );
       console.log('single POST /v1/events with earning', single);

@@ -327,9 +327,32 @@ async function loadWorkingMembers(
   trx: LoyaltyDb,
   program: Program,
   customerIds: readonly string[],
-  options: { qualifyingFrom: Date | null },
+  options: {
+    qualifyingFrom: Date | null;
+    /**
+     * Customers to enrol if they are not members yet (with when). Members are locked first,
+     * then the missing ones enrolled and locked in one more statement: one statement when all
+     * are members already. No deadlock: a transaction inserts only after it holds every
+     * existing row it needs, so it never waits for an existing row while holding a new one.
+     */
+    enrol?: ReadonlyMap<string, Date>;
+  },
 ): Promise<Map<string, WorkingMember>> {
   const rows = await repo.lockMembers(trx, program.tenantId, program.id, customerIds);
+  if (options.enrol && options.enrol.size > 0) {
+    const present = new Set(rows.map((row) => row.customer_id));
+    const missing = [...options.enrol].filter(([customerId]) => !present.has(customerId));
+    if (missing.length > 0) {
+      rows.push(
+        ...(await repo.enrolAndLockMembers(
+          trx,
+          program.tenantId,
+          program.id,
+          missing.map(([customerId, enrolledAt]) => ({ customerId, enrolledAt })),
+        )),
+      );
+    }
+  }
   const lots = await repo.findOpenLots(trx, program.tenantId, program.id, customerIds);
   const lotsBy = new Map<string, LotRow[]>();
   for (const lot of lots) {
@@ -919,24 +942,12 @@ export async function applyEventsToPrograms(
       const earlier = enrol.get(event.customerId);
       if (!earlier || event.occurredAt < earlier) enrol.set(event.customerId, event.occurredAt);
     }
-    await repo.ensureMembers(
-      trx,
-      program.tenantId,
-      program.id,
-      [...enrol.entries()].map(([customerId, enrolledAt]) => ({ customerId, enrolledAt })),
-    );
     const refundCustomer = (event: LoyaltyEventInput) =>
       purchaseLots.get(event.refundOf ?? '')?.customer_id ?? event.customerId;
     const referrers = [...pendingReferral.values(), ...rewardedReferral.values()].map(
       (r) => r.referrer_id,
     );
-    if (referrers.length > 0)
-      await repo.ensureMembers(
-        trx,
-        program.tenantId,
-        program.id,
-        referrers.map((customerId) => ({ customerId, enrolledAt: now })),
-      );
+    for (const referrer of referrers) if (!enrol.has(referrer)) enrol.set(referrer, now);
     const customerIds = [
       ...new Set([
         ...freshPurchases.map((e) => e.customerId),
@@ -951,6 +962,7 @@ export async function applyEventsToPrograms(
             [...freshPurchases, ...relevantRefunds].map((e) => e.occurredAt),
           )
         : null,
+      enrol,
     });
     // Purchase lots refunded here but closed (fully spent) are not among the open lots.
     for (const lot of [...purchaseLots.values(), ...bonusLots.values()]) {

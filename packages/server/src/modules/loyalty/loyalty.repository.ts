@@ -226,6 +226,51 @@ export async function ensureMembers(
 }
 
 /**
+ * Enrols these customers and returns their member rows locked, in one statement: new rows are
+ * ours until we commit, and a row a concurrent call inserted first is taken by a no-op update
+ * (which locks it). Inserted in customer order, so two calls never deadlock.
+ */
+export async function enrolAndLockMembers(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  members: readonly { customerId: string; enrolledAt: Date }[],
+): Promise<MemberRow[]> {
+  const rows: MemberRow[] = [];
+  const sorted = [...members].sort((a, b) =>
+    a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0,
+  );
+  for (const part of chunks(sorted)) {
+    rows.push(
+      ...(await db
+        .insertInto('loyalty_members')
+        .values(
+          part.map((member) => ({
+            tenant_id: tenantId,
+            program_id: programId,
+            customer_id: member.customerId,
+            enrolled_at: member.enrolledAt,
+            tier_code: null,
+            tier_since: null,
+            tier_review_at: null,
+            tier_grace_until: null,
+            tier_base_code: null,
+            last_activity_at: null,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['tenant_id', 'program_id', 'customer_id'])
+            .doUpdateSet({ customer_id: (eb) => eb.ref('excluded.customer_id') }),
+        )
+        .returningAll()
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/**
  * Locks the members' balance rows, in customer order so two batches never deadlock: every
  * change to a member's points happens under this lock, in the transaction that writes it.
  */
