@@ -36,12 +36,17 @@ const bulkOnly = process.env.BENCH_ONLY === 'bulk';
 const httpOnly = process.env.BENCH_ONLY === 'http';
 
 let sequence = 0;
-function purchaseBody(prefix: string, customers = 10_000, amount = 1999): string {
+function purchaseBody(
+  prefix: string,
+  customers = 10_000,
+  amount = 1999,
+  customerPrefix = `bench-${prefix}`,
+): string {
   sequence++;
   return JSON.stringify({
     id: `${prefix}-${process.pid}-${sequence}`,
     type: 'purchase',
-    customerExternalId: `bench-${prefix}-${sequence % customers}`,
+    customerExternalId: `${customerPrefix}-${sequence % customers}`,
     occurredAt: '2026-11-01T10:00:00Z',
     currency: 'CNY',
     amount,
@@ -179,18 +184,7 @@ async function main(): Promise<void> {
       const single = await cannon(
         `${appUrl}/v1/events`,
         auth,
-        () => {
-          sequence++;
-          return JSON.stringify({
-            id: `single-${process.pid}-${sequence}`,
-            type: 'purchase',
-            customerExternalId: `batch-${sequence % 20_000}`,
-            occurredAt: '2026-11-01T10:00:00Z',
-            currency: 'CNY',
-            amount: 1999,
-            lines: [{ sku: 'SKU-1', category: 'tea', quantity: 1, amount: 1999 }],
-          });
-        },
+        () => purchaseBody('single', 20_000, 1999, 'batch'),
         duration,
       );
       console.log('single POST /v1/events with earning', single);

@@ -1147,10 +1147,7 @@ export async function redeemPoints(
   });
   const member = members.get(input.customerId);
   if (member?.row.merged_into) throw new MemberMerged(member.row.merged_into);
-  if (!member)
-    throw new AppError('INSUFFICIENT_POINTS', 'The customer has no points in this program.', [
-      { field: 'points', message: 'available 0' },
-    ]);
+  if (!member) throw insufficientPoints(input.points, null);
   const claimed = await repo.claimRedemption(trx, {
     tenant_id: program.tenantId,
     program_id: program.id,
@@ -1171,11 +1168,7 @@ export async function redeemPoints(
       input.idempotencyKey,
     );
     if (!existing || existing.request_hash !== input.requestHash)
-      throw new AppError(
-        'IDEMPOTENCY_CONFLICT',
-        `The idempotency key ${input.idempotencyKey} was used before with a different request.`,
-        [{ field: 'idempotencyKey', message: 'reused with a different body' }],
-      );
+      throw redemptionConflict(input.idempotencyKey);
     return { result: existing.response as RedemptionResult, replayed: true };
   }
   const plan = planRedemption(
@@ -1183,48 +1176,89 @@ export async function redeemPoints(
     input.points,
     input.partnerId ? 'partner_settlement' : 'program_redeemed',
   );
-  if (!plan.ok)
-    throw new AppError(
-      'INSUFFICIENT_POINTS',
-      `The member has ${plan.error.available} points available; ${input.points} requested.`,
-      [{ field: 'points', message: `available ${plan.error.available}` }],
-    );
+  if (!plan.ok) throw insufficientPoints(input.points, plan.error.available);
   const coupon = input.checkReward ? await input.checkReward(member.row, id) : null;
   const batch = new Batch(program.tenantId, program.id);
-  commitPlan(batch, member, plan.value, {
-    kind: input.partnerId ? 'partner_burn' : 'redeem',
+  const result = spendForRedemption(batch, member, plan.value, {
+    id,
+    points: input.points,
+    idempotencyKey: input.idempotencyKey,
+    rewardId: input.rewardId,
+    partnerId: input.partnerId ?? null,
+    coupon,
     at: now,
+  });
+  await flush(trx, batch, members.values());
+  await repo.storeRedemptionResponse(trx, program.tenantId, program.id, id, result);
+  return { result, replayed: false };
+}
+
+function redemptionConflict(key: string): AppError {
+  return new AppError(
+    'IDEMPOTENCY_CONFLICT',
+    `The idempotency key ${key} was used before with a different request.`,
+    [{ field: 'idempotencyKey', message: 'reused with a different body' }],
+  );
+}
+
+/** `available` null: the customer is no member of the program. */
+function insufficientPoints(requested: number, available: number | null): AppError {
+  return new AppError(
+    'INSUFFICIENT_POINTS',
+    available === null
+      ? 'The customer has no points in this program.'
+      : `The member has ${available} points available; ${requested} requested.`,
+    [{ field: 'points', message: `available ${available ?? 0}` }],
+  );
+}
+
+/** Books a planned redemption on the working member and answers what the caller is shown. */
+function spendForRedemption(
+  batch: Batch,
+  member: WorkingMember,
+  plan: Plan,
+  redemption: {
+    id: string;
+    points: number;
+    idempotencyKey: string;
+    rewardId: string | null;
+    partnerId: string | null;
+    coupon: RedemptionResult['coupon'];
+    at: Date;
+  },
+): RedemptionResult {
+  const { id, partnerId, at } = redemption;
+  commitPlan(batch, member, plan, {
+    kind: partnerId ? 'partner_burn' : 'redeem',
+    at,
     eventId: null,
     redemptionId: id,
-    partnerId: input.partnerId ?? null,
+    partnerId,
     explanation: {
       redemptionId: id,
-      ...(input.partnerId ? { partnerId: input.partnerId } : {}),
-      idempotencyKey: input.idempotencyKey,
-      rewardId: input.rewardId,
+      ...(partnerId ? { partnerId } : {}),
+      idempotencyKey: redemption.idempotencyKey,
+      rewardId: redemption.rewardId,
       rule: 'soonest-expiring lots first',
     },
   });
-  member.redeemed += input.points;
-  if (!member.lastActivityAt || member.lastActivityAt < now) member.lastActivityAt = now;
-  await flush(trx, batch, members.values());
-  const result: RedemptionResult = {
+  member.redeemed += redemption.points;
+  if (!member.lastActivityAt || member.lastActivityAt < at) member.lastActivityAt = at;
+  return {
     id,
-    programId: program.id,
-    customerId: input.customerId,
-    points: input.points,
-    rewardId: input.rewardId,
-    idempotencyKey: input.idempotencyKey,
-    createdAt: now.toISOString(),
-    lots: plan.value.transfers.map((transfer) => ({
+    programId: batch.programId,
+    customerId: member.customerId,
+    points: redemption.points,
+    rewardId: redemption.rewardId,
+    idempotencyKey: redemption.idempotencyKey,
+    createdAt: at.toISOString(),
+    lots: plan.transfers.map((transfer) => ({
       lotId: transfer.lotId ?? '',
       points: transfer.points,
     })),
     balance: { available: member.ledger.available, pending: member.ledger.pending },
-    coupon,
+    coupon: redemption.coupon,
   };
-  await repo.storeRedemptionResponse(trx, program.tenantId, program.id, id, result);
-  return { result, replayed: false };
 }
 
 export interface PlainRedemption {
@@ -1284,11 +1318,7 @@ export async function redeemPointsBatch(
   const rows: Parameters<typeof repo.insertRedemptions>[1][number][] = [];
   const conflict = (key: string): RedemptionOutcome => ({
     ok: false,
-    error: new AppError(
-      'IDEMPOTENCY_CONFLICT',
-      `The idempotency key ${key} was used before with a different request.`,
-      [{ field: 'idempotencyKey', message: 'reused with a different body' }],
-    ),
+    error: redemptionConflict(key),
   });
   inputs.forEach((input, index) => {
     const key = input.idempotencyKey;
@@ -1315,47 +1345,20 @@ export async function redeemPointsBatch(
     if (!member || !plan.ok) {
       outcomes[index] = {
         ok: false,
-        error: new AppError(
-          'INSUFFICIENT_POINTS',
-          member
-            ? `The member has ${plan.ok ? 0 : plan.error.available} points available; ${input.points} requested.`
-            : 'The customer has no points in this program.',
-          [{ field: 'points', message: `available ${plan.ok ? 0 : plan.error.available}` }],
-        ),
+        error: insufficientPoints(input.points, member && !plan.ok ? plan.error.available : null),
       };
       return;
     }
     const id = uuidv7();
-    commitPlan(batch, member, plan.value, {
-      kind: 'redeem',
-      at: now,
-      eventId: null,
-      redemptionId: id,
-      partnerId: null,
-      explanation: {
-        redemptionId: id,
-        idempotencyKey: key,
-        rewardId: null,
-        rule: 'soonest-expiring lots first',
-      },
-    });
-    member.redeemed += input.points;
-    if (!member.lastActivityAt || member.lastActivityAt < now) member.lastActivityAt = now;
-    const result: RedemptionResult = {
+    const result = spendForRedemption(batch, member, plan.value, {
       id,
-      programId: program.id,
-      customerId: input.customerId,
       points: input.points,
-      rewardId: null,
       idempotencyKey: key,
-      createdAt: now.toISOString(),
-      lots: plan.value.transfers.map((transfer) => ({
-        lotId: transfer.lotId ?? '',
-        points: transfer.points,
-      })),
-      balance: { available: member.ledger.available, pending: member.ledger.pending },
+      rewardId: null,
+      partnerId: null,
       coupon: null,
-    };
+      at: now,
+    });
     fresh.set(key, { hash: input.requestHash, result });
     rows.push({
       tenant_id: program.tenantId,
@@ -1401,11 +1404,9 @@ export async function awardAction(
       ]);
     return { points: Number(existing.points), explanation: { lotId: existing.id }, replayed: true };
   }
-  await repo.ensureMembers(trx, program.tenantId, program.id, [
-    { customerId: input.customerId, enrolledAt: input.occurredAt },
-  ]);
   const members = await loadWorkingMembers(trx, program, [input.customerId], {
     qualifyingFrom: program.tiers ? qualifyingSince(program, [input.occurredAt]) : null,
+    enrol: new Map([[input.customerId, input.occurredAt]]),
   });
   const member = members.get(input.customerId);
   if (!member) throw new Error('member row vanished under lock');
@@ -1907,11 +1908,9 @@ export async function partnerEarn(
       ]);
     return { points: input.points, lotId: existing.id, replayed: true };
   }
-  await repo.ensureMembers(trx, program.tenantId, program.id, [
-    { customerId: input.customerId, enrolledAt: input.at },
-  ]);
   const members = await loadWorkingMembers(trx, program, [input.customerId], {
     qualifyingFrom: null,
+    enrol: new Map([[input.customerId, input.at]]),
   });
   const member = members.get(input.customerId);
   if (!member) throw new Error('member row vanished under lock');

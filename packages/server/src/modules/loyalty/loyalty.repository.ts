@@ -196,6 +196,26 @@ export async function listRuleVersions(db: LoyaltyDb, tenantId: string, programI
 
 // Members -----------------------------------------------------------------------------------
 
+/** A member row as enrolment creates it: no tier, no activity yet. */
+function newMember(
+  tenantId: string,
+  programId: string,
+  member: { customerId: string; enrolledAt: Date },
+) {
+  return {
+    tenant_id: tenantId,
+    program_id: programId,
+    customer_id: member.customerId,
+    enrolled_at: member.enrolledAt,
+    tier_code: null,
+    tier_since: null,
+    tier_review_at: null,
+    tier_grace_until: null,
+    tier_base_code: null,
+    last_activity_at: null,
+  };
+}
+
 /** Enrols members that are not yet (first qualifying event or explicit); existing ones untouched. */
 export async function ensureMembers(
   db: LoyaltyDb,
@@ -206,20 +226,7 @@ export async function ensureMembers(
   for (const part of chunks(members)) {
     await db
       .insertInto('loyalty_members')
-      .values(
-        part.map((member) => ({
-          tenant_id: tenantId,
-          program_id: programId,
-          customer_id: member.customerId,
-          enrolled_at: member.enrolledAt,
-          tier_code: null,
-          tier_since: null,
-          tier_review_at: null,
-          tier_grace_until: null,
-          tier_base_code: null,
-          last_activity_at: null,
-        })),
-      )
+      .values(part.map((member) => newMember(tenantId, programId, member)))
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -244,20 +251,7 @@ export async function enrolAndLockMembers(
     rows.push(
       ...(await db
         .insertInto('loyalty_members')
-        .values(
-          part.map((member) => ({
-            tenant_id: tenantId,
-            program_id: programId,
-            customer_id: member.customerId,
-            enrolled_at: member.enrolledAt,
-            tier_code: null,
-            tier_since: null,
-            tier_review_at: null,
-            tier_grace_until: null,
-            tier_base_code: null,
-            last_activity_at: null,
-          })),
-        )
+        .values(part.map((member) => newMember(tenantId, programId, member)))
         .onConflict((oc) =>
           oc
             .columns(['tenant_id', 'program_id', 'customer_id'])

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 // Programs: creation, changes, versioned earning rules, the dry run.
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
@@ -118,28 +119,25 @@ export async function tenantsWithActivePrograms(db: LoyaltyDb): Promise<string[]
 }
 
 /**
- * The tenant's active programs as this process read them at most ACTIVE_PROGRAMS_CACHE_MS ago:
+ * The tenant's active programs as this process read them at most 2 s ago:
  * every recorded purchase needs them, and they change a few times a year. A change made in
  * this process is seen at once (the writers below clear the entry after they commit); one made
  * in another server process within that time. Entries name the rules version they used, so an
  * event earning under the version just replaced is still explained exactly.
  */
-const activeProgramsCache = new Map<string, { programs: Program[]; readAt: number }>();
-const ACTIVE_PROGRAMS_CACHE_MS = 2_000;
-const ACTIVE_PROGRAMS_CACHE_SIZE = 10_000;
+const activeProgramsCache = new LRUCache<string, readonly Program[]>({
+  max: 10_000,
+  ttl: 2_000,
+});
 
 export async function loadActiveProgramsCached(
   db: LoyaltyDb,
   tenantId: string,
 ): Promise<readonly Program[]> {
-  const now = Date.now();
   const cached = activeProgramsCache.get(tenantId);
-  if (cached && now - cached.readAt < ACTIVE_PROGRAMS_CACHE_MS) return cached.programs;
+  if (cached) return cached;
   const programs = await loadActivePrograms(db, tenantId);
-  activeProgramsCache.delete(tenantId);
-  if (activeProgramsCache.size >= ACTIVE_PROGRAMS_CACHE_SIZE)
-    activeProgramsCache.delete(activeProgramsCache.keys().next().value!);
-  activeProgramsCache.set(tenantId, { programs, readAt: now });
+  activeProgramsCache.set(tenantId, programs);
   return programs;
 }
 

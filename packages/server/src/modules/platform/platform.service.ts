@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '@fidelis/contracts';
@@ -194,30 +195,21 @@ type ApiKeyRow = NonNullable<Awaited<ReturnType<typeof repo.findApiKey>>>;
 /**
  * API key rows this process read in the last few seconds: a busy integration sends thousands
  * of requests a second with one key, and each would otherwise begin with a database round
- * trip. A revocation here takes effect at once; in other server processes within
- * API_KEY_CACHE_MS. The secret is checked against the hash on every request all the same.
+ * trip. A revocation here takes effect at once; in other server processes within 5 s. The
+ * secret is checked against the hash on every request all the same.
  */
-const apiKeyCache = new Map<string, { row: ApiKeyRow; readAt: number }>();
-const API_KEY_CACHE_MS = 5_000;
-const API_KEY_CACHE_SIZE = 10_000;
+const apiKeyCache = new LRUCache<string, ApiKeyRow>({ max: 10_000, ttl: 5_000 });
 
 async function findApiKeyCached(
   db: PlatformDb,
   tenantId: string,
   id: string,
-  now: number,
 ): Promise<ApiKeyRow | undefined> {
   const key = `${tenantId}/${id}`;
   const cached = apiKeyCache.get(key);
-  if (cached && now - cached.readAt < API_KEY_CACHE_MS) return cached.row;
+  if (cached) return cached;
   const row = await repo.findApiKey(db, tenantId, id);
-  apiKeyCache.delete(key);
-  if (row) {
-    if (apiKeyCache.size >= API_KEY_CACHE_SIZE) {
-      apiKeyCache.delete(apiKeyCache.keys().next().value!);
-    }
-    apiKeyCache.set(key, { row, readAt: now });
-  }
+  if (row) apiKeyCache.set(key, row);
   return row;
 }
 
@@ -229,7 +221,7 @@ export async function authenticateApiKey(
   const credential = parseCredential(API_KEY_PREFIX, token);
   if (!credential) return null;
   const now = new Date();
-  const row = await findApiKeyCached(db, credential.tenantId, credential.id, now.getTime());
+  const row = await findApiKeyCached(db, credential.tenantId, credential.id);
   if (!row || row.revoked_at || !secretMatches(credential.secret, row.key_hash)) return null;
   // Record use at most once a minute: a hot key must not turn every request into a write.
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
