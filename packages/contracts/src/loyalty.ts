@@ -619,9 +619,48 @@ export const referral = z
   })
   .meta({ id: 'LoyaltyReferral' });
 
-export const couponUpload = z.strictObject({
-  codes: z.array(z.string().min(4).max(64)).min(1).max(10_000),
-  expiresAt: instant.optional().describe('When these codes stop being usable'),
+export const couponGenerate = z
+  .strictObject({
+    count: z.number().int().min(1).max(10_000),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9]{0,20}$/, 'letters and digits, at most 20')
+      .optional()
+      .describe('Upper-cased, then a dash: VIP → VIP-7KQ2M9XA'),
+    length: z.number().int().min(6).max(16).default(8).describe('Random characters per code'),
+  })
+  .describe('Codes the server makes: random characters without 0/O/1/I, new to the program');
+
+export const couponUpload = z
+  .strictObject({
+    codes: z.array(z.string().min(4).max(64)).min(1).max(10_000).optional(),
+    generate: couponGenerate.optional(),
+    expiresAt: instant.optional().describe('When these codes stop being usable'),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('A retry with the same key and body answers the first result and adds nothing'),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.codes === undefined) === (body.generate === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [body.codes === undefined ? 'codes' : 'generate'],
+        message: 'give exactly one of codes and generate',
+      });
+  })
+  .describe('Either codes (your own) or generate (the server makes them), not both');
+
+export const couponsAdded = z.object({
+  added: z.number().int(),
+  duplicates: z.number().int().describe('Codes given that the program already had'),
+  available: z.number().int().describe('Codes of the reward’s pool waiting to be handed out'),
+  codes: z
+    .array(z.string())
+    .optional()
+    .describe('With generate: the codes made, all of them added'),
 });
 
 export const couponStatuses = ['available', 'issued', 'used'] as const;

@@ -40,3 +40,43 @@ export async function programWithMember(
   });
   return { programId: program.id, customerId: order.customerId };
 }
+
+/** One request through the app, with the status, the parsed body and the raw text. */
+export async function callJson<T>(
+  testApp: TestApp,
+  auth: { authorization: string } | null,
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  payload?: object,
+) {
+  const res = await testApp.app.inject({
+    method,
+    url,
+    ...(auth ? { headers: auth } : {}),
+    ...(payload ? { payload } : {}),
+  });
+  return {
+    status: res.statusCode,
+    body: res.json() as T,
+    text: res.body,
+    headers: res.headers,
+  };
+}
+
+/** programWithMember's program and member (200 points) and a reward (Coffee, 10 points). */
+export async function programWithReward(
+  testApp: TestApp,
+  tenant: Tenant,
+  reward: object = {},
+): Promise<{ programId: string; customerId: string; rewardId: string }> {
+  const { programId, customerId } = await programWithMember(testApp, tenant);
+  const created = await callJson<{ id: string }>(
+    testApp,
+    tenant.auth,
+    'POST',
+    `/v1/loyalty/programs/${programId}/rewards`,
+    { name: 'Coffee', pointsCost: 10, ...reward },
+  );
+  expect(created.status, created.text).toBe(201);
+  return { programId, customerId, rewardId: created.body.id };
+}

@@ -163,14 +163,29 @@ describe('loyalty program designer in a real browser', () => {
     const drawer = page.getByTestId('coupons-drawer');
     await page.locator('#coupons_count').fill('5');
     await page.locator('#coupons_prefix').fill('cafe');
+    await page.locator('#coupons_length').fill('10');
+    // The server makes the codes: the browser asks for them, once per batch (a key).
+    const sent = page.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/coupons'),
+    );
     await drawer.getByRole('button', { name: '加入券码池' }).click();
+    expect((await sent).postDataJSON()).toMatchObject({
+      generate: { count: 5, prefix: 'cafe', length: 10 },
+      idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     await expect
       .poll(() => page.getByTestId('coupons-added').innerText())
       .toContain('新增 5 个，0 个已存在；当前可发放 5 个');
+    const generated = (
+      await drawer.getByTestId('coupons-generated').locator('textarea').inputValue()
+    ).split('\n');
+    expect(generated).toHaveLength(5);
+    for (const code of generated) expect(code).toMatch(/^CAFE-[A-HJ-NP-Z2-9]{10}$/);
     await expect
       .poll(() => drawer.getByTestId('coupons-table').locator('tbody tr.ant-table-row').count())
       .toBe(5);
-    expect(await drawer.getByTestId('coupons-table').innerText()).toMatch(/CAFE-[A-Z2-9]{8}/);
+    const listed = await drawer.getByTestId('coupons-table').innerText();
+    for (const code of generated) expect(listed).toContain(code);
     await expect.poll(() => drawer.getByTestId('coupon-counts').innerText()).toContain('5');
     await screenshot(page, 'loyalty-designer-coupons');
     await page.locator('.ant-drawer-close').click();

@@ -2,7 +2,7 @@
 // the fields the public member page shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
-import { programWithMember } from '../../../test/loyalty-fixtures.ts';
+import { callJson, programWithMember, programWithReward } from '../../../test/loyalty-fixtures.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,39 +12,21 @@ afterAll(async () => t.close());
 
 type Tenant = Awaited<ReturnType<typeof newTenant>>;
 
-async function call<T>(
-  tenant: Tenant | null,
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: object,
-) {
-  const res = await t.app.inject({
-    method,
-    url,
-    ...(tenant ? { headers: tenant.auth } : {}),
-    ...(payload ? { payload } : {}),
-  });
-  return { status: res.statusCode, body: res.json() as T, text: res.body };
-}
+const call = <T>(tenant: Tenant | null, method: 'GET' | 'POST', url: string, payload?: object) =>
+  callJson<T>(t, tenant?.auth ?? null, method, url, payload);
 
 describe('coupon pool list', () => {
   it('lists a reward’s codes by status and prefix, a page at a time, with counts', async () => {
     const tenant = await newTenant(t);
-    const { programId, customerId } = await programWithMember(t, tenant);
-    const reward = await call<{ id: string }>(
-      tenant,
-      'POST',
-      `/v1/loyalty/programs/${programId}/rewards`,
-      { name: 'Coffee', pointsCost: 10 },
-    );
-    const base = `/v1/loyalty/programs/${programId}/rewards/${reward.body.id}/coupons`;
+    const { programId, customerId, rewardId } = await programWithReward(t, tenant);
+    const base = `/v1/loyalty/programs/${programId}/rewards/${rewardId}/coupons`;
     const codes = ['CAFE-0001', 'CAFE-0002', 'CAFE-0003', 'TEA_0001', 'TEAX0002'];
     expect((await call(tenant, 'POST', base, { codes })).status).toBe(201);
     const redeemed = await call<{ coupon: { code: string } }>(
       tenant,
       'POST',
       `/v1/loyalty/programs/${programId}/redemptions`,
-      { customerId, rewardId: reward.body.id, idempotencyKey: 'ui-coupon-1' },
+      { customerId, rewardId, idempotencyKey: 'ui-coupon-1' },
     );
     expect(redeemed.status, redeemed.text).toBe(201);
     expect(redeemed.body.coupon.code).toBe('CAFE-0001');

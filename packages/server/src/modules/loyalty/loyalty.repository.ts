@@ -1391,6 +1391,7 @@ export async function hasPurchaseLots(
 
 // Coupons -----------------------------------------------------------------------------------
 
+/** The codes inserted: those the program already had are left out. */
 export async function insertCoupons(
   db: LoyaltyDb,
   tenantId: string,
@@ -1398,10 +1399,10 @@ export async function insertCoupons(
   rewardId: string,
   codes: readonly string[],
   expiresAt: Date | null,
-): Promise<number> {
-  let added = 0;
+): Promise<string[]> {
+  const added: string[] = [];
   for (const part of chunks(codes, 1000)) {
-    const result = await db
+    const rows = await db
       .insertInto('loyalty_coupons')
       .values(
         part.map((code) => ({
@@ -1417,8 +1418,9 @@ export async function insertCoupons(
         })),
       )
       .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    added += Number(result.numInsertedOrUpdatedRows ?? 0);
+      .returning('code')
+      .execute();
+    for (const row of rows) added.push(row.code);
   }
   return added;
 }

@@ -1,6 +1,6 @@
 // Loyalty use cases behind the routes: members' balances and history, redemptions, actions,
 // rewards, liability, dashboards, ledger checks, signed member links, jobs.
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type {
@@ -9,6 +9,7 @@ import type {
   liability,
   memberLoyalty,
   coupon,
+  couponsAdded,
   couponUpload,
   couponListQuery,
   partnerCreate,
@@ -28,6 +29,7 @@ import {
   hashRequest,
   recordAudit,
   recordAudits,
+  runIdempotent,
 } from '../platform/index.ts';
 import { AppError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
@@ -54,6 +56,7 @@ import {
 } from './ledger.service.ts';
 import { createGroupCommit } from '../../db/group-commit.ts';
 import { levelOf } from './tiers.ts';
+import { newCouponCodes, randomCode } from './coupon-codes.ts';
 import { expiryNotices, warnAndNotify, type ChooseChannels } from './notifications.service.ts';
 import {
   loadActivePrograms,
@@ -874,14 +877,6 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
 
 // Referrals ---------------------------------------------------------------------------------
 
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-function newReferralCode(): string {
-  let code = '';
-  for (let index = 0; index < 8; index++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return code;
-}
-
 function requireScheme(program: Program) {
   if (!program.referral)
     throw new AppError('CONFLICT', 'The program has no referral scheme.', [
@@ -911,7 +906,7 @@ export async function referralCodeFor(
       await repo.insertReferralCode(trx, {
         tenant_id: context.tenantId,
         program_id: programId,
-        code: newReferralCode(),
+        code: randomCode(8),
         customer_id: customerId,
       });
       row = await repo.findReferralCodeOf(trx, context.tenantId, programId, customerId);
@@ -1012,36 +1007,80 @@ export async function createReferral(
 
 // Coupons -----------------------------------------------------------------------------------
 
-/** Adds codes to a reward's coupon pool; redeeming the reward then hands out one code each. */
+type CouponsAdded = z.infer<typeof couponsAdded>;
+
+/**
+ * Adds codes to a reward's coupon pool, the caller's (`codes`) or new ones the server makes
+ * (`generate`); redeeming the reward then hands out one code each. With an idempotencyKey a
+ * retry answers the first result: generating twice would otherwise make a second set.
+ */
 export async function addCoupons(
   db: LoyaltyServiceDb,
   context: RequestContext,
   programId: string,
   rewardId: string,
   input: z.infer<typeof couponUpload>,
-) {
+): Promise<{ result: CouponsAdded; replayed: boolean }> {
   await loadProgram(db, context.tenantId, programId);
   if (!(await repo.findReward(db, context.tenantId, programId, rewardId)))
     throw new AppError('NOT_FOUND', `No reward ${rewardId} in this program.`);
-  const codes = [...new Set(input.codes)];
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-    const added = await repo.insertCoupons(
-      trx,
-      context.tenantId,
-      programId,
-      rewardId,
-      codes,
-      input.expiresAt ? new Date(input.expiresAt) : null,
-    );
-    await recordAudit(trx, context, {
-      action: 'loyalty.coupons.added',
-      entityType: 'loyalty_reward',
-      entityId: rewardId,
-      after: { added },
-    });
-    const pool = await repo.countAvailableCoupons(trx, context.tenantId, programId, rewardId);
-    return { added, duplicates: input.codes.length - added, available: pool.available };
+  const { idempotencyKey, ...request } = input;
+  const work = (trx: LoyaltyServiceDb) => addCouponsIn(trx, context, programId, rewardId, request);
+  if (idempotencyKey === undefined)
+    return { result: await db.transaction().execute(work), replayed: false };
+  const outcome = await runIdempotent(
+    db,
+    {
+      tenantId: context.tenantId,
+      scope: 'loyalty.coupons.add',
+      key: idempotencyKey,
+      body: { programId, rewardId, ...request },
+    },
+    async (trx) => ({ status: 201, body: await work(trx) }),
+  );
+  return { result: outcome.body, replayed: outcome.replayed };
+}
+
+async function addCouponsIn(
+  trx: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  rewardId: string,
+  input: Omit<z.infer<typeof couponUpload>, 'idempotencyKey'>,
+): Promise<CouponsAdded> {
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  const insert = (codes: readonly string[]) =>
+    repo.insertCoupons(trx, context.tenantId, programId, rewardId, codes, expiresAt);
+  let result: CouponsAdded;
+  if (input.generate) {
+    const { count, prefix = '', length } = input.generate;
+    // Codes are unique per program: a drawn code the program already has is skipped (insert
+    // … on conflict do nothing) and another drawn in its place.
+    const added: string[] = [];
+    const tried = new Set<string>();
+    for (let round = 0; added.length < count; round++) {
+      if (round === 10)
+        throw new AppError('CONFLICT', 'Could not draw enough new codes: use more characters.', [
+          { field: 'generate.length', message: 'too few codes of this length are left' },
+        ]);
+      const drawn = newCouponCodes(count - added.length, prefix, length, tried);
+      for (const code of drawn) tried.add(code);
+      added.push(...(await insert(drawn)));
+    }
+    result = { added: added.length, duplicates: 0, available: 0, codes: added };
+  } else {
+    const given = input.codes ?? [];
+    const added = (await insert([...new Set(given)])).length;
+    result = { added, duplicates: given.length - added, available: 0 };
+  }
+  await recordAudit(trx, context, {
+    action: 'loyalty.coupons.added',
+    entityType: 'loyalty_reward',
+    entityId: rewardId,
+    after: { added: result.added, generated: input.generate !== undefined },
   });
+  const pool = await repo.countAvailableCoupons(trx, context.tenantId, programId, rewardId);
+  return { ...result, available: pool.available };
 }
 
 function couponView(

@@ -2,7 +2,7 @@
 // audit trail, the bad inputs, the permission and tenant isolation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
-import { programWithMember } from '../../../test/loyalty-fixtures.ts';
+import { callJson, programWithMember } from '../../../test/loyalty-fixtures.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -28,20 +28,12 @@ interface Problem {
   errors?: { field: string; message: string }[];
 }
 
-async function call<T>(
+const call = <T>(
   auth: { authorization: string },
   method: 'GET' | 'POST' | 'PATCH',
   url: string,
   payload?: object,
-) {
-  const res = await t.app.inject({
-    method,
-    url,
-    headers: auth,
-    ...(payload ? { payload } : {}),
-  });
-  return { status: res.statusCode, body: res.json() as T, text: res.body };
-}
+) => callJson<T>(t, auth, method, url, payload);
 
 /** The fixture's program and member (200 points), and a reward of 50 points. */
 async function programWithReward(tenant: Tenant, reward: object = { stock: 5 }) {

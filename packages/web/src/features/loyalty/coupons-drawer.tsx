@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import {
   Alert,
   App,
@@ -19,8 +19,10 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.tsx';
+import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDateTime, formatNumber } from '../../i18n/format.ts';
 import { startOfDayIn } from '../../i18n/zoned-date.ts';
+import { useCopyToClipboard } from '../platform/secret-shown-once.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import {
   DateField,
@@ -37,22 +39,6 @@ import {
 } from './loyalty.api.ts';
 import { canOperateLoyalty } from './loyalty-roles.ts';
 
-// No 0/O or 1/I: codes are read out loud and typed in at the till.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** `count` random codes `PREFIX-XXXXXXXX`, all different. */
-export function generateCodes(count: number, prefix: string, length: number): string[] {
-  const codes = new Set<string>();
-  const head = prefix.trim() ? `${prefix.trim().toUpperCase()}-` : '';
-  while (codes.size < count) {
-    const bytes = crypto.getRandomValues(new Uint8Array(length));
-    let body = '';
-    for (const byte of bytes) body += CODE_ALPHABET[byte % CODE_ALPHABET.length];
-    codes.add(head + body);
-  }
-  return [...codes];
-}
-
 interface PoolValues {
   mode: 'generate' | 'paste';
   count?: number;
@@ -60,6 +46,42 @@ interface PoolValues {
   length?: number;
   codes?: string;
   expiresAt?: string | null;
+}
+
+/** The codes the server generated: shown once here, to copy or download for printing. */
+function GeneratedCodes({ codes, rewardName }: { codes: string[]; rewardName: string }) {
+  const { t } = useTranslation();
+  const copy = useCopyToClipboard();
+  const text = codes.join('\n');
+  function download() {
+    const url = URL.createObjectURL(new Blob([`code\n${text}\n`], { type: 'text/csv' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${rewardName}-coupons.csv`;
+    link.click();
+    URL.revokeObjectURL(url);
+  }
+  return (
+    <div className="section" data-testid="coupons-generated">
+      <Input.TextArea
+        value={text}
+        readOnly
+        autoSize={{ minRows: 2, maxRows: 6 }}
+        spellCheck={false}
+        aria-label={t('loyalty.coupons.generated')}
+      />
+      <Space className="section">
+        <Button
+          onClick={() =>
+            void copy(text, t('loyalty.coupons.copied'), t('loyalty.coupons.copyFailed'))
+          }
+        >
+          {t('loyalty.coupons.copy')}
+        </Button>
+        <Button onClick={download}>{t('loyalty.coupons.download')}</Button>
+      </Space>
+    </div>
+  );
 }
 
 function AddCodesForm({
@@ -74,29 +96,49 @@ function AddCodesForm({
   const problem = useFormProblem(form);
   const add = useAddCoupons(program.id, reward.id);
   const mode = Form.useWatch('mode', form) ?? 'generate';
+  // One key per batch the user means: resubmitting after a lost answer replays it instead of
+  // generating a second set; a change to the form or a success starts a new batch.
+  const batchKey = useRef<string | null>(null);
   const n = (value: number) => formatNumber(value, i18n.language);
   const required = [{ required: true, message: t('loyalty.designer.required') }];
   function submit(values: PoolValues) {
     problem.clear();
-    const codes =
+    batchKey.current ??= newIdempotencyKey();
+    const prefix = values.prefix?.trim();
+    const source =
       values.mode === 'generate'
-        ? generateCodes(values.count ?? 0, values.prefix ?? '', values.length ?? 8)
-        : [
-            ...new Set(
-              (values.codes ?? '')
-                .split(/[\s,，;]+/)
-                .map((code) => code.trim())
-                .filter(Boolean),
-            ),
-          ];
+        ? {
+            generate: {
+              count: values.count ?? 0,
+              length: values.length ?? 8,
+              ...(prefix ? { prefix } : {}),
+            },
+          }
+        : {
+            codes: [
+              ...new Set(
+                (values.codes ?? '')
+                  .split(/[\s,，;]+/)
+                  .map((code) => code.trim())
+                  .filter(Boolean),
+              ),
+            ],
+          };
     add.mutate(
       {
-        codes,
+        ...source,
+        idempotencyKey: batchKey.current,
         ...(values.expiresAt
           ? { expiresAt: startOfDayIn(values.expiresAt, program.timeZone, 1) }
           : {}),
       },
-      { onError: problem.report, onSuccess: () => form.setFieldValue('codes', '') },
+      {
+        onError: problem.report,
+        onSuccess: () => {
+          batchKey.current = null;
+          form.setFieldValue('codes', '');
+        },
+      },
     );
   }
   return (
@@ -105,6 +147,9 @@ function AddCodesForm({
       name="coupons"
       layout="vertical"
       initialValues={{ mode: 'generate', count: 100, prefix: '', length: 8 }}
+      onValuesChange={() => {
+        batchKey.current = null;
+      }}
       onFinish={submit}
     >
       <Form.Item name="mode" label={t('loyalty.coupons.addTitle')}>
@@ -135,7 +180,7 @@ function AddCodesForm({
           </Col>
           <Col span={8}>
             <Form.Item name="length" label={t('loyalty.coupons.length')} rules={required}>
-              <WholeNumberInput min={4} max={32} />
+              <WholeNumberInput min={6} max={16} />
             </Form.Item>
           </Col>
         </Row>
@@ -167,6 +212,7 @@ function AddCodesForm({
           })}
         />
       ) : null}
+      {add.data?.codes ? <GeneratedCodes codes={add.data.codes} rewardName={reward.name} /> : null}
       <Button type="primary" htmlType="submit" loading={add.isPending} className="section">
         {t('loyalty.coupons.addButton')}
       </Button>

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import type {
   coupon,
   couponList,
+  couponsAdded,
   earnExplanation,
   EarnRule,
   ExpiryPolicy,
@@ -24,6 +25,11 @@ export type EarnExplanation = Parsed<typeof earnExplanation>;
 export type RewardDetail = Parsed<typeof reward>;
 export type Coupon = Parsed<typeof coupon>;
 export type CouponList = Parsed<typeof couponList>;
+export type CouponsAdded = Parsed<typeof couponsAdded>;
+/** Either `codes` or `generate` (the server makes the codes); the key makes a retry safe. */
+export type CouponUpload = (
+  { codes: string[] } | { generate: { count: number; prefix?: string; length: number } }
+) & { expiresAt?: string; idempotencyKey: string };
 export type Partner = Parsed<typeof partner>;
 export type PartnerCreated = Parsed<typeof partnerCreated>;
 export type PartnerSettlement = Parsed<typeof partnerSettlement>;
@@ -328,8 +334,8 @@ export const useCoupons = (
 export function useAddCoupons(programId: string, rewardId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { codes: string[]; expiresAt?: string }) =>
-      api.post<{ added: number; duplicates: number; available: number }>(
+    mutationFn: (input: CouponUpload) =>
+      api.post<CouponsAdded>(
         `${base(programId)}/rewards/${encodeURIComponent(rewardId)}/coupons`,
         input,
       ),
