@@ -579,9 +579,33 @@ export const publicMemberPage = z.object({
   expiryNotices: z
     .array(expiryNotice)
     .describe('Points the member was warned about that are still there, by expiry date'),
-  rewards: z.array(reward),
+  rewards: z.array(
+    reward.extend({
+      leftForMember: z
+        .number()
+        .int()
+        .nullable()
+        .describe('How many more times the member may redeem it; null = no per-member limit'),
+    }),
+  ),
   history: z.array(loyaltyEntry),
 });
+
+export const publicRedemptionCreate = z.strictObject({
+  token: z.string().min(10).max(1000).describe('The signed member link’s token'),
+  rewardId: id,
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('One per confirmation: a retry with it answers the first redemption'),
+});
+
+/** What the member is shown of their redemption (no lots, no customer or program ids). */
+export const publicRedemption = redemption
+  .pick({ id: true, points: true, createdAt: true, balance: true, coupon: true })
+  .extend({ rewardId: id })
+  .meta({ id: 'LoyaltyPublicRedemption' });
 
 export const loyaltyJobKinds = [
   'loyalty.release-pending',

@@ -58,7 +58,9 @@ export const user = z.object({
 export const auditEntry = z.object({
   id,
   at: instant,
-  actorType: z.enum(['user', 'api_key', 'system']),
+  actorType: z
+    .enum(['user', 'api_key', 'system', 'customer'])
+    .describe('customer: the customer themself, through a signed link (actorId: their id)'),
   actorId: z.string().nullable(),
   action: z.string(),
   entityType: z.string(),

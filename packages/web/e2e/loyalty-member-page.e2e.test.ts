@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
 
@@ -8,9 +8,16 @@ import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
 let server: E2eServer;
 let browser: Browser;
 let customerId = '';
+let programId = '';
 let memberUrl = '';
 
 const phone = { width: 390, height: 844, mobile: true };
+
+/** Waits for antd's dialogs to finish opening or closing, so a screenshot shows them still. */
+async function settled(page: Page) {
+  const moving = '[class*="-zoom-enter"], [class*="-zoom-appear"], [class*="-zoom-leave"]';
+  await expect.poll(() => page.locator(moving).count()).toBe(0);
+}
 
 beforeAll(async () => {
   server = await startE2eServer();
@@ -69,6 +76,11 @@ beforeAll(async () => {
     customerId,
     rewardId: coffee.id,
     idempotencyKey: 'member-page-coffee',
+  });
+  programId = program.id;
+  // From now on the coffee hands out a coupon: the member's own redemption gets this one.
+  await server.call('POST', `/v1/loyalty/programs/${program.id}/rewards/${coffee.id}/coupons`, {
+    codes: ['COFFEE-8888'],
   });
 });
 
@@ -156,6 +168,74 @@ describe('the public member page in a real browser', () => {
       await expect
         .poll(() => page.getByTestId('member-page-balance').innerText())
         .toContain('可用积分');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the member redeems a reward: confirmed once, the coupon and the new balance', async () => {
+    const { context, page, errors } = await newPage(browser, server.url, {
+      ...phone,
+      locale: 'zh-CN',
+    });
+    try {
+      const sent: unknown[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().includes('/member/redemptions'))
+          sent.push(request.postDataJSON());
+      });
+      await page.goto(memberUrl);
+      const available = page.getByTestId('member-page-available');
+      await expect.poll(() => available.innerText()).toBe('256');
+      const coffee = page.getByRole('button', { name: '兑换 免费咖啡' });
+      const umbrella = page.getByRole('button', { name: '兑换 精美雨伞' });
+      expect(await coffee.isEnabled()).toBe(true);
+      // Not enough points: the button is off and the reward says why.
+      expect(await umbrella.isDisabled()).toBe(true);
+      expect(await page.getByTestId('member-reward').nth(1).innerText()).toContain(
+        '还差 4,744 积分',
+      );
+
+      await coffee.click();
+      const confirmation = page.getByTestId('member-redeem-confirmation');
+      await confirmation.waitFor();
+      expect(await confirmation.innerText()).toContain('将扣除 200 积分，兑换后剩余 56 积分。');
+      await settled(page);
+      await screenshot(page, 'member-page-redeem-confirm', undefined, false);
+      // A double tap sends at most the same request twice: one key, one redemption.
+      await page.getByRole('button', { name: '确认兑换' }).dblclick();
+      const result = page.getByTestId('member-redeem-result');
+      await result.waitFor();
+      expect(await result.innerText()).toContain('已兑换免费咖啡');
+      expect(await result.innerText()).toContain('当前可用积分 56。');
+      expect(await page.getByTestId('member-coupon-code').innerText()).toBe('COFFEE-8888');
+      expect(sent.length).toBeGreaterThanOrEqual(1);
+      const keys = new Set(sent.map((body) => (body as { idempotencyKey: string }).idempotencyKey));
+      expect(keys.size).toBe(1);
+      expect(sent[0]).toMatchObject({ rewardId: expect.any(String), token: expect.any(String) });
+      await settled(page);
+      await screenshot(page, 'member-page-redeemed', undefined, false);
+
+      await page.getByRole('button', { name: /完\s?成/ }).click();
+      await expect.poll(() => available.innerText()).toBe('56');
+      const entries = page.getByTestId('member-entry');
+      await expect.poll(() => entries.count()).toBe(3);
+      expect(await entries.nth(0).innerText()).toContain('兑换奖励');
+      expect(await entries.nth(0).innerText()).toContain('−200');
+      // 56 points left: the coffee is out of reach now.
+      expect(await coffee.isDisabled()).toBe(true);
+      expect(await page.getByTestId('member-reward').nth(0).innerText()).toContain('还差 144 积分');
+      const member = await server.call<{ available: number; lifetimeRedeemed: number }>(
+        'GET',
+        `/v1/loyalty/programs/${programId}/members/${customerId}`,
+      );
+      expect(member).toMatchObject({ available: 56, lifetimeRedeemed: 400 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        390,
+      );
+      await expect.poll(() => page.locator('.ant-modal:visible').count()).toBe(0);
+      await screenshot(page, 'member-page-after-redeem');
       expect(errors).toEqual([]);
     } finally {
       await context.close();

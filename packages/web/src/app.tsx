@@ -82,7 +82,8 @@ queryClient.getQueryCache().subscribe((event) => {
   if (key !== 'session' && key !== 'public-member') onApiError(event.action.error);
 });
 queryClient.getMutationCache().subscribe((event) => {
-  if (event.type === 'updated' && event.action.type === 'error') onApiError(event.action.error);
+  if (event.type !== 'updated' || event.action.type !== 'error') return;
+  if (event.mutation.options.mutationKey?.[0] !== 'public-member') onApiError(event.action.error);
 });
 
 export function App() {

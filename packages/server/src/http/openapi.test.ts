@@ -19,6 +19,7 @@ describe('OpenAPI', () => {
       '/v1/events',
       '/v1/customers/{id}/timeline',
       '/v1/loyalty/programs',
+      '/v1/public/loyalty/member/redemptions',
     ]) {
       expect(Object.keys(document.paths)).toContain(path);
     }

@@ -2,7 +2,8 @@ import type { Role } from '@fidelis/contracts';
 
 /** Who is acting, for permission checks and the audit log. */
 export interface Actor {
-  type: 'user' | 'api_key' | 'system';
+  /** customer: the customer themself, through a signed link (id: the customer's). */
+  type: 'user' | 'api_key' | 'system' | 'customer';
   id: string | null;
   role: Role;
   /** Set when an API key belongs to a loyalty partner. */

@@ -22,6 +22,8 @@ import {
   pageQuery,
   programStats,
   publicMemberPage,
+  publicRedemption,
+  publicRedemptionCreate,
   redemption,
   coupon,
   couponUpload,
@@ -308,6 +310,10 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     },
   });
 
+  // One redeemer for the staff and the member routes: they share its group commit.
+  const redeem = service.createRedeemer(db);
+  const publicRoute = { public: true, rateLimit: { max: 60, timeWindow: '1 minute' } };
+
   app.get('/v1/public/loyalty/member', {
     schema: {
       tags,
@@ -315,8 +321,23 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       querystring: z.strictObject({ token: z.string().min(10).max(1000) }),
       response: { 200: publicMemberPage },
     },
-    config: { public: true, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    config: publicRoute,
     handler: async (request) => service.publicMemberPage(db, request.query.token),
+  });
+
+  app.post('/v1/public/loyalty/member/redemptions', {
+    schema: {
+      tags,
+      summary: 'The member behind a signed link redeems a reward (no login; idempotent by key)',
+      body: publicRedemptionCreate,
+      response: { 201: publicRedemption },
+    },
+    config: publicRoute,
+    handler: async (request, reply) => {
+      const outcome = await service.redeemFromMemberPage(db, redeem, request.body, request.id);
+      if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(outcome.result);
+    },
   });
 
   app.post('/v1/loyalty/programs/:programId/actions', {
@@ -348,7 +369,6 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
         ),
   });
 
-  const redeem = service.createRedeemer(db);
   app.post('/v1/loyalty/programs/:programId/redemptions', {
     schema: {
       tags,

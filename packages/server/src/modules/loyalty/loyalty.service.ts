@@ -14,6 +14,8 @@ import type {
   couponListQuery,
   partnerCreate,
   partnerTransaction,
+  publicRedemption,
+  publicRedemptionCreate,
   walletSpend,
   redemptionCreate,
   referral,
@@ -24,6 +26,7 @@ import type {
 } from '@fidelis/contracts';
 import {
   createApiKey,
+  customerContext,
   decodeCursor,
   encodeCursor,
   hashRequest,
@@ -586,7 +589,11 @@ export function createRedeemer(db: LoyaltyServiceDb) {
     },
     { maxBatch: 200, maxInFlight: 2 },
   );
-  return async (context: RequestContext, programId: string, input: RedemptionInput) => {
+  return async (
+    context: RequestContext,
+    programId: string,
+    input: RedemptionInput,
+  ): Promise<{ result: RedemptionResult; replayed: boolean }> => {
     const outcome =
       input.rewardId || input.points === undefined
         ? await single(context, programId, input)
@@ -595,6 +602,9 @@ export function createRedeemer(db: LoyaltyServiceDb) {
     return outcome;
   };
 }
+
+/** A redemption through the one redeemer of the process (see `createRedeemer`). */
+export type Redeem = ReturnType<typeof createRedeemer>;
 
 function redemptionHash(customerId: string, points: number, rewardId: string | null): string {
   return hashRequest({ customerId, points, rewardId });
@@ -822,7 +832,8 @@ export async function createMemberLink(
   return { token, path: `/member?token=${token}`, expiresAt: expiresAt.toISOString() };
 }
 
-export async function publicMemberPage(db: LoyaltyDb, token: string, now = new Date()) {
+/** The program and member a signed member link names, if it is intact and unexpired. */
+async function openMemberLink(db: LoyaltyDb, token: string, now: Date) {
   const invalid = () =>
     new AppError('UNAUTHENTICATED', 'The member link is invalid or has expired.');
   const [payload, signature] = token.split('.');
@@ -844,17 +855,36 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
   const program = await loadProgram(db, claims.t, claims.p);
   const member = await repo.findMember(db, claims.t, claims.p, claims.c);
   if (!member) throw invalid();
+  return { program, member, expiresAt: new Date(claims.e) };
+}
+
+export async function publicMemberPage(db: LoyaltyDb, token: string, now = new Date()) {
+  const { program, member, expiresAt } = await openMemberLink(db, token, now);
+  const { tenantId, id: programId } = program;
+  const customerId = member.customer_id;
   const view = await memberView(db, program, member, now);
-  const rewards = (await repo.listRewards(db, claims.t, claims.p))
-    .filter(
-      (candidate) =>
-        candidate.active &&
-        (!candidate.valid_to || candidate.valid_to > now) &&
-        (!candidate.tiers ||
-          (member.tier_code !== null && candidate.tiers.includes(member.tier_code))),
-    )
-    .map(rewardView);
-  const history = (await repo.listEntries(db, claims.t, claims.p, claims.c, { limit: 50 })).map(
+  const offered = (await repo.listRewards(db, tenantId, programId)).filter(
+    (candidate) =>
+      candidate.active &&
+      (!candidate.valid_to || candidate.valid_to > now) &&
+      (!candidate.tiers ||
+        (member.tier_code !== null && candidate.tiers.includes(member.tier_code))),
+  );
+  const rewards = await Promise.all(
+    offered.map(async (row) => ({
+      ...rewardView(row),
+      // Only limited rewards are counted: a page shows few, and most have no limit.
+      leftForMember:
+        row.per_member_limit === null
+          ? null
+          : Math.max(
+              0,
+              row.per_member_limit -
+                (await repo.countMemberRedemptions(db, tenantId, programId, customerId, row.id)),
+            ),
+    })),
+  );
+  const history = (await repo.listEntries(db, tenantId, programId, customerId, { limit: 50 })).map(
     entryView,
   );
   return {
@@ -865,13 +895,43 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     pending: view.pending,
     debt: view.debt,
     lifetimeEarned: view.lifetimeEarned,
-    linkExpiresAt: new Date(claims.e).toISOString(),
+    linkExpiresAt: expiresAt.toISOString(),
     tier: view.tier,
     progress: view.progress,
     nextExpiry: view.nextExpiry,
-    expiryNotices: await expiryNotices(db, program, claims.c, now),
+    expiryNotices: await expiryNotices(db, program, customerId, now),
     rewards,
     history,
+  };
+}
+
+/**
+ * `POST /v1/public/loyalty/member/redemptions`: the member behind a signed link redeems a
+ * reward for themself. The link names the tenant, program and customer; the redemption is the
+ * staff API's (`redeem` from `createRedeemer`: stock, limits, tiers, coupons, idempotency), in
+ * the customer's name in the audit log.
+ */
+export async function redeemFromMemberPage(
+  db: LoyaltyDb,
+  redeem: Redeem,
+  input: z.infer<typeof publicRedemptionCreate>,
+  requestId: string | null,
+  now = new Date(),
+): Promise<{ result: z.infer<typeof publicRedemption>; replayed: boolean }> {
+  const { program, member } = await openMemberLink(db, input.token, now);
+  const { result, replayed } = await redeem(
+    customerContext(program.tenantId, member.customer_id, requestId),
+    program.id,
+    {
+      customerId: member.customer_id,
+      rewardId: input.rewardId,
+      idempotencyKey: input.idempotencyKey,
+    },
+  );
+  const { id, rewardId, points, createdAt, balance, coupon } = result;
+  return {
+    result: { id, rewardId: rewardId ?? input.rewardId, points, createdAt, balance, coupon },
+    replayed,
   };
 }
 

@@ -30,6 +30,7 @@ export {
   recordAudits,
   type AuditChange,
   systemContext,
+  customerContext,
   type CreatedTenant,
 } from './platform.service.ts';
 export { runIdempotent, hashRequest, type IdempotentResult } from './idempotency.ts';

@@ -30,6 +30,23 @@ export function systemContext(tenantId: string): RequestContext {
   };
 }
 
+/**
+ * A customer acting for themself through a signed link (the public member page): the audit
+ * log names them. They hold no staff role: public routes check no permission, and viewer is
+ * the least a role can be, should anything ask.
+ */
+export function customerContext(
+  tenantId: string,
+  customerId: string,
+  requestId: string | null,
+): RequestContext {
+  return {
+    tenantId,
+    actor: { type: 'customer', id: customerId, role: 'viewer', partnerId: null },
+    requestId,
+  };
+}
+
 /** Appends to the audit log: who changed what, when, before and after. Call inside the change's transaction. */
 export interface AuditChange {
   action: string;
@@ -434,7 +451,7 @@ export async function listAudit(
   const items = rows.slice(0, query.limit).map((row) => ({
     id: row.id,
     at: row.at.toISOString(),
-    actorType: row.actor_type as 'user' | 'api_key' | 'system',
+    actorType: row.actor_type as Actor['type'],
     actorId: row.actor_id,
     action: row.action,
     entityType: row.entity_type,

@@ -12,6 +12,7 @@ import type {
   partnerCreated,
   partnerSettlement,
   publicMemberPage,
+  publicRedemption,
   reward,
   ruleVersion,
   TierConfig,
@@ -35,6 +36,7 @@ export type PartnerCreated = Parsed<typeof partnerCreated>;
 export type PartnerSettlement = Parsed<typeof partnerSettlement>;
 export type MemberLink = Parsed<typeof memberLink>;
 export type PublicMemberPage = Parsed<typeof publicMemberPage>;
+export type PublicRedemption = Parsed<typeof publicRedemption>;
 export type { EarnRule, ExpiryPolicy, LoyaltyProgram, TierConfig };
 
 export interface Liability {
@@ -403,3 +405,15 @@ export const usePublicMemberPage = (token: string) =>
     queryFn: ({ signal }) =>
       api.get<PublicMemberPage>('/v1/public/loyalty/member', { token }, signal),
   });
+
+/** The member redeems a reward through their link; the page reloads whatever the outcome. */
+export function usePublicRedeem(token: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    // Keyed public-member: a 401 here (a lapsed link) is not the staff session's (app.tsx).
+    mutationKey: ['public-member', 'redeem'],
+    mutationFn: (input: { rewardId: string; idempotencyKey: string }) =>
+      api.post<PublicRedemption>('/v1/public/loyalty/member/redemptions', { token, ...input }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['public-member', token] }),
+  });
+}

@@ -1,7 +1,19 @@
 // The public member page: what a member sees when they open the signed link a shop sends them
 // (`/member?token=…`). No login and no app shell; made for a phone first.
 import { useLayoutEffect, useState } from 'react';
-import { Card, Empty, Progress, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Modal,
+  Progress,
+  Result,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
 import {
   ClockCircleOutlined,
   CrownOutlined,
@@ -13,11 +25,17 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
+import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
 import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
 import { LanguageSwitch } from '../platform/language-switch.tsx';
 import { explainEntry } from './entry-explanation.ts';
-import { type PublicMemberPage, usePublicMemberPage } from './loyalty.api.ts';
+import {
+  type PublicMemberPage,
+  type PublicRedemption,
+  usePublicMemberPage,
+  usePublicRedeem,
+} from './loyalty.api.ts';
 import './loyalty.i18n.ts';
 import './member-page.i18n.ts';
 
@@ -106,12 +124,127 @@ function TierCard({ page }: { page: PublicMemberPage }) {
   );
 }
 
-function RewardsCard({ page }: { page: PublicMemberPage }) {
+type Reward = PublicMemberPage['rewards'][number];
+
+/** Why the member cannot redeem a reward now (a tag), or null when they can. */
+function unavailableReason(
+  reward: Reward,
+  page: PublicMemberPage,
+  now: number,
+  t: TFunction,
+  locale: string,
+): { text: string; kind: 'soldOut' | 'notYet' | 'limit' | 'short' } | null {
+  if (reward.stock !== null && reward.stock <= 0)
+    return { text: t('memberPage.soldOut'), kind: 'soldOut' };
+  if (reward.validFrom !== null && Date.parse(reward.validFrom) > now)
+    return {
+      text: t('memberPage.from', { date: formatDate(reward.validFrom, locale, page.timeZone) }),
+      kind: 'notYet',
+    };
+  if (reward.leftForMember === 0) return { text: t('memberPage.limitReached'), kind: 'limit' };
+  if (page.available < reward.pointsCost)
+    return {
+      text: t('memberPage.missing', {
+        points: formatNumber(reward.pointsCost - page.available, locale),
+      }),
+      kind: 'short',
+    };
+  return null;
+}
+
+/** The reason a redemption failed, in the member's words. */
+function redeemErrorText(error: unknown, t: TFunction): string {
+  const code = error instanceof ApiError ? error.code : 'INTERNAL';
+  return t(`memberPage.redeemErrors.${code}`, {
+    defaultValue: t('memberPage.redeemErrors.other'),
+  });
+}
+
+function RedeemResult({
+  result,
+  page,
+  onClose,
+}: {
+  result: { reward: Reward; redemption: PublicRedemption } | null;
+  page: PublicMemberPage;
+  onClose: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const coupon = result?.redemption.coupon;
+  return (
+    <Modal
+      open={result !== null}
+      onCancel={onClose}
+      centered
+      footer={
+        <Button type="primary" block onClick={onClose}>
+          {t('memberPage.done')}
+        </Button>
+      }
+    >
+      {result ? (
+        <Result
+          status="success"
+          className="member-result"
+          data-testid="member-redeem-result"
+          title={t('memberPage.redeemed', { name: result.reward.name })}
+          subTitle={t('memberPage.newBalance', {
+            points: formatNumber(result.redemption.balance.available, locale),
+          })}
+        >
+          {coupon ? (
+            <div className="member-coupon">
+              <Typography.Text type="secondary">{t('memberPage.couponCode')}</Typography.Text>
+              <Typography.Text
+                strong
+                copyable
+                className="member-coupon-code"
+                data-testid="member-coupon-code"
+              >
+                {coupon.code}
+              </Typography.Text>
+              <Typography.Text type="secondary" className="member-small">
+                {coupon.expiresAt
+                  ? t('memberPage.couponUntil', {
+                      date: formatDateTime(coupon.expiresAt, locale, page.timeZone),
+                    })
+                  : t('memberPage.couponHint')}
+              </Typography.Text>
+            </div>
+          ) : null}
+        </Result>
+      ) : null}
+    </Modal>
+  );
+}
+
+function RewardsCard({ page, token }: { page: PublicMemberPage; token: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const n = (value: number) => formatNumber(value, locale);
   const [now] = useState(() => Date.now());
+  const redeem = usePublicRedeem(token);
+  // The reward being confirmed and the key of this confirmation: pressing OK again after a
+  // lost answer sends the same key, so the member is charged once.
+  const [confirming, setConfirming] = useState<{ reward: Reward; key: string } | null>(null);
+  const [result, setResult] = useState<{ reward: Reward; redemption: PublicRedemption } | null>(
+    null,
+  );
   const rewards = [...page.rewards].sort((a, b) => a.pointsCost - b.pointsCost);
+  function confirm() {
+    if (!confirming || redeem.isPending) return;
+    const { reward, key } = confirming;
+    redeem.mutate(
+      { rewardId: reward.id, idempotencyKey: key },
+      {
+        onSuccess: (redemption) => {
+          setConfirming(null);
+          setResult({ reward, redemption });
+        },
+      },
+    );
+  }
   return (
     <Section icon={<GiftOutlined />} title={t('memberPage.rewards')} testId="member-page-rewards">
       {rewards.length === 0 ? (
@@ -119,9 +252,8 @@ function RewardsCard({ page }: { page: PublicMemberPage }) {
       ) : (
         <ul className="member-list">
           {rewards.map((reward) => {
-            const soldOut = reward.stock !== null && reward.stock <= 0;
-            const notYet = reward.validFrom !== null && Date.parse(reward.validFrom) > now;
-            const affordable = page.available >= reward.pointsCost;
+            const reason = unavailableReason(reward, page, now, t, locale);
+            const short = page.available < reward.pointsCost;
             return (
               <li key={reward.id} className="member-reward" data-testid="member-reward">
                 <div className="member-row">
@@ -136,34 +268,40 @@ function RewardsCard({ page }: { page: PublicMemberPage }) {
                   </Typography.Text>
                 ) : null}
                 <div className="member-row">
-                  {soldOut ? (
-                    <Tag>{t('memberPage.soldOut')}</Tag>
-                  ) : notYet && reward.validFrom ? (
-                    <Tag>
-                      {t('memberPage.from', {
-                        date: formatDate(reward.validFrom, locale, page.timeZone),
-                      })}
-                    </Tag>
-                  ) : affordable ? (
-                    <Tag color="green">{t('memberPage.affordable')}</Tag>
-                  ) : (
-                    <Tag color="orange">
-                      {t('memberPage.missing', { points: n(reward.pointsCost - page.available) })}
-                    </Tag>
-                  )}
-                  {reward.validTo ? (
-                    <Typography.Text type="secondary" className="member-small">
-                      {t('memberPage.until', {
-                        date: formatDate(
-                          new Date(Date.parse(reward.validTo) - 1).toISOString(),
-                          locale,
-                          page.timeZone,
-                        ),
-                      })}
-                    </Typography.Text>
-                  ) : null}
+                  <Space size={4} wrap>
+                    {reason ? (
+                      <Tag color={reason.kind === 'short' ? 'orange' : 'default'}>
+                        {reason.text}
+                      </Tag>
+                    ) : (
+                      <Tag color="green">{t('memberPage.affordable')}</Tag>
+                    )}
+                    {reward.validTo ? (
+                      <Typography.Text type="secondary" className="member-small">
+                        {t('memberPage.until', {
+                          date: formatDate(
+                            new Date(Date.parse(reward.validTo) - 1).toISOString(),
+                            locale,
+                            page.timeZone,
+                          ),
+                        })}
+                      </Typography.Text>
+                    ) : null}
+                  </Space>
+                  <Button
+                    type="primary"
+                    disabled={reason !== null}
+                    aria-label={`${t('memberPage.redeem')} ${reward.name}`}
+                    title={reason?.text}
+                    onClick={() => {
+                      redeem.reset();
+                      setConfirming({ reward, key: newIdempotencyKey() });
+                    }}
+                  >
+                    {t('memberPage.redeem')}
+                  </Button>
                 </div>
-                {!affordable && !soldOut ? (
+                {short && reason?.kind !== 'soldOut' ? (
                   <Progress
                     percent={Math.max(0, Math.floor((page.available / reward.pointsCost) * 100))}
                     size="small"
@@ -180,6 +318,38 @@ function RewardsCard({ page }: { page: PublicMemberPage }) {
           {t('memberPage.howToRedeem')}
         </Typography.Text>
       ) : null}
+      <Modal
+        open={confirming !== null}
+        centered
+        title={confirming ? t('memberPage.confirmTitle', { name: confirming.reward.name }) : ''}
+        okText={t('memberPage.confirmOk')}
+        cancelText={t('memberPage.cancel')}
+        confirmLoading={redeem.isPending}
+        onOk={confirm}
+        onCancel={() => {
+          if (!redeem.isPending) setConfirming(null);
+        }}
+      >
+        {confirming ? (
+          <div data-testid="member-redeem-confirmation">
+            <Typography.Paragraph>
+              {t('memberPage.confirmText', {
+                points: n(confirming.reward.pointsCost),
+                after: n(page.available - confirming.reward.pointsCost),
+              })}
+            </Typography.Paragraph>
+            {redeem.isError ? (
+              <Alert
+                type="error"
+                showIcon
+                data-testid="member-redeem-error"
+                title={redeemErrorText(redeem.error, t)}
+              />
+            ) : null}
+          </div>
+        ) : null}
+      </Modal>
+      <RedeemResult result={result} page={page} onClose={() => setResult(null)} />
     </Section>
   );
 }
@@ -266,7 +436,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
   );
 }
 
-function MemberView({ page }: { page: PublicMemberPage }) {
+function MemberView({ page, token }: { page: PublicMemberPage; token: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const n = (value: number) => formatNumber(value, locale);
@@ -310,7 +480,7 @@ function MemberView({ page }: { page: PublicMemberPage }) {
         </Card>
       ) : null}
       <TierCard page={page} />
-      <RewardsCard page={page} />
+      <RewardsCard page={page} token={token} />
       <HistoryCard page={page} />
       <Typography.Paragraph type="secondary" className="member-footer">
         {t('memberPage.linkValid', {
@@ -358,7 +528,7 @@ export function MemberPage() {
         ) : page.isError ? (
           <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />
         ) : (
-          <MemberView page={page.data} />
+          <MemberView page={page.data} token={token} />
         )}
       </main>
     </div>
