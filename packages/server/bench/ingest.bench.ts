@@ -79,6 +79,8 @@ async function warmUp(database: Awaited<ReturnType<typeof openDatabase>>, tenant
 async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
+  // The trigram extension lives in public for every schema (a schema's own copy would go with it).
+  await admin.query('create extension if not exists pg_trgm with schema public');
   await admin.query(`create schema ${schema}`);
   const database = await openDatabase({ databaseUrl: url, searchPath: `${schema},public` });
   const figures: Record<string, unknown> = {};

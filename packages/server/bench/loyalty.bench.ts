@@ -79,6 +79,8 @@ function pgbenchTps(): number {
 async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
+  // The trigram extension lives in public for every schema (a schema's own copy would go with it).
+  await admin.query('create extension if not exists pg_trgm with schema public');
   await admin.query(`create schema ${schema}`);
   const database = await openDatabase({
     databaseUrl: url,

@@ -197,6 +197,7 @@ function describeRun(label: string, f: RunFigures): string {
 
 async function main() {
   const admin = await openDatabase({ databaseUrl: url, poolSize: 2 });
+  await sql`create extension if not exists pg_trgm with schema public`.execute(admin.db);
   await sql`create schema ${sql.id(schema)}`.execute(admin.db);
   await admin.close();
   const database = await openDatabase({

@@ -2,7 +2,7 @@ import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { sql, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { CustomerImportReport } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
@@ -211,7 +211,7 @@ const stagingColumns = [
 function stagingLine(row: ImportRow): string {
   return [
     row.line,
-    uuidv7(),
+    newId(),
     row.externalId,
     row.kind,
     row.name,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
 import { nameKeys } from './name-keys.ts';
@@ -91,7 +91,7 @@ export async function resolveCustomerRefs(
           const keys = nameKeys(externalId, 'person');
           return {
             tenant_id: tenantId,
-            id: uuidv7(),
+            id: newId(),
             kind: 'person' as const,
             name: externalId,
             sort_key: keys.sortKey,

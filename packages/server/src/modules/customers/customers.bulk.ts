@@ -1,7 +1,7 @@
 // Bulk customer resolution for the activity module's transaction import (kept in its own file
 // so the customers module's own files stay untouched; written by the activity engineer).
 import { sql, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
 import { externalIdHash } from './customer-refs.ts';
@@ -66,7 +66,7 @@ export async function resolveExternalIdsBulk(
     const keys = nameKeys(externalId, 'person');
     return {
       tenant_id: tenantId,
-      id: uuidv7(),
+      id: newId(),
       name: externalId,
       sort_key: keys.sortKey,
       search_text: `${keys.searchText} ${externalId.toLowerCase()}`,

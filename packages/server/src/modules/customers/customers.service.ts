@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type {
   AttributeDefinition,
   ConsentChannel,
@@ -370,7 +370,7 @@ export async function createCustomer(
   throwIfErrors(errors);
   return inTransaction(db, async (trx) => {
     const attributes = await checkedAttributes(trx, tenantId, input.attributes);
-    const id = uuidv7();
+    const id = newId();
     const now = new Date();
     const externalId = input.externalId ?? null;
     const inserted = await repo.insertCustomer(trx, {
@@ -410,7 +410,7 @@ export async function createCustomer(
         status: consent.status,
         at: consent.at ? new Date(consent.at) : now,
         source: consent.source ?? 'api',
-        eventId: uuidv7(),
+        eventId: newId(),
       });
     }
     // The audit log names the fields, never their personal values (they must be erasable).
@@ -614,7 +614,7 @@ export async function setConsent(
       status: input.status,
       at: input.at ? new Date(input.at) : new Date(),
       source: input.source ?? (context.actor.type === 'user' ? 'staff' : 'api'),
-      eventId: uuidv7(),
+      eventId: newId(),
     });
     await recordAudit(trx, context, {
       action: 'customer.consent',

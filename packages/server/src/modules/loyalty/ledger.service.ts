@@ -3,7 +3,7 @@
 // asks the pure core (ledger.ts, earning-rules.ts, tiers.ts) for a plan, and writes entries,
 // lots and cached balances in the caller's transaction, set-based: a batch of events costs a
 // fixed number of statements, not one per event.
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { z } from 'zod';
 import type { loyaltyEntry } from '@fidelis/contracts';
 
@@ -206,7 +206,7 @@ function commitPlan(
     batch.entries.push({
       tenant_id: batch.tenantId,
       program_id: batch.programId,
-      id: uuidv7(),
+      id: newId(),
       customer_id: member.customerId,
       at: entry.at,
       kind: entry.kind,
@@ -283,7 +283,7 @@ function recordTierChange(
   batch.tierChanges.push({
     tenant_id: batch.tenantId,
     program_id: batch.programId,
-    id: uuidv7(),
+    id: newId(),
     customer_id: member.customerId,
     at,
     kind: change.kind,
@@ -336,6 +336,12 @@ async function loadWorkingMembers(
      * existing row it needs, so it never waits for an existing row while holding a new one.
      */
     enrol?: ReadonlyMap<string, Date>;
+    /**
+     * Whether the work needs the members' open lots (spending, expiring, reversing). Earning
+     * alone does not: its new lot is the only one it touches, and a long-standing member may
+     * hold hundreds of open lots.
+     */
+    openLots?: boolean;
   },
 ): Promise<Map<string, WorkingMember>> {
   const rows = await repo.lockMembers(trx, program.tenantId, program.id, customerIds);
@@ -353,7 +359,10 @@ async function loadWorkingMembers(
       );
     }
   }
-  const lots = await repo.findOpenLots(trx, program.tenantId, program.id, customerIds);
+  const lots =
+    options.openLots === false
+      ? []
+      : await repo.findOpenLots(trx, program.tenantId, program.id, customerIds);
   const lotsBy = new Map<string, LotRow[]>();
   for (const lot of lots) {
     const list = lotsBy.get(lot.customer_id) ?? [];
@@ -481,7 +490,7 @@ function earnFor(
       return (usageBefore.get(id) ?? 0) + (batch.usage.get(id)?.points ?? 0);
     },
   });
-  const lotId = uuidv7();
+  const lotId = newId();
   const availableAt = addDays(event.occurredAt, program.pendingDays);
   const pending = program.pendingDays > 0 && availableAt.getTime() > now.getTime();
   const expiresAt = expiryOf(program, event.occurredAt);
@@ -534,7 +543,7 @@ function earnFor(
       batch.walletEntries.push({
         tenant_id: batch.tenantId,
         program_id: batch.programId,
-        id: uuidv7(),
+        id: newId(),
         customer_id: member.customerId,
         at: event.occurredAt,
         kind: 'cashback',
@@ -602,7 +611,7 @@ function awardFixed(
   now: Date,
 ): void {
   if (award.points <= 0) return;
-  const lotId = uuidv7();
+  const lotId = newId();
   const availableAt = addDays(award.at, program.pendingDays);
   const pending = program.pendingDays > 0 && availableAt.getTime() > now.getTime();
   const expiresAt = expiryOf(program, award.at);
@@ -743,7 +752,7 @@ function reverseFor(
     batch.walletEntries.push({
       tenant_id: batch.tenantId,
       program_id: batch.programId,
-      id: uuidv7(),
+      id: newId(),
       customer_id: member.customerId,
       at: refund.occurredAt,
       kind: 'reverse',
@@ -963,6 +972,7 @@ export async function applyEventsToPrograms(
           )
         : null,
       enrol,
+      openLots: relevantRefunds.length > 0,
     });
     // Purchase lots refunded here but closed (fully spent) are not among the open lots.
     for (const lot of [...purchaseLots.values(), ...bonusLots.values()]) {
@@ -1139,7 +1149,7 @@ export async function redeemPoints(
   },
   now: Date = new Date(),
 ): Promise<{ result: RedemptionResult; replayed: boolean }> {
-  const id = uuidv7();
+  const id = newId();
   // Lock the member first: every redemption of this member queues here, so the balance
   // check below and the write after it see no concurrent change.
   const members = await loadWorkingMembers(trx, program, [input.customerId], {
@@ -1349,7 +1359,7 @@ export async function redeemPointsBatch(
       };
       return;
     }
-    const id = uuidv7();
+    const id = newId();
     const result = spendForRedemption(batch, member, plan.value, {
       id,
       points: input.points,
@@ -1694,7 +1704,7 @@ export async function mergeMemberBalances(
     const entry = (member: WorkingMember, debit: string, credit: string) => ({
       tenant_id: program.tenantId,
       program_id: program.id,
-      id: uuidv7(),
+      id: newId(),
       customer_id: member.customerId,
       at: now,
       kind: 'merge',
@@ -1780,7 +1790,7 @@ export async function mergeMemberBalances(
       batch.tierChanges.push({
         tenant_id: program.tenantId,
         program_id: program.id,
-        id: uuidv7(),
+        id: newId(),
         customer_id: fromId,
         at: now,
         kind: 'merge',
@@ -1915,7 +1925,7 @@ export async function partnerEarn(
   const member = members.get(input.customerId);
   if (!member) throw new Error('member row vanished under lock');
   const batch = new Batch(program.tenantId, program.id);
-  const lotId = uuidv7();
+  const lotId = newId();
   const expiresAt = expiryOf(program, input.at);
   member.lots.set(lotId, {
     id: lotId,
@@ -2008,7 +2018,7 @@ export async function spendWallet(
     {
       tenant_id: program.tenantId,
       program_id: program.id,
-      id: uuidv7(),
+      id: newId(),
       customer_id: input.customerId,
       at: now,
       kind: 'spend',

@@ -1,7 +1,7 @@
 // Loyalty use cases behind the routes: members' balances and history, redemptions, actions,
 // rewards, liability, dashboards, ledger checks, signed member links, jobs.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { z } from 'zod';
 import type {
   actionAward,
@@ -304,7 +304,7 @@ export async function createReward(
     input.validFrom ? new Date(input.validFrom) : null,
     input.validTo ? new Date(input.validTo) : null,
   );
-  const id = uuidv7();
+  const id = newId();
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     await repo.insertReward(trx, {
       tenant_id: context.tenantId,
@@ -1229,7 +1229,7 @@ export async function createPartner(
   input: z.infer<typeof partnerCreate>,
 ) {
   await loadProgram(db, context.tenantId, programId);
-  const id = uuidv7();
+  const id = newId();
   const row = await db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     await repo.insertPartner(trx, {
       tenant_id: context.tenantId,

@@ -2,7 +2,7 @@
 // expiry date ("N points expire on D") on the channel the customers module chooses; whoever
 // delivers them (the engagement module, an integration) lists the pending ones and marks each
 // delivered. Nothing here sends anything.
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { z } from 'zod';
 import type { loyaltyNotification, notificationListQuery } from '@fidelis/contracts';
 import { decodeCursor, encodeCursor, recordAudit } from '../platform/index.ts';
@@ -58,7 +58,7 @@ export async function notifyExpiringPoints(
       group = {
         tenant_id: program.tenantId,
         program_id: program.id,
-        id: uuidv7(),
+        id: newId(),
         customer_id: warning.customer_id,
         kind: 'points_expiring',
         points: 0,

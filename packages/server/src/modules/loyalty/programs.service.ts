@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 // Programs: creation, changes, versioned earning rules, the dry run.
 import { randomBytes } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import { z } from 'zod';
 import {
   earnRule,
@@ -182,7 +182,7 @@ export async function createProgram(
     ]);
   checkTiers(input.tiers);
   const rules = checkRules(input.earnRules, input.tiers);
-  const id = uuidv7();
+  const id = newId();
   return changingPrograms(context.tenantId, () =>
     db.transaction().execute(async (trx: LoyaltyServiceDb) => {
       await repo.insertProgram(

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { PlatformTables } from './platform.table.ts';
 
 type JobsDb = Kysely<PlatformTables>;
@@ -52,7 +52,7 @@ export async function enqueueJob(
   db: JobsDb,
   job: { tenantId: string; kind: string; payload?: Record<string, unknown>; runAt?: Date },
 ): Promise<string> {
-  const id = uuidv7();
+  const id = newId();
   await db
     .insertInto('jobs')
     .values({
@@ -79,7 +79,7 @@ export async function enqueueJobOnce(
 ): Promise<string | null> {
   const result = await sql<{ id: string }>`
     insert into jobs (tenant_id, id, kind, status, payload, dedupe_key)
-    select ${job.tenantId}::uuid, ${uuidv7()}::uuid, ${job.kind}, 'queued',
+    select ${job.tenantId}::uuid, ${newId()}::uuid, ${job.kind}, 'queued',
       ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.dedupeKey}
     where not exists (
       select 1 from jobs

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import type { Role } from '@fidelis/contracts';
 import { AppError } from '../../http/app-error.ts';
 import type { Actor, RequestContext } from '../../http/request-context.ts';
@@ -59,7 +59,7 @@ export interface AuditChange {
 function auditRow(context: RequestContext, change: AuditChange): repo.AuditInsert {
   return {
     tenant_id: context.tenantId,
-    id: uuidv7(),
+    id: newId(),
     actor_type: context.actor.type,
     actor_id: context.actor.id,
     action: change.action,
@@ -108,7 +108,7 @@ export async function createTenant(
     isDemo?: boolean;
   },
 ): Promise<CreatedTenant> {
-  const tenantId = uuidv7();
+  const tenantId = newId();
   const email = input.ownerEmail ?? `owner@${tenantId.slice(-12)}.fidelis.local`;
   const password = input.ownerPassword ?? randomPassword();
   const passwordHash = await hashPassword(password);
@@ -120,7 +120,7 @@ export async function createTenant(
       time_zone: input.timeZone ?? 'Asia/Shanghai',
       is_demo: input.isDemo ?? false,
     });
-    const userId = uuidv7();
+    const userId = newId();
     await repo.insertUser(trx, {
       tenant_id: tenantId,
       id: userId,
@@ -147,7 +147,7 @@ async function createApiKeyIn(
   context: RequestContext,
   input: { name: string; role: Role; partnerId?: string | null },
 ) {
-  const id = uuidv7();
+  const id = newId();
   const { token, hash } = issueCredential(API_KEY_PREFIX, context.tenantId, id);
   await repo.insertApiKey(db, {
     tenant_id: context.tenantId,
@@ -274,7 +274,7 @@ export async function login(
       { field: 'tenantId', message: `one of ${matches.map((m) => m.tenant_id).join(', ')}` },
     ]);
   }
-  const sessionId = uuidv7();
+  const sessionId = newId();
   const { token, hash } = issueCredential(SESSION_PREFIX, user.tenant_id, sessionId);
   const csrfToken = randomBytes(24).toString('base64url');
   await repo.insertSession(db, {
@@ -354,7 +354,7 @@ export async function createUser(
   context: RequestContext,
   input: { email: string; name: string; role: Role; password: string; locale: 'zh-CN' | 'en' },
 ) {
-  const id = uuidv7();
+  const id = newId();
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     try {

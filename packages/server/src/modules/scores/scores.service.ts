@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../db/ids.ts';
 import { formatDay, parseDay } from '@fidelis/analytics';
 import {
   rfmSegments,
@@ -264,7 +264,7 @@ export async function computeAndStoreScores(db: Db, args: ComputeScoresArgs): Pr
       churn_risk: churnRiskOf(pAlive),
     };
   };
-  const runId = uuidv7();
+  const runId = newId();
   const computedAt = new Date();
   const writeStarted = performance.now();
   const run: repo.NewScoreRun = {
