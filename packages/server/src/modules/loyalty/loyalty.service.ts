@@ -63,6 +63,7 @@ import { newCouponCodes, randomCode } from './coupon-codes.ts';
 import { expiryNotices, warnAndNotify, type ChooseChannels } from './notifications.service.ts';
 import {
   loadActivePrograms,
+  loadActiveProgramsCached,
   loadProgram,
   type LoyaltyServiceDb,
   type Program,
@@ -531,8 +532,9 @@ type RedemptionInput = z.infer<typeof redemptionCreate>;
 /**
  * Redemptions of points alone (no reward) through group commit: concurrent requests on one
  * program share a transaction (`redeemPointsBatch`), each succeeding or failing on its own; a
- * lone request, and every request of a batch that met a concurrent claim of its key, takes
- * the one-at-a-time path. Reward redemptions always take it (stock, limits and coupons).
+ * lone request is a batch of one (a round trip fewer than the one-at-a-time path). Every
+ * request of a batch that met a concurrent claim of its key or a merged member takes the
+ * one-at-a-time path, and reward redemptions always do (stock, limits and coupons).
  */
 export function createRedeemer(db: LoyaltyServiceDb) {
   const single = async (
@@ -553,8 +555,12 @@ export function createRedeemer(db: LoyaltyServiceDb) {
   >(
     async (items) => {
       const [first] = items;
-      if (items.length === 1) return [await single(first!.context, first!.programId, first!.input)];
-      const program = await loadProgram(db, first!.context.tenantId, first!.programId);
+      // The active programs cached for earning spare the batch a round trip (a program changed
+      // in another process is seen within 2 s); any other program is read.
+      const { tenantId } = first!.context;
+      const program =
+        (await loadActiveProgramsCached(db, tenantId)).find((p) => p.id === first!.programId) ??
+        (await loadProgram(db, tenantId, first!.programId));
       const plain = items.map(({ input }) => ({
         customerId: input.customerId,
         points: input.points!,
