@@ -117,7 +117,7 @@ export function loyaltyRouteDeps(
   return {
     db: db as unknown as LoyaltyServiceDb,
     publicUrl,
-    customerExists: async (tenantId, customerId) => {
+    resolveCustomer: async (tenantId, customerId) => {
       const [found] = await resolveCustomerRefs(
         narrow<CustomersTables>(db),
         {
@@ -128,7 +128,7 @@ export function loyaltyRouteDeps(
         [{ customerId }],
         { createMissing: false },
       );
-      return found !== null && found !== undefined;
+      return found ?? null;
     },
   };
 }

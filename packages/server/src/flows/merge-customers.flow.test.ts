@@ -205,4 +205,64 @@ describe('customer merge moves loyalty', () => {
     expect(await api.member(cny, third)).toMatchObject({ available: 270 });
     expect(await api.ledgerCheck(cny)).toMatchObject({ mismatches: [], accountsSum: 0 });
   });
+  it('actions, enrolment and partner points naming a merged customer go to the survivor', async () => {
+    const tenant = await newTenant(t);
+    const api = loyaltyApi(t, tenant);
+    const programId = await api.createProgram({
+      earnRules: [
+        { kind: 'spend', points: 1, per: 100 },
+        { kind: 'action', action: 'review', points: 20 },
+      ],
+    });
+    const buy = (id: string, customer: string) =>
+      api.event({
+        id,
+        type: 'purchase',
+        customerExternalId: customer,
+        occurredAt: new Date().toISOString(),
+        currency: 'CNY',
+        amount: 1_000,
+      });
+    const survivor = await buy('a-s1', 'a-survivor');
+    const duplicate = await buy('a-d1', 'a-duplicate');
+    await api.call('POST', `/v1/customers/${survivor}/merge`, { duplicateId: duplicate });
+
+    const award = () =>
+      api.call<{ points: number; replayed: boolean }>(
+        'POST',
+        `/v1/loyalty/programs/${programId}/actions`,
+        { customerId: duplicate, action: 'review', idempotencyKey: 'a-review' },
+      );
+    expect(await award()).toMatchObject({ points: 20, replayed: false });
+    expect(await award()).toMatchObject({ points: 20, replayed: true });
+    const enrolled = await api.call<{ customerId: string }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/members`,
+      { customerId: duplicate },
+    );
+    expect(enrolled.customerId).toBe(survivor);
+    const { apiKey } = await api.call<{ apiKey: string }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/partners`,
+      { name: 'Airline' },
+    );
+    const partner = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${programId}/partner-transactions`,
+      headers: { authorization: `Bearer ${apiKey}` },
+      payload: { customerId: duplicate, type: 'earn', points: 500, reference: 'flight-1' },
+    });
+    expect(partner.statusCode, partner.body).toBe(201);
+
+    // 10 + 10 bought, 20 for the review, 500 from the partner: all the survivor's.
+    expect(await api.member(programId, survivor)).toMatchObject({ available: 540 });
+    const tombstone = await t.database.db
+      .selectFrom('loyalty_members')
+      .select(['available', 'merged_into'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('customer_id', '=', duplicate)
+      .executeTakeFirstOrThrow();
+    expect(tombstone).toMatchObject({ available: 0, merged_into: survivor });
+    expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
+  });
 });

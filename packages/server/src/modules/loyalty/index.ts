@@ -43,7 +43,7 @@ export {
   programLiability,
   customerLoyalty,
   customerPrivileges,
-  type CustomerExists,
+  type ResolveCustomer,
   type CustomerPrivileges,
   type LoyaltyJobKind,
 } from './loyalty.service.ts';

@@ -52,13 +52,13 @@ import { enqueueJob } from '../platform/index.ts';
 import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
-import type { CustomerExists } from './loyalty.service.ts';
+import type { ResolveCustomer } from './loyalty.service.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 
 export interface LoyaltyRouteDeps {
   db: LoyaltyServiceDb;
   /** Whether a customer id belongs to the tenant (the customers module answers). */
-  customerExists: CustomerExists;
+  resolveCustomer: ResolveCustomer;
   /** Where members reach the server (PUBLIC_URL); unset: the address each request came to. */
   publicUrl?: string | undefined;
 }
@@ -68,7 +68,7 @@ const memberParams = z.strictObject({ programId: id, customerId: id });
 const tags = ['loyalty'];
 
 export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): void {
-  const { db, customerExists } = deps;
+  const { db, resolveCustomer } = deps;
   const publicBase = deps.publicUrl?.replace(/\/+$/, '');
 
   app.post('/v1/loyalty/programs', {
@@ -187,7 +187,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             contextOf(request),
             request.params.programId,
             request.body.customerId,
-            customerExists,
+            resolveCustomer,
           ),
         ),
   });
@@ -364,7 +364,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             contextOf(request),
             request.params.programId,
             request.body,
-            customerExists,
+            resolveCustomer,
           ),
         ),
   });
@@ -402,7 +402,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             contextOf(request),
             request.params.programId,
             request.params.customerId,
-            customerExists,
+            resolveCustomer,
           ),
         ),
   });
@@ -425,7 +425,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             contextOf(request),
             request.params.programId,
             request.body,
-            customerExists,
+            resolveCustomer,
           ),
         ),
   });
@@ -594,7 +594,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             contextOf(request),
             request.params.programId,
             request.body,
-            customerExists,
+            resolveCustomer,
           ),
         ),
   });
@@ -735,7 +735,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     },
     config: { permission: 'loyalty:read' },
     handler: async (request) =>
-      service.customerLoyalty(db, contextOf(request), request.params.customerId, customerExists),
+      service.customerLoyalty(db, contextOf(request), request.params.customerId, resolveCustomer),
   });
 
   registerNotificationRoutes(app, db);

@@ -94,17 +94,36 @@ async function memberView(
   };
 }
 
-/** Checks the customer belongs to the caller's tenant (404 otherwise). */
-export type CustomerExists = (tenantId: string, customerId: string) => Promise<boolean>;
+/**
+ * The customer's id in the caller's tenant — its survivor's when it was merged into another —
+ * or null when there is no such customer (or it was erased).
+ */
+export type ResolveCustomer = (tenantId: string, customerId: string) => Promise<string | null>;
+
+/** The customer a request names, as it stands now (merged → survivor); 404 when unknown. */
+async function requireCustomer(
+  resolveCustomer: ResolveCustomer,
+  tenantId: string,
+  customerId: string,
+  field?: string,
+): Promise<string> {
+  const resolved = await resolveCustomer(tenantId, customerId);
+  if (!resolved)
+    throw new AppError(
+      'CUSTOMER_NOT_FOUND',
+      `No customer ${customerId}.`,
+      field ? [{ field, message: 'unknown customer' }] : [],
+    );
+  return resolved;
+}
 
 export async function customerLoyalty(
   db: LoyaltyDb,
   context: RequestContext,
   customerId: string,
-  customerExists: CustomerExists,
+  resolveCustomer: ResolveCustomer,
 ): Promise<{ programs: MemberLoyalty[]; privileges: CustomerPrivileges }> {
-  if (!(await customerExists(context.tenantId, customerId)))
-    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`);
+  await requireCustomer(resolveCustomer, context.tenantId, customerId);
   const rows = await repo.findMemberships(db, context.tenantId, customerId);
   const programs: MemberLoyalty[] = [];
   for (const found of rows) {
@@ -172,14 +191,16 @@ export async function enrolMember(
   db: LoyaltyServiceDb,
   context: RequestContext,
   programId: string,
-  customerId: string,
-  customerExists: CustomerExists,
+  requestedId: string,
+  resolveCustomer: ResolveCustomer,
 ): Promise<MemberLoyalty> {
   const program = await loadProgram(db, context.tenantId, programId);
-  if (!(await customerExists(context.tenantId, customerId)))
-    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`, [
-      { field: 'customerId', message: 'unknown customer' },
-    ]);
+  const customerId = await requireCustomer(
+    resolveCustomer,
+    context.tenantId,
+    requestedId,
+    'customerId',
+  );
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     await repo.ensureMembers(trx, context.tenantId, programId, [
       { customerId, enrolledAt: new Date() },
@@ -630,16 +651,18 @@ export async function awardActionPoints(
   context: RequestContext,
   programId: string,
   input: z.infer<typeof actionAward>,
-  customerExists: CustomerExists,
+  resolveCustomer: ResolveCustomer,
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
-  if (!(await customerExists(context.tenantId, input.customerId)))
-    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${input.customerId}.`, [
-      { field: 'customerId', message: 'unknown customer' },
-    ]);
+  const customerId = await requireCustomer(
+    resolveCustomer,
+    context.tenantId,
+    input.customerId,
+    'customerId',
+  );
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     const outcome = await awardAction(trx, program, {
-      customerId: input.customerId,
+      customerId,
       action: input.action,
       customAction: input.customAction ?? null,
       occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
@@ -649,7 +672,7 @@ export async function awardActionPoints(
       await recordAudit(trx, context, {
         action: 'loyalty.action.awarded',
         entityType: 'loyalty_member',
-        entityId: `${programId}:${input.customerId}`,
+        entityId: `${programId}:${customerId}`,
         after: { action: input.action, points: outcome.points },
       });
     return outcome;
@@ -956,13 +979,12 @@ export async function referralCodeFor(
   db: LoyaltyServiceDb,
   context: RequestContext,
   programId: string,
-  customerId: string,
-  customerExists: CustomerExists,
+  requestedId: string,
+  resolveCustomer: ResolveCustomer,
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   requireScheme(program);
-  if (!(await customerExists(context.tenantId, customerId)))
-    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${customerId}.`);
+  const customerId = await requireCustomer(resolveCustomer, context.tenantId, requestedId);
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     await repo.ensureMembers(trx, context.tenantId, programId, [
       { customerId, enrolledAt: new Date() },
@@ -1015,14 +1037,16 @@ export async function createReferral(
   context: RequestContext,
   programId: string,
   input: z.infer<typeof referralCreate>,
-  customerExists: CustomerExists,
+  resolveCustomer: ResolveCustomer,
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   requireScheme(program);
-  if (!(await customerExists(context.tenantId, input.customerId)))
-    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${input.customerId}.`, [
-      { field: 'customerId', message: 'unknown customer' },
-    ]);
+  const customerId = await requireCustomer(
+    resolveCustomer,
+    context.tenantId,
+    input.customerId,
+    'customerId',
+  );
   const code = await repo.findReferralCode(db, context.tenantId, programId, input.code);
   if (!code)
     throw new AppError('VALIDATION_FAILED', 'Unknown referral code.', [
@@ -1035,26 +1059,26 @@ export async function createReferral(
     programId,
     code.customer_id,
   );
-  if (referrerId === input.customerId)
+  if (referrerId === customerId)
     throw new AppError('VALIDATION_FAILED', 'Members cannot refer themselves.', [
       { field: 'customerId', message: 'self-referral is not allowed' },
     ]);
-  if (await repo.hasPurchaseLots(db, context.tenantId, programId, input.customerId))
+  if (await repo.hasPurchaseLots(db, context.tenantId, programId, customerId))
     throw new AppError('VALIDATION_FAILED', 'Referrals are for new customers.', [
       { field: 'customerId', message: 'already bought in this program' },
     ]);
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     await repo.ensureMembers(trx, context.tenantId, programId, [
-      { customerId: input.customerId, enrolledAt: new Date() },
+      { customerId, enrolledAt: new Date() },
     ]);
     const inserted = await repo.insertReferral(trx, {
       tenant_id: context.tenantId,
       program_id: programId,
-      referee_id: input.customerId,
+      referee_id: customerId,
       referrer_id: referrerId,
       code: code.code,
     });
-    const row = await repo.findReferral(trx, context.tenantId, programId, input.customerId);
+    const row = await repo.findReferral(trx, context.tenantId, programId, customerId);
     if (!row) throw new Error('referral vanished after insert');
     if (!inserted && row.referrer_id !== referrerId)
       throw new AppError('CONFLICT', 'The customer was already referred by someone else.', [
@@ -1064,7 +1088,7 @@ export async function createReferral(
       await recordAudit(trx, context, {
         action: 'loyalty.referral.created',
         entityType: 'loyalty_referral',
-        entityId: `${programId}:${input.customerId}`,
+        entityId: `${programId}:${customerId}`,
         after: { referrerId, code: code.code },
       });
     return referralView(row);
@@ -1289,7 +1313,7 @@ export async function recordPartnerTransaction(
   context: RequestContext,
   programId: string,
   input: z.infer<typeof partnerTransaction>,
-  customerExists: CustomerExists,
+  resolveCustomer: ResolveCustomer,
 ) {
   const partnerId = context.actor.partnerId;
   if (!partnerId)
@@ -1297,16 +1321,18 @@ export async function recordPartnerTransaction(
   const program = await loadProgram(db, context.tenantId, programId);
   if (!(await repo.findPartner(db, context.tenantId, programId, partnerId)))
     throw new AppError('FORBIDDEN', 'This partner does not belong to the program.');
-  if (!(await customerExists(context.tenantId, input.customerId)))
-    throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${input.customerId}.`, [
-      { field: 'customerId', message: 'unknown customer' },
-    ]);
+  const customerId = await requireCustomer(
+    resolveCustomer,
+    context.tenantId,
+    input.customerId,
+    'customerId',
+  );
   const at = input.occurredAt ? new Date(input.occurredAt) : new Date();
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     if (input.type === 'earn') {
       const outcome = await partnerEarn(trx, program, {
         partnerId,
-        customerId: input.customerId,
+        customerId,
         points: input.points,
         reference: input.reference,
         at,
@@ -1314,7 +1340,7 @@ export async function recordPartnerTransaction(
       return { type: input.type, points: outcome.points, replayed: outcome.replayed };
     }
     const outcome = await redeemPoints(trx, program, {
-      customerId: input.customerId,
+      customerId,
       points: input.points,
       idempotencyKey: `partner:${partnerId}:${input.reference}`,
       rewardId: null,
