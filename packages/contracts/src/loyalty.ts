@@ -564,6 +564,18 @@ export const expiryNotice = z.object({
   message: z.string().describe('"N points expire on D", D in the program time zone'),
 });
 
+/** A coupon issued to the member, as their page shows it (no reward or redemption ids). */
+export const memberCoupon = z.object({
+  code: z.string(),
+  rewardName: z.string(),
+  status: z
+    .enum(['usable', 'used', 'expired'])
+    .describe('usable: issued, not used, not past its expiry'),
+  issuedAt: instant,
+  usedAt: instant.nullable(),
+  expiresAt: instant.nullable(),
+});
+
 export const publicMemberPage = z.object({
   programName: z.string(),
   currency: z.string().describe('The program currency (spend progress is in its minor units)'),
@@ -589,6 +601,10 @@ export const publicMemberPage = z.object({
     }),
   ),
   history: z.array(loyaltyEntry),
+  coupons: z
+    .array(memberCoupon)
+    .describe('The coupons issued to the member, newest first: the latest 50'),
+  moreCoupons: z.boolean().describe('The member has older coupons than those listed'),
 });
 
 export const publicRedemptionCreate = z.strictObject({

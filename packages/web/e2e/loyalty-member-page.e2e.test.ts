@@ -146,6 +146,10 @@ describe('the public member page in a real browser', () => {
       expect(earned).toContain('base');
       expect(earned).toContain('456 base');
       expect(earned).toContain('member-page-order-1');
+      // The coffee gave no coupon then: nothing to list yet.
+      expect(await page.getByTestId('member-page-coupons').innerText()).toContain(
+        'No coupons yet.',
+      );
       // Made for the phone: nothing wider than the screen.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         390,
@@ -226,6 +230,19 @@ describe('the public member page in a real browser', () => {
       // 56 points left: the coffee is out of reach now.
       expect(await coffee.isDisabled()).toBe(true);
       expect(await page.getByTestId('member-reward').nth(0).innerText()).toContain('还差 144 积分');
+      // The dialog is closed, the code stays on the page, with a copy button.
+      const coupons = page.getByTestId('member-coupon');
+      await expect.poll(() => coupons.count()).toBe(1);
+      const listed = await coupons.nth(0).innerText();
+      expect(listed).toContain('COFFEE-8888');
+      expect(listed).toContain('免费咖啡');
+      expect(listed).toContain('可使用');
+      expect(listed).toContain('领取于');
+      expect(await page.getByTestId('member-coupon-item-code').innerText()).toBe('COFFEE-8888');
+      await coupons.nth(0).locator('.ant-typography-copy').click();
+      await expect
+        .poll(() => coupons.nth(0).locator('.ant-typography-copy-success').count())
+        .toBe(1);
       const member = await server.call<{ available: number; lifetimeRedeemed: number }>(
         'GET',
         `/v1/loyalty/programs/${programId}/members/${customerId}`,

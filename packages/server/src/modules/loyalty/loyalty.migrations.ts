@@ -359,4 +359,14 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0308_loyalty_coupons_member': {
+    // A member's coupons, newest first, for the public member page (and a merge's move).
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create index loyalty_coupons_member
+          on loyalty_coupons (tenant_id, program_id, customer_id, issued_at, code)
+          where customer_id is not null;
+      `.execute(db);
+    },
+  },
 };

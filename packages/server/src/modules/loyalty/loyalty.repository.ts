@@ -1508,6 +1508,34 @@ export async function useCoupon(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** The coupons issued to a member, newest first, with their reward's name. */
+export async function listMemberCoupons(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  limit: number,
+) {
+  return db
+    .selectFrom('loyalty_coupons as c')
+    .innerJoin('loyalty_rewards as r', (join) =>
+      join
+        .onRef('r.tenant_id', '=', 'c.tenant_id')
+        .onRef('r.program_id', '=', 'c.program_id')
+        .onRef('r.id', '=', 'c.reward_id'),
+    )
+    .select(['c.code', 'c.status', 'c.issued_at', 'c.used_at', 'c.expires_at', 'r.name'])
+    .where('c.tenant_id', '=', tenantId)
+    .where('c.program_id', '=', programId)
+    .where('c.customer_id', '=', customerId)
+    .where('c.issued_at', 'is not', null)
+    .$narrowType<{ issued_at: Date }>()
+    .orderBy('c.issued_at', 'desc')
+    .orderBy('c.code', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 /** A reward's codes in code order, after `after`, optionally by status and code prefix. */
 export async function listCoupons(
   db: LoyaltyDb,

@@ -7,6 +7,7 @@ import type {
   actionAward,
   customerPrivileges as customerPrivilegesSchema,
   liability,
+  memberCoupon,
   memberLoyalty,
   coupon,
   couponsAdded,
@@ -916,6 +917,13 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
   const history = (await repo.listEntries(db, tenantId, programId, customerId, { limit: 50 })).map(
     entryView,
   );
+  const coupons = await repo.listMemberCoupons(
+    db,
+    tenantId,
+    programId,
+    customerId,
+    memberPageCoupons + 1,
+  );
   return {
     programName: program.name,
     currency: program.currency,
@@ -931,6 +939,31 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     expiryNotices: await expiryNotices(db, program, customerId, now),
     rewards,
     history,
+    coupons: coupons.slice(0, memberPageCoupons).map((row) => memberCouponView(row, now)),
+    moreCoupons: coupons.length > memberPageCoupons,
+  };
+}
+
+/** How many of a member's coupons their page lists (the newest). */
+const memberPageCoupons = 50;
+
+/** A member's own coupon: usable until used or past its expiry (as `useCoupon` decides). */
+function memberCouponView(
+  row: Awaited<ReturnType<typeof repo.listMemberCoupons>>[number],
+  now: Date,
+): z.infer<typeof memberCoupon> {
+  return {
+    code: row.code,
+    rewardName: row.name,
+    status:
+      row.status === 'used'
+        ? 'used'
+        : row.expires_at !== null && row.expires_at <= now
+          ? 'expired'
+          : 'usable',
+    issuedAt: row.issued_at.toISOString(),
+    usedAt: row.used_at?.toISOString() ?? null,
+    expiresAt: row.expires_at?.toISOString() ?? null,
   };
 }
 

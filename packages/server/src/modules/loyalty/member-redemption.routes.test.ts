@@ -25,9 +25,19 @@ interface Problem {
   code: string;
   errors?: { field: string; message: string }[];
 }
+interface Coupon {
+  code: string;
+  rewardName: string;
+  status: 'usable' | 'used' | 'expired';
+  issuedAt: string;
+  usedAt: string | null;
+  expiresAt: string | null;
+}
 interface Page {
   available: number;
   rewards: { id: string; leftForMember: number | null; stock: number | null }[];
+  coupons: Coupon[];
+  moreCoupons: boolean;
 }
 
 const url = '/v1/public/loyalty/member/redemptions';
@@ -73,9 +83,11 @@ describe('redeeming from the public member page', () => {
     });
     const pool = `/v1/loyalty/programs/${programId}/rewards/${rewardId}/coupons`;
     expect((await staff(tenant, 'POST', pool, { codes: ['CAFE-0001'] })).status).toBe(201);
-    expect((await pageOf(token)).rewards).toEqual([
+    const before = await pageOf(token);
+    expect(before.rewards).toEqual([
       expect.objectContaining({ id: rewardId, leftForMember: 2, stock: 5 }),
     ]);
+    expect(before).toMatchObject({ coupons: [], moreCoupons: false });
 
     const res = await member<Redeemed>({ token, rewardId, idempotencyKey: 'tap-1' });
     expect(res.status, res.text).toBe(201);
@@ -93,6 +105,18 @@ describe('redeeming from the public member page', () => {
     expect(page.rewards).toEqual([
       expect.objectContaining({ id: rewardId, leftForMember: 1, stock: 4 }),
     ]);
+    // The code stays on the page after the redemption's answer.
+    expect(page.coupons).toEqual([
+      {
+        code: 'CAFE-0001',
+        rewardName: 'Coffee',
+        status: 'usable',
+        issuedAt: expect.any(String),
+        usedAt: null,
+        expiresAt: null,
+      },
+    ]);
+    expect(page.moreCoupons).toBe(false);
     // Staff see the same redemption on the member.
     const seen = await staff<{ available: number; lifetimeRedeemed: number }>(
       tenant,
@@ -230,5 +254,101 @@ describe('redeeming from the public member page', () => {
       expect(page.available).toBe(190);
       expect(page.rewards[0]?.stock).toBe(2);
     }
+  });
+
+  it('lists the member’s own coupons, newest first: usable, used, expired; never another’s', async () => {
+    const tenant = await newTenant(t);
+    const { programId, rewardId, token } = await memberWithLink(tenant);
+    const pool = `/v1/loyalty/programs/${programId}/rewards/${rewardId}/coupons`;
+    const codes = ['CAFE-0001', 'CAFE-0002', 'CAFE-0003', 'CAFE-0004'];
+    expect((await staff(tenant, 'POST', pool, { codes })).status).toBe(201);
+    // Another member of the same program, with a link of their own.
+    const order = await staff<{ customerId: string }>(tenant, 'POST', '/v1/events', {
+      id: `order-other-${programId}`,
+      type: 'purchase',
+      customerExternalId: `other-${programId}`,
+      occurredAt: new Date().toISOString(),
+      currency: 'CNY',
+      amount: 5_000,
+    });
+    expect(order.status, order.text).toBeLessThan(300);
+    const otherLink = await staff<{ token: string }>(
+      tenant,
+      'POST',
+      `/v1/loyalty/programs/${programId}/members/${order.body.customerId}/link`,
+      { days: 7 },
+    );
+    expect(otherLink.status, otherLink.text).toBe(201);
+
+    for (const key of ['k-1', 'k-2']) {
+      const res = await member<Redeemed>({ token, rewardId, idempotencyKey: key });
+      expect(res.status, res.text).toBe(201);
+    }
+    const theirs = await member<Redeemed>({
+      token: otherLink.body.token,
+      rewardId,
+      idempotencyKey: 'their-1',
+    });
+    expect(theirs.status, theirs.text).toBe(201);
+    const last = await member<Redeemed>({ token, rewardId, idempotencyKey: 'k-3' });
+    expect(last.status, last.text).toBe(201);
+    expect(last.body.coupon?.code).toBe('CAFE-0004');
+
+    const used = await staff(
+      tenant,
+      'POST',
+      `/v1/loyalty/programs/${programId}/coupons/CAFE-0001/use`,
+    );
+    expect(used.status, used.text).toBe(200);
+    await t.database.db
+      .updateTable('loyalty_coupons')
+      .set({ expires_at: new Date(Date.now() - 60_000) })
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('program_id', '=', programId)
+      .where('code', '=', 'CAFE-0002')
+      .execute();
+
+    const page = await pageOf(token);
+    expect(page.coupons.map((coupon) => [coupon.code, coupon.status])).toEqual([
+      ['CAFE-0004', 'usable'],
+      ['CAFE-0002', 'expired'],
+      ['CAFE-0001', 'used'],
+    ]);
+    expect(page.coupons[2]?.usedAt).toEqual(expect.any(String));
+    expect(page.coupons[1]?.expiresAt).toEqual(expect.any(String));
+    // No reward, redemption or customer ids: what the member needs to use the code.
+    expect(Object.keys(page.coupons[0] ?? {}).sort()).toEqual(
+      ['code', 'expiresAt', 'issuedAt', 'rewardName', 'status', 'usedAt'].sort(),
+    );
+    const other = await pageOf(otherLink.body.token);
+    expect(other.coupons.map((coupon) => coupon.code)).toEqual(['CAFE-0003']);
+  });
+
+  it('lists the latest 50 coupons and says when there are more', async () => {
+    const tenant = await newTenant(t);
+    const { programId, customerId, rewardId, token } = await memberWithLink(tenant);
+    const start = Date.parse('2025-01-01T00:00:00Z');
+    await t.database.db
+      .insertInto('loyalty_coupons')
+      .values(
+        Array.from({ length: 51 }, (_, index) => ({
+          tenant_id: tenant.tenantId,
+          program_id: programId,
+          code: `OLD-${String(index).padStart(3, '0')}`,
+          reward_id: rewardId,
+          status: 'issued',
+          customer_id: customerId,
+          redemption_id: null,
+          issued_at: new Date(start + index * 60_000),
+          used_at: null,
+          expires_at: null,
+        })),
+      )
+      .execute();
+    const page = await pageOf(token);
+    expect(page.coupons).toHaveLength(50);
+    expect(page.moreCoupons).toBe(true);
+    expect(page.coupons[0]?.code).toBe('OLD-050');
+    expect(page.coupons[49]?.code).toBe('OLD-001');
   });
 });

@@ -19,6 +19,7 @@ import {
   CrownOutlined,
   GiftOutlined,
   HistoryOutlined,
+  TagsOutlined,
 } from '@ant-design/icons';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -382,6 +383,79 @@ function Section({
   );
 }
 
+type Coupon = PublicMemberPage['coupons'][number];
+const couponColors: Record<Coupon['status'], string> = {
+  usable: 'green',
+  used: 'default',
+  expired: 'red',
+};
+
+/** The coupons the member got from rewards: the code stays here after the result dialog. */
+function CouponsCard({ page }: { page: PublicMemberPage }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const at = (instant: string) => formatDateTime(instant, locale, page.timeZone);
+  return (
+    <Section
+      icon={<TagsOutlined />}
+      title={t('memberPage.myCoupons.title')}
+      testId="member-page-coupons"
+    >
+      {page.coupons.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('memberPage.myCoupons.empty')} />
+      ) : (
+        <ul className="member-list">
+          {page.coupons.map((coupon) => (
+            <li key={coupon.code} data-testid="member-coupon">
+              <div className="member-row">
+                <Typography.Text
+                  strong
+                  copyable={{ text: coupon.code }}
+                  delete={coupon.status !== 'usable'}
+                  className="member-coupon-item-code"
+                  data-testid="member-coupon-item-code"
+                >
+                  {coupon.code}
+                </Typography.Text>
+                <Tag color={couponColors[coupon.status]}>
+                  {t(`memberPage.myCoupons.status.${coupon.status}`)}
+                </Tag>
+              </div>
+              <Typography.Text className="member-why">{coupon.rewardName}</Typography.Text>
+              <Typography.Text type="secondary" className="member-small">
+                {[
+                  t('memberPage.myCoupons.issued', { date: at(coupon.issuedAt) }),
+                  coupon.status === 'used' && coupon.usedAt
+                    ? t('memberPage.myCoupons.used', { date: at(coupon.usedAt) })
+                    : coupon.expiresAt
+                      ? t(
+                          `memberPage.myCoupons.${coupon.status === 'expired' ? 'expired' : 'until'}`,
+                          {
+                            date: at(coupon.expiresAt),
+                          },
+                        )
+                      : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </Typography.Text>
+            </li>
+          ))}
+        </ul>
+      )}
+      {page.moreCoupons ? (
+        <Typography.Text
+          type="secondary"
+          className="member-small"
+          data-testid="member-coupons-more"
+        >
+          {t('memberPage.myCoupons.more', { count: page.coupons.length })}
+        </Typography.Text>
+      ) : null}
+    </Section>
+  );
+}
+
 function entryTitle(entry: Entry, t: TFunction): string {
   return t(`memberPage.kinds.${entry.kind}`, { defaultValue: entry.kind });
 }
@@ -481,6 +555,7 @@ function MemberView({ page, token }: { page: PublicMemberPage; token: string }) 
       ) : null}
       <TierCard page={page} />
       <RewardsCard page={page} token={token} />
+      <CouponsCard page={page} />
       <HistoryCard page={page} />
       <Typography.Paragraph type="secondary" className="member-footer">
         {t('memberPage.linkValid', {
