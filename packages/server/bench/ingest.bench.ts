@@ -8,7 +8,7 @@
  *      (generated from the CDNOW master data).
  * Prints the figures and writes them under "Ingest" in docs/performance.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -22,6 +22,7 @@ import { buildApp } from '../src/app.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { importTransactionsFlow, recordEventsFlow } from '../src/flows/record-events.flow.ts';
 import { sql } from 'kysely';
+import { writeReportSection } from './report.ts';
 import { cannon, startBareInsertEndpoint } from './http-baseline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -278,19 +279,7 @@ Load average when the run ended: ${os
 
 `;
   const file = path.join(repoRoot, 'docs/performance.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
-  const start = current.indexOf('## Ingest');
-  let updated: string;
-  if (start < 0) updated = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const after = current.indexOf('\n## ', start + 1);
-    const end = after < 0 ? current.length : after + 1;
-    // The hand-written analysis below the marker survives a re-run.
-    const marker = current.indexOf(ANALYSIS_MARKER, start);
-    const analysis = marker >= 0 && marker < end ? `${current.slice(marker, end).trimEnd()}\n` : '';
-    updated = `${current.slice(0, start)}${section}${analysis}\n${current.slice(end)}`;
-  }
-  writeFileSync(file, updated);
+  writeReportSection(file, '## Ingest', section, ANALYSIS_MARKER);
   console.log(`wrote ${path.relative(repoRoot, file)}`);
 }
 

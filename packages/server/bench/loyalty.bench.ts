@@ -11,7 +11,6 @@
  * Prints the figures and writes them under "Loyalty" in docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +21,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildApp } from '../src/app.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { createProgram, runLoyaltyJob } from '../src/modules/loyalty/index.ts';
+import { writeReportSection } from './report.ts';
 import { cannon, startBareInsertEndpoint, type CannonResult } from './http-baseline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -342,6 +342,8 @@ async function main(): Promise<void> {
   }
 }
 
+const ANALYSIS_MARKER = '<!-- loyalty analysis';
+
 function writeReport(figures: Record<string, unknown>): void {
   const single = figures.single as { fidelis: CannonResult; bare: CannonResult; ratio: number };
   const redeem = figures.redeem as {
@@ -377,22 +379,9 @@ ${os.cpus().length} cores (shared with other work while it ran), Node ${process.
 | rebuild cached balances of ${rebuild.members} members from the ledger (one statement) | ${rebuild.seconds.toFixed(1)} s (Σ available after: ${rebuild.totalAfter}) | |
 | expire ${expire.lots} lots in one job (chunks of 20,000, one transaction each) | ${expire.seconds.toFixed(1)} s, ${expire.lotsPerSecond} lots/s (Σ available after: ${expire.availableAfter}) | |
 
-Earning adds to each event: loading the tenant's active programs and their rules, locking the
-member's balance row, evaluating the rules, and appending the lot, the entry and the cached
-balance in the event's own transaction. A redemption takes the member lock, claims the
-idempotency key, reads the member's open lots, and writes entries, lots, balance and the stored
-response: about ten statements against pgbench's five.
 `;
   const file = path.join(repoRoot, 'docs/performance.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
-  const start = current.indexOf('## Loyalty');
-  let updated: string;
-  if (start < 0) updated = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const after = current.indexOf('\n## ', start + 1);
-    updated = current.slice(0, start) + section + (after < 0 ? '' : current.slice(after + 1));
-  }
-  writeFileSync(file, updated);
+  writeReportSection(file, '## Loyalty', section, ANALYSIS_MARKER);
   console.log(`wrote ${path.relative(repoRoot, file)}`);
 }
 

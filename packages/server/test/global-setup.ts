@@ -23,7 +23,10 @@ export default async function setup(project: TestProject) {
   const schema = `fidelis_test_${process.pid}_${Date.now()}`;
   const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
   await sql`create schema ${sql.id(schema)}`.execute(admin.db);
-  await sql`create extension if not exists pg_trgm`.execute(admin.db);
+  // The trigram extension belongs in public, where every test schema finds it; a run killed
+  // after creating it in its own schema would otherwise leave it behind there.
+  await sql`create extension if not exists pg_trgm with schema public`.execute(admin.db);
+  await sql`alter extension pg_trgm set schema public`.execute(admin.db);
   await admin.close();
   const handle = await openDatabase({
     databaseUrl: url,
