@@ -359,6 +359,9 @@ async function loadWorkingMembers(
       );
     }
   }
+  // Read after the lock, in a statement of its own: under READ COMMITTED a statement that
+  // waited for the lock still sees other tables as of its start, so lots read together with
+  // the lock could predate the spending of the transaction it waited for.
   const lots =
     options.openLots === false
       ? []
