@@ -605,6 +605,11 @@ export const publicMemberPage = z.object({
     .array(memberCoupon)
     .describe('The coupons issued to the member, newest first: the latest 50'),
   moreCoupons: z.boolean().describe('The member has older coupons than those listed'),
+  wallet: minorUnits
+    .nullable()
+    .describe(
+      'Cashback wallet balance in the program currency; null when the program gives no cashback and the wallet is empty',
+    ),
 });
 
 export const publicRedemptionCreate = z.strictObject({

@@ -97,4 +97,49 @@ describe('loyalty screens in a real browser', () => {
     await page.getByRole('navigation').getByText('客户', { exact: true }).waitFor();
     expect(errors).toEqual([]);
   });
+
+  test('a cashback program: the wallet balance, its entries, and spending from it', async () => {
+    const liNa = seeded.customers.find((customer) => customer.name === '李娜');
+    if (!liNa) throw new Error('the seeded shop has 李娜');
+    await server.call('POST', '/v1/loyalty/programs', {
+      name: 'Cashback Club',
+      currency: 'CNY',
+      earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+      cashback: { rateBasisPoints: 500 },
+    });
+    // 5 % of ¥200.00: ¥10.00 into the wallet.
+    await server.call('POST', '/v1/events', {
+      id: 'loyalty-e2e-cashback',
+      type: 'purchase',
+      customerId: liNa.id,
+      occurredAt: new Date().toISOString(),
+      currency: 'CNY',
+      amount: 20_000,
+    });
+    await page.goto(`/customers/${liNa.id}`);
+    // Only the cashback program has a wallet section.
+    const wallet = page.getByTestId('member-wallet');
+    await expect.poll(() => wallet.getByTestId('wallet-balance').innerText()).toContain('¥10.00');
+    expect(await wallet.count()).toBe(1);
+    const entries = wallet.getByTestId('wallet-entries');
+    await expect.poll(() => entries.innerText()).toContain('+¥10.00');
+    expect(await entries.innerText()).toContain('返现');
+    expect(await entries.innerText()).toContain('5%');
+
+    await wallet.getByTestId('wallet-spend').click();
+    const form = page.getByTestId('wallet-spend-form');
+    const amount = form.getByRole('spinbutton');
+    // More than the wallet holds is refused before it is sent.
+    await amount.fill('12');
+    await amount.press('Enter');
+    await expect.poll(() => form.innerText()).toContain('超过钱包余额');
+    await amount.fill('3.5');
+    await amount.press('Enter');
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => wallet.getByTestId('wallet-balance').innerText()).toContain('¥6.50');
+    await expect.poll(() => entries.innerText()).toContain('−¥3.50');
+    expect(await entries.innerText()).toContain('使用');
+    await screenshot(page, 'loyalty-customer-wallet');
+    expect(errors).toEqual([]);
+  });
 });

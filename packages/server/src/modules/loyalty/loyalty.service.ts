@@ -941,6 +941,8 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     history,
     coupons: coupons.slice(0, memberPageCoupons).map((row) => memberCouponView(row, now)),
     moreCoupons: coupons.length > memberPageCoupons,
+    // A wallet left over after cashback was switched off is still the member's money.
+    wallet: program.cashback || view.wallet !== 0 ? view.wallet : null,
   };
 }
 

@@ -38,11 +38,16 @@ interface Page {
   rewards: { id: string; leftForMember: number | null; stock: number | null }[];
   coupons: Coupon[];
   moreCoupons: boolean;
+  wallet: number | null;
 }
 
 const url = '/v1/public/loyalty/member/redemptions';
-const staff = <T>(tenant: Tenant, method: 'GET' | 'POST', path: string, payload?: object) =>
-  callJson<T>(t, tenant.auth, method, path, payload);
+const staff = <T>(
+  tenant: Tenant,
+  method: 'GET' | 'POST' | 'PATCH',
+  path: string,
+  payload?: object,
+) => callJson<T>(t, tenant.auth, method, path, payload);
 const member = <T>(payload: object) => callJson<T>(t, null, 'POST', url, payload);
 const pageOf = async (token: string) => {
   const page = await callJson<Page>(t, null, 'GET', `/v1/public/loyalty/member?token=${token}`);
@@ -350,5 +355,28 @@ describe('redeeming from the public member page', () => {
     expect(page.moreCoupons).toBe(true);
     expect(page.coupons[0]?.code).toBe('OLD-050');
     expect(page.coupons[49]?.code).toBe('OLD-001');
+  });
+
+  it('shows the cashback wallet once the program gives cashback, and only then', async () => {
+    const tenant = await newTenant(t);
+    const { programId, customerId, token } = await memberWithLink(tenant);
+    expect((await pageOf(token)).wallet).toBeNull();
+    const changed = await staff(tenant, 'PATCH', `/v1/loyalty/programs/${programId}`, {
+      cashback: { rateBasisPoints: 250 },
+    });
+    expect(changed.status, changed.text).toBe(200);
+    expect((await pageOf(token)).wallet).toBe(0);
+    const order = await staff<{ customerId: string }>(tenant, 'POST', '/v1/events', {
+      id: `cashback-${programId}`,
+      type: 'purchase',
+      customerExternalId: `member-${programId}`,
+      occurredAt: new Date().toISOString(),
+      currency: 'CNY',
+      amount: 10_000,
+    });
+    expect(order.status, order.text).toBe(201);
+    expect(order.body.customerId).toBe(customerId);
+    // 2.5 % of ¥100.00: ¥2.50, in fen.
+    expect((await pageOf(token)).wallet).toBe(250);
   });
 });

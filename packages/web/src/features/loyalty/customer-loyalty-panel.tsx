@@ -21,14 +21,25 @@ import {
   useCustomerLoyalty,
   useMemberEntries,
   useMemberLots,
+  usePrograms,
 } from './loyalty.api.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { explainEntry } from './entry-explanation.ts';
 import { canOperateLoyalty } from './loyalty-roles.ts';
 import { MemberLinkButton } from './member-link-button.tsx';
+import { MemberWallet } from './member-wallet.tsx';
 import './loyalty.i18n.ts';
 
-function ProgramMember({ member, timeZone }: { member: MemberLoyalty; timeZone: string }) {
+function ProgramMember({
+  member,
+  timeZone,
+  cashback,
+}: {
+  member: MemberLoyalty;
+  timeZone: string;
+  /** The program gives cashback, or the member still has money in the wallet. */
+  cashback: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const n = (value: number) => formatNumber(value, locale);
@@ -95,6 +106,13 @@ function ProgramMember({ member, timeZone }: { member: MemberLoyalty; timeZone: 
             date: formatDate(member.nextExpiry.at, locale, timeZone),
           })}
         </Typography.Text>
+      ) : null}
+      {cashback ? (
+        <MemberWallet
+          member={member}
+          timeZone={timeZone}
+          canSpend={canOperateLoyalty(session.user.role)}
+        />
       ) : null}
       <Typography.Text strong>{t('loyalty.member.lots')}</Typography.Text>
       {lots.isError ? (
@@ -195,6 +213,10 @@ export function CustomerLoyaltyPanel({
 }) {
   const { t } = useTranslation();
   const loyalty = useCustomerLoyalty(customerId);
+  // Which programs give cashback: the member view has the balance, the program the scheme.
+  const programs = usePrograms();
+  const givesCashback = (programId: string) =>
+    programs.data?.items.some((program) => program.id === programId && program.cashback) ?? false;
   return (
     <Card title={t('loyalty.member.title')} size="small" data-testid="customer-loyalty">
       {loyalty.isPending ? (
@@ -206,7 +228,12 @@ export function CustomerLoyaltyPanel({
       ) : (
         <Space orientation="vertical" size={24} className="full-width">
           {loyalty.data.programs.map((member) => (
-            <ProgramMember key={member.programId} member={member} timeZone={timeZone} />
+            <ProgramMember
+              key={member.programId}
+              member={member}
+              timeZone={timeZone}
+              cashback={member.wallet !== 0 || givesCashback(member.programId)}
+            />
           ))}
         </Space>
       )}

@@ -48,6 +48,7 @@ type NumberProps = {
   min?: number;
   max?: number;
   'aria-label'?: string;
+  autoFocus?: boolean;
 };
 
 /** An amount in major units (¥12.50), with as many decimals as the currency has. */

@@ -16,6 +16,7 @@ import type {
   reward,
   ruleVersion,
   TierConfig,
+  walletEntry,
 } from '@fidelis/contracts';
 import { api } from '../../api/api-client.ts';
 
@@ -37,6 +38,7 @@ export type PartnerSettlement = Parsed<typeof partnerSettlement>;
 export type MemberLink = Parsed<typeof memberLink>;
 export type PublicMemberPage = Parsed<typeof publicMemberPage>;
 export type PublicRedemption = Parsed<typeof publicRedemption>;
+export type WalletEntry = Parsed<typeof walletEntry>;
 export type { EarnRule, ExpiryPolicy, LoyaltyProgram, TierConfig };
 
 export interface Liability {
@@ -164,6 +166,46 @@ export const useMemberEntries = (programId: string, customerId: string) =>
       ),
     getNextPageParam: (last) => last.nextCursor,
   });
+
+export interface MemberWallet {
+  currency: string;
+  balance: number;
+  ledgerBalance: number;
+  /** The latest 200 entries, newest first (the API does not page). */
+  items: WalletEntry[];
+}
+
+const walletKey = (programId: string, customerId: string) =>
+  ['loyalty', programId, 'wallet', customerId] as const;
+
+export const useMemberWallet = (programId: string, customerId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: walletKey(programId, customerId),
+    enabled,
+    queryFn: ({ signal }) =>
+      api.get<MemberWallet>(
+        `${base(programId)}/members/${encodeURIComponent(customerId)}/wallet`,
+        undefined,
+        signal,
+      ),
+  });
+
+export function useSpendWallet(programId: string, customerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { amount: number; idempotencyKey: string }) =>
+      api.post<{ amount: number; balance: number; replayed: boolean; currency: string }>(
+        `${base(programId)}/members/${encodeURIComponent(customerId)}/wallet/spend`,
+        input,
+      ),
+    // The member view carries the balance too.
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: walletKey(programId, customerId) }),
+        queryClient.invalidateQueries({ queryKey: ['loyalty', 'customer', customerId] }),
+      ]),
+  });
+}
 
 // Designer: programs, rules, tiers, rewards, coupons, partners -----------------------------------
 

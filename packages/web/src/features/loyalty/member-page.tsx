@@ -529,6 +529,14 @@ function MemberView({ page, token }: { page: PublicMemberPage; token: string }) 
             {t('memberPage.lifetimeEarned')}: <strong>{n(page.lifetimeEarned)}</strong>
           </span>
         </div>
+        {page.wallet !== null ? (
+          <div className="member-row member-sub" data-testid="member-page-wallet">
+            <span>
+              {t('memberPage.wallet')}:{' '}
+              <strong>{formatMoney(page.wallet, page.currency, locale)}</strong>
+            </span>
+          </div>
+        ) : null}
         {page.debt > 0 ? (
           <Typography.Paragraph type="danger" className="member-small">
             {t('memberPage.debt', { points: n(page.debt) })}
