@@ -654,6 +654,11 @@ export async function writeLedger(
   await sql`with ${sql.join(parts, sql`, `)} select 1`.execute(db);
 }
 
+/** Newest-first keyset paging on (at, id): the rows after a page's last one. */
+function olderThan(after: { at: string; id: string }) {
+  return sql<SqlBool>`(at, id) < (${new Date(after.at)}, ${after.id})`;
+}
+
 export async function listEntries(
   db: LoyaltyDb,
   tenantId: string,
@@ -667,15 +672,7 @@ export async function listEntries(
     .where('tenant_id', '=', tenantId)
     .where('program_id', '=', programId)
     .where('customer_id', '=', customerId);
-  if (options.after) {
-    const { at, id } = options.after;
-    query = query.where((eb) =>
-      eb.or([
-        eb('at', '<', new Date(at)),
-        eb.and([eb('at', '=', new Date(at)), eb('id', '<', id)]),
-      ]),
-    );
-  }
+  if (options.after) query = query.where(olderThan(options.after));
   return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
 }
 
@@ -1694,17 +1691,16 @@ export async function listWalletEntries(
   tenantId: string,
   programId: string,
   customerId: string,
+  options: { limit: number; after?: { at: string; id: string } | undefined },
 ) {
-  return db
+  let query = db
     .selectFrom('loyalty_wallet_entries')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('program_id', '=', programId)
-    .where('customer_id', '=', customerId)
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(200)
-    .execute();
+    .where('customer_id', '=', customerId);
+  if (options.after) query = query.where(olderThan(options.after));
+  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
 }
 
 export async function walletFromEntries(

@@ -719,6 +719,22 @@ describe('cashback wallet', () => {
     expect(
       (wallet.json() as { items: { kind: string }[] }).items.map((i) => i.kind).sort(),
     ).toEqual(['cashback', 'cashback', 'reverse', 'spend']);
+    // Paged, newest first: pages of two cover the four entries once, in order.
+    const pageOf = async (cursor?: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/wallet`,
+          query: { limit: '2', ...(cursor ? { cursor } : {}) },
+          headers: tenant.auth,
+        })
+      ).json() as { items: { id: string; at: string }[]; nextCursor: string | null };
+    const first = await pageOf();
+    expect(first.items).toHaveLength(2);
+    const second = await pageOf(first.nextCursor ?? undefined);
+    expect(second).toMatchObject({ nextCursor: null });
+    const all = (wallet.json() as { items: { id: string }[] }).items.map((i) => i.id);
+    expect([...first.items, ...second.items].map((i) => i.id)).toEqual(all);
   });
 });
 

@@ -621,20 +621,28 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
   app.get('/v1/loyalty/programs/:programId/members/:customerId/wallet', {
     schema: {
       tags,
-      summary: 'The member’s cashback wallet: balance and entries',
+      summary: 'The member’s cashback wallet: balance and entries, newest first, paged',
       params: memberParams,
+      querystring: pageQuery,
       response: {
         200: z.object({
           currency: z.string(),
           balance: z.number().int(),
           ledgerBalance: z.number().int().describe('Σ of the wallet entries: equals balance'),
           items: z.array(walletEntry),
+          nextCursor: z.string().nullable(),
         }),
       },
     },
     config: { permission: 'loyalty:read' },
     handler: async (request) =>
-      service.walletOf(db, contextOf(request), request.params.programId, request.params.customerId),
+      service.walletOf(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.customerId,
+        request.query,
+      ),
   });
 
   app.post('/v1/loyalty/programs/:programId/members/:customerId/wallet/spend', {

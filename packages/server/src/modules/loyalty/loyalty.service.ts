@@ -1449,15 +1449,26 @@ export async function walletOf(
   context: RequestContext,
   programId: string,
   customerId: string,
+  query: { cursor?: string | undefined; limit: number },
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   const member = await requireMember(db, program, customerId);
-  const rows = await repo.listWalletEntries(db, context.tenantId, programId, customerId);
+  const after = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const rows = await repo.listWalletEntries(db, context.tenantId, programId, customerId, {
+    limit: query.limit + 1,
+    after: after ? { at: String(after.at), id: String(after.id) } : undefined,
+  });
+  const items = rows.slice(0, query.limit);
+  const last = items[items.length - 1];
   return {
     currency: program.currency,
     balance: Number(member.wallet_balance),
     ledgerBalance: await repo.walletFromEntries(db, context.tenantId, programId, customerId),
-    items: rows.map((row) => ({
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ at: last.at.toISOString(), id: last.id })
+        : null,
+    items: items.map((row) => ({
       id: row.id,
       at: row.at.toISOString(),
       kind: row.kind as 'cashback' | 'reverse' | 'spend' | 'merge',

@@ -171,23 +171,26 @@ export interface MemberWallet {
   currency: string;
   balance: number;
   ledgerBalance: number;
-  /** The latest 200 entries, newest first (the API does not page). */
+  /** A page of entries, newest first. */
   items: WalletEntry[];
+  nextCursor: string | null;
 }
 
 const walletKey = (programId: string, customerId: string) =>
   ['loyalty', programId, 'wallet', customerId] as const;
 
 export const useMemberWallet = (programId: string, customerId: string, enabled: boolean) =>
-  useQuery({
+  useInfiniteQuery({
     queryKey: walletKey(programId, customerId),
     enabled,
-    queryFn: ({ signal }) =>
+    initialPageParam: null as string | null,
+    queryFn: ({ signal, pageParam }) =>
       api.get<MemberWallet>(
         `${base(programId)}/members/${encodeURIComponent(customerId)}/wallet`,
-        undefined,
+        { limit: 20, ...(pageParam ? { cursor: pageParam } : {}) },
         signal,
       ),
+    getNextPageParam: (last) => last.nextCursor,
   });
 
 export function useSpendWallet(programId: string, customerId: string) {

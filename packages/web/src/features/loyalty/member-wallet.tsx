@@ -158,9 +158,11 @@ export function MemberWallet({
   const [spending, setSpending] = useState(false);
   if (wallet.isError)
     return <ErrorAlert error={wallet.error} onRetry={() => void wallet.refetch()} />;
-  const currency = wallet.data?.currency;
+  // The balance and currency come with the newest page; older pages add entries.
+  const first = wallet.data?.pages[0];
+  const currency = first?.currency;
   const money = (minor: number) => (currency ? formatMoney(minor, currency, locale) : '');
-  const balance = wallet.data?.balance ?? member.wallet;
+  const balance = first?.balance ?? member.wallet;
   return (
     <Space orientation="vertical" size={8} className="full-width" data-testid="member-wallet">
       <div className="member-program-row">
@@ -184,8 +186,8 @@ export function MemberWallet({
         size="small"
         rowKey="id"
         loading={wallet.isPending}
-        pagination={{ pageSize: 10, hideOnSinglePage: true }}
-        dataSource={wallet.data?.items ?? []}
+        pagination={false}
+        dataSource={wallet.data?.pages.flatMap((page) => page.items) ?? []}
         data-testid="wallet-entries"
         locale={{
           emptyText: (
@@ -221,6 +223,15 @@ export function MemberWallet({
           },
         ]}
       />
+      {wallet.hasNextPage ? (
+        <Button
+          onClick={() => void wallet.fetchNextPage()}
+          loading={wallet.isFetchingNextPage}
+          data-testid="wallet-more"
+        >
+          {t('loyalty.member.loadMore')}
+        </Button>
+      ) : null}
       {currency ? (
         <Modal
           open={spending}
