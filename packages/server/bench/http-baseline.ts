@@ -1,7 +1,7 @@
 // Shared by the ingest and loyalty benchmarks: the load generator, and the bare endpoint both
 // compare against (Fastify + one pg insert), so "against the foundation's bare insert" is
 // literally the same code in both.
-import autocannon from 'autocannon';
+import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import pg from 'pg';
 
@@ -13,28 +13,26 @@ export interface CannonResult {
   errors: number;
 }
 
-/** 50 connections POSTing a fresh JSON body per request for `seconds`. */
+/** What the load generator posts: purchases cycling over customers, or redemptions over members. */
+export type BodySpec =
+  | { kind: 'purchase'; prefix: string; customers: number; customerPrefix: string; amount: number }
+  | { kind: 'redemption'; prefix: string; members: readonly string[] };
+
+/** 50 connections POSTing a fresh JSON body per request for `seconds`, from a worker thread. */
 export async function cannon(
   target: string,
   headers: Record<string, string>,
-  body: () => string,
+  body: BodySpec,
   seconds: number,
 ): Promise<CannonResult> {
-  const result = await autocannon({
-    url: target,
-    connections: 50,
-    duration: seconds,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    requests: [{ setupRequest: (request: object) => ({ ...request, body: body() }) }],
+  const worker = new Worker(new URL('./cannon-worker.mjs', import.meta.url), {
+    workerData: { target, headers, seconds, body },
   });
-  return {
-    requestsPerSecond: Math.round(result['2xx'] / seconds),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
+  return new Promise<CannonResult>((resolve, reject) => {
+    worker.once('message', (result: CannonResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+  });
 }
 
 /** A bare Fastify endpoint inserting each posted purchase as one row with `pg`. */

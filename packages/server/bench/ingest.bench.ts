@@ -108,13 +108,30 @@ async function main(): Promise<void> {
     const single = await cannon(
       `${appUrl}/v1/events`,
       auth,
-      () => purchaseBody('single'),
+      {
+        kind: 'purchase',
+        prefix: 'single',
+        customers: 10_000,
+        customerPrefix: 'bench',
+        amount: 1999,
+      },
       duration,
     );
     console.log('single POST /v1/events', single);
 
     const bare = await startBareInsertEndpoint(url, schema);
-    const baseline = await cannon(bare.url, {}, () => purchaseBody('bare'), duration);
+    const baseline = await cannon(
+      bare.url,
+      {},
+      {
+        kind: 'purchase',
+        prefix: 'bare',
+        customers: 10_000,
+        customerPrefix: 'bench',
+        amount: 1999,
+      },
+      duration,
+    );
     console.log('bare Fastify + pg insert', baseline);
     await bare.close();
     figures.single = {

@@ -35,25 +35,6 @@ const bulkOnly = process.env.BENCH_ONLY === 'bulk';
 // BENCH_ONLY=http runs only the HTTP measures (earning, redemptions, batches) and prints them.
 const httpOnly = process.env.BENCH_ONLY === 'http';
 
-let sequence = 0;
-function purchaseBody(
-  prefix: string,
-  customers = 10_000,
-  amount = 1999,
-  customerPrefix = `bench-${prefix}`,
-): string {
-  sequence++;
-  return JSON.stringify({
-    id: `${prefix}-${process.pid}-${sequence}`,
-    type: 'purchase',
-    customerExternalId: `${customerPrefix}-${sequence % customers}`,
-    occurredAt: '2026-11-01T10:00:00Z',
-    currency: 'CNY',
-    amount,
-    lines: [{ sku: 'SKU-1', category: 'tea', quantity: 1, amount }],
-  });
-}
-
 function pgbenchTps(): number {
   const database = `bench_pgbench_${Date.now()}`;
   const base = new URL(url);
@@ -186,12 +167,29 @@ async function main(): Promise<void> {
       const single = await cannon(
         `${appUrl}/v1/events`,
         auth,
-        () => purchaseBody('single', 20_000, 1999, 'batch'),
+        {
+          kind: 'purchase',
+          prefix: 'single',
+          customers: 20_000,
+          customerPrefix: 'batch',
+          amount: 1999,
+        },
         duration,
       );
       console.log('single POST /v1/events with earning', single);
       const bare = await startBareInsertEndpoint(url, schema);
-      const baseline = await cannon(bare.url, {}, () => purchaseBody('bare'), duration);
+      const baseline = await cannon(
+        bare.url,
+        {},
+        {
+          kind: 'purchase',
+          prefix: 'bare',
+          customers: 10_000,
+          customerPrefix: 'bench-bare',
+          amount: 1999,
+        },
+        duration,
+      );
       console.log('bare Fastify + pg insert', baseline);
       await bare.close();
       figures.single = {
@@ -224,18 +222,10 @@ async function main(): Promise<void> {
           where tenant_id = ${tenant.tenantId} and program_id = ${program.id} and available >= 100000
           order by customer_id`.execute(database.db)
       ).rows.map((row) => row.customer_id);
-      let redemption = 0;
       const redeem = await cannon(
         `${appUrl}/v1/loyalty/programs/${program.id}/redemptions`,
         auth,
-        () => {
-          redemption++;
-          return JSON.stringify({
-            customerId: funded[redemption % funded.length],
-            points: 1,
-            idempotencyKey: `bench-${redemption}`,
-          });
-        },
+        { kind: 'redemption', prefix: 'bench', members: funded },
         duration,
       );
       console.log('redemptions', redeem, 'members', funded.length);
