@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
 const { target, headers, seconds, body: spec } = workerData;
+const started = performance.eventLoopUtilization();
 let sequence = 0;
 
 /** A fresh body per request: ids never repeat, customers and members cycle. */
@@ -45,4 +46,5 @@ parentPort.postMessage({
   p99: result.latency.p99,
   non2xx: result.non2xx,
   errors: result.errors,
+  loadGeneratorBusy: Number(performance.eventLoopUtilization(started).utilization.toFixed(2)),
 });

@@ -23,14 +23,14 @@ import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { importTransactionsFlow, recordEventsFlow } from '../src/flows/record-events.flow.ts';
 import { sql } from 'kysely';
 import { writeReportSection } from './report.ts';
-import { cannon, startBareInsertEndpoint } from './http-baseline.ts';
+import { cpuMeter, singleEventsAgainstBare } from './http-baseline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const duration = Number(process.env.BENCH_SECONDS ?? 15);
 const schema = `bench_ingest_${Date.now()}`;
-/** `BENCH_ONLY=single` measures only the single events (and does not write the report). */
+/** `BENCH_ONLY=single` or `batch` measures only that (and does not write the report). */
 const only = process.env.BENCH_ONLY;
 
 function cdnowPath(): string {
@@ -105,41 +105,17 @@ async function main(): Promise<void> {
     // current (autovacuum's job). A fresh schema has neither; foreign-key checks planned on
     // empty tables scan them and stay cached per connection (8 ms for 10 lines instead of 0.05).
     await warmUp(database, tenant.tenantId);
-    const single = await cannon(
-      `${appUrl}/v1/events`,
-      auth,
-      {
-        kind: 'purchase',
-        prefix: 'single',
+    if (only !== 'batch') {
+      figures.single = await singleEventsAgainstBare({
+        appUrl,
+        headers: auth,
         customers: 10_000,
         customerPrefix: 'bench',
-        amount: 1999,
-      },
-      duration,
-    );
-    console.log('single POST /v1/events', single);
-
-    const bare = await startBareInsertEndpoint(url, schema);
-    const baseline = await cannon(
-      bare.url,
-      {},
-      {
-        kind: 'purchase',
-        prefix: 'bare',
-        customers: 10_000,
-        customerPrefix: 'bench',
-        amount: 1999,
-      },
-      duration,
-    );
-    console.log('bare Fastify + pg insert', baseline);
-    await bare.close();
-    figures.single = {
-      fidelis: single,
-      bare: baseline,
-      ratio: single.requestsPerSecond / baseline.requestsPerSecond,
-    };
-    console.log('ratio', (figures.single as { ratio: number }).ratio.toFixed(2));
+        databaseUrl: url,
+        schema,
+        seconds: duration,
+      });
+    }
     if (only === 'single') {
       await app.close();
       return;
@@ -157,6 +133,7 @@ async function main(): Promise<void> {
     );
     let next = 0;
     let failed = 0;
+    const cpu = cpuMeter();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: 4 }, async () => {
@@ -179,8 +156,13 @@ async function main(): Promise<void> {
       seconds: Number(seconds.toFixed(2)),
       eventsPerSecond: Math.round((batches * 1000) / seconds),
       notCreated: failed,
+      cpu: cpu(),
     };
     console.log('batched /v1/events:batch', figures.batch);
+    if (only === 'batch') {
+      await app.close();
+      return;
+    }
 
     // 3. CSV import against a raw COPY of the same file.
     const csv = cdnowCsv();

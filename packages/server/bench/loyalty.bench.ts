@@ -22,7 +22,7 @@ import { buildApp } from '../src/app.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { createProgram, runLoyaltyJob } from '../src/modules/loyalty/index.ts';
 import { writeReportSection } from './report.ts';
-import { cannon, startBareInsertEndpoint, type CannonResult } from './http-baseline.ts';
+import { cannon, cpuMeter, singleEventsAgainstBare, type CannonResult } from './http-baseline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -136,6 +136,7 @@ async function main(): Promise<void> {
           })),
         }),
       );
+      const cpu = cpuMeter();
       const started = performance.now();
       let next = 0;
       await Promise.all(
@@ -160,43 +161,20 @@ async function main(): Promise<void> {
         events: batches.length * 1000,
         earned: Number(earned.rows[0]?.n ?? 0),
         eventsPerSecond: Math.round((batches.length * 1000) / batchSeconds),
+        cpu: cpu(),
       };
       console.log('batched earning', figures.batch);
       // 1. Purchases that earn, against the bare insert: bought by the 20,000 members of the
       // warm-up, as a live program's purchases mostly are (first purchases enrol, see docs).
-      const single = await cannon(
-        `${appUrl}/v1/events`,
-        auth,
-        {
-          kind: 'purchase',
-          prefix: 'single',
-          customers: 20_000,
-          customerPrefix: 'batch',
-          amount: 1999,
-        },
-        duration,
-      );
-      console.log('single POST /v1/events with earning', single);
-      const bare = await startBareInsertEndpoint(url, schema);
-      const baseline = await cannon(
-        bare.url,
-        {},
-        {
-          kind: 'purchase',
-          prefix: 'bare',
-          customers: 10_000,
-          customerPrefix: 'bench-bare',
-          amount: 1999,
-        },
-        duration,
-      );
-      console.log('bare Fastify + pg insert', baseline);
-      await bare.close();
-      figures.single = {
-        fidelis: single,
-        bare: baseline,
-        ratio: single.requestsPerSecond / baseline.requestsPerSecond,
-      };
+      figures.single = await singleEventsAgainstBare({
+        appUrl,
+        headers: auth,
+        customers: 20_000,
+        customerPrefix: 'batch',
+        databaseUrl: url,
+        schema,
+        seconds: duration,
+      });
 
       // 2. Redemptions on distinct members against pgbench simple-update.
       const members = 5_000;
