@@ -7,6 +7,7 @@ import type {
   LoyaltyLotsTable,
   LoyaltyMembersTable,
   LoyaltyProgramsTable,
+  LoyaltyRedemptionsTable,
   LoyaltyRewardsTable,
   LoyaltyTables,
 } from './loyalty.table.ts';
@@ -574,11 +575,28 @@ export async function writeLedger(
     lotUpdates: readonly LotUpdate[];
     entries: readonly EntryInsert[];
     members: readonly MemberUpdate[];
+    /**
+     * Redemptions to store with their ledger rows, in the same statement. A plain insert: a key
+     * already stored fails the statement with a unique violation (23505), for the caller to
+     * redeem those keys another way.
+     */
+    redemptions?: readonly RedemptionInsert[];
   },
 ): Promise<void> {
-  const { newLots, lotUpdates, entries, members } = changes;
-  if (newLots.length + lotUpdates.length + entries.length + members.length === 0) return;
+  const { newLots, lotUpdates, entries, members, redemptions = [] } = changes;
+  const total = newLots.length + lotUpdates.length + entries.length + members.length;
+  if (total + redemptions.length === 0) return;
   const parts = [];
+  if (redemptions.length > 0)
+    parts.push(sql`new_redemptions as (
+      insert into loyalty_redemptions (tenant_id, program_id, id, customer_id, idempotency_key,
+        request_hash, points, reward_id, response, created_at)
+      select tenant_id, program_id, id, customer_id, idempotency_key, request_hash, points,
+             reward_id, response::jsonb, created_at
+        from jsonb_to_recordset(${JSON.stringify(redemptions)}::jsonb) as r(tenant_id uuid,
+          program_id uuid, id uuid, customer_id uuid, idempotency_key text, request_hash text,
+          points bigint, reward_id uuid, response text, created_at timestamptz)
+      returning 1)`);
   if (newLots.length > 0)
     parts.push(sql`new_lots as (
       insert into loyalty_lots (tenant_id, program_id, id, customer_id, event_id, source, points,
@@ -1032,20 +1050,15 @@ export async function listTierChanges(
 
 // Redemptions and rewards ---------------------------------------------------------------------
 
+/** A redemption as stored, its response as JSON text (null while it is being worked out). */
+export type RedemptionInsert<Response extends string | null = string> = Omit<
+  LoyaltyRedemptionsTable,
+  'response'
+> & { response: Response };
+
 export async function claimRedemption(
   db: LoyaltyDb,
-  row: {
-    tenant_id: string;
-    program_id: string;
-    id: string;
-    customer_id: string;
-    idempotency_key: string;
-    request_hash: string;
-    points: number;
-    reward_id: string | null;
-    response: string | null;
-    created_at: Date;
-  },
+  row: RedemptionInsert<string | null>,
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('loyalty_redemptions')
@@ -1086,35 +1099,6 @@ export async function findRedemptionsByKeys(
     .where('program_id', '=', programId)
     .where('idempotency_key', 'in', keys)
     .execute();
-}
-
-/**
- * Stores finished redemptions with their responses; returns the keys stored. A key missing
- * from the answer was taken by a concurrent transaction meanwhile.
- */
-export async function insertRedemptions(
-  db: LoyaltyDb,
-  rows: readonly {
-    tenant_id: string;
-    program_id: string;
-    id: string;
-    customer_id: string;
-    idempotency_key: string;
-    request_hash: string;
-    points: number;
-    reward_id: string | null;
-    response: string;
-    created_at: Date;
-  }[],
-): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const inserted = await db
-    .insertInto('loyalty_redemptions')
-    .values([...rows])
-    .onConflict((oc) => oc.columns(['tenant_id', 'program_id', 'idempotency_key']).doNothing())
-    .returning('idempotency_key')
-    .execute();
-  return new Set(inserted.map((row) => row.idempotency_key));
 }
 
 export async function countMemberRedemptions(

@@ -473,6 +473,27 @@ describe('redemptions', () => {
     expect((await memberOf(tenant, program.id, old.customerId)).available).toBe(30);
   });
 
+  it('a retry the balance could still pay answers the first result and spends nothing more', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'retry-1', amount: 10_000 }); // 100 points
+    const body = { customerId: order.customerId, points: 10, idempotencyKey: 'retry-order' };
+    const first = await redeem(tenant, program.id, body);
+    expect(first.statusCode, first.body).toBe(201);
+    // Alone, and in a burst with new keys: each time the first answer, never a second spend.
+    const again = await redeem(tenant, program.id, body);
+    expect(again.json()).toEqual(first.json());
+    const burst = await Promise.all([
+      redeem(tenant, program.id, body),
+      redeem(tenant, program.id, { ...body, idempotencyKey: 'retry-new-1' }),
+      redeem(tenant, program.id, { ...body, idempotencyKey: 'retry-new-2' }),
+    ]);
+    expect(burst.map((reply) => reply.statusCode)).toEqual([201, 201, 201]);
+    expect(burst[0]!.json()).toEqual(first.json());
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(70);
+    expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+  });
+
   it('50 parallel redemptions against one member never overdraw', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant);

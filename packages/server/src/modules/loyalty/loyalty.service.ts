@@ -50,6 +50,7 @@ import {
   spendWallet,
   redeemPoints,
   redeemPointsBatch,
+  RedemptionKeysNeeded,
   RedemptionRace,
   MemberMerged,
   releasePending,
@@ -554,9 +555,11 @@ type RedemptionInput = z.infer<typeof redemptionCreate>;
 /**
  * Redemptions of points alone (no reward) through group commit: concurrent requests on one
  * program share a transaction (`redeemPointsBatch`), each succeeding or failing on its own; a
- * lone request is a batch of one (a round trip fewer than the one-at-a-time path). Every
- * request of a batch that met a concurrent claim of its key or a merged member takes the
- * one-at-a-time path, and reward redemptions always do (stock, limits and coupons).
+ * lone request is a batch of one (a round trip fewer than the one-at-a-time path). A batch
+ * first runs without reading its keys (they are new but for retries); if one was stored
+ * already, it runs again reading them. Every request of a batch that met a concurrent claim of
+ * its key or a merged member takes the one-at-a-time path, and reward redemptions always do
+ * (stock, limits and coupons).
  */
 export function createRedeemer(db: LoyaltyServiceDb) {
   const single = async (
@@ -589,9 +592,9 @@ export function createRedeemer(db: LoyaltyServiceDb) {
         idempotencyKey: input.idempotencyKey,
         requestHash: redemptionHash(input.customerId, input.points!, null),
       }));
-      try {
-        return await db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-          const outcomes = await redeemPointsBatch(trx, program, plain);
+      const inOneTransaction = (readKeys: boolean) =>
+        db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+          const outcomes = await redeemPointsBatch(trx, program, plain, { readKeys });
           await recordAudits(
             trx,
             outcomes.flatMap((outcome, i) =>
@@ -606,6 +609,12 @@ export function createRedeemer(db: LoyaltyServiceDb) {
             ),
           );
           return outcomes;
+        });
+      try {
+        // Keys are new but for retries: first without reading them, then reading them.
+        return await inOneTransaction(false).catch(async (error: unknown) => {
+          if (error instanceof RedemptionKeysNeeded) return inOneTransaction(true);
+          throw error;
         });
       } catch (error) {
         if (!(error instanceof RedemptionRace)) throw error;
