@@ -178,3 +178,20 @@ export async function singleEventsAgainstBare(options: {
   console.log('ratio', ratio.toFixed(2));
   return { fidelis, bare, ratio };
 }
+
+/** How the reports say where a load came from. */
+export const LOAD_GENERATOR =
+  'load generator (autocannon, 50 connections) in a worker thread of the server’s process';
+
+/** A load run as a report cell: throughput, latency, and where the CPU went. */
+export function describeRun(run: CannonResult): string {
+  return (
+    `${run.requestsPerSecond} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms ` +
+    `(server thread ${Math.round(run.serverThreadBusy * 100)} % busy, machine ${run.machineCores} cores)`
+  );
+}
+
+/** A batched run's CPU as a report cell fragment. */
+export function describeCpu(cpu: CpuSplit): string {
+  return `Node ${cpu.nodeSeconds} s CPU, whole machine ${cpu.machineSeconds} s`;
+}

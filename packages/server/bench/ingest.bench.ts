@@ -23,7 +23,15 @@ import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { importTransactionsFlow, recordEventsFlow } from '../src/flows/record-events.flow.ts';
 import { sql } from 'kysely';
 import { writeReportSection } from './report.ts';
-import { cpuMeter, singleEventsAgainstBare } from './http-baseline.ts';
+import {
+  cpuMeter,
+  describeCpu,
+  describeRun,
+  LOAD_GENERATOR,
+  singleEventsAgainstBare,
+  type AgainstBare,
+  type CpuSplit,
+} from './http-baseline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -236,12 +244,13 @@ async function main(): Promise<void> {
 const ANALYSIS_MARKER = '<!-- ingest analysis';
 
 function writeReport(figures: Record<string, unknown>): void {
-  const single = figures.single as {
-    fidelis: { requestsPerSecond: number; p50: number; p99: number; non2xx: number };
-    bare: { requestsPerSecond: number; p50: number; p99: number };
-    ratio: number;
+  const single = figures.single as AgainstBare;
+  const batch = figures.batch as {
+    events: number;
+    eventsPerSecond: number;
+    notCreated: number;
+    cpu: CpuSplit;
   };
-  const batch = figures.batch as { events: number; eventsPerSecond: number; notCreated: number };
   const imp = figures.import as {
     rows: number;
     rawCopyRowsPerSecond: number;
@@ -258,14 +267,14 @@ function writeReport(figures: Record<string, unknown>): void {
 Measured by \`npm run bench:ingest\` (packages/server/bench/ingest.bench.ts) on ${new Date().toISOString().slice(0, 10)},
 ${os.cpus().length} cores (shared with other work while it ran), Node ${process.version}, PostgreSQL
 (${url.replace(/\/\/[^@]*@/, '//')}), a fresh schema warmed up with 20,000 purchases of the 10,000 bench customers and analyzed (as a
-live database is); load generator in the same process as the server.
+live database is); ${LOAD_GENERATOR}.
 
 | measure | figure | target |
 | --- | --- | --- |
-| single \`POST /v1/events\` (50 connections, ${duration} s) | ${single.fidelis.requestsPerSecond} req/s, p50 ${single.fidelis.p50} ms, p99 ${single.fidelis.p99} ms | p99 < 50 ms: ${mark(single.fidelis.p99 < 50)} |
-| bare Fastify + one \`pg\` insert, same load | ${single.bare.requestsPerSecond} req/s, p50 ${single.bare.p50} ms, p99 ${single.bare.p99} ms | |
+| single \`POST /v1/events\` (50 connections, ${duration} s) | ${describeRun(single.fidelis)} | p99 < 50 ms: ${mark(single.fidelis.p99 < 50)} |
+| bare Fastify + one \`pg\` insert, same load | ${describeRun(single.bare)} | |
 | ratio Fidelis / bare | ${single.ratio.toFixed(2)} | ≥ 0.5: ${mark(single.ratio >= 0.5)} |
-| batched \`POST /v1/events:batch\` (1000 per call, 4 clients, ${batch.events} events) | ${batch.eventsPerSecond} events/s | ≥ 30,000/s: ${mark(batch.eventsPerSecond >= 30_000)} |
+| batched \`POST /v1/events:batch\` (1000 per call, 4 clients, ${batch.events} events) | ${batch.eventsPerSecond} events/s (${describeCpu(batch.cpu)}) | ≥ 30,000/s: ${mark(batch.eventsPerSecond >= 30_000)} |
 | raw \`COPY\` of the CDNOW CSV (${imp.rows} rows) | ${imp.rawCopyRowsPerSecond} rows/s | |
 | CSV import of the same file (creates ${imp.customersCreated} customers) | ${imp.importRowsPerSecond} rows/s (${imp.importSeconds} s) | ≥ 0.7 of COPY: ${mark(imp.ratio >= 0.7)} (${imp.ratio.toFixed(2)}) |
 | re-import of the same file (all duplicates) | ${imp.reimportSeconds} s | |
