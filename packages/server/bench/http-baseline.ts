@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import pg from 'pg';
+import type { BodySpec } from './bodies.ts';
 
 export interface CannonResult {
   requestsPerSecond: number;
@@ -23,11 +24,6 @@ export interface CannonResult {
   machineCores: number;
 }
 
-/** What the load generator posts: purchases cycling over customers, or redemptions over members. */
-export type BodySpec =
-  | { kind: 'purchase'; prefix: string; customers: number; customerPrefix: string; amount: number }
-  | { kind: 'redemption'; prefix: string; members: readonly string[] };
-
 /** 50 connections POSTing a fresh JSON body per request for `seconds`, from a worker thread. */
 export async function cannon(
   target: string,
@@ -35,13 +31,13 @@ export async function cannon(
   body: BodySpec,
   seconds: number,
 ): Promise<CannonResult> {
-  const worker = new Worker(new URL('./cannon-worker.mjs', import.meta.url), {
-    workerData: { target, headers, seconds, body },
-  });
   const profile = await startProfile();
   const serverStart = performance.eventLoopUtilization();
   const cpu = cpuMeter();
   const started = performance.now();
+  const worker = new Worker(new URL('./cannon-worker.mjs', import.meta.url), {
+    workerData: { target, headers, seconds, body },
+  });
   const result = await new Promise<Omit<CannonResult, 'serverThreadBusy' | 'machineCores'>>(
     (resolve, reject) => {
       worker.once('message', resolve);

@@ -23,6 +23,7 @@ import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { importTransactionsFlow, recordEventsFlow } from '../src/flows/record-events.flow.ts';
 import { sql } from 'kysely';
 import { writeReportSection } from './report.ts';
+import { bodyAt } from './bodies.ts';
 import {
   cpuMeter,
   describeCpu,
@@ -61,16 +62,10 @@ function cdnowCsv(): string {
 
 let sequence = 0;
 function purchaseBody(prefix: string): string {
-  sequence++;
-  return JSON.stringify({
-    id: `${prefix}-${process.pid}-${sequence}`,
-    type: 'purchase',
-    customerExternalId: `bench-${sequence % 10_000}`,
-    occurredAt: '2026-11-01T10:00:00Z',
-    currency: 'CNY',
-    amount: 1999,
-    lines: [{ sku: 'SKU-1', category: 'tea', quantity: 1, amount: 1999 }],
-  });
+  return bodyAt(
+    { kind: 'purchase', prefix, customers: 10_000, customerPrefix: 'bench', amount: 1999 },
+    ++sequence,
+  );
 }
 
 /** Records 20,000 purchases of the 10,000 bench customers, then ANALYZE, as a live system has. */

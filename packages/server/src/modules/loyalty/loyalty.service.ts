@@ -557,7 +557,8 @@ type RedemptionInput = z.infer<typeof redemptionCreate>;
  * program share a transaction (`redeemPointsBatch`), each succeeding or failing on its own; a
  * lone request is a batch of one (a round trip fewer than the one-at-a-time path). A batch
  * first runs without reading its keys (they are new but for retries); if one was stored
- * already, it runs again reading them. Every request of a batch that met a concurrent claim of
+ * already, or a redemption was refused (it may be a retry owed its first answer), it runs
+ * again reading them. Every request of a batch that met a concurrent claim of
  * its key or a merged member takes the one-at-a-time path, and reward redemptions always do
  * (stock, limits and coupons).
  */
