@@ -45,6 +45,20 @@ export const userCreate = z.strictObject({
   password: z.string().min(10).max(200),
   locale: locale.default('zh-CN'),
 });
+export const userPatch = z
+  .strictObject({
+    name: z.string().min(1).max(200).optional(),
+    role: role.optional(),
+    disabled: z
+      .boolean()
+      .optional()
+      .describe(
+        'true ends the user’s sessions at once and refuses their login; false lets them in again',
+      ),
+  })
+  .describe(
+    'Owners only. Sets what it names. Nobody changes their own role or disables themself, and the tenant keeps at least one enabled owner.',
+  );
 export const user = z.object({
   id,
   email: z.string(),
@@ -52,6 +66,7 @@ export const user = z.object({
   role,
   locale,
   createdAt: instant,
+  disabled: z.boolean(),
   disabledAt: instant.nullable(),
 });
 

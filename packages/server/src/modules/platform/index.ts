@@ -21,6 +21,7 @@ export {
   logout,
   describeSession,
   createUser,
+  updateUser,
   listUsers,
   findTenant,
   findDemoTenant,

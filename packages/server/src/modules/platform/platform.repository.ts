@@ -60,6 +60,61 @@ export function findUser(db: PlatformDb, tenantId: string, id: string) {
     .executeTakeFirst();
 }
 
+/**
+ * Locks the tenant's enabled owners, in id order (so two callers never wait on each other
+ * crosswise), until the transaction ends: whoever would change who is an enabled owner takes
+ * this lock first, so the last-owner check cannot race.
+ */
+export async function lockEnabledOwners(db: PlatformDb, tenantId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('role', '=', 'owner')
+    .where('disabled_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export function findUserForUpdate(db: PlatformDb, tenantId: string, id: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateUser(
+  db: PlatformDb,
+  tenantId: string,
+  id: string,
+  changes: { name?: string; role?: string; disabled_at?: Date | null },
+) {
+  return db
+    .updateTable('users')
+    .set(changes)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteUserSessions(
+  db: PlatformDb,
+  tenantId: string,
+  userId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
 export function listUsers(db: PlatformDb, tenantId: string) {
   return db
     .selectFrom('users')

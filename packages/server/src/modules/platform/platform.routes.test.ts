@@ -194,3 +194,322 @@ describe('bad input', () => {
     expect(items.map((item) => item.after?.name)).toContain('audited');
   });
 });
+
+describe('users: role, name, disable and re-enable (PATCH /v1/users/:id)', () => {
+  type Tenant = Awaited<ReturnType<typeof newTenant>>;
+  interface UserView {
+    id: string;
+    email: string;
+    name: string;
+    role: string;
+    disabled: boolean;
+    disabledAt: string | null;
+  }
+  /** A logged-in browser: the session cookie, plus the CSRF token writes need. */
+  interface Browser {
+    read: { cookie: string };
+    write: { cookie: string; 'x-csrf-token': string };
+  }
+  const password = 'a long password';
+
+  async function addUser(tenant: Tenant, role: string, label = role): Promise<UserView> {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: tenant.auth,
+      payload: { email: `${label}-${Math.random()}@example.com`, name: label, role, password },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json();
+  }
+
+  function logIn(email: string, secret = password) {
+    return t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email, password: secret },
+    });
+  }
+
+  async function browserOf(email: string, secret = password): Promise<Browser> {
+    const res = await logIn(email, secret);
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
+    const { csrfToken } = res.json() as { csrfToken: string };
+    return { read: { cookie }, write: { cookie, 'x-csrf-token': csrfToken } };
+  }
+
+  function patchUser(
+    headers: Record<string, string>,
+    id: string,
+    payload: Record<string, unknown>,
+  ) {
+    return t.app.inject({ method: 'PATCH', url: `/v1/users/${id}`, headers, payload });
+  }
+
+  async function usersOf(tenant: Tenant): Promise<UserView[]> {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/users', headers: tenant.auth });
+    return (res.json() as { items: UserView[] }).items;
+  }
+
+  async function ownerOf(tenant: Tenant): Promise<UserView> {
+    const owner = (await usersOf(tenant)).find((user) => user.email === tenant.login.email);
+    if (!owner) throw new Error('the tenant has no owner user');
+    return owner;
+  }
+
+  async function userAudit(tenant: Tenant, id: string) {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/audit-log?entityType=user&entityId=${id}`,
+      headers: tenant.auth,
+    });
+    return (
+      res.json() as {
+        items: {
+          action: string;
+          actorType: string;
+          actorId: string;
+          before: unknown;
+          after: unknown;
+        }[];
+      }
+    ).items;
+  }
+
+  it('changes a role and a name, shows them in the list and audits before/after once', async () => {
+    const tenant = await newTenant(t);
+    const agent = await addUser(tenant, 'agent');
+    expect(agent).toMatchObject({ role: 'agent', disabled: false, disabledAt: null });
+
+    const owner = await browserOf(tenant.login.email, tenant.login.password);
+    const res = await patchUser(owner.write, agent.id, { role: 'manager', name: '王经理' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      id: agent.id,
+      role: 'manager',
+      name: '王经理',
+      disabled: false,
+    });
+    expect((await usersOf(tenant)).find((user) => user.id === agent.id)).toMatchObject({
+      role: 'manager',
+      name: '王经理',
+    });
+
+    // PATCH sets state: the same request again changes nothing and records nothing.
+    const again = await patchUser(owner.write, agent.id, { role: 'manager', name: '王经理' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ role: 'manager', name: '王经理' });
+    const audit = await userAudit(tenant, agent.id);
+    expect(audit.map((entry) => entry.action)).toEqual(['user.updated', 'user.created']);
+    expect(audit[0]).toMatchObject({
+      actorType: 'user',
+      actorId: (await ownerOf(tenant)).id,
+      before: { name: 'agent', role: 'agent', disabled: false },
+      after: { name: '王经理', role: 'manager', disabled: false },
+    });
+  });
+
+  it('applies a new role to the user’s open session at once', async () => {
+    const tenant = await newTenant(t);
+    const second = await addUser(tenant, 'owner', 'second-owner');
+    const session = await browserOf(second.email);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/users', headers: session.read })).statusCode,
+    ).toBe(200);
+    expect((await patchUser(tenant.auth, second.id, { role: 'viewer' })).statusCode).toBe(200);
+    const after = await t.app.inject({ method: 'GET', url: '/v1/users', headers: session.read });
+    expect(after.statusCode).toBe(403);
+    expect(after.json()).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('disabling ends the user’s sessions at once and refuses their login; re-enabling lets them in', async () => {
+    const tenant = await newTenant(t);
+    const agent = await addUser(tenant, 'agent');
+    const session = await browserOf(agent.email);
+    const sessionOk = () =>
+      t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: session.read });
+    expect((await sessionOk()).statusCode).toBe(200);
+
+    const disabled = await patchUser(tenant.auth, agent.id, { disabled: true });
+    expect(disabled.statusCode).toBe(200);
+    const view = disabled.json() as UserView;
+    expect(view.disabled).toBe(true);
+    expect(Date.parse(view.disabledAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect((await usersOf(tenant)).find((user) => user.id === agent.id)).toMatchObject({
+      disabled: true,
+      disabledAt: view.disabledAt,
+    });
+
+    // The open session is over, for reads and writes alike.
+    const ended = await sessionOk();
+    expect(ended.statusCode).toBe(401);
+    expect(ended.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: session.write,
+      payload: { name: '张三' },
+    });
+    expect(write.statusCode).toBe(401);
+
+    // The right password is refused exactly like a wrong one: the login does not tell
+    // whether an account exists or is disabled.
+    const refused = await logIn(agent.email);
+    const wrong = await logIn(agent.email, 'not the password');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(refused.json()).toMatchObject({ detail: (wrong.json() as { detail: string }).detail });
+
+    // Disabling again is a no-op: the first instant stays.
+    const twice = await patchUser(tenant.auth, agent.id, { disabled: true });
+    expect(twice.json()).toMatchObject({ disabled: true, disabledAt: view.disabledAt });
+
+    const enabled = await patchUser(tenant.auth, agent.id, { disabled: false });
+    expect(enabled.statusCode).toBe(200);
+    expect(enabled.json()).toMatchObject({ disabled: false, disabledAt: null });
+    // The old cookie stays dead; a new login works.
+    expect((await sessionOk()).statusCode).toBe(401);
+    expect((await logIn(agent.email)).statusCode).toBe(200);
+
+    const audit = await userAudit(tenant, agent.id);
+    expect(audit.map((entry) => [entry.before, entry.after])).toEqual([
+      [
+        { name: 'agent', role: 'agent', disabled: true },
+        { name: 'agent', role: 'agent', disabled: false },
+      ],
+      [
+        { name: 'agent', role: 'agent', disabled: false },
+        { name: 'agent', role: 'agent', disabled: true },
+      ],
+      [null, expect.objectContaining({ role: 'agent' })],
+    ]);
+  });
+
+  it('does not let a user disable themself or change their own role, but they may rename themself', async () => {
+    const tenant = await newTenant(t);
+    await addUser(tenant, 'owner', 'second-owner');
+    const me = await ownerOf(tenant);
+    const owner = await browserOf(tenant.login.email, tenant.login.password);
+    for (const payload of [{ disabled: true }, { role: 'manager' }]) {
+      const res = await patchUser(owner.write, me.id, payload);
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({
+        code: 'FORBIDDEN',
+        errors: [{ field: Object.keys(payload)[0] }],
+      });
+    }
+    // Setting what already is changes nothing, so it is no change of one’s own role.
+    expect((await patchUser(owner.write, me.id, { role: 'owner' })).statusCode).toBe(200);
+    const renamed = await patchUser(owner.write, me.id, { name: '老板' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: '老板', role: 'owner', disabled: false });
+    expect(await userAudit(tenant, me.id)).toHaveLength(1);
+  });
+
+  it('keeps at least one enabled owner', async () => {
+    const tenant = await newTenant(t);
+    const first = await ownerOf(tenant);
+    // An owner API key is no user, so only the last-owner rule stands in its way.
+    for (const payload of [{ role: 'manager' }, { disabled: true }]) {
+      const res = await patchUser(tenant.auth, first.id, payload);
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({
+        code: 'CONFLICT',
+        errors: [{ field: Object.keys(payload)[0] }],
+      });
+    }
+    // A disabled owner does not count.
+    const second = await addUser(tenant, 'owner', 'second-owner');
+    expect((await patchUser(tenant.auth, second.id, { disabled: true })).statusCode).toBe(200);
+    expect((await patchUser(tenant.auth, first.id, { role: 'manager' })).statusCode).toBe(409);
+    // Once the second owner is back, either may go, but not both.
+    expect((await patchUser(tenant.auth, second.id, { disabled: false })).statusCode).toBe(200);
+    expect((await patchUser(tenant.auth, first.id, { role: 'manager' })).statusCode).toBe(200);
+    expect((await patchUser(tenant.auth, second.id, { role: 'agent' })).statusCode).toBe(409);
+    const owners = (await usersOf(tenant)).filter((u) => u.role === 'owner' && !u.disabled);
+    expect(owners.map((u) => u.id)).toEqual([second.id]);
+  });
+
+  it('keeps an enabled owner when two requests would each remove one at the same moment', async () => {
+    const tenant = await newTenant(t);
+    const first = await ownerOf(tenant);
+    const second = await addUser(tenant, 'owner', 'second-owner');
+    const third = await addUser(tenant, 'owner', 'third-owner');
+    // Three owners, three concurrent removals (a demotion and two disablings): without the
+    // lock each would see the others still there and all three would succeed.
+    const results = await Promise.all([
+      patchUser(tenant.auth, first.id, { role: 'analyst' }),
+      patchUser(tenant.auth, second.id, { disabled: true }),
+      patchUser(tenant.auth, third.id, { role: 'viewer', disabled: true }),
+    ]);
+    const statuses = results.map((res) => res.statusCode).sort();
+    expect(statuses).toEqual([200, 200, 409]);
+    const owners = (await usersOf(tenant)).filter((u) => u.role === 'owner' && !u.disabled);
+    expect(owners).toHaveLength(1);
+  });
+
+  it('is for owners only', async () => {
+    const tenant = await newTenant(t);
+    const agent = await addUser(tenant, 'agent');
+    const manager = await addUser(tenant, 'manager');
+    const managerSession = await browserOf(manager.email);
+    const bySession = await patchUser(managerSession.write, agent.id, { disabled: true });
+    expect(bySession.statusCode).toBe(403);
+    expect(bySession.json()).toMatchObject({ code: 'FORBIDDEN' });
+    const key = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: tenant.auth,
+      payload: { name: 'manager key', role: 'manager' },
+    });
+    const byKey = await patchUser(
+      { authorization: `Bearer ${(key.json() as { key: string }).key}` },
+      agent.id,
+      { role: 'viewer' },
+    );
+    expect(byKey.statusCode).toBe(403);
+    expect((await usersOf(tenant)).find((u) => u.id === agent.id)).toMatchObject({
+      role: 'agent',
+      disabled: false,
+    });
+    // A cookie without the CSRF token cannot write either.
+    const owner = await browserOf(tenant.login.email, tenant.login.password);
+    expect((await patchUser(owner.read, agent.id, { disabled: true })).json()).toMatchObject({
+      code: 'CSRF_FAILED',
+    });
+  });
+
+  it('answers another tenant’s user, or none, with 404', async () => {
+    const a = await newTenant(t, 'A');
+    const b = await newTenant(t, 'B');
+    const userOfA = await addUser(a, 'agent');
+    const res = await patchUser(b.auth, userOfA.id, { disabled: true });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await usersOf(a)).find((u) => u.id === userOfA.id)?.disabled).toBe(false);
+    const none = await patchUser(b.auth, '0190a0a0-0000-7000-8000-000000000000', { role: 'agent' });
+    expect(none.statusCode).toBe(404);
+  });
+
+  it('answers unknown fields and wrong types with problem+json naming the field', async () => {
+    const tenant = await newTenant(t);
+    const agent = await addUser(tenant, 'agent');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ email: 'new@example.com' }, 'email'],
+      [{ disabled: 'yes' }, 'disabled'],
+      [{ role: 'boss' }, 'role'],
+      [{ name: '' }, 'name'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await patchUser(tenant.auth, agent.id, payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
+    }
+    const badId = await patchUser(tenant.auth, 'not-a-uuid', { role: 'agent' });
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await userAudit(tenant, agent.id)).toHaveLength(1);
+  });
+});

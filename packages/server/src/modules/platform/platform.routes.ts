@@ -12,6 +12,7 @@ import {
   session,
   user,
   userCreate,
+  userPatch,
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
@@ -140,6 +141,19 @@ export function registerPlatformRoutes(
     config: { permission: 'platform:admin' },
     handler: async (request, reply) =>
       reply.status(201).send(await service.createUser(db, contextOf(request), request.body)),
+  });
+
+  app.patch('/v1/users/:id', {
+    schema: {
+      tags: ['platform'],
+      summary: 'Change a user’s name or role, or disable or re-enable them',
+      params: z.strictObject({ id }),
+      body: userPatch,
+      response: { 200: user },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request) =>
+      service.updateUser(db, contextOf(request), request.params.id, request.body),
   });
 
   app.get('/v1/audit-log', {

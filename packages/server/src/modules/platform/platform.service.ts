@@ -395,8 +395,79 @@ function toUser(row: NonNullable<Awaited<ReturnType<typeof repo.findUser>>>) {
     role: row.role as Role,
     locale: row.locale as 'zh-CN' | 'en',
     createdAt: row.created_at.toISOString(),
+    disabled: row.disabled_at !== null,
     disabledAt: row.disabled_at?.toISOString() ?? null,
   };
+}
+
+/**
+ * Sets a user's name, role or disabled state (a PATCH: what is given is set, so a repeat
+ * changes nothing and records nothing). Nobody changes their own role or disables themself,
+ * and the tenant keeps at least one enabled owner: the enabled owners stay locked until the
+ * transaction ends, so two owners demoting each other at once cannot both succeed.
+ * Disabling deletes the user's sessions (the session lookup refuses disabled users as well),
+ * so re-enabling never revives an old cookie.
+ */
+export async function updateUser(
+  db: PlatformDb,
+  context: RequestContext,
+  id: string,
+  patch: { name?: string | undefined; role?: Role | undefined; disabled?: boolean | undefined },
+) {
+  return db.transaction().execute(async (trx) => {
+    const owners = await repo.lockEnabledOwners(trx, context.tenantId);
+    const row = await repo.findUserForUpdate(trx, context.tenantId, id);
+    if (!row) throw new AppError('NOT_FOUND', `No user ${id}.`);
+    const before = userState(row);
+    const after = {
+      name: patch.name ?? before.name,
+      role: patch.role ?? before.role,
+      disabled: patch.disabled ?? before.disabled,
+    };
+    const roleChanges = after.role !== before.role;
+    const disabledChanges = after.disabled !== before.disabled;
+    if (!roleChanges && !disabledChanges && after.name === before.name) return toUser(row);
+
+    const self = context.actor.type === 'user' && context.actor.id === row.id;
+    if (self && (roleChanges || (disabledChanges && after.disabled))) {
+      throw new AppError(
+        'FORBIDDEN',
+        'You cannot change your own role or disable yourself; another owner can.',
+        [{ field: roleChanges ? 'role' : 'disabled', message: 'not for your own user' }],
+      );
+    }
+    const wasEnabledOwner = before.role === 'owner' && !before.disabled;
+    const staysEnabledOwner = after.role === 'owner' && !after.disabled;
+    if (wasEnabledOwner && !staysEnabledOwner && owners.every((owner) => owner === row.id)) {
+      throw new AppError('CONFLICT', 'The tenant must keep at least one enabled owner.', [
+        {
+          field: roleChanges ? 'role' : 'disabled',
+          message: 'this is the last enabled owner',
+        },
+      ]);
+    }
+
+    const updated = await repo.updateUser(trx, context.tenantId, row.id, {
+      ...(after.name !== before.name ? { name: after.name } : {}),
+      ...(roleChanges ? { role: after.role } : {}),
+      ...(disabledChanges ? { disabled_at: after.disabled ? new Date() : null } : {}),
+    });
+    if (disabledChanges && after.disabled) {
+      await repo.deleteUserSessions(trx, context.tenantId, row.id);
+    }
+    await recordAudit(trx, context, {
+      action: 'user.updated',
+      entityType: 'user',
+      entityId: row.id,
+      before,
+      after,
+    });
+    return toUser(updated);
+  });
+}
+
+function userState(row: NonNullable<Awaited<ReturnType<typeof repo.findUser>>>) {
+  return { name: row.name, role: row.role as Role, disabled: row.disabled_at !== null };
 }
 
 export async function listUsers(db: PlatformDb, context: RequestContext) {

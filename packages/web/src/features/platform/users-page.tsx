@@ -1,11 +1,24 @@
 import { useState } from 'react';
-import { Button, Card, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { roles, type Role } from '@fidelis/contracts';
-import { api } from '../../api/api-client.ts';
-import { ErrorAlert } from '../../api/error-text.tsx';
+import { api, ApiError } from '../../api/api-client.ts';
+import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import type { AppLocale } from '../../i18n/i18n.ts';
 import { useCurrentSession } from './session.ts';
@@ -17,6 +30,7 @@ interface User {
   role: Role;
   locale: AppLocale;
   createdAt: string;
+  disabled: boolean;
   disabledAt: string | null;
 }
 interface UserInput {
@@ -26,12 +40,18 @@ interface UserInput {
   password: string;
   locale: AppLocale;
 }
+type UserPatch = { role: Role } | { disabled: boolean };
 
 const usersQuery = ['users'] as const;
 
 export function UsersPage() {
   const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
   const session = useCurrentSession();
+  // Only owners manage users; nobody changes their own role or disables themself (the server
+  // refuses both too), so one's own row stays read-only.
+  const canManage = (row: User) => session.user.role === 'owner' && row.id !== session.user.id;
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<UserInput>();
@@ -47,6 +67,31 @@ export function UsersPage() {
       void queryClient.invalidateQueries({ queryKey: usersQuery });
     },
   });
+  const update = useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: UserPatch }) =>
+      api.patch<User>(`/v1/users/${id}`, patch),
+    onSuccess: (user, { patch }) => {
+      queryClient.setQueryData<{ items: User[] }>(usersQuery, (data) =>
+        data ? { items: data.items.map((item) => (item.id === user.id ? user : item)) } : data,
+      );
+      void queryClient.invalidateQueries({ queryKey: usersQuery });
+      void message.success(
+        'role' in patch
+          ? t('users.roleChanged', { name: user.name, role: t(`roles.${user.role}`) })
+          : t(user.disabled ? 'users.disabledDone' : 'users.enabledDone', { name: user.name }),
+      );
+    },
+    onError: (error) => {
+      // PATCH /v1/users answers CONFLICT only when the tenant would lose its last enabled owner.
+      if (error instanceof ApiError && error.code === 'CONFLICT') {
+        void message.error(t('users.lastOwner'));
+        return;
+      }
+      const text = errorText(error);
+      void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+    },
+  });
+  const updating = (row: User) => update.isPending && update.variables.id === row.id;
 
   return (
     <>
@@ -66,14 +111,28 @@ export function UsersPage() {
             loading={users.isPending}
             dataSource={users.data?.items ?? []}
             pagination={false}
-            scroll={{ x: 640 }}
+            scroll={{ x: 860 }}
             columns={[
               { title: t('users.name'), dataIndex: 'name' },
               { title: t('users.email'), dataIndex: 'email' },
               {
                 title: t('users.role'),
                 dataIndex: 'role',
-                render: (role: Role) => t(`roles.${role}`),
+                render: (role: Role, row) =>
+                  canManage(row) ? (
+                    <Select<Role>
+                      size="small"
+                      value={role}
+                      aria-label={t('users.roleOf', { name: row.name })}
+                      style={{ minWidth: 110 }}
+                      loading={updating(row)}
+                      disabled={updating(row)}
+                      options={roles.map((value) => ({ value, label: t(`roles.${value}`) }))}
+                      onChange={(value) => update.mutate({ id: row.id, patch: { role: value } })}
+                    />
+                  ) : (
+                    t(`roles.${role}`)
+                  ),
               },
               {
                 title: t('users.language'),
@@ -89,12 +148,40 @@ export function UsersPage() {
               {
                 title: t('users.status'),
                 key: 'status',
+                render: (_, row) => (
+                  <Space size={4} wrap>
+                    {row.disabled ? (
+                      <Tag color="red">{t('users.disabled')}</Tag>
+                    ) : (
+                      <Tag color="green">{t('users.active')}</Tag>
+                    )}
+                    {row.id === session.user.id ? <Tag>{t('users.you')}</Tag> : null}
+                  </Space>
+                ),
+              },
+              {
+                title: t('users.actions'),
+                key: 'actions',
                 render: (_, row) =>
-                  row.disabledAt ? (
-                    <Tag color="red">{t('users.disabled')}</Tag>
-                  ) : (
-                    <Tag color="green">{t('users.active')}</Tag>
-                  ),
+                  canManage(row) ? (
+                    <Popconfirm
+                      title={t(row.disabled ? 'users.enableConfirm' : 'users.disableConfirm', {
+                        name: row.name,
+                      })}
+                      okText={t(row.disabled ? 'users.enable' : 'users.disable')}
+                      cancelText={t('common.cancel')}
+                      okButtonProps={{ danger: !row.disabled }}
+                      onConfirm={() =>
+                        update
+                          .mutateAsync({ id: row.id, patch: { disabled: !row.disabled } })
+                          .catch(() => undefined)
+                      }
+                    >
+                      <Button size="small" danger={!row.disabled} loading={updating(row)}>
+                        {t(row.disabled ? 'users.enable' : 'users.disable')}
+                      </Button>
+                    </Popconfirm>
+                  ) : null,
               },
             ]}
           />
