@@ -2,8 +2,11 @@
 import type { member } from '@fidelis/contracts';
 
 export type {
+  AttributeDefinition,
   Customer,
+  CustomerCreate,
   CustomerImportReport,
+  CustomerPatch,
   Event as TimelineEvent,
   Overview,
 } from '@fidelis/contracts';

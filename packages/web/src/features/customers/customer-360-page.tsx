@@ -2,9 +2,11 @@ import { useState } from 'react';
 import {
   App,
   Breadcrumb,
+  Button,
   Card,
   Col,
   Descriptions,
+  Dropdown,
   Empty,
   Input,
   Result,
@@ -15,7 +17,15 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { MailOutlined, PhoneOutlined, PlusOutlined } from '@ant-design/icons';
+import {
+  DeleteOutlined,
+  DownOutlined,
+  EditOutlined,
+  MailOutlined,
+  MergeCellsOutlined,
+  PhoneOutlined,
+  PlusOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -23,12 +33,18 @@ import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import type { Customer } from '../../api/api-types.ts';
 
-type CustomerContact = Customer['emails'][number];
-type CustomerConsent = Customer['consent'][number];
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { CustomerTimeline } from '../activity/customer-timeline.tsx';
 import { CustomerLoyaltyPanel } from '../loyalty/customer-loyalty-panel.tsx';
 import { useCurrentSession } from '../platform/session.ts';
+import {
+  attributeLabel,
+  CustomerEditDrawer,
+  useAttributeDefinitions,
+} from './customer-edit-drawer.tsx';
+import { CustomerEraseModal } from './customer-erase-modal.tsx';
+import { CustomerMergeModal } from './customer-merge-modal.tsx';
+import { canEraseCustomers, canWriteCustomers } from './customer-roles.ts';
 import {
   addTag,
   customerKeys,
@@ -37,6 +53,9 @@ import {
   removeTag,
   setConsent,
 } from './customers.api.ts';
+
+type CustomerContact = Customer['emails'][number];
+type CustomerConsent = Customer['consent'][number];
 
 const consentChannels = ['email', 'sms', 'phone', 'wechat', 'post'] as const;
 
@@ -60,7 +79,7 @@ function consentsOf(customer: Customer): Map<string, CustomerConsent> {
   return new Map(customer.consent.map((c) => [c.channel, c]));
 }
 
-function TagsPanel({ customer }: { customer: Customer }) {
+function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorText = useErrorText();
@@ -93,10 +112,13 @@ function TagsPanel({ customer }: { customer: Customer }) {
   return (
     <Card title={t('customer360.tags')} size="small" data-testid="tags-panel">
       <Space size={[4, 8]} wrap>
+        {!canEdit && customer.tags.length === 0 ? (
+          <Typography.Text type="secondary">{t('customerEdit.noTags')}</Typography.Text>
+        ) : null}
         {customer.tags.map((tag) => (
           <Tag
             key={tag}
-            closable
+            closable={canEdit}
             onClose={(e) => {
               e.preventDefault();
               remove.mutate(tag);
@@ -106,7 +128,7 @@ function TagsPanel({ customer }: { customer: Customer }) {
             {tag}
           </Tag>
         ))}
-        {adding ? (
+        {!canEdit ? null : adding ? (
           <Input
             size="small"
             autoFocus
@@ -143,7 +165,15 @@ function TagsPanel({ customer }: { customer: Customer }) {
   );
 }
 
-function ConsentPanel({ customer, timeZone }: { customer: Customer; timeZone: string }) {
+function ConsentPanel({
+  customer,
+  timeZone,
+  canEdit,
+}: {
+  customer: Customer;
+  timeZone: string;
+  canEdit: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const errorText = useErrorText();
@@ -183,6 +213,7 @@ function ConsentPanel({ customer, timeZone }: { customer: Customer; timeZone: st
               <Switch
                 size="small"
                 checked={granted}
+                disabled={!canEdit}
                 aria-label={t('customer360.consentFor', { channel: label })}
                 loading={change.isPending && change.variables.channel === channel}
                 onChange={(checked) => change.mutate({ channel, granted: checked })}
@@ -257,6 +288,10 @@ export function Customer360Page() {
     queryFn: ({ signal }) => getCustomer(id, signal),
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
   });
+  const definitions = useAttributeDefinitions();
+  const [dialog, setDialog] = useState<'edit' | 'merge' | 'erase' | null>(null);
+  const canWrite = canWriteCustomers(session.user.role);
+  const canErase = canEraseCustomers(session.user.role);
 
   const crumbs = (name: string) => (
     <Breadcrumb
@@ -286,6 +321,17 @@ export function Customer360Page() {
         />
       );
     }
+    if (error instanceof ApiError && error.code === 'CUSTOMER_ERASED') {
+      return (
+        <Result
+          status="info"
+          title={t('customerEdit.erase.erasedTitle')}
+          subTitle={t('customerEdit.erase.erasedText')}
+          extra={<Link to="/customers">{t('customer360.backToList')}</Link>}
+          data-testid="customer-erased"
+        />
+      );
+    }
     return (
       <>
         {crumbs('…')}
@@ -296,7 +342,29 @@ export function Customer360Page() {
 
   const c = customer.data;
   const contacts = contactsOf(c);
+  const labels = new Map(
+    (definitions.data ?? []).map((definition) => [
+      definition.key,
+      attributeLabel(definition, locale),
+    ]),
+  );
   const attributes = Object.entries(c.attributes ?? {});
+  const menuItems = [
+    ...(canWrite
+      ? [{ key: 'merge', icon: <MergeCellsOutlined />, label: t('customerEdit.merge.action') }]
+      : []),
+    ...(canWrite && canErase ? [{ type: 'divider' as const }] : []),
+    ...(canErase
+      ? [
+          {
+            key: 'erase',
+            icon: <DeleteOutlined />,
+            danger: true,
+            label: t('customerEdit.erase.action'),
+          },
+        ]
+      : []),
+  ];
   const profile = [
     { key: 'externalId', label: t('customers.externalId'), value: c.externalId },
     {
@@ -344,6 +412,26 @@ export function Customer360Page() {
             {t(`customers.kinds.${c.kind}`)}
           </Tag>
         </Space>
+        {canWrite || canErase ? (
+          <Space wrap>
+            {canWrite ? (
+              <Button type="primary" icon={<EditOutlined />} onClick={() => setDialog('edit')}>
+                {t('customerEdit.edit')}
+              </Button>
+            ) : null}
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: menuItems,
+                onClick: ({ key }) => setDialog(key === 'merge' ? 'merge' : 'erase'),
+              }}
+            >
+              <Button icon={<DownOutlined />} iconPlacement="end">
+                {t('customerEdit.more')}
+              </Button>
+            </Dropdown>
+          </Space>
+        ) : null}
       </div>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={9}>
@@ -383,8 +471,8 @@ export function Customer360Page() {
                 <Typography.Text type="secondary">{t('customer360.noContacts')}</Typography.Text>
               )}
             </Card>
-            <TagsPanel customer={c} />
-            <ConsentPanel customer={c} timeZone={timeZone} />
+            <TagsPanel customer={c} canEdit={canWrite} />
+            <ConsentPanel customer={c} timeZone={timeZone} canEdit={canWrite} />
             <MembersPanel customer={c} />
             <Card title={t('customer360.attributes')} size="small">
               {attributes.length ? (
@@ -393,8 +481,11 @@ export function Customer360Page() {
                   size="small"
                   items={attributes.map(([key, value]) => ({
                     key,
-                    label: key,
-                    children: String(value),
+                    label: labels.get(key) ?? key,
+                    children:
+                      typeof value === 'boolean'
+                        ? t(value ? 'customerEdit.yes' : 'customerEdit.no')
+                        : String(value),
                   }))}
                 />
               ) : (
@@ -412,6 +503,28 @@ export function Customer360Page() {
           </Space>
         </Col>
       </Row>
+      {canWrite ? (
+        <>
+          <CustomerEditDrawer
+            open={dialog === 'edit'}
+            customer={c}
+            onClose={() => setDialog(null)}
+          />
+          <CustomerMergeModal
+            open={dialog === 'merge'}
+            customer={c}
+            timeZone={timeZone}
+            onClose={() => setDialog(null)}
+          />
+        </>
+      ) : null}
+      {canErase ? (
+        <CustomerEraseModal
+          open={dialog === 'erase'}
+          customer={c}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
     </>
   );
 }

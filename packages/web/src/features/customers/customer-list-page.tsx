@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, Card, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { UploadOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -9,6 +9,8 @@ import { ErrorAlert } from '../../api/error-text.tsx';
 import type { CustomerKind, Customer } from '../../api/api-types.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
+import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
+import { canWriteCustomers } from './customer-roles.ts';
 import { customerKeys, listCustomers, type CustomerFilters } from './customers.api.ts';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -30,6 +32,8 @@ export function CustomerListPage() {
   const filters = filtersOf(params);
   const [search, setSearch] = useState(filters.q);
   const [tagInput, setTagInput] = useState(filters.tag);
+  const [creating, setCreating] = useState(false);
+  const canWrite = canWriteCustomers(session.user.role);
 
   // The search box writes to the URL after a pause in typing, so back/forward keep the search.
   const searchTimer = useRef<number | undefined>(undefined);
@@ -140,10 +144,25 @@ export function CustomerListPage() {
     <>
       <div className="page-header">
         <Typography.Title level={3}>{t('customers.title')}</Typography.Title>
-        <Button icon={<UploadOutlined />} onClick={() => void navigate('/import')}>
-          {t('nav.import')}
-        </Button>
+        {canWrite ? (
+          <Space wrap>
+            <Button icon={<UploadOutlined />} onClick={() => void navigate('/import')}>
+              {t('nav.import')}
+            </Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('customerEdit.newCustomer')}
+            </Button>
+          </Space>
+        ) : null}
       </div>
+      {canWrite ? (
+        <CustomerEditDrawer
+          open={creating}
+          customer={null}
+          onClose={() => setCreating(false)}
+          onCreated={(created) => openCustomer(created.id)}
+        />
+      ) : null}
       <Card>
         <Space wrap className="filters">
           <Input.Search
@@ -207,10 +226,15 @@ export function CustomerListPage() {
                     description={filtered ? t('customers.noMatch') : t('customers.empty')}
                     data-testid="customers-empty"
                   >
-                    {filtered ? null : (
-                      <Button type="primary" onClick={() => void navigate('/import')}>
-                        {t('customers.importFirst')}
-                      </Button>
+                    {filtered || !canWrite ? null : (
+                      <Space wrap>
+                        <Button type="primary" onClick={() => void navigate('/import')}>
+                          {t('customers.importFirst')}
+                        </Button>
+                        <Button icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+                          {t('customerEdit.newCustomer')}
+                        </Button>
+                      </Space>
                     )}
                   </Empty>
                 ),

@@ -1,9 +1,12 @@
 import { api, apiRequest } from '../../api/api-client.ts';
 import type {
+  AttributeDefinition,
   Customer,
+  CustomerCreate,
   CustomerImportReport,
   CustomerKind,
   CustomerMember,
+  CustomerPatch,
   Page,
 } from '../../api/api-types.ts';
 
@@ -17,6 +20,7 @@ export const customerKeys = {
   list: (filters: CustomerFilters) => ['customers', 'list', filters] as const,
   one: (id: string) => ['customers', 'one', id] as const,
   members: (id: string) => ['customers', 'members', id] as const,
+  attributes: ['customers', 'attribute-definitions'] as const,
 };
 
 export const PAGE_SIZE = 25;
@@ -40,6 +44,38 @@ export function getCustomer(id: string, signal?: AbortSignal) {
 export async function listMembers(id: string, signal?: AbortSignal): Promise<CustomerMember[]> {
   const reply = await api.get<{ items: CustomerMember[] }>(
     `/v1/customers/${encodeURIComponent(id)}/members`,
+    undefined,
+    signal,
+  );
+  return reply.items;
+}
+
+export function createCustomer(input: CustomerCreate) {
+  return api.post<Customer>('/v1/customers', input);
+}
+
+/** Sends only the fields that changed: `null` clears one, lists replace, attributes merge. */
+export function updateCustomer(id: string, patch: CustomerPatch) {
+  return api.patch<Customer>(`/v1/customers/${encodeURIComponent(id)}`, patch);
+}
+
+/** Folds `duplicateId` into `survivorId`, which keeps its id and gains the other's history. */
+export function mergeCustomers(survivorId: string, duplicateId: string) {
+  return api.post<Customer>(`/v1/customers/${encodeURIComponent(survivorId)}/merge`, {
+    duplicateId,
+  });
+}
+
+/** Erases the personal data; the anonymous record and its purchases remain. */
+export function eraseCustomer(id: string) {
+  return api.delete<null>(`/v1/customers/${encodeURIComponent(id)}`);
+}
+
+export async function listAttributeDefinitions(
+  signal?: AbortSignal,
+): Promise<AttributeDefinition[]> {
+  const reply = await api.get<{ items: AttributeDefinition[] }>(
+    '/v1/customer-attributes',
     undefined,
     signal,
   );

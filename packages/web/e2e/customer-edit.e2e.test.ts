@@ -1,0 +1,296 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startE2eServer, type E2eServer } from './e2e-server.ts';
+import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+
+// Changing customers from the 360 page: edit the profile, merge a duplicate, erase personal
+// data; and creating one from the list. One server and one browser for the whole file.
+let server: E2eServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+interface Created {
+  id: string;
+  name: string;
+}
+interface CustomerReply {
+  id: string;
+  name: string;
+  kind: string;
+  externalId: string | null;
+  phones: { value: string; primary: boolean }[];
+  emails: { value: string; primary: boolean }[];
+  attributes: Record<string, unknown>;
+  gender: string | null;
+}
+
+let zhangWei: Created;
+let survivor: Created;
+let duplicate: Created;
+let erasable: Created;
+const viewer = { email: 'viewer@e2e.fidelis.test', password: 'viewer password 1' };
+
+// antd puts a space between the two characters of a two-character Chinese button label.
+const twoChars = (label: string) => new RegExp(`^${label[0]}\\s?${label[1]}$`);
+
+async function createCustomer(body: Record<string, unknown>): Promise<Created> {
+  return server.call<Created>('POST', '/v1/customers', { kind: 'person', ...body });
+}
+
+async function interaction(id: string, customerId: string, subject: string) {
+  await server.call('POST', '/v1/events', {
+    id,
+    type: 'interaction',
+    customerId,
+    occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+    channel: 'phone',
+    direction: 'in',
+    subject,
+  });
+}
+
+/** The toast antd shows after a change. */
+const toast = () => page.locator('.ant-message');
+const drawerForm = () => page.getByTestId('customer-form');
+const modal = () => page.locator('.ant-modal-wrap:visible .ant-modal');
+
+async function openMoreAction(name: string) {
+  await page.getByRole('button', { name: /更\s?多/ }).click();
+  await page.getByRole('menuitem', { name }).click();
+}
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  await server.call('POST', '/v1/customer-attributes', {
+    key: 'level',
+    labelZh: '会员等级',
+    labelEn: 'Level',
+    type: 'enum',
+    options: ['普通', '金卡'],
+  });
+  zhangWei = await createCustomer({
+    name: '张伟',
+    externalId: 'C001',
+    phone: '13800138000',
+    email: 'zhang.wei@example.cn',
+    gender: 'male',
+  });
+  await createCustomer({ name: '李娜', externalId: 'C002' });
+  survivor = await createCustomer({ name: '王小明', externalId: 'M001', phone: '13911110000' });
+  duplicate = await createCustomer({
+    name: '王晓明',
+    externalId: 'M002',
+    email: 'xiaoming@example.cn',
+  });
+  await interaction('call-survivor', survivor.id, '咨询甲：会员卡');
+  await interaction('call-duplicate', duplicate.id, '咨询乙：退换货');
+  erasable = await createCustomer({ name: '赵六', externalId: 'E001', phone: '13700001111' });
+  await server.call('POST', '/v1/users', {
+    email: viewer.email,
+    name: '只读用户',
+    role: 'viewer',
+    password: viewer.password,
+  });
+  browser = await launchChromium();
+  ({ context, page, errors } = await newPage(browser, server.url));
+  await logIn(page, server.login);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('changing customers in the web UI', () => {
+  test('edit: the drawer opens filled in; change the name, add a phone, set an attribute, clear the gender; Enter saves only that', async () => {
+    await page.goto(`/customers/${zhangWei.id}`);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('张伟');
+    await page.getByRole('button', { name: /编\s?辑/ }).click();
+    const name = page.locator('#customer_name');
+    await expect.poll(() => name.inputValue()).toBe('张伟');
+    await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByLabel('电话 1', { exact: true }).inputValue()).toBe('13800138000');
+    expect(await page.getByLabel('邮箱 1', { exact: true }).inputValue()).toBe(
+      'zhang.wei@example.cn',
+    );
+    expect(await page.locator('#customer_externalId').inputValue()).toBe('C001');
+
+    await name.fill('张伟明');
+    await page.getByRole('button', { name: '添加电话' }).click();
+    await page.getByLabel('电话 2', { exact: true }).fill('010-8888 6666');
+    await page.getByLabel('电话 2 的标签', { exact: true }).fill('办公室');
+    // The custom attribute, typed into its searchable select.
+    await page.locator('#customer_attributes_level').click();
+    await page.locator('#customer_attributes_level').fill('金卡');
+    await page.locator('#customer_attributes_level').press('Enter');
+    // A cleared select clears the field.
+    const gender = page.locator('.ant-select', { has: page.locator('#customer_gender') });
+    await gender.hover();
+    await gender.locator('.ant-select-clear').click();
+    await screenshot(page, 'customer-edit-drawer', undefined, false);
+    await name.press('Enter');
+
+    await expect.poll(() => toast().innerText()).toContain('已保存 张伟明');
+    await expect.poll(() => drawerForm().count()).toBe(0);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('张伟明');
+    const body = page.locator('.app-content');
+    await expect.poll(() => body.innerText()).toContain('01088886666');
+    expect(await body.innerText()).toContain('办公室');
+    expect(await body.innerText()).toContain('金卡');
+
+    const saved = await server.call<CustomerReply>('GET', `/v1/customers/${zhangWei.id}`);
+    expect(saved.name).toBe('张伟明');
+    expect(saved.phones).toEqual([
+      { value: '13800138000', label: null, primary: true },
+      { value: '01088886666', label: '办公室', primary: false },
+    ]);
+    expect(saved.emails.map((e) => e.value)).toEqual(['zhang.wei@example.cn']);
+    expect(saved.attributes).toEqual({ level: '金卡' });
+    expect(saved.gender).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  test('edit: Esc closes; a bad email is refused on its field; a taken external id comes back from the server on its field', async () => {
+    await page.goto(`/customers/${zhangWei.id}`);
+    await page.getByRole('button', { name: /编\s?辑/ }).click();
+    await drawerForm().waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => drawerForm().count()).toBe(0);
+
+    await page.getByRole('button', { name: /编\s?辑/ }).click();
+    await page.getByRole('button', { name: '添加邮箱' }).click();
+    const email = page.getByLabel('邮箱 2', { exact: true });
+    await email.fill('not-an-email');
+    await email.press('Enter');
+    // antd names a field's message `<field id>_help`.
+    await expect
+      .poll(() => page.locator('#customer_emails_1_value_help').innerText())
+      .toBe('邮箱地址格式不正确');
+    await screenshot(page, 'customer-edit-invalid-email', undefined, false);
+    // Nothing was sent.
+    const unchanged = await server.call<CustomerReply>('GET', `/v1/customers/${zhangWei.id}`);
+    expect(unchanged.emails).toHaveLength(1);
+
+    await page.getByRole('button', { name: '移除邮箱 2' }).click();
+    const externalId = page.locator('#customer_externalId');
+    await externalId.fill('C002');
+    await externalId.press('Enter');
+    await expect
+      .poll(() => page.locator('#customer_externalId_help').innerText())
+      .toContain('already used');
+    await expect
+      .poll(() => page.getByTestId('customer-form').getByRole('alert').last().innerText())
+      .toContain('已有其他客户使用此外部编号');
+
+    // Changed and not saved: Esc asks before throwing the changes away.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: twoChars('放弃') }).click();
+    await expect.poll(() => drawerForm().count()).toBe(0);
+    const after = await server.call<CustomerReply>('GET', `/v1/customers/${zhangWei.id}`);
+    expect(after.externalId).toBe('C001');
+    expect(errors).toEqual([]);
+  });
+
+  test('merge: find the duplicate, compare, confirm; the survivor holds both timelines', async () => {
+    await page.goto(`/customers/${survivor.id}`);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('王小明');
+    await openMoreAction('合并重复客户…');
+    await page.getByLabel('搜索重复客户').fill('M002');
+    await page.locator('.ant-select-item-option', { hasText: '王晓明 · M002' }).click();
+    await expect.poll(() => page.getByTestId('merge-survivor').innerText()).toContain('王小明');
+    expect(await page.getByTestId('merge-duplicate').innerText()).toContain('xiaoming@example.cn');
+    const consequences = await modal().innerText();
+    expect(consequences).toContain('王晓明 的消费、互动、积分和联系许可记录转到 王小明 名下');
+    expect(consequences).toContain('合并后无法撤销');
+    await screenshot(page, 'customer-merge', undefined, false);
+    await modal()
+      .getByRole('button', { name: twoChars('合并') })
+      .click();
+
+    await expect.poll(() => toast().innerText()).toContain('已将 王晓明 合并到 王小明');
+    await page.waitForURL(new RegExp(`/customers/${survivor.id}$`));
+    const timeline = page.getByTestId('timeline');
+    await expect.poll(() => timeline.innerText()).toContain('咨询乙：退换货');
+    expect(await timeline.innerText()).toContain('咨询甲：会员卡');
+    expect(await page.locator('.app-content').innerText()).toContain('xiaoming@example.cn');
+    // The duplicate's id now answers with the survivor.
+    const merged = await server.call<CustomerReply>('GET', `/v1/customers/${duplicate.id}`);
+    expect(merged.id).toBe(survivor.id);
+    expect(errors).toEqual([]);
+  });
+
+  test('erase: the button waits for the typed name; the customer leaves the list and search', async () => {
+    await page.goto(`/customers/${erasable.id}`);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('赵六');
+    await openMoreAction('删除个人信息');
+    const erase = modal().getByRole('button', { name: twoChars('删除') });
+    expect(await modal().innerText()).toContain('消费、退款和积分记录');
+    expect(await erase.isDisabled()).toBe(true);
+    const confirm = page.getByTestId('erase-confirm-input');
+    await confirm.fill('赵');
+    expect(await erase.isDisabled()).toBe(true);
+    await confirm.fill('赵六');
+    await expect.poll(() => erase.isDisabled()).toBe(false);
+    await screenshot(page, 'customer-erase', undefined, false);
+    await erase.click();
+
+    await page.waitForURL(/\/customers$/);
+    await expect.poll(() => toast().innerText()).toContain('已删除 赵六 的个人信息');
+    await page.getByLabel('搜索客户').fill('赵六');
+    await expect.poll(() => page.getByTestId('customers-empty').count()).toBe(1);
+    await page.getByLabel('搜索客户').fill('E001');
+    await expect.poll(() => page.getByTestId('customers-empty').count()).toBe(1);
+    // Its old address says what happened instead of failing.
+    await page.goto(`/customers/${erasable.id}`);
+    await expect
+      .poll(() => page.getByTestId('customer-erased').innerText())
+      .toContain('该客户的个人信息已被删除');
+    expect(errors).toEqual([]);
+  });
+
+  test('new customer: an organisation created from the list opens on its 360 page', async () => {
+    await page.goto('/customers');
+    await page.getByRole('button', { name: '新建客户' }).first().click();
+    await drawerForm().waitFor();
+    await drawerForm().getByText('组织', { exact: true }).click();
+    await expect.poll(() => drawerForm().innerText()).toContain('组织名称');
+    await page.locator('#customer_name').fill('云帆贸易有限公司');
+    await page.getByRole('button', { name: '添加电话' }).click();
+    await page.getByLabel('电话 1', { exact: true }).fill('021-6666 8888');
+    await page.locator('#customer_externalId').fill('ORG-9');
+    await page.locator('#customer_externalId').press('Enter');
+
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('云帆贸易有限公司');
+    expect(await page.locator('.page-header').innerText()).toContain('组织');
+    const id = page.url().split('/').pop()!;
+    const created = await server.call<CustomerReply>('GET', `/v1/customers/${id}`);
+    expect(created).toMatchObject({
+      kind: 'organization',
+      externalId: 'ORG-9',
+      phones: [{ value: '02166668888', primary: true }],
+    });
+    expect(errors).toEqual([]);
+  });
+
+  test('a viewer sees the customer but no way to change it', async () => {
+    const other = await newPage(browser, server.url);
+    try {
+      await logIn(other.page, viewer);
+      await other.page.goto(`/customers/${zhangWei.id}`);
+      await expect.poll(() => other.page.getByTestId('customer-name').innerText()).toBe('张伟明');
+      expect(await other.page.getByRole('button', { name: /编\s?辑/ }).count()).toBe(0);
+      expect(await other.page.getByRole('button', { name: /更\s?多/ }).count()).toBe(0);
+      expect(await other.page.getByRole('button', { name: '添加标签' }).count()).toBe(0);
+      await other.page.goto('/customers');
+      await other.page.getByLabel('搜索客户').waitFor();
+      expect(await other.page.getByRole('button', { name: '新建客户' }).count()).toBe(0);
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.context.close();
+    }
+  });
+});

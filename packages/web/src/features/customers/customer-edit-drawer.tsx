@@ -1,0 +1,515 @@
+import { useState, type ReactNode } from 'react';
+import {
+  App,
+  Button,
+  Col,
+  DatePicker,
+  Divider,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Select,
+  Skeleton,
+  Space,
+  type FormInstance,
+  type FormItemProps,
+} from 'antd';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
+import type { AttributeDefinition, Customer } from '../../api/api-types.ts';
+import {
+  channels,
+  createInputOf,
+  emptyFormValues,
+  formValuesOf,
+  genders,
+  isEmailAddress,
+  isPhoneNumber,
+  patchOf,
+  type ContactValues,
+  type CustomerFormValues,
+} from './customer-form-values.ts';
+import {
+  createCustomer,
+  customerKeys,
+  listAttributeDefinitions,
+  updateCustomer,
+} from './customers.api.ts';
+
+/** Makes a DatePicker hold its value as "YYYY-MM-DD" in the form. */
+const dateString: Pick<FormItemProps, 'getValueProps' | 'normalize'> = {
+  getValueProps: (value: unknown) => ({
+    value: typeof value === 'string' && value ? dayjs(value) : null,
+  }),
+  normalize: (value: Dayjs | null) => (value ? value.format('YYYY-MM-DD') : null),
+};
+
+/** A cleared select holds null (clears the field), not undefined (which would look untouched). */
+const nullWhenCleared = (value: unknown) => value ?? null;
+
+/** The tenant's custom attribute definitions (few, and rarely changed). */
+export function useAttributeDefinitions(enabled = true) {
+  return useQuery({
+    queryKey: customerKeys.attributes,
+    queryFn: ({ signal }) => listAttributeDefinitions(signal),
+    staleTime: 5 * 60_000,
+    enabled,
+  });
+}
+
+export function attributeLabel(definition: AttributeDefinition, locale: string): string {
+  return locale.startsWith('zh') ? definition.labelZh : definition.labelEn;
+}
+
+/** Emails or phones: several, each with a label, one of them primary. */
+function ContactList({ kind }: { kind: 'email' | 'phone' }) {
+  const { t } = useTranslation();
+  const form = Form.useFormInstance<CustomerFormValues>();
+  const list = kind === 'email' ? 'emails' : 'phones';
+  const isValid = kind === 'email' ? isEmailAddress : isPhoneNumber;
+  return (
+    <Form.List name={list}>
+      {(fields, { add, remove }) => (
+        <Form.Item label={t(`customerEdit.${list}`)} required={false}>
+          {fields.map((field, index) => (
+            <Row key={field.key} gutter={8} align="top" wrap={false}>
+              <Col flex="auto">
+                <Form.Item
+                  name={[field.name, 'value']}
+                  validateTrigger={['onBlur', 'onChange']}
+                  rules={[
+                    {
+                      required: true,
+                      whitespace: true,
+                      message: t(`customerEdit.${kind}Required`),
+                    },
+                    {
+                      validator: (_rule, value: string | undefined) =>
+                        !value?.trim() || isValid(value)
+                          ? Promise.resolve()
+                          : Promise.reject(new Error(t(`customerEdit.${kind}Invalid`))),
+                      validateTrigger: 'onBlur',
+                    },
+                  ]}
+                >
+                  <Input
+                    aria-label={t(`customerEdit.${kind}N`, { n: index + 1 })}
+                    inputMode={kind === 'email' ? 'email' : 'tel'}
+                    maxLength={kind === 'email' ? 320 : 50}
+                    autoComplete="off"
+                  />
+                </Form.Item>
+              </Col>
+              <Col flex="110px">
+                <Form.Item name={[field.name, 'label']}>
+                  <Input
+                    aria-label={t(`customerEdit.${kind}LabelN`, { n: index + 1 })}
+                    placeholder={t('customerEdit.contactLabel')}
+                    maxLength={50}
+                  />
+                </Form.Item>
+              </Col>
+              <Col flex="none">
+                <Form.Item name={[field.name, 'primary']} valuePropName="checked">
+                  <Radio aria-label={t(`customerEdit.${kind}PrimaryN`, { n: index + 1 })}>
+                    {t('customer360.primary')}
+                  </Radio>
+                </Form.Item>
+              </Col>
+              <Col flex="none">
+                <Button
+                  type="text"
+                  icon={<MinusCircleOutlined />}
+                  aria-label={t(`customerEdit.${kind}RemoveN`, { n: index + 1 })}
+                  onClick={() => {
+                    const rows = (form.getFieldValue(list) ?? []) as ContactValues[];
+                    const wasPrimary = rows[field.name]?.primary === true;
+                    remove(field.name);
+                    // Removing the primary one makes the first left the primary, as the server would.
+                    if (wasPrimary && rows.length > 1)
+                      form.setFieldValue([list, 0, 'primary'], true);
+                  }}
+                />
+              </Col>
+            </Row>
+          ))}
+          <Button
+            type="dashed"
+            icon={<PlusOutlined />}
+            onClick={() => add({ value: '', label: '', primary: fields.length === 0 })}
+          >
+            {t(`customerEdit.add${kind === 'email' ? 'Email' : 'Phone'}`)}
+          </Button>
+        </Form.Item>
+      )}
+    </Form.List>
+  );
+}
+
+/** The input that fits an attribute's type; every one can be emptied (no value). */
+function AttributeInput({ definition }: { definition: AttributeDefinition }) {
+  const { t, i18n } = useTranslation();
+  const label = attributeLabel(definition, i18n.language);
+  const name = ['attributes', definition.key];
+  switch (definition.type) {
+    case 'number':
+      return (
+        <Form.Item name={name} label={label}>
+          <InputNumber<number> className="full-width" />
+        </Form.Item>
+      );
+    case 'boolean':
+      // Yes, no, or not set: a select, since a switch cannot say "not set".
+      return (
+        <Form.Item
+          name={name}
+          label={label}
+          getValueProps={(value: unknown) => ({
+            value: typeof value === 'boolean' ? String(value) : undefined,
+          })}
+          normalize={(value: string | undefined) =>
+            value === 'true' ? true : value === 'false' ? false : null
+          }
+        >
+          <Select
+            allowClear
+            placeholder={t('customerEdit.notSet')}
+            options={[
+              { value: 'true', label: t('customerEdit.yes') },
+              { value: 'false', label: t('customerEdit.no') },
+            ]}
+          />
+        </Form.Item>
+      );
+    case 'date':
+      return (
+        <Form.Item name={name} label={label} {...dateString}>
+          <DatePicker className="full-width" />
+        </Form.Item>
+      );
+    case 'enum':
+      return (
+        <Form.Item name={name} label={label} normalize={nullWhenCleared}>
+          <Select
+            allowClear
+            showSearch
+            placeholder={t('customerEdit.notSet')}
+            options={definition.options.map((option) => ({ value: option, label: option }))}
+          />
+        </Form.Item>
+      );
+    case 'string':
+      return (
+        <Form.Item name={name} label={label}>
+          <Input maxLength={2000} />
+        </Form.Item>
+      );
+  }
+}
+
+/** A radio marked primary unmarks the others of its list. */
+function keepOnePrimary(
+  form: FormInstance<CustomerFormValues>,
+  changed: Partial<CustomerFormValues>,
+) {
+  for (const list of ['emails', 'phones'] as const) {
+    const rows = changed[list];
+    if (!Array.isArray(rows)) continue;
+    const index = rows.findIndex((row: ContactValues | undefined) => row?.primary === true);
+    if (index === -1) continue;
+    const current = form.getFieldValue(list) as ContactValues[] | undefined;
+    form.setFieldValue(
+      list,
+      (current ?? []).map((row, i) => ({ ...row, primary: i === index })),
+    );
+  }
+}
+
+type SubmitForm = (values: CustomerFormValues, initial: CustomerFormValues) => void;
+
+function CustomerForm({
+  form,
+  customer,
+  definitions,
+  onSubmit,
+  saving,
+  alert,
+}: {
+  form: FormInstance<CustomerFormValues>;
+  customer: Customer | null;
+  definitions: ReturnType<typeof useAttributeDefinitions>;
+  onSubmit: SubmitForm;
+  saving: boolean;
+  alert: ReactNode;
+}) {
+  const { t } = useTranslation();
+  // Mounted each time the drawer opens: what the form starts from, and what changes are measured against.
+  const [initial] = useState(() => (customer ? formValuesOf(customer) : emptyFormValues('person')));
+  const isOrganization = (Form.useWatch('kind', form) ?? initial.kind) === 'organization';
+
+  return (
+    <Form<CustomerFormValues>
+      form={form}
+      name="customer"
+      layout="vertical"
+      initialValues={initial}
+      onFinish={(values) => onSubmit(values, initial)}
+      onValuesChange={(changed) => keepOnePrimary(form, changed)}
+      disabled={saving}
+      data-testid="customer-form"
+    >
+      {customer ? null : (
+        <Form.Item name="kind" label={t('customers.kind')}>
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: 'person', label: t('customers.kinds.person') },
+              { value: 'organization', label: t('customers.kinds.organization') },
+            ]}
+          />
+        </Form.Item>
+      )}
+      <Row gutter={12}>
+        <Col xs={24} sm={14}>
+          <Form.Item
+            name="name"
+            label={isOrganization ? t('customerEdit.organizationName') : t('customers.name')}
+            rules={[{ required: true, whitespace: true, message: t('customerEdit.nameRequired') }]}
+          >
+            <Input autoFocus maxLength={200} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={10}>
+          <Form.Item
+            name="externalId"
+            label={t('customers.externalId')}
+            tooltip={t('customerEdit.externalIdHelp')}
+          >
+            <Input maxLength={200} autoComplete="off" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <ContactList kind="phone" />
+      <ContactList kind="email" />
+      <Row gutter={12}>
+        {isOrganization ? null : (
+          <>
+            <Col xs={12} sm={8}>
+              <Form.Item name="birthday" label={t('customer360.birthday')} {...dateString}>
+                <DatePicker
+                  className="full-width"
+                  disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={12} sm={8}>
+              <Form.Item name="gender" label={t('customer360.gender')} normalize={nullWhenCleared}>
+                <Select
+                  allowClear
+                  placeholder={t('customerEdit.notSet')}
+                  options={genders.map((gender) => ({
+                    value: gender,
+                    label: t(`customer360.genders.${gender}`),
+                  }))}
+                />
+              </Form.Item>
+            </Col>
+          </>
+        )}
+        <Col xs={24} sm={8}>
+          <Form.Item
+            name="preferredChannel"
+            label={t('customer360.preferredChannel')}
+            normalize={nullWhenCleared}
+          >
+            <Select
+              allowClear
+              placeholder={t('customerEdit.notSet')}
+              options={channels.map((channel) => ({
+                value: channel,
+                label: t(`timeline.channels.${channel}`),
+              }))}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+      {isOrganization ? null : (
+        <Form.Item name="occupation" label={t('customer360.occupation')}>
+          <Input maxLength={200} />
+        </Form.Item>
+      )}
+      <Form.Item
+        name="interests"
+        label={t('customer360.interests')}
+        extra={t('customerEdit.listHelp')}
+      >
+        <Select
+          mode="tags"
+          open={false}
+          suffixIcon={null}
+          tokenSeparators={[',', '，', '、']}
+          aria-label={t('customer360.interests')}
+        />
+      </Form.Item>
+      {customer ? null : (
+        <Form.Item name="tags" label={t('customers.tags')} extra={t('customerEdit.listHelp')}>
+          <Select
+            mode="tags"
+            open={false}
+            suffixIcon={null}
+            tokenSeparators={[',', '，', '、']}
+            aria-label={t('customers.tags')}
+          />
+        </Form.Item>
+      )}
+      {isOrganization ? null : (
+        <Form.Item name="familyNotes" label={t('customer360.familyNotes')}>
+          <Input.TextArea maxLength={5000} autoSize={{ minRows: 1, maxRows: 4 }} />
+        </Form.Item>
+      )}
+      <Form.Item name="notes" label={t('customer360.notes')}>
+        <Input.TextArea maxLength={10000} autoSize={{ minRows: 2, maxRows: 6 }} />
+      </Form.Item>
+      {definitions.isPending ? (
+        <Skeleton active paragraph={{ rows: 2 }} />
+      ) : definitions.isError ? (
+        <ErrorAlert error={definitions.error} onRetry={() => void definitions.refetch()} />
+      ) : definitions.data.length > 0 ? (
+        <>
+          <Divider titlePlacement="start">{t('customer360.attributes')}</Divider>
+          <Row gutter={12}>
+            {definitions.data.map((definition) => (
+              <Col xs={24} sm={12} key={definition.key}>
+                <AttributeInput definition={definition} />
+              </Col>
+            ))}
+          </Row>
+        </>
+      ) : null}
+      {alert}
+      {/* Enter in a field submits the form. */}
+      <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" />
+    </Form>
+  );
+}
+
+/**
+ * Edits a customer's profile (only what changed is sent), or creates a customer when
+ * `customer` is null. Enter saves, Esc closes (asking first when something was changed).
+ */
+export function CustomerEditDrawer({
+  open,
+  customer,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  customer: Customer | null;
+  onClose: () => void;
+  onCreated?: (created: Customer) => void;
+}) {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<CustomerFormValues>();
+  const problem = useFormProblem(form);
+  const definitions = useAttributeDefinitions(open);
+  const save = useMutation({
+    mutationFn: ({
+      values,
+      initial,
+    }: {
+      values: CustomerFormValues;
+      initial: CustomerFormValues;
+    }) => {
+      const defined = definitions.data ?? [];
+      return customer
+        ? updateCustomer(customer.id, patchOf(initial, values, defined))
+        : createCustomer(createInputOf(values, defined));
+    },
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: ['customers'] });
+      void message.success(
+        t(`customerEdit.${customer ? 'saved' : 'created'}`, { name: saved.name }),
+      );
+      finish();
+      if (!customer) onCreated?.(saved);
+    },
+    onError: problem.report,
+  });
+
+  const submit: SubmitForm = (shown, initial) => {
+    problem.clear();
+    // The form hides what does not apply (an organisation's birthday): that stays as it was.
+    const values = { ...initial, ...shown };
+    if (customer && Object.keys(patchOf(initial, values, definitions.data ?? [])).length === 0) {
+      void message.info(t('customerEdit.noChanges'));
+      finish();
+      return;
+    }
+    save.mutate({ values, initial });
+  };
+
+  function finish() {
+    problem.clear();
+    onClose();
+  }
+
+  function close() {
+    if (save.isPending) return;
+    if (!form.isFieldsTouched()) {
+      finish();
+      return;
+    }
+    modal.confirm({
+      title: t('customerEdit.discardTitle'),
+      content: t('customerEdit.discardText'),
+      okText: t('customerEdit.discard'),
+      okButtonProps: { danger: true },
+      cancelText: t('customerEdit.keepEditing'),
+      onOk: finish,
+    });
+  }
+
+  return (
+    <Drawer
+      open={open}
+      onClose={close}
+      size={Math.min(640, window.innerWidth)}
+      destroyOnHidden
+      title={
+        customer
+          ? t('customerEdit.editTitle', { name: customer.name || t('customers.unnamed') })
+          : t('customerEdit.createTitle')
+      }
+      footer={
+        <Space>
+          <Button onClick={close}>{t('common.cancel')}</Button>
+          <Button
+            type="primary"
+            loading={save.isPending}
+            onClick={() => form.submit()}
+            data-testid="customer-form-save"
+          >
+            {customer ? t('customerEdit.save') : t('customerEdit.create')}
+          </Button>
+        </Space>
+      }
+    >
+      <CustomerForm
+        form={form}
+        customer={customer}
+        definitions={definitions}
+        onSubmit={submit}
+        saving={save.isPending}
+        alert={problem.alert}
+      />
+    </Drawer>
+  );
+}
