@@ -21,6 +21,12 @@ export type CopyCsv = (
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /**
+   * A small pool of its own for short reads started beside a transaction's `begin` and awaited
+   * inside it (server only; the embedded database has one connection). Being separate, such a
+   * read never waits for a connection held by the transaction waiting for it.
+   */
+  readonly readAhead?: Kysely<Database>;
   /** Where the data lives, for messages: the data directory or the server (password hidden). */
   readonly location: string;
   /**
@@ -85,11 +91,22 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
     options: `-c TimeZone=UTC ${searchPath}`.trim(),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const readAhead = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({
+        connectionString: url,
+        max: 4,
+        types: pgTypes,
+        options: `-c TimeZone=UTC ${searchPath}`.trim(),
+      }),
+    }),
+  });
   const safeUrl = new URL(url);
   safeUrl.password = safeUrl.password ? '***' : '';
   return {
     db,
     engine: 'postgres',
+    readAhead,
     location: safeUrl.toString(),
     async bulkTransaction(work) {
       const client = await pool.connect();
@@ -122,7 +139,7 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
       }
     },
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), readAhead.destroy()]);
     },
   };
 }

@@ -19,7 +19,9 @@ import {
 import {
   countCustomers,
   customerIdsOf,
+  readCustomerRefs,
   resolveCustomerRefs,
+  type CustomerRef,
   resolveExternalIdsBulk,
   resolveMergedCustomerId,
   type CustomersTables,
@@ -34,19 +36,49 @@ function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
  * Records events: resolve their customers (creating unknown external ids), append the events,
  * and let other modules react to the newly recorded ones — all in one transaction, so a
  * failure anywhere records nothing.
+ *
+ * With `readAhead` (the server's read-ahead pool; the embedded database has none), the
+ * customers the events name are read on another connection while the transaction begins:
+ * one round trip less inside it. The transaction still creates what the read did not find.
  */
 export async function recordEventsFlow(
   db: Kysely<Database>,
   context: RequestContext,
   raws: readonly unknown[],
+  options: { readAhead?: Kysely<Database> | undefined } = {},
 ): Promise<RecordEventsResult> {
+  const early = options.readAhead
+    ? readCustomerRefs(
+        narrow<CustomersTables>(options.readAhead),
+        context.tenantId,
+        customerRefsOf(raws),
+      ).catch(
+        // The transaction reads for itself then (and meets the same error if it persists).
+        () => undefined,
+      )
+    : undefined;
   return db.transaction().execute(async (trx) => {
-    const result = await recordEvents(narrow<ActivityTables>(trx), context, raws, (refs) =>
-      resolveCustomerRefs(narrow<CustomersTables>(trx), context, refs, { createMissing: true }),
+    const result = await recordEvents(narrow<ActivityTables>(trx), context, raws, async (refs) =>
+      resolveCustomerRefs(narrow<CustomersTables>(trx), context, refs, {
+        createMissing: true,
+        readAhead: await early,
+      }),
     );
     await reactToRecordedEvents(trx, context, result.recorded);
     return result;
   });
+}
+
+/** The customers raw (not yet validated) events name; what is not a string names nothing. */
+function customerRefsOf(raws: readonly unknown[]): CustomerRef[] {
+  const refs: CustomerRef[] = [];
+  for (const raw of raws) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const { customerId, customerExternalId } = raw as Record<string, unknown>;
+    if (typeof customerId === 'string') refs.push({ customerId });
+    else if (typeof customerExternalId === 'string') refs.push({ customerExternalId });
+  }
+  return refs;
 }
 
 /**
@@ -114,13 +146,14 @@ async function resolveManyCustomerRefs(
  * while the previous transaction ran is recorded in the next one, up to 500 events, with at
  * most two transactions of a caller in flight. A lone event still runs at once.
  */
-function singleEventRecorder(db: Kysely<Database>) {
+function singleEventRecorder(db: Kysely<Database>, readAhead: Kysely<Database> | undefined) {
   const submit = createGroupCommit<{ context: RequestContext; raw: unknown }, EventOutcome>(
     async (items) => {
       const { outcomes } = await recordEventsFlow(
         db,
         items[0]!.context,
         items.map((item) => item.raw),
+        { readAhead },
       );
       return outcomes;
     },
@@ -136,10 +169,11 @@ function singleEventRecorder(db: Kysely<Database>) {
 /** The event routes' dependencies on the flows and on the customers module. */
 export function activityRouteDeps(database: DatabaseHandle): ActivityRouteDeps {
   const db = database.db;
+  const readAhead = database.readAhead;
   return {
     db,
-    recordEvents: (context, raws) => recordEventsFlow(db, context, raws),
-    recordEvent: singleEventRecorder(db),
+    recordEvents: (context, raws) => recordEventsFlow(db, context, raws, { readAhead }),
+    recordEvent: singleEventRecorder(db, readAhead),
     importTransactions: (context, csv, options) =>
       importTransactionsFlow(database, context, csv, options),
     timelineCustomers: (context) => ({

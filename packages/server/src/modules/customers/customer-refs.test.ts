@@ -3,7 +3,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { openTestDatabase } from '../../../test/test-app.ts';
 import type { DatabaseHandle } from '../../db/connect.ts';
 import { createTenant, systemContext } from '../platform/index.ts';
-import { countCustomers, customerIdsOf, resolveCustomerRefs } from './customer-refs.ts';
+import type { KyselyPlugin } from 'kysely';
+import {
+  countCustomers,
+  customerIdsOf,
+  readCustomerRefs,
+  resolveCustomerRefs,
+} from './customer-refs.ts';
 
 let database: DatabaseHandle;
 beforeAll(async () => {
@@ -71,5 +77,52 @@ describe('resolveCustomerRefs', () => {
       { createMissing: false },
     );
     expect(fromB).toEqual([null, null]);
+  });
+
+  it('uses a read made ahead when it names every customer, and creates what it did not find', async () => {
+    const context = await tenant();
+    const [known] = await resolveCustomerRefs(database.db, context, [{ customerExternalId: 'k' }], {
+      createMissing: true,
+    });
+    let statements = 0;
+    const counter: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const counted = database.db.withPlugin(counter);
+    const refs = [{ customerExternalId: 'k' }, { customerId: known! }];
+    const ahead = await readCustomerRefs(database.db, context.tenantId, refs);
+    expect(
+      await resolveCustomerRefs(counted, context, refs, { createMissing: true, readAhead: ahead }),
+    ).toEqual([known, known]);
+    expect(statements).toBe(0);
+
+    // A customer the read did not look for: the resolver reads for itself.
+    const wider = [...refs, { customerExternalId: 'new' }];
+    const resolved = await resolveCustomerRefs(counted, context, wider, {
+      createMissing: true,
+      readAhead: ahead,
+    });
+    expect(resolved.slice(0, 2)).toEqual([known, known]);
+    expect(resolved[2]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(statements).toBeGreaterThan(0);
+
+    // Looked for and not found (created since, or never): created once, or read back.
+    const aheadOfNew = await readCustomerRefs(database.db, context.tenantId, [
+      { customerExternalId: 'new' },
+      { customerExternalId: 'newer' },
+    ]);
+    const [again, newer] = await resolveCustomerRefs(
+      database.db,
+      context,
+      [{ customerExternalId: 'new' }, { customerExternalId: 'newer' }],
+      { createMissing: true, readAhead: aheadOfNew },
+    );
+    expect(again).toBe(resolved[2]);
+    expect(newer).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await countCustomers(database.db, context.tenantId)).toBe(3);
   });
 });

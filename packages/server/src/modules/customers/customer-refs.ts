@@ -29,18 +29,15 @@ interface Found {
   erased_at: Date | null;
 }
 
-/**
- * Resolves references to customer ids in one round trip (two when customers are created).
- * A merged customer resolves to its survivor; an erased or unknown one to null. Unknown
- * external ids are created as people named by the external id when `createMissing`.
- */
-export async function resolveCustomerRefs(
-  db: Kysely<CustomersTables>,
-  context: RequestContext,
-  refs: readonly CustomerRef[],
-  options: { createMissing: boolean },
-): Promise<(string | null)[]> {
-  const tenantId = context.tenantId;
+/** The customer rows some references name, read before the transaction that needs them. */
+export interface CustomerRefsRead {
+  readonly ids: ReadonlySet<string>;
+  readonly externalIds: ReadonlySet<string>;
+  readonly rows: readonly Found[];
+}
+
+/** The ids (lower case) and external ids that references name; invalid ids name nothing. */
+function namedBy(refs: readonly CustomerRef[]) {
   const ids = new Set<string>();
   const externalIds = new Set<string>();
   for (const ref of refs) {
@@ -50,23 +47,77 @@ export async function resolveCustomerRefs(
       externalIds.add(ref.customerExternalId);
     }
   }
+  return { ids, externalIds };
+}
+
+function selectNamed(
+  db: Kysely<CustomersTables>,
+  tenantId: string,
+  ids: ReadonlySet<string>,
+  externals: readonly string[],
+): Promise<Found[]> {
+  return db
+    .selectFrom('customers')
+    .select(['id', 'external_id', 'erased_external_id_hash', 'merged_into', 'erased_at'])
+    .where('tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        ...(ids.size > 0 ? [eb('id', 'in', [...ids])] : []),
+        ...(externals.length > 0 ? [eb('external_id', 'in', externals)] : []),
+        ...(externals.length > 0
+          ? [eb('erased_external_id_hash', 'in', externals.map(externalIdHash))]
+          : []),
+      ]),
+    )
+    .execute() as Promise<Found[]>;
+}
+
+/**
+ * Reads the customers references name, outside any transaction: a caller about to open one
+ * starts this beside its `begin` on another connection and hands the result to
+ * `resolveCustomerRefs`, which then needs no read of its own — one round trip less on the
+ * transaction's path. What it read is as current as a read inside the transaction: under
+ * READ COMMITTED that statement would see the same committed rows.
+ */
+export async function readCustomerRefs(
+  db: Kysely<CustomersTables>,
+  tenantId: string,
+  refs: readonly CustomerRef[],
+): Promise<CustomerRefsRead> {
+  const { ids, externalIds } = namedBy(refs);
+  const rows =
+    ids.size === 0 && externalIds.size === 0
+      ? []
+      : await selectNamed(db, tenantId, ids, [...externalIds]);
+  return { ids, externalIds, rows };
+}
+
+function covers(read: CustomerRefsRead, ids: Set<string>, externalIds: Set<string>): boolean {
+  for (const id of ids) if (!read.ids.has(id)) return false;
+  for (const externalId of externalIds) if (!read.externalIds.has(externalId)) return false;
+  return true;
+}
+
+/**
+ * Resolves references to customer ids in one round trip (two when customers are created;
+ * none to read when `readAhead` already holds every customer they name).
+ * A merged customer resolves to its survivor; an erased or unknown one to null. Unknown
+ * external ids are created as people named by the external id when `createMissing`.
+ */
+export async function resolveCustomerRefs(
+  db: Kysely<CustomersTables>,
+  context: RequestContext,
+  refs: readonly CustomerRef[],
+  options: { createMissing: boolean; readAhead?: CustomerRefsRead | undefined },
+): Promise<(string | null)[]> {
+  const tenantId = context.tenantId;
+  const { ids, externalIds } = namedBy(refs);
   if (ids.size === 0 && externalIds.size === 0) return refs.map(() => null);
-  const select = (externals: readonly string[], withIds: boolean) =>
-    db
-      .selectFrom('customers')
-      .select(['id', 'external_id', 'erased_external_id_hash', 'merged_into', 'erased_at'])
-      .where('tenant_id', '=', tenantId)
-      .where((eb) =>
-        eb.or([
-          ...(withIds && ids.size > 0 ? [eb('id', 'in', [...ids])] : []),
-          ...(externals.length > 0 ? [eb('external_id', 'in', externals)] : []),
-          ...(externals.length > 0
-            ? [eb('erased_external_id_hash', 'in', externals.map(externalIdHash))]
-            : []),
-        ]),
-      )
-      .execute() as Promise<Found[]>;
-  const rows = await select([...externalIds], true);
+  const readAhead = options.readAhead;
+  const rows =
+    readAhead && covers(readAhead, ids, externalIds)
+      ? readAhead.rows
+      : await selectNamed(db, tenantId, ids, [...externalIds]);
   const byId = new Map<string, Found>();
   const byExternal = new Map<string, Found>();
   const erasedHashes = new Set<string>();
@@ -116,7 +167,7 @@ export async function resolveCustomerRefs(
       // A concurrent batch may have created the same external id: keep theirs, read it back.
       .onConflict((oc) => oc.doNothing())
       .execute();
-    (await select(missing, false)).forEach(remember);
+    (await selectNamed(db, tenantId, new Set(), missing)).forEach(remember);
   }
 
   const resolve = (row: Found | undefined): string | null => {

@@ -15,10 +15,12 @@ export type { CustomersTables } from './customers.table.ts';
 export { customersMigrations } from './customers.migrations.ts';
 export {
   resolveCustomerRefs,
+  readCustomerRefs,
   countCustomers,
   customerIdsOf,
   resolveMergedCustomerId,
   type CustomerRef,
+  type CustomerRefsRead,
 } from './customer-refs.ts';
 export { registerCustomersRoutes, type CustomersRouteDeps } from './customers.routes.ts';
 export { importCustomers, type ImportOptions } from './customer-import.ts';
