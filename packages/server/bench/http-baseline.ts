@@ -59,7 +59,7 @@ export async function cannon(
  * With `BENCH_PROFILE=<dir>`, a CPU profile of the server's thread for each measured run, written
  * as `<dir>/<what>-<time>.cpuprofile` (open it in Chrome DevTools or speedscope).
  */
-async function startProfile(): Promise<((name: string) => Promise<void>) | null> {
+export async function startProfile(): Promise<((name: string) => Promise<void>) | null> {
   const dir = process.env.BENCH_PROFILE;
   if (!dir) return null;
   const session = new inspector.Session();

@@ -30,6 +30,7 @@ import {
   describeRun,
   LOAD_GENERATOR,
   singleEventsAgainstBare,
+  startProfile,
   type AgainstBare,
   type CpuSplit,
 } from './http-baseline.ts';
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
     );
     let next = 0;
     let failed = 0;
+    const profile = await startProfile();
     const cpu = cpuMeter();
     const started = performance.now();
     await Promise.all(
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    await profile?.('batch');
     figures.batch = {
       events: batches * 1000,
       seconds: Number(seconds.toFixed(2)),

@@ -86,19 +86,21 @@ export async function findRefundedSoFar(
 /**
  * Events and their lines in one statement, the rows as JSON parameters (`jsonb_to_recordset`):
  * one round trip and a small plan whatever the batch size, no 10,000-parameter statements, the
- * same on both engines. Returns the events actually inserted (an id already taken is skipped).
+ * same on both engines. Returns the ids actually inserted (an id already taken is skipped) and
+ * when they were recorded: `now()`, the transaction's start, which the column defaults to. One
+ * row back, not one per event: parsing a timestamp per row was 3 % of a batch's Node time.
  */
 export async function insertEvents(
   db: ActivityDb,
   rows: readonly NewEventRow[],
   lines: readonly NewEventLineRow[],
-) {
-  if (rows.length === 0) return [];
+): Promise<{ ids: string[]; recordedAt: Date }> {
+  if (rows.length === 0) return { ids: [], recordedAt: new Date() };
   const events = JSON.stringify(
     rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown })),
   );
   // One statement for both tables; lines only of the events this statement inserted.
-  const { rows: inserted } = await sql<{ id: string; occurred_at: Date; recorded_at: Date }>`
+  const { rows: inserted } = await sql<{ ids: string[]; recorded_at: Date }>`
     with inserted as (
       insert into events (tenant_id, id, type, customer_id, occurred_at, currency, amount, channel,
                           store, refund_of, payload, request_hash)
@@ -109,7 +111,7 @@ export async function insertEvents(
           currency text, amount bigint, channel text, store text, refund_of text, payload jsonb,
           request_hash text)
       on conflict (tenant_id, id) do nothing
-      returning id, occurred_at, recorded_at
+      returning id
     ), inserted_lines as (
       insert into event_lines (tenant_id, event_id, line_no, sku, category, quantity, amount)
       select l.tenant_id, l.event_id, l.line_no, l.sku, l.category, l.quantity, l.amount
@@ -118,8 +120,9 @@ export async function insertEvents(
           amount bigint)
        where l.event_id in (select id from inserted)
     )
-    select id, occurred_at, recorded_at from inserted`.execute(db);
-  return inserted;
+    select coalesce(json_agg(id), '[]') as ids, now() as recorded_at from inserted`.execute(db);
+  const [result] = inserted;
+  return { ids: result?.ids ?? [], recordedAt: result?.recorded_at ?? new Date() };
 }
 
 /** Newest first, keyset-paged on (occurred_at, id); `before` is the last row of the previous page. */

@@ -404,8 +404,9 @@ export async function recordEvents(
 
   // 7. Insert; an id a concurrent call recorded meanwhile is skipped and classified below.
   const inserted = await repo.insertEvents(trx, eventRows, lineRows);
-  const insertedById = new Map(inserted.map((row) => [row.id, row]));
-  const recheck = eventRows.filter((row) => !insertedById.has(row.id)).map((row) => row.id);
+  const insertedIds = new Set(inserted.ids);
+  const recordedAt = inserted.recordedAt;
+  const recheck = eventRows.filter((row) => !insertedIds.has(row.id)).map((row) => row.id);
   const unknownCustomer = preRead
     ? []
     : fresh.filter((item) => {
@@ -434,8 +435,7 @@ export async function recordEvents(
   for (const item of fresh) {
     if (outcomes[item.index]) continue;
     const id = item.input.id;
-    const stored = insertedById.get(id);
-    if (stored) {
+    if (insertedIds.has(id)) {
       const row = rowById.get(id)!;
       outcomes[item.index] = created(id, () =>
         toEvent(
@@ -443,8 +443,8 @@ export async function recordEvents(
             id,
             type: row.type,
             customer_id: row.customer_id,
-            occurred_at: stored.occurred_at,
-            recorded_at: stored.recorded_at,
+            occurred_at: new Date(row.occurred_at),
+            recorded_at: recordedAt,
             currency: row.currency ?? null,
             amount: row.amount ?? null,
             channel: row.channel ?? null,
@@ -462,7 +462,7 @@ export async function recordEvents(
         ),
       );
       const event = recordedByIndex.get(item.index);
-      if (event) recorded.push({ ...event, occurredAt: stored.occurred_at });
+      if (event) recorded.push(event);
     } else if (hashById.get(id) === item.hash) {
       outcomes[item.index] = { status: 'duplicate', id };
     } else {
@@ -472,7 +472,7 @@ export async function recordEvents(
   // A repeated id within the batch is judged against what is now stored under that id.
   for (const item of repeats) {
     const id = item.input.id;
-    const storedHash = insertedById.has(id) ? firstById.get(id)!.hash : hashById.get(id);
+    const storedHash = insertedIds.has(id) ? firstById.get(id)!.hash : hashById.get(id);
     if (storedHash === item.hash) outcomes[item.index] = { status: 'duplicate', id };
     else if (storedHash !== undefined) fail(item.index, id, conflict(id));
     else {
