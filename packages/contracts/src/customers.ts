@@ -117,7 +117,13 @@ export const customer = z
       .describe('Customers merged into this one (their ids now answer with this customer)'),
     createdAt: instant,
     updatedAt: instant,
-    version: z.number().int(),
+    version: z
+      .number()
+      .int()
+      .describe(
+        'Increases with every change; the ETag header carries it ("7"), and If-Match: "7" ' +
+          'on a PATCH changes the customer only while it is still at that version',
+      ),
   })
   .meta({ id: 'Customer' });
 export type Customer = z.infer<typeof customer>;

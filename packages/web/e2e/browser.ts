@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { screenshotDir } from './e2e-server.ts';
+import { screenshotDir, type E2eServer } from './e2e-server.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -69,4 +69,14 @@ export async function logIn(page: Page, login: { email: string; password: string
   await page.locator('#login_password').fill(login.password);
   await page.locator('#login_password').press('Enter');
   await page.locator('[data-testid="tenant-name"]').waitFor();
+}
+
+/** Chromium with one page logged in to the server as its owner: how most browser tests begin. */
+export async function openLoggedIn(
+  server: E2eServer,
+): Promise<{ browser: Browser; context: BrowserContext; page: Page; errors: string[] }> {
+  const browser = await launchChromium();
+  const opened = await newPage(browser, server.url);
+  await logIn(opened.page, server.login);
+  return { browser, ...opened };
 }

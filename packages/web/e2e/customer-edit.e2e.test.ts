@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
-import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+import { logIn, newPage, openLoggedIn, screenshot } from './browser.ts';
 
 // Changing customers from the 360 page: edit the profile, merge a duplicate, erase personal
 // data; and creating one from the list. One server and one browser for the whole file.
@@ -24,6 +24,9 @@ interface CustomerReply {
   emails: { value: string; primary: boolean }[];
   attributes: Record<string, unknown>;
   gender: string | null;
+  occupation: string | null;
+  notes: string | null;
+  version: number;
 }
 
 let zhangWei: Created;
@@ -93,9 +96,7 @@ beforeAll(async () => {
     role: 'viewer',
     password: viewer.password,
   });
-  browser = await launchChromium();
-  ({ context, page, errors } = await newPage(browser, server.url));
-  await logIn(page, server.login);
+  ({ browser, context, page, errors } = await openLoggedIn(server));
 });
 
 afterAll(async () => {
@@ -194,6 +195,56 @@ describe('changing customers in the web UI', () => {
     expect(errors).toEqual([]);
   });
 
+  test('edit: a save after someone else changed the customer is refused; Reload shows their changes, keeps mine, and saves', async () => {
+    const sun = await createCustomer({ name: '孙丽', externalId: 'C010', occupation: '护士' });
+    await page.goto(`/customers/${sun.id}`);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('孙丽');
+    await page.getByRole('button', { name: /编\s?辑/ }).click();
+    const name = page.locator('#customer_name');
+    await expect.poll(() => name.inputValue()).toBe('孙丽');
+    await name.fill('孙丽华');
+    // Meanwhile a colleague saves other changes (here through the API).
+    await server.call('PATCH', `/v1/customers/${sun.id}`, {
+      notes: '同事的备注',
+      occupation: '医生',
+    });
+    await name.press('Enter');
+
+    const conflict = page.getByTestId('customer-edit-conflict');
+    await expect.poll(() => conflict.innerText()).toContain('其他人已修改了该客户');
+    expect(await conflict.innerText()).toContain('您的修改尚未保存');
+    // It is scrolled into view: it sits below the form, which is taller than the window.
+    await expect
+      .poll(() =>
+        conflict.evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          return box.top >= 0 && box.bottom <= window.innerHeight;
+        }),
+      )
+      .toBe(true);
+    await screenshot(page, 'customer-edit-conflict', undefined, false);
+    const untouched = await server.call<CustomerReply>('GET', `/v1/customers/${sun.id}`);
+    expect(untouched).toMatchObject({ name: '孙丽', occupation: '医生', version: 2 });
+
+    await conflict.getByRole('button', { name: '重新加载' }).click();
+    await expect.poll(() => conflict.count()).toBe(0);
+    await expect.poll(() => page.locator('#customer_occupation').inputValue()).toBe('医生');
+    expect(await page.locator('#customer_notes').inputValue()).toBe('同事的备注');
+    expect(await name.inputValue()).toBe('孙丽华');
+    await name.press('Enter');
+
+    await expect.poll(() => toast().innerText()).toContain('已保存 孙丽华');
+    await expect.poll(() => drawerForm().count()).toBe(0);
+    const saved = await server.call<CustomerReply>('GET', `/v1/customers/${sun.id}`);
+    expect(saved).toMatchObject({
+      name: '孙丽华',
+      occupation: '医生',
+      notes: '同事的备注',
+      version: 3,
+    });
+    expect(errors).toEqual([]);
+  });
+
   test('merge: find the duplicate, compare, confirm; the survivor holds both timelines', async () => {
     await page.goto(`/customers/${survivor.id}`);
     await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('王小明');
@@ -273,6 +324,51 @@ describe('changing customers in the web UI', () => {
       externalId: 'ORG-9',
       phones: [{ value: '02166668888', primary: true }],
     });
+    expect(errors).toEqual([]);
+  });
+
+  test('new customer: a second click after a lost answer creates the customer once', async () => {
+    const customersPost = (url: URL) => url.pathname === '/v1/customers';
+    const keys: string[] = [];
+    let loseAnswer = true;
+    await page.route(customersPost, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      keys.push((await route.request().allHeaders())['idempotency-key'] ?? '');
+      if (!loseAnswer) return route.fallback();
+      loseAnswer = false;
+      // The server makes the customer; its answer never reaches the page.
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    try {
+      await page.goto('/customers');
+      await page.getByRole('button', { name: '新建客户' }).first().click();
+      await drawerForm().waitFor();
+      await page.locator('#customer_name').fill('周杰伦');
+      await page.locator('#customer_name').press('Enter');
+      await expect
+        .poll(() => drawerForm().getByRole('alert').last().innerText())
+        .toContain('无法连接服务器');
+      await page.getByTestId('customer-form-save').click();
+      await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    } finally {
+      await page.unroute(customersPost);
+    }
+
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const found = await server.call<{ items: Created[] }>(
+      'GET',
+      `/v1/customers?q=${encodeURIComponent('周杰伦')}`,
+    );
+    const made = found.items.filter((customer) => customer.name === '周杰伦');
+    expect(made).toHaveLength(1);
+    expect(page.url()).toContain(made[0]!.id);
+    await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('周杰伦');
+    // Chromium logs the reset connection it was told to fake; nothing else may be logged.
+    const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
+    errors.splice(0, errors.length, ...unexpected);
     expect(errors).toEqual([]);
   });
 

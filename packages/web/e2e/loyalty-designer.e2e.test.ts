@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
-import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+import { logIn, newPage, openLoggedIn, screenshot } from './browser.ts';
 
 // The program designer against the real server, on an empty tenant: create a program, give it
 // tiers, rules (tried in the dry run, then published), a reward with coupons (then edited and
@@ -15,9 +15,7 @@ let programPath = '';
 
 beforeAll(async () => {
   server = await startE2eServer();
-  browser = await launchChromium();
-  ({ context, page, errors } = await newPage(browser, server.url));
-  await logIn(page, server.login);
+  ({ browser, context, page, errors } = await openLoggedIn(server));
 });
 
 afterAll(async () => {

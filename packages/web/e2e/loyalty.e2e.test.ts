@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
-import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+import { openLoggedIn, screenshot } from './browser.ts';
 import { seedShop, type Seeded } from './seed-data.ts';
 
 let server: E2eServer;
@@ -14,9 +14,7 @@ let errors: string[];
 beforeAll(async () => {
   server = await startE2eServer();
   seeded = await seedShop(server);
-  browser = await launchChromium();
-  ({ context, page, errors } = await newPage(browser, server.url));
-  await logIn(page, server.login);
+  ({ browser, context, page, errors } = await openLoggedIn(server));
 });
 
 afterAll(async () => {

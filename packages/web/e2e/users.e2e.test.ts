@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
-import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
+import { logIn, newPage, openLoggedIn, screenshot } from './browser.ts';
 
 // Settings → users against the real server: the owner changes a role, disables a user (whose
 // open session ends at once and whose login is refused) and enables them again.
@@ -23,9 +23,7 @@ const agent = { email: 'lina@e2e.fidelis.test', password: 'lina password 123' };
 beforeAll(async () => {
   server = await startE2eServer();
   await server.call('POST', '/v1/users', { ...agent, name: '李娜', role: 'agent' });
-  browser = await launchChromium();
-  ({ context, page, errors } = await newPage(browser, server.url));
-  await logIn(page, server.login);
+  ({ browser, context, page, errors } = await openLoggedIn(server));
 });
 
 afterAll(async () => {

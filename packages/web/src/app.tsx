@@ -57,6 +57,11 @@ const ApiKeysPage = lazy(() =>
 const UsersPage = lazy(() =>
   import('./features/platform/users-page.tsx').then((m) => ({ default: m.UsersPage })),
 );
+const CustomerAttributesPage = lazy(() =>
+  import('./features/customers/customer-attributes-page.tsx').then((m) => ({
+    default: m.CustomerAttributesPage,
+  })),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -114,6 +119,7 @@ export function App() {
                   <Route path="import" element={<CustomerImportPage />} />
                   <Route path="settings/api-keys" element={<ApiKeysPage />} />
                   <Route path="settings/users" element={<UsersPage />} />
+                  <Route path="settings/attributes" element={<CustomerAttributesPage />} />
                   <Route path="analytics" element={<AnalyticsPage />} />
                   <Route path="loyalty" element={<LoyaltyPage />} />
                   <Route path="loyalty/programs/new" element={<ProgramCreatePage />} />

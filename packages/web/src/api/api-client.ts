@@ -33,6 +33,8 @@ export interface RequestOptions {
   json?: unknown;
   body?: BodyInit;
   contentType?: string;
+  /** Extra request headers, such as `if-match` or `idempotency-key`. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -79,7 +81,7 @@ export async function apiRequest<T>(
   path: string,
   options: RequestOptions = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   let body: BodyInit | undefined = options.body;
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json';

@@ -491,6 +491,147 @@ describe('PATCH /v1/customers/{id}', () => {
   });
 });
 
+describe('concurrent edits: ETag and If-Match', () => {
+  const get = (tenant: Tenant, id: string) =>
+    t.app.inject({ method: 'GET', url: `/v1/customers/${id}`, headers: tenant.auth });
+  const patch = (tenant: Tenant, id: string, payload: object, ifMatch?: string) =>
+    t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${id}`,
+      headers: { ...tenant.auth, ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) },
+      payload,
+    });
+
+  it('tags every reply that is one customer with its version', async () => {
+    const tenant = await newTenant(t);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: { ...tenant.auth, 'idempotency-key': 'etag-1' },
+      payload: { kind: 'person', name: 'A' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.etag).toBe('"1"');
+    const { id } = created.json() as CustomerBody;
+    expect((await get(tenant, id)).headers.etag).toBe('"1"');
+    const changed = await patch(tenant, id, { name: 'B' });
+    expect(changed.headers.etag).toBe('"2"');
+    expect((await get(tenant, id)).headers.etag).toBe('"2"');
+
+    const duplicate = await create(tenant, { name: 'B (dup)' });
+    const merged = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${id}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: duplicate.id },
+    });
+    expect(merged.headers.etag).toBe('"3"');
+    // A merged id answers with the survivor, and so with the survivor's tag.
+    expect((await get(tenant, duplicate.id)).headers.etag).toBe('"3"');
+  });
+
+  it('changes a customer still at the version sent, and moves the version on', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A', occupation: 'teacher' });
+    expect(created.version).toBe(1);
+    // Each form a client may send: the tag, a weakened tag, the bare version, a list, `*`.
+    const forms = ['"1"', 'W/"2"', '3', '"1", "4"', '*'];
+    for (const [index, ifMatch] of forms.entries()) {
+      const res = await patch(tenant, created.id, { name: `A${index}` }, ifMatch);
+      expect(res.statusCode, `${ifMatch}: ${res.body}`).toBe(200);
+      expect(res.json()).toMatchObject({ name: `A${index}`, version: index + 2 });
+      expect(res.headers.etag).toBe(`"${index + 2}"`);
+    }
+    expect((await get(tenant, created.id)).json()).toMatchObject({
+      name: 'A4',
+      occupation: 'teacher',
+      version: 6,
+    });
+  });
+
+  it('refuses a stale version with 412 CUSTOMER_VERSION_MISMATCH and changes nothing', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A', tags: ['x'] });
+    // Someone else saves first.
+    expect((await patch(tenant, created.id, { notes: 'theirs' }, '"1"')).statusCode).toBe(200);
+
+    for (const ifMatch of ['"1"', 'W/"1"', '"1", "3"', '"abc"']) {
+      const stale = await patch(tenant, created.id, { name: 'Mine', tags: [] }, ifMatch);
+      expect(stale.statusCode, ifMatch).toBe(412);
+      expect(stale.headers['content-type']).toContain('application/problem+json');
+      expect(stale.json()).toMatchObject({ status: 412, code: 'CUSTOMER_VERSION_MISMATCH' });
+    }
+    // The version is checked first: a stale edit is refused as stale even when it is also invalid.
+    expect(
+      (await patch(tenant, created.id, { attributes: { undefinedKey: 1 } }, '"1"')).json(),
+    ).toMatchObject({ code: 'CUSTOMER_VERSION_MISMATCH' });
+    const malformed = await patch(tenant, created.id, { name: 'Mine' }, 'version one');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'headers.if-match' }],
+    });
+    expect((await get(tenant, created.id)).json()).toMatchObject({
+      name: 'A',
+      notes: 'theirs',
+      tags: ['x'],
+      version: 2,
+    });
+    // An unknown customer stays 404, whatever If-Match says.
+    expect((await patch(tenant, uuidv7(), { name: 'X' }, '"1"')).statusCode).toBe(404);
+  });
+
+  it('without If-Match changes the customer whatever its version, as before', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A' });
+    expect((await patch(tenant, created.id, { name: 'B' })).json()).toMatchObject({ version: 2 });
+    const last = await patch(tenant, created.id, { name: 'C' });
+    expect(last.statusCode).toBe(200);
+    expect(last.json()).toMatchObject({ name: 'C', version: 3 });
+  });
+
+  it('lets exactly one of several concurrent edits of the same version through', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A' });
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => patch(tenant, created.id, { name: `Edit ${i}` }, '"1"')),
+    );
+    const codes = replies.map((reply) => reply.statusCode);
+    expect(codes.filter((code) => code === 200)).toHaveLength(1);
+    expect(codes.filter((code) => code === 412)).toHaveLength(5);
+    const winner = replies.find((reply) => reply.statusCode === 200)!.json() as CustomerBody;
+    expect((await get(tenant, created.id)).json()).toMatchObject({
+      name: winner.name,
+      version: 2,
+    });
+  });
+
+  it('moves the version on every change to the customer: tags, consent, merge', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A' });
+    const version = async () => ((await get(tenant, created.id)).json() as CustomerBody).version;
+    const call = (method: 'POST' | 'DELETE' | 'PUT', url: string, payload: object) =>
+      t.app.inject({
+        method,
+        url: `/v1/customers/${created.id}${url}`,
+        headers: tenant.auth,
+        payload,
+      });
+    await call('POST', '/tags', { tags: ['vip'] });
+    expect(await version()).toBe(2);
+    await call('DELETE', '/tags', { tags: ['vip'] });
+    expect(await version()).toBe(3);
+    await call('PUT', '/consent/sms', { status: 'granted' });
+    expect(await version()).toBe(4);
+    const duplicate = await create(tenant, { name: 'A (dup)' });
+    await call('POST', '/merge', { duplicateId: duplicate.id });
+    expect(await version()).toBe(5);
+    // So an edit begun before any of these is refused.
+    expect((await patch(tenant, created.id, { name: 'B' }, '"1"')).statusCode).toBe(412);
+    expect((await patch(tenant, created.id, { name: 'B' }, '"5"')).statusCode).toBe(200);
+  });
+});
+
 describe('attribute definitions', () => {
   it('lists what was defined and refuses a second definition of a key', async () => {
     const tenant = await newTenant(t);

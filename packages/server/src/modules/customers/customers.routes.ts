@@ -29,6 +29,7 @@ import type { FidelisApp } from '../../http/fastify.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import { AppError } from '../../http/app-error.ts';
 import { problemOf } from '../../http/problem.ts';
+import { entityTagOf, parseIfMatch } from '../../http/entity-tags.ts';
 import { contextOf } from '../../http/fastify.ts';
 import type { DatabaseHandle } from '../../db/connect.ts';
 import { runIdempotent } from '../platform/index.ts';
@@ -42,6 +43,27 @@ const tags = ['customers'];
 const errors = { 400: problem, 404: problem, 409: problem, 410: problem, 422: problem };
 /** Imports take large files; everything else keeps the app's 1 MiB limit. */
 const IMPORT_BODY_LIMIT = 512 * 1024 * 1024;
+
+/** A customer reply's ETag: its version, so a client can send it back in If-Match. */
+function tagged<T extends { version: number }>(
+  reply: { header(name: string, value: string): unknown },
+  body: T,
+): T {
+  void reply.header('etag', entityTagOf(body.version));
+  return body;
+}
+
+/** The versions an If-Match header accepts; undefined when any will do (no header, or `*`). */
+function expectedVersionsOf(header: string | undefined): number[] | undefined {
+  if (header === undefined) return undefined;
+  const parsed = parseIfMatch(header);
+  if (!parsed.ok) {
+    throw new AppError('VALIDATION_FAILED', 'The If-Match header is not valid.', [
+      { field: 'headers.if-match', message: parsed.error },
+    ]);
+  }
+  return parsed.value === 'any' ? undefined : parsed.value;
+}
 
 export interface CustomersRouteDeps {
   db: CustomersServiceDb;
@@ -69,8 +91,10 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     handler: async (request, reply) => {
       const context = contextOf(request);
       const key = request.headers['idempotency-key'];
-      if (!key)
-        return reply.status(201).send(await service.createCustomer(db, context, request.body));
+      if (!key) {
+        const created = await service.createCustomer(db, context, request.body);
+        return reply.status(201).send(tagged(reply, created));
+      }
       const result = await runIdempotent(
         db,
         { tenantId: context.tenantId, scope: 'customers.create', key, body: request.body },
@@ -80,7 +104,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
         }),
       );
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(result.status).send(result.body);
+      return reply.status(result.status).send(tagged(reply, result.body));
     },
   });
 
@@ -121,6 +145,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     schema: {
       tags,
       summary: 'A customer (a merged id answers with the customer it was merged into)',
+      description: 'The `ETag` header carries the customer’s version (`"7"`) for If-Match.',
       params,
       response: { 200: customer, 404: problem, 410: problem },
     },
@@ -130,7 +155,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       if (found.id !== request.params.id) {
         void reply.header('content-location', `/v1/customers/${found.id}`);
       }
-      return found;
+      return tagged(reply, found);
     },
   });
 
@@ -138,13 +163,32 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     schema: {
       tags,
       summary: 'Change a customer (null clears a field; lists replace; attributes merge)',
+      description:
+        'Send `If-Match` with the ETag of the customer you read (`"7"`) to change it only if ' +
+        'nobody changed it since: otherwise 412 CUSTOMER_VERSION_MISMATCH and nothing changes. ' +
+        'Without If-Match the change is made whatever the version.',
       params,
+      headers: z.object({
+        'if-match': z
+          .string()
+          .optional()
+          .describe('"7", W/"7", 7, a comma-separated list of these, or *'),
+      }),
       body: customerPatch,
-      response: { 200: customer, ...errors },
+      response: { 200: customer, ...errors, 412: problem },
     },
     config: { permission: 'customers:write' },
-    handler: async (request) =>
-      service.updateCustomer(db, contextOf(request), request.params.id, request.body),
+    handler: async (request, reply) => {
+      const expectedVersions = expectedVersionsOf(request.headers['if-match']);
+      const updated = await service.updateCustomer(
+        db,
+        contextOf(request),
+        request.params.id,
+        request.body,
+        { expectedVersions },
+      );
+      return tagged(reply, updated);
+    },
   });
 
   app.delete('/v1/customers/:id', {
@@ -170,8 +214,11 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       response: { 200: customer, ...errors },
     },
     config: { permission: 'customers:write' },
-    handler: async (request) =>
-      deps.mergeCustomers(contextOf(request), request.params.id, request.body.duplicateId),
+    handler: async (request, reply) =>
+      tagged(
+        reply,
+        await deps.mergeCustomers(contextOf(request), request.params.id, request.body.duplicateId),
+      ),
   });
 
   app.post('/v1/customers/:id/tags', {

@@ -424,15 +424,28 @@ export async function createCustomer(
   });
 }
 
+/**
+ * Changes a customer. With `expectedVersions` (an HTTP If-Match) the change is made only while
+ * the customer is at one of them, else it is refused with CUSTOMER_VERSION_MISMATCH and nothing
+ * changes: the version is compared under the row lock, so of two edits of the same version
+ * exactly one succeeds.
+ */
 export async function updateCustomer(
   db: CustomersServiceDb,
   context: RequestContext,
   id: string,
   patch: CustomerPatch,
+  options: { expectedVersions?: readonly number[] | undefined } = {},
 ): Promise<Customer> {
   const tenantId = context.tenantId;
   return inTransaction(db, async (trx) => {
     const row = await liveRow(trx, tenantId, id, { forUpdate: true });
+    if (options.expectedVersions && !options.expectedVersions.includes(row.version)) {
+      throw new AppError(
+        'CUSTOMER_VERSION_MISMATCH',
+        `The customer changed since you read it: it is at version ${row.version} now.`,
+      );
+    }
     const errors: FieldError[] = [];
     const current = (await toCustomers(trx, tenantId, [row]))[0]!;
     const contactUpdate = (kind: 'email' | 'phone') => {
@@ -616,6 +629,8 @@ export async function setConsent(
       source: input.source ?? (context.actor.type === 'user' ? 'staff' : 'api'),
       eventId: newId(),
     });
+    // Consent is part of the customer: its version (and entity tag) moves with it.
+    await repo.updateCustomer(trx, context.tenantId, row.id, {});
     await recordAudit(trx, context, {
       action: 'customer.consent',
       entityType: 'customer',

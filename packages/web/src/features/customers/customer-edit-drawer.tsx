@@ -1,5 +1,6 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import {
+  Alert,
   App,
   Button,
   Col,
@@ -21,8 +22,10 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
 import type { AttributeDefinition, Customer } from '../../api/api-types.ts';
+import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import {
   channels,
   createInputOf,
@@ -32,12 +35,14 @@ import {
   isEmailAddress,
   isPhoneNumber,
   patchOf,
+  rebaseFormValues,
   type ContactValues,
   type CustomerFormValues,
 } from './customer-form-values.ts';
 import {
   createCustomer,
   customerKeys,
+  getCustomer,
   listAttributeDefinitions,
   updateCustomer,
 } from './customers.api.ts';
@@ -231,7 +236,87 @@ function keepOnePrimary(
   }
 }
 
-type SubmitForm = (values: CustomerFormValues, initial: CustomerFormValues) => void;
+/**
+ * What one opening of the form starts from: the values changes are measured against, the
+ * customer's version they were read at (sent as If-Match), and the key that makes a new
+ * customer's create idempotent however often it is sent.
+ */
+interface FormBase {
+  initial: CustomerFormValues;
+  version: number | null;
+  idempotencyKey: string;
+}
+
+type SubmitForm = (values: CustomerFormValues, base: FormBase) => void;
+
+function isVersionMismatch(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'CUSTOMER_VERSION_MISMATCH';
+}
+
+/**
+ * Someone else saved the customer since the form was opened: reloading reads it again and puts
+ * the user's edits on top, so the next save is measured from (and conditional on) the new version.
+ */
+function ConflictAlert({
+  customerId,
+  form,
+  base,
+  definitions,
+  onReloaded,
+}: {
+  customerId: string;
+  form: FormInstance<CustomerFormValues>;
+  base: FormBase;
+  definitions: readonly AttributeDefinition[];
+  onReloaded: (base: FormBase) => void;
+}) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  // The alert sits below the form, near the Save button: bring it into view when it appears.
+  const shown = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A block: newer browsers return a promise here, which React would take for a clean-up.
+    void shown.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
+  const reload = useMutation({
+    // Always read again (staleTime 0); the 360 page shows the fresh customer too.
+    mutationFn: () =>
+      queryClient.fetchQuery({
+        queryKey: customerKeys.one(customerId),
+        queryFn: ({ signal }) => getCustomer(customerId, signal),
+        staleTime: 0,
+      }),
+    onSuccess: (latest) => {
+      const values = { ...base.initial, ...form.getFieldsValue() };
+      const initial = formValuesOf(latest);
+      form.setFieldsValue(rebaseFormValues(base.initial, values, initial, definitions));
+      onReloaded({ ...base, initial, version: latest.version });
+      void message.info(t('customerEdit.reloaded'));
+    },
+  });
+  return (
+    <div ref={shown}>
+      {reload.isError ? (
+        <ErrorAlert error={reload.error} onRetry={() => reload.mutate()} />
+      ) : (
+        <Alert
+          type="warning"
+          showIcon
+          role="alert"
+          data-testid="customer-edit-conflict"
+          title={t('customerEdit.conflictTitle')}
+          description={t('customerEdit.conflictText')}
+          action={
+            <Button size="small" loading={reload.isPending} onClick={() => reload.mutate()}>
+              {t('customerEdit.reload')}
+            </Button>
+          }
+        />
+      )}
+    </div>
+  );
+}
 
 function CustomerForm({
   form,
@@ -240,6 +325,8 @@ function CustomerForm({
   onSubmit,
   saving,
   alert,
+  conflict,
+  onReloaded,
 }: {
   form: FormInstance<CustomerFormValues>;
   customer: Customer | null;
@@ -247,10 +334,18 @@ function CustomerForm({
   onSubmit: SubmitForm;
   saving: boolean;
   alert: ReactNode;
+  /** The last save was refused because someone else changed the customer. */
+  conflict: boolean;
+  onReloaded: () => void;
 }) {
   const { t } = useTranslation();
-  // Mounted each time the drawer opens: what the form starts from, and what changes are measured against.
-  const [initial] = useState(() => (customer ? formValuesOf(customer) : emptyFormValues('person')));
+  // Mounted each time the drawer opens, so each opening has a base of its own.
+  const [base, setBase] = useState<FormBase>(() => ({
+    initial: customer ? formValuesOf(customer) : emptyFormValues('person'),
+    version: customer?.version ?? null,
+    idempotencyKey: newIdempotencyKey(),
+  }));
+  const initial = base.initial;
   const isOrganization = (Form.useWatch('kind', form) ?? initial.kind) === 'organization';
 
   return (
@@ -259,7 +354,7 @@ function CustomerForm({
       name="customer"
       layout="vertical"
       initialValues={initial}
-      onFinish={(values) => onSubmit(values, initial)}
+      onFinish={(values) => onSubmit(values, base)}
       onValuesChange={(changed) => keepOnePrimary(form, changed)}
       disabled={saving}
       data-testid="customer-form"
@@ -392,7 +487,20 @@ function CustomerForm({
           </Row>
         </>
       ) : null}
-      {alert}
+      {conflict && customer ? (
+        <ConflictAlert
+          customerId={customer.id}
+          form={form}
+          base={base}
+          definitions={definitions.data ?? []}
+          onReloaded={(rebased) => {
+            setBase(rebased);
+            onReloaded();
+          }}
+        />
+      ) : (
+        alert
+      )}
       {/* Enter in a field submits the form. */}
       <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" />
     </Form>
@@ -419,19 +527,18 @@ export function CustomerEditDrawer({
   const queryClient = useQueryClient();
   const [form] = Form.useForm<CustomerFormValues>();
   const problem = useFormProblem(form);
+  const [conflict, setConflict] = useState(false);
   const definitions = useAttributeDefinitions(open);
   const save = useMutation({
-    mutationFn: ({
-      values,
-      initial,
-    }: {
-      values: CustomerFormValues;
-      initial: CustomerFormValues;
-    }) => {
+    mutationFn: ({ values, base }: { values: CustomerFormValues; base: FormBase }) => {
       const defined = definitions.data ?? [];
       return customer
-        ? updateCustomer(customer.id, patchOf(initial, values, defined))
-        : createCustomer(createInputOf(values, defined));
+        ? updateCustomer(
+            customer.id,
+            patchOf(base.initial, values, defined),
+            base.version ?? undefined,
+          )
+        : createCustomer(createInputOf(values, defined), base.idempotencyKey);
     },
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: ['customers'] });
@@ -441,23 +548,31 @@ export function CustomerEditDrawer({
       finish();
       if (!customer) onCreated?.(saved);
     },
-    onError: problem.report,
+    onError: (error) => {
+      if (isVersionMismatch(error)) setConflict(true);
+      else problem.report(error);
+    },
   });
 
-  const submit: SubmitForm = (shown, initial) => {
+  const submit: SubmitForm = (shown, base) => {
     problem.clear();
+    setConflict(false);
     // The form hides what does not apply (an organisation's birthday): that stays as it was.
-    const values = { ...initial, ...shown };
-    if (customer && Object.keys(patchOf(initial, values, definitions.data ?? [])).length === 0) {
+    const values = { ...base.initial, ...shown };
+    if (
+      customer &&
+      Object.keys(patchOf(base.initial, values, definitions.data ?? [])).length === 0
+    ) {
       void message.info(t('customerEdit.noChanges'));
       finish();
       return;
     }
-    save.mutate({ values, initial });
+    save.mutate({ values, base });
   };
 
   function finish() {
     problem.clear();
+    setConflict(false);
     onClose();
   }
 
@@ -509,6 +624,8 @@ export function CustomerEditDrawer({
         onSubmit={submit}
         saving={save.isPending}
         alert={problem.alert}
+        conflict={conflict}
+        onReloaded={() => setConflict(false)}
       />
     </Drawer>
   );

@@ -8,6 +8,7 @@ import {
   isEmailAddress,
   isPhoneNumber,
   patchOf,
+  rebaseFormValues,
   type CustomerFormValues,
 } from './customer-form-values.ts';
 
@@ -85,6 +86,55 @@ describe('patchOf sends only what changed', () => {
     ['an attribute set to the same value', { attributes: { level: 'gold', visits: 3 } }, {}],
   ])('%s', (_name, change, expected) => {
     expect(patchOf(formValuesOf(customer), edit(change), definitions)).toEqual(expected);
+  });
+});
+
+describe('rebaseFormValues keeps the user’s edits on top of someone else’s', () => {
+  const opened = formValuesOf(customer);
+  // Meanwhile someone else changed the notes, the occupation and the level, and removed visits.
+  const latest = formValuesOf({
+    ...customer,
+    notes: '对方的备注',
+    occupation: '设计师',
+    attributes: { level: 'silver' },
+    version: 2,
+  });
+  // The user changed the name, the occupation and visits in the form.
+  const mine = edit({
+    name: '张伟明',
+    occupation: '教师',
+    attributes: { level: 'gold', visits: 4 },
+  });
+  const rebased = rebaseFormValues(opened, mine, latest, definitions);
+
+  test('their changes show where the user changed nothing', () => {
+    expect(rebased.notes).toBe('对方的备注');
+    expect(rebased.attributes?.level).toBe('silver');
+  });
+
+  test('the user’s edits stay, also where both changed a field', () => {
+    expect(rebased.name).toBe('张伟明');
+    expect(rebased.occupation).toBe('教师');
+    expect(rebased.attributes?.visits).toBe(4);
+  });
+
+  test('every attribute is named, so a stale value in the form is cleared', () => {
+    expect(Object.keys(rebased.attributes ?? {}).sort()).toEqual(['level', 'vip_since', 'visits']);
+    expect(rebased.attributes?.vip_since).toBeUndefined();
+  });
+
+  test('saving then sends only the user’s edits, measured from the latest customer', () => {
+    expect(patchOf(latest, rebased, definitions)).toEqual({
+      name: '张伟明',
+      occupation: '教师',
+      attributes: { visits: 4 },
+    });
+  });
+
+  test('with no edits the form becomes the latest customer', () => {
+    expect(
+      patchOf(latest, rebaseFormValues(opened, opened, latest, definitions), definitions),
+    ).toEqual({});
   });
 });
 

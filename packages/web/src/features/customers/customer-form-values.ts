@@ -153,6 +153,48 @@ export function patchOf(
   return patch;
 }
 
+/** The form's fields an edit can change, each sent under its own name when changed. */
+const editableFields = [
+  'name',
+  'externalId',
+  'emails',
+  'phones',
+  'birthday',
+  'gender',
+  'preferredChannel',
+  'occupation',
+  'familyNotes',
+  'notes',
+  'interests',
+] as const satisfies readonly (keyof CustomerFormValues & keyof CustomerPatch)[];
+
+/**
+ * The form after reloading a customer someone else changed meanwhile: the user's edits (what
+ * `values` changed from `initial`, the customer the form was opened with) on top of `latest`,
+ * the customer as it is now. Where both changed a field, the user's value stays. Every
+ * attribute is named (`undefined` when unset), so setting these values clears stale ones.
+ */
+export function rebaseFormValues(
+  initial: CustomerFormValues,
+  values: CustomerFormValues,
+  latest: CustomerFormValues,
+  definitions: readonly Pick<AttributeDefinition, 'key' | 'type'>[],
+): CustomerFormValues {
+  const changed = patchOf(initial, values, definitions);
+  const next: CustomerFormValues = { ...latest };
+  const keep = <K extends keyof CustomerFormValues>(key: K) => {
+    next[key] = values[key];
+  };
+  for (const key of editableFields) if (key in changed) keep(key);
+  const attributes: NonNullable<CustomerFormValues['attributes']> = {};
+  for (const { key } of definitions) {
+    attributes[key] =
+      key in (changed.attributes ?? {}) ? values.attributes?.[key] : latest.attributes?.[key];
+  }
+  next.attributes = attributes;
+  return next;
+}
+
 /** What only a person has: the form hides it for an organisation. */
 export const personOnlyFields = ['birthday', 'gender', 'occupation', 'familyNotes'] as const;
 

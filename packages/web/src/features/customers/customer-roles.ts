@@ -9,3 +9,6 @@ export const canWriteCustomers = (role: Role): boolean =>
 
 /** `customers:erase`: erase a customer's personal data. */
 export const canEraseCustomers = (role: Role): boolean => role === 'owner' || role === 'manager';
+
+/** `platform:admin`: define the tenant's custom customer attributes. */
+export const canDefineAttributes = (role: Role): boolean => role === 'owner';

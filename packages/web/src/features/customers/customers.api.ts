@@ -50,13 +50,28 @@ export async function listMembers(id: string, signal?: AbortSignal): Promise<Cus
   return reply.items;
 }
 
-export function createCustomer(input: CustomerCreate) {
-  return api.post<Customer>('/v1/customers', input);
+/**
+ * Creates a customer. Send the same `idempotencyKey` again (a retry, a second click) and the
+ * server answers with the customer the first request made instead of making another.
+ */
+export function createCustomer(input: CustomerCreate, idempotencyKey: string) {
+  return apiRequest<Customer>('POST', '/v1/customers', {
+    json: input,
+    headers: { 'idempotency-key': idempotencyKey },
+  });
 }
 
-/** Sends only the fields that changed: `null` clears one, lists replace, attributes merge. */
-export function updateCustomer(id: string, patch: CustomerPatch) {
-  return api.patch<Customer>(`/v1/customers/${encodeURIComponent(id)}`, patch);
+/**
+ * Sends only the fields that changed: `null` clears one, lists replace, attributes merge.
+ * With `version` (the one the edit started from) the server changes the customer only if it is
+ * still at that version, else it refuses with 412 CUSTOMER_VERSION_MISMATCH.
+ */
+export function updateCustomer(id: string, patch: CustomerPatch, version?: number) {
+  return apiRequest<Customer>('PATCH', `/v1/customers/${encodeURIComponent(id)}`, {
+    json: patch,
+    // The customer's entity tag is its version in quotes (the server's ETag).
+    ...(version === undefined ? {} : { headers: { 'if-match': `"${version}"` } }),
+  });
 }
 
 /** Folds `duplicateId` into `survivorId`, which keeps its id and gains the other's history. */

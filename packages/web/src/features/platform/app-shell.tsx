@@ -12,6 +12,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   NotificationOutlined,
+  ProfileOutlined,
   SettingOutlined,
   TeamOutlined,
   UploadOutlined,
@@ -113,6 +114,11 @@ export function AppShell() {
           icon: <TeamOutlined />,
           label: <Link to="/settings/users">{t('nav.users')}</Link>,
         },
+        {
+          key: '/settings/attributes',
+          icon: <ProfileOutlined />,
+          label: <Link to="/settings/attributes">{t('nav.attributes')}</Link>,
+        },
       ],
     },
   ];
@@ -124,6 +130,7 @@ export function AppShell() {
     ...plannedModules.map((m) => `/${m}`),
     '/settings/api-keys',
     '/settings/users',
+    '/settings/attributes',
   ];
   const selected = selectedKey(location.pathname, keys);
 
