@@ -66,11 +66,11 @@ describe('users in a real browser', () => {
       await expect.poll(async () => (await userByEmail(agent.email)).role).toBe('manager');
       await expect.poll(() => row.locator('.ant-select').innerText()).toContain('经理');
 
-      await row.getByRole('button', { name: label('停用') }).click();
-      await page
-        .locator('.ant-popconfirm')
-        .getByRole('button', { name: label('停用') })
-        .click();
+      // Buttons by their text: a button's accessible name keeps "loading" while its spinner's
+      // exit animation runs, which in a headless browser can outlast the test's patience.
+      const action = (text: string) => row.locator('button', { hasText: label(text) });
+      await action('停用').click();
+      await page.locator('.ant-popconfirm button', { hasText: label('停用') }).click();
       await expect.poll(() => row.innerText()).toContain('已停用');
       expect(await userByEmail(agent.email)).toMatchObject({ role: 'manager', disabled: true });
       await page.locator('.ant-message').getByText('已停用 李娜').waitFor();
@@ -89,11 +89,8 @@ describe('users in a real browser', () => {
         .toContain('邮箱或密码错误');
       expect(other.page.url()).toContain('/login');
 
-      await row.getByRole('button', { name: label('启用') }).click();
-      await page
-        .locator('.ant-popconfirm')
-        .getByRole('button', { name: label('启用') })
-        .click();
+      await action('启用').click();
+      await page.locator('.ant-popconfirm button', { hasText: label('启用') }).click();
       await expect.poll(() => row.innerText()).toContain('正常');
       expect(await userByEmail(agent.email)).toMatchObject({ disabled: false });
       await logIn(other.page, agent);
