@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
 import type { RequestContext } from '../../http/request-context.ts';
@@ -13,7 +13,7 @@ export function isUuid(value: string): boolean {
 
 /** What an erased customer's external id leaves behind, so it cannot come back by an event. */
 export function externalIdHash(externalId: string): string {
-  return createHash('sha256').update(externalId).digest('hex');
+  return hash('sha256', externalId, 'hex');
 }
 
 export interface CustomerRef {
