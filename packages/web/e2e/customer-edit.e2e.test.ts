@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { logIn, newPage, openLoggedIn, screenshot } from './browser.ts';
 
@@ -369,6 +369,80 @@ describe('changing customers in the web UI', () => {
     // Chromium logs the reset connection it was told to fake; nothing else may be logged.
     const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
     errors.splice(0, errors.length, ...unexpected);
+    expect(errors).toEqual([]);
+  });
+
+  test('duplicates: a new customer with a known phone names who has it, with a working link; saving still works; an edit points to the merge', async () => {
+    const wangWei = await createCustomer({
+      name: '王伟',
+      externalId: 'C020',
+      phone: '13812345678',
+      email: 'wang.wei@example.cn',
+    });
+    const searches: string[] = [];
+    const onRequest = (request: Request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/customers' && url.searchParams.has('q'))
+        searches.push(url.searchParams.get('q')!);
+    };
+    page.on('request', onRequest);
+    try {
+      await page.goto('/customers');
+      await page.getByRole('button', { name: '新建客户' }).first().click();
+      await drawerForm().waitFor();
+      await page.locator('#customer_name').fill('王伟');
+      await page.getByRole('button', { name: '添加电话' }).click();
+      const phone = page.getByLabel('电话 1', { exact: true });
+      // Written otherwise than it was saved, and with +86: the same phone.
+      await phone.fill('+86 138-1234-5678');
+      await phone.blur();
+      const warning = page.getByTestId('customer-duplicates');
+      await expect.poll(() => warning.innerText()).toContain('可能是同一个人');
+      const text = await warning.innerText();
+      expect(text).toContain('王伟（外部编号 C020 · 13812345678 · wang.wei@example.cn）');
+      expect(text).toContain('请打开已有记录');
+      const open = warning.getByRole('link', { name: '打开 王伟' });
+      expect(await open.getAttribute('href')).toBe(`/customers/${wangWei.id}`);
+      await screenshot(page, 'customer-edit-duplicate', undefined, false);
+
+      // The form has changes: the link asks first, and keeping them stays in the form.
+      await open.click();
+      await modal().getByRole('button', { name: '继续编辑' }).click();
+      await expect.poll(() => modal().count()).toBe(0);
+      expect(new URL(page.url()).pathname).toBe('/customers');
+      // A different person after all (families share phones): the warning does not block saving.
+      await page.locator('#customer_name').press('Enter');
+      await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+      const id = page.url().split('/').pop()!;
+      expect(id).not.toBe(wangWei.id);
+      await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('王伟');
+      const created = await server.call<CustomerReply>('GET', `/v1/customers/${id}`);
+      expect(created.phones).toEqual([{ value: '+8613812345678', label: null, primary: true }]);
+
+      // Editing it: its own phone is not looked up again; an email typed is, after a pause.
+      await page.getByRole('button', { name: /编\s?辑/ }).click();
+      await drawerForm().waitFor();
+      await page.getByRole('button', { name: '添加邮箱' }).click();
+      await page.getByLabel('邮箱 1', { exact: true }).fill('Wang.Wei@Example.CN');
+      await expect.poll(() => warning.innerText()).toContain('王伟（外部编号 C020');
+      expect(await warning.locator('li').count()).toBe(1);
+      expect(await warning.innerText()).toContain('更多 → 合并重复客户…');
+      // One search per distinct contact, each as the server stores it (+86 searches both ways).
+      expect(searches).toEqual(['13812345678', 'wang.wei@example.cn']);
+
+      // Opening the other customer discards this edit, after asking.
+      await warning.getByRole('link', { name: '打开 王伟' }).click();
+      await modal()
+        .getByRole('button', { name: twoChars('放弃') })
+        .click();
+      await page.waitForURL(new RegExp(`/customers/${wangWei.id}$`));
+      await expect.poll(() => drawerForm().count()).toBe(0);
+      await expect.poll(() => page.locator('.app-content').innerText()).toContain('C020');
+      const unchanged = await server.call<CustomerReply>('GET', `/v1/customers/${id}`);
+      expect(unchanged.emails).toEqual([]);
+    } finally {
+      page.off('request', onRequest);
+    }
     expect(errors).toEqual([]);
   });
 

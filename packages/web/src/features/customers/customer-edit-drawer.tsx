@@ -22,6 +22,7 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
 import type { AttributeDefinition, Customer } from '../../api/api-types.ts';
@@ -39,6 +40,7 @@ import {
   type ContactValues,
   type CustomerFormValues,
 } from './customer-form-values.ts';
+import { LikelyDuplicatesAlert, useLikelyDuplicates } from './customer-duplicate-warning.tsx';
 import {
   createCustomer,
   customerKeys,
@@ -72,8 +74,11 @@ export function attributeLabel(definition: AttributeDefinition, locale: string):
   return locale.startsWith('zh') ? definition.labelZh : definition.labelEn;
 }
 
-/** Emails or phones: several, each with a label, one of them primary. */
-function ContactList({ kind }: { kind: 'email' | 'phone' }) {
+/**
+ * Emails or phones: several, each with a label, one of them primary. `onLeave` runs when a
+ * value's field loses focus.
+ */
+function ContactList({ kind, onLeave }: { kind: 'email' | 'phone'; onLeave: () => void }) {
   const { t } = useTranslation();
   const form = Form.useFormInstance<CustomerFormValues>();
   const list = kind === 'email' ? 'emails' : 'phones';
@@ -108,6 +113,7 @@ function ContactList({ kind }: { kind: 'email' | 'phone' }) {
                     inputMode={kind === 'email' ? 'email' : 'tel'}
                     maxLength={kind === 'email' ? 320 : 50}
                     autoComplete="off"
+                    onBlur={onLeave}
                   />
                 </Form.Item>
               </Col>
@@ -327,6 +333,7 @@ function CustomerForm({
   alert,
   conflict,
   onReloaded,
+  onOpenCustomer,
 }: {
   form: FormInstance<CustomerFormValues>;
   customer: Customer | null;
@@ -337,6 +344,8 @@ function CustomerForm({
   /** The last save was refused because someone else changed the customer. */
   conflict: boolean;
   onReloaded: () => void;
+  /** Leaves the form for another customer's 360 page. */
+  onOpenCustomer: (id: string) => void;
 }) {
   const { t } = useTranslation();
   // Mounted each time the drawer opens, so each opening has a base of its own.
@@ -346,7 +355,9 @@ function CustomerForm({
     idempotencyKey: newIdempotencyKey(),
   }));
   const initial = base.initial;
-  const isOrganization = (Form.useWatch('kind', form) ?? initial.kind) === 'organization';
+  const kind = Form.useWatch('kind', form) ?? initial.kind;
+  const isOrganization = kind === 'organization';
+  const likely = useLikelyDuplicates(form, initial, kind, customer?.id ?? null);
 
   return (
     <Form<CustomerFormValues>
@@ -390,8 +401,14 @@ function CustomerForm({
           </Form.Item>
         </Col>
       </Row>
-      <ContactList kind="phone" />
-      <ContactList kind="email" />
+      <ContactList kind="phone" onLeave={likely.settle} />
+      <ContactList kind="email" onLeave={likely.settle} />
+      <LikelyDuplicatesAlert
+        duplicates={likely.duplicates}
+        kind={kind}
+        editing={customer !== null}
+        onOpen={onOpenCustomer}
+      />
       <Row gutter={12}>
         {isOrganization ? null : (
           <>
@@ -525,6 +542,7 @@ export function CustomerEditDrawer({
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const [form] = Form.useForm<CustomerFormValues>();
   const problem = useFormProblem(form);
   const [conflict, setConflict] = useState(false);
@@ -541,7 +559,16 @@ export function CustomerEditDrawer({
         : createCustomer(createInputOf(values, defined), base.idempotencyKey);
     },
     onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: ['customers'] });
+      // The duplicate lookups are only marked stale: run again while the drawer closes, they
+      // would find the customer just created and warn about it.
+      void queryClient.invalidateQueries({
+        queryKey: ['customers'],
+        predicate: (query) => query.queryKey[1] !== 'with-contact',
+      });
+      void queryClient.invalidateQueries({
+        queryKey: ['customers', 'with-contact'],
+        refetchType: 'none',
+      });
       void message.success(
         t(`customerEdit.${customer ? 'saved' : 'created'}`, { name: saved.name }),
       );
@@ -576,10 +603,15 @@ export function CustomerEditDrawer({
     onClose();
   }
 
-  function close() {
+  /** Closes the form, then does `then`; asks first when something was changed. */
+  function leave(then?: () => void) {
     if (save.isPending) return;
-    if (!form.isFieldsTouched()) {
+    const go = () => {
       finish();
+      then?.();
+    };
+    if (!form.isFieldsTouched()) {
+      go();
       return;
     }
     modal.confirm({
@@ -588,9 +620,11 @@ export function CustomerEditDrawer({
       okText: t('customerEdit.discard'),
       okButtonProps: { danger: true },
       cancelText: t('customerEdit.keepEditing'),
-      onOk: finish,
+      onOk: go,
     });
   }
+
+  const close = () => leave();
 
   return (
     <Drawer
@@ -626,6 +660,8 @@ export function CustomerEditDrawer({
         alert={problem.alert}
         conflict={conflict}
         onReloaded={() => setConflict(false)}
+        // In this tab: staff who find the customer already exists continue on their page.
+        onOpenCustomer={(id) => leave(() => void navigate(`/customers/${id}`))}
       />
     </Drawer>
   );

@@ -21,6 +21,9 @@ export const customerKeys = {
   one: (id: string) => ['customers', 'one', id] as const,
   members: (id: string) => ['customers', 'members', id] as const,
   attributes: ['customers', 'attribute-definitions'] as const,
+  /** The customers with one email or phone (`value` as `contactKey` gives it). */
+  withContact: (kind: 'email' | 'phone', value: string) =>
+    ['customers', 'with-contact', kind, value] as const,
 };
 
 export const PAGE_SIZE = 25;
@@ -35,6 +38,16 @@ export function listCustomers(
     { q: filters.q.trim(), kind: filters.kind, tag: filters.tag.trim(), cursor, limit: PAGE_SIZE },
     signal,
   );
+}
+
+/**
+ * What the search finds for `q` among live customers (merged and erased ones are never listed),
+ * up to 100: a phone or email finds every customer whose contact starts with it, so callers
+ * looking for one contact keep the exact matches.
+ */
+export async function searchCustomers(q: string, signal?: AbortSignal): Promise<Customer[]> {
+  const reply = await api.get<Page<Customer>>('/v1/customers', { q: q.trim(), limit: 100 }, signal);
+  return reply.items;
 }
 
 export function getCustomer(id: string, signal?: AbortSignal) {
