@@ -12,19 +12,6 @@ export function hashRequest(body: unknown): string {
   return hash('sha256', canonicalJson(body), 'base64url');
 }
 
-/** Object keys as JSON strings: a batch's events repeat the same few keys a thousand times. */
-const quotedKeys = new Map<string, string>();
-
-function quoteKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    // Bodies may hold free-form keys (custom attributes): keep the cache small.
-    if (quotedKeys.size < 1000) quotedKeys.set(key, quoted);
-  }
-  return quoted;
-}
-
 /**
  * JSON with object keys sorted (by UTF-16 code units) and undefined members left out. Stored
  * hashes depend on this exact text, so it must never change; written with loops rather than
@@ -42,7 +29,7 @@ function canonicalJson(value: unknown): string {
   for (const key of Object.keys(record).sort()) {
     const member = record[key];
     if (member === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${quoteKey(key)}:${canonicalJson(member)}`;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(member)}`;
   }
   return `${out}}`;
 }
