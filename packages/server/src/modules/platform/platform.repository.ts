@@ -51,13 +51,19 @@ export function findUsersByEmail(db: PlatformDb, email: string) {
     .execute();
 }
 
-export function findUser(db: PlatformDb, tenantId: string, id: string) {
-  return db
+/** A user; with `forUpdate`, locked until the transaction ends. */
+export function findUser(
+  db: PlatformDb,
+  tenantId: string,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+) {
+  const query = db
     .selectFrom('users')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /**
@@ -76,16 +82,6 @@ export async function lockEnabledOwners(db: PlatformDb, tenantId: string): Promi
     .forUpdate()
     .execute();
   return rows.map((row) => row.id);
-}
-
-export function findUserForUpdate(db: PlatformDb, tenantId: string, id: string) {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
 }
 
 export async function updateUser(

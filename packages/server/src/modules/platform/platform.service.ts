@@ -416,7 +416,7 @@ export async function updateUser(
 ) {
   return db.transaction().execute(async (trx) => {
     const owners = await repo.lockEnabledOwners(trx, context.tenantId);
-    const row = await repo.findUserForUpdate(trx, context.tenantId, id);
+    const row = await repo.findUser(trx, context.tenantId, id, { forUpdate: true });
     if (!row) throw new AppError('NOT_FOUND', `No user ${id}.`);
     const before = userState(row);
     const after = {
