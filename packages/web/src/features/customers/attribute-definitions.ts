@@ -1,6 +1,14 @@
 import type { AttributeDefinition, attributeDefinitionCreate } from '@fidelis/contracts';
 
 export type AttributeType = AttributeDefinition['type'];
+
+/** The definition's label in the UI's language. */
+export function attributeLabel(
+  definition: Pick<AttributeDefinition, 'labelZh' | 'labelEn'>,
+  locale: string,
+): string {
+  return locale.startsWith('zh') ? definition.labelZh : definition.labelEn;
+}
 export type AttributeDefinitionCreate = ReturnType<(typeof attributeDefinitionCreate)['parse']>;
 
 // The contracts' `attributeTypes`, repeated so the web bundle needs no zod; `complete` below

@@ -37,11 +37,8 @@ import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { CustomerTimeline } from '../activity/customer-timeline.tsx';
 import { CustomerLoyaltyPanel } from '../loyalty/customer-loyalty-panel.tsx';
 import { useCurrentSession } from '../platform/session.ts';
-import {
-  attributeLabel,
-  CustomerEditDrawer,
-  useAttributeDefinitions,
-} from './customer-edit-drawer.tsx';
+import { attributeLabel } from './attribute-definitions.ts';
+import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
 import { CustomerEraseModal } from './customer-erase-modal.tsx';
 import { CustomerMergeModal } from './customer-merge-modal.tsx';
 import { canEraseCustomers, canWriteCustomers } from './customer-roles.ts';
@@ -52,6 +49,7 @@ import {
   listMembers,
   removeTag,
   setConsent,
+  useAttributeDefinitions,
 } from './customers.api.ts';
 
 type CustomerContact = Customer['emails'][number];

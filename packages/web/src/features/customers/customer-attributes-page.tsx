@@ -17,13 +17,14 @@ import {
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../api/api-client.ts';
+import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
 import type { AttributeDefinition } from '../../api/api-types.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import {
   attributeKeyPattern,
+  attributeLabel,
   attributeTypes,
   createInputOf,
   matchesSearch,
@@ -34,9 +35,12 @@ import {
   type AttributeFormValues,
   type AttributeType,
 } from './attribute-definitions.ts';
-import { attributeLabel, useAttributeDefinitions } from './customer-edit-drawer.tsx';
 import { canDefineAttributes } from './customer-roles.ts';
-import { customerKeys } from './customers.api.ts';
+import {
+  createAttributeDefinition,
+  customerKeys,
+  useAttributeDefinitions,
+} from './customers.api.ts';
 
 /** How many options a row shows before "+N". */
 const OPTIONS_SHOWN = 8;
@@ -197,14 +201,12 @@ function NewAttributeModal({ open, onClose }: { open: boolean; onClose: () => vo
   const [first, second] =
     i18n.language === 'en' ? (['labelEn', 'labelZh'] as const) : (['labelZh', 'labelEn'] as const);
   const create = useMutation({
-    mutationFn: (input: AttributeDefinitionCreate) =>
-      api.post<AttributeDefinition>('/v1/customer-attributes', input),
+    mutationFn: (input: AttributeDefinitionCreate) => createAttributeDefinition(input),
     onSuccess: (definition) => {
-      // Shown at once here and in every customer's edit drawer, then read again to be sure.
+      // Shown at once here and in every customer's edit drawer.
       queryClient.setQueryData<AttributeDefinition[]>(customerKeys.attributes, (current) =>
         current ? withDefinition(current, definition) : current,
       );
-      void queryClient.invalidateQueries({ queryKey: customerKeys.attributes });
       void message.success(
         t('attributes.created', { label: attributeLabel(definition, i18n.language) }),
       );

@@ -9,6 +9,7 @@ import {
   checkId,
   contactKey,
   contactsToCheck,
+  customerDetails,
   hasContact,
   likelyDuplicatesOf,
   sameChecks,
@@ -17,8 +18,16 @@ import {
 } from './customer-duplicates.ts';
 import { customerKeys, searchCustomers } from './customers.api.ts';
 
-/** A pause in typing this long looks a contact up; leaving its field looks it up at once. */
+/**
+ * A pause in typing this long looks a contact up; leaving its field looks it up at once. A pause
+ * in a phone number shorter than a mobile number's 11 digits may be only half of one: it waits
+ * for the field to be left.
+ */
 const SETTLE_MS = 800;
+const PAUSE_PHONE_DIGITS = 11;
+
+const settlesOnPause = (check: ContactCheck) =>
+  check.kind === 'email' || check.value.replace(/\D/g, '').length >= PAUSE_PHONE_DIGITS;
 /** The longest search the API takes. */
 const SEARCH_MAX = 200;
 /** The alert names this many customers at most. */
@@ -44,7 +53,17 @@ export function useLikelyDuplicates(
   const typed = useMemo(() => contactsToCheck({ emails, phones }, saved), [emails, phones, saved]);
   const [settled, setSettled] = useState<readonly ContactCheck[]>([]);
   useEffect(() => {
-    const timer = window.setTimeout(() => setSettled(settleOn(typed)), SETTLE_MS);
+    const timer = window.setTimeout(
+      () =>
+        setSettled((current) => {
+          // What was looked up when its field was left stays looked up.
+          const before = new Set(current.map(checkId));
+          return settleOn(
+            typed.filter((check) => settlesOnPause(check) || before.has(checkId(check))),
+          )(current);
+        }),
+      SETTLE_MS,
+    );
     return () => window.clearTimeout(timer);
   }, [typed]);
 
@@ -116,15 +135,9 @@ export function LikelyDuplicatesAlert({
           <ul className="duplicate-list">
             {duplicates.slice(0, SHOWN).map(({ customer }) => {
               const name = customer.name || t('customers.unnamed');
-              const details = [
-                customer.externalId
-                  ? t('customerEdit.duplicates.externalId', { id: customer.externalId })
-                  : null,
-                customer.phone,
-                customer.email,
-              ]
-                .filter(Boolean)
-                .join(' · ');
+              const details = customerDetails(customer, {
+                externalId: (id) => t('customerEdit.duplicates.externalId', { id }),
+              });
               return (
                 <li key={customer.id}>
                   {details ? t('customerEdit.duplicates.who', { name, details }) : name}

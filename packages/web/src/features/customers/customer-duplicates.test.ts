@@ -3,6 +3,7 @@ import type { Customer } from '../../api/api-types.ts';
 import {
   contactKey,
   contactsToCheck,
+  customerDetails,
   hasContact,
   likelyDuplicatesOf,
   normalizeContact,
@@ -164,5 +165,26 @@ describe('likelyDuplicatesOf', () => {
         selfId: null,
       }),
     ).toEqual([]);
+  });
+});
+
+describe('customerDetails', () => {
+  const customer = { externalId: 'C001', phone: '13800138000', email: 'wang.wei@example.cn' };
+
+  test('names the external id and both contacts', () => {
+    expect(customerDetails(customer, { externalId: (id) => `ID ${id}` })).toBe(
+      'ID C001 · 13800138000 · wang.wei@example.cn',
+    );
+  });
+
+  test('with one contact, the phone or else the email', () => {
+    expect(customerDetails(customer, { oneContact: true })).toBe('C001 · 13800138000');
+    expect(customerDetails({ ...customer, phone: null }, { oneContact: true })).toBe(
+      'C001 · wang.wei@example.cn',
+    );
+  });
+
+  test('is empty when there is nothing to add', () => {
+    expect(customerDetails({ externalId: null, phone: null, email: null })).toBe('');
   });
 });

@@ -1,7 +1,6 @@
 // Other customers who may be the one being entered: they have one of the same emails or phones.
 // The server lets customers share them (families share a phone), so the form only warns.
 import type { Customer, CustomerKind } from '../../api/api-types.ts';
-import type { ContactValues } from './customer-form-values.ts';
 
 export type ContactKind = 'email' | 'phone';
 
@@ -12,10 +11,15 @@ export interface ContactCheck {
   value: string;
 }
 
+/** A row of the form's email or phone list (its `ContactValues`). */
+interface ContactRow {
+  value?: string;
+}
+
 /** The form's lists, as `Form.useWatch` gives them (a row may not be there yet). */
 interface Contacts {
-  emails?: readonly (ContactValues | undefined)[] | undefined;
-  phones?: readonly (ContactValues | undefined)[] | undefined;
+  emails?: readonly (ContactRow | undefined)[] | undefined;
+  phones?: readonly (ContactRow | undefined)[] | undefined;
 }
 type Found = Pick<Customer, 'id' | 'kind' | 'emails' | 'phones'>;
 
@@ -122,4 +126,24 @@ export function likelyDuplicatesOf<C extends Found>(
     }
   }
   return [...byId.values()];
+}
+
+/**
+ * What tells two customers of one name apart, "C001 · 13800138000 · wang.wei@example.cn" (empty
+ * when there is nothing): the external id as `externalId` words it, then the primary phone and
+ * email, or only the first of them with `oneContact`.
+ */
+export function customerDetails(
+  customer: Pick<Customer, 'externalId' | 'phone' | 'email'>,
+  {
+    externalId = (id) => id,
+    oneContact = false,
+  }: { externalId?: (id: string) => string; oneContact?: boolean } = {},
+): string {
+  const contacts = oneContact
+    ? [customer.phone ?? customer.email]
+    : [customer.phone, customer.email];
+  return [customer.externalId ? externalId(customer.externalId) : null, ...contacts]
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -16,11 +16,10 @@ import {
   Skeleton,
   Space,
   type FormInstance,
-  type FormItemProps,
 } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import dayjs, { type Dayjs } from 'dayjs';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/api-client.ts';
@@ -41,38 +40,18 @@ import {
   type CustomerFormValues,
 } from './customer-form-values.ts';
 import { LikelyDuplicatesAlert, useLikelyDuplicates } from './customer-duplicate-warning.tsx';
+import { attributeLabel } from './attribute-definitions.ts';
 import {
   createCustomer,
   customerKeys,
   getCustomer,
-  listAttributeDefinitions,
   updateCustomer,
+  useAttributeDefinitions,
 } from './customers.api.ts';
-
-/** Makes a DatePicker hold its value as "YYYY-MM-DD" in the form. */
-const dateString: Pick<FormItemProps, 'getValueProps' | 'normalize'> = {
-  getValueProps: (value: unknown) => ({
-    value: typeof value === 'string' && value ? dayjs(value) : null,
-  }),
-  normalize: (value: Dayjs | null) => (value ? value.format('YYYY-MM-DD') : null),
-};
+import { DateField, dateStringItem, labelled } from '../../forms/form-fields.tsx';
 
 /** A cleared select holds null (clears the field), not undefined (which would look untouched). */
 const nullWhenCleared = (value: unknown) => value ?? null;
-
-/** The tenant's custom attribute definitions (few, and rarely changed). */
-export function useAttributeDefinitions(enabled = true) {
-  return useQuery({
-    queryKey: customerKeys.attributes,
-    queryFn: ({ signal }) => listAttributeDefinitions(signal),
-    staleTime: 5 * 60_000,
-    enabled,
-  });
-}
-
-export function attributeLabel(definition: AttributeDefinition, locale: string): string {
-  return locale.startsWith('zh') ? definition.labelZh : definition.labelEn;
-}
 
 /**
  * Emails or phones: several, each with a label, one of them primary. `onLeave` runs when a
@@ -199,11 +178,7 @@ function AttributeInput({ definition }: { definition: AttributeDefinition }) {
         </Form.Item>
       );
     case 'date':
-      return (
-        <Form.Item name={name} label={label} {...dateString}>
-          <DatePicker className="full-width" />
-        </Form.Item>
-      );
+      return <DateField name={name} label={label} />;
     case 'enum':
       return (
         <Form.Item name={name} label={label} normalize={nullWhenCleared}>
@@ -413,7 +388,7 @@ function CustomerForm({
         {isOrganization ? null : (
           <>
             <Col xs={12} sm={8}>
-              <Form.Item name="birthday" label={t('customer360.birthday')} {...dateString}>
+              <Form.Item name="birthday" label={t('customer360.birthday')} {...dateStringItem}>
                 <DatePicker
                   className="full-width"
                   disabledDate={(day) => day.isAfter(dayjs(), 'day')}
@@ -425,10 +400,7 @@ function CustomerForm({
                 <Select
                   allowClear
                   placeholder={t('customerEdit.notSet')}
-                  options={genders.map((gender) => ({
-                    value: gender,
-                    label: t(`customer360.genders.${gender}`),
-                  }))}
+                  options={labelled(genders, t, 'customer360.genders')}
                 />
               </Form.Item>
             </Col>
@@ -443,10 +415,7 @@ function CustomerForm({
             <Select
               allowClear
               placeholder={t('customerEdit.notSet')}
-              options={channels.map((channel) => ({
-                value: channel,
-                label: t(`timeline.channels.${channel}`),
-              }))}
+              options={labelled(channels, t, 'timeline.channels')}
             />
           </Form.Item>
         </Col>
@@ -545,7 +514,6 @@ export function CustomerEditDrawer({
   const navigate = useNavigate();
   const [form] = Form.useForm<CustomerFormValues>();
   const problem = useFormProblem(form);
-  const [conflict, setConflict] = useState(false);
   const definitions = useAttributeDefinitions(open);
   const save = useMutation({
     mutationFn: ({ values, base }: { values: CustomerFormValues; base: FormBase }) => {
@@ -559,14 +527,19 @@ export function CustomerEditDrawer({
         : createCustomer(createInputOf(values, defined), base.idempotencyKey);
     },
     onSuccess: (saved) => {
+      // What shows the customer: its page, the lists, organisations' members, merge searches.
+      // (The attribute definitions did not change.)
+      for (const queryKey of [
+        customerKeys.one(saved.id),
+        customerKeys.lists,
+        customerKeys.allMembers,
+        customerKeys.allMergeCandidates,
+      ])
+        void queryClient.invalidateQueries({ queryKey });
       // The duplicate lookups are only marked stale: run again while the drawer closes, they
       // would find the customer just created and warn about it.
       void queryClient.invalidateQueries({
-        queryKey: ['customers'],
-        predicate: (query) => query.queryKey[1] !== 'with-contact',
-      });
-      void queryClient.invalidateQueries({
-        queryKey: ['customers', 'with-contact'],
+        queryKey: customerKeys.allWithContact,
         refetchType: 'none',
       });
       void message.success(
@@ -576,14 +549,16 @@ export function CustomerEditDrawer({
       if (!customer) onCreated?.(saved);
     },
     onError: (error) => {
-      if (isVersionMismatch(error)) setConflict(true);
-      else problem.report(error);
+      // A version mismatch shows the conflict alert (see `conflict`) instead.
+      if (!isVersionMismatch(error)) problem.report(error);
     },
   });
+  /** The last save was refused because someone else changed the customer. */
+  const conflict = save.isError && isVersionMismatch(save.error);
 
   const submit: SubmitForm = (shown, base) => {
     problem.clear();
-    setConflict(false);
+    save.reset();
     // The form hides what does not apply (an organisation's birthday): that stays as it was.
     const values = { ...base.initial, ...shown };
     if (
@@ -599,7 +574,8 @@ export function CustomerEditDrawer({
 
   function finish() {
     problem.clear();
-    setConflict(false);
+    // Not while a save succeeds: the next opening starts without the last conflict.
+    if (save.isError) save.reset();
     onClose();
   }
 
@@ -659,7 +635,7 @@ export function CustomerEditDrawer({
         saving={save.isPending}
         alert={problem.alert}
         conflict={conflict}
-        onReloaded={() => setConflict(false)}
+        onReloaded={() => save.reset()}
         // In this tab: staff who find the customer already exists continue on their page.
         onOpenCustomer={(id) => leave(() => void navigate(`/customers/${id}`))}
       />

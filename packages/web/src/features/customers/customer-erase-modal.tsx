@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import type { Customer } from '../../api/api-types.ts';
-import { eraseCustomer } from './customers.api.ts';
+import { customerKeys, eraseCustomer } from './customers.api.ts';
 
 /**
  * Erasure at the customer's request (PIPL / GDPR). The user types the customer's name (or a
@@ -34,9 +34,16 @@ export function CustomerEraseModal({
     onSuccess: async () => {
       // Its page would now answer 410: leave it before anything refetches it.
       void navigate('/customers', { replace: true });
-      queryClient.removeQueries({ queryKey: ['customers', 'one'] });
+      queryClient.removeQueries({ queryKey: customerKeys.one(customer.id) });
       queryClient.removeQueries({ queryKey: ['timeline', customer.id] });
-      await queryClient.invalidateQueries({ queryKey: ['customers'] });
+      await Promise.all(
+        [
+          customerKeys.lists,
+          customerKeys.allMembers,
+          customerKeys.allWithContact,
+          customerKeys.allMergeCandidates,
+        ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
+      );
       void message.success(
         t('customerEdit.erase.done', { name: customer.name || t('customers.unnamed') }),
       );

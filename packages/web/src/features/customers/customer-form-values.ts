@@ -7,6 +7,7 @@ import type {
   CustomerKind,
   CustomerPatch,
 } from '../../api/api-types.ts';
+import { normalizeContact } from './customer-duplicates.ts';
 
 export type Gender = NonNullable<Customer['gender']>;
 export type Channel = NonNullable<Customer['preferredChannel']>;
@@ -236,14 +237,10 @@ export function createInputOf(
 
 /** The same rule as the server's (5 to 20 digits, an optional leading +, common separators). */
 export function isPhoneNumber(input: string): boolean {
-  const trimmed = input.normalize('NFKC').trim();
-  const rest = trimmed.startsWith('+') ? trimmed.slice(1) : trimmed;
-  if (!/^[\d\s\-().]+$/.test(rest)) return false;
-  const digits = rest.replace(/\D/g, '').length;
-  return digits >= 5 && digits <= 20;
+  return normalizeContact('phone', input) !== null;
 }
 
 /** The server's rule: something@something.something, no spaces. */
 export function isEmailAddress(input: string): boolean {
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.normalize('NFKC').trim());
+  return normalizeContact('email', input) !== null;
 }

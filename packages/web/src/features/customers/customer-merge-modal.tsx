@@ -18,7 +18,8 @@ import { useNavigate } from 'react-router';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import type { Customer } from '../../api/api-types.ts';
 import { formatDateTime } from '../../i18n/format.ts';
-import { listCustomers, mergeCustomers } from './customers.api.ts';
+import { customerDetails } from './customer-duplicates.ts';
+import { customerKeys, listCustomers, mergeCustomers } from './customers.api.ts';
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -33,9 +34,8 @@ function useDebounced<T>(value: T, ms: number): T {
 
 /** "张伟 · C001 · 13800138000": enough to tell two people of one name apart in a list. */
 function summaryOf(customer: Customer, unnamed: string): string {
-  return [customer.name || unnamed, customer.externalId, customer.phone ?? customer.email]
-    .filter(Boolean)
-    .join(' · ');
+  const details = customerDetails(customer, { oneContact: true });
+  return details ? `${customer.name || unnamed} · ${details}` : customer.name || unnamed;
 }
 
 function CustomerCard({
@@ -115,7 +115,7 @@ export function CustomerMergeModal({
 
   // Only customers of the same kind can be merged.
   const found = useQuery({
-    queryKey: ['customers', 'merge-candidates', customer.kind, q],
+    queryKey: customerKeys.mergeCandidates(customer.kind, q),
     enabled: open && q.length > 0,
     queryFn: ({ signal }) => listCustomers({ q, kind: customer.kind, tag: '' }, null, signal),
   });
@@ -129,9 +129,15 @@ export function CustomerMergeModal({
       mergeCustomers(survivor.id, duplicate.id),
     onSuccess: async (survivor, { duplicate }) => {
       // Both records, their timelines and their points changed.
-      queryClient.removeQueries({ queryKey: ['customers', 'one', duplicate.id] });
+      queryClient.removeQueries({ queryKey: customerKeys.one(duplicate.id) });
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['customers'] }),
+        ...[
+          customerKeys.one(survivor.id),
+          customerKeys.lists,
+          customerKeys.allMembers,
+          customerKeys.allWithContact,
+          customerKeys.allMergeCandidates,
+        ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
         queryClient.invalidateQueries({ queryKey: ['timeline'] }),
         queryClient.invalidateQueries({ queryKey: ['loyalty'] }),
       ]);

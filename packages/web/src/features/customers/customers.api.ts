@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api, apiRequest } from '../../api/api-client.ts';
 import type {
   AttributeDefinition,
@@ -9,6 +10,7 @@ import type {
   CustomerPatch,
   Page,
 } from '../../api/api-types.ts';
+import type { AttributeDefinitionCreate } from './attribute-definitions.ts';
 
 export interface CustomerFilters {
   q: string;
@@ -17,13 +19,24 @@ export interface CustomerFilters {
 }
 
 export const customerKeys = {
+  /** Every list page, whatever its filters. */
+  lists: ['customers', 'list'] as const,
   list: (filters: CustomerFilters) => ['customers', 'list', filters] as const,
   one: (id: string) => ['customers', 'one', id] as const,
+  /** Every organisation's members. */
+  allMembers: ['customers', 'members'] as const,
   members: (id: string) => ['customers', 'members', id] as const,
   attributes: ['customers', 'attribute-definitions'] as const,
+  /** Every lookup by email or phone. */
+  allWithContact: ['customers', 'with-contact'] as const,
   /** The customers with one email or phone (`value` as `contactKey` gives it). */
   withContact: (kind: 'email' | 'phone', value: string) =>
     ['customers', 'with-contact', kind, value] as const,
+  /** Every search for customers to merge. */
+  allMergeCandidates: ['customers', 'merge-candidates'] as const,
+  /** The customers of `kind` a merge search for `q` finds. */
+  mergeCandidates: (kind: CustomerKind, q: string) =>
+    ['customers', 'merge-candidates', kind, q] as const,
 };
 
 export const PAGE_SIZE = 25;
@@ -108,6 +121,21 @@ export async function listAttributeDefinitions(
     signal,
   );
   return reply.items;
+}
+
+/** The tenant's custom attribute definitions (few, and rarely changed). */
+export function useAttributeDefinitions(enabled = true) {
+  return useQuery({
+    queryKey: customerKeys.attributes,
+    queryFn: ({ signal }) => listAttributeDefinitions(signal),
+    staleTime: 5 * 60_000,
+    enabled,
+  });
+}
+
+/** Defines a custom attribute. */
+export function createAttributeDefinition(input: AttributeDefinitionCreate) {
+  return api.post<AttributeDefinition>('/v1/customer-attributes', input);
 }
 
 export function addTag(id: string, tag: string) {

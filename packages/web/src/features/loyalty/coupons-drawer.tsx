@@ -24,12 +24,8 @@ import { formatDateTime, formatNumber } from '../../i18n/format.ts';
 import { startOfDayIn } from '../../i18n/zoned-date.ts';
 import { useCopyToClipboard } from '../platform/secret-shown-once.tsx';
 import { useCurrentSession } from '../platform/session.ts';
-import {
-  DateField,
-  type DesignerTabProps,
-  labelled,
-  WholeNumberInput,
-} from './designer-fields.tsx';
+import { type DesignerTabProps, WholeNumberInput } from './designer-fields.tsx';
+import { DateField, labelled } from '../../forms/form-fields.tsx';
 import {
   type Coupon,
   type Reward,

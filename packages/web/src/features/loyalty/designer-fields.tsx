@@ -1,27 +1,10 @@
 // Inputs the program designer's forms share: money in major units with the currency's symbol,
-// points, calendar days as YYYY-MM-DD strings, free-text lists.
-import {
-  App,
-  Button,
-  DatePicker,
-  Form,
-  InputNumber,
-  Select,
-  Space,
-  type FormInstance,
-  type FormItemProps,
-} from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
-import type { TFunction } from 'i18next';
+// points, free-text lists (dates and translated options: src/forms/form-fields.tsx).
+import { App, Button, Form, InputNumber, Select, Space, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { currencyDigits } from '../../i18n/format.ts';
 import { useFormProblem } from '../../api/error-text.tsx';
 import { type LoyaltyProgram, type ProgramUpdate, useUpdateProgram } from './loyalty.api.ts';
-
-/** Options of a select or radio group: each value labelled by its translation under `prefix`. */
-export function labelled<T extends string>(values: readonly T[], t: TFunction, prefix: string) {
-  return values.map((value) => ({ value, label: t(`${prefix}.${value}`) }));
-}
 
 export function currencySymbol(currency: string, locale: string): string {
   try {
@@ -84,22 +67,6 @@ export function FactorInput(props: NumberProps & { step?: number }) {
       prefix="×"
       className="full-width"
     />
-  );
-}
-
-/** Makes a DatePicker hold its value as "YYYY-MM-DD" in the form. */
-export const dateStringItem: Pick<FormItemProps, 'getValueProps' | 'normalize'> = {
-  getValueProps: (value: unknown) => ({
-    value: typeof value === 'string' && value ? dayjs(value) : null,
-  }),
-  normalize: (value: Dayjs | null) => (value ? value.format('YYYY-MM-DD') : null),
-};
-
-export function DateField(props: FormItemProps) {
-  return (
-    <Form.Item {...props} {...dateStringItem}>
-      <DatePicker className="full-width" />
-    </Form.Item>
   );
 }
 

@@ -19,14 +19,13 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useFormProblem } from '../../api/error-text.tsx';
 import {
-  DateField,
   type DesignerTabProps,
-  labelled,
   FactorInput,
   MoneyInput,
   TextListSelect,
   WholeNumberInput,
 } from './designer-fields.tsx';
+import { DateField, labelled } from '../../forms/form-fields.tsx';
 import { DryRunPanel } from './dry-run-panel.tsx';
 import { type EarnRule, usePublishRules } from './loyalty.api.ts';
 import { RuleVersions } from './rule-versions.tsx';

@@ -4,7 +4,8 @@ import { Col, Form, Input, InputNumber, Radio, Row, Select, Switch } from 'antd'
 import { useTranslation } from 'react-i18next';
 import { currencyDigits, minorToMajor } from '../../i18n/format.ts';
 import type { ExpiryPolicy, LoyaltyProgram, ProgramUpdate } from './loyalty.api.ts';
-import { currencySymbol, labelled, WholeNumberInput } from './designer-fields.tsx';
+import { currencySymbol, WholeNumberInput } from './designer-fields.tsx';
+import { labelled } from '../../forms/form-fields.tsx';
 
 export interface SettingsValues {
   name: string;

@@ -19,7 +19,8 @@ import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.t
 import { formatDate, formatNumber } from '../../i18n/format.ts';
 import { dateIn, startOfDayIn } from '../../i18n/zoned-date.ts';
 import { CouponsDrawer } from './coupons-drawer.tsx';
-import { DateField, type DesignerTabProps, WholeNumberInput } from './designer-fields.tsx';
+import { type DesignerTabProps, WholeNumberInput } from './designer-fields.tsx';
+import { DateField } from '../../forms/form-fields.tsx';
 import {
   type Reward,
   type RewardCreate,

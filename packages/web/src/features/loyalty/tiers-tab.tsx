@@ -18,12 +18,12 @@ import { useTranslation } from 'react-i18next';
 import { majorToMinor, minorToMajor } from '../../i18n/format.ts';
 import {
   type DesignerTabProps,
-  labelled,
   FactorInput,
   MoneyInput,
   useProgramPatchForm,
   WholeNumberInput,
 } from './designer-fields.tsx';
+import { labelled } from '../../forms/form-fields.tsx';
 import type { LoyaltyProgram, TierConfig } from './loyalty.api.ts';
 
 type Metric = TierConfig['metric'];

@@ -74,7 +74,6 @@ export function UsersPage() {
       queryClient.setQueryData<{ items: User[] }>(usersQuery, (data) =>
         data ? { items: data.items.map((item) => (item.id === user.id ? user : item)) } : data,
       );
-      void queryClient.invalidateQueries({ queryKey: usersQuery });
       void message.success(
         'role' in patch
           ? t('users.roleChanged', { name: user.name, role: t(`roles.${user.role}`) })
