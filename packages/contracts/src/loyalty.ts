@@ -545,6 +545,13 @@ export const ledgerCheck = z.object({
     )
     .describe('Members whose cached balance differed from the sum of their entries (rebuilt)'),
   accountsSum: z.number().int().describe('Σ of every account balance: always 0 in double entry'),
+  orphans: z
+    .object({
+      lots: z.number().int(),
+      entries: z.number().int(),
+      redemptions: z.number().int(),
+    })
+    .describe('Rows of the ledger whose member does not exist: always 0'),
 });
 
 export const memberLink = z.object({

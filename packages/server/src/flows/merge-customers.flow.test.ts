@@ -109,7 +109,11 @@ describe('customer merge moves loyalty', () => {
       fromCustomerId: duplicate,
     });
     for (const programId of [cny, usd])
-      expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
+      expect(await api.ledgerCheck(programId)).toMatchObject({
+        mismatches: [],
+        accountsSum: 0,
+        orphans: { lots: 0, entries: 0, redemptions: 0 },
+      });
     // The rebuild the check ran kept the survivor's lifetime figures; one member is left.
     expect(await api.member(cny, survivor)).toMatchObject({ lifetimeEarned: 700 });
     expect(await api.call('GET', `/v1/loyalty/programs/${cny}/liability`)).toMatchObject({
@@ -145,7 +149,11 @@ describe('customer merge moves loyalty', () => {
       }),
     ).toMatchObject({ referrerId: survivor, code });
     for (const programId of [cny, usd])
-      expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
+      expect(await api.ledgerCheck(programId)).toMatchObject({
+        mismatches: [],
+        accountsSum: 0,
+        orphans: { lots: 0, entries: 0, redemptions: 0 },
+      });
 
     // Merged again into a third customer: everything follows, one level deep.
     const third = await buy('m-t1', 'm-third', 1_000, 40);
@@ -166,7 +174,11 @@ describe('customer merge moves loyalty', () => {
       .execute();
     expect(tombstones.map((row) => row.merged_into)).toEqual([third, third]);
     for (const programId of [cny, usd])
-      expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
+      expect(await api.ledgerCheck(programId)).toMatchObject({
+        mismatches: [],
+        accountsSum: 0,
+        orphans: { lots: 0, entries: 0, redemptions: 0 },
+      });
     expect(await api.member(cny, third)).toMatchObject({ available: 260, lifetimeEarned: 310 });
 
     // An event for a merged customer that raced its merge earns on the old membership; the
@@ -196,14 +208,22 @@ describe('customer merge moves loyalty', () => {
       wallet: 25 + 750 + 50,
       lifetimeEarned: 330,
     });
-    expect(await api.ledgerCheck(cny)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    expect(await api.ledgerCheck(cny)).toMatchObject({
+      mismatches: [],
+      accountsSum: 0,
+      orphans: { lots: 0, entries: 0, redemptions: 0 },
+    });
 
     // A redemption naming a merged id spends the survivor's points; its retry replays it.
     const viaOldId = await redeem(cny, duplicate, 10, 'm-old-id');
     expect(viaOldId).toMatchObject({ customerId: third, points: 10 });
     expect(await redeem(cny, duplicate, 10, 'm-old-id')).toEqual(viaOldId);
     expect(await api.member(cny, third)).toMatchObject({ available: 270 });
-    expect(await api.ledgerCheck(cny)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    expect(await api.ledgerCheck(cny)).toMatchObject({
+      mismatches: [],
+      accountsSum: 0,
+      orphans: { lots: 0, entries: 0, redemptions: 0 },
+    });
   });
   it('actions, enrolment and partner points naming a merged customer go to the survivor', async () => {
     const tenant = await newTenant(t);
@@ -263,6 +283,10 @@ describe('customer merge moves loyalty', () => {
       .where('customer_id', '=', duplicate)
       .executeTakeFirstOrThrow();
     expect(tombstone).toMatchObject({ available: 0, merged_into: survivor });
-    expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    expect(await api.ledgerCheck(programId)).toMatchObject({
+      mismatches: [],
+      accountsSum: 0,
+      orphans: { lots: 0, entries: 0, redemptions: 0 },
+    });
   });
 });

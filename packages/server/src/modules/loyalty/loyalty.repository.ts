@@ -764,6 +764,29 @@ export async function findBalanceMismatches(db: LoyaltyDb, tenantId: string, pro
 }
 
 /**
+ * Lots, entries and redemptions whose member row does not exist. No foreign key guards them
+ * (migration 0309: the ledger writes them under the member's lock); this proves it.
+ */
+export async function countOrphans(db: LoyaltyDb, tenantId: string, programId: string) {
+  const result = await sql<{ lots: number; entries: number; redemptions: number }>`
+    select
+      (select count(*) from loyalty_lots r
+        where r.tenant_id = ${tenantId} and r.program_id = ${programId} and not exists (
+          select 1 from loyalty_members m where m.tenant_id = r.tenant_id
+            and m.program_id = r.program_id and m.customer_id = r.customer_id))::int as lots,
+      (select count(*) from loyalty_entries r
+        where r.tenant_id = ${tenantId} and r.program_id = ${programId} and not exists (
+          select 1 from loyalty_members m where m.tenant_id = r.tenant_id
+            and m.program_id = r.program_id and m.customer_id = r.customer_id))::int as entries,
+      (select count(*) from loyalty_redemptions r
+        where r.tenant_id = ${tenantId} and r.program_id = ${programId} and not exists (
+          select 1 from loyalty_members m where m.tenant_id = r.tenant_id
+            and m.program_id = r.program_id and m.customer_id = r.customer_id))::int as redemptions
+  `.execute(db);
+  return result.rows[0] ?? { lots: 0, entries: 0, redemptions: 0 };
+}
+
+/**
  * Rebuilds every member's cached balances, debt and lifetime counters from the ledger (and
  * the lots for debt), set-based; returns how many members changed.
  */

@@ -132,7 +132,12 @@ async function ledgerCheck(tenant: Tenant, programId: string) {
     headers: tenant.auth,
   });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { mismatches: unknown[]; accountsSum: number; members: number };
+  return res.json() as {
+    mismatches: unknown[];
+    accountsSum: number;
+    members: number;
+    orphans: { lots: number; entries: number; redemptions: number };
+  };
 }
 
 async function entriesOf(tenant: Tenant, programId: string, customerId: string) {
@@ -572,6 +577,41 @@ describe('redemptions', () => {
     expect(audited.rows[0]!.n).toBe(1 + 17);
   });
 
+  it('the ledger check counts lots, entries and redemptions whose member does not exist', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    await purchase(tenant, { customer: 'orphan-check', amount: 1_000 });
+    expect((await ledgerCheck(tenant, program.id)).orphans).toEqual({
+      lots: 0,
+      entries: 0,
+      redemptions: 0,
+    });
+    // No foreign key stops these (migration 0309): only the ledger writes such rows, under the
+    // member's lock. Written by hand here, the check must see them.
+    const stranger = crypto.randomUUID();
+    const ids = { tenant: tenant.tenantId, program: program.id };
+    await sql`
+      insert into loyalty_lots (tenant_id, program_id, id, customer_id, source, points, remaining,
+        status, earned_at, available_at)
+      values (${ids.tenant}, ${ids.program}, ${crypto.randomUUID()}, ${stranger}, 'purchase', 5, 5,
+        'available', now(), now())`.execute(t.database.db);
+    await sql`
+      insert into loyalty_entries (tenant_id, program_id, id, customer_id, at, kind,
+        debit_account, credit_account, points)
+      values (${ids.tenant}, ${ids.program}, ${crypto.randomUUID()}, ${stranger}, now(), 'earn',
+        'program_issued', 'member_available', 5)`.execute(t.database.db);
+    await sql`
+      insert into loyalty_redemptions (tenant_id, program_id, id, customer_id, idempotency_key,
+        request_hash, points, created_at)
+      values (${ids.tenant}, ${ids.program}, ${crypto.randomUUID()}, ${stranger}, 'orphan', 'x', 5,
+        now())`.execute(t.database.db);
+    expect((await ledgerCheck(tenant, program.id)).orphans).toEqual({
+      lots: 1,
+      entries: 1,
+      redemptions: 1,
+    });
+  });
+
   it('rewards: cost, stock, per-member limit and tier restrictions', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant);
@@ -701,7 +741,11 @@ describe('partners', () => {
       netMinor: -200,
       currency: 'CNY',
     });
-    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({
+      mismatches: [],
+      accountsSum: 0,
+      orphans: { lots: 0, entries: 0, redemptions: 0 },
+    });
   });
 });
 
@@ -816,7 +860,11 @@ describe('ledger over time', () => {
       expiredPoints: 80,
       breakageRate: 1,
     });
-    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({
+      mismatches: [],
+      accountsSum: 0,
+      orphans: { lots: 0, entries: 0, redemptions: 0 },
+    });
   });
 
   it('expiry: set-based for members without debt, debt paid before points expire', async () => {
@@ -852,7 +900,11 @@ describe('ledger over time', () => {
       available: 0,
       debt: 20,
     });
-    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({
+      mismatches: [],
+      accountsSum: 0,
+      orphans: { lots: 0, entries: 0, redemptions: 0 },
+    });
   });
 
   it('the ledger is append-only in the database', async () => {

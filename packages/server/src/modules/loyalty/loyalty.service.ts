@@ -757,7 +757,7 @@ export async function programStats(db: LoyaltyDb, context: RequestContext, progr
 
 /**
  * Proves cached balances equal the sum of the entries: lists the members that differ, then
- * rebuilds every member's cache from the ledger.
+ * rebuilds every member's cache from the ledger; counts ledger rows without a member.
  */
 export async function checkAndRebuildBalances(
   db: LoyaltyServiceDb,
@@ -770,6 +770,7 @@ export async function checkAndRebuildBalances(
     await repo.rebuildBalances(trx, tenantId, programId);
     const sums = await repo.accountsSum(trx, tenantId, programId);
     const counts = await repo.memberCounts(trx, tenantId, programId);
+    const orphans = await repo.countOrphans(trx, tenantId, programId);
     return {
       programId,
       members: Number(counts.members),
@@ -779,6 +780,7 @@ export async function checkAndRebuildBalances(
         ledger: { available: Number(row.ledger_available), pending: Number(row.ledger_pending) },
       })),
       accountsSum: sums.reduce((acc, row) => acc + Number(row.balance), 0),
+      orphans,
     };
   });
 }
