@@ -161,18 +161,48 @@ export const tagsBody = z.strictObject({ tags: z.array(tagName).min(1).max(100) 
 export const tagsResult = z.object({ tags: z.array(z.string()) });
 
 export const attributeTypes = ['string', 'number', 'boolean', 'date', 'enum'] as const;
+const attributeKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower-case letters, digits and _, starting with a letter');
+const attributeLabel = z.string().min(1).max(100);
+const attributeOptions = z.array(z.string().min(1).max(100)).max(200);
 export const attributeDefinitionCreate = z.strictObject({
+  key: attributeKey,
+  labelZh: attributeLabel,
+  labelEn: attributeLabel,
+  type: z.enum(attributeTypes),
+  options: attributeOptions.optional().describe('The allowed values of an `enum`'),
+});
+/** Labels and options change; the key and the type never do (sending the current ones is fine). */
+export const attributeDefinitionPatch = z.strictObject({
+  labelZh: attributeLabel.optional(),
+  labelEn: attributeLabel.optional(),
+  options: attributeOptions
+    .optional()
+    .describe(
+      'An `enum`’s options, all of them, in order: add new ones here. One that customers hold ' +
+        'cannot be left out (409 CONFLICT naming it and how many hold it)',
+    ),
   key: z
     .string()
-    .regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower-case letters, digits and _, starting with a letter'),
-  labelZh: z.string().min(1).max(100),
-  labelEn: z.string().min(1).max(100),
-  type: z.enum(attributeTypes),
-  options: z
-    .array(z.string().min(1).max(100))
     .max(200)
     .optional()
-    .describe('The allowed values of an `enum`'),
+    .describe('Cannot change: accepted only when it is the current key'),
+  type: z
+    .enum(attributeTypes)
+    .optional()
+    .describe('Cannot change: accepted only when it is the current type'),
+});
+export type AttributeDefinitionPatch = z.infer<typeof attributeDefinitionPatch>;
+export const attributeKeyParams = z.strictObject({ key: z.string().min(1).max(200) });
+export const attributeDeleteQuery = z.strictObject({
+  force: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe(
+      'Also remove the values customers hold, in the same transaction. Without it, deleting ' +
+        'an attribute that customers hold values of is refused (409 CONFLICT)',
+    ),
 });
 export const attributeDefinition = z.object({
   key: z.string(),
@@ -183,6 +213,16 @@ export const attributeDefinition = z.object({
   createdAt: instant,
 });
 export type AttributeDefinition = z.infer<typeof attributeDefinition>;
+export const attributeUsage = z
+  .object({
+    key: z.string(),
+    customers: z.number().int().describe('Customers holding a value of the attribute'),
+    options: z
+      .array(z.object({ option: z.string(), customers: z.number().int() }))
+      .describe('An `enum`’s options, each with the customers holding it; empty for other types'),
+  })
+  .meta({ id: 'AttributeUsage' });
+export type AttributeUsage = z.infer<typeof attributeUsage>;
 
 export const consentPut = consentInput;
 export const consentHistory = z.object({

@@ -4,8 +4,10 @@ import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { logIn, newPage, openLoggedIn, screenshot } from './browser.ts';
 
 // Settings → customer attributes against the real server: the empty state, defining a text and
-// a choice attribute (a bad key and a taken key refused on the key field), and the new
-// attributes in the customer 360 edit drawer at once. The tests run in order on one tenant.
+// a choice attribute (a bad key and a taken key refused on the key field), the new attributes
+// in the customer 360 edit drawer at once, editing labels and options (an option a customer
+// holds stays), and deleting (one a customer holds only with its values). The tests run in order
+// on one tenant.
 let server: E2eServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -189,9 +191,119 @@ describe('customer attributes in a real browser', () => {
       const rows = other.page.getByTestId('attribute-table').locator('tr.ant-table-row');
       await expect.poll(() => rows.count()).toBe(2);
       expect(await other.page.getByRole('button', { name: '新建属性' }).count()).toBe(0);
+      expect(await other.page.getByRole('button', { name: /^(编辑|删除)“/ }).count()).toBe(0);
       expect(other.errors).toEqual([]);
     } finally {
       await other.context.close();
     }
+  });
+
+  test('an owner edits a label and adds an option; an option a customer holds stays', async () => {
+    await page.goto('/settings/attributes');
+    const edit = () => row('level').getByRole('button', { name: '编辑“会员等级”' });
+    const labelEn = page.locator('#attributeEdit_labelEn');
+    const options = page.locator('#attributeEdit_options');
+    const chosen = page
+      .locator('.ant-select', { has: options })
+      .locator('.ant-select-selection-item');
+    await edit().click();
+    await labelEn.waitFor();
+    // The key and the type show, and cannot change.
+    const key = page.locator('#attributeEdit_key');
+    expect(await key.inputValue()).toBe('level');
+    expect(await key.isDisabled()).toBe(true);
+    expect(
+      await page
+        .locator('.ant-select-disabled', { has: page.locator('#attributeEdit_type') })
+        .count(),
+    ).toBe(1);
+    expect(await modal().innerText()).toContain('键和类型不能修改');
+
+    // 张伟 holds 金卡: leaving it out is refused on the options, and nothing is saved.
+    await expect.poll(() => chosen.allInnerTexts()).toEqual(['普通', '银卡', '金卡']);
+    await chosen.filter({ hasText: '金卡' }).locator('.ant-select-selection-item-remove').click();
+    await expect.poll(() => chosen.allInnerTexts()).toEqual(['普通', '银卡']);
+    await labelEn.press('Enter');
+    await expect
+      .poll(() => page.locator('#attributeEdit_options_help').innerText())
+      .toContain('“金卡”已有 1 位客户选用，不能删除');
+    await screenshot(page, 'customer-attribute-edit-held', undefined, false);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => modal().count()).toBe(0);
+    expect((await definitions()).find((d) => d.key === 'level')).toMatchObject({
+      labelEn: 'Member level',
+      options: ['普通', '银卡', '金卡'],
+    });
+
+    // A new English label and one more option.
+    await edit().click();
+    await labelEn.fill('Membership level');
+    await options.fill('钻石');
+    await options.press('Enter');
+    await expect.poll(() => chosen.allInnerTexts()).toEqual(['普通', '银卡', '金卡', '钻石']);
+    await labelEn.press('Enter');
+    await expect
+      .poll(() => page.locator('.ant-message').innerText())
+      .toContain('已保存属性“会员等级”');
+    await expect.poll(() => modal().count()).toBe(0);
+    await expect.poll(() => row('level').innerText()).toContain('钻石');
+    expect(await row('level').innerText()).toContain('Membership level');
+    expect((await definitions()).find((d) => d.key === 'level')).toMatchObject({
+      labelZh: '会员等级',
+      labelEn: 'Membership level',
+      type: 'enum',
+      options: ['普通', '银卡', '金卡', '钻石'],
+    });
+    expect(errors).toEqual([]);
+  });
+
+  test('deletes an attribute nobody holds at once, and one a customer holds only with its values', async () => {
+    await server.call('POST', '/v1/customer-attributes', {
+      key: 'store',
+      labelZh: '常去门店',
+      labelEn: 'Favourite store',
+      type: 'string',
+    });
+    await page.reload();
+    const deleteButton = () => modal().getByRole('button', { name: /^删\s?除$/ });
+    await row('store').getByRole('button', { name: '删除“常去门店”' }).click();
+    await expect
+      .poll(() => page.getByTestId('attribute-delete').innerText())
+      .toContain('没有客户填写此属性');
+    await deleteButton().click();
+    await expect
+      .poll(() => page.locator('.ant-message').innerText())
+      .toContain('已删除属性“常去门店”');
+    await expect.poll(() => row('store').count()).toBe(0);
+    expect((await definitions()).map((d) => d.key)).toEqual(['level', 'vip_note']);
+
+    // 张伟 holds a note: the count shows, and the values must be let go with it.
+    await row('vip_note').getByRole('button', { name: '删除“贵宾备注”' }).click();
+    await expect
+      .poll(() => page.getByTestId('attribute-delete').innerText())
+      .toContain('有 1 位客户填写了此属性');
+    expect(await deleteButton().isDisabled()).toBe(true);
+    await screenshot(page, 'customer-attribute-delete-held', undefined, false);
+    await modal().getByText('同时清除这 1 位客户的属性值').click();
+    await expect.poll(() => modal().getByRole('checkbox').isChecked()).toBe(true);
+    await expect.poll(() => deleteButton().isDisabled()).toBe(false);
+    await deleteButton().click();
+    await expect
+      .poll(() => page.locator('.ant-message').innerText())
+      .toContain('已删除属性“贵宾备注”，并清除了 1 位客户的属性值');
+    await expect.poll(() => row('vip_note').count()).toBe(0);
+    expect((await definitions()).map((d) => d.key)).toEqual(['level']);
+    const saved = await server.call<{ attributes: Record<string, unknown> }>(
+      'GET',
+      `/v1/customers/${customerId}`,
+    );
+    expect(saved.attributes).toEqual({ level: '金卡' });
+
+    // The customer's edit drawer no longer offers it.
+    await page.goto(`/customers/${customerId}`);
+    await page.getByRole('button', { name: /编\s?辑/ }).click();
+    await page.locator('#customer_attributes_level').waitFor();
+    expect(await page.locator('#customer_attributes_vip_note').count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@ import type { member } from '@fidelis/contracts';
 
 export type {
   AttributeDefinition,
+  AttributeDefinitionPatch,
+  AttributeUsage,
   Customer,
   CustomerCreate,
   CustomerImportReport,

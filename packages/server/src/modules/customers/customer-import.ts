@@ -312,7 +312,9 @@ async function runImport(
   body: AsyncIterable<Buffer | string>,
   options: ImportOptions,
 ): Promise<CustomerImportReport> {
-  const definitions = await repo.listAttributeDefinitions(trx, tenantId);
+  // Locked until the import commits, before any customer (see lockedAttributeRules in
+  // customers.service.ts): no definition is deleted or loses an option under the import.
+  const definitions = await repo.listAttributeDefinitions(trx, tenantId, { keyShare: true });
   const rules = new Map<string, AttributeRule>(
     definitions.map((row) => [row.key, { key: row.key, type: row.type, options: row.options }]),
   );

@@ -219,13 +219,121 @@ export function findMergedIds(db: CustomersDb, tenantId: string, survivorIds: re
     .execute() as Promise<{ id: string; merged_into: string }[]>;
 }
 
-export function listAttributeDefinitions(db: CustomersDb, tenantId: string) {
-  return db
+/**
+ * The tenant's attribute definitions, or those of `keys`. `keyShare` locks them until the
+ * transaction ends, so that a definition a write relies on is not deleted, and does not lose an
+ * option, before the write commits (those changes lock it `forUpdate`).
+ */
+export function listAttributeDefinitions(
+  db: CustomersDb,
+  tenantId: string,
+  options: { keys?: readonly string[]; keyShare?: boolean } = {},
+) {
+  if (options.keys?.length === 0) return Promise.resolve([] as AttributeDefinitionRow[]);
+  let query = db
+    .selectFrom('customer_attribute_definitions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId);
+  if (options.keys) query = query.where('key', 'in', [...options.keys]);
+  if (options.keyShare) query = query.forKeyShare();
+  return query.orderBy('key').execute();
+}
+
+export function findAttributeDefinition(
+  db: CustomersDb,
+  tenantId: string,
+  key: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<AttributeDefinitionRow | undefined> {
+  let query = db
     .selectFrom('customer_attribute_definitions')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .orderBy('key')
+    .where('key', '=', key);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export function updateAttributeDefinition(
+  db: CustomersDb,
+  tenantId: string,
+  key: string,
+  changes: Pick<Updateable<CustomerAttributeDefinitionsTable>, 'label_zh' | 'label_en' | 'options'>,
+): Promise<AttributeDefinitionRow> {
+  return db
+    .updateTable('customer_attribute_definitions')
+    .set(changes)
+    .where('tenant_id', '=', tenantId)
+    .where('key', '=', key)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteAttributeDefinition(
+  db: CustomersDb,
+  tenantId: string,
+  key: string,
+): Promise<void> {
+  await db
+    .deleteFrom('customer_attribute_definitions')
+    .where('tenant_id', '=', tenantId)
+    .where('key', '=', key)
     .execute();
+}
+
+/**
+ * How many live customers (not merged away) hold a value of the attribute, in all and per value
+ * (as text: an enum's values are its options).
+ */
+export async function countAttributeValues(
+  db: CustomersDb,
+  tenantId: string,
+  key: string,
+  options: { perValue: boolean },
+): Promise<{ customers: number; perValue: Map<string, number> }> {
+  const holders = db
+    .selectFrom('customers')
+    .where('tenant_id', '=', tenantId)
+    .where('merged_into', 'is', null)
+    .where(sql<boolean>`attributes ? ${key}::text`);
+  if (!options.perValue) {
+    const row = await holders
+      .select((eb) => eb.fn.countAll<string | number>().as('customers'))
+      .executeTakeFirstOrThrow();
+    return { customers: Number(row.customers), perValue: new Map() };
+  }
+  const rows = await holders
+    .select([
+      sql<string>`attributes ->> ${key}::text`.as('value'),
+      (eb) => eb.fn.countAll<string | number>().as('customers'),
+    ])
+    // By position: the same expression with its own parameter would not count as the same.
+    .groupBy(sql`1`)
+    .execute();
+  const perValue = new Map(rows.map((row) => [row.value, Number(row.customers)]));
+  return { customers: [...perValue.values()].reduce((sum, n) => sum + n, 0), perValue };
+}
+
+/**
+ * Removes the attribute from every customer of the tenant that has it (merged ones too), each
+ * such customer moving on a version. Returns how many rows changed.
+ */
+export async function removeAttributeValues(
+  db: CustomersDb,
+  tenantId: string,
+  key: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('customers')
+    .set({
+      attributes: sql`attributes - ${key}::text`,
+      updated_at: new Date(),
+      version: sql<number>`version + 1`,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where(sql<boolean>`attributes ? ${key}::text`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function insertAttributeDefinition(

@@ -560,6 +560,8 @@ describe('concurrent edits: ETag and If-Match', () => {
       expect(stale.statusCode, ifMatch).toBe(412);
       expect(stale.headers['content-type']).toContain('application/problem+json');
       expect(stale.json()).toMatchObject({ status: 412, code: 'CUSTOMER_VERSION_MISMATCH' });
+      // The version it is at now, so a client need not read the customer to know it.
+      expect(stale.headers.etag, ifMatch).toBe('"2"');
     }
     // The version is checked first: a stale edit is refused as stale even when it is also invalid.
     expect(
@@ -599,6 +601,8 @@ describe('concurrent edits: ETag and If-Match', () => {
     const codes = replies.map((reply) => reply.statusCode);
     expect(codes.filter((code) => code === 200)).toHaveLength(1);
     expect(codes.filter((code) => code === 412)).toHaveLength(5);
+    for (const reply of replies.filter((r) => r.statusCode === 412))
+      expect(reply.headers.etag).toBe('"2"');
     const winner = replies.find((reply) => reply.statusCode === 200)!.json() as CustomerBody;
     expect((await get(tenant, created.id)).json()).toMatchObject({
       name: winner.name,

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import {
   attributeDefinition,
   attributeDefinitionCreate,
+  attributeDefinitionPatch,
+  attributeDeleteQuery,
+  attributeKeyParams,
+  attributeUsage,
   consentChannel,
   consentHistory,
   consentPut,
@@ -37,6 +41,7 @@ import * as service from './customers.service.ts';
 import type { CustomersServiceDb } from './customers.service.ts';
 import { importCustomers, parseImportOptions, type ImportOptions } from './customer-import.ts';
 import { exportCustomersCsv } from './customer-export.ts';
+import { CustomerVersionMismatch } from './customers.errors.ts';
 
 const params = z.strictObject({ id });
 const tags = ['customers'];
@@ -165,7 +170,8 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       summary: 'Change a customer (null clears a field; lists replace; attributes merge)',
       description:
         'Send `If-Match` with the ETag of the customer you read (`"7"`) to change it only if ' +
-        'nobody changed it since: otherwise 412 CUSTOMER_VERSION_MISMATCH and nothing changes. ' +
+        'nobody changed it since: otherwise 412 CUSTOMER_VERSION_MISMATCH and nothing changes; ' +
+        'the 412 carries the customer’s current version as its `ETag`. ' +
         'Without If-Match the change is made whatever the version.',
       params,
       headers: z.object({
@@ -180,14 +186,23 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     config: { permission: 'customers:write' },
     handler: async (request, reply) => {
       const expectedVersions = expectedVersionsOf(request.headers['if-match']);
-      const updated = await service.updateCustomer(
-        db,
-        contextOf(request),
-        request.params.id,
-        request.body,
-        { expectedVersions },
-      );
-      return tagged(reply, updated);
+      try {
+        const updated = await service.updateCustomer(
+          db,
+          contextOf(request),
+          request.params.id,
+          request.body,
+          { expectedVersions },
+        );
+        return tagged(reply, updated);
+      } catch (error) {
+        // The version it is at (RFC 9110 §15.5.13 lets a 412 say so): a client can tell whether
+        // its edit is stale without reading the customer again.
+        if (error instanceof CustomerVersionMismatch) {
+          void reply.header('etag', entityTagOf(error.currentVersion));
+        }
+        throw error;
+      }
     },
   });
 
@@ -346,6 +361,56 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       reply
         .status(201)
         .send(await service.createAttributeDefinition(db, contextOf(request), request.body)),
+  });
+
+  app.patch('/v1/customer-attributes/:key', {
+    schema: {
+      tags,
+      summary: 'Change a custom attribute’s labels, or add options to an enum',
+      description:
+        'The key and the type cannot change (400 VALIDATION_FAILED on `key` or `type`). ' +
+        '`options` is the whole list: an option customers hold cannot be left out ' +
+        '(409 CONFLICT, each such option and how many customers hold it under `errors`).',
+      params: attributeKeyParams,
+      body: attributeDefinitionPatch,
+      response: { 200: attributeDefinition, 400: problem, 404: problem, 409: problem },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request) =>
+      service.updateAttributeDefinition(db, contextOf(request), request.params.key, request.body),
+  });
+
+  app.delete('/v1/customer-attributes/:key', {
+    schema: {
+      tags,
+      summary: 'Delete a custom attribute',
+      description:
+        'Refused with 409 CONFLICT while customers hold a value of it, unless `force=true`: ' +
+        'then their values are removed in the same transaction (each such customer moves on a ' +
+        'version). All or nothing. Deleting a key that is not (or no longer) defined is 404.',
+      params: attributeKeyParams,
+      querystring: attributeDeleteQuery,
+      response: { 204: z.null(), 404: problem, 409: problem },
+    },
+    config: { permission: 'platform:admin' },
+    handler: async (request, reply) => {
+      await service.deleteAttributeDefinition(db, contextOf(request), request.params.key, {
+        force: request.query.force === 'true',
+      });
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/v1/customer-attributes/:key/usage', {
+    schema: {
+      tags,
+      summary: 'How many customers hold a value of a custom attribute (per option for an enum)',
+      params: attributeKeyParams,
+      response: { 200: attributeUsage, 404: problem },
+    },
+    config: { permission: 'customers:read' },
+    handler: async (request) =>
+      service.getAttributeUsage(db, contextOf(request), request.params.key),
   });
 
   // The CSV body is read as a stream, so its parser lives in a scope of its own.

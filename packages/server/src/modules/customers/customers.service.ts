@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
 import type {
   AttributeDefinition,
+  AttributeDefinitionPatch,
+  AttributeUsage,
   ConsentChannel,
   Customer,
   CustomerCreate,
@@ -29,6 +31,7 @@ import {
   type AttributeValue,
 } from './customer-fields.ts';
 import { nameKeys } from './name-keys.ts';
+import { CustomerVersionMismatch } from './customers.errors.ts';
 
 export type CustomersServiceDb = Kysely<CustomersTables & PlatformTables>;
 
@@ -152,11 +155,28 @@ export async function getCustomer(
   return customer!;
 }
 
-async function attributeRules(db: CustomersServiceDb, tenantId: string) {
-  const rows = await repo.listAttributeDefinitions(db, tenantId);
+async function attributeRules(
+  db: CustomersServiceDb,
+  tenantId: string,
+  options: { keys?: readonly string[]; keyShare?: boolean } = {},
+) {
+  const rows = await repo.listAttributeDefinitions(db, tenantId, options);
   return new Map<string, AttributeRule>(
     rows.map((row) => [row.key, { key: row.key, type: row.type, options: row.options }]),
   );
+}
+
+/**
+ * The rules of the attributes a write sets, locked until it commits: the definition cannot be
+ * deleted, or lose an option, between the check and the write. Take them before locking the
+ * customer: deleting a definition locks it first and then the customers holding it.
+ */
+function lockedAttributeRules(
+  db: CustomersServiceDb,
+  tenantId: string,
+  values: Readonly<Record<string, unknown>> | undefined,
+) {
+  return attributeRules(db, tenantId, { keys: Object.keys(values ?? {}), keyShare: true });
 }
 
 /** `key=value` filters, typed by the attribute definitions (`vip=true` is a boolean). */
@@ -332,13 +352,12 @@ function throwIfErrors(errors: FieldError[]): void {
     throw new AppError('VALIDATION_FAILED', 'The customer is not valid.', errors);
 }
 
-async function checkedAttributes(
-  db: CustomersServiceDb,
-  tenantId: string,
+function checkedAttributes(
+  rules: ReadonlyMap<string, AttributeRule>,
   values: Readonly<Record<string, unknown>> | undefined,
 ) {
   if (!values || Object.keys(values).length === 0) return {};
-  const { values: checked, problems } = checkAttributes(await attributeRules(db, tenantId), values);
+  const { values: checked, problems } = checkAttributes(rules, values);
   if (problems.length > 0) {
     const code = problems.some((problem) => problem.code === 'ATTRIBUTE_NOT_DEFINED')
       ? 'ATTRIBUTE_NOT_DEFINED'
@@ -369,7 +388,10 @@ export async function createCustomer(
   const phones = contactsOf('phone', input.phones, input.phone, errors);
   throwIfErrors(errors);
   return inTransaction(db, async (trx) => {
-    const attributes = await checkedAttributes(trx, tenantId, input.attributes);
+    const attributes = checkedAttributes(
+      await lockedAttributeRules(trx, tenantId, input.attributes),
+      input.attributes,
+    );
     const id = newId();
     const now = new Date();
     const externalId = input.externalId ?? null;
@@ -439,10 +461,11 @@ export async function updateCustomer(
 ): Promise<Customer> {
   const tenantId = context.tenantId;
   return inTransaction(db, async (trx) => {
+    const rules = await lockedAttributeRules(trx, tenantId, patch.attributes);
     const row = await liveRow(trx, tenantId, id, { forUpdate: true });
     if (options.expectedVersions && !options.expectedVersions.includes(row.version)) {
-      throw new AppError(
-        'CUSTOMER_VERSION_MISMATCH',
+      throw new CustomerVersionMismatch(
+        row.version,
         `The customer changed since you read it: it is at version ${row.version} now.`,
       );
     }
@@ -475,7 +498,7 @@ export async function updateCustomer(
     const emails = contactUpdate('email');
     const phones = contactUpdate('phone');
     throwIfErrors(errors);
-    const attributes = await checkedAttributes(trx, tenantId, patch.attributes);
+    const attributes = checkedAttributes(rules, patch.attributes);
     const name = patch.name ?? row.name;
     const externalId = patch.externalId === undefined ? row.external_id : patch.externalId;
     if (externalId !== row.external_id && externalId !== null) {
@@ -740,6 +763,162 @@ export async function createAttributeDefinition(
       (row) => row.key === input.key,
     );
     return toDefinition(found!);
+  });
+}
+
+function attributeNotFound(key: string): AppError {
+  return new AppError('NOT_FOUND', `No attribute ${key} is defined.`);
+}
+
+/** Customers holding a value of the attribute, and (for an enum) of each option. */
+export async function getAttributeUsage(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  key: string,
+): Promise<AttributeUsage> {
+  const row = await repo.findAttributeDefinition(db, context.tenantId, key);
+  if (!row) throw attributeNotFound(key);
+  const counted = await repo.countAttributeValues(db, context.tenantId, key, {
+    perValue: row.type === 'enum',
+  });
+  return {
+    key,
+    customers: counted.customers,
+    options: row.options.map((option) => ({
+      option,
+      customers: counted.perValue.get(option) ?? 0,
+    })),
+  };
+}
+
+/**
+ * Changes an attribute's labels, or an enum's options. The key and the type stay (a value
+ * customers hold would no longer mean what it did); an option may be left out only while no
+ * customer holds it. A change to nothing records nothing.
+ */
+export async function updateAttributeDefinition(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  key: string,
+  patch: AttributeDefinitionPatch,
+): Promise<AttributeDefinition> {
+  const tenantId = context.tenantId;
+  return inTransaction(db, async (trx) => {
+    // Locked: customer writes checking a value against it wait for this change (and it for them).
+    const row = await repo.findAttributeDefinition(trx, tenantId, key, { forUpdate: true });
+    if (!row) throw attributeNotFound(key);
+    const errors: FieldError[] = [];
+    if (patch.key !== undefined && patch.key !== row.key) {
+      errors.push({
+        field: 'key',
+        message: 'cannot change: define a new attribute with the new key instead',
+      });
+    }
+    if (patch.type !== undefined && patch.type !== row.type) {
+      errors.push({
+        field: 'type',
+        message: `cannot change from ${row.type}: define a new attribute with the new type instead`,
+      });
+    }
+    let options = row.options;
+    if (patch.options !== undefined) {
+      const next = [...new Set(patch.options)];
+      if (row.type !== 'enum' && next.length > 0)
+        errors.push({ field: 'options', message: 'only for type enum' });
+      else if (row.type === 'enum' && next.length === 0)
+        errors.push({ field: 'options', message: 'an enum needs at least one option' });
+      else options = next;
+    }
+    if (errors.length > 0) {
+      throw new AppError('VALIDATION_FAILED', `The attribute ${key} cannot change so.`, errors);
+    }
+    const removed = row.options.filter((option) => !options.includes(option));
+    if (removed.length > 0) {
+      const { perValue } = await repo.countAttributeValues(trx, tenantId, key, { perValue: true });
+      const held = removed.flatMap((option) => {
+        const customers = perValue.get(option) ?? 0;
+        return customers > 0 ? [{ option, customers }] : [];
+      });
+      if (held.length > 0) {
+        const holders = (customers: number) =>
+          customers === 1 ? '1 customer holds it' : `${customers} customers hold it`;
+        throw new AppError(
+          'CONFLICT',
+          `Customers hold ${held.map(({ option }) => option).join(', ')}: change their values ` +
+            'before removing the option.',
+          held.map(({ option, customers }) => ({
+            field: 'options',
+            message: `${option}: ${holders(customers)}`,
+          })),
+        );
+      }
+    }
+    const before = { labelZh: row.label_zh, labelEn: row.label_en, options: row.options };
+    const after = {
+      labelZh: patch.labelZh ?? row.label_zh,
+      labelEn: patch.labelEn ?? row.label_en,
+      options,
+    };
+    if (JSON.stringify(after) === JSON.stringify(before)) return toDefinition(row);
+    const updated = await repo.updateAttributeDefinition(trx, tenantId, key, {
+      label_zh: after.labelZh,
+      label_en: after.labelEn,
+      options: JSON.stringify(after.options),
+    });
+    await recordAudit(trx, context, {
+      action: 'customer_attribute.update',
+      entityType: 'customer_attribute',
+      entityId: key,
+      before,
+      after,
+    });
+    return toDefinition(updated);
+  });
+}
+
+/**
+ * Deletes an attribute definition. While customers hold a value of it, the deletion is refused
+ * (CONFLICT) unless `force`, which removes those values in the same transaction. Either way the
+ * key leaves every customer row, merged ones included, so a later definition of the same key
+ * starts clean. Deleting again is NOT_FOUND.
+ */
+export async function deleteAttributeDefinition(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  key: string,
+  options: { force: boolean },
+): Promise<void> {
+  const tenantId = context.tenantId;
+  await inTransaction(db, async (trx) => {
+    // Locked before the customers (as customer writes lock it): no value is set while we count.
+    const row = await repo.findAttributeDefinition(trx, tenantId, key, { forUpdate: true });
+    if (!row) throw attributeNotFound(key);
+    const { customers } = await repo.countAttributeValues(trx, tenantId, key, {
+      perValue: false,
+    });
+    if (customers > 0 && !options.force) {
+      throw new AppError(
+        'CONFLICT',
+        `${customers === 1 ? '1 customer holds' : `${customers} customers hold`} a value of ` +
+          `${key}: remove the values first, or delete with force=true to remove them with it.`,
+      );
+    }
+    await repo.removeAttributeValues(trx, tenantId, key);
+    await repo.deleteAttributeDefinition(trx, tenantId, key);
+    // The values themselves are personal data: the log keeps how many went, not what they were.
+    await recordAudit(trx, context, {
+      action: 'customer_attribute.delete',
+      entityType: 'customer_attribute',
+      entityId: key,
+      before: {
+        key,
+        labelZh: row.label_zh,
+        labelEn: row.label_en,
+        type: row.type,
+        options: row.options,
+      },
+      after: { force: options.force, valuesRemoved: customers },
+    });
   });
 }
 

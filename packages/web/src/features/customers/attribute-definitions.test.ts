@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   attributeDefinitionCreate,
+  attributeDefinitionPatch,
   attributeTypes as contractTypes,
   type AttributeDefinition,
 } from '@fidelis/contracts';
@@ -8,7 +9,9 @@ import {
   attributeKeyPattern,
   attributeTypes,
   createInputOf,
+  heldOptionsLeftOut,
   matchesSearch,
+  patchInputOf,
   withDefinition,
 } from './attribute-definitions.ts';
 
@@ -109,5 +112,79 @@ describe('withDefinition', () => {
   test('replaces one of the same key', () => {
     const renamed = { ...note, labelEn: 'Remark' };
     expect(withDefinition([level, note], renamed)).toEqual([level, renamed]);
+  });
+});
+
+describe('patchInputOf', () => {
+  const note = { ...level, key: 'note', type: 'string' as const, options: [] };
+  test.each([
+    [
+      'nothing changed',
+      level,
+      { labelZh: '会员等级', labelEn: 'Member level', options: ['普通', '金卡'] },
+      {},
+    ],
+    [
+      'only the label that changed, trimmed',
+      level,
+      { labelZh: ' 等级 ', labelEn: 'Member level', options: ['普通', '金卡'] },
+      { labelZh: '等级' },
+    ],
+    [
+      'an emptied label taken from the other',
+      level,
+      { labelZh: '会员等级', labelEn: '', options: ['普通', '金卡'] },
+      { labelEn: '会员等级' },
+    ],
+    [
+      'an option added, the list trimmed and each once',
+      level,
+      { labelZh: '会员等级', labelEn: 'Member level', options: ['普通', ' 金卡', '钻石', '钻石'] },
+      { options: ['普通', '金卡', '钻石'] },
+    ],
+    [
+      'options reordered',
+      level,
+      { labelZh: '会员等级', labelEn: 'Member level', options: ['金卡', '普通'] },
+      { options: ['金卡', '普通'] },
+    ],
+    [
+      'no options for a type without them',
+      note,
+      { labelZh: '会员等级', labelEn: 'Note', options: ['x'] },
+      { labelEn: 'Note' },
+    ],
+  ])('%s', (_name, definition, values, expected) => {
+    const patch = patchInputOf(definition, values);
+    expect(patch).toEqual(expected);
+    expect(attributeDefinitionPatch.safeParse(patch).success).toBe(true);
+  });
+});
+
+describe('heldOptionsLeftOut', () => {
+  const usage = {
+    options: [
+      { option: '普通', customers: 0 },
+      { option: '金卡', customers: 3 },
+      { option: '银卡', customers: 1 },
+    ],
+  };
+  test.each([
+    [['普通', '金卡', '银卡'], []],
+    [['金卡', ' 银卡 '], []],
+    [['普通', '银卡'], [{ option: '金卡', customers: 3 }]],
+    [
+      [],
+      [
+        { option: '金卡', customers: 3 },
+        { option: '银卡', customers: 1 },
+      ],
+    ],
+  ])('%j keeps all but %j', (options, expected) => {
+    expect(heldOptionsLeftOut(usage, options)).toEqual(expected);
+  });
+
+  test('knows of nothing held before the count arrives', () => {
+    expect(heldOptionsLeftOut(undefined, [])).toEqual([]);
   });
 });

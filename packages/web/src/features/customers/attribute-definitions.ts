@@ -1,4 +1,9 @@
-import type { AttributeDefinition, attributeDefinitionCreate } from '@fidelis/contracts';
+import type {
+  AttributeDefinition,
+  AttributeDefinitionPatch,
+  AttributeUsage,
+  attributeDefinitionCreate,
+} from '@fidelis/contracts';
 
 export type AttributeType = AttributeDefinition['type'];
 
@@ -56,12 +61,50 @@ export function createInputOf(values: AttributeFormValues): AttributeDefinitionC
     labelEn: labelEn || labelZh,
     type,
   };
-  if (typeHasOptions(type)) {
-    input.options = [
-      ...new Set((values.options ?? []).map((option) => option.trim()).filter(Boolean)),
-    ];
-  }
+  if (typeHasOptions(type)) input.options = cleanOptions(values.options);
   return input;
+}
+
+/** An enum's options as typed: trimmed, each once, in order. */
+function cleanOptions(options: readonly string[] | undefined): string[] {
+  return [...new Set((options ?? []).map((option) => option.trim()).filter(Boolean))];
+}
+
+/**
+ * The request an edit form sends: only what differs from the definition (labels trimmed, one
+ * left empty taken from the other language's; an enum's options as in `createInputOf`). Empty
+ * when nothing changed. The key and the type never change.
+ */
+export function patchInputOf(
+  definition: AttributeDefinition,
+  values: AttributeFormValues,
+): AttributeDefinitionPatch {
+  const typedZh = values.labelZh?.trim() ?? '';
+  const typedEn = values.labelEn?.trim() ?? '';
+  const labelZh = typedZh || typedEn;
+  const labelEn = typedEn || typedZh;
+  const patch: AttributeDefinitionPatch = {};
+  if (labelZh && labelZh !== definition.labelZh) patch.labelZh = labelZh;
+  if (labelEn && labelEn !== definition.labelEn) patch.labelEn = labelEn;
+  if (typeHasOptions(definition.type)) {
+    const options = cleanOptions(values.options);
+    const same =
+      options.length === definition.options.length &&
+      options.every((option, index) => option === definition.options[index]);
+    if (!same) patch.options = options;
+  }
+  return patch;
+}
+
+/** The options an edit leaves out that customers hold (the server refuses to remove those). */
+export function heldOptionsLeftOut(
+  usage: Pick<AttributeUsage, 'options'> | undefined,
+  options: readonly string[] | undefined,
+): { option: string; customers: number }[] {
+  const kept = new Set(cleanOptions(options));
+  return (usage?.options ?? []).filter(
+    ({ option, customers }) => customers > 0 && !kept.has(option),
+  );
 }
 
 /** Whether a definition matches a search: its key, either label or one of its options. */

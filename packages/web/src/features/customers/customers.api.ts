@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { api, apiRequest } from '../../api/api-client.ts';
 import type {
   AttributeDefinition,
+  AttributeDefinitionPatch,
+  AttributeUsage,
   Customer,
   CustomerCreate,
   CustomerImportReport,
@@ -22,11 +24,15 @@ export const customerKeys = {
   /** Every list page, whatever its filters. */
   lists: ['customers', 'list'] as const,
   list: (filters: CustomerFilters) => ['customers', 'list', filters] as const,
+  /** Every customer read one by one. */
+  allOne: ['customers', 'one'] as const,
   one: (id: string) => ['customers', 'one', id] as const,
   /** Every organisation's members. */
   allMembers: ['customers', 'members'] as const,
   members: (id: string) => ['customers', 'members', id] as const,
   attributes: ['customers', 'attribute-definitions'] as const,
+  /** How many customers hold a value of one attribute (under `attributes`, so it goes stale with them). */
+  attributeUsage: (key: string) => ['customers', 'attribute-definitions', key, 'usage'] as const,
   /** Every lookup by email or phone. */
   allWithContact: ['customers', 'with-contact'] as const,
   /** The customers with one email or phone (`value` as `contactKey` gives it). */
@@ -136,6 +142,33 @@ export function useAttributeDefinitions(enabled = true) {
 /** Defines a custom attribute. */
 export function createAttributeDefinition(input: AttributeDefinitionCreate) {
   return api.post<AttributeDefinition>('/v1/customer-attributes', input);
+}
+
+/** Changes an attribute's labels or an enum's options (the key and the type stay). */
+export function updateAttributeDefinition(key: string, patch: AttributeDefinitionPatch) {
+  return api.patch<AttributeDefinition>(
+    `/v1/customer-attributes/${encodeURIComponent(key)}`,
+    patch,
+  );
+}
+
+/**
+ * Deletes an attribute. While customers hold a value of it the server refuses (409 CONFLICT)
+ * unless `force`, which removes their values with it.
+ */
+export function deleteAttributeDefinition(key: string, force: boolean) {
+  return apiRequest<null>('DELETE', `/v1/customer-attributes/${encodeURIComponent(key)}`, {
+    query: { force },
+  });
+}
+
+/** How many customers hold a value of the attribute, and of each option of an enum. */
+export function getAttributeUsage(key: string, signal?: AbortSignal) {
+  return api.get<AttributeUsage>(
+    `/v1/customer-attributes/${encodeURIComponent(key)}/usage`,
+    undefined,
+    signal,
+  );
 }
 
 export function addTag(id: string, tag: string) {
