@@ -1,7 +1,30 @@
 import { z } from 'zod';
-import { errorCodes } from './errors.ts';
+import { errorCodes, fieldErrorReasons } from './errors.ts';
 
 export const id = z.string().uuid().describe('Identifier (UUID)');
+
+/** The numbers and names a field error's reason needs, e.g. `{ minimum: 1 }` or `{ format: 'email' }`. */
+export const fieldErrorParams = z.record(z.string(), z.union([z.string(), z.number()]));
+export type FieldErrorParams = z.infer<typeof fieldErrorParams>;
+
+/** What is wrong with one field: `message` in English for people, `reason` + `params` for code. */
+export const fieldError = z
+  .object({
+    field: z.string().describe('JSON path of the offending field, e.g. `lines[0].amount`'),
+    message: z.string().describe('In English; translate by `reason` instead where there is one'),
+    line: z.number().int().optional().describe('CSV line, for imports'),
+    reason: z
+      .enum(fieldErrorReasons)
+      .optional()
+      .describe('Why, stable and machine-readable, e.g. `too_small`; new reasons may be added'),
+    params: fieldErrorParams
+      .optional()
+      .describe(
+        'What the reason needs to be put in words, e.g. `{ "origin": "number", "minimum": 1 }`',
+      ),
+  })
+  .meta({ id: 'FieldError' });
+export type FieldError = z.infer<typeof fieldError>;
 
 /** RFC 9457 problem details, with a stable `code` and, for input errors, where it went wrong. */
 export const problem = z
@@ -13,15 +36,7 @@ export const problem = z
     instance: z.string().optional(),
     code: z.enum(errorCodes),
     requestId: z.string().optional(),
-    errors: z
-      .array(
-        z.object({
-          field: z.string().describe('JSON path of the offending field, e.g. `lines[0].amount`'),
-          message: z.string(),
-          line: z.number().int().optional().describe('CSV line, for imports'),
-        }),
-      )
-      .optional(),
+    errors: z.array(fieldError).optional(),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof problem>;

@@ -40,3 +40,44 @@ export const errorCodes = [
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * Why one field of a request (or one CSV cell) was refused: a stable, machine-readable companion
+ * to the English `message` of a problem's field error, with the numbers and names it needs in
+ * `params`. Clients translate by reason and fall back to `message` for a reason they do not know;
+ * reasons are only ever added.
+ */
+export const fieldErrorReasons = [
+  // The shape of the input, from schema validation.
+  'required', // missing
+  'invalid_type', // { expected: 'number' | 'int' | 'string' | 'boolean' | 'array' | 'object' | … }
+  'too_small', // { origin: 'number' | 'string' | 'array' | 'date' | …, minimum, bound?: 'exclusive' | 'exact' }
+  'too_big', // { origin, maximum, bound?: 'exclusive' | 'exact' }
+  'invalid_format', // { format: 'email' | 'url' | 'uuid' | 'datetime' | 'date' | 'time_zone' | 'regex' | …, pattern? }
+  'not_multiple_of', // { divisor }
+  'invalid_value', // { options?: 'a, b' }
+  'invalid_union', // matches none of the allowed shapes
+  'invalid_key', // a key of a map is not allowed
+  'unknown_field', // a field the schema does not have
+  'exactly_one_of', // { fields: 'a, b' }
+  'invalid', // any other check
+  // Rules of the domain.
+  'already_used', // the value belongs to another record
+  'not_found', // names a record that does not exist
+  'duplicate', // given twice in one request or file
+  'reused', // an idempotency key or event id sent before with a different body
+  'must_be_after', // { other: the field it must come after }
+  'must_equal', // { expected }
+  'insufficient', // { available }
+  'conflicts_with', // { other: the field it cannot be given with }
+  'only_for', // { field, value }: allowed only when `field` is `value`
+  'self_not_allowed', // not on your own user, customer or referral
+  'last_owner', // the tenant's last enabled owner
+  'expired',
+  // CSV files.
+  'unknown_column', // { options?: the columns the file may have }
+  'column_missing', // a column the import needs
+  'malformed', // a line that cannot be read as CSV or as text in the encoding
+] as const;
+
+export type FieldErrorReason = (typeof fieldErrorReasons)[number];

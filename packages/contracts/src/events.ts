@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currency, id, instant, problem } from './common.ts';
+import { currency, fieldError, id, instant, problem } from './common.ts';
 
 /**
  * Events: what passes between a business and its customers, appended to the timeline.
@@ -106,6 +106,7 @@ function oneCustomerRef(
       code: 'custom',
       path: ['customerId'],
       message: 'give exactly one of customerId and customerExternalId',
+      params: { reason: 'exactly_one_of', fields: 'customerId, customerExternalId' },
     });
   }
 }
@@ -241,6 +242,6 @@ export const eventImportResult = z.object({
   created: z.number().int(),
   duplicates: z.number().int(),
   customersCreated: z.number().int(),
-  errors: z.array(z.object({ line: z.number().int(), field: z.string(), message: z.string() })),
+  errors: z.array(fieldError.extend({ line: z.number().int().describe('CSV line') })),
 });
 export type EventImportResult = z.infer<typeof eventImportResult>;

@@ -701,6 +701,7 @@ export const couponUpload = z
         code: 'custom',
         path: [body.codes === undefined ? 'codes' : 'generate'],
         message: 'give exactly one of codes and generate',
+        params: { reason: 'exactly_one_of', fields: 'codes, generate' },
       });
   })
   .describe('Either codes (your own) or generate (the server makes them), not both');

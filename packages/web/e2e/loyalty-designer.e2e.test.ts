@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { logIn, newPage, openLoggedIn, screenshot } from './browser.ts';
 
@@ -67,7 +67,7 @@ describe('loyalty program designer in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
-  test('tiers: a duplicate code is refused by the server next to the field, then saved', async () => {
+  test('tiers: what the server refuses is shown next to the field, in Chinese, then saved', async () => {
     await openTab('会员等级');
     await page.locator('#tiers_enabled').click();
     await page.getByRole('button', { name: '添加等级' }).click();
@@ -76,11 +76,31 @@ describe('loyalty program designer in a real browser', () => {
     await page.locator('#tiers_tiers_levels_1_name').fill('金卡');
     await page.locator('#tiers_tiers_levels_1_threshold').fill('1000');
     await page.locator('#tiers_tiers_levels_1_privileges_earnMultiplier').fill('1.5');
+    // A value the form lets through but the API's schema refuses (the request is changed on
+    // its way): the field's error is in Chinese, worded from its reason, not zod's English.
+    const api = `**/v1${programPath}`;
+    const negativeThreshold = async (route: Route) => {
+      const body = route.request().postDataJSON() as {
+        tiers?: { levels?: { threshold: number }[] };
+      } | null;
+      const level = body?.tiers?.levels?.[1];
+      if (route.request().method() !== 'PATCH' || !level) return route.continue();
+      level.threshold = -1;
+      return route.continue({ postData: JSON.stringify(body) });
+    };
+    await page.route(api, negativeThreshold);
+    await page.getByRole('button', { name: label('保存') }).click();
+    const thresholdItem = page
+      .locator('.ant-form-item')
+      .filter({ has: page.locator('#tiers_tiers_levels_1_threshold') });
+    await expect.poll(() => thresholdItem.innerText()).toContain('不能小于 0');
+    await page.unroute(api, negativeThreshold);
     await page.getByRole('button', { name: label('保存') }).click();
     const codeItem = page
       .locator('.ant-form-item')
       .filter({ has: page.locator('#tiers_tiers_levels_1_code') });
-    await expect.poll(() => codeItem.innerText()).toContain('duplicate tier code');
+    await expect.poll(() => codeItem.innerText()).toContain('不能重复');
+    expect(await codeItem.innerText()).not.toContain('duplicate');
     await screenshot(page, 'loyalty-designer-tier-error');
     await page.locator('#tiers_tiers_levels_1_code').fill('gold');
     await page.getByRole('button', { name: label('保存') }).click();

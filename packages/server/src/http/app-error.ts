@@ -1,10 +1,10 @@
-import type { ErrorCode } from '@fidelis/contracts';
+import type { ErrorCode, FieldError } from '@fidelis/contracts';
 
-export interface FieldError {
-  field: string;
-  message: string;
-  line?: number;
-}
+/**
+ * One offending field of a problem: `message` in English, and, where a client may want to put
+ * it in its own words, a `reason` from `fieldErrorReasons` with the `params` it needs.
+ */
+export type { FieldError };
 
 /**
  * An expected failure a service reports to its caller. The code is stable (clients and the

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, Problem } from '@fidelis/contracts';
 import { AppError, type FieldError } from './app-error.ts';
+import { fieldErrorOfIssue } from './validation-issues.ts';
 
 /** Every error code's HTTP status. Exhaustive: a new code fails type-checking until mapped. */
 const statusByCode: Record<ErrorCode, number> = {
@@ -62,17 +63,22 @@ function sendProblem(reply: FastifyReply, problem: Problem): void {
   void reply.status(problem.status).type('application/problem+json').send(problem);
 }
 
-function pathToField(path: readonly PropertyKey[]): string {
-  let field = '';
-  for (const part of path) {
-    if (typeof part === 'number') field += `[${part}]`;
-    else field += field ? `.${String(part)}` : String(part);
-  }
-  return field || '(body)';
-}
-
 function qualify(context: string, field: string): string {
   return context === 'body' ? field : `${context}.${field}`;
+}
+
+/** What the failed validation looked at. */
+function inputOf(request: FastifyRequest, context: string): unknown {
+  switch (context) {
+    case 'querystring':
+      return request.query;
+    case 'params':
+      return request.params;
+    case 'headers':
+      return request.headers;
+    default:
+      return request.body;
+  }
 }
 
 /** Maps every error to RFC 9457 problem+json; nothing else ever reaches a client. */
@@ -88,21 +94,19 @@ export function handleError(
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext ?? 'body';
+    const input = inputOf(request, context);
     const errors = error.validation.map((issue) => {
       // instancePath is a JSON pointer (`/lines/0/amount`); report it as `lines[0].amount`.
       const path = issue.instancePath
         .split('/')
         .filter(Boolean)
         .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-      const prefix = pathToField(path);
-      const keys = (issue.params as { keys?: string[] }).keys;
-      if (issue.keyword === 'unrecognized_keys' && keys) {
-        const field = keys
-          .map((key) => (prefix === '(body)' ? key : `${prefix}.${key}`))
-          .join(', ');
-        return { field: qualify(context, field), message: 'unknown field' };
-      }
-      return { field: qualify(context, prefix), message: issue.message ?? 'invalid' };
+      const fieldError = fieldErrorOfIssue(
+        { code: issue.keyword, path, message: issue.message ?? '', details: issue.params },
+        input,
+        '(body)',
+      );
+      return { ...fieldError, field: qualify(context, fieldError.field) };
     });
     sendProblem(
       reply,

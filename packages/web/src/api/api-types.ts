@@ -1,5 +1,5 @@
 /** The API's reply shapes, from @fidelis/contracts (types only: no zod in these bundles). */
-import type { member } from '@fidelis/contracts';
+import type { FieldError, member } from '@fidelis/contracts';
 
 export type {
   AttributeDefinition,
@@ -16,11 +16,8 @@ export type {
 export type CustomerKind = 'person' | 'organization';
 export type CustomerMember = ReturnType<(typeof member)['parse']>;
 
-export interface ImportLineError {
-  line: number;
-  field: string;
-  message: string;
-}
+/** A bad line of an import: a field error with its line, and a reason where the server gives one. */
+export type ImportLineError = FieldError & { line: number };
 
 export interface Page<T> {
   items: T[];

@@ -1,7 +1,9 @@
 import { useCallback, useState } from 'react';
 import { Alert, Button, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { ApiError } from './api-client.ts';
+import { fieldErrorText } from './field-error-text.ts';
 
 type FieldError = ApiError['fieldErrors'][number];
 type NamePath = (string | number)[];
@@ -49,7 +51,7 @@ export function ErrorAlert({
             <ul className="problem-fields">
               {fields.map((field, index) => (
                 <li key={index}>
-                  <code>{field.field}</code>: {field.message}
+                  <code>{field.field}</code>: {fieldErrorText(t, field)}
                 </li>
               ))}
             </ul>
@@ -75,11 +77,11 @@ export function fieldPath(field: string): NamePath {
 }
 
 /**
- * Puts a problem's field errors next to the form's fields: each on the field of its path, or
- * of the nearest enclosing path the form has (`appliesTo[1]` → the `appliesTo` select).
- * Returns the errors no field of the form shows.
+ * Puts a problem's field errors next to the form's fields, in the user's language: each on the
+ * field of its path, or of the nearest enclosing path the form has (`appliesTo[1]` → the
+ * `appliesTo` select). Returns the errors no field of the form shows.
  */
-export function showFieldErrors(form: FormInstance, error: unknown): FieldError[] {
+export function showFieldErrors(form: FormInstance, error: unknown, t: TFunction): FieldError[] {
   if (!(error instanceof ApiError)) return [];
   const registered = new Set(form.getFieldsError().map((field) => JSON.stringify(field.name)));
   const placed = new Map<string, { name: NamePath; errors: string[] }>();
@@ -97,7 +99,7 @@ export function showFieldErrors(form: FormInstance, error: unknown): FieldError[
     }
     const key = JSON.stringify(name);
     const entry = placed.get(key) ?? { name, errors: [] };
-    entry.errors.push(fieldError.message);
+    entry.errors.push(fieldErrorText(t, fieldError));
     placed.set(key, entry);
   }
   form.setFields([...placed.values()]);
@@ -106,10 +108,11 @@ export function showFieldErrors(form: FormInstance, error: unknown): FieldError[
 
 /** A form's last failed submit: its errors shown on the fields, the rest in an alert. */
 export function useFormProblem(form: FormInstance) {
+  const { t } = useTranslation();
   const [problem, setProblem] = useState<{ error: unknown; unplaced: FieldError[] } | null>(null);
   const report = useCallback(
-    (error: unknown) => setProblem({ error, unplaced: showFieldErrors(form, error) }),
-    [form],
+    (error: unknown) => setProblem({ error, unplaced: showFieldErrors(form, error, t) }),
+    [form, t],
   );
   const clear = useCallback(() => setProblem(null), []);
   const alert = problem ? <ErrorAlert error={problem.error} fields={problem.unplaced} /> : null;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { EventImportResult, Problem } from '@fidelis/contracts';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
 
 let t: TestApp;
@@ -348,7 +349,7 @@ describe('POST /v1/events:batch', () => {
     });
     expect(res.statusCode).toBe(200);
     const { results } = res.json() as {
-      results: { index: number; id: string | null; status: string; error?: { code: string } }[];
+      results: { index: number; id: string | null; status: string; error?: Problem }[];
     };
     expect(results.map((r) => [r.id, r.status, r.error?.code])).toEqual([
       ['b1', 'created', undefined],
@@ -360,6 +361,28 @@ describe('POST /v1/events:batch', () => {
       ['b1', 'duplicate', undefined],
       [null, 'error', 'VALIDATION_FAILED'],
       [null, 'error', 'VALIDATION_FAILED'],
+    ]);
+    // Each refused event says why, field by field, as the HTTP edge does.
+    expect(results[1]?.error?.errors).toEqual([
+      expect.objectContaining({
+        field: 'amount',
+        reason: 'invalid_type',
+        params: { expected: 'number' },
+      }),
+    ]);
+    expect(results[5]?.error?.errors).toEqual([
+      expect.objectContaining({
+        field: 'amount',
+        reason: 'too_big',
+        params: { origin: 'number', maximum: 0 }, // b3 refunded it all
+      }),
+    ]);
+    expect(results[7]?.error?.errors).toEqual([
+      expect.objectContaining({
+        field: 'type',
+        reason: 'required',
+        params: { options: 'purchase, refund, interaction' },
+      }),
     ]);
     expect(await countEvents(tenant.tenantId)).toBe(3);
   });
@@ -643,7 +666,9 @@ describe('POST /v1/events/imports', () => {
       'event_id,customer_external_id,occurred_at,amount,currency\napi-order,shop-42,20261001,99.00,CNY\n',
     );
     expect(conflict.statusCode).toBe(422);
-    expect(conflict.json()).toMatchObject({ errors: [{ line: 2, field: 'event_id' }] });
+    expect(conflict.json()).toMatchObject({
+      errors: [{ line: 2, field: 'event_id', reason: 'reused' }],
+    });
     expect(await countEvents(tenant.tenantId)).toBe(2);
   });
 
@@ -659,13 +684,19 @@ describe('POST /v1/events/imports', () => {
     ].join('\n');
     const res = await csvPost(tenant, csv);
     expect(res.statusCode).toBe(422);
-    const problem = res.json() as { code: string; errors: { line: number; field: string }[] };
+    const problem = res.json() as Problem;
     expect(problem.code).toBe('IMPORT_INVALID');
-    expect(problem.errors.map((e) => [e.line, e.field])).toEqual([
-      [3, 'occurred_at'],
-      [4, 'amount'],
-      [5, 'customer_external_id'],
-    ]);
+    const lines = [
+      [3, 'occurred_at', 'invalid_format', { format: 'date' }],
+      [4, 'amount', 'invalid_format', { format: 'amount_major' }],
+      [
+        5,
+        'customer_external_id',
+        'exactly_one_of',
+        { fields: 'customer_external_id, customer_id' },
+      ],
+    ];
+    expect(problem.errors?.map((e) => [e.line, e.field, e.reason, e.params])).toEqual(lines);
     expect(await countEvents(tenant.tenantId)).toBe(0);
     const header = await csvPost(tenant, 'id,amount\n1,2');
     expect(header.statusCode).toBe(422);
@@ -674,6 +705,7 @@ describe('POST /v1/events/imports', () => {
     ).toMatchObject({
       line: 1,
       field: 'id',
+      reason: 'unknown_column',
     });
     const refund = await csvPost(
       tenant,
@@ -687,7 +719,9 @@ describe('POST /v1/events/imports', () => {
       ],
     });
     const skip = await csvPost(tenant, csv, '?skipInvalid=true');
-    expect(skip.json()).toMatchObject({ created: 2 });
+    const skipped = skip.json() as EventImportResult;
+    expect(skipped).toMatchObject({ created: 2 });
+    expect(skipped.errors.map((e) => [e.line, e.field, e.reason, e.params])).toEqual(lines);
     expect(await countEvents(tenant.tenantId)).toBe(2);
     const json = await post(tenant, '/v1/events/imports', { csv: 'x' });
     expect(json.statusCode).toBe(415);

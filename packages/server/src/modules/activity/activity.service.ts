@@ -42,7 +42,7 @@ export async function listTimeline(
     const position = decodeCursor(query.cursor, ['t', 'i']);
     if (typeof position.t !== 'number' || typeof position.i !== 'string') {
       throw new AppError('VALIDATION_FAILED', 'The cursor is not one this list gave out.', [
-        { field: 'cursor', message: 'invalid cursor' },
+        { field: 'cursor', message: 'invalid cursor', reason: 'invalid_value' },
       ]);
     }
     before = { occurredMicros: position.t, id: position.i };

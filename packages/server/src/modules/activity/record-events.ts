@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { eventInput, type Event, type EventInput, type RefundInput } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
+import { fieldErrorOfIssue } from '../../http/validation-issues.ts';
 import { hashRequest } from '../platform/index.ts';
 import * as repo from './activity.repository.ts';
 import type { ActivityTables } from './activity.table.ts';
@@ -56,15 +57,6 @@ export interface RecordEventsResult {
 
 type Db = Kysely<ActivityTables>;
 
-function zodPath(path: readonly PropertyKey[]): string {
-  let field = '';
-  for (const part of path) {
-    if (typeof part === 'number') field += `[${part}]`;
-    else field += field ? `.${String(part)}` : String(part);
-  }
-  return field || '(event)';
-}
-
 /** Parses one event of a batch; a bad one is an error value, not an exception. */
 export function parseEvent(
   raw: unknown,
@@ -73,15 +65,8 @@ export function parseEvent(
   if (parsed.success) return { ok: true, value: parsed.data };
   const rawId = (raw as { id?: unknown } | null)?.id;
   const errors: FieldError[] = parsed.error.issues.map((issue) => {
-    const keys = (issue as { keys?: string[] }).keys;
-    if (issue.code === 'unrecognized_keys' && keys) {
-      const prefix = zodPath(issue.path);
-      return {
-        field: keys.map((key) => (prefix === '(event)' ? key : `${prefix}.${key}`)).join(', '),
-        message: 'unknown field',
-      };
-    }
-    return { field: zodPath(issue.path), message: issue.message };
+    const { code, path, message, ...details } = issue;
+    return fieldErrorOfIssue({ code, path, message, details }, raw, '(event)');
   });
   return {
     ok: false,
@@ -210,6 +195,7 @@ export async function recordEvents(
             {
               field: ref.customerId !== undefined ? 'customerId' : 'customerExternalId',
               message: 'unknown customer',
+              reason: 'not_found',
             },
           ],
         ),
@@ -488,7 +474,7 @@ function conflict(id: string): AppError {
   return new AppError(
     'IDEMPOTENCY_CONFLICT',
     `The event id ${id} was recorded before with a different body.`,
-    [{ field: 'id', message: 'reused with a different body' }],
+    [{ field: 'id', message: 'reused with a different body', reason: 'reused' }],
   );
 }
 
@@ -536,7 +522,7 @@ function checkRefundOf(
       error: new AppError(
         'REFUND_TARGET_NOT_FOUND',
         `No purchase ${input.refundOf} to refund in this tenant.`,
-        [{ field: 'refundOf', message: 'no such purchase' }],
+        [{ field: 'refundOf', message: 'no such purchase', reason: 'not_found' }],
       ),
     };
   }
@@ -544,7 +530,12 @@ function checkRefundOf(
     return {
       ok: false,
       error: new AppError('VALIDATION_FAILED', `The purchase was in ${purchase.currency}.`, [
-        { field: 'currency', message: `must be the purchase currency ${purchase.currency}` },
+        {
+          field: 'currency',
+          message: `must be the purchase currency ${purchase.currency}`,
+          reason: 'must_equal',
+          params: { expected: purchase.currency },
+        },
       ]),
     };
   }
@@ -553,7 +544,12 @@ function checkRefundOf(
     return {
       ok: false,
       error: new AppError(checked.code, checked.message, [
-        { field: checked.field, message: checked.message },
+        {
+          field: checked.field,
+          message: checked.message,
+          reason: checked.reason,
+          ...(checked.params ? { params: checked.params } : {}),
+        },
       ]),
     };
   }

@@ -16,15 +16,40 @@ const purchase: RefundablePurchase = {
 };
 
 describe('checkRefund', () => {
+  const number = (limit: 'maximum' | 'minimum', value: number, bound?: string) => ({
+    origin: 'number',
+    [limit]: value,
+    ...(bound ? { bound } : {}),
+  });
   it.each([
-    [{ amount: 3000 }, true, undefined],
-    [{ amount: 3001 }, false, 'amount'],
-    [{ amount: 0 }, false, 'amount'],
-    [{ amount: 500, lines: [{ lineNo: 1, quantity: 1, amount: 500 }] }, true, undefined],
-    [{ amount: 500, lines: [{ lineNo: 3, quantity: 1, amount: 500 }] }, false, 'lines[0].lineNo'],
-    [{ amount: 400, lines: [{ lineNo: 1, quantity: 1, amount: 500 }] }, false, 'amount'],
-    [{ amount: 1100, lines: [{ lineNo: 2, quantity: 1, amount: 1100 }] }, false, 'lines[0].amount'],
-    [{ amount: 100, lines: [{ lineNo: 2, quantity: 2, amount: 100 }] }, false, 'lines[0].quantity'],
+    [{ amount: 3000 }, true, undefined, undefined],
+    [{ amount: 3001 }, false, 'amount', ['too_big', number('maximum', 3000)]],
+    [{ amount: 0 }, false, 'amount', ['too_small', number('minimum', 0, 'exclusive')]],
+    [{ amount: 500, lines: [{ lineNo: 1, quantity: 1, amount: 500 }] }, true, undefined, undefined],
+    [
+      { amount: 500, lines: [{ lineNo: 3, quantity: 1, amount: 500 }] },
+      false,
+      'lines[0].lineNo',
+      ['not_found', undefined],
+    ],
+    [
+      { amount: 400, lines: [{ lineNo: 1, quantity: 1, amount: 500 }] },
+      false,
+      'amount',
+      ['must_equal', { expected: 500 }],
+    ],
+    [
+      { amount: 1100, lines: [{ lineNo: 2, quantity: 1, amount: 1100 }] },
+      false,
+      'lines[0].amount',
+      ['too_big', number('maximum', 1000)],
+    ],
+    [
+      { amount: 100, lines: [{ lineNo: 2, quantity: 2, amount: 100 }] },
+      false,
+      'lines[0].quantity',
+      ['too_big', number('maximum', 1)],
+    ],
     [
       {
         amount: 200,
@@ -35,11 +60,15 @@ describe('checkRefund', () => {
       },
       false,
       'lines[1].lineNo',
+      ['duplicate', undefined],
     ],
-  ])('%j → ok %s', (refund, ok, field) => {
+  ])('%j → ok %s', (refund, ok, field, why) => {
     const result = checkRefund(purchase, nothingRefunded, refund);
     expect(result.ok).toBe(ok);
-    if (!result.ok) expect(result.field).toBe(field);
+    if (!result.ok) {
+      expect(result.field).toBe(field);
+      expect([result.reason, result.params]).toEqual(why);
+    }
   });
 
   it('never lets the refunds accepted in any sequence exceed the purchase, in total or per line', () => {

@@ -4,6 +4,7 @@
  * Pure: the caller loads the purchase and its earlier refunds (under a row lock) and applies
  * the refunds of a batch one after the other, feeding each result into the next check.
  */
+import type { FieldErrorParams, FieldErrorReason } from '@fidelis/contracts';
 
 export interface LineTotals {
   quantity: number;
@@ -32,6 +33,9 @@ export type RefundCheck =
       code: 'VALIDATION_FAILED' | 'REFUND_EXCEEDS_PURCHASE';
       message: string;
       field: string;
+      /** Why, for a client to put in its own words (see `fieldErrorReasons`). */
+      reason: FieldErrorReason;
+      params?: FieldErrorParams;
     };
 
 export const nothingRefunded: Refunded = { amount: 0, lines: new Map() };
@@ -42,7 +46,14 @@ export function checkRefund(
   refund: RefundRequest,
 ): RefundCheck {
   if (refund.amount <= 0) {
-    return { ok: false, code: 'VALIDATION_FAILED', field: 'amount', message: 'must be positive' };
+    return {
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      field: 'amount',
+      message: 'must be positive',
+      reason: 'too_small',
+      params: { origin: 'number', minimum: 0, bound: 'exclusive' },
+    };
   }
   const lines = new Map(before.lines);
   if (refund.lines && refund.lines.length > 0) {
@@ -57,6 +68,7 @@ export function checkRefund(
           code: 'VALIDATION_FAILED',
           field: `${field}.lineNo`,
           message: `the purchase has no line ${line.lineNo}`,
+          reason: 'not_found',
         };
       }
       if (seen.has(line.lineNo)) {
@@ -65,6 +77,7 @@ export function checkRefund(
           code: 'VALIDATION_FAILED',
           field: `${field}.lineNo`,
           message: `line ${line.lineNo} is named twice`,
+          reason: 'duplicate',
         };
       }
       seen.add(line.lineNo);
@@ -79,6 +92,8 @@ export function checkRefund(
           code: 'REFUND_EXCEEDS_PURCHASE',
           field: `${field}.amount`,
           message: `line ${line.lineNo}: ${after.amount} refunded in all would exceed its ${bought.amount}`,
+          reason: 'too_big',
+          params: { origin: 'number', maximum: bought.amount - earlier.amount },
         };
       }
       if (after.quantity > bought.quantity) {
@@ -87,6 +102,8 @@ export function checkRefund(
           code: 'REFUND_EXCEEDS_PURCHASE',
           field: `${field}.quantity`,
           message: `line ${line.lineNo}: ${after.quantity} returned in all would exceed the ${bought.quantity} bought`,
+          reason: 'too_big',
+          params: { origin: 'number', maximum: bought.quantity - earlier.quantity },
         };
       }
       lines.set(line.lineNo, after);
@@ -98,6 +115,8 @@ export function checkRefund(
         code: 'VALIDATION_FAILED',
         field: 'amount',
         message: `must equal the sum of the refunded lines (${sum})`,
+        reason: 'must_equal',
+        params: { expected: sum },
       };
     }
   }
@@ -108,6 +127,8 @@ export function checkRefund(
       code: 'REFUND_EXCEEDS_PURCHASE',
       field: 'amount',
       message: `${total} refunded in all would exceed the purchase's ${purchase.amount} (${purchase.amount - before.amount} left)`,
+      reason: 'too_big',
+      params: { origin: 'number', maximum: purchase.amount - before.amount },
     };
   }
   return { ok: true, refunded: { amount: total, lines } };

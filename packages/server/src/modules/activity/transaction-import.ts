@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { EventImportResult } from '@fidelis/contracts';
+import type { EventImportResult, FieldErrorParams, FieldErrorReason } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import { findTenant, recordAudit, type PlatformTables } from '../platform/index.ts';
@@ -51,6 +51,102 @@ const CUSTOMERS = 'activity_import_customers';
 const CREATED = 'activity_import_created';
 const MAX_ERRORS = 1000;
 const CHUNK_BYTES = 4 * 1024 * 1024;
+
+const longerThan = (maximum: number) =>
+  ({
+    message: `at most ${maximum} characters`,
+    reason: 'too_big',
+    params: { origin: 'string', maximum },
+  }) as const;
+
+/** What a row check reports, by the key the check stores in the row's `errors`. */
+const rowChecks = {
+  eventIdLong: { field: 'event_id', ...longerThan(200) },
+  type: {
+    field: 'type',
+    message: 'must be purchase or refund',
+    reason: 'invalid_value',
+    params: { options: 'purchase, refund' },
+  },
+  customerRef: {
+    field: 'customer_external_id',
+    message: 'give exactly one of customer_external_id and customer_id',
+    reason: 'exactly_one_of',
+    params: { fields: 'customer_external_id, customer_id' },
+  },
+  customerIdFormat: {
+    field: 'customer_id',
+    message: 'not a customer id (UUID)',
+    reason: 'invalid_format',
+    params: { format: 'uuid' },
+  },
+  customerExternalIdLong: { field: 'customer_external_id', ...longerThan(200) },
+  occurredAtMissing: { field: 'occurred_at', message: 'required', reason: 'required' },
+  occurredAtFormat: {
+    field: 'occurred_at',
+    message: 'not a date: use ISO 8601 or YYYYMMDD',
+    reason: 'invalid_format',
+    params: { format: 'date' },
+  },
+  amountMissing: { field: 'amount', message: 'required', reason: 'required' },
+  amountMajor: {
+    field: 'amount',
+    message: 'not an amount in major units, e.g. 12.50 (never negative)',
+    reason: 'invalid_format',
+    params: { format: 'amount_major' },
+  },
+  amountMinor: {
+    field: 'amount',
+    message: 'not an amount in minor units, e.g. 1250 (never negative)',
+    reason: 'invalid_format',
+    params: { format: 'amount_minor' },
+  },
+  currencyMissing: { field: 'currency', message: 'required', reason: 'required' },
+  currencyFormat: {
+    field: 'currency',
+    message: 'not an ISO 4217 code, e.g. CNY',
+    reason: 'invalid_format',
+    params: { format: 'currency' },
+  },
+  refundOfMissing: { field: 'refund_of', message: 'required for a refund', reason: 'required' },
+  refundOfOnlyRefunds: {
+    field: 'refund_of',
+    message: 'only for refunds',
+    reason: 'only_for',
+    params: { field: 'type', value: 'refund' },
+  },
+  skuOfRefund: {
+    field: 'sku',
+    message: 'refund lines are not imported; refund the amount, or send lines through the API',
+    reason: 'only_for',
+    params: { field: 'type', value: 'purchase' },
+  },
+  quantityNotInt: {
+    field: 'quantity',
+    message: 'a whole number of at least 1',
+    reason: 'invalid_type',
+    params: { expected: 'int' },
+  },
+  quantitySmall: {
+    field: 'quantity',
+    message: 'a whole number of at least 1',
+    reason: 'too_small',
+    params: { origin: 'number', minimum: 1 },
+  },
+  skuLong: { field: 'sku', ...longerThan(100) },
+  categoryLong: { field: 'category', ...longerThan(100) },
+  channelLong: { field: 'channel', ...longerThan(50) },
+  storeLong: { field: 'store', ...longerThan(100) },
+  rowsDisagree: {
+    field: 'event_id',
+    message:
+      'the rows of this event disagree on type, customer, date, currency, refund_of, channel or store',
+  },
+} satisfies Record<string, Omit<FieldError, 'line'>>;
+type RowCheck = keyof typeof rowChecks;
+
+/** A row check's key as an SQL literal. */
+const check = (key: RowCheck) => sql.lit(key);
 
 /**
  * Imports historical transactions in one transaction: COPY the file into a staging table,
@@ -151,35 +247,33 @@ export async function importTransactions(
                p.refund_of, p.sku, p.category, p.quantity_text, p.channel, p.store, p.line_no))) as id,
            array_remove(array[
              case when p.event_id_text is not null and length(p.event_id_text) > 200
-                  then 'event_id|at most 200 characters' end,
-             case when p.type not in ('purchase', 'refund') then 'type|must be purchase or refund' end,
+                  then ${check('eventIdLong')} end,
+             case when p.type not in ('purchase', 'refund') then ${check('type')} end,
              case when p.type = 'purchase' and (p.ext is null) = (p.cid is null)
-                  then 'customer_external_id|give exactly one of customer_external_id and customer_id' end,
+                  then ${check('customerRef')} end,
              case when p.type = 'purchase' and p.cid is not null
                    and p.cid !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                  then 'customer_id|not a customer id (UUID)' end,
+                  then ${check('customerIdFormat')} end,
              case when p.ext is not null and length(p.ext) > 200
-                  then 'customer_external_id|at most 200 characters' end,
-             case when p.at_text is null then 'occurred_at|required'
-                  when p.occurred_at is null then 'occurred_at|not a date: use ISO 8601 or YYYYMMDD' end,
-             case when p.amount_text is null then 'amount|required'
+                  then ${check('customerExternalIdLong')} end,
+             case when p.at_text is null then ${check('occurredAtMissing')}
+                  when p.occurred_at is null then ${check('occurredAtFormat')} end,
+             case when p.amount_text is null then ${check('amountMissing')}
                   when p.amount_minor is null then ${
-                    options.amountUnit === 'major'
-                      ? sql`'amount|not an amount in major units, e.g. 12.50 (never negative)'`
-                      : sql`'amount|not an amount in minor units, e.g. 1250 (never negative)'`
+                    options.amountUnit === 'major' ? check('amountMajor') : check('amountMinor')
                   } end,
-             case when p.currency is null then 'currency|required'
-                  when p.currency !~ '^[A-Z]{3}$' then 'currency|not an ISO 4217 code, e.g. CNY' end,
-             case when p.type = 'refund' and p.refund_of is null then 'refund_of|required for a refund' end,
-             case when p.type = 'purchase' and p.refund_of is not null then 'refund_of|only for refunds' end,
-             case when p.type = 'refund' and p.sku is not null
-                  then 'sku|refund lines are not imported; refund the amount, or send lines through the API' end,
-             case when p.quantity is null or (p.type = 'purchase' and p.quantity < 1)
-                  then 'quantity|a whole number of at least 1' end,
-             case when length(p.sku) > 100 then 'sku|at most 100 characters' end,
-             case when length(p.category) > 100 then 'category|at most 100 characters' end,
-             case when length(p.channel) > 50 then 'channel|at most 50 characters' end,
-             case when length(p.store) > 100 then 'store|at most 100 characters' end
+             case when p.currency is null then ${check('currencyMissing')}
+                  when p.currency !~ '^[A-Z]{3}$' then ${check('currencyFormat')} end,
+             case when p.type = 'refund' and p.refund_of is null then ${check('refundOfMissing')} end,
+             case when p.type = 'purchase' and p.refund_of is not null
+                  then ${check('refundOfOnlyRefunds')} end,
+             case when p.type = 'refund' and p.sku is not null then ${check('skuOfRefund')} end,
+             case when p.quantity is null then ${check('quantityNotInt')}
+                  when p.type = 'purchase' and p.quantity < 1 then ${check('quantitySmall')} end,
+             case when length(p.sku) > 100 then ${check('skuLong')} end,
+             case when length(p.category) > 100 then ${check('categoryLong')} end,
+             case when length(p.channel) > 50 then ${check('channelLong')} end,
+             case when length(p.store) > 100 then ${check('storeLong')} end
            ], null) as errors
       from parsed p`.execute(trx);
 
@@ -187,7 +281,7 @@ export async function importTransactions(
   // Rows of one event must agree on everything but their line.
   await sql`
     update ${sql.table(CHECKED)} c
-       set errors = c.errors || array['event_id|the rows of this event disagree on type, customer, date, currency, refund_of, channel or store']
+       set errors = c.errors || array[${check('rowsDisagree')}]
      where c.id in (
        select id from ${sql.table(CHECKED)} group by id
        having count(distinct (type, coalesce(ext, ''), coalesce(cid, ''), occurred_at, currency,
@@ -241,7 +335,9 @@ export async function importTransactions(
            coalesce(x.request_hash = g.request_hash, false) as duplicate,
            case when x.request_hash <> g.request_hash then 'event_id' end as error_field,
            case when x.request_hash <> g.request_hash
-                then 'this event id was recorded before with different content' end as error_message
+                then 'this event id was recorded before with different content' end as error_message,
+           case when x.request_hash <> g.request_hash then 'reused' end as error_reason,
+           null::jsonb as error_params
       from g
       left join ${sql.table(CUSTOMERS)} me on me.kind = 'ext' and me.ref = g.ext and g.cid is null
       left join ${sql.table(CUSTOMERS)} mi on mi.kind = 'id' and mi.ref = g.cid
@@ -287,7 +383,13 @@ export async function importTransactions(
              when p.currency <> e.currency then 'the purchase was in ' || p.currency
              when coalesce(rr.amount, 0) + fr.amount > p.amount then
                'refunds of ' || e.refund_of || ' would total ' || (coalesce(rr.amount, 0) + fr.amount)
-               || ', more than its ' || p.amount end
+               || ', more than its ' || p.amount end,
+           error_reason = case
+             when p.id is null then 'not_found'
+             when p.currency <> e.currency then 'must_equal' end,
+           error_params = case
+             when p.id is not null and p.currency <> e.currency
+             then jsonb_build_object('expected', p.currency) end
       from ${sql.table(EVENTS)} e2
       left join purchases p on p.id = e2.refund_of
       left join recorded_refunds rr on rr.refund_of = e2.refund_of
@@ -296,13 +398,24 @@ export async function importTransactions(
     trx,
   );
   await sql`
-    update ${sql.table(EVENTS)} set error_field = 'customer_id', error_message = 'no such customer in this tenant'
+    update ${sql.table(EVENTS)}
+       set error_field = 'customer_id', error_message = 'no such customer in this tenant',
+           error_reason = 'not_found'
      where type = 'purchase' and customer_id is null and error_field is null`.execute(trx);
-  const eventErrors = await sql<{ line: number; field: string; message: string }>`
-    select first_line::int as line, error_field as field, error_message as message
+  // error_reason holds only the reasons written above.
+  const eventErrors = await sql<{
+    line: number;
+    field: string;
+    message: string;
+    reason: FieldErrorReason | null;
+    params: FieldErrorParams | null;
+  }>`
+    select first_line::int as line, error_field as field, error_message as message,
+           error_reason as reason, error_params as params
       from ${sql.table(EVENTS)} where error_field is not null
      order by first_line limit ${MAX_ERRORS}`.execute(trx);
-  errors.push(...eventErrors.rows);
+  for (const { reason, params, ...error } of eventErrors.rows)
+    errors.push({ ...error, ...(reason ? { reason } : {}), ...(params ? { params } : {}) });
   if (errors.length > 0 && !options.skipInvalid) throw importInvalid(errors);
 
   // 5. Insert what is new; a refund whose purchase was skipped is skipped with it.
@@ -364,23 +477,16 @@ export async function importTransactions(
     events: summary.events,
     created: summary.created,
     duplicates: summary.duplicates,
-    errors: errors.map((error) => ({
-      line: error.line ?? 0,
-      field: error.field,
-      message: error.message,
-    })),
+    errors: errors.map((error) => ({ ...error, line: error.line ?? 0 })),
   };
 }
 
 async function collectErrors(trx: Db): Promise<FieldError[]> {
-  const { rows } = await sql<{ line: number; error: string }>`
+  const { rows } = await sql<{ line: number; error: RowCheck }>`
     select line_no::int as line, unnest(errors) as error
       from ${sql.table(CHECKED)} where cardinality(errors) > 0
      order by line_no limit ${MAX_ERRORS}`.execute(trx);
-  return rows.map((row) => {
-    const [field, ...message] = row.error.split('|');
-    return { line: row.line, field: field ?? '', message: message.join('|') };
-  });
+  return rows.map((row) => ({ line: row.line, ...rowChecks[row.error] }));
 }
 
 function importInvalid(errors: FieldError[]): AppError {
@@ -411,20 +517,29 @@ export function readHeader(csv: Uint8Array): { columns: string[]; bodyStart: num
         line: 1,
         field: column || '(empty)',
         message: `unknown column; use ${importColumns.join(', ')}`,
+        reason: 'unknown_column',
+        params: { options: importColumns.join(', ') },
       });
     } else if (seen.has(column))
-      errors.push({ line: 1, field: column, message: 'column given twice' });
+      errors.push({ line: 1, field: column, message: 'column given twice', reason: 'duplicate' });
     seen.add(column);
   }
   for (const required of ['occurred_at', 'amount', 'currency']) {
     if (!seen.has(required))
-      errors.push({ line: 1, field: required, message: 'required column missing' });
+      errors.push({
+        line: 1,
+        field: required,
+        message: 'required column missing',
+        reason: 'column_missing',
+      });
   }
   if (!seen.has('customer_external_id') && !seen.has('customer_id') && !seen.has('refund_of')) {
     errors.push({
       line: 1,
       field: 'customer_external_id',
       message: 'give a customer_external_id or customer_id column',
+      reason: 'column_missing',
+      params: { options: 'customer_external_id, customer_id' },
     });
   }
   if (errors.length > 0) throw importInvalid(errors);
@@ -465,7 +580,7 @@ function copyError(error: unknown, firstLine: number): AppError {
   return new AppError(
     'IMPORT_INVALID',
     `Line ${line} cannot be read: ${message}; nothing was imported.`,
-    [{ line, field: '(row)', message }],
+    [{ line, field: '(row)', message, reason: 'malformed' }],
   );
 }
 

@@ -196,8 +196,16 @@ describe('normalizeRules', () => {
     expect(bad).toEqual({
       ok: false,
       error: [
-        { field: 'earnRules[1].appliesTo[0]', message: 'no earning rule nope in this set' },
-        { field: 'earnRules[1].tiers[0]', message: 'the program has no tier gold' },
+        {
+          field: 'earnRules[1].appliesTo[0]',
+          message: 'no earning rule nope in this set',
+          reason: 'not_found',
+        },
+        {
+          field: 'earnRules[1].tiers[0]',
+          message: 'the program has no tier gold',
+          reason: 'not_found',
+        },
       ],
     });
   });

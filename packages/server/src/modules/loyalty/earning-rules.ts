@@ -1,7 +1,7 @@
 // Earning rules' pure core: what an event earns under a rule set, and why. The dry run calls
 // this with no writes; the ledger calls it with the member's tier and cap usage, then books
 // exactly the points (and per-line attribution) it returns.
-import type { EarnRule } from '@fidelis/contracts';
+import type { EarnRule, FieldError } from '@fidelis/contracts';
 import { apportion, type Result } from './ledger.ts';
 import { localDate, weekdayName } from './time-zone.ts';
 
@@ -69,8 +69,8 @@ export function capKeys(at: Date, timeZone: string): Record<CapPeriod, string> {
 export function normalizeRules(
   rules: readonly EarnRule[],
   tierCodes: readonly string[] | null,
-): Result<EarnRule[], { field: string; message: string }[]> {
-  const errors: { field: string; message: string }[] = [];
+): Result<EarnRule[], FieldError[]> {
+  const errors: FieldError[] = [];
   const taken = new Set(rules.map((rule) => rule.id).filter((value) => value !== undefined));
   let next = 1;
   const withIds = rules.map((rule) => {
@@ -84,19 +84,30 @@ export function normalizeRules(
   withIds.forEach((rule, index) => {
     const at = `earnRules[${index}]`;
     if (rule.id && seen.has(rule.id))
-      errors.push({ field: `${at}.id`, message: 'duplicate rule id' });
+      errors.push({ field: `${at}.id`, message: 'duplicate rule id', reason: 'duplicate' });
     if (rule.id) seen.add(rule.id);
     if (rule.kind === 'action' && rule.customAction && rule.action !== 'custom')
-      errors.push({ field: `${at}.customAction`, message: 'only for action "custom"' });
+      errors.push({
+        field: `${at}.customAction`,
+        message: 'only for action "custom"',
+        reason: 'only_for',
+        params: { field: 'action', value: 'custom' },
+      });
     if (rule.kind === 'multiplier') {
       if (rule.from && rule.to && Date.parse(rule.from) >= Date.parse(rule.to))
-        errors.push({ field: `${at}.to`, message: 'must be after from' });
+        errors.push({
+          field: `${at}.to`,
+          message: 'must be after from',
+          reason: 'must_be_after',
+          params: { other: 'from' },
+        });
       for (const [position, target] of (rule.appliesTo ?? []).entries()) {
         const found = withIds.find((candidate) => candidate.id === target);
         if (!found || found.kind === 'multiplier')
           errors.push({
             field: `${at}.appliesTo[${position}]`,
             message: `no earning rule ${target} in this set`,
+            reason: 'not_found',
           });
       }
       for (const [position, tier] of (rule.tiers ?? []).entries()) {
@@ -104,6 +115,7 @@ export function normalizeRules(
           errors.push({
             field: `${at}.tiers[${position}]`,
             message: `the program has no tier ${tier}`,
+            reason: 'not_found',
           });
       }
     }

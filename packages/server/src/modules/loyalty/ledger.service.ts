@@ -1216,7 +1216,7 @@ function redemptionConflict(key: string): AppError {
   return new AppError(
     'IDEMPOTENCY_CONFLICT',
     `The idempotency key ${key} was used before with a different request.`,
-    [{ field: 'idempotencyKey', message: 'reused with a different body' }],
+    [{ field: 'idempotencyKey', message: 'reused with a different body', reason: 'reused' }],
   );
 }
 
@@ -1227,7 +1227,14 @@ function insufficientPoints(requested: number, available: number | null): AppErr
     available === null
       ? 'The customer has no points in this program.'
       : `The member has ${available} points available; ${requested} requested.`,
-    [{ field: 'points', message: `available ${available ?? 0}` }],
+    [
+      {
+        field: 'points',
+        message: `available ${available ?? 0}`,
+        reason: 'insufficient',
+        params: { available: available ?? 0 },
+      },
+    ],
   );
 }
 
@@ -1441,7 +1448,7 @@ export async function awardAction(
   if (existing) {
     if (existing.customer_id !== input.customerId)
       throw new AppError('IDEMPOTENCY_CONFLICT', 'The key was used for another customer.', [
-        { field: 'idempotencyKey', message: 'reused with a different body' },
+        { field: 'idempotencyKey', message: 'reused with a different body', reason: 'reused' },
       ]);
     return { points: Number(existing.points), explanation: { lotId: existing.id }, replayed: true };
   }
@@ -1945,7 +1952,7 @@ export async function partnerEarn(
   if (existing) {
     if (existing.customer_id !== input.customerId || Number(existing.points) !== input.points)
       throw new AppError('IDEMPOTENCY_CONFLICT', 'The reference was used with a different body.', [
-        { field: 'reference', message: 'reused with a different body' },
+        { field: 'reference', message: 'reused with a different body', reason: 'reused' },
       ]);
     return { points: input.points, lotId: existing.id, replayed: true };
   }
@@ -2032,7 +2039,7 @@ export async function spendWallet(
   if (existing) {
     if (existing.request_hash !== input.requestHash)
       throw new AppError('IDEMPOTENCY_CONFLICT', 'The key was used with a different request.', [
-        { field: 'idempotencyKey', message: 'reused with a different body' },
+        { field: 'idempotencyKey', message: 'reused with a different body', reason: 'reused' },
       ]);
     return {
       amount: Number(existing.amount),
@@ -2043,7 +2050,12 @@ export async function spendWallet(
   const balance = Number(row?.wallet_balance ?? 0);
   if (!row || balance < input.amount)
     throw new AppError('CONFLICT', `The wallet holds ${balance}; ${input.amount} requested.`, [
-      { field: 'amount', message: `wallet balance ${balance}` },
+      {
+        field: 'amount',
+        message: `wallet balance ${balance}`,
+        reason: 'insufficient',
+        params: { available: balance },
+      },
     ]);
   await repo.insertWalletEntries(trx, [
     {

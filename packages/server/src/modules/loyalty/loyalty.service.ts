@@ -35,7 +35,7 @@ import {
   recordAudits,
   runIdempotent,
 } from '../platform/index.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import * as repo from './loyalty.repository.ts';
 import * as merges from './member-merge.repository.ts';
@@ -359,14 +359,23 @@ function checkRewardTiers(program: Program, tiers: readonly string[] | null | un
   for (const [index, tier] of (tiers ?? []).entries())
     if (!program.tiers?.levels.some((level) => level.code === tier))
       throw new AppError('VALIDATION_FAILED', 'Unknown tier.', [
-        { field: `tiers[${index}]`, message: `the program has no tier ${tier}` },
+        {
+          field: `tiers[${index}]`,
+          message: `the program has no tier ${tier}`,
+          reason: 'not_found',
+        },
       ]);
 }
 
 function checkRewardValidity(validFrom: Date | null, validTo: Date | null): void {
   if (validFrom && validTo && validFrom >= validTo)
     throw new AppError('VALIDATION_FAILED', 'validTo must be after validFrom.', [
-      { field: 'validTo', message: 'must be after validFrom' },
+      {
+        field: 'validTo',
+        message: 'must be after validFrom',
+        reason: 'must_be_after',
+        params: { other: 'validFrom' },
+      },
     ]);
 }
 
@@ -381,7 +390,12 @@ export async function updateReward(
   const program = await loadProgram(db, context.tenantId, programId);
   if (input.stock !== undefined && input.addStock !== undefined)
     throw new AppError('VALIDATION_FAILED', 'Give stock or addStock, not both.', [
-      { field: 'addStock', message: 'not together with stock' },
+      {
+        field: 'addStock',
+        message: 'not together with stock',
+        reason: 'conflicts_with',
+        params: { other: 'stock' },
+      },
     ]);
   checkRewardTiers(program, input.tiers);
   const instantOrNull = (value: string | null) => (value === null ? null : new Date(value));
@@ -450,13 +464,18 @@ export async function redeem(
     if (!reward) throw rewardProblem(`No reward ${input.rewardId} in this program.`);
     if (input.points !== undefined && input.points !== Number(reward.points_cost))
       throw new AppError('VALIDATION_FAILED', 'points must equal the reward’s cost.', [
-        { field: 'points', message: `the reward costs ${reward.points_cost}` },
+        {
+          field: 'points',
+          message: `the reward costs ${reward.points_cost}`,
+          reason: 'must_equal',
+          params: { expected: Number(reward.points_cost) },
+        },
       ]);
   }
   const points = input.points ?? (reward ? Number(reward.points_cost) : undefined);
   if (points === undefined)
     throw new AppError('VALIDATION_FAILED', 'Give points or a rewardId.', [
-      { field: 'points', message: 'required without rewardId' },
+      { field: 'points', message: 'required without rewardId', reason: 'required' },
     ]);
   const requestHash = redemptionHash(input.customerId, points, input.rewardId ?? null);
   const found = reward;
@@ -1097,7 +1116,7 @@ export async function createReferral(
   const code = await repo.findReferralCode(db, context.tenantId, programId, input.code);
   if (!code)
     throw new AppError('VALIDATION_FAILED', 'Unknown referral code.', [
-      { field: 'code', message: 'no member has this code' },
+      { field: 'code', message: 'no member has this code', reason: 'not_found' },
     ]);
   // A code of a customer merged away refers for the survivor.
   const referrerId = await merges.survivingMember(
@@ -1108,7 +1127,7 @@ export async function createReferral(
   );
   if (referrerId === customerId)
     throw new AppError('VALIDATION_FAILED', 'Members cannot refer themselves.', [
-      { field: 'customerId', message: 'self-referral is not allowed' },
+      { field: 'customerId', message: 'self-referral is not allowed', reason: 'self_not_allowed' },
     ]);
   if (await repo.hasPurchaseLots(db, context.tenantId, programId, customerId))
     throw new AppError('VALIDATION_FAILED', 'Referrals are for new customers.', [
@@ -1129,7 +1148,7 @@ export async function createReferral(
     if (!row) throw new Error('referral vanished after insert');
     if (!inserted && row.referrer_id !== referrerId)
       throw new AppError('CONFLICT', 'The customer was already referred by someone else.', [
-        { field: 'customerId', message: 'already referred' },
+        { field: 'customerId', message: 'already referred', reason: 'already_used' },
       ]);
     if (inserted)
       await recordAudit(trx, context, {
@@ -1275,15 +1294,13 @@ export async function redeemCoupon(
     const found = await repo.findCoupon(trx, context.tenantId, programId, code);
     if (!found) throw new AppError('NOT_FOUND', `No coupon ${code}.`);
     if (!(await repo.useCoupon(trx, context.tenantId, programId, code, now))) {
-      const reason =
+      const problem: FieldError =
         found.status === 'used'
-          ? 'already used'
+          ? { field: 'code', message: 'already used', reason: 'already_used' }
           : found.status === 'available'
-            ? 'not issued to anyone'
-            : 'expired';
-      throw new AppError('CONFLICT', `The coupon cannot be used: ${reason}.`, [
-        { field: 'code', message: reason },
-      ]);
+            ? { field: 'code', message: 'not issued to anyone' }
+            : { field: 'code', message: 'expired', reason: 'expired' };
+      throw new AppError('CONFLICT', `The coupon cannot be used: ${problem.message}.`, [problem]);
     }
     await recordAudit(trx, context, {
       action: 'loyalty.coupon.used',

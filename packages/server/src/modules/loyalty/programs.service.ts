@@ -163,7 +163,11 @@ function checkTiers(tiers: TierConfig | null, field = 'tiers'): void {
   tiers.levels.forEach((level, index) => {
     if (codes.has(level.code))
       throw new AppError('RULE_INVALID', 'Tier codes must be unique.', [
-        { field: `${field}.levels[${index}].code`, message: 'duplicate tier code' },
+        {
+          field: `${field}.levels[${index}].code`,
+          message: 'duplicate tier code',
+          reason: 'duplicate',
+        },
       ]);
     codes.add(level.code);
   });
@@ -178,7 +182,12 @@ export async function createProgram(
   const timeZone = input.timeZone ?? tenant?.timeZone ?? 'UTC';
   if (!isValidTimeZone(timeZone))
     throw new AppError('VALIDATION_FAILED', 'Unknown time zone.', [
-      { field: 'timeZone', message: 'not an IANA time zone' },
+      {
+        field: 'timeZone',
+        message: 'not an IANA time zone',
+        reason: 'invalid_format',
+        params: { format: 'time_zone' },
+      },
     ]);
   checkTiers(input.tiers);
   const rules = checkRules(input.earnRules, input.tiers);
@@ -362,7 +371,7 @@ export async function dryRun(
   const level = program.tiers && tierCode ? levelOf(program.tiers, tierCode) : null;
   if (input.tier && !level)
     throw new AppError('VALIDATION_FAILED', 'The program has no such tier.', [
-      { field: 'tier', message: `no tier ${input.tier}` },
+      { field: 'tier', message: `no tier ${input.tier}`, reason: 'not_found' },
     ]);
   const occurredAt = input.event.occurredAt ? new Date(input.event.occurredAt) : new Date();
   const usage = new Map<string, number>();

@@ -18,6 +18,6 @@ export function decodeCursor(
     // fall through to the error below
   }
   throw new AppError('VALIDATION_FAILED', 'The cursor is not one this list gave out.', [
-    { field: 'cursor', message: 'invalid cursor' },
+    { field: 'cursor', message: 'invalid cursor', reason: 'invalid_value' },
   ]);
 }

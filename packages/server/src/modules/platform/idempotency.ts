@@ -64,7 +64,7 @@ export async function runIdempotent<DB extends PlatformTables, T>(
       throw new AppError(
         'IDEMPOTENCY_CONFLICT',
         `The key ${request.key} was used before with a different request.`,
-        [{ field: 'idempotencyKey', message: 'reused with a different body' }],
+        [{ field: 'idempotencyKey', message: 'reused with a different body', reason: 'reused' }],
       );
     }
     return { status: found.status_code, body: found.response as T, replayed: true };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Problem } from '@fidelis/contracts';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
 
 let t: TestApp;
@@ -146,6 +147,65 @@ describe('bad input', () => {
     });
     const keys = await t.app.inject({ method: 'GET', url: '/v1/api-keys', headers: tenant.auth });
     expect((keys.json() as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it('says why each field was refused: a reason and its params beside the English message', async () => {
+    const tenant = await newTenant(t);
+    const errorsOf = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: tenant.auth,
+        ...(payload ? { payload } : {}),
+      });
+      expect(res.statusCode).toBe(400);
+      return (res.json() as Problem).errors;
+    };
+    const user = { email: 'new@example.com', name: '新人', role: 'agent', password: 'long enough' };
+    expect(await errorsOf('POST', '/v1/api-keys', { name: 'a', colour: 'red' })).toEqual([
+      { field: 'colour', message: 'unknown field', reason: 'unknown_field' },
+    ]);
+    expect(await errorsOf('POST', '/v1/api-keys', { name: 5 })).toEqual([
+      {
+        field: 'name',
+        message: 'Invalid input: expected string, received number',
+        reason: 'invalid_type',
+        params: { expected: 'string' },
+      },
+    ]);
+    expect(await errorsOf('GET', '/v1/audit-log?limit=0')).toEqual([
+      {
+        field: 'querystring.limit',
+        message: 'Too small: expected number to be >=1',
+        reason: 'too_small',
+        params: { origin: 'number', minimum: 1 },
+      },
+    ]);
+    expect(await errorsOf('POST', '/v1/users', { ...user, email: 'not-an-email' })).toEqual([
+      {
+        field: 'email',
+        message: 'Invalid email address',
+        reason: 'invalid_format',
+        params: { format: 'email' },
+      },
+    ]);
+    expect(
+      await errorsOf('POST', '/v1/users', { ...user, email: undefined, role: 'boss' }),
+    ).toEqual([
+      expect.objectContaining({ field: 'email', reason: 'required' }),
+      expect.objectContaining({
+        field: 'role',
+        reason: 'invalid_value',
+        params: { options: 'owner, manager, agent, analyst, viewer' },
+      }),
+    ]);
+    expect(await errorsOf('PATCH', '/v1/users/not-a-uuid', { name: 'x' })).toEqual([
+      expect.objectContaining({
+        field: 'params.id',
+        reason: 'invalid_format',
+        params: { format: 'uuid' },
+      }),
+    ]);
   });
 
   it('rejects oversized bodies', async () => {

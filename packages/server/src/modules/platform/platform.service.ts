@@ -370,7 +370,7 @@ export async function createUser(
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         throw new AppError('CONFLICT', 'A user with this email exists.', [
-          { field: 'email', message: 'already used' },
+          { field: 'email', message: 'already used', reason: 'already_used' },
         ]);
       }
       throw error;
@@ -433,7 +433,13 @@ export async function updateUser(
       throw new AppError(
         'FORBIDDEN',
         'You cannot change your own role or disable yourself; another owner can.',
-        [{ field: roleChanges ? 'role' : 'disabled', message: 'not for your own user' }],
+        [
+          {
+            field: roleChanges ? 'role' : 'disabled',
+            message: 'not for your own user',
+            reason: 'self_not_allowed',
+          },
+        ],
       );
     }
     const wasEnabledOwner = before.role === 'owner' && !before.disabled;
@@ -443,6 +449,7 @@ export async function updateUser(
         {
           field: roleChanges ? 'role' : 'disabled',
           message: 'this is the last enabled owner',
+          reason: 'last_owner',
         },
       ]);
     }

@@ -210,7 +210,12 @@ export async function computeAndStoreScores(db: Db, args: ComputeScoresArgs): Pr
   const asOf = parseDay(args.options.asOf);
   if (!asOf.ok) {
     throw new AppError('VALIDATION_FAILED', `asOf ${args.options.asOf} is not a date`, [
-      { field: 'asOf', message: 'expected YYYY-MM-DD' },
+      {
+        field: 'asOf',
+        message: 'expected YYYY-MM-DD',
+        reason: 'invalid_format',
+        params: { format: 'date' },
+      },
     ]);
   }
   await args.progress(1, 4, 'fitting models');
@@ -402,7 +407,7 @@ export async function listScores(
     after = { value: Number(position.v), customerId: String(position.id) };
     if (!Number.isFinite(after.value) || !/^[0-9a-f-]{36}$/i.test(after.customerId)) {
       throw new AppError('VALIDATION_FAILED', 'The cursor is not one this list gave out.', [
-        { field: 'cursor', message: 'invalid cursor' },
+        { field: 'cursor', message: 'invalid cursor', reason: 'invalid_value' },
       ]);
     }
   }

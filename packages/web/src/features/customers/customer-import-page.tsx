@@ -19,6 +19,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
+import { fieldErrorText } from '../../api/field-error-text.ts';
 import type { CustomerImportReport, ImportLineError } from '../../api/api-types.ts';
 import { formatNumber } from '../../i18n/format.ts';
 import { importCustomers, type ImportEncoding, type ImportMode } from './customers.api.ts';
@@ -44,7 +45,11 @@ function ErrorTable({ errors }: { errors: ImportLineError[] }) {
       columns={[
         { title: t('import.line'), dataIndex: 'line', width: 90 },
         { title: t('import.field'), dataIndex: 'field', width: 180 },
-        { title: t('import.message'), dataIndex: 'message' },
+        {
+          title: t('import.message'),
+          dataIndex: 'message',
+          render: (_, row) => fieldErrorText(t, row),
+        },
       ]}
     />
   );
@@ -119,11 +124,7 @@ export function CustomerImportPage() {
   });
 
   const lineErrors: ImportLineError[] = outcome?.refused
-    ? outcome.refused.fieldErrors.map((e) => ({
-        line: e.line ?? 0,
-        field: e.field,
-        message: e.message,
-      }))
+    ? outcome.refused.fieldErrors.map((e) => ({ ...e, line: e.line ?? 0 }))
     : (outcome?.report?.errors ?? []);
 
   return (

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { createInstance, type TFunction } from 'i18next';
+import { fieldErrorReasons, type FieldError } from '@fidelis/contracts';
+import en from '../i18n/en.json';
+import zhCN from '../i18n/zh-CN.json';
+import { fieldErrorKeys, fieldErrorText } from './field-error-text.ts';
+
+async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
+  const i18n = createInstance();
+  await i18n.init({
+    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    lng,
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+  });
+  return i18n.t;
+}
+
+type Described = Pick<FieldError, 'message' | 'reason' | 'params'>;
+
+describe('a field error in the user’s language', () => {
+  const cases: [Described, string, string][] = [
+    [
+      {
+        message: 'Too small: expected number to be >=1',
+        reason: 'too_small',
+        params: { origin: 'number', minimum: 1 },
+      },
+      '不能小于 1',
+      'Must be at least 1',
+    ],
+    [
+      {
+        message: 'must be positive',
+        reason: 'too_small',
+        params: { origin: 'number', minimum: 0, bound: 'exclusive' },
+      },
+      '必须大于 0',
+      'Must be more than 0',
+    ],
+    [
+      { message: 'Too small', reason: 'too_small', params: { origin: 'string', minimum: 10 } },
+      '至少 10 个字符',
+      'At least 10 characters',
+    ],
+    [
+      { message: 'Too small', reason: 'too_small', params: { origin: 'string', minimum: 1 } },
+      '不能为空',
+      'Must not be empty',
+    ],
+    [
+      { message: 'Too big', reason: 'too_big', params: { origin: 'string', maximum: 200 } },
+      '最多 200 个字符',
+      'At most 200 characters',
+    ],
+    [
+      { message: 'Too big', reason: 'too_big', params: { origin: 'array', maximum: 3 } },
+      '最多 3 项',
+      'At most 3 items',
+    ],
+    [
+      {
+        message: 'Too big',
+        reason: 'too_big',
+        params: { origin: 'file', maximum: 9, bound: 'exclusive' },
+      },
+      '必须小于 9',
+      'Must be less than 9',
+    ],
+    [
+      {
+        message: 'Invalid input: expected number, received string',
+        reason: 'invalid_type',
+        params: { expected: 'number' },
+      },
+      '必须是数字',
+      'Must be a number',
+    ],
+    [
+      { message: 'Invalid input', reason: 'invalid_type', params: { expected: 'bigint' } },
+      '类型不正确（应为 bigint）',
+      'Not the right kind of value (expected bigint)',
+    ],
+    [
+      { message: 'Invalid email address', reason: 'invalid_format', params: { format: 'email' } },
+      '邮箱地址格式不正确',
+      'Not a valid email address',
+    ],
+    [
+      {
+        message: 'an ISO 4217 code',
+        reason: 'invalid_format',
+        params: { format: 'regex', pattern: '/^[A-Z]{3}$/' },
+      },
+      '格式不正确',
+      'Not in the right format',
+    ],
+    [
+      { message: 'Invalid option', reason: 'invalid_value', params: { options: 'owner, agent' } },
+      '必须是以下之一：owner, agent',
+      'Must be one of: owner, agent',
+    ],
+    [{ message: 'unknown field', reason: 'unknown_field' }, '不支持此字段', 'Unknown field'],
+    [{ message: 'duplicate tier code', reason: 'duplicate' }, '不能重复', 'Given more than once'],
+    [
+      { message: 'available 40', reason: 'insufficient', params: { available: 40 } },
+      '不足：可用 40',
+      'Not enough: 40 available',
+    ],
+    // No reason, or a parameter that is no key: the server's words.
+    [
+      { message: 'already used by another customer' },
+      'already used by another customer',
+      'already used by another customer',
+    ],
+    [
+      { message: 'odd format', reason: 'invalid_format', params: { format: 'a.b:c' } },
+      '格式不正确',
+      'Not in the right format',
+    ],
+  ];
+
+  it.each(cases)('%j', async (error, zh, english) => {
+    expect(fieldErrorText(await translator('zh-CN'), error)).toBe(zh);
+    expect(fieldErrorText(await translator('en'), error)).toBe(english);
+  });
+
+  it('falls back to the server’s message for a reason this UI has no words for', async () => {
+    const t = await translator('zh-CN');
+    const fromANewerServer = { message: 'too late', reason: 'too_late' } as unknown as Described;
+    expect(fieldErrorText(t, fromANewerServer)).toBe('too late');
+  });
+
+  it('has words for every reason, in both languages, with the same placeholders', () => {
+    const zhWords = zhCN.fieldErrors as Record<string, string>;
+    const enWords = en.fieldErrors as Record<string, string>;
+    for (const reason of fieldErrorReasons) expect(enWords).toHaveProperty(reason);
+    expect(Object.keys(zhWords).sort()).toEqual(Object.keys(enWords).sort());
+    const placeholders = (text: string) => [...text.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort();
+    for (const [key, text] of Object.entries(enWords))
+      expect([key, placeholders(zhWords[key] ?? '')]).toEqual([key, placeholders(text)]);
+  });
+
+  it('never words an exclusive or exact bound as an inclusive one', () => {
+    for (const reason of ['too_small', 'too_big'] as const)
+      for (const bound of ['exclusive', 'exact'])
+        for (const key of fieldErrorKeys({
+          message: '',
+          reason,
+          params: { origin: 'number', bound },
+        }))
+          expect(key).toContain(bound);
+  });
+});

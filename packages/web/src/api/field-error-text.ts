@@ -1,0 +1,60 @@
+import type { TFunction } from 'i18next';
+import type { FieldError } from '@fidelis/contracts';
+
+type Described = Pick<FieldError, 'message' | 'reason' | 'params'>;
+
+/** The param whose value picks a more specific wording of a reason (`invalid_format_email`). */
+const variantParam: Partial<Record<NonNullable<FieldError['reason']>, string>> = {
+  invalid_type: 'expected',
+  invalid_format: 'format',
+};
+
+/** Reasons worded differently when the server lists the allowed values. */
+const withOptions = new Set<string>(['invalid_value', 'unknown_column', 'column_missing']);
+
+const keyPart = (value: unknown): string | null =>
+  typeof value === 'string' && /^[a-z0-9_]+$/i.test(value) ? value : null;
+
+/**
+ * The i18n keys that can word a field error, most specific first: `too_small` of a string with
+ * `minimum: 1` → `fieldErrors.too_small_string_empty`, `…too_small_string`, `…too_small`.
+ * An exclusive or exact bound never falls back to a wording without it.
+ */
+export function fieldErrorKeys(error: Described): string[] {
+  const { reason, params = {} } = error;
+  if (!reason) return [];
+  const keys: string[] = [];
+  if (reason === 'too_small' || reason === 'too_big') {
+    const origin = keyPart(params['origin']);
+    const bound = keyPart(params['bound']);
+    if (bound) {
+      if (origin) keys.push(`${reason}_${origin}_${bound}`);
+      keys.push(`${reason}_${bound}`);
+    } else {
+      const empty =
+        reason === 'too_small' &&
+        params['minimum'] === 1 &&
+        (origin === 'string' || origin === 'array');
+      if (empty) keys.push(`${reason}_${origin}_empty`);
+      if (origin) keys.push(`${reason}_${origin}`);
+      keys.push(reason);
+    }
+  } else {
+    const name = variantParam[reason];
+    const variant = name ? keyPart(params[name]) : null;
+    if (variant) keys.push(`${reason}_${variant}`);
+    if (withOptions.has(reason) && params['options'] !== undefined) keys.push(`${reason}_options`);
+    keys.push(reason);
+  }
+  return keys.map((key) => `fieldErrors.${key}`);
+}
+
+/**
+ * A field error in the user's language, by its reason with the params put in; the server's
+ * (English) message where there is no reason, or no wording for it.
+ */
+export function fieldErrorText(t: TFunction, error: Described): string {
+  const keys = fieldErrorKeys(error);
+  if (keys.length === 0) return error.message;
+  return t(keys, { replace: error.params ?? {}, defaultValue: error.message });
+}
