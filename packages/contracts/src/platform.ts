@@ -5,6 +5,50 @@ export const roles = ['owner', 'manager', 'agent', 'analyst', 'viewer'] as const
 export const role = z.enum(roles);
 export type Role = z.infer<typeof role>;
 
+/** What a caller may do; every route needs one of these (or none, for public routes). */
+export const permissions = [
+  'customers:read',
+  'customers:write',
+  'customers:erase',
+  'events:write',
+  'loyalty:read',
+  'loyalty:operate',
+  'loyalty:design',
+  'analytics:read',
+  'analytics:run',
+  'platform:admin',
+  'audit:read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const readAll: Permission[] = ['customers:read', 'loyalty:read', 'analytics:read'];
+
+/** What each role may do. Owners and managers run the business; agents serve customers. */
+const grants: Record<Role, readonly Permission[]> = {
+  owner: permissions,
+  manager: [
+    ...readAll,
+    'customers:write',
+    'customers:erase',
+    'events:write',
+    'loyalty:operate',
+    'loyalty:design',
+    'analytics:run',
+    'audit:read',
+  ],
+  agent: [...readAll, 'customers:write', 'events:write', 'loyalty:operate'],
+  analyst: [...readAll, 'analytics:run'],
+  viewer: readAll,
+};
+
+/**
+ * Whether a role may do something. The server refuses by it (403); the web UI hides by it
+ * what would be refused, from the same table.
+ */
+export function roleCan(role: Role, permission: Permission): boolean {
+  return grants[role]?.includes(permission) ?? false;
+}
+
 export const locales = ['zh-CN', 'en'] as const;
 export const locale = z.enum(locales);
 

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { roleCan } from '@fidelis/contracts';
 import {
   authenticateApiKey,
   authenticateSession,
-  roleCan,
   SESSION_COOKIE,
   type PlatformTables,
 } from '../modules/platform/index.ts';

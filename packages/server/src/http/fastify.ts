@@ -7,7 +7,8 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Permission, RequestContext } from './request-context.ts';
+import type { Permission } from '@fidelis/contracts';
+import type { RequestContext } from './request-context.ts';
 import { AppError } from './app-error.ts';
 
 /** The Fastify instance every route module receives: zod schemas type the handlers. */

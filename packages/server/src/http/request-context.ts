@@ -16,18 +16,3 @@ export interface RequestContext {
   actor: Actor;
   requestId: string | null;
 }
-
-export const permissions = [
-  'customers:read',
-  'customers:write',
-  'customers:erase',
-  'events:write',
-  'loyalty:read',
-  'loyalty:operate',
-  'loyalty:design',
-  'analytics:read',
-  'analytics:run',
-  'platform:admin',
-  'audit:read',
-] as const;
-export type Permission = (typeof permissions)[number];

@@ -8,7 +8,6 @@
  */
 export type { PlatformTables } from './platform.table.ts';
 export { platformMigrations } from './platform.migrations.ts';
-export { roleCan } from './permissions.ts';
 export { SESSION_COOKIE } from './platform.service.ts';
 export {
   createTenant,

@@ -29,6 +29,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { roleCan } from '@fidelis/contracts';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import type { Customer } from '../../api/api-types.ts';
@@ -41,7 +42,6 @@ import { attributeLabel } from './attribute-definitions.ts';
 import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
 import { CustomerEraseModal } from './customer-erase-modal.tsx';
 import { CustomerMergeModal } from './customer-merge-modal.tsx';
-import { canEraseCustomers, canWriteCustomers } from './customer-roles.ts';
 import {
   addTag,
   customerKeys,
@@ -288,8 +288,8 @@ export function Customer360Page() {
   });
   const definitions = useAttributeDefinitions();
   const [dialog, setDialog] = useState<'edit' | 'merge' | 'erase' | null>(null);
-  const canWrite = canWriteCustomers(session.user.role);
-  const canErase = canEraseCustomers(session.user.role);
+  const canWrite = roleCan(session.user.role, 'customers:write');
+  const canErase = roleCan(session.user.role, 'customers:erase');
 
   const crumbs = (name: string) => (
     <Breadcrumb

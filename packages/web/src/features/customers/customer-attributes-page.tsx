@@ -19,6 +19,7 @@ import {
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { roleCan } from '@fidelis/contracts';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
 import type {
@@ -43,7 +44,6 @@ import {
   type AttributeFormValues,
   type AttributeType,
 } from './attribute-definitions.ts';
-import { canDefineAttributes } from './customer-roles.ts';
 import {
   createAttributeDefinition,
   customerKeys,
@@ -67,7 +67,7 @@ interface Opened {
 export function CustomerAttributesPage() {
   const { t, i18n } = useTranslation();
   const session = useCurrentSession();
-  const canDefine = canDefineAttributes(session.user.role);
+  const canDefine = roleCan(session.user.role, 'platform:admin');
   const definitions = useAttributeDefinitions();
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);

@@ -5,12 +5,12 @@ import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { roleCan } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import type { CustomerKind, Customer } from '../../api/api-types.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
-import { canWriteCustomers } from './customer-roles.ts';
 import { customerKeys, listCustomers, type CustomerFilters } from './customers.api.ts';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -33,7 +33,7 @@ export function CustomerListPage() {
   const [search, setSearch] = useState(filters.q);
   const [tagInput, setTagInput] = useState(filters.tag);
   const [creating, setCreating] = useState(false);
-  const canWrite = canWriteCustomers(session.user.role);
+  const canWrite = roleCan(session.user.role, 'customers:write');
 
   // The search box writes to the URL after a pause in typing, so back/forward keep the search.
   const searchTimer = useRef<number | undefined>(undefined);

@@ -18,6 +18,7 @@ import {
 } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { roleCan } from '@fidelis/contracts';
 import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.tsx';
 import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDateTime, formatNumber } from '../../i18n/format.ts';
@@ -33,7 +34,6 @@ import {
   useCoupons,
   useMarkCouponUsed,
 } from './loyalty.api.ts';
-import { canOperateLoyalty } from './loyalty-roles.ts';
 
 interface PoolValues {
   mode: 'generate' | 'paste';
@@ -234,7 +234,7 @@ export function CouponsDrawer({
   const { message } = App.useApp();
   const errorText = useErrorText();
   const session = useCurrentSession();
-  const canOperate = canOperateLoyalty(session.user.role);
+  const canOperate = roleCan(session.user.role, 'loyalty:operate');
   const [status, setStatus] = useState<Coupon['status'] | 'all'>('all');
   const [q, setQ] = useState('');
   const coupons = useCoupons(program.id, reward?.id ?? '', {

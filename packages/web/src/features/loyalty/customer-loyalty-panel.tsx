@@ -14,6 +14,7 @@ import {
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { roleCan } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../i18n/format.ts';
 import {
@@ -25,7 +26,6 @@ import {
 } from './loyalty.api.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { explainEntry } from './entry-explanation.ts';
-import { canOperateLoyalty } from './loyalty-roles.ts';
 import { MemberLinkButton } from './member-link-button.tsx';
 import { MemberWallet } from './member-wallet.tsx';
 import './loyalty.i18n.ts';
@@ -56,7 +56,7 @@ function ProgramMember({
     <Space orientation="vertical" size={12} className="full-width" data-testid="loyalty-member">
       <div className="member-program-row">
         <Typography.Text strong>{member.programName}</Typography.Text>
-        {canOperateLoyalty(session.user.role) ? (
+        {roleCan(session.user.role, 'loyalty:operate') ? (
           <MemberLinkButton
             programId={member.programId}
             customerId={member.customerId}
@@ -111,7 +111,7 @@ function ProgramMember({
         <MemberWallet
           member={member}
           timeZone={timeZone}
-          canSpend={canOperateLoyalty(session.user.role)}
+          canSpend={roleCan(session.user.role, 'loyalty:operate')}
         />
       ) : null}
       <Typography.Text strong>{t('loyalty.member.lots')}</Typography.Text>

@@ -17,13 +17,12 @@ import type { EChartsOption } from 'echarts';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { PlusOutlined } from '@ant-design/icons';
-import type { LoyaltyProgram } from '@fidelis/contracts';
+import { roleCan, type LoyaltyProgram } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatMoney, formatNumber } from '../../i18n/format.ts';
 import { EChart } from '../dashboard/echart.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.ts';
-import { canDesignLoyalty } from './loyalty-roles.ts';
 import './loyalty.i18n.ts';
 import './loyalty-designer.i18n.ts';
 
@@ -234,7 +233,7 @@ function EmptyPrograms({ canDesign }: { canDesign: boolean }) {
 export function LoyaltyPage() {
   const { t } = useTranslation();
   const session = useCurrentSession();
-  const canDesign = canDesignLoyalty(session.user.role);
+  const canDesign = roleCan(session.user.role, 'loyalty:design');
   const navigate = useNavigate();
   const programs = usePrograms();
   const [params, setParams] = useSearchParams();

@@ -3,12 +3,12 @@ import { App, Button, Card, Col, Form, Result, Row, Select, Space, Switch, Typog
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { roleCan } from '@fidelis/contracts';
 import { useFormProblem } from '../../api/error-text.tsx';
 import { majorToMinor } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { MoneyInput, WholeNumberInput } from './designer-fields.tsx';
 import { useCreateProgram } from './loyalty.api.ts';
-import { canDesignLoyalty } from './loyalty-roles.ts';
 import {
   defaultSettings,
   ProgramSettingsFields,
@@ -58,7 +58,7 @@ export function ProgramCreatePage() {
     [],
   );
 
-  if (!canDesignLoyalty(session.user.role)) {
+  if (!roleCan(session.user.role, 'loyalty:design')) {
     return (
       <Result
         status="403"

@@ -2,12 +2,12 @@ import { Alert, Card, Form, Skeleton, Space, Tabs, Tag, Typography } from 'antd'
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { roleCan } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { EarningRulesTab } from './earning-rules-tab.tsx';
 import { type DesignerTabProps, useProgramPatchForm } from './designer-fields.tsx';
 import { useProgram } from './loyalty.api.ts';
-import { canDesignLoyalty } from './loyalty-roles.ts';
 import { PartnersTab } from './partners-tab.tsx';
 import {
   ProgramSettingsFields,
@@ -49,7 +49,7 @@ export function ProgramDesignerPage() {
   const { t } = useTranslation();
   const { programId = '' } = useParams();
   const session = useCurrentSession();
-  const canDesign = canDesignLoyalty(session.user.role);
+  const canDesign = roleCan(session.user.role, 'loyalty:design');
   const program = useProgram(programId);
   const [params, setParams] = useSearchParams();
   const requested = params.get('tab');

@@ -16,7 +16,7 @@ import {
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { roles, type Role } from '@fidelis/contracts';
+import { roleCan, roles, type Role } from '@fidelis/contracts';
 import { api, ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
@@ -51,7 +51,8 @@ export function UsersPage() {
   const session = useCurrentSession();
   // Only owners manage users; nobody changes their own role or disables themself (the server
   // refuses both too), so one's own row stays read-only.
-  const canManage = (row: User) => session.user.role === 'owner' && row.id !== session.user.id;
+  const canManage = (row: User) =>
+    roleCan(session.user.role, 'platform:admin') && row.id !== session.user.id;
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<UserInput>();
