@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, instant, page, pageQuery } from './common.ts';
+import { fieldError, id, instant, page, pageQuery } from './common.ts';
 
 export const customerKinds = ['person', 'organization'] as const;
 export const customerKind = z.enum(customerKinds);
@@ -269,10 +269,8 @@ export const customerImportQuery = z.strictObject({
     .describe('`csvColumn:field`, repeatable'),
 });
 
-export const importError = z.object({
-  line: z.number().int(),
-  field: z.string(),
-  message: z.string(),
+export const importError = fieldError.extend({
+  line: z.number().int().describe('CSV line (the header is line 1)'),
 });
 export const customerImportReport = z
   .object({

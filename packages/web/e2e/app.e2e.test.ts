@@ -144,6 +144,8 @@ describe('the web UI in a real browser', () => {
       .allInnerTexts();
     expect(cells[0]).toBe('3');
     expect(cells[1]?.toLowerCase()).toContain('email');
+    // Worded from the server's reason (invalid_format, format email), not its English message.
+    expect(cells[2]).toBe('邮箱地址格式不正确');
     await screenshot(page, '05-import-errors');
 
     // For real, all or nothing: refused, with the same line reported, and nobody imported.

@@ -179,9 +179,8 @@ describe('changing customers in the web UI', () => {
     const externalId = page.locator('#customer_externalId');
     await externalId.fill('C002');
     await externalId.press('Enter');
-    await expect
-      .poll(() => page.locator('#customer_externalId_help').innerText())
-      .toContain('already used');
+    // The server's field error, worded by its reason in the UI's language.
+    await expect.poll(() => page.locator('#customer_externalId_help').innerText()).toBe('已被使用');
     await expect
       .poll(() => page.getByTestId('customer-form').getByRole('alert').last().innerText())
       .toContain('已有其他客户使用此外部编号');

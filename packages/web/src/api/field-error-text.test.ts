@@ -107,6 +107,35 @@ describe('a field error in the user’s language', () => {
       '不足：可用 40',
       'Not enough: 40 available',
     ],
+    [
+      { message: 'not a phone number', reason: 'invalid_format', params: { format: 'phone' } },
+      '电话号码格式不正确（应为 5 到 20 位数字）',
+      'Not a valid phone number (5 to 20 digits)',
+    ],
+    [
+      { message: 'use key=value', reason: 'invalid_format', params: { format: 'key_value' } },
+      '应为 键=值 的形式，例如 vip=true',
+      'Not in the form key=value, such as vip=true',
+    ],
+    [{ message: 'cannot change from enum', reason: 'immutable' }, '不能修改', 'Cannot be changed'],
+    [
+      {
+        message: '金卡: 2 customers hold it',
+        reason: 'in_use',
+        params: { value: '金卡', count: 2 },
+      },
+      '金卡：2 位客户正在使用',
+      '金卡: held by 2 customers',
+    ],
+    [
+      {
+        message: '银卡: 1 customer holds it',
+        reason: 'in_use',
+        params: { value: '银卡', count: 1 },
+      },
+      '银卡：1 位客户正在使用',
+      '银卡: held by 1 customer',
+    ],
     // No reason, or a parameter that is no key: the server's words.
     [
       { message: 'already used by another customer' },
@@ -134,11 +163,20 @@ describe('a field error in the user’s language', () => {
   it('has words for every reason, in both languages, with the same placeholders', () => {
     const zhWords = zhCN.fieldErrors as Record<string, string>;
     const enWords = en.fieldErrors as Record<string, string>;
-    for (const reason of fieldErrorReasons) expect(enWords).toHaveProperty(reason);
-    expect(Object.keys(zhWords).sort()).toEqual(Object.keys(enWords).sort());
+    // `in_use_one` / `in_use_other`: plural forms of one wording, picked by a `count` param.
+    const worded = new Set(Object.keys(enWords).map((key) => key.replace(/_(one|other)$/, '')));
+    for (const reason of fieldErrorReasons) expect(worded).toContain(reason);
+    // Chinese has a single plural form: the `_one` wordings are English only.
+    expect(Object.keys(zhWords).sort()).toEqual(
+      Object.keys(enWords)
+        .filter((key) => !key.endsWith('_one'))
+        .sort(),
+    );
     const placeholders = (text: string) => [...text.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort();
-    for (const [key, text] of Object.entries(enWords))
-      expect([key, placeholders(zhWords[key] ?? '')]).toEqual([key, placeholders(text)]);
+    for (const [key, text] of Object.entries(enWords)) {
+      const zhKey = key.replace(/_one$/, '_other');
+      expect([key, placeholders(zhWords[zhKey] ?? '')]).toEqual([key, placeholders(text)]);
+    }
   });
 
   it('never words an exclusive or exact bound as an inclusive one', () => {

@@ -56,5 +56,8 @@ export function fieldErrorKeys(error: Described): string[] {
 export function fieldErrorText(t: TFunction, error: Described): string {
   const keys = fieldErrorKeys(error);
   if (keys.length === 0) return error.message;
-  return t(keys, { replace: error.params ?? {}, defaultValue: error.message });
+  const params = error.params ?? {};
+  // A `count` picks the plural form where the language has one ("1 customer", "2 customers").
+  const count = typeof params['count'] === 'number' ? { count: params['count'] } : {};
+  return t(keys, { replace: params, ...count, defaultValue: error.message });
 }

@@ -163,22 +163,33 @@ describe('PATCH /v1/customer-attributes/{key}', () => {
     expect(type.headers['content-type']).toContain('application/problem+json');
     expect(type.json()).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: 'type', message: expect.stringContaining('cannot change') }],
+      errors: [
+        { field: 'type', message: expect.stringContaining('cannot change'), reason: 'immutable' },
+      ],
     });
     const key = await patch(tenant, 'level', { key: 'tier' });
     expect(key.json()).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: 'key', message: expect.stringContaining('cannot change') }],
+      errors: [
+        { field: 'key', message: expect.stringContaining('cannot change'), reason: 'immutable' },
+      ],
     });
     // An enum keeps at least one option; other types have none.
     expect((await patch(tenant, 'level', { options: [] })).json()).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: 'options' }],
+      errors: [{ field: 'options', reason: 'too_small', params: { origin: 'array', minimum: 1 } }],
     });
     await define(tenant, { key: 'since', labelZh: '入会', labelEn: 'Since', type: 'date' });
     expect((await patch(tenant, 'since', { options: ['x'] })).json()).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: 'options', message: 'only for type enum' }],
+      errors: [
+        {
+          field: 'options',
+          message: 'only for type enum',
+          reason: 'only_for',
+          params: { field: 'type', value: 'enum' },
+        },
+      ],
     });
     // What the schema refuses: unknown fields, empty labels.
     const unknown = await patch(tenant, 'level', { description: 'x' });
@@ -205,8 +216,18 @@ describe('PATCH /v1/customer-attributes/{key}', () => {
       code: 'CONFLICT',
       detail: expect.stringContaining('银卡, 金卡'),
       errors: [
-        { field: 'options', message: '银卡: 1 customer holds it' },
-        { field: 'options', message: '金卡: 2 customers hold it' },
+        {
+          field: 'options',
+          message: '银卡: 1 customer holds it',
+          reason: 'in_use',
+          params: { value: '银卡', count: 1 },
+        },
+        {
+          field: 'options',
+          message: '金卡: 2 customers hold it',
+          reason: 'in_use',
+          params: { value: '金卡', count: 2 },
+        },
       ],
     });
     expect((await definitions(tenant))[0]!.options).toEqual(level.options);

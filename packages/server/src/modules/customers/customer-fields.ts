@@ -1,6 +1,23 @@
+import type { FieldErrorParams, FieldErrorReason } from '@fidelis/contracts';
 import type { FieldError } from '../../http/app-error.ts';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+/** Why a value was refused: `message` in English, `reason` and `params` for a client to word. */
+export interface Refusal {
+  message: string;
+  reason: FieldErrorReason;
+  params?: FieldErrorParams;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: Refusal };
+
+const refused = (
+  message: string,
+  reason: FieldErrorReason,
+  params?: FieldErrorParams,
+): { ok: false; error: Refusal } => ({
+  ok: false,
+  error: { message, reason, ...(params ? { params } : {}) },
+});
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -9,7 +26,7 @@ export function normalizeEmail(input: string): Result<string> {
   const value = input.normalize('NFKC').trim().toLowerCase();
   return EMAIL.test(value) && value.length <= 320
     ? { ok: true, value }
-    : { ok: false, error: 'not an email address' };
+    : refused('not an email address', 'invalid_format', { format: 'email' });
 }
 
 /**
@@ -20,10 +37,11 @@ export function normalizePhone(input: string): Result<string> {
   const trimmed = input.normalize('NFKC').trim();
   const plus = trimmed.startsWith('+') ? '+' : '';
   const rest = plus ? trimmed.slice(1) : trimmed;
-  if (!/^[\d\s\-().]+$/.test(rest)) return { ok: false, error: 'not a phone number' };
+  if (!/^[\d\s\-().]+$/.test(rest))
+    return refused('not a phone number', 'invalid_format', { format: 'phone' });
   const digits = rest.replace(/\D/g, '');
   if (digits.length < 5 || digits.length > 20)
-    return { ok: false, error: 'a phone number has 5 to 20 digits' };
+    return refused('a phone number has 5 to 20 digits', 'invalid_format', { format: 'phone' });
   return { ok: true, value: plus + digits };
 }
 
@@ -55,19 +73,19 @@ export function checkAttribute(
   value: unknown,
   fromText = false,
 ): Result<AttributeValue> {
-  if (!rule) return { ok: false, error: `no attribute ${key} is defined` };
+  if (!rule) return refused(`no attribute ${key} is defined`, 'not_found');
   switch (rule.type) {
     case 'string':
       return typeof value === 'string'
         ? { ok: true, value }
-        : { ok: false, error: 'expected text' };
+        : refused('expected text', 'invalid_type', { expected: 'string' });
     case 'number': {
       if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
       if (fromText && typeof value === 'string' && value.trim() !== '') {
         const parsed = Number(value.trim());
         if (Number.isFinite(parsed)) return { ok: true, value: parsed };
       }
-      return { ok: false, error: 'expected a number' };
+      return refused('expected a number', 'invalid_type', { expected: 'number' });
     }
     case 'boolean': {
       if (typeof value === 'boolean') return { ok: true, value };
@@ -76,16 +94,18 @@ export function checkAttribute(
         if (['true', 'yes', 'y', '1', '是'].includes(text)) return { ok: true, value: true };
         if (['false', 'no', 'n', '0', '否'].includes(text)) return { ok: true, value: false };
       }
-      return { ok: false, error: 'expected true or false' };
+      return refused('expected true or false', 'invalid_type', { expected: 'boolean' });
     }
     case 'date':
       return typeof value === 'string' && isCalendarDate(value)
         ? { ok: true, value }
-        : { ok: false, error: 'expected a date YYYY-MM-DD' };
+        : refused('expected a date YYYY-MM-DD', 'invalid_format', { format: 'date' });
     case 'enum':
       return typeof value === 'string' && rule.options.includes(value)
         ? { ok: true, value }
-        : { ok: false, error: `expected one of ${rule.options.join(', ')}` };
+        : refused(`expected one of ${rule.options.join(', ')}`, 'invalid_value', {
+            options: rule.options.join(', '),
+          });
   }
 }
 
@@ -104,6 +124,7 @@ export function checkAttributes(
         code: 'ATTRIBUTE_NOT_DEFINED',
         field,
         message: `no attribute ${key} is defined`,
+        reason: 'not_found',
       });
       continue;
     }
@@ -113,7 +134,7 @@ export function checkAttributes(
     }
     const checked = checkAttribute(rule, key, value);
     if (checked.ok) out[key] = checked.value;
-    else problems.push({ code: 'ATTRIBUTE_INVALID', field, message: checked.error });
+    else problems.push({ code: 'ATTRIBUTE_INVALID', field, ...checked.error });
   }
   return { values: out, problems };
 }

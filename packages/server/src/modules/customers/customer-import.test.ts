@@ -80,7 +80,7 @@ describe('POST /v1/customers/imports', () => {
     expect(forced.statusCode).toBe(422);
     expect(forced.json()).toMatchObject({
       code: 'IMPORT_INVALID',
-      errors: [{ field: 'encoding' }],
+      errors: [{ field: 'encoding', reason: 'malformed' }],
     });
   });
 
@@ -99,15 +99,30 @@ describe('POST /v1/customers/imports', () => {
     expect(res.json()).toMatchObject({
       code: 'IMPORT_INVALID',
       errors: [
-        { line: 3, field: 'phone', message: 'not a phone number' },
-        { line: 4, field: 'birthday' },
+        {
+          line: 3,
+          field: 'phone',
+          message: 'not a phone number',
+          reason: 'invalid_format',
+          params: { format: 'phone' },
+        },
+        { line: 4, field: 'birthday', reason: 'invalid_format', params: { format: 'date' } },
       ],
     });
     expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(0);
 
     const skipping = await importCsv(tenant, csv, 'mode=skip-invalid');
     expect(skipping.statusCode).toBe(200);
-    expect(skipping.json()).toMatchObject({ created: 2, skipped: 2, errorCount: 2 });
+    // The report (200) words its errors as the refusal (422) does.
+    expect(skipping.json()).toMatchObject({
+      created: 2,
+      skipped: 2,
+      errorCount: 2,
+      errors: [
+        { line: 3, field: 'phone', reason: 'invalid_format', params: { format: 'phone' } },
+        { line: 4, field: 'birthday', reason: 'invalid_format', params: { format: 'date' } },
+      ],
+    });
     expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(2);
   });
 
@@ -166,8 +181,18 @@ describe('POST /v1/customers/imports', () => {
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({
       errors: [
-        { line: 3, field: 'attributes.level' },
-        { line: 4, field: 'externalId', message: 'repeats the external id of line 2' },
+        {
+          line: 3,
+          field: 'attributes.level',
+          reason: 'invalid_value',
+          params: { options: '金, 银' },
+        },
+        {
+          line: 4,
+          field: 'externalId',
+          message: 'repeats the external id of line 2',
+          reason: 'duplicate',
+        },
       ],
     });
     const mapping = encodeURIComponent(JSON.stringify({ 客户: 'name', 会员号: 'externalId' }));
@@ -177,19 +202,35 @@ describe('POST /v1/customers/imports', () => {
 
     const updateOnly = await importCsv(tenant, 'external_id,tags\nA1,x\nA9,y\n');
     expect(updateOnly.statusCode).toBe(422);
-    expect(updateOnly.json()).toMatchObject({ errors: [{ line: 3, field: 'name' }] });
+    expect(updateOnly.json()).toMatchObject({
+      errors: [{ line: 3, field: 'name', reason: 'required' }],
+    });
 
     const badMapping = await importCsv(tenant, 'a,b\n1,2\n', 'map=a:shoeSize');
     expect(badMapping.statusCode).toBe(400);
+    expect(badMapping.json()).toMatchObject({
+      errors: [{ field: 'query.mapping.a', reason: 'invalid_value' }],
+    });
     const missingColumn = await importCsv(tenant, 'a,b\n1,2\n', 'map=c:name');
     expect(missingColumn.statusCode).toBe(422);
+    expect(missingColumn.json()).toMatchObject({
+      errors: [{ line: 1, field: 'c', reason: 'column_missing' }],
+    });
     const noName = await importCsv(tenant, 'a,b\n1,2\n');
     expect(noName.json()).toMatchObject({
       code: 'IMPORT_INVALID',
-      errors: [{ line: 1, field: 'name' }],
+      errors: [
+        {
+          line: 1,
+          field: 'name',
+          reason: 'column_missing',
+          params: { options: 'name, externalId' },
+        },
+      ],
     });
     const malformed = await importCsv(tenant, 'name,phone\n"unclosed,1\n');
     expect(malformed.statusCode).toBe(422);
+    expect(malformed.json()).toMatchObject({ errors: [{ field: '(row)', reason: 'malformed' }] });
     const unknownOption = await importCsv(tenant, 'name\nA\n', 'fast=yes');
     expect(unknownOption.statusCode).toBe(400);
     const json = await t.app.inject({
@@ -217,7 +258,9 @@ describe('POST /v1/customers/imports', () => {
     });
     const back = await importCsv(tenant, 'name,external_id\n李四,M002\n');
     expect(back.statusCode).toBe(422);
-    expect(back.json()).toMatchObject({ errors: [{ line: 2, field: 'externalId' }] });
+    expect(back.json()).toMatchObject({
+      errors: [{ line: 2, field: 'externalId', reason: 'invalid' }],
+    });
   });
 
   it('streams progress lines then the result with accept: application/x-ndjson', async () => {

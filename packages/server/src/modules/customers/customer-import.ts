@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
-import type { CustomerImportReport } from '@fidelis/contracts';
+import type { CustomerImportReport, FieldErrorReason } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CopyCsv, DatabaseHandle } from '../../db/connect.ts';
@@ -34,6 +34,9 @@ const MAX_REPORTED_ERRORS = 1000;
 const BATCH_ROWS = 5000;
 const DETECT_BYTES = 64 * 1024;
 
+/** A field error's reason as an SQL literal, for the row checks made in SQL. */
+const reason = (value: FieldErrorReason) => sql.lit(value);
+
 /** Reads the import's query options: `mapping` JSON and/or repeated `map=column:field`. */
 export function parseImportOptions(query: {
   mode: ImportOptions['mode'];
@@ -51,19 +54,32 @@ export function parseImportOptions(query: {
       mapping = {};
       for (const [column, field] of Object.entries(parsed)) {
         if (typeof field === 'string') mapping[column] = field;
-        else errors.push({ field: `query.mapping.${column}`, message: 'expected a field name' });
+        else
+          errors.push({
+            field: `query.mapping.${column}`,
+            message: 'expected a field name',
+            reason: 'invalid_type',
+            params: { expected: 'string' },
+          });
       }
     } catch {
       errors.push({
         field: 'query.mapping',
         message: 'expected a JSON object {"column": "field"}',
+        reason: 'invalid_format',
+        params: { format: 'json_object' },
       });
     }
   }
   for (const entry of query.map === undefined ? [] : [query.map].flat()) {
     const at = entry.lastIndexOf(':');
     if (at <= 0) {
-      errors.push({ field: 'query.map', message: `${entry}: use csvColumn:field` });
+      errors.push({
+        field: 'query.map',
+        message: `${entry}: use csvColumn:field`,
+        reason: 'invalid_format',
+        params: { format: 'column_field' },
+      });
       continue;
     }
     mapping = { ...mapping, [entry.slice(0, at)]: entry.slice(at + 1) };
@@ -73,6 +89,7 @@ export function parseImportOptions(query: {
       errors.push({
         field: `query.mapping.${column}`,
         message: `${field} is not a customer field`,
+        reason: 'invalid_value',
       });
     }
   }
@@ -152,7 +169,7 @@ async function* decodeBody(
         return decoder.decode(chunk, { stream });
       } catch {
         throw new AppError('IMPORT_INVALID', 'The file is not valid UTF-8; try encoding=gbk.', [
-          { field: 'encoding', message: 'invalid UTF-8' },
+          { field: 'encoding', message: 'invalid UTF-8', reason: 'malformed' },
         ]);
       }
     };
@@ -259,7 +276,7 @@ export async function importCustomers(
 ): Promise<CustomerImportReport> {
   if (body === undefined || body === null) {
     throw new AppError('VALIDATION_FAILED', 'Send the CSV file as the request body.', [
-      { field: '(body)', message: 'required' },
+      { field: '(body)', message: 'required', reason: 'required' },
     ]);
   }
   if (!isReadable(body)) {
@@ -397,6 +414,8 @@ async function runImport(
               line: info.lines,
               field: 'name',
               message: 'no column maps to name (姓名) or externalId',
+              reason: 'column_missing',
+              params: { options: 'name, externalId' },
             },
           ]);
         }
@@ -418,7 +437,12 @@ async function runImport(
     const csvError = error as { code?: string; lines?: number; message?: string };
     if (csvError.code?.startsWith('CSV_')) {
       throw new AppError('IMPORT_INVALID', `The CSV is malformed: ${csvError.message ?? ''}`, [
-        { line: csvError.lines ?? 0, field: '(row)', message: csvError.message ?? 'malformed CSV' },
+        {
+          line: csvError.lines ?? 0,
+          field: '(row)',
+          message: csvError.message ?? 'malformed CSV',
+          reason: 'malformed',
+        },
       ]);
     }
     throw error;
@@ -428,7 +452,7 @@ async function runImport(
   options.onProgress?.(rows, 'parsing');
   if (!fields) {
     throw new AppError('IMPORT_INVALID', 'The file is empty.', [
-      { line: 1, field: '(file)', message: 'no header row' },
+      { line: 1, field: '(file)', message: 'no header row', reason: 'required' },
     ]);
   }
 
@@ -453,31 +477,40 @@ async function runImport(
     update customer_import_rows s set target = coalesce(c.merged_into, c.id)
     from customers c
     where c.tenant_id = ${tenantId} and c.external_id = s.external_id`.execute(trx);
-  const problems = await sql<{ line: number; field: string; message: string }>`
+  const problems = await sql<{
+    line: number;
+    field: string;
+    message: string;
+    reason: FieldErrorReason;
+  }>`
     select s.line, 'externalId' as field,
-           'repeats the external id of line ' || min(t.line) as message
+           'repeats the external id of line ' || min(t.line) as message,
+           ${reason('duplicate')} as reason
     from customer_import_rows s
     join customer_import_rows t on t.external_id = s.external_id and t.line < s.line
     group by s.line
     union all
-    select s.line, 'externalId', 'this customer was erased; it cannot be imported again'
+    select s.line, 'externalId', 'this customer was erased; it cannot be imported again',
+           ${reason('invalid')}
     from customer_import_rows s
     where s.target is null and s.external_id is not null and exists (
       select 1 from customers c
       where c.tenant_id = ${tenantId}
         and c.erased_external_id_hash = encode(sha256(convert_to(s.external_id, 'UTF8')), 'hex'))
     union all
-    select s.line, 'name', 'required: no customer has this external id yet'
+    select s.line, 'name', 'required: no customer has this external id yet',
+           ${reason('required')}
     from customer_import_rows s
     where s.target is null and s.name is null
     union all
-    select s.line, 'externalId', 'the customer with this external id was erased'
+    select s.line, 'externalId', 'the customer with this external id was erased',
+           ${reason('invalid')}
     from customer_import_rows s
     join customers c on c.tenant_id = ${tenantId} and c.id = s.target
     where c.erased_at is not null
     order by 1`.execute(trx);
   for (const problem of problems.rows) {
-    addError({ line: problem.line, field: problem.field, message: problem.message });
+    addError(problem);
     invalidLines.add(problem.line);
   }
   if (options.mode === 'all-or-nothing' && errorCount > 0) return report(0, 0);

@@ -124,7 +124,7 @@ describe('POST /v1/customers', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({
       code: 'EXTERNAL_ID_TAKEN',
-      errors: [{ field: 'externalId' }],
+      errors: [{ field: 'externalId', reason: 'already_used' }],
     });
   });
 
@@ -162,7 +162,25 @@ describe('POST /v1/customers', () => {
 
     const badEmail = await post(JSON.stringify({ kind: 'person', name: 'A', email: 'nope' }));
     expect(badEmail.statusCode).toBe(400);
-    expect(badEmail.json()).toMatchObject({ errors: [{ field: 'email' }] });
+    expect(badEmail.json()).toMatchObject({
+      errors: [
+        {
+          field: 'email',
+          message: 'not an email address',
+          reason: 'invalid_format',
+          params: { format: 'email' },
+        },
+      ],
+    });
+    const badPhone = await post(
+      JSON.stringify({ kind: 'person', name: 'A', phones: [{ value: '12-34' }, { value: 'x' }] }),
+    );
+    expect(badPhone.json()).toMatchObject({
+      errors: [
+        { field: 'phones[0].value', reason: 'invalid_format', params: { format: 'phone' } },
+        { field: 'phones[1].value', reason: 'invalid_format', params: { format: 'phone' } },
+      ],
+    });
 
     const badDate = await post(
       JSON.stringify({ kind: 'person', name: 'A', birthday: '1990-02-30' }),
@@ -302,6 +320,24 @@ describe('GET /v1/customers', () => {
       headers: tenant.auth,
     });
     expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      errors: [
+        {
+          field: 'query.attribute',
+          message: 'level: expected a number',
+          reason: 'invalid_type',
+          params: { expected: 'number' },
+        },
+      ],
+    });
+    const notAPair = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers?attribute=level',
+      headers: tenant.auth,
+    });
+    expect(notAPair.json()).toMatchObject({
+      errors: [{ reason: 'invalid_format', params: { format: 'key_value' } }],
+    });
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await list(tenant, `createdFrom=${encodeURIComponent(future)}`)).items).toEqual([]);
     expect((await list(tenant, `createdTo=${encodeURIComponent(future)}`)).items).toHaveLength(7);
@@ -465,7 +501,9 @@ describe('PATCH /v1/customers/{id}', () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.json()).toMatchObject({
       code: 'ATTRIBUTE_INVALID',
-      errors: [{ field: 'attributes.segment' }],
+      errors: [
+        { field: 'attributes.segment', reason: 'invalid_value', params: { options: 'a, b' } },
+      ],
     });
     const undefinedAttribute = await t.app.inject({
       method: 'PATCH',
@@ -474,7 +512,10 @@ describe('PATCH /v1/customers/{id}', () => {
       payload: { attributes: { shoeSize: 42 } },
     });
     expect(undefinedAttribute.statusCode).toBe(422);
-    expect(undefinedAttribute.json()).toMatchObject({ code: 'ATTRIBUTE_NOT_DEFINED' });
+    expect(undefinedAttribute.json()).toMatchObject({
+      code: 'ATTRIBUTE_NOT_DEFINED',
+      errors: [{ field: 'attributes.shoeSize', reason: 'not_found' }],
+    });
     const unknownField = await t.app.inject({
       method: 'PATCH',
       url: `/v1/customers/${created.id}`,
@@ -571,7 +612,7 @@ describe('concurrent edits: ETag and If-Match', () => {
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: 'headers.if-match' }],
+      errors: [{ field: 'headers.if-match', reason: 'invalid_format' }],
     });
     expect((await get(tenant, created.id)).json()).toMatchObject({
       name: 'A',
@@ -650,12 +691,12 @@ describe('attribute definitions', () => {
       (await post({ key: 'since', labelZh: '入会日期', labelEn: 'Member since', type: 'date' }))
         .statusCode,
     ).toBe(201);
-    expect(
-      (await post({ key: 'since', labelZh: 'x', labelEn: 'x', type: 'string' })).statusCode,
-    ).toBe(409);
-    expect((await post({ key: 'tier', labelZh: 'x', labelEn: 'x', type: 'enum' })).statusCode).toBe(
-      400,
-    );
+    const again = await post({ key: 'since', labelZh: 'x', labelEn: 'x', type: 'string' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ errors: [{ field: 'key', reason: 'already_used' }] });
+    const noOptions = await post({ key: 'tier', labelZh: 'x', labelEn: 'x', type: 'enum' });
+    expect(noOptions.statusCode).toBe(400);
+    expect(noOptions.json()).toMatchObject({ errors: [{ field: 'options', reason: 'required' }] });
     expect(
       (await post({ key: 'Bad Key', labelZh: 'x', labelEn: 'x', type: 'string' })).statusCode,
     ).toBe(400);
@@ -674,6 +715,9 @@ describe('attribute definitions', () => {
       payload: { kind: 'person', name: 'A', attributes: { since: 'yesterday' } },
     });
     expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({
+      errors: [{ field: 'attributes.since', reason: 'invalid_format', params: { format: 'date' } }],
+    });
   });
 });
 
@@ -787,6 +831,7 @@ describe('organisation members', () => {
       payload: { personId: org.id },
     });
     expect(wrongWay.statusCode).toBe(400);
+    expect(wrongWay.json()).toMatchObject({ errors: [{ field: 'id', reason: 'invalid_value' }] });
     const removed = await t.app.inject({
       method: 'DELETE',
       url: `/v1/customers/${org.id}/members/${person.id}`,
@@ -893,9 +938,16 @@ describe('merge', () => {
         headers: tenant.auth,
         payload: { duplicateId },
       });
-    expect((await merge(person.id, person.id)).json()).toMatchObject({ code: 'MERGE_INVALID' });
+    expect((await merge(person.id, person.id)).json()).toMatchObject({
+      code: 'MERGE_INVALID',
+      errors: [{ field: 'duplicateId', reason: 'self_not_allowed' }],
+    });
     expect((await merge(person.id, org.id)).statusCode).toBe(422);
-    expect((await merge(person.id, uuidv7())).statusCode).toBe(404);
+    const unknown = await merge(person.id, uuidv7());
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({
+      errors: [{ field: 'duplicateId', reason: 'not_found' }],
+    });
   });
 });
 

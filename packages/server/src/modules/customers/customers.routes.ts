@@ -64,7 +64,12 @@ function expectedVersionsOf(header: string | undefined): number[] | undefined {
   const parsed = parseIfMatch(header);
   if (!parsed.ok) {
     throw new AppError('VALIDATION_FAILED', 'The If-Match header is not valid.', [
-      { field: 'headers.if-match', message: parsed.error },
+      {
+        field: 'headers.if-match',
+        message: parsed.error,
+        reason: 'invalid_format',
+        params: { format: 'entity_tag' },
+      },
     ]);
   }
   return parsed.value === 'any' ? undefined : parsed.value;
@@ -368,9 +373,10 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Change a custom attribute’s labels, or add options to an enum',
       description:
-        'The key and the type cannot change (400 VALIDATION_FAILED on `key` or `type`). ' +
-        '`options` is the whole list: an option customers hold cannot be left out ' +
-        '(409 CONFLICT, each such option and how many customers hold it under `errors`).',
+        'The key and the type cannot change (400 VALIDATION_FAILED on `key` or `type`, ' +
+        'reason `immutable`). `options` is the whole list: an option customers hold cannot be ' +
+        'left out (409 CONFLICT, each such option and how many customers hold it under ' +
+        '`errors`: reason `in_use`, params `value` and `count`).',
       params: attributeKeyParams,
       body: attributeDefinitionPatch,
       response: { 200: attributeDefinition, 400: problem, 404: problem, 409: problem },

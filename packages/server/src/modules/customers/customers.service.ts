@@ -9,6 +9,7 @@ import type {
   CustomerCreate,
   CustomerListQuery,
   CustomerPatch,
+  FieldErrorReason,
 } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
@@ -194,10 +195,17 @@ async function attributeFilter(
     const at = pair.indexOf('=');
     const key = at > 0 ? pair.slice(0, at) : '';
     const checked = checkAttribute(rules.get(key), key, pair.slice(at + 1), true);
-    if (at <= 0) errors.push({ field: 'query.attribute', message: 'use key=value' });
-    else if (!checked.ok)
-      errors.push({ field: 'query.attribute', message: `${key}: ${checked.error}` });
-    else out[key] = checked.value;
+    if (at <= 0) {
+      errors.push({
+        field: 'query.attribute',
+        message: 'use key=value',
+        reason: 'invalid_format',
+        params: { format: 'key_value' },
+      });
+    } else if (!checked.ok) {
+      const { message, ...why } = checked.error;
+      errors.push({ field: 'query.attribute', message: `${key}: ${message}`, ...why });
+    } else out[key] = checked.value;
   }
   if (errors.length > 0)
     throw new AppError('VALIDATION_FAILED', 'The attribute filter is not valid.', errors);
@@ -236,7 +244,7 @@ export async function listCustomers(
   const cursor = query.cursor ? decodeCursor(query.cursor, ['key', 'id', 'sort']) : undefined;
   if (cursor && cursor.sort !== sort) {
     throw new AppError('VALIDATION_FAILED', 'The cursor belongs to another sort order.', [
-      { field: 'query.cursor', message: 'invalid cursor' },
+      { field: 'query.cursor', message: 'invalid cursor', reason: 'invalid_value' },
     ]);
   }
   const after = cursor ? { key: String(cursor.key), id: String(cursor.id) } : undefined;
@@ -324,7 +332,7 @@ function contactsOf(
   const add = (input: ContactInput, field: string) => {
     const checked = normalize(input.value);
     if (!checked.ok) {
-      errors.push({ field, message: checked.error });
+      errors.push({ field, ...checked.error });
       return;
     }
     const existing = out.find((contact) => contact.value === checked.value);
@@ -365,7 +373,7 @@ function checkedAttributes(
     throw new AppError(
       code,
       'Some attributes are not defined or have the wrong type.',
-      problems.map(({ field, message }) => ({ field, message })),
+      problems.map(({ code: _code, ...error }) => error),
     );
   }
   return checked;
@@ -373,7 +381,7 @@ function checkedAttributes(
 
 function externalIdTaken(externalId: string): AppError {
   return new AppError('EXTERNAL_ID_TAKEN', `Another customer has the external id ${externalId}.`, [
-    { field: 'externalId', message: 'already used by another customer' },
+    { field: 'externalId', message: 'already used by another customer', reason: 'already_used' },
   ]);
 }
 
@@ -712,6 +720,12 @@ function toDefinition(row: repo.AttributeDefinitionRow): AttributeDefinition {
   };
 }
 
+const onlyForEnum: Omit<FieldError, 'field'> = {
+  message: 'only for type enum',
+  reason: 'only_for',
+  params: { field: 'type', value: 'enum' },
+};
+
 export async function listAttributeDefinitions(db: CustomersServiceDb, context: RequestContext) {
   return (await repo.listAttributeDefinitions(db, context.tenantId)).map(toDefinition);
 }
@@ -730,12 +744,12 @@ export async function createAttributeDefinition(
   const options = [...new Set(input.options ?? [])];
   if (input.type === 'enum' && options.length === 0) {
     throw new AppError('VALIDATION_FAILED', 'An enum attribute needs its options.', [
-      { field: 'options', message: 'required for type enum' },
+      { field: 'options', message: 'required for type enum', reason: 'required' },
     ]);
   }
   if (input.type !== 'enum' && options.length > 0) {
     throw new AppError('VALIDATION_FAILED', 'Only an enum attribute has options.', [
-      { field: 'options', message: 'only for type enum' },
+      { field: 'options', ...onlyForEnum },
     ]);
   }
   return inTransaction(db, async (trx) => {
@@ -750,7 +764,7 @@ export async function createAttributeDefinition(
     });
     if (!inserted) {
       throw new AppError('CONFLICT', `The attribute ${input.key} is already defined.`, [
-        { field: 'key', message: 'already defined' },
+        { field: 'key', message: 'already defined', reason: 'already_used' },
       ]);
     }
     await recordAudit(trx, context, {
@@ -812,21 +826,27 @@ export async function updateAttributeDefinition(
       errors.push({
         field: 'key',
         message: 'cannot change: define a new attribute with the new key instead',
+        reason: 'immutable',
       });
     }
     if (patch.type !== undefined && patch.type !== row.type) {
       errors.push({
         field: 'type',
         message: `cannot change from ${row.type}: define a new attribute with the new type instead`,
+        reason: 'immutable',
       });
     }
     let options = row.options;
     if (patch.options !== undefined) {
       const next = [...new Set(patch.options)];
-      if (row.type !== 'enum' && next.length > 0)
-        errors.push({ field: 'options', message: 'only for type enum' });
+      if (row.type !== 'enum' && next.length > 0) errors.push({ field: 'options', ...onlyForEnum });
       else if (row.type === 'enum' && next.length === 0)
-        errors.push({ field: 'options', message: 'an enum needs at least one option' });
+        errors.push({
+          field: 'options',
+          message: 'an enum needs at least one option',
+          reason: 'too_small',
+          params: { origin: 'array', minimum: 1 },
+        });
       else options = next;
     }
     if (errors.length > 0) {
@@ -849,6 +869,8 @@ export async function updateAttributeDefinition(
           held.map(({ option, customers }) => ({
             field: 'options',
             message: `${option}: ${holders(customers)}`,
+            reason: 'in_use',
+            params: { value: option, count: customers },
           })),
         );
       }
@@ -958,20 +980,24 @@ export async function addMember(
     const organization = await liveRow(trx, context.tenantId, organizationId);
     if (organization.kind !== 'organization') {
       throw new AppError('VALIDATION_FAILED', 'Only an organisation has members.', [
-        { field: 'id', message: 'not an organization' },
+        { field: 'id', message: 'not an organization', reason: 'invalid_value' },
       ]);
     }
     const person = await liveRow(trx, context.tenantId, input.personId).catch((error: unknown) => {
       if (error instanceof AppError) {
         throw new AppError(error.code, error.message, [
-          { field: 'personId', message: error.message },
+          {
+            field: 'personId',
+            message: error.message,
+            reason: error.code === 'CUSTOMER_NOT_FOUND' ? 'not_found' : 'invalid',
+          },
         ]);
       }
       throw error;
     });
     if (person.kind !== 'person') {
       throw new AppError('VALIDATION_FAILED', 'A member is a person.', [
-        { field: 'personId', message: 'not a person' },
+        { field: 'personId', message: 'not a person', reason: 'invalid_value' },
       ]);
     }
     await repo.upsertMember(trx, {
@@ -1032,8 +1058,8 @@ export async function mergeCustomers(
 ): Promise<Customer> {
   const tenantId = context.tenantId;
   return inTransaction(db, async (trx) => {
-    const invalid = (message: string) =>
-      new AppError('MERGE_INVALID', message, [{ field: 'duplicateId', message }]);
+    const invalid = (message: string, reason: FieldErrorReason = 'invalid') =>
+      new AppError('MERGE_INVALID', message, [{ field: 'duplicateId', message, reason }]);
     // Lock both in id order so two opposite merges cannot deadlock.
     for (const id of [survivorId, duplicateId].sort()) {
       if (isUuid(id)) await repo.findCustomerRow(trx, tenantId, id, { forUpdate: true });
@@ -1046,10 +1072,11 @@ export async function mergeCustomers(
       : undefined;
     if (!duplicateRow) {
       throw new AppError('CUSTOMER_NOT_FOUND', `No customer ${duplicateId}.`, [
-        { field: 'duplicateId', message: 'unknown customer' },
+        { field: 'duplicateId', message: 'unknown customer', reason: 'not_found' },
       ]);
     }
-    if (duplicateRow.id === survivor.id) throw invalid('A customer cannot be merged into itself.');
+    if (duplicateRow.id === survivor.id)
+      throw invalid('A customer cannot be merged into itself.', 'self_not_allowed');
     // A retried merge answers as the first one did, changing nothing.
     if (duplicateRow.merged_into === survivor.id) return getCustomer(trx, context, survivor.id);
     if (duplicateRow.merged_into)

@@ -43,10 +43,10 @@ describe('mapColumns', () => {
 
   it('lets an explicit mapping win and reports columns that are not in the file or map twice', () => {
     expect(mapColumns(['客户', '名称'], { 客户: 'name' }, []).errors).toEqual([
-      { field: '名称', message: 'maps to name like column 客户' },
+      { field: '名称', message: 'maps to name like column 客户', reason: 'duplicate' },
     ]);
     expect(mapColumns(['a'], { b: 'name' }, []).errors).toEqual([
-      { field: 'b', message: 'no such column in the file' },
+      { field: 'b', message: 'no such column in the file', reason: 'column_missing' },
     ]);
   });
 });
@@ -93,13 +93,58 @@ describe('validateRow', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { line: 7, field: 'phone', message: 'not a phone number' },
-        { line: 7, field: 'email', message: 'not an email address' },
-        { line: 7, field: 'gender', message: expect.any(String) },
-        { line: 7, field: 'attributes.level', message: 'expected one of gold, silver' },
-        { line: 7, field: 'kind', message: expect.any(String) },
-        { line: 7, field: 'name', message: expect.any(String) },
+        {
+          line: 7,
+          field: 'phone',
+          message: 'not a phone number',
+          reason: 'invalid_format',
+          params: { format: 'phone' },
+        },
+        {
+          line: 7,
+          field: 'email',
+          message: 'not an email address',
+          reason: 'invalid_format',
+          params: { format: 'email' },
+        },
+        {
+          line: 7,
+          field: 'gender',
+          message: expect.any(String),
+          reason: 'invalid_value',
+          params: { options: 'female, male, other, undisclosed' },
+        },
+        {
+          line: 7,
+          field: 'attributes.level',
+          message: 'expected one of gold, silver',
+          reason: 'invalid_value',
+          params: { options: 'gold, silver' },
+        },
+        {
+          line: 7,
+          field: 'kind',
+          message: expect.any(String),
+          reason: 'invalid_value',
+          params: { options: 'person, organization' },
+        },
+        { line: 7, field: 'name', message: expect.any(String), reason: 'required' },
       ],
+    });
+  });
+
+  it.each([
+    ['name', 'x'.repeat(201), 'too_big', { origin: 'string', maximum: 200 }],
+    ['birthday', '1990-02-30', 'invalid_format', { format: 'date' }],
+    ['preferredChannel', 'fax', 'invalid_value', { options: 'email, sms, phone, wechat, post' }],
+    ['tags', `ok; ${'t'.repeat(51)}`, 'too_big', { origin: 'string', maximum: 50 }],
+    ['attributes.score', 'high', 'invalid_type', { expected: 'number' }],
+    ['attributes.shoe_size', '42', 'not_found', undefined],
+  ] as const)('%s = %s → %s', (field, text, reason, params) => {
+    const result = validateRow(3, ['甲', text], ['name', field], rules);
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ line: 3, field, message: expect.any(String), reason, ...(params && { params }) }],
     });
   });
 });

@@ -1,5 +1,6 @@
 // The pure core of the CSV import: header mapping and row validation. No I/O.
-import { importFields } from '@fidelis/contracts';
+import { importFields, type FieldErrorParams } from '@fidelis/contracts';
+import type { FieldError } from '../../http/app-error.ts';
 import {
   checkAttribute,
   isCalendarDate,
@@ -7,6 +8,7 @@ import {
   normalizePhone,
   type AttributeRule,
   type AttributeValue,
+  type Refusal,
 } from './customer-fields.ts';
 import { nameKeys } from './name-keys.ts';
 
@@ -81,12 +83,16 @@ export function mapColumns(
   headers: readonly string[],
   explicit: Readonly<Record<string, string>> | undefined,
   attributes: readonly { key: string; labelZh: string; labelEn: string }[],
-): { fields: (ImportField | null)[]; errors: { field: string; message: string }[] } {
-  const errors: { field: string; message: string }[] = [];
+): { fields: (ImportField | null)[]; errors: FieldError[] } {
+  const errors: FieldError[] = [];
   if (explicit) {
     for (const column of Object.keys(explicit)) {
       if (!headers.includes(column))
-        errors.push({ field: column, message: 'no such column in the file' });
+        errors.push({
+          field: column,
+          message: 'no such column in the file',
+          reason: 'column_missing',
+        });
     }
   }
   const byAttribute = new Map<string, ImportField>();
@@ -116,6 +122,7 @@ export function mapColumns(
       errors.push({
         field: headers[index] ?? '',
         message: `maps to ${field} like column ${earlier}`,
+        reason: 'duplicate',
       });
     seen.set(field, headers[index] ?? '');
   });
@@ -142,11 +149,7 @@ export interface ImportRow {
   attributes: Record<string, AttributeValue> | null;
 }
 
-export interface RowError {
-  line: number;
-  field: string;
-  message: string;
-}
+export type RowError = FieldError & { line: number };
 
 const kinds: Record<string, 'person' | 'organization'> = {
   person: 'person',
@@ -211,6 +214,15 @@ export function parseDate(text: string): string | null {
   return isCalendarDate(date) ? date : null;
 }
 
+const options = (values: Iterable<string>): FieldErrorParams => ({
+  options: [...values].join(', '),
+});
+const longerThan = (maximum: number): Refusal => ({
+  message: `longer than ${maximum} characters`,
+  reason: 'too_big',
+  params: { origin: 'string', maximum },
+});
+
 const limits: Partial<Record<ImportField, number>> = {
   externalId: 200,
   name: 200,
@@ -246,14 +258,14 @@ export function validateRow(
     tags: null,
     attributes: null,
   };
-  const fail = (field: string, message: string) => errors.push({ line, field, message });
+  const fail = (field: string, refusal: Refusal) => errors.push({ line, field, ...refusal });
   fields.forEach((field, index) => {
     if (!field) return;
     const text = (record[index] ?? '').normalize('NFC').trim();
     if (text === '') return;
     const limit = limits[field];
     if (limit !== undefined && text.length > limit) {
-      fail(field, `longer than ${limit} characters`);
+      fail(field, longerThan(limit));
       return;
     }
     switch (field) {
@@ -266,7 +278,12 @@ export function validateRow(
       case 'kind': {
         const kind = kinds[text.toLowerCase()];
         if (kind) row.kind = kind;
-        else fail(field, 'expected person or organization (个人/企业)');
+        else
+          fail(field, {
+            message: 'expected person or organization (个人/企业)',
+            reason: 'invalid_value',
+            params: options(['person', 'organization']),
+          });
         break;
       }
       case 'email': {
@@ -284,13 +301,23 @@ export function validateRow(
       case 'birthday': {
         const date = parseDate(text);
         if (date) row.birthday = date;
-        else fail(field, 'expected a date such as 1990-01-05');
+        else
+          fail(field, {
+            message: 'expected a date such as 1990-01-05',
+            reason: 'invalid_format',
+            params: { format: 'date' },
+          });
         break;
       }
       case 'gender': {
         const gender = genderWords[text.toLowerCase()];
         if (gender) row.gender = gender;
-        else fail(field, 'expected female, male, other or undisclosed (女/男/其他/保密)');
+        else
+          fail(field, {
+            message: 'expected female, male, other or undisclosed (女/男/其他/保密)',
+            reason: 'invalid_value',
+            params: options(new Set(Object.values(genderWords))),
+          });
         break;
       }
       case 'occupation':
@@ -308,12 +335,18 @@ export function validateRow(
       case 'preferredChannel': {
         const channel = channelWords[text] ?? text.toLowerCase();
         if (channels.has(channel)) row.preferredChannel = channel;
-        else fail(field, 'expected email, sms, phone, wechat or post');
+        else
+          fail(field, {
+            message: 'expected email, sms, phone, wechat or post',
+            reason: 'invalid_value',
+            params: options(channels),
+          });
         break;
       }
       case 'tags': {
         const tags = splitList(text);
-        if (tags.some((tag) => tag.length > 50)) fail(field, 'a tag is longer than 50 characters');
+        if (tags.some((tag) => tag.length > 50))
+          fail(field, { ...longerThan(50), message: 'a tag is longer than 50 characters' });
         else row.tags = tags.slice(0, 100);
         break;
       }
@@ -326,10 +359,10 @@ export function validateRow(
     }
   });
   if (row.name === null && row.externalId === null) {
-    fail(
-      fields.includes('name') ? 'name' : 'externalId',
-      'a row needs a name (or the external id of a customer to update)',
-    );
+    fail(fields.includes('name') ? 'name' : 'externalId', {
+      message: 'a row needs a name (or the external id of a customer to update)',
+      reason: 'required',
+    });
   }
   if (row.name !== null) {
     const keys = nameKeys(row.name, row.kind);
