@@ -533,7 +533,7 @@ export function CustomerEditDrawer({
         customerKeys.one(saved.id),
         customerKeys.lists,
         customerKeys.allMembers,
-        customerKeys.allMergeCandidates,
+        customerKeys.allSearches,
       ])
         void queryClient.invalidateQueries({ queryKey });
       // The duplicate lookups are only marked stale: run again while the drawer closes, they

@@ -41,7 +41,7 @@ export function CustomerEraseModal({
           customerKeys.lists,
           customerKeys.allMembers,
           customerKeys.allWithContact,
-          customerKeys.allMergeCandidates,
+          customerKeys.allSearches,
         ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
       );
       void message.success(

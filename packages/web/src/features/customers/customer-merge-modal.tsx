@@ -1,42 +1,13 @@
-import { useEffect, useState } from 'react';
-import {
-  Alert,
-  App,
-  Card,
-  Col,
-  Descriptions,
-  Modal,
-  Radio,
-  Row,
-  Select,
-  Space,
-  Typography,
-} from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Alert, App, Card, Col, Descriptions, Modal, Radio, Row, Space, Typography } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import type { Customer } from '../../api/api-types.ts';
 import { formatDateTime } from '../../i18n/format.ts';
-import { customerDetails } from './customer-duplicates.ts';
-import { customerKeys, listCustomers, mergeCustomers } from './customers.api.ts';
-
-const SEARCH_DEBOUNCE_MS = 300;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), ms);
-    return () => window.clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
-
-/** "张伟 · C001 · 13800138000": enough to tell two people of one name apart in a list. */
-function summaryOf(customer: Customer, unnamed: string): string {
-  const details = customerDetails(customer, { oneContact: true });
-  return details ? `${customer.name || unnamed} · ${details}` : customer.name || unnamed;
-}
+import { CustomerSearchSelect } from './customer-search-select.tsx';
+import { customerKeys, mergeCustomers } from './customers.api.ts';
 
 function CustomerCard({
   customer,
@@ -107,22 +78,9 @@ export function CustomerMergeModal({
   const { message } = App.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
   const [other, setOther] = useState<Customer | null>(null);
   const [keep, setKeep] = useState<'this' | 'other'>('this');
   const unnamed = t('customers.unnamed');
-
-  // Only customers of the same kind can be merged.
-  const found = useQuery({
-    queryKey: customerKeys.mergeCandidates(customer.kind, q),
-    enabled: open && q.length > 0,
-    queryFn: ({ signal }) => listCustomers({ q, kind: customer.kind, tag: '' }, null, signal),
-  });
-  const matches = (found.data?.items ?? []).filter((c) => c.id !== customer.id);
-  // The chosen one stays among the options while the search box is cleared or changed.
-  const candidates =
-    other && !matches.some((c) => c.id === other.id) ? [other, ...matches] : matches;
 
   const merge = useMutation({
     mutationFn: ({ survivor, duplicate }: { survivor: Customer; duplicate: Customer }) =>
@@ -136,7 +94,7 @@ export function CustomerMergeModal({
           customerKeys.lists,
           customerKeys.allMembers,
           customerKeys.allWithContact,
-          customerKeys.allMergeCandidates,
+          customerKeys.allSearches,
         ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
         queryClient.invalidateQueries({ queryKey: ['timeline'] }),
         queryClient.invalidateQueries({ queryKey: ['loyalty'] }),
@@ -153,7 +111,6 @@ export function CustomerMergeModal({
   });
 
   function close() {
-    setSearch('');
     setOther(null);
     setKeep('this');
     merge.reset();
@@ -186,25 +143,18 @@ export function CustomerMergeModal({
         <Typography.Paragraph type="secondary">
           {t('customerEdit.merge.intro')}
         </Typography.Paragraph>
-        <Select<string>
-          showSearch={{ filterOption: false, onSearch: setSearch }}
+        {/* Only customers of the same kind can be merged. */}
+        <CustomerSearchSelect
+          kind={customer.kind}
+          excludeId={customer.id}
+          enabled={open}
           autoFocus
-          allowClear
-          className="full-width"
           aria-label={t('customerEdit.merge.search')}
           placeholder={t('customerEdit.merge.searchPlaceholder')}
+          noMatch={t('customerEdit.merge.noMatch')}
           value={other?.id ?? null}
-          loading={found.isFetching}
-          notFoundContent={
-            q
-              ? found.isFetching
-                ? t('customerEdit.merge.searching')
-                : t('customerEdit.merge.noMatch')
-              : null
-          }
-          options={candidates.map((c) => ({ value: c.id, label: summaryOf(c, unnamed) }))}
-          onChange={(id: string | undefined) => {
-            setOther(candidates.find((c) => c.id === id) ?? null);
+          onChange={(_, chosen) => {
+            setOther(chosen);
             merge.reset();
           }}
           data-testid="merge-search"

@@ -38,11 +38,10 @@ export const customerKeys = {
   /** The customers with one email or phone (`value` as `contactKey` gives it). */
   withContact: (kind: 'email' | 'phone', value: string) =>
     ['customers', 'with-contact', kind, value] as const,
-  /** Every search for customers to merge. */
-  allMergeCandidates: ['customers', 'merge-candidates'] as const,
-  /** The customers of `kind` a merge search for `q` finds. */
-  mergeCandidates: (kind: CustomerKind, q: string) =>
-    ['customers', 'merge-candidates', kind, q] as const,
+  /** Every search of a customer picker (CustomerSearchSelect). */
+  allSearches: ['customers', 'search'] as const,
+  /** The customers (of `kind`, or any: '') a picker's search for `q` finds. */
+  search: (kind: CustomerKind | '', q: string) => ['customers', 'search', kind, q] as const,
 };
 
 export const PAGE_SIZE = 25;

@@ -17,14 +17,13 @@ import {
   Typography,
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useFormProblem } from '../../api/error-text.tsx';
 import { formatNumber, majorToMinor } from '../../i18n/format.ts';
 import { instantIn } from '../../i18n/zoned-date.ts';
-import { listCustomers } from '../customers/customers.api.ts';
+import { CustomerSearchSelect } from '../customers/customer-search-select.tsx';
 import { MoneyInput, TextListSelect, WholeNumberInput } from './designer-fields.tsx';
 import {
   type DryRunInput,
@@ -48,36 +47,6 @@ interface DryRunValues {
   segments?: string[];
   customerId?: string | null;
   useDraft?: boolean;
-}
-
-/** A member to try the purchase for (their tier and what the caps already gave them). */
-function CustomerPicker(props: {
-  id?: string;
-  value?: string | null;
-  onChange?: (v: string | null) => void;
-}) {
-  const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const found = useQuery({
-    queryKey: ['customers', 'picker', q],
-    enabled: q.trim().length > 0,
-    queryFn: ({ signal }) => listCustomers({ q, kind: '', tag: '' }, null, signal),
-  });
-  return (
-    <Select
-      {...props}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      allowClear
-      placeholder={t('loyalty.dryRun.customerPlaceholder')}
-      notFoundContent={q ? t('loyalty.dryRun.noCustomer') : null}
-      loading={found.isFetching}
-      options={(found.data?.items ?? []).map((customer) => ({
-        value: customer.id,
-        label: customer.name,
-      }))}
-      onChange={(value: string | undefined) => props.onChange?.(value ?? null)}
-    />
-  );
 }
 
 /** "500 per day" / "budget 1000" (the server's words) in the UI's language. */
@@ -386,7 +355,10 @@ export function DryRunPanel({
               label={t('loyalty.dryRun.customer')}
               extra={t('loyalty.dryRun.customerHelp')}
             >
-              <CustomerPicker />
+              <CustomerSearchSelect
+                placeholder={t('loyalty.dryRun.customerPlaceholder')}
+                noMatch={t('loyalty.dryRun.noCustomer')}
+              />
             </Form.Item>
           </Col>
         </Row>
