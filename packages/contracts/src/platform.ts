@@ -89,6 +89,7 @@ export const userCreate = z.strictObject({
   password: z.string().min(10).max(200),
   locale: locale.default('zh-CN'),
 });
+export type UserCreate = z.input<typeof userCreate>;
 export const userPatch = z
   .strictObject({
     name: z.string().min(1).max(200).optional(),
@@ -103,6 +104,7 @@ export const userPatch = z
   .describe(
     'Owners only. Sets what it names. Nobody changes their own role or disables themself, and the tenant keeps at least one enabled owner.',
   );
+export type UserPatch = z.infer<typeof userPatch>;
 export const user = z.object({
   id,
   email: z.string(),
@@ -113,6 +115,7 @@ export const user = z.object({
   disabled: z.boolean(),
   disabledAt: instant.nullable(),
 });
+export type User = z.infer<typeof user>;
 
 export const auditEntry = z.object({
   id,

@@ -11,6 +11,9 @@ export type {
   CustomerPatch,
   Event as TimelineEvent,
   Overview,
+  User,
+  UserCreate,
+  UserPatch,
 } from '@fidelis/contracts';
 
 export type CustomerKind = 'person' | 'organization';

@@ -84,7 +84,13 @@ function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState('');
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: ['customers'] });
+  // The customer (its tags and version) and the lists, which filter by tag; nothing else shows tags.
+  const invalidate = () =>
+    Promise.all(
+      [customerKeys.one(customer.id), customerKeys.lists].map((queryKey) =>
+        queryClient.invalidateQueries({ queryKey }),
+      ),
+    );
   const onError = (error: unknown) => {
     const text = errorText(error);
     void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);

@@ -21,26 +21,8 @@ import { api, ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import type { AppLocale } from '../../i18n/i18n.ts';
+import type { User, UserCreate, UserPatch } from '../../api/api-types.ts';
 import { useCurrentSession } from './session.ts';
-
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  locale: AppLocale;
-  createdAt: string;
-  disabled: boolean;
-  disabledAt: string | null;
-}
-interface UserInput {
-  email: string;
-  name: string;
-  role: Role;
-  password: string;
-  locale: AppLocale;
-}
-type UserPatch = { role: Role } | { disabled: boolean };
 
 const usersQuery = ['users'] as const;
 
@@ -55,13 +37,13 @@ export function UsersPage() {
     roleCan(session.user.role, 'platform:admin') && row.id !== session.user.id;
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
-  const [form] = Form.useForm<UserInput>();
+  const [form] = Form.useForm<UserCreate>();
   const users = useQuery({
     queryKey: usersQuery,
     queryFn: ({ signal }) => api.get<{ items: User[] }>('/v1/users', undefined, signal),
   });
   const create = useMutation({
-    mutationFn: (input: UserInput) => api.post<User>('/v1/users', input),
+    mutationFn: (input: UserCreate) => api.post<User>('/v1/users', input),
     onSuccess: () => {
       setCreating(false);
       form.resetFields();
@@ -200,7 +182,7 @@ export function UsersPage() {
         }}
         destroyOnHidden
       >
-        <Form<UserInput>
+        <Form<UserCreate>
           form={form}
           layout="vertical"
           initialValues={{ role: 'agent', locale: 'zh-CN' }}
