@@ -385,4 +385,16 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0310_loyalty_lots_expiring_by_id': {
+    // Expiry takes due lots in (expires_at, id) order, a chunk at a time. When many lots share
+    // an expiry instant (points that all expire at the end of a period), an index without id
+    // made every chunk sort all of them: 1,000,000 such lots, 4.4 s per chunk of 20,000.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        drop index loyalty_lots_expiring;
+        create index loyalty_lots_expiring on loyalty_lots (tenant_id, program_id, expires_at, id)
+          where status <> 'closed' and expires_at is not null;
+      `.execute(db);
+    },
+  },
 };

@@ -1742,10 +1742,11 @@ export async function addWalletDelta(
 }
 
 /**
- * Expires up to `limit` due lots of members without debt in one statement: locks their
- * members (customer order, like every other writer), appends one `expire` entry per lot,
- * closes the lots and lowers the cached balances. Returns the number of lots expired.
- * Members with debt go through the general path (their debt is paid before points expire).
+ * Expires up to `limit` due lots of members without debt: locks their members (expiry order;
+ * every other writer locks a member before touching its lots), then, in a second statement
+ * that sees the lots as those writers left them, appends one `expire` entry per lot still open,
+ * closes the lots and lowers the cached balances. Returns the number of lots expired. Members
+ * with debt go through the general path (their debt is paid before points expire).
  */
 export async function expireDueLotsSetBased(
   db: LoyaltyDb,
@@ -1754,20 +1755,34 @@ export async function expireDueLotsSetBased(
   asOf: Date,
   limit: number,
 ): Promise<number> {
+  // One statement reading the lots while it waited for a member's lock would see them as they
+  // were before the lock's holder (a redemption, say) changed them, and expire points already
+  // spent: the lock re-reads the locked member, not the lot. Hence two statements.
+  const due = await sql<{ id: string }>`
+    select l.id
+    from loyalty_lots l
+    join loyalty_members m
+      on m.tenant_id = l.tenant_id and m.program_id = l.program_id and m.customer_id = l.customer_id
+    where l.tenant_id = ${tenantId} and l.program_id = ${programId}
+      and l.status <> 'closed' and l.expires_at is not null and l.expires_at <= ${asOf}
+      and m.debt = 0
+    -- Expiry order walks the partial index (expires_at, id) and stops at the limit; the members
+    -- are locked in that order, so a deadlock with a concurrent writer is possible: the job
+    -- retries.
+    order by l.expires_at, l.id
+    limit ${limit}
+    for no key update of m
+  `.execute(db);
+  if (due.rows.length === 0) return 0;
+  // An array parameter both drivers read alike; `= any(array(…))` is computed once and looked
+  // up in the primary key, where a join or `in (select …)` would be hashed over the table.
+  const lotIds = sql`array(select jsonb_array_elements_text(${JSON.stringify(due.rows.map((row) => row.id))}::jsonb)::uuid)`;
   const result = await sql<{ lots: number }>`
     with due as (
-      select l.customer_id, l.id, l.remaining, l.status, l.expires_at, l.event_id
-      from loyalty_lots l
-      join loyalty_members m
-        on m.tenant_id = l.tenant_id and m.program_id = l.program_id and m.customer_id = l.customer_id
-      where l.tenant_id = ${tenantId} and l.program_id = ${programId}
-        and l.status <> 'closed' and l.expires_at is not null and l.expires_at <= ${asOf}
-        and m.debt = 0
-      -- Expiry order walks the partial index and stops at the limit; the members are locked
-      -- in that order, so a deadlock with a concurrent writer is possible: the job retries.
-      order by l.expires_at, l.id
-      limit ${limit}
-      for no key update of m
+      select customer_id, id, remaining, status, expires_at, event_id
+      from loyalty_lots
+      where tenant_id = ${tenantId} and program_id = ${programId}
+        and id = any(${lotIds}) and status <> 'closed'
     ), entries as (
       insert into loyalty_entries (tenant_id, program_id, id, customer_id, at, kind, debit_account,
         credit_account, points, lot_id, event_id, explanation)
@@ -1778,9 +1793,11 @@ export async function expireDueLotsSetBased(
       from due where remaining > 0
       returning 1
     ), closed as (
-      update loyalty_lots l set remaining = 0, status = 'closed'
-      from due
-      where l.tenant_id = ${tenantId} and l.program_id = ${programId} and l.id = due.id
+      -- The same rows as due (same ids, same snapshot), found by key rather than by a join the
+      -- planner would hash over the whole table.
+      update loyalty_lots set remaining = 0, status = 'closed'
+      where tenant_id = ${tenantId} and program_id = ${programId}
+        and id = any(${lotIds}) and status <> 'closed'
       returning 1
     ), sums as (
       select customer_id,

@@ -907,6 +907,74 @@ describe('ledger over time', () => {
     });
   });
 
+  // Concurrency needs a second connection: the PostgreSQL server only (PGlite has one).
+  it.runIf(process.env.DATABASE_URL)(
+    'expiry expires what a lot holds once its member is free, not what it held before',
+    async () => {
+      const tenant = await newTenant(t);
+      const program = await createProgram(tenant, { expiry: { kind: 'rolling', months: 6 } });
+      const occurredAt = new Date(Date.now() - 300 * 86_400_000).toISOString();
+      const order = await purchase(tenant, { customer: 'exp-race', amount: 10_000, occurredAt });
+      const ids = { tenant: tenant.tenantId, program: program.id, customer: order.customerId };
+      // A writer (a redemption, say) holds the member while the job starts, then spends 30 of
+      // the lot's 100 points and commits: the job must expire 70, not the 100 it first saw.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const writer = t.database.db.transaction().execute(async (trx) => {
+        await sql`
+          select 1 from loyalty_members
+           where tenant_id = ${ids.tenant} and program_id = ${ids.program}
+             and customer_id = ${ids.customer}
+           for no key update`.execute(trx);
+        holding();
+        await released;
+        const lot = await sql<{ id: string }>`
+          update loyalty_lots set remaining = remaining - 30
+           where tenant_id = ${ids.tenant} and program_id = ${ids.program} and event_id = ${order.id}
+          returning id`.execute(trx);
+        await sql`
+          update loyalty_members
+             set available = available - 30, lifetime_redeemed = lifetime_redeemed + 30
+           where tenant_id = ${ids.tenant} and program_id = ${ids.program}
+             and customer_id = ${ids.customer}`.execute(trx);
+        await sql`
+          insert into loyalty_entries (tenant_id, program_id, id, customer_id, at, kind,
+            debit_account, credit_account, points, lot_id)
+          values (${ids.tenant}, ${ids.program}, ${crypto.randomUUID()}, ${ids.customer}, now(),
+            'redeem', 'member_available', 'program_redeemed', 30, ${lot.rows[0]!.id})`.execute(trx);
+      });
+      await held;
+      const job = runLoyaltyJob(t.database.db, tenant.tenantId, 'loyalty.expire-points', {
+        programId: program.id,
+      });
+      // Until the job waits for the member's lock.
+      for (;;) {
+        const waiting = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+           where wait_event_type = 'Lock' and query like '%loyalty_members%'
+             and query like '%expires_at%'`.execute(t.database.db);
+        if (waiting.rows[0]!.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      release();
+      await writer;
+      expect((await job)[program.id]).toBe(1);
+      expect(await memberOf(tenant, program.id, order.customerId)).toMatchObject({
+        available: 0,
+        lifetimeEarned: 100,
+      });
+      const expired = await sql<{ points: number }>`
+        select points::int from loyalty_entries
+         where tenant_id = ${ids.tenant} and program_id = ${ids.program} and kind = 'expire'`.execute(
+        t.database.db,
+      );
+      expect(expired.rows).toEqual([{ points: 70 }]);
+      expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [] });
+    },
+  );
+
   it('the ledger is append-only in the database', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant);
