@@ -126,6 +126,19 @@ describe('POST /v1/customers/imports', () => {
     expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(2);
   });
 
+  it('skips the lines the database checks refuse, and imports the rest', async () => {
+    const tenant = await newTenant(t);
+    const csv = ['name,external_id', '甲,A1', '乙,A1', '丙,A2'].join('\n');
+    const res = await importCsv(tenant, csv, 'mode=skip-invalid');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      created: 2,
+      skipped: 1,
+      errors: [{ line: 3, field: 'externalId', reason: 'duplicate' }],
+    });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(2);
+  });
+
   it('updates on re-import by external id, never duplicating', async () => {
     const tenant = await newTenant(t);
     expect((await importCsv(tenant, chineseCsv)).json()).toMatchObject({ created: 3 });

@@ -515,9 +515,12 @@ async function runImport(
   }
   if (options.mode === 'all-or-nothing' && errorCount > 0) return report(0, 0);
   if (problems.rows.length > 0) {
-    await sql`delete from customer_import_rows where line = any(${problems.rows.map((p) => p.line)}::int[])`.execute(
-      trx,
-    );
+    // The lines as one JSON parameter: the embedded driver sends arrays as JSON, not as
+    // PostgreSQL array literals.
+    const lines = JSON.stringify(problems.rows.map((p) => p.line));
+    await sql`
+      delete from customer_import_rows
+      where line = any(array(select jsonb_array_elements_text(${lines}::jsonb)::int))`.execute(trx);
   }
 
   const now = new Date();
