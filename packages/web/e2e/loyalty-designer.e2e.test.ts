@@ -102,6 +102,11 @@ describe('loyalty program designer in a real browser', () => {
     await expect.poll(() => codeItem.innerText()).toContain('不能重复');
     expect(await codeItem.innerText()).not.toContain('duplicate');
     await screenshot(page, 'loyalty-designer-tier-error');
+    // Switching the language words the field's error again.
+    await page.locator('.app-header').getByText('English').click();
+    await expect.poll(() => codeItem.innerText()).toContain('Given more than once');
+    await page.locator('.app-header').getByText('中文').click();
+    await expect.poll(() => codeItem.innerText()).toContain('不能重复');
     await page.locator('#tiers_tiers_levels_1_code').fill('gold');
     await page.getByRole('button', { name: label('保存') }).click();
     await page.getByText('已保存').first().waitFor();

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -81,7 +81,13 @@ export function fieldPath(field: string): NamePath {
  * field of its path, or of the nearest enclosing path the form has (`appliesTo[1]` → the
  * `appliesTo` select). Returns the errors no field of the form shows.
  */
-export function showFieldErrors(form: FormInstance, error: unknown, t: TFunction): FieldError[] {
+export function showFieldErrors(
+  form: FormInstance,
+  error: unknown,
+  t: TFunction,
+  /** Only on fields that still show an error (the others were edited since). */
+  { stillShown = false }: { stillShown?: boolean } = {},
+): FieldError[] {
   if (!(error instanceof ApiError)) return [];
   const registered = new Set(form.getFieldsError().map((field) => JSON.stringify(field.name)));
   const placed = new Map<string, { name: NamePath; errors: string[] }>();
@@ -102,7 +108,11 @@ export function showFieldErrors(form: FormInstance, error: unknown, t: TFunction
     entry.errors.push(fieldErrorText(t, fieldError));
     placed.set(key, entry);
   }
-  form.setFields([...placed.values()]);
+  form.setFields(
+    [...placed.values()].filter(
+      (field) => !stillShown || form.getFieldError(field.name).length > 0,
+    ),
+  );
   return unplaced;
 }
 
@@ -115,6 +125,11 @@ export function useFormProblem(form: FormInstance) {
     [form, t],
   );
   const clear = useCallback(() => setProblem(null), []);
+  // The errors on the fields were worded in the language of the moment: after a switch, word
+  // again those still shown (the alert words itself as it renders).
+  useEffect(() => {
+    if (problem) showFieldErrors(form, problem.error, t, { stillShown: true });
+  }, [form, problem, t]);
   const alert = problem ? <ErrorAlert error={problem.error} fields={problem.unplaced} /> : null;
   return { problem, report, clear, alert };
 }
