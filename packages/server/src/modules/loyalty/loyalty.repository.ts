@@ -1774,15 +1774,17 @@ export async function expireDueLotsSetBased(
     for no key update of m
   `.execute(db);
   if (due.rows.length === 0) return 0;
-  // An array parameter both drivers read alike; `= any(array(…))` is computed once and looked
-  // up in the primary key, where a join or `in (select …)` would be hashed over the table.
-  const lotIds = sql`array(select jsonb_array_elements_text(${JSON.stringify(due.rows.map((row) => row.id))}::jsonb)::uuid)`;
+  // One JSON parameter (both drivers send it alike) made an array once; `= any(…)` of it is
+  // looked up in the primary key, where a join or `in (select …)` would hash the whole table.
+  const lotIds = JSON.stringify(due.rows.map((row) => row.id));
   const result = await sql<{ lots: number }>`
-    with due as (
+    with ids as (
+      select array(select jsonb_array_elements_text(${lotIds}::jsonb)::uuid) as list
+    ), due as (
       select customer_id, id, remaining, status, expires_at, event_id
       from loyalty_lots
       where tenant_id = ${tenantId} and program_id = ${programId}
-        and id = any(${lotIds}) and status <> 'closed'
+        and id = any((select list from ids)::uuid[]) and status <> 'closed'
     ), entries as (
       insert into loyalty_entries (tenant_id, program_id, id, customer_id, at, kind, debit_account,
         credit_account, points, lot_id, event_id, explanation)
@@ -1797,7 +1799,7 @@ export async function expireDueLotsSetBased(
       -- planner would hash over the whole table.
       update loyalty_lots set remaining = 0, status = 'closed'
       where tenant_id = ${tenantId} and program_id = ${programId}
-        and id = any(${lotIds}) and status <> 'closed'
+        and id = any((select list from ids)::uuid[]) and status <> 'closed'
       returning 1
     ), sums as (
       select customer_id,

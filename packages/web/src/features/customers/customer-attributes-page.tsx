@@ -53,6 +53,8 @@ import {
   useAttributeDefinitions,
 } from './customers.api.ts';
 
+const isConflict = (error: unknown) => error instanceof ApiError && error.code === 'CONFLICT';
+
 /** How many options a row shows before "+N". */
 const OPTIONS_SHOWN = 8;
 const PAGE_SIZE = 50;
@@ -61,6 +63,12 @@ const PAGE_SIZE = 50;
 interface Opened {
   definition: AttributeDefinition;
   open: boolean;
+}
+
+/** What the edit and delete modals of one attribute take. */
+interface AttributeModalProps extends Opened {
+  onClose: () => void;
+  afterClose: () => void;
 }
 
 /** Settings → customer attributes: the tenant's definitions; owners define, edit and delete them. */
@@ -414,7 +422,7 @@ function NewAttributeModal({ open, onClose }: { open: boolean; onClose: () => vo
     },
     onError: (error, input) => {
       // The key is taken: say so on the key, in the UI's language.
-      if (error instanceof ApiError && error.code === 'CONFLICT') {
+      if (isConflict(error)) {
         problem.clear();
         form.setFields([{ name: 'key', errors: [t('attributes.keyTaken', { key: input.key })] }]);
         return;
@@ -474,17 +482,7 @@ function useAttributeUsage(key: string, enabled: boolean) {
 }
 
 /** Changes an attribute's labels and adds options to a choice; the key and the type stay. */
-function EditAttributeModal({
-  definition,
-  open,
-  onClose,
-  afterClose,
-}: {
-  definition: AttributeDefinition;
-  open: boolean;
-  onClose: () => void;
-  afterClose: () => void;
-}) {
+function EditAttributeModal({ definition, open, onClose, afterClose }: AttributeModalProps) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -510,7 +508,7 @@ function EditAttributeModal({
     onError: async (error) => {
       // A customer was given an option this edit removes after the count was read: count
       // again and say which, on the options.
-      if (error instanceof ApiError && error.code === 'CONFLICT' && isChoice) {
+      if (isConflict(error) && isChoice) {
         const fresh = await usage.refetch();
         const held = heldOptionsLeftOut(fresh.data, form.getFieldValue('options') as string[]);
         if (held.length > 0) {
@@ -573,35 +571,24 @@ function EditAttributeModal({
  * Deletes an attribute. It first counts the customers holding a value of it: none, and the
  * attribute goes; some, and it goes only with their values, which the user must tick.
  */
-function DeleteAttributeModal({
-  definition,
-  open,
-  onClose,
-  afterClose,
-}: {
-  definition: AttributeDefinition;
-  open: boolean;
-  onClose: () => void;
-  afterClose: () => void;
-}) {
+function DeleteAttributeModal({ definition, open, onClose, afterClose }: AttributeModalProps) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [withValues, setWithValues] = useState(false);
-  const [gone, setGone] = useState(false);
   const label = attributeLabel(definition, i18n.language);
-  // The count of a key that is gone would answer 404: not asked for again once it is deleted.
-  const usage = useAttributeUsage(definition.key, open && !gone);
+  // Counted while open only: once deleted the modal closes, and the count of a key that is gone
+  // would answer 404.
+  const usage = useAttributeUsage(definition.key, open);
   const held = usage.data?.customers ?? 0;
   const ready = usage.isSuccess && !usage.isFetching;
   const remove = useMutation({
     mutationFn: (force: boolean) => deleteAttributeDefinition(definition.key, force),
     onSuccess: async (_reply, force) => {
-      setGone(true);
       onClose();
       void message.success(
         force
-          ? t('attributes.deletedWithValues', { label, count: usage.data?.customers ?? 0 })
+          ? t('attributes.deletedWithValues', { label, count: held })
           : t('attributes.deleted', { label }),
       );
       queryClient.removeQueries({ queryKey: customerKeys.attributeUsage(definition.key) });
@@ -617,7 +604,7 @@ function DeleteAttributeModal({
     },
     onError: (error) => {
       // A customer was given a value since the count: count again, and ask again.
-      if (error instanceof ApiError && error.code === 'CONFLICT') {
+      if (isConflict(error)) {
         setWithValues(false);
         void usage.refetch();
       }
@@ -657,13 +644,11 @@ function DeleteAttributeModal({
             </Checkbox>
           </Space>
         )}
-        {remove.isError &&
-        !(remove.error instanceof ApiError && remove.error.code === 'CONFLICT') ? (
-          <ErrorAlert error={remove.error} />
-        ) : null}
-        {remove.isError && remove.error instanceof ApiError && remove.error.code === 'CONFLICT' ? (
+        {!remove.isError ? null : isConflict(remove.error) ? (
           <Alert type="error" showIcon title={t('attributes.deleteRecounted')} />
-        ) : null}
+        ) : (
+          <ErrorAlert error={remove.error} />
+        )}
       </div>
     </Modal>
   );

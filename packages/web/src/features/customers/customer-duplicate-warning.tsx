@@ -146,7 +146,9 @@ export function LikelyDuplicatesAlert({
                     to={`/customers/${customer.id}`}
                     aria-label={t('customerEdit.duplicates.openLabel', { name })}
                     onClick={(event) => {
-                      // With a modifier key or the middle button: a new tab, as any link.
+                      // A plain click goes through onOpen, which asks before the form's changes
+                      // are dropped; with a modifier key the browser opens a new tab and the form
+                      // stays as it is.
                       if (
                         event.button !== 0 ||
                         event.metaKey ||
