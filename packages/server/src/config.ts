@@ -6,6 +6,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Whether repeated statements are prepared on the PostgreSQL server (see db/prepared-statements.ts). */
+  preparedStatements: boolean;
   dataDir: string;
   logLevel: string;
   rateLimitPerMinute: number;
@@ -27,6 +29,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(
       `LOYALTY_JOBS_EVERY_MINUTES must be a number of minutes (0 = off), not ${env.LOYALTY_JOBS_EVERY_MINUTES}`,
     );
+  const prepared = env.DATABASE_PREPARED_STATEMENTS ?? 'true';
+  if (prepared !== 'true' && prepared !== 'false')
+    throw new Error(`DATABASE_PREPARED_STATEMENTS must be true or false, not ${prepared}`);
   const publicUrl = env.PUBLIC_URL || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl))
     throw new Error(
@@ -36,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    preparedStatements: prepared === 'true',
     dataDir: path.resolve(env.FIDELIS_DATA_DIR ?? './data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),

@@ -31,6 +31,7 @@ export async function startE2eServer(tenantName = 'Fidelis 体验店'): Promise<
     port: 0,
     host: '127.0.0.1',
     databaseUrl: undefined,
+    preparedStatements: true,
     dataDir,
     logLevel: process.env.E2E_LOG_LEVEL ?? 'silent',
     rateLimitPerMinute: 1_000_000,

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { PGliteWorker, PGliteWorkerDialect } from './pglite-dialect.ts';
+import { preparingPool } from './prepared-statements.ts';
 import type { Database } from './database.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -51,6 +52,11 @@ export interface DatabaseOptions {
   /** Start the embedded database from a dump made by `dumpDataDir`. */
   loadDataDir?: ArrayBuffer | undefined;
   poolSize?: number | undefined;
+  /**
+   * Name the statements that repeat, so a server parses and plans them once per connection
+   * (default on; off behind a transaction-pooling PgBouncer older than 1.21).
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 const INT8 = 20;
@@ -90,15 +96,20 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
     types: pgTypes,
     options: `-c TimeZone=UTC ${searchPath}`.trim(),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: options.preparedStatements === false ? pool : preparingPool(pool),
+    }),
+  });
+  const readAheadPool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    types: pgTypes,
+    options: `-c TimeZone=UTC ${searchPath}`.trim(),
+  });
   const readAhead = new Kysely<Database>({
     dialect: new PostgresDialect({
-      pool: new pg.Pool({
-        connectionString: url,
-        max: 4,
-        types: pgTypes,
-        options: `-c TimeZone=UTC ${searchPath}`.trim(),
-      }),
+      pool: options.preparedStatements === false ? readAheadPool : preparingPool(readAheadPool),
     }),
   });
   const safeUrl = new URL(url);

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { preparingPool, type PreparedStatementOptions } from './prepared-statements.ts';
+
+const url = process.env.DATABASE_URL;
+
+describe.runIf(url)('prepared statements on a PostgreSQL server', () => {
+  let db: Kysely<Record<string, never>> | undefined;
+  afterEach(async () => {
+    await db?.destroy();
+    db = undefined;
+  });
+
+  /** One connection, so every statement meets the same session's prepared statements. */
+  function open(options?: PreparedStatementOptions) {
+    db = new Kysely({
+      dialect: new PostgresDialect({
+        pool: preparingPool(new pg.Pool({ connectionString: url, max: 1 }), options),
+      }),
+    });
+    return db;
+  }
+
+  async function prepared(on: Kysely<Record<string, never>>) {
+    const { rows } = await sql<{ name: string; statement: string }>`
+      select name, statement from pg_prepared_statements order by name`.execute(on);
+    return rows;
+  }
+
+  it('names a statement with parameters once it repeats, and runs it again by name', async () => {
+    const on = open({ namedAfter: 2 });
+    const double = (n: number) => sql<{ twice: number }>`select ${n}::int * 2 as twice`.execute(on);
+    expect((await double(1)).rows).toEqual([{ twice: 2 }]);
+    expect(await prepared(on)).toEqual([]);
+    expect((await double(2)).rows).toEqual([{ twice: 4 }]);
+    expect((await double(3)).rows).toEqual([{ twice: 6 }]);
+    const names = await prepared(on);
+    expect(names).toHaveLength(1);
+    expect(names[0]?.name).toBe('fidelis_1');
+    expect(names[0]?.statement).toContain('* 2 as twice');
+  });
+
+  it('leaves statements without parameters, and texts past the limit, unnamed', async () => {
+    const on = open({ namedAfter: 1, maxStatements: 1 });
+    await sql`select 1`.execute(on);
+    await sql`select ${1}::int as a`.execute(on);
+    await sql`select ${1}::int as b`.execute(on);
+    await sql`select ${2}::int as b`.execute(on);
+    expect((await prepared(on)).map((row) => row.statement)).toEqual(['select $1::int as a']);
+  });
+
+  it('keeps a connection usable after a named statement fails, in and out of transactions', async () => {
+    const on = open({ namedAfter: 1 });
+    const divide = (n: number) => sql<{ q: number }>`select 10 / ${n}::int as q`.execute(on);
+    await expect(divide(0)).rejects.toThrow(/division by zero/);
+    expect((await divide(5)).rows).toEqual([{ q: 2 }]);
+    await expect(
+      on.transaction().execute(async (trx) => {
+        await sql`select 10 / ${0}::int`.execute(trx);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect((await divide(2)).rows).toEqual([{ q: 5 }]);
+    // A statement the server refuses to parse is parsed again next time (and refused again).
+    const unknownType = () => sql`select ${1}::no_such_type`.execute(on);
+    await expect(unknownType()).rejects.toThrow(/no_such_type/);
+    await expect(unknownType()).rejects.toThrow(/no_such_type/);
+    expect((await divide(1)).rows).toEqual([{ q: 10 }]);
+    // A statement first parsed inside a transaction that rolls back stays prepared.
+    await expect(
+      on.transaction().execute(async (trx) => {
+        await sql`select ${1}::int + 1 as r`.execute(trx);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await sql<{ r: number }>`select ${4}::int + 1 as r`.execute(on)).rows).toEqual([
+      { r: 5 },
+    ]);
+  });
+});

@@ -1,0 +1,72 @@
+// Server-side prepared statements for the hot statements on a PostgreSQL server. Written by
+// hand: node-postgres prepares a statement only when the caller names it, and Kysely never
+// does; this names the statements that repeat, so each connection parses and plans them once
+// and then sends only their parameters.
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type pg from 'pg';
+
+export interface PreparedStatementOptions {
+  /** Distinct statement texts named at most per process (each connection keeps what it ran). */
+  maxStatements?: number;
+  /** How often a text must have run before it is named: one-off statements stay unnamed. */
+  namedAfter?: number;
+}
+
+/**
+ * A pool for Kysely's PostgresDialect whose clients name a statement once its text has run
+ * `namedAfter` times, up to `maxStatements` texts: the statements built from one template with
+ * their values as parameters (every hot path is). Statements without parameters (`begin`,
+ * `commit`, DDL) keep the simple protocol. Names are `fidelis_<n>`, one per text for the life
+ * of the process, so a connection never meets a name with another text.
+ *
+ * Not for a transaction-pooling PgBouncer older than 1.21 (a statement prepared on one server
+ * connection is run on another): `DATABASE_PREPARED_STATEMENTS=false` turns this off.
+ */
+export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions = {}): PostgresPool {
+  const maxStatements = options.maxStatements ?? 500;
+  const namedAfter = options.namedAfter ?? 2;
+  const names = new Map<string, string>();
+  const seen = new Map<string, number>();
+  const nameOf = (text: string): string | undefined => {
+    const name = names.get(text);
+    if (name !== undefined || names.size >= maxStatements) return name;
+    const count = (seen.get(text) ?? 0) + 1;
+    if (count < namedAfter) {
+      // Texts that never repeat (a list of a size seen once) must not grow this for ever.
+      if (seen.size >= maxStatements * 20) seen.clear();
+      seen.set(text, count);
+      return undefined;
+    }
+    seen.delete(text);
+    const named = `fidelis_${names.size + 1}`;
+    names.set(text, named);
+    return named;
+  };
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const query = (text: unknown, parameters?: readonly unknown[]): unknown => {
+      if (typeof text !== 'string' || !parameters || parameters.length === 0)
+        return client.query(text as string, parameters as unknown[]);
+      const name = nameOf(text);
+      return name === undefined
+        ? client.query(text, parameters as unknown[])
+        : client.query({ name, text, values: parameters as unknown[] });
+    };
+    return {
+      query: query as PostgresPoolClient['query'],
+      release: () => client.release(),
+    };
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = wrap(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
