@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
+import { anyOf } from '../../db/sql-lists.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
 import { nameKeys } from './name-keys.ts';
@@ -62,11 +63,9 @@ function selectNamed(
     .where('tenant_id', '=', tenantId)
     .where((eb) =>
       eb.or([
-        ...(ids.size > 0 ? [eb('id', 'in', [...ids])] : []),
-        ...(externals.length > 0 ? [eb('external_id', 'in', externals)] : []),
-        ...(externals.length > 0
-          ? [eb('erased_external_id_hash', 'in', externals.map(externalIdHash))]
-          : []),
+        eb('id', '=', anyOf([...ids], 'uuid')),
+        eb('external_id', '=', anyOf(externals, 'text')),
+        eb('erased_external_id_hash', '=', anyOf(externals.map(externalIdHash), 'text')),
       ]),
     )
     .execute() as Promise<Found[]>;

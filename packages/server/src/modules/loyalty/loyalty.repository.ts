@@ -1,6 +1,7 @@
 // The only code that queries the loyalty tables. Every function takes `db` (or a transaction)
 // first and the tenant next; writes are set-based (one statement per table per batch).
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { anyOf } from '../../db/sql-lists.ts';
 import type {
   LotLine,
   LoyaltyEntriesTable,
@@ -284,7 +285,7 @@ export async function lockMembers(
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('program_id', '=', programId)
-        .where('customer_id', 'in', part)
+        .where('customer_id', '=', anyOf(part, 'uuid'))
         .orderBy('customer_id')
         // NO KEY UPDATE: serializes balance changes without blocking foreign-key checks.
         .forNoKeyUpdate()
@@ -358,7 +359,7 @@ export async function findLotsByEvent(
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('program_id', '=', programId)
-        .where('event_id', 'in', part)
+        .where('event_id', '=', anyOf(part, 'text'))
         .execute()),
     );
   }
@@ -379,7 +380,7 @@ export async function findOpenLots(
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('program_id', '=', programId)
-        .where('customer_id', 'in', part)
+        .where('customer_id', '=', anyOf(part, 'uuid'))
         .where('status', '<>', 'closed')
         .execute()),
     );
@@ -417,7 +418,7 @@ export async function findQualifyingLots(
         ])
         .where('tenant_id', '=', tenantId)
         .where('program_id', '=', programId)
-        .where('customer_id', 'in', part)
+        .where('customer_id', '=', anyOf(part, 'uuid'))
         .where('earned_at', '>=', from)
         .execute()),
     );
