@@ -51,6 +51,20 @@ describe('group commit', () => {
     expect(batches.slice(3)).toEqual([[3, 4], [5]]);
   });
 
+  it('starts a transaction beside a running one only when enough items wait (minBeside)', async () => {
+    const { batches, run, releaseAll } = controlledRun();
+    const submit = createGroupCommit(run, { maxBatch: 100, maxInFlight: 2, minBeside: 2 });
+    const results = [submit('t', 1), submit('t', 2), submit('t', 3)];
+    // 1 ran alone at once; 2 waited (one is fewer than 2); with 3 two waited: a second slot.
+    expect(batches).toEqual([[1], [2, 3]]);
+    results.push(submit('t', 4));
+    expect(batches).toEqual([[1], [2, 3]]);
+    await releaseAll();
+    expect(await Promise.all(results)).toEqual([10, 20, 30, 40]);
+    // 4 ran when a slot freed, though alone: a finished transaction always takes what waits.
+    expect(batches).toEqual([[1], [2, 3], [4]]);
+  });
+
   it('retries the items of a failed batch one by one: only the bad one fails', async () => {
     const { batches, run, releaseAll } = controlledRun();
     const submit = createGroupCommit(run, { maxBatch: 10, maxInFlight: 1 });

@@ -8,6 +8,14 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Transactions of one group running at the same time at most. */
   maxInFlight: number;
+  /**
+   * Items that must be waiting before another transaction starts beside a running one (default
+   * 1). An idle group always runs at once. Above 1, what arrives while a transaction runs waits
+   * for it (or for this many to gather) instead of taking the second slot alone: under load
+   * the second slot otherwise runs a stream of one-item transactions, each paying the whole
+   * transaction's round trips for one item.
+   */
+  minBeside?: number;
 }
 
 interface Waiting<Item, Result> {
@@ -49,7 +57,9 @@ export function createGroupCommit<Item, Result>(
   }
 
   function drain(key: string, group: Group<Item, Result>): void {
+    const minBeside = options.minBeside ?? 1;
     while (group.queue.length > 0 && group.inFlight < options.maxInFlight) {
+      if (group.inFlight > 0 && group.queue.length < minBeside) return;
       const batch = group.queue.splice(0, options.maxBatch);
       group.inFlight++;
       void runBatch(batch).finally(() => {

@@ -574,7 +574,8 @@ type RedemptionInput = z.infer<typeof redemptionCreate>;
 /**
  * Redemptions of points alone (no reward) through group commit: concurrent requests on one
  * program share a transaction (`redeemPointsBatch`), each succeeding or failing on its own; a
- * lone request is a batch of one (a round trip fewer than the one-at-a-time path). A batch
+ * lone request is a batch of one (a round trip fewer than the one-at-a-time path), and a second
+ * transaction starts beside a running one once 16 wait (as for events, `minBeside`). A batch
  * first runs without reading its keys (they are new but for retries); if one was stored
  * already, or a redemption was refused (it may be a retry owed its first answer), it runs
  * again reading them. Every request of a batch that met a concurrent claim of
@@ -644,7 +645,7 @@ export function createRedeemer(db: LoyaltyServiceDb) {
         return outcomes;
       }
     },
-    { maxBatch: 200, maxInFlight: 2 },
+    { maxBatch: 200, maxInFlight: 2, minBeside: 16 },
   );
   return async (
     context: RequestContext,
