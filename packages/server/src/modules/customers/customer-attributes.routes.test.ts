@@ -383,6 +383,37 @@ describe('DELETE /v1/customer-attributes/{key}', () => {
   });
 });
 
+describe('merging customers while an attribute is deleted', () => {
+  it('never carries a deleted attribute’s value to the survivor', async () => {
+    // A race only on PostgreSQL: a merge that read the duplicate's value before the forced
+    // delete committed wrote it to a survivor the delete had not seen holding it.
+    const tenant = await newTenant(t);
+    await define(tenant, level);
+    const pairs = await Promise.all(
+      Array.from({ length: 6 }, async () => ({
+        survivor: await createCustomer(tenant, {}),
+        duplicate: await createCustomer(tenant, { level: '金卡' }),
+      })),
+    );
+    const [deleted, ...merged] = await Promise.all([
+      remove(tenant, 'level', '?force=true'),
+      ...pairs.map(({ survivor, duplicate }) =>
+        call(tenant.auth, 'POST', `/v1/customers/${survivor.id}/merge`, {
+          duplicateId: duplicate.id,
+        }),
+      ),
+    ]);
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    for (const res of merged) expect(res.statusCode, res.body).toBe(200);
+    const holders = await sql<{ n: number }>`
+      select count(*)::int as n from customers
+      where tenant_id = ${tenant.tenantId} and attributes ? 'level'`.execute(t.database.db);
+    expect(holders.rows[0]!.n).toBe(0);
+    for (const { survivor } of pairs)
+      expect((await customer(tenant, survivor.id)).attributes).toEqual({});
+  });
+});
+
 describe('who may change attribute definitions', () => {
   it('answers another tenant’s key with 404 and changes nothing', async () => {
     const theirs = await newTenant(t);

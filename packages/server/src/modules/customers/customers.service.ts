@@ -1060,6 +1060,11 @@ export async function mergeCustomers(
   return inTransaction(db, async (trx) => {
     const invalid = (message: string, reason: FieldErrorReason = 'invalid') =>
       new AppError('MERGE_INVALID', message, [{ field: 'duplicateId', message, reason }]);
+    // The attribute definitions first (as customer writes and their deletion lock them): a
+    // definition deleted while we merge cannot have its value carried to the survivor.
+    const defined = new Set(
+      (await repo.listAttributeDefinitions(trx, tenantId, { keyShare: true })).map((d) => d.key),
+    );
     // Lock both in id order so two opposite merges cannot deadlock.
     for (const id of [survivorId, duplicateId].sort()) {
       if (isUuid(id)) await repo.findCustomerRow(trx, tenantId, id, { forUpdate: true });
@@ -1149,7 +1154,13 @@ export async function mergeCustomers(
       family_notes: survivor.family_notes ?? duplicate.family_notes,
       notes: survivor.notes ?? duplicate.notes,
       preferred_channel: survivor.preferred_channel ?? duplicate.preferred_channel,
-      attributes: JSON.stringify({ ...duplicate.attributes, ...survivor.attributes }),
+      attributes: JSON.stringify(
+        Object.fromEntries(
+          Object.entries({ ...duplicate.attributes, ...survivor.attributes }).filter(([key]) =>
+            defined.has(key),
+          ),
+        ),
+      ),
     });
     const now = new Date();
     await repo.updateCustomer(trx, tenantId, d, { merged_into: s, merged_at: now });
