@@ -134,14 +134,49 @@ export function cpuMeter(): () => CpuSplit {
 }
 
 export interface AgainstBare {
+  /** The round whose ratio is the median: the figures the report shows. */
   fidelis: CannonResult;
   bare: CannonResult;
+  /** The median of the rounds' ratios. */
   ratio: number;
+  /** Every round, in the order run. */
+  rounds: { fidelis: number; bare: number; ratio: number }[];
+}
+
+/** The middle element of an odd-length list sorted by `key` (the lower middle when even). */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**
- * Single purchases through Fidelis' `POST /v1/events` (the caller's `customerPrefix` customers),
- * then the same load on the bare insert endpoint, one after the other on the same machine.
+ * Waits (up to a minute) until no autovacuum worker runs on the server: a vacuum of the tables
+ * the previous run filled would otherwise take CPU from the next run, whichever it is.
+ */
+export async function waitForAutovacuum(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (let waited = 0; waited < 60_000; waited += 250) {
+      const { rows } = await client.query<{ n: string }>(
+        "select count(*) as n from pg_stat_activity where backend_type = 'autovacuum worker'",
+      );
+      if (Number(rows[0]?.n ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** How many alternating rounds a comparison runs (`BENCH_ROUNDS`, default 3). */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/**
+ * Single purchases through Fidelis' `POST /v1/events` (the caller's `customerPrefix` customers)
+ * against the same load on the bare insert endpoint, in `ROUNDS` alternating rounds of
+ * `seconds` each: this machine's speed drifts by a third within minutes, so each ratio compares
+ * two runs a few seconds apart, and the median ratio is the figure.
  */
 export async function singleEventsAgainstBare(options: {
   appUrl: string;
@@ -154,25 +189,64 @@ export async function singleEventsAgainstBare(options: {
 }): Promise<AgainstBare> {
   const { customers, seconds } = options;
   const body = { kind: 'purchase', customers, amount: 1999 } as const;
-  const fidelis = await cannon(
-    `${options.appUrl}/v1/events`,
-    options.headers,
-    { ...body, prefix: 'single', customerPrefix: options.customerPrefix },
-    seconds,
-  );
-  console.log('single POST /v1/events', fidelis);
   const endpoint = await startBareInsertEndpoint(options.databaseUrl, options.schema);
-  const bare = await cannon(
-    endpoint.url,
-    {},
-    { ...body, prefix: 'bare', customerPrefix: 'bench-bare' },
-    seconds,
-  );
-  await endpoint.close();
-  console.log('bare Fastify + pg insert', bare);
-  const ratio = fidelis.requestsPerSecond / bare.requestsPerSecond;
-  console.log('ratio', ratio.toFixed(2));
-  return { fidelis, bare, ratio };
+  const runs: { fidelis: CannonResult; bare: CannonResult; ratio: number }[] = [];
+  try {
+    // Unmeasured warm-up of both (compiled code, connections, prepared statements).
+    const warm = Math.min(3, seconds);
+    await cannon(
+      `${options.appUrl}/v1/events`,
+      options.headers,
+      { ...body, prefix: 'single-warm', customerPrefix: options.customerPrefix },
+      warm,
+    );
+    await cannon(
+      endpoint.url,
+      {},
+      { ...body, prefix: 'bare-warm', customerPrefix: 'bench-bare' },
+      warm,
+    );
+    for (let round = 1; round <= ROUNDS; round++) {
+      await waitForAutovacuum(options.databaseUrl);
+      const fidelis = await cannon(
+        `${options.appUrl}/v1/events`,
+        options.headers,
+        { ...body, prefix: `single-r${round}`, customerPrefix: options.customerPrefix },
+        seconds,
+      );
+      await waitForAutovacuum(options.databaseUrl);
+      const bare = await cannon(
+        endpoint.url,
+        {},
+        { ...body, prefix: `bare-r${round}`, customerPrefix: 'bench-bare' },
+        seconds,
+      );
+      const ratio = fidelis.requestsPerSecond / bare.requestsPerSecond;
+      console.log(`round ${round}: single POST /v1/events`, fidelis);
+      console.log(`round ${round}: bare Fastify + pg insert`, bare);
+      console.log(`round ${round}: ratio`, ratio.toFixed(2));
+      runs.push({ fidelis, bare, ratio });
+    }
+  } finally {
+    await endpoint.close();
+  }
+  const median = medianBy(runs, (run) => run.ratio);
+  console.log('median ratio', median.ratio.toFixed(2));
+  return {
+    ...median,
+    rounds: runs.map((run) => ({
+      fidelis: run.fidelis.requestsPerSecond,
+      bare: run.bare.requestsPerSecond,
+      ratio: Number(run.ratio.toFixed(2)),
+    })),
+  };
+}
+
+/** A comparison's rounds as a report fragment: "0.48 (1712 / 3580), 0.52 (…), …". */
+export function describeRounds(rounds: AgainstBare['rounds'], unit = ''): string {
+  return rounds
+    .map((round) => `${round.ratio.toFixed(2)} (${round.fidelis} / ${round.bare}${unit})`)
+    .join(', ');
 }
 
 /** How the reports say where a load came from. */
