@@ -50,6 +50,26 @@ describe.runIf(url)('prepared statements on a PostgreSQL server', () => {
     expect((await prepared(on)).map((row) => row.statement)).toEqual(['select $1::int as a']);
   });
 
+  it('prepares a select * again after a migration changes its columns', async () => {
+    const on = open({ namedAfter: 1 });
+    await sql`create temporary table stale (id int, a text)`.execute(on);
+    await sql`insert into stale values (1, 'x')`.execute(on);
+    const read = (db: Kysely<Record<string, never>>) =>
+      sql<Record<string, unknown>>`select * from stale where id = ${1}`.execute(db);
+    expect((await read(on)).rows).toEqual([{ id: 1, a: 'x' }]);
+    await sql`alter table stale add column b int`.execute(on);
+    // Outside a transaction: refused under its old name, run again under a new one.
+    expect((await read(on)).rows).toEqual([{ id: 1, a: 'x', b: null }]);
+    await sql`alter table stale add column c int`.execute(on);
+    // Inside one: the transaction fails once, as it would with any driver; the next one works.
+    await expect(on.transaction().execute((trx) => read(trx))).rejects.toThrow(
+      'cached plan must not change result type',
+    );
+    expect((await on.transaction().execute((trx) => read(trx))).rows).toEqual([
+      { id: 1, a: 'x', b: null, c: null },
+    ]);
+  });
+
   it('keeps a connection usable after a named statement fails, in and out of transactions', async () => {
     const on = open({ namedAfter: 1 });
     const divide = (n: number) => sql<{ q: number }>`select 10 / ${n}::int as q`.execute(on);

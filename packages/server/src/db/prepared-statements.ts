@@ -27,6 +27,7 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
   const namedAfter = options.namedAfter ?? 2;
   const names = new Map<string, string>();
   const seen = new Map<string, number>();
+  let named = 0;
   const nameOf = (text: string): string | undefined => {
     const name = names.get(text);
     if (name !== undefined || names.size >= maxStatements) return name;
@@ -38,9 +39,13 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
       return undefined;
     }
     seen.delete(text);
-    const named = `fidelis_${names.size + 1}`;
-    names.set(text, named);
-    return named;
+    return rename(text);
+  };
+  /** A new name for a text: every connection prepares it again under it. */
+  const rename = (text: string): string => {
+    const name = `fidelis_${++named}`;
+    names.set(text, name);
+    return name;
   };
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
@@ -48,9 +53,18 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
       if (typeof text !== 'string' || !parameters || parameters.length === 0)
         return client.query(text as string, parameters as unknown[]);
       const name = nameOf(text);
-      return name === undefined
-        ? client.query(text, parameters as unknown[])
-        : client.query({ name, text, values: parameters as unknown[] });
+      if (name === undefined) return client.query(text, parameters as unknown[]);
+      const values = parameters as unknown[];
+      return client.query({ name, text, values }).catch((error: unknown) => {
+        // A migration changed the columns a prepared `select *` returns (a rolling deploy): the
+        // server refuses the old plan. The text gets a new name, which every connection
+        // prepares afresh; outside a transaction the statement is run again at once (inside
+        // one, the transaction has failed and fails once, as it would in any driver).
+        if (!isStalePlan(error) || names.get(text) !== name) throw error;
+        const fresh = rename(text);
+        if (client.getTransactionStatus() !== 'I') throw error;
+        return client.query({ name: fresh, text, values });
+      });
     };
     return {
       query: query as PostgresPoolClient['query'],
@@ -69,4 +83,13 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
     },
     end: () => pool.end(),
   };
+}
+
+/** PostgreSQL's refusal of a prepared statement whose result columns a change of schema moved. */
+function isStalePlan(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: string }).code === '0A000' &&
+    error.message.includes('cached plan must not change result type')
+  );
 }
