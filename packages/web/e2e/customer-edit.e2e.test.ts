@@ -184,6 +184,10 @@ describe('changing customers in the web UI', () => {
     await expect
       .poll(() => page.getByTestId('customer-form').getByRole('alert').last().innerText())
       .toContain('已有其他客户使用此外部编号');
+    // The server's English sentence is left out: the field says it in Chinese.
+    expect(
+      await page.getByTestId('customer-form').getByRole('alert').last().innerText(),
+    ).not.toContain('Another customer');
 
     // Changed and not saved: Esc asks before throwing the changes away.
     await page.keyboard.press('Escape');

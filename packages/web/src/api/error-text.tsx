@@ -3,19 +3,22 @@ import { Alert, Button, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError } from './api-client.ts';
-import { fieldErrorText } from './field-error-text.ts';
+import { fieldErrorText, problemDetail } from './field-error-text.ts';
 
 type FieldError = ApiError['fieldErrors'][number];
 type NamePath = (string | number)[];
 
-/** A title for the error in the user's language (by `code`) and the server's `detail`. */
+/**
+ * A title for the error in the user's language (by `code`) and the server's `detail` where it
+ * says what nothing in the user's language does (`problemDetail`).
+ */
 export function useErrorText() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (error: unknown): { title: string; detail: string | undefined } => {
     if (error instanceof ApiError) {
       return {
         title: t(`errors.${error.code}`, { defaultValue: t('errors.INTERNAL') }),
-        detail: error.detail,
+        detail: problemDetail(i18n.language, error),
       };
     }
     return {
@@ -29,15 +32,16 @@ export function useErrorText() {
 export function ErrorAlert({
   error,
   onRetry,
-  fields = [],
+  fields: unshown,
 }: {
   error: unknown;
   onRetry?: () => void;
-  /** Field errors no form field shows: listed under the detail. */
+  /** Field errors no form field shows, listed under the detail (default: all of them). */
   fields?: readonly FieldError[];
 }) {
   const { t } = useTranslation();
   const text = useErrorText()(error);
+  const fields = unshown ?? (error instanceof ApiError ? error.fieldErrors : []);
   return (
     <Alert
       type="error"

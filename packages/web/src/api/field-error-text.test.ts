@@ -3,7 +3,7 @@ import { createInstance, type TFunction } from 'i18next';
 import { fieldErrorReasons, type FieldError } from '@fidelis/contracts';
 import en from '../i18n/en.json';
 import zhCN from '../i18n/zh-CN.json';
-import { fieldErrorKeys, fieldErrorText } from './field-error-text.ts';
+import { fieldErrorKeys, fieldErrorText, problemDetail } from './field-error-text.ts';
 
 async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
   const i18n = createInstance();
@@ -188,5 +188,23 @@ describe('a field error in the user’s language', () => {
           params: { origin: 'number', bound },
         }))
           expect(key).toContain(bound);
+  });
+});
+
+describe('the server’s sentence under a problem’s title', () => {
+  const named = {
+    detail: 'The member has 20 points available; 50 requested.',
+    fieldErrors: [{ field: 'points', message: 'available 20', reason: 'insufficient' }],
+  };
+  const unnamed = { detail: '3 customers hold a value of level.', fieldErrors: [] };
+
+  it('is shown in English, with or without fields', () => {
+    expect(problemDetail('en', named)).toBe(named.detail);
+    expect(problemDetail('en', unnamed)).toBe(unnamed.detail);
+  });
+
+  it('is left out in Chinese when the fields say it in Chinese, kept when it is all there is', () => {
+    expect(problemDetail('zh-CN', named)).toBeUndefined();
+    expect(problemDetail('zh-CN', unnamed)).toBe(unnamed.detail);
   });
 });

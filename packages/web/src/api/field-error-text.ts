@@ -61,3 +61,16 @@ export function fieldErrorText(t: TFunction, error: Described): string {
   const count = typeof params['count'] === 'number' ? { count: params['count'] } : {};
   return t(keys, { replace: params, ...count, defaultValue: error.message });
 }
+
+/**
+ * The server's sentence to show under a problem's title. A problem's `detail` is English; in
+ * another language, a problem that names its fields says the same in the user's words through
+ * them (on the form's fields, or listed under the title), so the English sentence is left out.
+ * A problem without fields keeps it: it is all there is.
+ */
+export function problemDetail(
+  language: string,
+  problem: { detail: string | undefined; fieldErrors: readonly unknown[] },
+): string | undefined {
+  return problem.fieldErrors.length > 0 && !language.startsWith('en') ? undefined : problem.detail;
+}
