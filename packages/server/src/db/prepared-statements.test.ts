@@ -12,11 +12,11 @@ describe.runIf(url)('prepared statements on a PostgreSQL server', () => {
     db = undefined;
   });
 
-  /** One connection, so every statement meets the same session's prepared statements. */
-  function open(options?: PreparedStatementOptions) {
+  /** One connection (unless told), so statements meet the same session's prepared ones. */
+  function open(options?: PreparedStatementOptions, connections = 1) {
     db = new Kysely({
       dialect: new PostgresDialect({
-        pool: preparingPool(new pg.Pool({ connectionString: url, max: 1 }), options),
+        pool: preparingPool(new pg.Pool({ connectionString: url, max: connections }), options),
       }),
     });
     return db;
@@ -68,6 +68,25 @@ describe.runIf(url)('prepared statements on a PostgreSQL server', () => {
     expect((await on.transaction().execute((trx) => read(trx))).rows).toEqual([
       { id: 1, a: 'x', b: null, c: null },
     ]);
+  });
+
+  it('after such a migration, every connection runs the statement again', async () => {
+    const on = open({ namedAfter: 1 }, 2);
+    const table = sql.id(`prepared_stale_${process.pid}`);
+    await sql`create table ${table} (id int)`.execute(on);
+    try {
+      await sql`insert into ${table} values (1)`.execute(on);
+      const read = () => sql<Record<string, unknown>>`select * from ${table} where id = ${1}`;
+      // Both connections prepare it (two reads at once take both).
+      await Promise.all([read().execute(on), read().execute(on)]);
+      await sql`alter table ${table} add column b int`.execute(on);
+      // Both meet the old plan: the first renames the text, the second uses the new name.
+      const [first, second] = await Promise.all([read().execute(on), read().execute(on)]);
+      expect(first.rows).toEqual([{ id: 1, b: null }]);
+      expect(second.rows).toEqual([{ id: 1, b: null }]);
+    } finally {
+      await sql`drop table ${table}`.execute(on);
+    }
   });
 
   it('keeps a connection usable after a named statement fails, in and out of transactions', async () => {

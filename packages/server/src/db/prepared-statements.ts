@@ -60,8 +60,10 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
         // server refuses the old plan. The text gets a new name, which every connection
         // prepares afresh; outside a transaction the statement is run again at once (inside
         // one, the transaction has failed and fails once, as it would in any driver).
-        if (!isStalePlan(error) || names.get(text) !== name) throw error;
-        const fresh = rename(text);
+        if (!isStalePlan(error)) throw error;
+        // Another connection may have met it first and renamed the text already.
+        const current = names.get(text);
+        const fresh = current === undefined || current === name ? rename(text) : current;
         if (client.getTransactionStatus() !== 'I') throw error;
         return client.query({ name: fresh, text, values });
       });
