@@ -90,28 +90,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 
 async function openServer(url: string, options: DatabaseOptions): Promise<DatabaseHandle> {
   const searchPath = options.searchPath ? `-c search_path=${options.searchPath}` : '';
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 20,
-    types: pgTypes,
-    options: `-c TimeZone=UTC ${searchPath}`.trim(),
-  });
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: options.preparedStatements === false ? pool : preparingPool(pool),
-    }),
-  });
-  const readAheadPool = new pg.Pool({
-    connectionString: url,
-    max: 4,
-    types: pgTypes,
-    options: `-c TimeZone=UTC ${searchPath}`.trim(),
-  });
-  const readAhead = new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: options.preparedStatements === false ? readAheadPool : preparingPool(readAheadPool),
-    }),
-  });
+  const newPool = (max: number) =>
+    new pg.Pool({
+      connectionString: url,
+      max,
+      types: pgTypes,
+      options: `-c TimeZone=UTC ${searchPath}`.trim(),
+    });
+  const forKysely = (raw: pg.Pool) =>
+    new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: options.preparedStatements === false ? raw : preparingPool(raw),
+      }),
+    });
+  const pool = newPool(options.poolSize ?? 20);
+  const db = forKysely(pool);
+  const readAhead = forKysely(newPool(4));
   const safeUrl = new URL(url);
   safeUrl.password = safeUrl.password ? '***' : '';
   return {

@@ -7,6 +7,9 @@ import { sql, type RawBuilder } from 'kysely';
  * embedded database's driver takes it (it sends a JS array as JSON, not as a PostgreSQL
  * array). The list becomes an array once, before the scan, which an index searches by key.
  */
-export function anyOf(values: readonly string[], type: 'text' | 'uuid'): RawBuilder<string> {
-  return sql<string>`any(array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)::${sql.raw(type)}))`;
+export function anyOf<Value extends string | number>(
+  values: readonly Value[],
+  type: 'text' | 'uuid' | 'int',
+): RawBuilder<Value> {
+  return sql<Value>`any(array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)::${sql.raw(type)}))`;
 }

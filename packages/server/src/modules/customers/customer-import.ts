@@ -3,6 +3,7 @@ import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
+import { anyOf } from '../../db/sql-lists.ts';
 import type { CustomerImportReport, FieldErrorReason } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
@@ -515,12 +516,8 @@ async function runImport(
   }
   if (options.mode === 'all-or-nothing' && errorCount > 0) return report(0, 0);
   if (problems.rows.length > 0) {
-    // The lines as one JSON parameter: the embedded driver sends arrays as JSON, not as
-    // PostgreSQL array literals.
-    const lines = JSON.stringify(problems.rows.map((p) => p.line));
-    await sql`
-      delete from customer_import_rows
-      where line = any(array(select jsonb_array_elements_text(${lines}::jsonb)::int))`.execute(trx);
+    const lines = problems.rows.map((p) => p.line);
+    await sql`delete from customer_import_rows where line = ${anyOf(lines, 'int')}`.execute(trx);
   }
 
   const now = new Date();
