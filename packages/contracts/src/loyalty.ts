@@ -251,16 +251,61 @@ export const ruleVersion = z.object({
   createdAt: instant,
 });
 
-/** One step of "why did I get N points". */
+const capPeriod = z.enum(['day', 'week', 'month', 'budget']);
+
+/** What a step's base points were computed from (its `description` says it in English). */
+export const earnBasis = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('spend'),
+    points: z.number().int(),
+    per: z.number().int(),
+    amount: z.number().int().describe('The spend counted, in minor units'),
+    matchingLines: z.boolean().describe('Only the lines of the rule’s skus or categories'),
+  }),
+  z.object({ kind: z.literal('item'), points: z.number().int(), quantity: z.number().int() }),
+  z.object({
+    kind: z.literal('action'),
+    points: z.number().int(),
+    action: z.string(),
+    customAction: z.string().nullable(),
+  }),
+]);
+
+/** One reason a multiplier applied; a multiplier without conditions always applies. */
+export const multiplierCondition = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('from'), at: z.string() }),
+  z.object({ kind: z.literal('until'), at: z.string() }),
+  z.object({ kind: z.literal('weekday'), weekday: z.number().int().describe('0 = Sunday') }),
+  z.object({ kind: z.literal('monthDay'), day: z.number().int() }),
+  z.object({ kind: z.literal('tier'), tier: z.string() }),
+  z.object({ kind: z.literal('segment'), segment: z.string() }),
+  z.object({ kind: z.literal('tierPrivilege'), tier: z.string() }),
+]);
+export type MultiplierCondition = z.infer<typeof multiplierCondition>;
+
+/**
+ * One step of "why did I get N points". The English `description`, `reason` and `cappedBy`
+ * say in words what `basis`, `conditions` and `cap` give as numbers for other languages.
+ */
 export const earnExplanationStep = z.object({
   ruleId: z.string(),
   kind: z.string(),
   description: z.string(),
+  basis: earnBasis,
   basePoints: z.number().int(),
-  multipliers: z.array(z.object({ ruleId: z.string(), factor: z.number(), reason: z.string() })),
+  multipliers: z.array(
+    z.object({
+      ruleId: z.string(),
+      factor: z.number(),
+      reason: z.string(),
+      conditions: z.array(multiplierCondition),
+    }),
+  ),
   cappedBy: z.string().nullable(),
+  cap: z.object({ period: capPeriod, limit: z.number().int() }).nullable(),
   points: z.number().int(),
 });
+export type EarnExplanationStep = z.infer<typeof earnExplanationStep>;
 
 export const earnExplanation = z
   .object({
@@ -268,6 +313,9 @@ export const earnExplanation = z
     rulesVersion: z.number().int(),
     steps: z.array(earnExplanationStep),
     notes: z.array(z.string()),
+    belowMinimum: z
+      .array(z.object({ ruleId: z.string(), amount: z.number().int(), minimum: z.number().int() }))
+      .describe('Spend rules skipped: the purchase was below their minimum spend'),
   })
   .meta({ id: 'LoyaltyEarnExplanation' });
 

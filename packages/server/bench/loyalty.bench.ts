@@ -33,6 +33,7 @@ import {
   describeRounds,
   medianBy,
   ROUNDS,
+  startProfile,
   waitForAutovacuum,
   type AgainstBare,
   type CannonResult,
@@ -49,6 +50,8 @@ const schema = `bench_loyalty_${Date.now()}`;
 const bulkOnly = process.env.BENCH_ONLY === 'bulk';
 // BENCH_ONLY=http runs only the HTTP measures (earning, redemptions, batches) and prints them.
 const httpOnly = process.env.BENCH_ONLY === 'http';
+// BENCH_ONLY=batch runs only batched earning and prints it (BENCH_PROFILE profiles it).
+const batchOnly = process.env.BENCH_ONLY === 'batch';
 
 async function pgbenchTps(): Promise<number> {
   const database = `bench_pgbench_${Date.now()}`;
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
           })),
         }),
       );
+      const profile = await startProfile();
       const cpu = cpuMeter();
       const started = performance.now();
       let next = 0;
@@ -181,7 +185,12 @@ async function main(): Promise<void> {
         eventsPerSecond: Math.round((batches.length * 1000) / batchSeconds),
         cpu: cpu(),
       };
+      await profile?.('batched-earning');
       console.log('batched earning', figures.batch);
+      if (batchOnly) {
+        await app.close();
+        return;
+      }
       // 1. Purchases that earn, against the bare insert: bought by the 20,000 members of the
       // warm-up, as a live program's purchases mostly are (first purchases enrol, see docs).
       figures.single = await singleEventsAgainstBare({

@@ -145,8 +145,11 @@ describe('loyalty program designer in a real browser', () => {
     const step = await page.getByTestId('dry-run-step').first().innerText();
     expect(step).toContain('消费积分 (base)');
     expect(step).toContain('基础积分：100');
-    expect(step).toContain('× 2，来自 周末双倍 (r1)（on Sat）');
-    expect(step).toContain('× 1.5，来自 等级 gold 特权');
+    // Why, in Chinese from the explanation's numbers (the server's words are English).
+    expect(step).toContain('× 2，来自 周末双倍 (r1)（星期六）');
+    expect(step).toContain('× 1.5，来自 等级 金卡 特权');
+    expect(step).toContain('计入消费 ¥100.00');
+    expect(step).not.toMatch(/on Sat|spent on/);
     expect(step).toContain('= 300 积分');
     expect(await result.innerText()).toContain('草稿规则');
     await screenshot(page, 'loyalty-designer-dry-run');

@@ -39,6 +39,14 @@ describe('loyalty screens in a real browser', () => {
       currency: 'CNY',
       earnRules: [{ kind: 'spend', points: 1, per: 100 }],
       pendingDays: 0,
+      tiers: {
+        metric: 'points',
+        window: { kind: 'rolling', months: 12 },
+        levels: [
+          { code: 'member', name: '普通会员', threshold: 0 },
+          { code: 'gold', name: '金卡会员', threshold: 1000 },
+        ],
+      },
     });
     // ¥1,234.56 at 1 point per yuan: 1,234 points.
     await server.call('POST', '/v1/events', {
@@ -59,6 +67,9 @@ describe('loyalty screens in a real browser', () => {
     await expect
       .poll(() => page.locator('[data-testid="loyalty-stats"] canvas').count())
       .toBeGreaterThan(0);
+    // Members per tier, by the tiers' names rather than their codes.
+    await expect.poll(() => page.getByTestId('loyalty-tiers').innerText()).toContain('金卡会员');
+    expect(await page.getByTestId('loyalty-tiers').innerText()).not.toContain('gold');
     await screenshot(page, 'loyalty-program');
     expect(errors).toEqual([]);
   });
@@ -74,6 +85,9 @@ describe('loyalty screens in a real browser', () => {
     expect(text).toContain('获得');
     expect(text).toContain('r1');
     expect(text).toContain('loyalty-e2e-1');
+    // The explanation in Chinese from its numbers, not the server's English words.
+    expect(text).toContain('每消费 ¥1.00 得 1 分，计入消费 ¥1,234.56');
+    expect(text).not.toContain('spent on');
     expect(await page.getByTestId('member-lots').innerText()).toContain('永不过期');
     await screenshot(page, 'loyalty-customer');
     expect(errors).toEqual([]);

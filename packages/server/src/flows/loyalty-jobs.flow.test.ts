@@ -171,7 +171,12 @@ describe('birthday gifts', () => {
     await runJobNow(t, tenant.tenantId, 'loyalty.birthday-gifts', { asOf: asOf.toISOString() });
     const [gift] = await gifts(customers.gold!);
     expect(await gifts(customers.gold!)).toHaveLength(1);
-    expect(gift).toMatchObject({ kind: 'earn', points: 300, credit: 'member_available' });
+    expect(gift).toMatchObject({
+      kind: 'earn',
+      points: 300,
+      credit: 'member_available',
+      explanation: { why: 'birthday', tier: 'gold' },
+    });
     expect(await api.member(programId, customers.gold!)).toMatchObject({
       available: 300,
       pending: 600,

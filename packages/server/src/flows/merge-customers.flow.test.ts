@@ -105,6 +105,7 @@ describe('customer merge moves loyalty', () => {
       ['member_merge', 'member_pending', 100],
     ]);
     expect(moves[0]?.explanation).toMatchObject({
+      why: 'merge',
       reason: `merged from ${duplicate}`,
       fromCustomerId: duplicate,
     });

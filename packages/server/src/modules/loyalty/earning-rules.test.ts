@@ -108,17 +108,93 @@ describe('evaluateEarning', () => {
         ruleId: 's',
         kind: 'spend',
         description: '1 per 100 spent on 10000',
+        basis: { kind: 'spend', points: 1, per: 100, amount: 10000, matchingLines: false },
         basePoints: 100,
-        multipliers: [{ ruleId: 'double', factor: 2, reason: 'member day 23' }],
+        multipliers: [
+          {
+            ruleId: 'double',
+            factor: 2,
+            reason: 'member day 23',
+            conditions: [{ kind: 'monthDay', day: 23 }],
+          },
+        ],
         cappedBy: '150 per day',
+        cap: { period: 'day', limit: 150 },
         points: 150,
       },
     ]);
+    expect(result.belowMinimum).toEqual([]);
     expect(result.lines).toEqual([
       { lineNo: 1, points: 90, amount: 6000 },
       { lineNo: 2, points: 60, amount: 4000 },
     ]);
     expect(result.usage).toEqual([{ ruleId: 's', key: 'd:2026-11-23', points: 150 }]);
+  });
+
+  it('gives the numbers behind the words: basis, every condition, tier privilege, minimum spend', () => {
+    const result = evaluateEarning(
+      input(
+        [
+          { kind: 'spend', id: 'min', points: 5, per: 100, minSpend: 20_000 },
+          { kind: 'spend', id: 'cd', points: 2, per: 100, categories: ['music'] },
+          { kind: 'item', id: 'each', points: 3 },
+          {
+            kind: 'multiplier',
+            id: 'vipdays',
+            factor: 1.5,
+            from: '2026-11-01T00:00:00Z',
+            to: '2026-12-01T00:00:00Z',
+            segments: ['vip'],
+            tiers: ['gold'],
+          },
+        ],
+        { segments: ['vip'], tier: { code: 'gold', earnMultiplier: 2 } },
+      ),
+    );
+    expect(result.belowMinimum).toEqual([{ ruleId: 'min', amount: 10_000, minimum: 20_000 }]);
+    expect(result.notes).toEqual(['min: spend 10000 is below the minimum 20000']);
+    const [cd, each] = result.steps;
+    expect(cd?.basis).toEqual({
+      kind: 'spend',
+      points: 2,
+      per: 100,
+      amount: 4000,
+      matchingLines: true,
+    });
+    expect(each?.basis).toEqual({ kind: 'item', points: 3, quantity: 3 });
+    expect(cd?.multipliers).toEqual([
+      {
+        ruleId: 'vipdays',
+        factor: 1.5,
+        reason: 'from 2026-11-01T00:00:00Z, until 2026-12-01T00:00:00Z, tier gold, segment vip',
+        conditions: [
+          { kind: 'from', at: '2026-11-01T00:00:00Z' },
+          { kind: 'until', at: '2026-12-01T00:00:00Z' },
+          { kind: 'tier', tier: 'gold' },
+          { kind: 'segment', segment: 'vip' },
+        ],
+      },
+      {
+        ruleId: 'tier:gold',
+        factor: 2,
+        reason: 'tier gold privilege',
+        conditions: [{ kind: 'tierPrivilege', tier: 'gold' }],
+      },
+    ]);
+    const action = evaluateEarning(
+      input(
+        [{ kind: 'action', id: 'rev', action: 'custom', customAction: 'unboxing', points: 20 }],
+        {
+          event: { type: 'action', occurredAt: at, action: 'custom', customAction: 'unboxing' },
+        },
+      ),
+    );
+    expect(action.steps[0]?.basis).toEqual({
+      kind: 'action',
+      points: 20,
+      action: 'custom',
+      customAction: 'unboxing',
+    });
   });
 
   it('awards action rules only for their action', () => {

@@ -30,13 +30,40 @@ export interface EarnInput {
   capUsed: (ruleId: string, key: string) => number;
 }
 
+/**
+ * What a step's base points were computed from: the numbers its English `description` words,
+ * kept apart so a client can say the same in its user's language.
+ */
+export type EarnBasis =
+  | { kind: 'spend'; points: number; per: number; amount: number; matchingLines: boolean }
+  | { kind: 'item'; points: number; quantity: number }
+  | { kind: 'action'; points: number; action: string; customAction: string | null };
+
+/** One reason a multiplier applied (a multiplier without conditions always applies). */
+export type MultiplierCondition =
+  | { kind: 'from'; at: string }
+  | { kind: 'until'; at: string }
+  | { kind: 'weekday'; weekday: number }
+  | { kind: 'monthDay'; day: number }
+  | { kind: 'tier'; tier: string }
+  | { kind: 'segment'; segment: string }
+  | { kind: 'tierPrivilege'; tier: string };
+
 export interface EarnStep {
   ruleId: string;
   kind: string;
   description: string;
+  basis: EarnBasis;
   basePoints: number;
-  multipliers: { ruleId: string; factor: number; reason: string }[];
+  multipliers: {
+    ruleId: string;
+    factor: number;
+    reason: string;
+    conditions: MultiplierCondition[];
+  }[];
   cappedBy: string | null;
+  /** The cap that lowered the points, as numbers (`cappedBy` in words). */
+  cap: { period: CapPeriod; limit: number } | null;
   points: number;
 }
 
@@ -45,6 +72,8 @@ export interface EarnResult {
   rulesVersion: number;
   steps: EarnStep[];
   notes: string[];
+  /** Spend rules skipped because the purchase was below their minimum (in `notes` in words). */
+  belowMinimum: { ruleId: string; amount: number; minimum: number }[];
   /** The points attributed to each purchase line (they add up to `points`); refunds use them. */
   lines: { lineNo: number; points: number; amount: number }[];
   /** Cap usage to add: one row per (rule, period key). */
@@ -135,37 +164,62 @@ function multiplierApplies(
   rule: Extract<EarnRule, { kind: 'multiplier' }>,
   targetId: string,
   input: EarnInput,
-): string | null {
+): MultiplierCondition[] | null {
   if (rule.appliesTo && !rule.appliesTo.includes(targetId)) return null;
   const at = input.event.occurredAt.getTime();
-  const reasons: string[] = [];
+  const conditions: MultiplierCondition[] = [];
   if (rule.from) {
     if (at < Date.parse(rule.from)) return null;
-    reasons.push(`from ${rule.from}`);
+    conditions.push({ kind: 'from', at: rule.from });
   }
   if (rule.to) {
     if (at >= Date.parse(rule.to)) return null;
-    reasons.push(`until ${rule.to}`);
+    conditions.push({ kind: 'until', at: rule.to });
   }
   const local = localDate(input.event.occurredAt, input.timeZone);
   if (rule.weekdays) {
     if (!rule.weekdays.includes(local.weekday)) return null;
-    reasons.push(`on ${weekdayName(local.weekday)}`);
+    conditions.push({ kind: 'weekday', weekday: local.weekday });
   }
   if (rule.monthDays) {
     if (!rule.monthDays.includes(local.day)) return null;
-    reasons.push(`member day ${local.day}`);
+    conditions.push({ kind: 'monthDay', day: local.day });
   }
   if (rule.tiers) {
     if (!input.tier || !rule.tiers.includes(input.tier.code)) return null;
-    reasons.push(`tier ${input.tier.code}`);
+    conditions.push({ kind: 'tier', tier: input.tier.code });
   }
   if (rule.segments) {
     const hit = rule.segments.find((segment) => input.segments.includes(segment));
     if (!hit) return null;
-    reasons.push(`segment ${hit}`);
+    conditions.push({ kind: 'segment', segment: hit });
   }
-  return reasons.length > 0 ? reasons.join(', ') : 'always';
+  return conditions;
+}
+
+/** A multiplier's conditions in English, as `reason` has always worded them. */
+function conditionsText(conditions: readonly MultiplierCondition[]): string {
+  if (conditions.length === 0) return 'always';
+  return conditions
+    .map((condition) => {
+      switch (condition.kind) {
+        case 'from':
+          return `from ${condition.at}`;
+        case 'until':
+          return `until ${condition.at}`;
+        case 'weekday':
+          return `on ${weekdayName(condition.weekday)}`;
+        case 'monthDay':
+          return `member day ${condition.day}`;
+        case 'tier':
+          return `tier ${condition.tier}`;
+        case 'segment':
+          return `segment ${condition.segment}`;
+        case 'tierPrivilege':
+          return `tier ${condition.tier} privilege`;
+      }
+    })
+    .join(', ');
 }
 
 /**
@@ -177,6 +231,7 @@ export function evaluateEarning(input: EarnInput): EarnResult {
   const { event } = input;
   const steps: EarnStep[] = [];
   const notes: string[] = [];
+  const belowMinimum: EarnResult['belowMinimum'] = [];
   const usage: EarnResult['usage'] = [];
   const lines =
     event.type === 'purchase'
@@ -192,9 +247,11 @@ export function evaluateEarning(input: EarnInput): EarnResult {
     let base: number;
     let weights: { lineNo: number; weight: number }[] = [];
     let description: string;
+    let basis: EarnBasis;
     if (rule.kind === 'spend' && event.type === 'purchase') {
       if (rule.minSpend !== undefined && event.amount < rule.minSpend) {
         notes.push(`${ruleId}: spend ${event.amount} is below the minimum ${rule.minSpend}`);
+        belowMinimum.push({ ruleId, amount: event.amount, minimum: rule.minSpend });
         continue;
       }
       const filtered = rule.skus !== undefined || rule.categories !== undefined;
@@ -205,17 +262,31 @@ export function evaluateEarning(input: EarnInput): EarnResult {
       base = Math.floor(amount / rule.per) * rule.points;
       weights = matching.map((line) => ({ lineNo: line.lineNo, weight: line.amount }));
       description = `${rule.points} per ${rule.per} spent on ${amount}${filtered ? ' (matching lines)' : ''}`;
+      basis = {
+        kind: 'spend',
+        points: rule.points,
+        per: rule.per,
+        amount,
+        matchingLines: filtered,
+      };
     } else if (rule.kind === 'item' && event.type === 'purchase') {
       const matching = lines.filter((line) => lineMatches(line, rule.skus, rule.categories));
       const quantity = matching.reduce((acc, line) => acc + line.quantity, 0);
       base = quantity * rule.points;
       weights = matching.map((line) => ({ lineNo: line.lineNo, weight: line.quantity }));
       description = `${rule.points} per item × ${quantity}`;
+      basis = { kind: 'item', points: rule.points, quantity };
     } else if (rule.kind === 'action' && event.type === 'action') {
       if (rule.action !== event.action) continue;
       if (rule.customAction && rule.customAction !== event.customAction) continue;
       base = rule.points;
       description = `${rule.points} for ${event.action}${event.customAction ? ` (${event.customAction})` : ''}`;
+      basis = {
+        kind: 'action',
+        points: rule.points,
+        action: event.action,
+        customAction: event.customAction,
+      };
     } else {
       continue;
     }
@@ -224,16 +295,24 @@ export function evaluateEarning(input: EarnInput): EarnResult {
     const multipliers: EarnStep['multipliers'] = [];
     for (const candidate of input.rules) {
       if (candidate.kind !== 'multiplier') continue;
-      const reason = multiplierApplies(candidate, ruleId, input);
-      if (reason)
-        multipliers.push({ ruleId: candidate.id ?? '?', factor: candidate.factor, reason });
+      const conditions = multiplierApplies(candidate, ruleId, input);
+      if (conditions)
+        multipliers.push({
+          ruleId: candidate.id ?? '?',
+          factor: candidate.factor,
+          reason: conditionsText(conditions),
+          conditions,
+        });
     }
-    if (input.tier && input.tier.earnMultiplier !== 1)
+    if (input.tier && input.tier.earnMultiplier !== 1) {
+      const conditions: MultiplierCondition[] = [{ kind: 'tierPrivilege', tier: input.tier.code }];
       multipliers.push({
         ruleId: `tier:${input.tier.code}`,
         factor: input.tier.earnMultiplier,
-        reason: `tier ${input.tier.code} privilege`,
+        reason: conditionsText(conditions),
+        conditions,
       });
+    }
     // Multiply in integer thousandths so 1.1 × 1.1 does not drift in floating point.
     const scaled = multipliers.reduce(
       (acc, multiplier) => (acc * Math.round(multiplier.factor * 1000)) / 1000,
@@ -241,6 +320,7 @@ export function evaluateEarning(input: EarnInput): EarnResult {
     );
     let points = Math.floor(scaled + 1e-9);
     let cappedBy: string | null = null;
+    let cap: EarnStep['cap'] = null;
     if (rule.cap) {
       const limits: [CapPeriod, number | undefined][] = [
         ['day', rule.cap.perDay],
@@ -254,6 +334,7 @@ export function evaluateEarning(input: EarnInput): EarnResult {
         if (points > left) {
           points = left;
           cappedBy = period === 'budget' ? `budget ${limit}` : `${limit} per ${period}`;
+          cap = { period, limit };
         }
       }
     }
@@ -261,9 +342,11 @@ export function evaluateEarning(input: EarnInput): EarnResult {
       ruleId,
       kind: rule.kind,
       description,
+      basis,
       basePoints: base,
       multipliers,
       cappedBy,
+      cap,
       points,
     });
     if (points <= 0) continue;
@@ -294,6 +377,7 @@ export function evaluateEarning(input: EarnInput): EarnResult {
     rulesVersion: input.rulesVersion,
     steps,
     notes,
+    belowMinimum,
     lines: lines.map((line) => ({
       lineNo: line.lineNo,
       points: linePoints.get(line.lineNo) ?? 0,

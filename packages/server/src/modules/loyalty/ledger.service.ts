@@ -471,6 +471,7 @@ function explanationOf(result: EarnResult, eventId: string | null): Record<strin
     rulesVersion: result.rulesVersion,
     steps: result.steps,
     notes: result.notes,
+    belowMinimum: result.belowMinimum,
   };
 }
 
@@ -794,6 +795,7 @@ function reverseFor(
       at: refund.occurredAt,
       eventId: refund.id,
       explanation: {
+        why: 'refund',
         eventId: refund.id,
         refundOf: lot.row.event_id,
         refundedAmount: amount,
@@ -1030,6 +1032,7 @@ export async function applyEventsToPrograms(
           pendingReferral.delete(member.customerId);
           const referrer = members.get(referral.referrer_id);
           const explanation = {
+            why: 'referral',
             eventId: event.id,
             reason: 'first qualifying purchase of a referred customer',
             referrerId: referral.referrer_id,
@@ -1098,6 +1101,7 @@ export async function applyEventsToPrograms(
               : undefined;
             if (!owner || !bonus) continue;
             reversed += reverseBonus(program, batch, owner, bonus, event.occurredAt, {
+              why: 'referral_refunded',
               eventId: event.id,
               refundOf: event.refundOf,
               reason: 'the referred customer’s qualifying purchase was refunded',
@@ -1265,6 +1269,7 @@ function spendForRedemption(
       ...(partnerId ? { partnerId } : {}),
       idempotencyKey: redemption.idempotencyKey,
       rewardId: redemption.rewardId,
+      why: 'redemption',
       rule: 'soonest-expiring lots first',
     },
   });
@@ -1503,7 +1508,12 @@ export async function releasePending(
       kind: 'release',
       at: asOf,
       eventId: member.lots.get(lot.id)?.row.event_id ?? null,
-      explanation: { lotId: lot.id, reason: `pending period of ${program.pendingDays} days ended` },
+      explanation: {
+        why: 'pending_ended',
+        lotId: lot.id,
+        pendingDays: program.pendingDays,
+        reason: `pending period of ${program.pendingDays} days ended`,
+      },
     });
   }
   await flush(trx, batch, members.values());
@@ -1519,6 +1529,8 @@ export async function expirePoints(
 ): Promise<number> {
   let targets: { customer_id: string; id: string | null }[];
   let reason: string;
+  let why: 'inactivity' | 'expiry_date' = 'expiry_date';
+  let inactiveMonths = 0;
   if (program.expiry.kind === 'inactivity') {
     const idle = await repo.findInactiveMembers(
       trx,
@@ -1529,6 +1541,8 @@ export async function expirePoints(
     );
     targets = idle.map((customerId) => ({ customer_id: customerId, id: null }));
     reason = `no activity for ${program.expiry.months} months`;
+    why = 'inactivity';
+    inactiveMonths = program.expiry.months;
   } else {
     // The common case in one statement; members with debt take the general path below.
     const fast = await repo.expireDueLotsSetBased(trx, program.tenantId, program.id, asOf, limit);
@@ -1555,6 +1569,8 @@ export async function expirePoints(
         at: asOf,
         eventId: lot.row.event_id,
         explanation: {
+          why,
+          ...(why === 'inactivity' ? { inactiveMonths } : {}),
           lotId,
           reason,
           expiresAt: lot.expiresAt ? new Date(lot.expiresAt).toISOString() : null,
@@ -1686,6 +1702,7 @@ export async function awardBirthdayGifts(
         source: 'birthday',
         at: asOf,
         explanation: {
+          why: 'birthday',
           reason: `birthday gift of tier ${level.code}`,
           tier: level.code,
           year,
@@ -1735,6 +1752,7 @@ export async function mergeMemberBalances(
     const from = members.get(fromId);
     if (!from || fromId === survivorId) continue;
     const explanation = {
+      why: 'merge',
       reason: `merged from ${fromId}`,
       fromCustomerId: fromId,
       toCustomerId: survivorId,
@@ -1993,6 +2011,7 @@ export async function partnerEarn(
     explanation: {
       partnerId: input.partnerId,
       reference: input.reference,
+      why: 'partner',
       reason: 'awarded by a partner',
     },
   });

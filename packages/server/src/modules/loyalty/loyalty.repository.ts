@@ -1792,7 +1792,8 @@ export async function expireDueLotsSetBased(
       select ${tenantId}::uuid, ${programId}::uuid, gen_random_uuid(), customer_id, ${asOf}::timestamptz, 'expire',
         case when status = 'pending' then 'member_pending' else 'member_available' end,
         'program_expired', remaining, id, event_id,
-        jsonb_build_object('lotId', id, 'reason', 'lot reached its expiry date', 'expiresAt', expires_at)
+        jsonb_build_object('why', 'expiry_date', 'lotId', id, 'reason', 'lot reached its expiry date',
+          'expiresAt', expires_at)
       from due where remaining > 0
       returning 1
     ), closed as (

@@ -350,6 +350,7 @@ describe('earning from events', () => {
         steps: [
           {
             ruleId: 'base',
+            basis: { kind: 'spend', points: 2, per: 100, amount: 12_345, matchingLines: false },
             basePoints: 246,
             multipliers: [{ ruleId: 'promo', factor: 1.5 }],
             points: 369,
@@ -400,7 +401,11 @@ describe('earning from events', () => {
       (e) => e.kind === 'reverse',
     );
     expect(reversals.map((e) => e.points).sort((a, b) => a - b)).toEqual([60, 100, 100]);
-    expect(reversals[0]?.explanation).toMatchObject({ refundOf: order.id, policy: 'clawback' });
+    expect(reversals[0]?.explanation).toMatchObject({
+      why: 'refund',
+      refundOf: order.id,
+      policy: 'clawback',
+    });
   });
 
   it('refund of spent points: clawback takes other lots, negative books a debt, never silently', async () => {
@@ -462,6 +467,13 @@ describe('redemptions', () => {
     // Soonest-expiring (the January lot) first.
     expect(result.lots.map((l) => l.points)).toEqual([50, 20]);
     expect(result.balance.available).toBe(30);
+    const spends = (await entriesOf(tenant, program.id, old.customerId)).filter(
+      (e) => e.kind === 'redeem',
+    );
+    expect(spends.map((e) => e.explanation)).toEqual([
+      expect.objectContaining({ why: 'redemption', idempotencyKey: 'order-77' }),
+      expect.objectContaining({ why: 'redemption', idempotencyKey: 'order-77' }),
+    ]);
     const again = await redeem(tenant, program.id, body);
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
@@ -844,6 +856,12 @@ describe('ledger over time', () => {
     expect(expired[program.id]).toBe(1);
     const member = await memberOf(tenant, program.id, order.customerId);
     expect(member.available).toBe(0);
+    // Each entry says why in numbers a client can word in its own language.
+    const why = Object.fromEntries(
+      (await entriesOf(tenant, program.id, order.customerId)).map((e) => [e.kind, e.explanation]),
+    );
+    expect(why['release']).toMatchObject({ why: 'pending_ended', pendingDays: 30 });
+    expect(why['expire']).toMatchObject({ why: 'expiry_date', expiresAt: expect.any(String) });
     const at = await t.app.inject({
       method: 'GET',
       url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/balance?at=${encodeURIComponent(new Date(now + 100 * 86_400_000).toISOString())}`,
@@ -1115,6 +1133,15 @@ describe('referrals', () => {
     await refund(tenant, { refundOf: qualifying, amount: 6_000 });
     expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(10);
     expect((await memberOf(tenant, program.id, refereeId)).available).toBe(10 + 70);
+    const referrerWhy = (await entriesOf(tenant, program.id, referrer.customerId)).map(
+      (e) => e.explanation,
+    );
+    expect(referrerWhy).toContainEqual(
+      expect.objectContaining({ why: 'referral', side: 'referrer', code: expect.any(String) }),
+    );
+    expect(referrerWhy).toContainEqual(
+      expect.objectContaining({ why: 'referral_refunded', side: 'referrer', refundOf: qualifying }),
+    );
     expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
   });
 });

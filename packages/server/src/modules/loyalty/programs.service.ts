@@ -420,5 +420,6 @@ export async function dryRun(
     rulesVersion: result.rulesVersion,
     steps: result.steps,
     notes: result.notes,
+    belowMinimum: result.belowMinimum,
   };
 }

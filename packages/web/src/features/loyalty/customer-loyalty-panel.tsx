@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { roleCan } from '@fidelis/contracts';
+import { roleCan, type LoyaltyProgram } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../i18n/format.ts';
 import {
@@ -32,16 +32,27 @@ import './loyalty.i18n.ts';
 
 function ProgramMember({
   member,
+  program,
   timeZone,
   cashback,
 }: {
   member: MemberLoyalty;
+  /** The program, for its currency and tier names (absent while the programs load). */
+  program: LoyaltyProgram | undefined;
   timeZone: string;
   /** The program gives cashback, or the member still has money in the wallet. */
   cashback: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  const explain = {
+    t,
+    locale,
+    currency: program?.currency,
+    timeZone,
+    tierName: (code: string) =>
+      program?.tiers?.levels.find((level) => level.code === code)?.name ?? code,
+  };
   const n = (value: number) => formatNumber(value, locale);
   const session = useCurrentSession();
   const lots = useMemberLots(member.programId, member.customerId);
@@ -180,7 +191,7 @@ function ProgramMember({
                       {formatDateTime(entry.at, locale, timeZone)}
                     </Typography.Text>
                   </Space>
-                  {explainEntry(entry, t, locale).map((line, index) => (
+                  {explainEntry(entry, explain).map((line, index) => (
                     <Typography.Text key={index} type="secondary" className="loyalty-explanation">
                       {line}
                     </Typography.Text>
@@ -215,8 +226,8 @@ export function CustomerLoyaltyPanel({
   const loyalty = useCustomerLoyalty(customerId);
   // Which programs give cashback: the member view has the balance, the program the scheme.
   const programs = usePrograms();
-  const givesCashback = (programId: string) =>
-    programs.data?.items.some((program) => program.id === programId && program.cashback) ?? false;
+  const programOf = (programId: string) =>
+    programs.data?.items.find((program) => program.id === programId);
   return (
     <Card title={t('loyalty.member.title')} size="small" data-testid="customer-loyalty">
       {loyalty.isPending ? (
@@ -231,8 +242,9 @@ export function CustomerLoyaltyPanel({
             <ProgramMember
               key={member.programId}
               member={member}
+              program={programOf(member.programId)}
               timeZone={timeZone}
-              cashback={member.wallet !== 0 || givesCashback(member.programId)}
+              cashback={member.wallet !== 0 || Boolean(programOf(member.programId)?.cashback)}
             />
           ))}
         </Space>

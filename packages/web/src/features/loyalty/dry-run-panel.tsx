@@ -18,7 +18,6 @@ import {
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useFormProblem } from '../../api/error-text.tsx';
 import { formatNumber, majorToMinor } from '../../i18n/format.ts';
@@ -33,6 +32,7 @@ import {
   useDryRun,
 } from './loyalty.api.ts';
 import { actionOptions, type ActionKind, describeRule } from './rule-drafts.ts';
+import { basisText, capText, earningNotes, multiplierReason } from './entry-explanation.ts';
 
 interface DryRunValues {
   event: {
@@ -47,19 +47,6 @@ interface DryRunValues {
   segments?: string[];
   customerId?: string | null;
   useDraft?: boolean;
-}
-
-/** "500 per day" / "budget 1000" (the server's words) in the UI's language. */
-function capText(cappedBy: string, t: TFunction, locale: string): string {
-  const period = /^(\d+) per (day|week|month)$/.exec(cappedBy);
-  if (period) {
-    const key = { day: 'perDay', week: 'perWeek', month: 'perMonth' }[period[2] as 'day'];
-    return t(`loyalty.rule.cap.${key}`, { points: formatNumber(Number(period[1]), locale) });
-  }
-  const budget = /^budget (\d+)$/.exec(cappedBy);
-  if (budget)
-    return t('loyalty.rule.cap.budget', { points: formatNumber(Number(budget[1]), locale) });
-  return cappedBy;
 }
 
 /** What the dry run found, step by step, with the rules named as the designer shows them. */
@@ -77,9 +64,17 @@ export function DryRunResult({
   const n = (value: number) => formatNumber(value, locale);
   const byId = new Map(rules.map((rule) => [rule.id ?? '', rule]));
   const context = { currency: program.currency, timeZone: program.timeZone, locale };
+  const explain = {
+    t,
+    ...context,
+    tierName: (code: string) =>
+      program.tiers?.levels.find((level) => level.code === code)?.name ?? code,
+  };
   const ruleName = (ruleId: string) => {
     if (ruleId.startsWith('tier:'))
-      return t('loyalty.dryRun.tierPrivilege', { tier: ruleId.slice('tier:'.length) });
+      return t('loyalty.dryRun.tierPrivilege', {
+        tier: explain.tierName(ruleId.slice('tier:'.length)),
+      });
     const rule = byId.get(ruleId);
     return rule?.name ? `${rule.name} (${ruleId})` : ruleId;
   };
@@ -110,21 +105,21 @@ export function DryRunResult({
                   {rule ? ` — ${describeRule(rule, t, context)}` : ''}
                 </div>
                 <Typography.Text type="secondary" className="dry-run-detail">
-                  {step.description}
+                  {basisText(step.basis, explain)}
                 </Typography.Text>
                 {step.multipliers.map((multiplier, index) => (
                   <div key={index}>
                     {t('loyalty.dryRun.multiplier', {
                       factor: multiplier.factor,
                       rule: ruleName(multiplier.ruleId),
-                      reason: multiplier.reason,
+                      reason: multiplierReason(multiplier, explain),
                     })}
                   </div>
                 ))}
-                {step.cappedBy ? (
+                {step.cap ? (
                   <div>
                     <Typography.Text type="warning">
-                      {t('loyalty.dryRun.capped', { cap: capText(step.cappedBy, t, locale) })}
+                      {t('loyalty.dryRun.capped', { cap: capText(step.cap, explain) })}
                     </Typography.Text>
                   </div>
                 ) : null}
@@ -138,7 +133,7 @@ export function DryRunResult({
           })}
         </ol>
       ) : null}
-      {result.notes.map((note, index) => (
+      {earningNotes(result, explain).map((note, index) => (
         <Typography.Paragraph key={index} type="secondary" className="dry-run-note">
           {note}
         </Typography.Paragraph>

@@ -1,41 +1,228 @@
 import type { TFunction } from 'i18next';
-import { formatNumber } from '../../i18n/format.ts';
+import type { EarnExplanationStep, MultiplierCondition } from '@fidelis/contracts';
+import { formatDate, formatMoney, formatNumber } from '../../i18n/format.ts';
 import type { LoyaltyEntry } from './loyalty.api.ts';
 
-interface Step {
-  ruleId?: string;
-  kind?: string;
-  description?: string;
-  basePoints?: number;
-  multipliers?: { ruleId: string; factor: number; reason: string }[];
-  cappedBy?: string | null;
-  points?: number;
+/** What wording an explanation needs beyond the entry: money and dates as the program keeps them. */
+export interface ExplainContext {
+  t: TFunction;
+  locale: string;
+  /** The program's currency; amounts are shown as plain minor units without it. */
+  currency?: string | undefined;
+  timeZone?: string | undefined;
+  /** A tier's name by its code (the code itself when not given or unknown). */
+  tierName?: ((code: string) => string) | undefined;
+}
+
+/**
+ * Ledger explanations as the server writes them: every step of an earning, and a `why` code
+ * with its numbers for everything else. Entries written before the numbers were stored carry
+ * the same in English only (`description`, `reason`, `note`); those are shown as they are.
+ */
+type Step = Partial<EarnExplanationStep>;
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+function weekdayName(weekday: number, locale: string): string {
+  // 2023-01-01 was a Sunday: weekday 0 as the server counts.
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(2023, 0, 1 + weekday)),
+  );
+}
+
+function conditionText(condition: MultiplierCondition, c: ExplainContext): string {
+  const { t, locale } = c;
+  const tier = (code: string) => c.tierName?.(code) ?? code;
+  switch (condition.kind) {
+    case 'from':
+      return t('loyalty.entry.condition.from', {
+        date: formatDate(condition.at, locale, c.timeZone),
+      });
+    case 'until':
+      return t('loyalty.entry.condition.until', {
+        date: formatDate(condition.at, locale, c.timeZone),
+      });
+    case 'weekday':
+      return t('loyalty.entry.condition.weekday', { day: weekdayName(condition.weekday, locale) });
+    case 'monthDay':
+      return t('loyalty.entry.condition.monthDay', { day: condition.day });
+    case 'tier':
+      return t('loyalty.entry.condition.tier', { tier: tier(condition.tier) });
+    case 'segment':
+      return t('loyalty.entry.condition.segment', { segment: condition.segment });
+    case 'tierPrivilege':
+      return t('loyalty.entry.condition.tierPrivilege', { tier: tier(condition.tier) });
+  }
+}
+
+const money = (minor: number, c: ExplainContext) =>
+  c.currency ? formatMoney(minor, c.currency, c.locale) : formatNumber(minor, c.locale);
+
+/** What a step's base points were computed from, in words. */
+export function basisText(basis: NonNullable<Step['basis']>, c: ExplainContext): string {
+  const { t, locale } = c;
+  const n = (value: number) => formatNumber(value, locale);
+  switch (basis.kind) {
+    case 'spend':
+      return t(
+        basis.matchingLines ? 'loyalty.entry.basis.spendLines' : 'loyalty.entry.basis.spend',
+        {
+          points: n(basis.points),
+          per: money(basis.per, c),
+          amount: money(basis.amount, c),
+        },
+      );
+    case 'item':
+      return t('loyalty.entry.basis.item', {
+        points: n(basis.points),
+        quantity: n(basis.quantity),
+      });
+    case 'action':
+      return t('loyalty.entry.basis.action', {
+        points: n(basis.points),
+        action:
+          basis.action === 'custom' && basis.customAction
+            ? basis.customAction
+            : t(`loyalty.rule.actions.${basis.action}`, { defaultValue: basis.action }),
+      });
+  }
+}
+
+/** The cap that lowered a step's points, in words. */
+export function capText(cap: NonNullable<Step['cap']>, c: ExplainContext): string {
+  const key = { day: 'perDay', week: 'perWeek', month: 'perMonth', budget: 'budget' }[cap.period];
+  return c.t(`loyalty.rule.cap.${key}`, { points: formatNumber(cap.limit, c.locale) });
+}
+
+/** Why a multiplier applied, in words (its English `reason` when written without conditions). */
+export function multiplierReason(
+  multiplier: { reason: string; conditions?: MultiplierCondition[] | undefined },
+  c: ExplainContext,
+): string {
+  const { conditions } = multiplier;
+  if (!conditions) return multiplier.reason;
+  if (conditions.length === 0) return c.t('loyalty.entry.condition.always');
+  return conditions.map((condition) => conditionText(condition, c)).join(c.t('loyalty.entry.and'));
+}
+
+/** One earning step in words: the rule, its basis, multipliers with their reasons, cap, points. */
+export function explainStep(step: Step, c: ExplainContext): string {
+  const { t, locale } = c;
+  const n = (value: number) => formatNumber(value, locale);
+  const parts = [
+    [step.ruleId, step.basis ? basisText(step.basis, c) : step.description]
+      .filter(Boolean)
+      .join(' · '),
+    typeof step.basePoints === 'number'
+      ? t('loyalty.entry.base', { points: n(step.basePoints) })
+      : '',
+    ...(step.multipliers ?? []).map((m) =>
+      t('loyalty.entry.multiplier', { factor: m.factor, reason: multiplierReason(m, c) }),
+    ),
+    step.cap
+      ? t('loyalty.entry.cappedBy', { cap: capText(step.cap, c) })
+      : step.cappedBy
+        ? t('loyalty.entry.cappedBy', { cap: step.cappedBy })
+        : '',
+    typeof step.points === 'number' ? `= ${n(step.points)}` : '',
+  ].filter(Boolean);
+  return parts.join(' ');
+}
+
+/** Why an earning awarded nothing from some rules (spend below a minimum, no rule matched). */
+export function earningNotes(
+  explanation: { steps?: unknown; notes?: unknown; belowMinimum?: unknown },
+  c: ExplainContext,
+): string[] {
+  const below = explanation.belowMinimum;
+  if (!Array.isArray(below)) {
+    // Written before the numbers were stored: the English notes.
+    return Array.isArray(explanation.notes)
+      ? explanation.notes.filter((note): note is string => typeof note === 'string')
+      : [];
+  }
+  const lines = (below as { ruleId: string; amount: number; minimum: number }[]).map((item) =>
+    c.t('loyalty.entry.belowMinimum', {
+      rule: item.ruleId,
+      amount: money(item.amount, c),
+      minimum: money(item.minimum, c),
+    }),
+  );
+  const steps = Array.isArray(explanation.steps) ? explanation.steps : [];
+  if (steps.length === 0) lines.push(c.t('loyalty.entry.noRule'));
+  return lines;
+}
+
+/** The line a `why` code stands for, or null for an explanation written without one. */
+function whyText(e: Record<string, unknown>, c: ExplainContext): string | null {
+  const { t, locale } = c;
+  const n = (value: number) => formatNumber(value, locale);
+  const tier = (code: string | null) => (code ? (c.tierName?.(code) ?? code) : '');
+  switch (str(e.why)) {
+    case 'refund': {
+      const negative = num(e.negative) ?? 0;
+      const clawedBack = Array.isArray(e.clawedBack) ? e.clawedBack.length : 0;
+      const refunded = num(e.refundedAmount);
+      return [
+        t('loyalty.entry.why.refund', {
+          amount: refunded === null ? '' : money(refunded, c),
+          order: str(e.refundOf) ?? '',
+        }),
+        negative > 0
+          ? t('loyalty.entry.why.refundNegative', { points: n(negative) })
+          : clawedBack > 0
+            ? t('loyalty.entry.why.refundClawedBack')
+            : t('loyalty.entry.why.refundOwnLot'),
+      ].join(t('loyalty.entry.separator'));
+    }
+    case 'referral':
+      return t(e.side === 'referrer' ? 'loyalty.entry.why.referrer' : 'loyalty.entry.why.referee', {
+        code: str(e.code) ?? '',
+      });
+    case 'referral_refunded':
+      return t('loyalty.entry.why.referralRefunded', { order: str(e.refundOf) ?? '' });
+    case 'redemption':
+      return t('loyalty.entry.why.redemption');
+    case 'pending_ended':
+      return t('loyalty.entry.why.pendingEnded', { count: num(e.pendingDays) ?? 0 });
+    case 'expiry_date': {
+      const at = str(e.expiresAt);
+      return at
+        ? t('loyalty.entry.why.expiryDate', { date: formatDate(at, locale, c.timeZone) })
+        : t('loyalty.entry.why.expiry');
+    }
+    case 'inactivity':
+      return t('loyalty.entry.why.inactivity', { count: num(e.inactiveMonths) ?? 0 });
+    case 'birthday':
+      return t('loyalty.entry.why.birthday', { tier: tier(str(e.tier)) });
+    case 'merge':
+      return t('loyalty.entry.why.merge', { id: str(e.fromCustomerId) ?? '' });
+    case 'partner':
+      return str(e.reference)
+        ? t('loyalty.entry.why.partnerReference', { reference: str(e.reference) })
+        : t('loyalty.entry.why.partner');
+    default:
+      return null;
+  }
 }
 
 /** The entry's explanation in words: the rules and multipliers for an earning, the refund for a reversal. */
-export function explainEntry(entry: LoyaltyEntry, t: TFunction, locale: string): string[] {
+export function explainEntry(entry: LoyaltyEntry, c: ExplainContext): string[] {
+  const { t } = c;
   const e = entry.explanation;
   const lines: string[] = [];
   const steps = Array.isArray(e.steps) ? (e.steps as Step[]) : [];
-  for (const step of steps) {
-    const parts = [
-      [step.ruleId, step.description].filter(Boolean).join(' · '),
-      typeof step.basePoints === 'number'
-        ? t('loyalty.entry.base', { points: formatNumber(step.basePoints, locale) })
-        : '',
-      ...(step.multipliers ?? []).map((m) =>
-        t('loyalty.entry.multiplier', { factor: m.factor, reason: m.reason }),
-      ),
-      step.cappedBy ? t('loyalty.entry.cappedBy', { cap: step.cappedBy }) : '',
-      typeof step.points === 'number' ? `= ${formatNumber(step.points, locale)}` : '',
-    ].filter(Boolean);
-    lines.push(parts.join(' '));
+  for (const step of steps) lines.push(explainStep(step, c));
+  const why = whyText(e, c);
+  if (why !== null) {
+    lines.push(why);
+  } else {
+    if (typeof e.refundOf === 'string') lines.push(t('loyalty.entry.refundOf', { id: e.refundOf }));
+    for (const key of ['note', 'rule', 'reason', 'description'] as const)
+      if (typeof e[key] === 'string') lines.push(e[key]);
   }
-  if (typeof e.refundOf === 'string') lines.push(t('loyalty.entry.refundOf', { id: e.refundOf }));
-  for (const key of ['note', 'rule', 'reason', 'description'] as const)
-    if (typeof e[key] === 'string') lines.push(e[key]);
-  if (Array.isArray(e.notes))
-    for (const note of e.notes) if (typeof note === 'string') lines.push(note);
+  if (steps.length > 0 || Array.isArray(e.notes)) lines.push(...earningNotes(e, c));
   const meta = [
     typeof e.eventId === 'string' ? t('loyalty.entry.event', { id: e.eventId }) : '',
     typeof e.rulesVersion === 'number'

@@ -125,23 +125,34 @@ function StatsCard({ programId }: { programId: string }) {
   );
 }
 
-function TiersCard({ programId }: { programId: string }) {
+/** Members per tier, in the program's tier order (lowest first) and by the tiers' names. */
+function TiersCard({ program }: { program: LoyaltyProgram }) {
   const { t, i18n } = useTranslation();
-  const stats = useStats(programId);
-  const tiers = stats.data?.tiers ?? [];
-  if (!tiers.some((tier) => tier.code !== null)) return null;
+  const stats = useStats(program.id);
+  const counted = stats.data?.tiers ?? [];
+  if (!counted.some((tier) => tier.code !== null)) return null;
+  const levels = program.tiers?.levels ?? [];
+  const rank = (code: string | null) => {
+    const at = levels.findIndex((level) => level.code === code);
+    // Members without a tier first; a tier since removed from the program last.
+    return code === null ? -1 : at === -1 ? levels.length : at;
+  };
+  const rows = [...counted].sort((a, b) => rank(a.code) - rank(b.code));
   return (
     <Card title={t('loyalty.tiers.title')} size="small" data-testid="loyalty-tiers">
       <Table
         size="small"
         pagination={false}
         rowKey={(row) => row.code ?? ''}
-        dataSource={tiers}
+        dataSource={rows}
         columns={[
           {
             title: t('loyalty.tiers.tier'),
             dataIndex: 'code',
-            render: (code: string | null) => code ?? t('loyalty.tiers.none'),
+            render: (code: string | null) =>
+              code === null
+                ? t('loyalty.tiers.none')
+                : (levels.find((level) => level.code === code)?.name ?? code),
           },
           {
             title: t('loyalty.tiers.members'),
@@ -278,7 +289,7 @@ export function LoyaltyPage() {
               </Space>
               <LiabilityCard programId={selected.id} />
               <StatsCard programId={selected.id} />
-              <TiersCard programId={selected.id} />
+              <TiersCard program={selected} />
               <RewardsCard programId={selected.id} />
             </Space>
           )

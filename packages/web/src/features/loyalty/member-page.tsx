@@ -466,6 +466,14 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
   // A redemption names its reward by id: say which one, when the catalog still has it.
   const rewardOf = (entry: Entry) =>
     page.rewards.find((reward) => reward.id === entry.explanation.rewardId)?.name;
+  const explain = {
+    t,
+    locale,
+    currency: page.currency,
+    timeZone: page.timeZone,
+    // The member sees the name of their own tier; other tiers by code.
+    tierName: (code: string) => (page.tier?.code === code ? page.tier.name : code),
+  };
   return (
     <Section
       icon={<HistoryOutlined />}
@@ -496,7 +504,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
                 {rewardOf(entry) ? (
                   <Typography.Text className="member-why">{rewardOf(entry)}</Typography.Text>
                 ) : null}
-                {explainEntry(entry, t, locale).map((line, index) => (
+                {explainEntry(entry, explain).map((line, index) => (
                   <Typography.Text key={index} type="secondary" className="member-why">
                     {line}
                   </Typography.Text>

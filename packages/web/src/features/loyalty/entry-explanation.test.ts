@@ -1,0 +1,176 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { LoyaltyEntry } from './loyalty.api.ts';
+
+// The app's i18n module sets the page's language on import (a browser's document): the bundles
+// register into a plain instance here instead, with the app's own strings.
+const i18n = await vi.hoisted(async () => {
+  const { createInstance } = await import('i18next');
+  const instance = createInstance();
+  await instance.init({
+    resources: { 'zh-CN': { translation: {} }, en: { translation: {} } },
+    lng: 'en',
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+  });
+  return instance;
+});
+vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
+await import('./loyalty.i18n.ts');
+const { explainEntry } = await import('./entry-explanation.ts');
+
+const entry = (kind: string, explanation: Record<string, unknown>): LoyaltyEntry =>
+  ({
+    id: '0',
+    kind,
+    points: 10,
+    at: '2026-11-23T04:00:00Z',
+    debit: 'program_issued',
+    credit: 'member_available',
+    eventId: null,
+    explanation,
+  }) as LoyaltyEntry;
+
+const earning = entry('earn', {
+  eventId: 'order-1',
+  rulesVersion: 3,
+  steps: [
+    {
+      ruleId: 'base',
+      kind: 'spend',
+      description: '1 per 100 spent on 4296',
+      basis: { kind: 'spend', points: 1, per: 100, amount: 4296, matchingLines: false },
+      basePoints: 42,
+      multipliers: [
+        {
+          ruleId: 'weekend',
+          factor: 2,
+          reason: 'on Saturday, tier gold',
+          conditions: [
+            { kind: 'weekday', weekday: 6 },
+            { kind: 'tier', tier: 'gold' },
+          ],
+        },
+      ],
+      cappedBy: '50 per day',
+      cap: { period: 'day', limit: 50 },
+      points: 50,
+    },
+  ],
+  notes: ['min: spend 4296 is below the minimum 10000'],
+  belowMinimum: [{ ruleId: 'min', amount: 4296, minimum: 10000 }],
+});
+
+function explain(e: LoyaltyEntry, locale: 'zh-CN' | 'en') {
+  return explainEntry(e, {
+    t: i18n.getFixedT(locale),
+    locale,
+    currency: 'CNY',
+    timeZone: 'Asia/Shanghai',
+    tierName: (code) => (code === 'gold' ? '金卡' : code),
+  });
+}
+
+describe('ledger entries explained in the user’s language', () => {
+  it('words an earning from its numbers, not from the server’s English', () => {
+    const zh = explain(earning, 'zh-CN');
+    expect(zh[0]).toBe(
+      'base · 每消费 ¥1.00 得 1 分，计入消费 ¥42.96 基础 42 ×2（星期六、等级 金卡） 受上限 每位会员每天最多 50 分 限制 = 50',
+    );
+    expect(zh[1]).toBe('min：消费 ¥42.96 未达最低消费 ¥100.00');
+    expect(zh[2]).toBe('事件 order-1 · 规则 v3');
+    expect(zh.join(' ')).not.toMatch(/per 100 spent|below the minimum|Saturday/);
+    const en = explain(earning, 'en');
+    expect(en[0]).toContain('1 per CN¥1.00 spent, on CN¥42.96');
+    expect(en[0]).toContain('×2 (on Saturday, tier 金卡)');
+  });
+
+  it('keeps the English of entries written before the numbers were stored', () => {
+    const old = entry('earn', {
+      eventId: 'order-0',
+      rulesVersion: 1,
+      steps: [
+        {
+          ruleId: 'base',
+          kind: 'spend',
+          description: '1 per 100 spent on 500',
+          basePoints: 5,
+          multipliers: [{ ruleId: 'm', factor: 2, reason: 'always' }],
+          cappedBy: null,
+          points: 10,
+        },
+      ],
+      notes: [],
+    });
+    expect(explain(old, 'zh-CN')[0]).toBe('base · 1 per 100 spent on 500 基础 5 ×2（always） = 10');
+    const reason = entry('release', { lotId: 'l', reason: 'pending period of 7 days ended' });
+    expect(explain(reason, 'zh-CN')).toEqual(['pending period of 7 days ended']);
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    [
+      'reverse',
+      {
+        why: 'refund',
+        refundOf: 'order-1',
+        refundedAmount: 1000,
+        negative: 30,
+        clawedBack: [],
+        note: 'x',
+      },
+      '退款 ¥10.00（订单 order-1）；其中 30 分已被使用，记为负余额',
+      'Refund of CN¥10.00 (order order-1); 30 of its points were already spent: booked as a negative balance',
+    ],
+    [
+      'reverse',
+      { why: 'refund', refundOf: 'o', refundedAmount: 1, negative: 0, clawedBack: [{}] },
+      '退款 ¥0.01（订单 o）；已使用的积分从其他批次扣回',
+      'Refund of CN¥0.01 (order o); points already spent were taken back from other lots',
+    ],
+    [
+      'release',
+      { why: 'pending_ended', pendingDays: 1 },
+      '1 天待生效期已结束',
+      'Pending period of 1 day ended',
+    ],
+    [
+      'expire',
+      { why: 'expiry_date', expiresAt: '2026-11-22T16:00:00Z' },
+      '于 2026年11月23日 到期',
+      'Expired on Nov 23, 2026',
+    ],
+    [
+      'expire',
+      { why: 'inactivity', inactiveMonths: 12 },
+      '连续 12 个月无活动',
+      'No activity for 12 months',
+    ],
+    ['earn', { why: 'birthday', tier: 'gold' }, '金卡等级生日礼', 'Birthday gift of the 金卡 tier'],
+    [
+      'earn',
+      { why: 'referral', side: 'referrer', code: 'AB12' },
+      '推荐奖励：您推荐的客户完成首笔合格消费（推荐码 AB12）',
+      'Referral reward: a customer you referred made a first qualifying purchase (code AB12)',
+    ],
+    [
+      'redeem',
+      { why: 'redemption' },
+      '优先使用最早到期的积分',
+      'Soonest-expiring points spent first',
+    ],
+    [
+      'merge',
+      { why: 'merge', fromCustomerId: 'c-1' },
+      '由客户 c-1 合并转入',
+      'Merged from customer c-1',
+    ],
+    [
+      'partner_earn',
+      { why: 'partner', reference: 'P-9' },
+      '合作方发放（单号 P-9）',
+      'Awarded by a partner (reference P-9)',
+    ],
+  ])('%s %j', (kind, explanation, zh, en) => {
+    expect(explain(entry(kind, explanation), 'zh-CN')).toEqual([zh]);
+    expect(explain(entry(kind, explanation), 'en')).toEqual([en]);
+  });
+});
