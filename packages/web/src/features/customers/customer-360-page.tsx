@@ -210,7 +210,11 @@ function ConsentPanel({
                         consent.at,
                         i18n.language,
                         timeZone,
-                      )}${consent.source ? ` · ${consent.source}` : ''}`
+                      )}${
+                        consent.source
+                          ? ` · ${t(`customer360.sources.${consent.source}`, { defaultValue: consent.source })}`
+                          : ''
+                      }`
                     : t('customer360.consentUnknown')}
                 </Typography.Text>
               </div>
@@ -396,7 +400,12 @@ export function Customer360Page() {
     },
     { key: 'familyNotes', label: t('customer360.familyNotes'), value: c.familyNotes },
     { key: 'notes', label: t('customer360.notes'), value: c.notes },
-    { key: 'source', label: t('customer360.source'), value: c.source },
+    {
+      key: 'source',
+      label: t('customer360.source'),
+      // Known origins in the user's words; a source another system wrote, as it wrote it.
+      value: t(`customer360.sources.${c.source}`, { defaultValue: c.source }),
+    },
     {
       key: 'createdAt',
       label: t('customers.createdAt'),
