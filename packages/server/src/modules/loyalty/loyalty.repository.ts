@@ -567,6 +567,21 @@ export type EntryInsert = Omit<EntryRow, 'explanation'> & { explanation: Record<
  * of entries to lots inserted here are checked at the end of the statement, when both exist.
  * Lot changes must not name lots inserted by the same call (a CTE cannot see its siblings).
  */
+/** An instant as epoch milliseconds for a JSON parameter (`to_timestamp(ms / 1000)` in SQL). */
+function epochMs(value: Date | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.getTime() : Date.parse(value);
+}
+
+const lotJson = (lot: LotInsert) => ({
+  ...lot,
+  earned_at: epochMs(lot.earned_at),
+  available_at: epochMs(lot.available_at),
+  expires_at: epochMs(lot.expires_at),
+});
+
+const entryJson = (entry: EntryInsert) => ({ ...entry, at: epochMs(entry.at) });
+
 export async function writeLedger(
   db: LoyaltyDb,
   tenantId: string,
@@ -587,6 +602,9 @@ export async function writeLedger(
   const { newLots, lotUpdates, entries, members, redemptions = [] } = changes;
   const total = newLots.length + lotUpdates.length + entries.length + members.length;
   if (total + redemptions.length === 0) return;
+  // Instants travel as epoch milliseconds (`to_timestamp(ms / 1000)` below, exact to the
+  // millisecond): `JSON.stringify` of a Date costs Node about 1 µs, a number almost nothing,
+  // and a batch of 1,000 purchases carries 5–8 instants each (9 ms of its ~50 ms, 2026-12-07).
   const parts = [];
   if (redemptions.length > 0)
     parts.push(sql`new_redemptions as (
@@ -604,12 +622,13 @@ export async function writeLedger(
         remaining, status, earned_at, available_at, expires_at, spend, refunded_spend, cashback,
         reversed_points, lines, rule_usage)
       select tenant_id, program_id, id, customer_id, event_id, source, points, remaining, status,
-             earned_at, available_at, expires_at, spend, refunded_spend, coalesce(cashback, 0),
+             to_timestamp(earned_at / 1000), to_timestamp(available_at / 1000),
+             to_timestamp(expires_at / 1000), spend, refunded_spend, coalesce(cashback, 0),
              reversed_points, lines, rule_usage
-        from jsonb_to_recordset(${JSON.stringify(newLots)}::jsonb) as r(tenant_id uuid,
+        from jsonb_to_recordset(${JSON.stringify(newLots.map(lotJson))}::jsonb) as r(tenant_id uuid,
           program_id uuid, id uuid, customer_id uuid, event_id text, source text, points bigint,
-          remaining bigint, status text, earned_at timestamptz, available_at timestamptz,
-          expires_at timestamptz, spend bigint, refunded_spend bigint, cashback bigint,
+          remaining bigint, status text, earned_at float8, available_at float8,
+          expires_at float8, spend bigint, refunded_spend bigint, cashback bigint,
           reversed_points bigint, lines jsonb, rule_usage jsonb)
       returning 1)`);
   if (lotUpdates.length > 0)
@@ -627,10 +646,11 @@ export async function writeLedger(
       insert into loyalty_entries (tenant_id, program_id, id, customer_id, at, kind,
         debit_account, credit_account, points, lot_id, event_id, redemption_id, partner_id,
         explanation)
-      select tenant_id, program_id, id, customer_id, at, kind, debit_account, credit_account,
-             points, lot_id, event_id, redemption_id, partner_id, explanation
-        from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as e(tenant_id uuid,
-          program_id uuid, id uuid, customer_id uuid, at timestamptz, kind text,
+      select tenant_id, program_id, id, customer_id, to_timestamp(at / 1000), kind,
+             debit_account, credit_account, points, lot_id, event_id, redemption_id, partner_id,
+             explanation
+        from jsonb_to_recordset(${JSON.stringify(entries.map(entryJson))}::jsonb) as e(tenant_id uuid,
+          program_id uuid, id uuid, customer_id uuid, at float8, kind text,
           debit_account text, credit_account text, points bigint, lot_id uuid, event_id text,
           redemption_id uuid, partner_id uuid, explanation jsonb)
       returning 1)`);
@@ -645,11 +665,11 @@ export async function writeLedger(
       expired: u.expired,
       wallet_delta: u.walletDelta,
       tier_code: u.tier.code,
-      tier_since: u.tier.since,
-      tier_review_at: u.tier.reviewAt,
-      tier_grace_until: u.tier.graceUntil,
+      tier_since: epochMs(u.tier.since),
+      tier_review_at: epochMs(u.tier.reviewAt),
+      tier_grace_until: epochMs(u.tier.graceUntil),
       tier_base_code: u.tier.baseCode,
-      last_activity_at: u.lastActivityAt,
+      last_activity_at: epochMs(u.lastActivityAt),
     }));
     parts.push(sql`member_updates as (
       update loyalty_members as m set
@@ -658,14 +678,16 @@ export async function writeLedger(
         lifetime_redeemed = m.lifetime_redeemed + v.redeemed,
         lifetime_expired = m.lifetime_expired + v.expired,
         wallet_balance = m.wallet_balance + v.wallet_delta,
-        tier_code = v.tier_code, tier_since = v.tier_since, tier_review_at = v.tier_review_at,
-        tier_grace_until = v.tier_grace_until, tier_base_code = v.tier_base_code,
-        last_activity_at = greatest(m.last_activity_at, v.last_activity_at)
+        tier_code = v.tier_code, tier_since = to_timestamp(v.tier_since / 1000),
+        tier_review_at = to_timestamp(v.tier_review_at / 1000),
+        tier_grace_until = to_timestamp(v.tier_grace_until / 1000),
+        tier_base_code = v.tier_base_code,
+        last_activity_at = greatest(m.last_activity_at, to_timestamp(v.last_activity_at / 1000))
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(customer_id uuid,
         available bigint, pending bigint, debt bigint, earned bigint, redeemed bigint,
-        expired bigint, wallet_delta bigint, tier_code text, tier_since timestamptz,
-        tier_review_at timestamptz, tier_grace_until timestamptz, tier_base_code text,
-        last_activity_at timestamptz)
+        expired bigint, wallet_delta bigint, tier_code text, tier_since float8,
+        tier_review_at float8, tier_grace_until float8, tier_base_code text,
+        last_activity_at float8)
       where m.tenant_id = ${tenantId} and m.program_id = ${programId}
         and m.customer_id = v.customer_id
       returning 1)`);
