@@ -70,6 +70,7 @@ describe('loyalty screens in a real browser', () => {
     // Members per tier, by the tiers' names rather than their codes.
     await expect.poll(() => page.getByTestId('loyalty-tiers').innerText()).toContain('金卡会员');
     expect(await page.getByTestId('loyalty-tiers').innerText()).not.toContain('gold');
+    expect(await page.getByTestId('loyalty-top-rewards').innerText()).toContain('还没有兑换记录');
     await screenshot(page, 'loyalty-program');
     expect(errors).toEqual([]);
   });
@@ -107,6 +108,32 @@ describe('loyalty screens in a real browser', () => {
     // Back to Chinese for whoever comes next.
     await page.locator('.app-header').getByText('中文').click();
     await page.getByRole('navigation').getByText('客户', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  test('top rewards: the rewards members redeem, as a chart', async () => {
+    const programs = await server.call<{ items: { id: string; name: string }[] }>(
+      'GET',
+      '/v1/loyalty/programs',
+    );
+    const program = programs.items.find((item) => item.name === 'Test Rewards')!;
+    const reward = await server.call<{ id: string }>(
+      'POST',
+      `/v1/loyalty/programs/${program.id}/rewards`,
+      { name: '免费咖啡', pointsCost: 100 },
+    );
+    await server.call('POST', `/v1/loyalty/programs/${program.id}/redemptions`, {
+      customerId: seeded.zhangWei.id,
+      points: 100,
+      rewardId: reward.id,
+      idempotencyKey: 'loyalty-e2e-coffee',
+    });
+    await page.goto('/loyalty');
+    const card = page.getByTestId('loyalty-top-rewards');
+    await expect.poll(() => card.locator('canvas').count()).toBeGreaterThan(0);
+    expect(await card.innerText()).toContain('热门奖励');
+    expect(await card.innerText()).not.toContain('还没有兑换记录');
+    await screenshot(page, 'loyalty-top-rewards');
     expect(errors).toEqual([]);
   });
 

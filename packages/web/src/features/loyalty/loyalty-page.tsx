@@ -166,6 +166,71 @@ function TiersCard({ program }: { program: LoyaltyProgram }) {
   );
 }
 
+/** The rewards members redeem most (the ten most redeemed), as bars: redemptions and points. */
+function TopRewardsCard({ programId }: { programId: string }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const stats = useStats(programId);
+  const top = stats.data?.topRewards;
+  const option = useMemo<EChartsOption | null>(() => {
+    if (!top?.length) return null;
+    // Most redeemed on top: a horizontal bar chart lists its categories from the bottom up.
+    const rows = [...top].reverse();
+    return {
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (params) => {
+          const row = rows[(Array.isArray(params) ? params[0] : params)?.dataIndex ?? 0];
+          return row
+            ? `${row.name}<br/>${t('loyalty.topRewards.redemptions')}: ${formatNumber(row.redemptions, locale)}<br/>${t('loyalty.topRewards.points')}: ${formatNumber(row.points, locale)}`
+            : '';
+        },
+      },
+      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { formatter: (value: number) => formatNumber(value, locale) },
+      },
+      yAxis: { type: 'category', data: rows.map((row) => row.name) },
+      series: [
+        {
+          name: t('loyalty.topRewards.redemptions'),
+          type: 'bar',
+          barMaxWidth: 24,
+          data: rows.map((row) => row.redemptions),
+          label: {
+            show: true,
+            position: 'right',
+            formatter: (params) => formatNumber(Number(params.value), locale),
+          },
+        },
+      ],
+    };
+  }, [top, t, locale]);
+  return (
+    <Card title={t('loyalty.topRewards.title')} size="small" data-testid="loyalty-top-rewards">
+      <Loading query={stats}>
+        {() =>
+          option ? (
+            <EChart
+              option={option}
+              label={t('loyalty.topRewards.chart')}
+              height={Math.max(160, (top?.length ?? 0) * 36 + 32)}
+            />
+          ) : (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={t('loyalty.topRewards.empty')}
+            />
+          )
+        }
+      </Loading>
+    </Card>
+  );
+}
+
 function RewardsCard({ programId }: { programId: string }) {
   const { t, i18n } = useTranslation();
   const rewards = useRewards(programId);
@@ -290,6 +355,7 @@ export function LoyaltyPage() {
               <LiabilityCard programId={selected.id} />
               <StatsCard programId={selected.id} />
               <TiersCard program={selected} />
+              <TopRewardsCard programId={selected.id} />
               <RewardsCard programId={selected.id} />
             </Space>
           )

@@ -30,6 +30,13 @@ const en = {
     empty: 'No points movements yet',
   },
   tiers: { title: 'Members per tier', tier: 'Tier', members: 'Members', none: '(no tier)' },
+  topRewards: {
+    title: 'Top rewards',
+    chart: 'Redemptions of the ten most redeemed rewards',
+    redemptions: 'Redemptions',
+    points: 'Points spent',
+    empty: 'No reward redeemed yet',
+  },
   rewards: {
     title: 'Rewards',
     name: 'Reward',
@@ -218,6 +225,13 @@ const zhCN: typeof en = {
     empty: '还没有积分变动',
   },
   tiers: { title: '各等级会员数', tier: '等级', members: '会员数', none: '（无等级）' },
+  topRewards: {
+    title: '热门奖励',
+    chart: '兑换次数最多的十个奖励',
+    redemptions: '兑换次数',
+    points: '消耗积分',
+    empty: '还没有兑换记录',
+  },
   rewards: {
     title: '奖励',
     name: '奖励',
