@@ -143,8 +143,10 @@ describe('the public member page in a real browser', () => {
       const earned = await entries.nth(1).innerText();
       expect(earned).toContain('Points earned');
       expect(earned).toContain('+456');
-      expect(earned).toContain('base');
+      // Why, in the member's words: the spend and the rate, without the rule's internal id.
+      expect(earned).toContain('1 per CN¥1.00 spent, on CN¥456.78');
       expect(earned).toContain('456 base');
+      expect(earned).not.toMatch(/\bbase ·/);
       expect(earned).toContain('member-page-order-1');
       // The coffee gave no coupon then: nothing to list yet.
       expect(await page.getByTestId('member-page-coupons').innerText()).toContain(

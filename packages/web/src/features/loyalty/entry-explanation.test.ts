@@ -79,6 +79,15 @@ describe('ledger entries explained in the user’s language', () => {
     expect(zh[1]).toBe('min：消费 ¥42.96 未达最低消费 ¥100.00');
     expect(zh[2]).toBe('事件 order-1 · 规则 v3');
     expect(zh.join(' ')).not.toMatch(/per 100 spent|below the minimum|Saturday/);
+    // A member's own page leaves out the rule ids.
+    expect(
+      explainEntry(earning, {
+        t: i18n.getFixedT('zh-CN'),
+        locale: 'zh-CN',
+        currency: 'CNY',
+        ruleIds: false,
+      })[0],
+    ).toMatch(/^每消费 ¥1\.00 得 1 分/);
     const en = explain(earning, 'en');
     expect(en[0]).toContain('1 per CN¥1.00 spent, on CN¥42.96');
     expect(en[0]).toContain('×2 (on Saturday, tier 金卡)');

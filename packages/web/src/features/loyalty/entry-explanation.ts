@@ -12,6 +12,8 @@ export interface ExplainContext {
   timeZone?: string | undefined;
   /** A tier's name by its code (the code itself when not given or unknown). */
   tierName?: ((code: string) => string) | undefined;
+  /** Name each earning step's rule by its id (staff know them; a member does not). */
+  ruleIds?: boolean | undefined;
 }
 
 /**
@@ -111,7 +113,10 @@ export function explainStep(step: Step, c: ExplainContext): string {
   const { t, locale } = c;
   const n = (value: number) => formatNumber(value, locale);
   const parts = [
-    [step.ruleId, step.basis ? basisText(step.basis, c) : step.description]
+    [
+      c.ruleIds === false ? null : step.ruleId,
+      step.basis ? basisText(step.basis, c) : step.description,
+    ]
       .filter(Boolean)
       .join(' · '),
     typeof step.basePoints === 'number'

@@ -473,6 +473,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
     timeZone: page.timeZone,
     // The member sees the name of their own tier; other tiers by code.
     tierName: (code: string) => (page.tier?.code === code ? page.tier.name : code),
+    ruleIds: false,
   };
   return (
     <Section
