@@ -248,6 +248,29 @@ describe('the web UI in a real browser', () => {
       .getByRole('button', { name: /^吊\s?销$/ })
       .click();
     await expect.poll(() => row.innerText()).toContain('已吊销');
+
+    // A key revoked elsewhere meanwhile: the refusal says so in Chinese, not in the server's English.
+    await page.getByRole('button', { name: '创建密钥' }).first().click();
+    await page.getByLabel('名称').fill('旧收银台');
+    await page.getByLabel('名称').press('Enter');
+    await page.getByTestId('api-key-secret').waitFor();
+    await page.getByRole('button', { name: '我已复制' }).click();
+    const stale = page.locator('tr', { hasText: '旧收银台' });
+    await stale.waitFor();
+    const keys = await server.call<{ items: { id: string; name: string }[] }>(
+      'GET',
+      '/v1/api-keys',
+    );
+    const id = keys.items.find((item) => item.name === '旧收银台')!.id;
+    await server.call('DELETE', `/v1/api-keys/${id}`);
+    await stale.getByRole('button', { name: /^吊\s?销$/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /^吊\s?销$/ })
+      .click();
+    const toast = page.locator('.ant-message-notice').last();
+    await expect.poll(() => toast.innerText()).toContain('未找到');
+    expect(await toast.innerText()).not.toContain('No active');
     expect(errors).toEqual([]);
   });
 });

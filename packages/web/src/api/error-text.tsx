@@ -3,27 +3,24 @@ import { Alert, Button, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError } from './api-client.ts';
-import { fieldErrorText, problemDetail } from './field-error-text.ts';
+import { fieldErrorText, problemText, type ProblemText } from './field-error-text.ts';
 
 type FieldError = ApiError['fieldErrors'][number];
 type NamePath = (string | number)[];
 
-/**
- * A title for the error in the user's language (by `code`) and the server's `detail` where it
- * says what nothing in the user's language does (`problemDetail`).
- */
+/** What to say of an error in the user's language (`problemText`); any error, not only the API's. */
 export function useErrorText() {
   const { t, i18n } = useTranslation();
-  return (error: unknown): { title: string; detail: string | undefined } => {
-    if (error instanceof ApiError) {
-      return {
-        title: t(`errors.${error.code}`, { defaultValue: t('errors.INTERNAL') }),
-        detail: problemDetail(i18n.language, error),
-      };
-    }
+  return (error: unknown): ProblemText => {
+    if (error instanceof ApiError) return problemText(t, i18n.language, error);
+    const title = t('errors.INTERNAL');
+    const detail = error instanceof Error ? error.message : undefined;
     return {
-      title: t('errors.INTERNAL'),
-      detail: error instanceof Error ? error.message : undefined,
+      title,
+      detail,
+      fields: [],
+      serverDetail: undefined,
+      line: detail ? `${title}: ${detail}` : title,
     };
   };
 }
@@ -42,28 +39,36 @@ export function ErrorAlert({
   const { t } = useTranslation();
   const text = useErrorText()(error);
   const fields = unshown ?? (error instanceof ApiError ? error.fieldErrors : []);
+  const description =
+    fields.length > 0 || text.serverDetail ? (
+      <>
+        {text.detail}
+        {fields.length > 0 ? (
+          <ul className="problem-fields">
+            {fields.map((field, index) => (
+              <li key={index}>
+                <code>{field.field}</code>: {fieldErrorText(t, field)}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {text.serverDetail ? (
+          <details className="problem-server-detail">
+            <summary>{t('errors.serverDetail')}</summary>
+            {text.serverDetail}
+          </details>
+        ) : null}
+      </>
+    ) : (
+      text.detail
+    );
   return (
     <Alert
       type="error"
       showIcon
       role="alert"
       title={text.title}
-      description={
-        fields.length > 0 ? (
-          <>
-            {text.detail}
-            <ul className="problem-fields">
-              {fields.map((field, index) => (
-                <li key={index}>
-                  <code>{field.field}</code>: {fieldErrorText(t, field)}
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : (
-          text.detail
-        )
-      }
+      description={description}
       action={
         onRetry ? (
           <Button size="small" onClick={onRetry}>

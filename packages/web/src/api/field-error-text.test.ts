@@ -3,7 +3,7 @@ import { createInstance, type TFunction } from 'i18next';
 import { fieldErrorReasons, type FieldError } from '@fidelis/contracts';
 import en from '../i18n/en.json';
 import zhCN from '../i18n/zh-CN.json';
-import { fieldErrorKeys, fieldErrorText, problemDetail } from './field-error-text.ts';
+import { fieldErrorKeys, fieldErrorText, problemText } from './field-error-text.ts';
 
 async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
   const i18n = createInstance();
@@ -191,20 +191,60 @@ describe('a field error in the user’s language', () => {
   });
 });
 
-describe('the server’s sentence under a problem’s title', () => {
+describe('a problem in the user’s language', () => {
   const named = {
+    code: 'INSUFFICIENT_POINTS',
     detail: 'The member has 20 points available; 50 requested.',
-    fieldErrors: [{ field: 'points', message: 'available 20', reason: 'insufficient' }],
+    fieldErrors: [
+      {
+        field: 'points',
+        message: 'available 20',
+        reason: 'insufficient' as const,
+        params: { available: 20 },
+      },
+    ],
   };
-  const unnamed = { detail: '3 customers hold a value of level.', fieldErrors: [] };
+  const unnamed = { code: 'NOT_FOUND', detail: 'No reward r-1 in this program.', fieldErrors: [] };
+  const internal = {
+    code: 'INTERNAL',
+    detail: 'Something went wrong on our side. Quote the request id.',
+    fieldErrors: [],
+    requestId: 'req-42',
+  };
 
-  it('is shown in English, with or without fields', () => {
-    expect(problemDetail('en', named)).toBe(named.detail);
-    expect(problemDetail('en', unnamed)).toBe(unnamed.detail);
+  it('in English: the title, the server’s sentence, the request id to quote', async () => {
+    const t = await translator('en');
+    expect(problemText(t, 'en', named)).toMatchObject({
+      title: 'Not enough points',
+      detail: named.detail,
+      serverDetail: undefined,
+      line: `Not enough points: ${named.detail}`,
+    });
+    expect(problemText(t, 'en', unnamed).detail).toBe(unnamed.detail);
+    expect(problemText(t, 'en', internal).detail).toBe(`${internal.detail} Request id: req-42`);
   });
 
-  it('is left out in Chinese when the fields say it in Chinese, kept when it is all there is', () => {
-    expect(problemDetail('zh-CN', named)).toBeUndefined();
-    expect(problemDetail('zh-CN', unnamed)).toBe(unnamed.detail);
+  it('in Chinese: no English under the title; the fields and the request id in Chinese', async () => {
+    const t = await translator('zh-CN');
+    const text = problemText(t, 'zh-CN', named);
+    expect(text).toMatchObject({ title: '积分不足', detail: undefined });
+    expect(text.fields).toEqual([`points: ${fieldErrorText(t, named.fieldErrors[0]!)}`]);
+    expect(text.line).toBe(`积分不足: ${text.fields[0]}`);
+    expect(text.line).not.toMatch(/[a-z]{4,} [a-z]{4,}/);
+    // The English sentence is kept apart, for a disclosure.
+    expect(text.serverDetail).toBe(named.detail);
+    expect(problemText(t, 'zh-CN', unnamed)).toMatchObject({
+      title: '未找到',
+      detail: undefined,
+      line: '未找到',
+      serverDetail: unnamed.detail,
+    });
+    expect(problemText(t, 'zh-CN', internal)).toMatchObject({
+      title: '出错了',
+      detail: '请求编号：req-42',
+      line: '出错了: 请求编号：req-42',
+    });
+    // A code this UI does not know is worded as an internal error.
+    expect(problemText(t, 'zh-CN', { ...internal, code: 'NEW_CODE' }).title).toBe('出错了');
   });
 });

@@ -62,15 +62,54 @@ export function fieldErrorText(t: TFunction, error: Described): string {
   return t(keys, { replace: params, ...count, defaultValue: error.message });
 }
 
+/** What the UI says of a problem (see `problemText`). */
+export interface ProblemText {
+  /** What happened, by the problem's `code`, in the user's language. */
+  title: string;
+  /** What to show under the title: the server's sentence in English, else what only it says. */
+  detail: string | undefined;
+  /** The field errors in the user's language, `field: words` each. */
+  fields: string[];
+  /**
+   * The server's (English) sentence where `detail` leaves it out, for a disclosure: in another
+   * language the title and the fields say it; the sentence may still name the record.
+   */
+  serverDetail: string | undefined;
+  /** Title and what explains it on one line, for a toast. */
+  line: string;
+}
+
 /**
- * The server's sentence to show under a problem's title. A problem's `detail` is English; in
- * another language, a problem that names its fields says the same in the user's words through
- * them (on the form's fields, or listed under the title), so the English sentence is left out.
- * A problem without fields keeps it: it is all there is.
+ * A problem in the user's language. The server's `detail` is English: in English it goes under
+ * the title; in another language the title (by `code`) and the field errors (by `reason`) say
+ * it in the user's words, an internal error gives its request id to quote, and the English
+ * sentence is kept apart (`serverDetail`).
  */
-export function problemDetail(
+export function problemText(
+  t: TFunction,
   language: string,
-  problem: { detail: string | undefined; fieldErrors: readonly unknown[] },
-): string | undefined {
-  return problem.fieldErrors.length > 0 && !language.startsWith('en') ? undefined : problem.detail;
+  problem: {
+    code: string;
+    detail: string | undefined;
+    fieldErrors: readonly (Described & { field: string })[];
+    requestId?: string | undefined;
+  },
+): ProblemText {
+  const title = t(`errors.${problem.code}`, { defaultValue: t('errors.INTERNAL') });
+  const fields = problem.fieldErrors.map((error) => `${error.field}: ${fieldErrorText(t, error)}`);
+  const english = language.startsWith('en');
+  const internal =
+    !t(`errors.${problem.code}`, { defaultValue: '' }) || problem.code === 'INTERNAL';
+  const quote =
+    internal && problem.requestId ? t('errors.requestId', { id: problem.requestId }) : '';
+  const detail =
+    [english ? problem.detail : undefined, quote].filter(Boolean).join(' ') || undefined;
+  const explained = detail ?? (fields.length > 0 ? fields.join(t('errors.fieldSeparator')) : null);
+  return {
+    title,
+    detail,
+    fields,
+    serverDetail: english ? undefined : problem.detail,
+    line: explained ? `${title}: ${explained}` : title,
+  };
 }

@@ -92,8 +92,7 @@ function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean
       ),
     );
   const onError = (error: unknown) => {
-    const text = errorText(error);
-    void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+    void message.error(errorText(error).line);
   };
   const add = useMutation({
     mutationFn: (tag: string) => addTag(customer.id, tag),
@@ -189,8 +188,7 @@ function ConsentPanel({
       setConsent(customer.id, input.channel, input.granted ? 'granted' : 'withdrawn'),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: customerKeys.one(customer.id) }),
     onError: (error) => {
-      const text = errorText(error);
-      void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+      void message.error(errorText(error).line);
     },
   });
   return (

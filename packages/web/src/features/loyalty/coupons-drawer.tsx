@@ -349,10 +349,7 @@ export function CouponsDrawer({
                                   markUsed.mutateAsync(row.code).then(
                                     () => void message.success(t('loyalty.coupons.usedDone')),
                                     (error: unknown) => {
-                                      const text = errorText(error);
-                                      void message.error(
-                                        text.detail ? `${text.title}: ${text.detail}` : text.title,
-                                      );
+                                      void message.error(errorText(error).line);
                                     },
                                   )
                                 }

@@ -246,8 +246,7 @@ function ActiveSwitch({
                 }),
               ),
             onError: (error) => {
-              const { title, detail } = errorText(error);
-              void message.error(detail ? `${title}: ${detail}` : title);
+              void message.error(errorText(error).line);
             },
           },
         )

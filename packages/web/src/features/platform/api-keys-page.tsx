@@ -62,8 +62,7 @@ export function ApiKeysPage() {
     mutationFn: (id: string) => api.delete<ApiKey>(`/v1/api-keys/${id}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: keysQuery }),
     onError: (error) => {
-      const text = errorText(error);
-      void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+      void message.error(errorText(error).line);
     },
   });
   const when = (iso: string | null) =>
@@ -115,7 +114,9 @@ export function ApiKeysPage() {
                       okText={t('apiKeys.revoke')}
                       cancelText={t('common.cancel')}
                       okButtonProps={{ danger: true }}
-                      onConfirm={() => revoke.mutateAsync(row.id)}
+                      // The confirm waits for the revocation; a refusal is told by `onError`
+                      // (a toast), so the promise it is given must not reject unhandled.
+                      onConfirm={() => revoke.mutateAsync(row.id).catch(() => undefined)}
                     >
                       <Button size="small" danger>
                         {t('apiKeys.revoke')}

@@ -37,8 +37,7 @@ export function LoginPage() {
       if (caught instanceof ApiError && caught.code === 'INVALID_CREDENTIALS') {
         setError(t('login.invalid'));
       } else {
-        const text = errorText(caught);
-        setError(text.detail ? `${text.title}: ${text.detail}` : text.title);
+        setError(errorText(caught).line);
       }
     } finally {
       setSubmitting(false);

@@ -69,8 +69,7 @@ export function UsersPage() {
         void message.error(t('users.lastOwner'));
         return;
       }
-      const text = errorText(error);
-      void message.error(text.detail ? `${text.title}: ${text.detail}` : text.title);
+      void message.error(errorText(error).line);
     },
   });
   const updating = (row: User) => update.isPending && update.variables.id === row.id;
