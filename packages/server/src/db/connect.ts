@@ -88,6 +88,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return options.databaseUrl ? openServer(options.databaseUrl, options) : openEmbedded(options);
 }
 
+/**
+ * The database runs behind a pooler that moves a client between server connections: the pool
+ * stopped preparing statements by itself; the operator should say so in the configuration. A
+ * process warning, since the database opens before the app and its logger.
+ */
+function warnPooler(error: Error): void {
+  process.emitWarning(
+    `A named prepared statement met another server connection (${error.message}): a ` +
+      'transaction-pooling PgBouncer older than 1.21? Statements are no longer prepared; set ' +
+      'DATABASE_PREPARED_STATEMENTS=false.',
+    { code: 'FIDELIS_PREPARED_STATEMENTS' },
+  );
+}
+
 async function openServer(url: string, options: DatabaseOptions): Promise<DatabaseHandle> {
   const searchPath = options.searchPath ? `-c search_path=${options.searchPath}` : '';
   const newPool = (max: number) =>
@@ -100,7 +114,10 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
   const forKysely = (raw: pg.Pool) =>
     new Kysely<Database>({
       dialect: new PostgresDialect({
-        pool: options.preparedStatements === false ? raw : preparingPool(raw),
+        pool:
+          options.preparedStatements === false
+            ? raw
+            : preparingPool(raw, { onPoolerDetected: warnPooler }),
       }),
     });
   const pool = newPool(options.poolSize ?? 20);

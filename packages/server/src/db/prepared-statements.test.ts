@@ -89,6 +89,41 @@ describe.runIf(url)('prepared statements on a PostgreSQL server', () => {
     }
   });
 
+  it('behind a pooler that switches server connections: stops preparing, once, and carries on', async () => {
+    // A transaction-pooling PgBouncer older than 1.21 gives a client another server connection
+    // between transactions: its statements are not there (26000), or another client's are
+    // (42P05). `deallocate all` behind the client's back does to it what such a switch does.
+    const detected: Error[] = [];
+    const on = open({ namedAfter: 1, onPoolerDetected: (error) => detected.push(error) });
+    const triple = (n: number) => sql<{ t: number }>`select ${n}::int * 3 as t`;
+    expect((await triple(1).execute(on)).rows).toEqual([{ t: 3 }]);
+    expect(await prepared(on)).toHaveLength(1);
+    await sql`deallocate all`.execute(on);
+    // Outside a transaction: run again unnamed at once.
+    expect((await triple(2).execute(on)).rows).toEqual([{ t: 6 }]);
+    expect(detected).toHaveLength(1);
+    expect(detected[0]?.message).toMatch(/prepared statement "fidelis_1" does not exist/);
+    // From then on nothing is named, so nothing can go missing again.
+    expect((await triple(3).execute(on)).rows).toEqual([{ t: 9 }]);
+    expect(await sql<{ q: number }>`select ${1}::int + 1 as q`.execute(on)).toMatchObject({
+      rows: [{ q: 2 }],
+    });
+    expect(await prepared(on)).toEqual([]);
+    expect(detected).toHaveLength(1);
+  });
+
+  it('behind such a pooler, inside a transaction: that transaction fails once, the next works', async () => {
+    const detected: Error[] = [];
+    const on = open({ namedAfter: 1, onPoolerDetected: (error) => detected.push(error) });
+    const read = (trx: Kysely<Record<string, never>>) =>
+      sql<{ n: number }>`select ${7}::int as n`.execute(trx);
+    await read(on);
+    await sql`deallocate all`.execute(on);
+    await expect(on.transaction().execute(read)).rejects.toThrow(/does not exist/);
+    expect((await on.transaction().execute(read)).rows).toEqual([{ n: 7 }]);
+    expect(detected).toHaveLength(1);
+  });
+
   it('keeps a connection usable after a named statement fails, in and out of transactions', async () => {
     const on = open({ namedAfter: 1 });
     const divide = (n: number) => sql<{ q: number }>`select 10 / ${n}::int as q`.execute(on);

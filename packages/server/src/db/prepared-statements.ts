@@ -10,6 +10,12 @@ export interface PreparedStatementOptions {
   maxStatements?: number;
   /** How often a text must have run before it is named: one-off statements stay unnamed. */
   namedAfter?: number;
+  /**
+   * Called once when the server connection behind a client turns out not to be the one that
+   * prepared its statements (a transaction-pooling PgBouncer older than 1.21): preparing stops
+   * for the life of the pool. For a warning in the log.
+   */
+  onPoolerDetected?: (error: Error) => void;
 }
 
 /**
@@ -20,7 +26,10 @@ export interface PreparedStatementOptions {
  * of the process, so a connection never meets a name with another text.
  *
  * Not for a transaction-pooling PgBouncer older than 1.21 (a statement prepared on one server
- * connection is run on another): `DATABASE_PREPARED_STATEMENTS=false` turns this off.
+ * connection is run on another): `DATABASE_PREPARED_STATEMENTS=false` turns this off. Behind
+ * one anyway, the first statement that meets another server connection's prepared statements
+ * (or misses its own) stops the preparing for good and, outside a transaction, runs again
+ * unnamed; inside one, that transaction fails once.
  */
 export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions = {}): PostgresPool {
   const maxStatements = options.maxStatements ?? 500;
@@ -28,7 +37,9 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
   const names = new Map<string, string>();
   const seen = new Map<string, number>();
   let named = 0;
+  let pooled = false;
   const nameOf = (text: string): string | undefined => {
+    if (pooled) return undefined;
     const name = names.get(text);
     if (name !== undefined || names.size >= maxStatements) return name;
     const count = (seen.get(text) ?? 0) + 1;
@@ -60,6 +71,14 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
         // server refuses the old plan. The text gets a new name, which every connection
         // prepares afresh; outside a transaction the statement is run again at once (inside
         // one, the transaction has failed and fails once, as it would in any driver).
+        if (isPooledAway(error)) {
+          if (!pooled) {
+            pooled = true;
+            options.onPoolerDetected?.(error as Error);
+          }
+          if (client.getTransactionStatus() !== 'I') throw error;
+          return client.query(text, values);
+        }
         if (!isStalePlan(error)) throw error;
         // Another connection may have met it first and renamed the text already.
         const current = names.get(text);
@@ -85,6 +104,19 @@ export function preparingPool(pool: pg.Pool, options: PreparedStatementOptions =
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A named statement the server connection does not have (26000), or has already (42P05): the
+ * client's connection is not one server connection, as behind a transaction-pooling PgBouncer.
+ */
+function isPooledAway(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: string }).code : undefined;
+  return (
+    (code === '26000' || code === '42P05') &&
+    error instanceof Error &&
+    error.message.includes('fidelis_')
+  );
 }
 
 /** PostgreSQL's refusal of a prepared statement whose result columns a change of schema moved. */
