@@ -134,38 +134,40 @@ const LAST_NAMES = [
   'Evans',
   'Collins',
 ];
-const OCCUPATIONS = [
-  'teacher',
-  'engineer',
-  'doctor',
-  'nurse',
-  'designer',
-  'student',
-  'accountant',
-  'sales',
-  'civil servant',
-  'entrepreneur',
-  'lawyer',
-  'chef',
-  'programmer',
-  'retired',
-  'journalist',
+// Occupations in the customer's language (English, Chinese).
+const OCCUPATIONS: readonly (readonly [en: string, zh: string])[] = [
+  ['teacher', '教师'],
+  ['engineer', '工程师'],
+  ['doctor', '医生'],
+  ['nurse', '护士'],
+  ['designer', '设计师'],
+  ['student', '学生'],
+  ['accountant', '会计'],
+  ['sales', '销售'],
+  ['civil servant', '公务员'],
+  ['entrepreneur', '创业者'],
+  ['lawyer', '律师'],
+  ['chef', '厨师'],
+  ['programmer', '程序员'],
+  ['retired', '退休'],
+  ['journalist', '记者'],
 ];
-const INTERESTS = [
-  'pop',
-  'rock',
-  'jazz',
-  'classical',
-  'hip-hop',
-  'folk',
-  'electronic',
-  'film scores',
-  'concerts',
-  'vinyl',
-  'karaoke',
-  'travel',
-  'reading',
-  'running',
+// Interests in the customer's language (English, Chinese), as a member would fill them in.
+const INTERESTS: readonly (readonly [en: string, zh: string])[] = [
+  ['pop', '流行'],
+  ['rock', '摇滚'],
+  ['jazz', '爵士'],
+  ['classical', '古典'],
+  ['hip-hop', '嘻哈'],
+  ['folk', '民谣'],
+  ['electronic', '电子'],
+  ['film scores', '电影原声'],
+  ['concerts', '演唱会'],
+  ['vinyl', '黑胶'],
+  ['karaoke', 'K歌'],
+  ['travel', '旅行'],
+  ['reading', '阅读'],
+  ['running', '跑步'],
 ];
 const CATEGORIES: readonly { category: string; skus: number }[] = [
   { category: 'pop', skus: 120 },
@@ -185,39 +187,49 @@ const INTERACTION_TEMPLATES: readonly Omit<
     channel: 'phone',
     direction: 'out',
     subject: 'Follow-up call after purchase / 购后回访',
-    outcome: 'satisfied',
+    outcome: 'satisfied / 满意',
   },
   {
     channel: 'wechat',
     direction: 'in',
     subject: 'Asked about delivery date / 咨询发货时间',
-    outcome: 'answered',
+    outcome: 'answered / 已答复',
   },
   {
     channel: 'email',
     direction: 'out',
     subject: 'New releases newsletter / 新品推荐',
-    outcome: 'opened',
+    outcome: 'opened / 已打开',
   },
   {
     channel: 'sms',
     direction: 'out',
     subject: 'Birthday greeting / 生日祝福',
-    outcome: 'delivered',
+    outcome: 'delivered / 已送达',
   },
-  { channel: 'visit', direction: 'in', subject: 'Visited the store / 到店', outcome: 'bought' },
+  {
+    channel: 'visit',
+    direction: 'in',
+    subject: 'Visited the store / 到店',
+    outcome: 'bought / 已购买',
+  },
   {
     channel: 'phone',
     direction: 'in',
     subject: 'Complaint: scratched disc / 投诉：光盘划伤',
-    outcome: 'replacement sent',
+    outcome: 'replacement sent / 已补寄',
   },
-  { channel: 'app', direction: 'in', subject: 'Wrote a review / 发表评价', outcome: 'thanked' },
+  {
+    channel: 'app',
+    direction: 'in',
+    subject: 'Wrote a review / 发表评价',
+    outcome: 'thanked / 已致谢',
+  },
   {
     channel: 'wechat',
     direction: 'out',
     subject: 'Member day invitation / 会员日邀请',
-    outcome: 'no reply',
+    outcome: 'no reply / 未回复',
   },
 ];
 
@@ -282,9 +294,10 @@ export function generateDemoData(
       Date.UTC(birthYear, Math.floor(random() * 12), 1 + Math.floor(random() * 28)),
     );
     const joined = first + shift - Math.floor(random() * 30) * DAY_MS;
-    const interests = [pick(random, INTERESTS), pick(random, INTERESTS)].filter(
-      (value, index, all) => all.indexOf(value) === index,
-    );
+    const inLanguage = (pair: readonly [string, string]) => (chinese ? pair[1] : pair[0]);
+    const interests = [pick(random, INTERESTS), pick(random, INTERESTS)]
+      .map(inLanguage)
+      .filter((value, index, all) => all.indexOf(value) === index);
     customers.push({
       externalId,
       name,
@@ -292,7 +305,7 @@ export function generateDemoData(
       birthday,
       email: `member${cdnowId}@example.com`,
       phone: `1${3 + Math.floor(random() * 7)}${String(Math.floor(random() * 1e9)).padStart(9, '0')}`,
-      occupation: pick(random, OCCUPATIONS),
+      occupation: inLanguage(pick(random, OCCUPATIONS)),
       interests,
       preferredChannel: pick(random, ['wechat', 'wechat', 'email', 'sms', 'phone'] as const),
       tags: random() < 0.15 ? ['vip'] : random() < 0.3 ? ['newsletter'] : [],
