@@ -18,7 +18,7 @@ import {
 } from '../modules/customers/index.ts';
 import { generateDemoData, type DemoData } from './demo/cdnow-demo-data.ts';
 import { importTransactionsFlow, recordEventsFlow } from './record-events.flow.ts';
-import { backfillLoyaltyFromEvents, createDemoProgram } from './loyalty.flow.ts';
+import { backfillLoyaltyFromEvents, createDemoProgram, createDemoRewards } from './loyalty.flow.ts';
 import { loadActivePrograms, type LoyaltyTables } from '../modules/loyalty/index.ts';
 import { enqueueScoreRun } from '../modules/scores/index.ts';
 
@@ -91,6 +91,10 @@ async function ensureDemoProgram(
     .execute((trx) => backfillLoyaltyFromEvents(trx, context.tenantId, programId));
   log(
     `  demo: loyalty program with points for ${events} purchases (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  const catalog = await createDemoRewards(database.db, context, programId);
+  log(
+    `  demo: ${catalog.rewards} rewards, ${catalog.redemptions} redeemed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 

@@ -1,14 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
 import { loyaltyApi } from '../../test/loyalty-api.ts';
 import { systemContext } from '../modules/platform/index.ts';
-import { backfillLoyaltyFromEvents, createDemoProgram } from './loyalty.flow.ts';
+import { backfillLoyaltyFromEvents, createDemoProgram, createDemoRewards } from './loyalty.flow.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await openTestApp();
 });
 afterAll(async () => t.close());
+
+async function sendBatch(tenant: { auth: Record<string, string> }, events: unknown[]) {
+  const sent = await t.app.inject({
+    method: 'POST',
+    url: '/v1/events:batch',
+    headers: tenant.auth,
+    payload: { events },
+  });
+  expect(sent.statusCode, sent.body).toBe(200);
+}
 
 describe('demo program and backfill', () => {
   it('earns for every historical purchase and refund, once, and gives tiers', async () => {
@@ -46,13 +57,7 @@ describe('demo program and backfill', () => {
         amount: 1_000,
       },
     ];
-    const sent = await t.app.inject({
-      method: 'POST',
-      url: '/v1/events:batch',
-      headers: tenant.auth,
-      payload: { events },
-    });
-    expect(sent.statusCode, sent.body).toBe(200);
+    await sendBatch(tenant, events);
     const db = t.database.db;
     const programId = await createDemoProgram(db, systemContext(tenant.tenantId));
     const run = () =>
@@ -78,6 +83,72 @@ describe('demo program and backfill', () => {
         { code: 'member', members: 1 },
       ]),
     );
+  });
+});
+
+describe('demo rewards', () => {
+  it('redeem after the points were available, so the balance never reads below zero', async () => {
+    const tenant = await newTenant(t);
+    const api = loyaltyApi(t, tenant);
+    const day = 86_400_000;
+    const now = new Date();
+    // Ten customers, each with one purchase of $30–$300 on a Wednesday about 90 days ago (no
+    // weekend double points), the last also with a recent one.
+    const ago = new Date(now.getTime() - 90 * day);
+    const wednesday = new Date(
+      Date.UTC(
+        ago.getUTCFullYear(),
+        ago.getUTCMonth(),
+        ago.getUTCDate() - ((ago.getUTCDay() + 4) % 7),
+        4,
+      ),
+    );
+    const events = Array.from({ length: 10 }, (_, i) => ({
+      id: `dr-${i}`,
+      type: 'purchase',
+      customerExternalId: `dr-${i}`,
+      occurredAt: wednesday.toISOString(),
+      currency: 'USD',
+      amount: 3_000 * (i + 1),
+    }));
+    events.push({
+      ...events[9]!,
+      id: 'dr-recent',
+      occurredAt: new Date(now.getTime() - 5 * day).toISOString(),
+    });
+    await sendBatch(tenant, events);
+    const db = t.database.db;
+    const context = systemContext(tenant.tenantId);
+    const programId = await createDemoProgram(db, context);
+    await db
+      .transaction()
+      .execute((trx) => backfillLoyaltyFromEvents(trx, tenant.tenantId, programId));
+    const seeded = await createDemoRewards(db, context, programId, { now, share: 1 });
+    expect(seeded.rewards).toBe(4);
+    // $100 or more buys at least the voucher: customers 3–9 (dr-2 has 90 points, dr-9 bought lately).
+    expect(seeded.redemptions).toBe(6);
+    const liability = await api.call<{ redeemedPoints: number }>(
+      'GET',
+      `/v1/loyalty/programs/${programId}/liability`,
+    );
+    expect(liability.redeemedPoints).toBeGreaterThanOrEqual(6 * 100);
+    expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    // At every redemption's instant, and the day before, the member's balance was not negative.
+    const redeemed = await sql<{ customer_id: string; at: Date }>`
+      select customer_id, at from loyalty_entries
+       where tenant_id = ${tenant.tenantId} and program_id = ${programId} and kind = 'redeem'`.execute(
+      db,
+    );
+    expect(redeemed.rows).toHaveLength(6);
+    for (const row of redeemed.rows) {
+      for (const at of [row.at, new Date(row.at.getTime() - day)]) {
+        const balance = await api.call<{ available: number; pending: number }>(
+          'GET',
+          `/v1/loyalty/programs/${programId}/members/${row.customer_id}/balance?at=${encodeURIComponent(at.toISOString())}`,
+        );
+        expect(balance.available).toBeGreaterThanOrEqual(0);
+      }
+    }
   });
 });
 

@@ -49,7 +49,8 @@ export interface DemoData {
 const DAY_MS = 86_400_000;
 const CDNOW_LAST_DAY = Date.UTC(1998, 5, 30);
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator: the demo is the same on every machine and every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

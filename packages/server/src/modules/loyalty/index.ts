@@ -40,6 +40,10 @@ export {
 export {
   runLoyaltyJob,
   checkAndRebuildBalances,
+  createReward,
+  redeem,
+  membersHolding,
+  analyzeLoyaltyTables,
   programLiability,
   customerLoyalty,
   customerPrivileges,

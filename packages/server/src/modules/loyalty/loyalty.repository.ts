@@ -1181,6 +1181,31 @@ function selectReward(db: LoyaltyDb, tenantId: string, programId: string, id: st
     .where('id', '=', id);
 }
 
+/** Fresh planner statistics for the ledger's tables, after a bulk write (a backfill). */
+export async function analyzeLedger(db: LoyaltyDb): Promise<void> {
+  await sql`analyze loyalty_members, loyalty_lots, loyalty_entries`.execute(db);
+}
+
+/** Members holding at least `minAvailable` points, idle since `idleSince`, by customer id. */
+export async function findMembersHolding(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  options: { minAvailable: number; idleSince: Date; limit: number },
+) {
+  return db
+    .selectFrom('loyalty_members')
+    .select(['customer_id', 'available', 'tier_code', 'last_activity_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('merged_into', 'is', null)
+    .where('available', '>=', options.minAvailable)
+    .where('last_activity_at', '<', options.idleSince)
+    .orderBy('customer_id')
+    .limit(options.limit)
+    .execute();
+}
+
 export async function findReward(db: LoyaltyDb, tenantId: string, programId: string, id: string) {
   return selectReward(db, tenantId, programId, id).executeTakeFirst();
 }

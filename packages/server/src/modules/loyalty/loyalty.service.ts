@@ -355,6 +355,31 @@ export async function createReward(
   });
 }
 
+/** Fresh planner statistics for the ledger's tables: call after writing many rows at once. */
+export async function analyzeLoyaltyTables(db: LoyaltyServiceDb): Promise<void> {
+  await repo.analyzeLedger(db);
+}
+
+/**
+ * Members who hold at least `minAvailable` points and have not been active since `idleSince`
+ * (by customer id, at most `limit`): whom a win-back offer or a catalog reminder could reach.
+ */
+export async function membersHolding(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  options: { minAvailable: number; idleSince: Date; limit: number },
+): Promise<{ customerId: string; available: number; tier: string | null; lastActivityAt: Date }[]> {
+  const rows = await repo.findMembersHolding(db, context.tenantId, programId, options);
+  return rows.map((row) => ({
+    customerId: row.customer_id,
+    available: Number(row.available),
+    tier: row.tier_code,
+    // Filtered on it: never null here.
+    lastActivityAt: row.last_activity_at ?? options.idleSince,
+  }));
+}
+
 function checkRewardTiers(program: Program, tiers: readonly string[] | null | undefined): void {
   for (const [index, tier] of (tiers ?? []).entries())
     if (!program.tiers?.levels.some((level) => level.code === tier))
