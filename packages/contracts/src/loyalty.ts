@@ -271,6 +271,8 @@ export const earnBasis = z.discriminatedUnion('kind', [
   }),
 ]);
 
+export type EarnBasis = z.infer<typeof earnBasis>;
+
 /** One reason a multiplier applied; a multiplier without conditions always applies. */
 export const multiplierCondition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('from'), at: z.string() }),

@@ -40,7 +40,7 @@ export function ErrorAlert({
   const text = useErrorText()(error);
   const fields = unshown ?? (error instanceof ApiError ? error.fieldErrors : []);
   const description =
-    fields.length > 0 || text.serverDetail ? (
+    text.detail || fields.length > 0 || text.serverDetail ? (
       <>
         {text.detail}
         {fields.length > 0 ? (
@@ -59,9 +59,7 @@ export function ErrorAlert({
           </details>
         ) : null}
       </>
-    ) : (
-      text.detail
-    );
+    ) : undefined;
   return (
     <Alert
       type="error"

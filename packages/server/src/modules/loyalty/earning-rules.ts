@@ -1,7 +1,9 @@
 // Earning rules' pure core: what an event earns under a rule set, and why. The dry run calls
 // this with no writes; the ledger calls it with the member's tier and cap usage, then books
 // exactly the points (and per-line attribution) it returns.
-import type { EarnRule, FieldError } from '@fidelis/contracts';
+// `EarnBasis` and `MultiplierCondition` are the API's shapes: the explanation is stored and
+// answered as evaluated.
+import type { EarnBasis, EarnRule, FieldError, MultiplierCondition } from '@fidelis/contracts';
 import { apportion, type Result } from './ledger.ts';
 import { localDate, weekdayName } from './time-zone.ts';
 
@@ -29,25 +31,6 @@ export interface EarnInput {
   /** Points a rule already awarded in a cap period (key from `capKeys`). */
   capUsed: (ruleId: string, key: string) => number;
 }
-
-/**
- * What a step's base points were computed from: the numbers its English `description` words,
- * kept apart so a client can say the same in its user's language.
- */
-export type EarnBasis =
-  | { kind: 'spend'; points: number; per: number; amount: number; matchingLines: boolean }
-  | { kind: 'item'; points: number; quantity: number }
-  | { kind: 'action'; points: number; action: string; customAction: string | null };
-
-/** One reason a multiplier applied (a multiplier without conditions always applies). */
-export type MultiplierCondition =
-  | { kind: 'from'; at: string }
-  | { kind: 'until'; at: string }
-  | { kind: 'weekday'; weekday: number }
-  | { kind: 'monthDay'; day: number }
-  | { kind: 'tier'; tier: string }
-  | { kind: 'segment'; segment: string }
-  | { kind: 'tierPrivilege'; tier: string };
 
 export interface EarnStep {
   ruleId: string;

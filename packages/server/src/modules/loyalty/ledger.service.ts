@@ -1528,9 +1528,8 @@ export async function expirePoints(
   limit = 20_000,
 ): Promise<number> {
   let targets: { customer_id: string; id: string | null }[];
-  let reason: string;
-  let why: 'inactivity' | 'expiry_date' = 'expiry_date';
-  let inactiveMonths = 0;
+  // Why, as a code with its numbers and in English words (the entry's explanation).
+  let cause: Record<string, unknown>;
   if (program.expiry.kind === 'inactivity') {
     const idle = await repo.findInactiveMembers(
       trx,
@@ -1540,15 +1539,17 @@ export async function expirePoints(
       limit,
     );
     targets = idle.map((customerId) => ({ customer_id: customerId, id: null }));
-    reason = `no activity for ${program.expiry.months} months`;
-    why = 'inactivity';
-    inactiveMonths = program.expiry.months;
+    cause = {
+      why: 'inactivity',
+      inactiveMonths: program.expiry.months,
+      reason: `no activity for ${program.expiry.months} months`,
+    };
   } else {
     // The common case in one statement; members with debt take the general path below.
     const fast = await repo.expireDueLotsSetBased(trx, program.tenantId, program.id, asOf, limit);
     if (fast > 0) return fast;
     targets = await repo.findDueLots(trx, program.tenantId, program.id, 'expire', asOf, limit);
-    reason = 'lot reached its expiry date';
+    cause = { why: 'expiry_date', reason: 'lot reached its expiry date' };
   }
   if (targets.length === 0) return 0;
   const customerIds = [...new Set(targets.map((target) => target.customer_id))];
@@ -1569,10 +1570,8 @@ export async function expirePoints(
         at: asOf,
         eventId: lot.row.event_id,
         explanation: {
-          why,
-          ...(why === 'inactivity' ? { inactiveMonths } : {}),
+          ...cause,
           lotId,
-          reason,
           expiresAt: lot.expiresAt ? new Date(lot.expiresAt).toISOString() : null,
         },
       });

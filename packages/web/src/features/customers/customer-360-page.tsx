@@ -27,6 +27,7 @@ import {
   PlusOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { roleCan } from '@fidelis/contracts';
@@ -75,6 +76,11 @@ function contactsOf(customer: Customer): ContactRow[] {
 
 function consentsOf(customer: Customer): Map<string, CustomerConsent> {
   return new Map(customer.consent.map((c) => [c.channel, c]));
+}
+
+/** Where a record came from: known origins in the user's words, another system's as written. */
+function sourceText(t: TFunction, source: string): string {
+  return t(`customer360.sources.${source}`, { defaultValue: source });
 }
 
 function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean }) {
@@ -208,11 +214,7 @@ function ConsentPanel({
                         consent.at,
                         i18n.language,
                         timeZone,
-                      )}${
-                        consent.source
-                          ? ` · ${t(`customer360.sources.${consent.source}`, { defaultValue: consent.source })}`
-                          : ''
-                      }`
+                      )}${consent.source ? ` · ${sourceText(t, consent.source)}` : ''}`
                     : t('customer360.consentUnknown')}
                 </Typography.Text>
               </div>
@@ -401,8 +403,7 @@ export function Customer360Page() {
     {
       key: 'source',
       label: t('customer360.source'),
-      // Known origins in the user's words; a source another system wrote, as it wrote it.
-      value: t(`customer360.sources.${c.source}`, { defaultValue: c.source }),
+      value: sourceText(t, c.source),
     },
     {
       key: 'createdAt',

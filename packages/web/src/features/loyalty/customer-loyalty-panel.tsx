@@ -25,7 +25,7 @@ import {
   usePrograms,
 } from './loyalty.api.ts';
 import { useCurrentSession } from '../platform/session.ts';
-import { explainEntry } from './entry-explanation.ts';
+import { explainEntry, tierNames } from './entry-explanation.ts';
 import { MemberLinkButton } from './member-link-button.tsx';
 import { MemberWallet } from './member-wallet.tsx';
 import './loyalty.i18n.ts';
@@ -50,8 +50,7 @@ function ProgramMember({
     locale,
     currency: program?.currency,
     timeZone,
-    tierName: (code: string) =>
-      program?.tiers?.levels.find((level) => level.code === code)?.name ?? code,
+    tierName: tierNames(program),
   };
   const n = (value: number) => formatNumber(value, locale);
   const session = useCurrentSession();

@@ -32,7 +32,13 @@ import {
   useDryRun,
 } from './loyalty.api.ts';
 import { actionOptions, type ActionKind, describeRule } from './rule-drafts.ts';
-import { basisText, capText, earningNotes, multiplierReason } from './entry-explanation.ts';
+import {
+  basisText,
+  capText,
+  earningNotes,
+  multiplierReason,
+  tierNames,
+} from './entry-explanation.ts';
 
 interface DryRunValues {
   event: {
@@ -67,8 +73,7 @@ export function DryRunResult({
   const explain = {
     t,
     ...context,
-    tierName: (code: string) =>
-      program.tiers?.levels.find((level) => level.code === code)?.name ?? code,
+    tierName: tierNames(program),
   };
   const ruleName = (ruleId: string) => {
     if (ruleId.startsWith('tier:'))

@@ -16,6 +16,13 @@ export interface ExplainContext {
   ruleIds?: boolean | undefined;
 }
 
+/** A tier's name by its code in a program (the code itself for a tier it no longer has). */
+export function tierNames(
+  program: { tiers: { levels: readonly { code: string; name: string }[] } | null } | undefined,
+): (code: string) => string {
+  return (code) => program?.tiers?.levels.find((level) => level.code === code)?.name ?? code;
+}
+
 /**
  * Ledger explanations as the server writes them: every step of an earning, and a `why` code
  * with its numbers for everything else. Entries written before the numbers were stored carry

@@ -23,6 +23,7 @@ import { formatMoney, formatNumber } from '../../i18n/format.ts';
 import { EChart } from '../dashboard/echart.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.ts';
+import { tierNames } from './entry-explanation.ts';
 import './loyalty.i18n.ts';
 import './loyalty-designer.i18n.ts';
 
@@ -83,6 +84,44 @@ function LiabilityCard({ programId }: { programId: string }) {
   );
 }
 
+/** A card of the program's stats as a chart: loading, error, the chart, or an empty state. */
+function StatsChartCard({
+  section,
+  testId,
+  query,
+  option,
+  height,
+}: {
+  /** Its strings: `loyalty.<section>.title`, `.chart` (the chart's label) and `.empty`. */
+  section: 'stats' | 'topRewards';
+  testId: string;
+  query: QueryState;
+  option: EChartsOption | null;
+  height?: number;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Card title={t(`loyalty.${section}.title`)} size="small" data-testid={testId}>
+      <Loading query={query}>
+        {() =>
+          option ? (
+            <EChart
+              option={option}
+              label={t(`loyalty.${section}.chart`)}
+              {...(height ? { height } : {})}
+            />
+          ) : (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={t(`loyalty.${section}.empty`)}
+            />
+          )
+        }
+      </Loading>
+    </Card>
+  );
+}
+
 function StatsCard({ programId }: { programId: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
@@ -110,19 +149,7 @@ function StatsCard({ programId }: { programId: string }) {
       series,
     };
   }, [months, t, locale]);
-  return (
-    <Card title={t('loyalty.stats.title')} size="small" data-testid="loyalty-stats">
-      <Loading query={stats}>
-        {() =>
-          option ? (
-            <EChart option={option} label={t('loyalty.stats.chart')} />
-          ) : (
-            <Empty description={t('loyalty.stats.empty')} />
-          )
-        }
-      </Loading>
-    </Card>
-  );
+  return <StatsChartCard section="stats" testId="loyalty-stats" query={stats} option={option} />;
 }
 
 /** Members per tier, in the program's tier order (lowest first) and by the tiers' names. */
@@ -132,6 +159,7 @@ function TiersCard({ program }: { program: LoyaltyProgram }) {
   const counted = stats.data?.tiers ?? [];
   if (!counted.some((tier) => tier.code !== null)) return null;
   const levels = program.tiers?.levels ?? [];
+  const tierName = tierNames(program);
   const rank = (code: string | null) => {
     const at = levels.findIndex((level) => level.code === code);
     // Members without a tier first; a tier since removed from the program last.
@@ -150,9 +178,7 @@ function TiersCard({ program }: { program: LoyaltyProgram }) {
             title: t('loyalty.tiers.tier'),
             dataIndex: 'code',
             render: (code: string | null) =>
-              code === null
-                ? t('loyalty.tiers.none')
-                : (levels.find((level) => level.code === code)?.name ?? code),
+              code === null ? t('loyalty.tiers.none') : tierName(code),
           },
           {
             title: t('loyalty.tiers.members'),
@@ -210,24 +236,13 @@ function TopRewardsCard({ programId }: { programId: string }) {
     };
   }, [top, t, locale]);
   return (
-    <Card title={t('loyalty.topRewards.title')} size="small" data-testid="loyalty-top-rewards">
-      <Loading query={stats}>
-        {() =>
-          option ? (
-            <EChart
-              option={option}
-              label={t('loyalty.topRewards.chart')}
-              height={Math.max(160, (top?.length ?? 0) * 36 + 32)}
-            />
-          ) : (
-            <Empty
-              image={Empty.PRESENTED_IMAGE_SIMPLE}
-              description={t('loyalty.topRewards.empty')}
-            />
-          )
-        }
-      </Loading>
-    </Card>
+    <StatsChartCard
+      section="topRewards"
+      testId="loyalty-top-rewards"
+      query={stats}
+      option={option}
+      height={Math.max(160, (top?.length ?? 0) * 36 + 32)}
+    />
   );
 }
 

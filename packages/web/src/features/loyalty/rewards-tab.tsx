@@ -19,6 +19,7 @@ import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.t
 import { formatDate, formatNumber } from '../../i18n/format.ts';
 import { dateIn, startOfDayIn } from '../../i18n/zoned-date.ts';
 import { CouponsDrawer } from './coupons-drawer.tsx';
+import { tierNames } from './entry-explanation.ts';
 import { type DesignerTabProps, WholeNumberInput } from './designer-fields.tsx';
 import { DateField } from '../../forms/form-fields.tsx';
 import {
@@ -275,8 +276,7 @@ export function RewardsTab({ program, canDesign }: DesignerTabProps) {
       reward.name.toLowerCase().includes(needle) ||
       (reward.description ?? '').toLowerCase().includes(needle),
   );
-  const tierName = (code: string) =>
-    program.tiers?.levels.find((level) => level.code === code)?.name ?? code;
+  const tierName = tierNames(program);
   const day = (iso: string, offsetMs = 0) =>
     formatDate(new Date(Date.parse(iso) + offsetMs).toISOString(), locale, program.timeZone);
   return (
