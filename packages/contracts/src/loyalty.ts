@@ -133,8 +133,10 @@ export const tierLevel = z.strictObject({
   }),
 });
 
+const tierMetric = z.enum(['points', 'spend', 'purchases', 'visits']);
+
 export const tierConfig = z.strictObject({
-  metric: z.enum(['points', 'spend', 'purchases', 'visits']),
+  metric: tierMetric,
   window: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('rolling'), months: z.number().int().min(1).max(60) }),
     z.strictObject({ kind: z.literal('calendar'), period: z.enum(['quarter', 'year']) }),
@@ -370,7 +372,7 @@ export const tierStatus = z.object({
 });
 
 export const tierProgress = z.object({
-  metric: z.enum(['points', 'spend', 'purchases', 'visits']),
+  metric: tierMetric,
   value: z.number().int(),
   windowStart: instant,
   windowEnd: instant,
@@ -447,6 +449,64 @@ export const loyaltyLot = z.object({
   expiresAt: instant.nullable(),
   eventId: z.string().nullable(),
 });
+
+/**
+ * Why a member's tier changed, as numbers: the English `reason` beside it says the same in
+ * words. `value` is the qualifying metric (spend in minor units) over the tier's window.
+ */
+export const tierChangeWhy = z.discriminatedUnion('why', [
+  z.object({
+    why: z.literal('reached'),
+    metric: tierMetric,
+    value: z.number().int(),
+    threshold: z.number().int(),
+  }),
+  z.object({
+    why: z
+      .literal('refund')
+      .describe('A refund lowered the metric: the upgrade it paid for is undone'),
+    metric: tierMetric,
+    value: z.number().int(),
+  }),
+  z.object({
+    why: z.literal('kept').describe('A review found the tier still earned'),
+    metric: tierMetric,
+    value: z.number().int(),
+  }),
+  z.object({
+    why: z.literal('grace').describe('A review found the tier no longer earned: kept until then'),
+    metric: tierMetric,
+    value: z.number().int(),
+    graceUntil: instant,
+  }),
+  z.object({
+    why: z.literal('below').describe('A review lowered the tier'),
+    metric: tierMetric,
+    value: z.number().int(),
+  }),
+  z.object({
+    why: z.literal('merged').describe('Kept the higher tier of a customer merged into this one'),
+    customerId: id,
+  }),
+  z.object({
+    why: z.literal('mergedInto').describe('This customer was merged into another'),
+    customerId: id,
+  }),
+]);
+export type TierChangeWhy = z.infer<typeof tierChangeWhy>;
+
+export const tierChange = z
+  .object({
+    at: instant,
+    kind: z.enum(['upgrade', 'downgrade', 'grace', 'retain', 'merge']),
+    from: z.string().nullable().describe('Tier code before'),
+    to: z.string().nullable().describe('Tier code after'),
+    reason: z.string().describe('In English; `why` gives the same as numbers'),
+    why: tierChangeWhy.nullable().describe('Null for changes recorded before 2026-12-07'),
+    eventId: z.string().nullable(),
+  })
+  .meta({ id: 'LoyaltyTierChange' });
+export type TierChange = z.infer<typeof tierChange>;
 
 export const redemptionCreate = z.strictObject({
   customerId: id,

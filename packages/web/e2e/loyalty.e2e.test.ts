@@ -90,6 +90,11 @@ describe('loyalty screens in a real browser', () => {
     expect(text).toContain('每消费 ¥1.00 得 1 分，计入消费 ¥1,234.56');
     expect(text).not.toContain('spent on');
     expect(await page.getByTestId('member-lots').innerText()).toContain('永不过期');
+    // The tier history: the purchase lifted the member straight to gold, worded from numbers.
+    const change = await page.getByTestId('tier-change').first().innerText();
+    expect(change).toContain('升级');
+    expect(change).toContain('无等级 → 金卡会员');
+    expect(change).toContain('定级周期内获得 1,234 积分，达到金卡会员门槛 1,000');
     await screenshot(page, 'loyalty-customer');
     expect(errors).toEqual([]);
   });
@@ -100,6 +105,9 @@ describe('loyalty screens in a real browser', () => {
       .poll(() => page.getByTestId('customer-loyalty').innerText())
       .toContain('Available');
     expect(await page.getByTestId('loyalty-entry').first().innerText()).toContain('Earned');
+    expect(await page.getByTestId('tier-change').first().innerText()).toContain(
+      'Reached 金卡会员 (needs 1,000) with 1,234 points earned in the qualifying period',
+    );
     await page.goto('/loyalty');
     await expect
       .poll(() => page.getByTestId('loyalty-liability').innerText())

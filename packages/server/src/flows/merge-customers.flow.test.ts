@@ -109,6 +109,27 @@ describe('customer merge moves loyalty', () => {
       reason: `merged from ${duplicate}`,
       fromCustomerId: duplicate,
     });
+    // The tier histories: the duplicate's silver ends in the merge; the combined spend lifts
+    // the survivor to gold.
+    const tierChanges = async (customerId: string) =>
+      (
+        await api.call<{ tierChanges: unknown[] }>(
+          'GET',
+          `/v1/loyalty/programs/${cny}/members/${customerId}/lots`,
+        )
+      ).tierChanges;
+    expect((await tierChanges(duplicate))[0]).toMatchObject({
+      kind: 'merge',
+      from: 'silver',
+      to: null,
+      why: { why: 'mergedInto', customerId: survivor },
+    });
+    expect((await tierChanges(survivor))[0]).toMatchObject({
+      kind: 'upgrade',
+      from: 'silver',
+      to: 'gold',
+      why: { why: 'reached', metric: 'spend', value: 70_000, threshold: 60_000 },
+    });
     for (const programId of [cny, usd])
       expect(await api.ledgerCheck(programId)).toMatchObject({
         mismatches: [],

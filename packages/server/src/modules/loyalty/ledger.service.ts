@@ -5,7 +5,7 @@
 // fixed number of statements, not one per event.
 import { newId } from '../../db/ids.ts';
 import type { z } from 'zod';
-import type { loyaltyEntry } from '@fidelis/contracts';
+import type { loyaltyEntry, TierChangeWhy } from '@fidelis/contracts';
 
 type LoyaltyEntry = z.infer<typeof loyaltyEntry>;
 import { AppError } from '../../http/app-error.ts';
@@ -290,6 +290,7 @@ function recordTierChange(
     from_code: from,
     to_code: change.state.code,
     reason: change.reason,
+    why: JSON.stringify(change.why),
     event_id: eventId,
   });
 }
@@ -1837,6 +1838,7 @@ export async function mergeMemberBalances(
           kind: 'upgrade',
           state: from.tier,
           reason: `kept the tier ${from.tier.code} of merged customer ${fromId}`,
+          why: { why: 'merged', customerId: fromId },
         },
         now,
         null,
@@ -1852,6 +1854,7 @@ export async function mergeMemberBalances(
         from_code: from.tier.code,
         to_code: null,
         reason: `merged into ${survivorId}`,
+        why: JSON.stringify({ why: 'mergedInto', customerId: survivorId } satisfies TierChangeWhy),
         event_id: null,
       });
     from.tier = noTier;

@@ -407,4 +407,11 @@ export const loyaltyMigrations: Record<string, Migration> = {
       await sql`alter table loyalty_members set (fillfactor = 70)`.execute(db);
     },
   },
+  '0312_loyalty_tier_changes_why': {
+    // Why a tier changed as numbers (metric, value, threshold …) so every language can word
+    // it; `reason` keeps the English. Rows before it have none.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table loyalty_tier_changes add column why jsonb`.execute(db);
+    },
+  },
 };

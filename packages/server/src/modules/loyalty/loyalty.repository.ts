@@ -1,6 +1,6 @@
 // The only code that queries the loyalty tables. Every function takes `db` (or a transaction)
 // first and the tenant next; writes are set-based (one statement per table per batch).
-import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { anyOf } from '../../db/sql-lists.ts';
 import type {
   LotLine,
@@ -11,6 +11,7 @@ import type {
   LoyaltyRedemptionsTable,
   LoyaltyRewardsTable,
   LoyaltyTables,
+  LoyaltyTierChangesTable,
 } from './loyalty.table.ts';
 
 export type LoyaltyDb = Kysely<LoyaltyTables>;
@@ -1060,18 +1061,7 @@ export async function addRuleUsage(
 
 export async function insertTierChanges(
   db: LoyaltyDb,
-  rows: readonly {
-    tenant_id: string;
-    program_id: string;
-    id: string;
-    customer_id: string;
-    at: Date;
-    kind: string;
-    from_code: string | null;
-    to_code: string | null;
-    reason: string;
-    event_id: string | null;
-  }[],
+  rows: readonly Insertable<LoyaltyTierChangesTable>[],
 ): Promise<void> {
   for (const part of chunks(rows, 500))
     await db.insertInto('loyalty_tier_changes').values(part).execute();

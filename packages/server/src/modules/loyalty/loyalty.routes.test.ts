@@ -1037,6 +1037,36 @@ describe('ledger over time', () => {
     member = await memberOf(tenant, program.id, small.customerId);
     expect(member.tier?.code).toBe('member');
     expect(member.available).toBe(60);
+    // The tier history, newest first, with why as numbers beside the English reason.
+    const history = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/members/${small.customerId}/lots`,
+      headers: tenant.auth,
+    });
+    expect(history.statusCode).toBe(200);
+    expect((history.json() as { tierChanges: unknown[] }).tierChanges).toMatchObject([
+      {
+        kind: 'downgrade',
+        from: 'silver',
+        to: 'member',
+        why: { why: 'refund', metric: 'spend', value: 5_000 },
+        eventId: expect.any(String),
+      },
+      {
+        kind: 'upgrade',
+        from: 'member',
+        to: 'silver',
+        why: { why: 'reached', metric: 'spend', value: 12_000, threshold: 10_000 },
+        eventId: big.id,
+      },
+      {
+        kind: 'upgrade',
+        from: null,
+        to: 'member',
+        why: { why: 'reached', metric: 'spend', value: 4_000, threshold: 0 },
+        eventId: small.id,
+      },
+    ]);
   });
 
   it('a signed member link opens the public page; a tampered one does not', async () => {

@@ -275,6 +275,7 @@ export async function listMemberLots(
         from: change.from_code,
         to: change.to_code,
         reason: change.reason,
+        why: change.why,
         eventId: change.event_id,
       }),
     ),

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { TierChange, TierChangeWhy } from '@fidelis/contracts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -159,10 +160,12 @@ export interface LoyaltyTierChangesTable {
   id: string;
   customer_id: string;
   at: Date;
-  kind: string;
+  kind: TierChange['kind'];
   from_code: string | null;
   to_code: string | null;
   reason: string;
+  /** Null for changes recorded before migration 0312. */
+  why: ColumnType<TierChangeWhy | null, string, never>;
   event_id: string | null;
 }
 

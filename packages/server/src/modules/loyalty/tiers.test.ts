@@ -70,10 +70,16 @@ describe('tier changes', () => {
     const up = tierAfterActivity(config, start, 60_000, now, enrolled, tz);
     expect(up.kind).toBe('upgrade');
     expect(up.state.code).toBe('gold');
+    expect(up).toMatchObject({
+      why: { why: 'reached', metric: config.metric, value: 60_000, threshold: 50_000 },
+    });
     expect(up.state.reviewAt?.toISOString()).toBe('2026-12-31T16:00:00.000Z');
     const refunded = tierAfterActivity(config, up.state, 12_000, now, enrolled, tz);
     expect(refunded.kind).toBe('downgrade');
     expect(refunded.state.code).toBe('silver');
+    expect(refunded).toMatchObject({
+      why: { why: 'refund', metric: config.metric, value: 12_000 },
+    });
     const all = tierAfterActivity(config, up.state, 0, now, enrolled, tz);
     expect(all.state.code).toBe('member');
   });
@@ -91,11 +97,18 @@ describe('tier changes', () => {
     const grace = tierAtReview(config, gold, 1_000, review, enrolled, tz);
     expect(grace.kind).toBe('grace');
     expect(grace.state.code).toBe('gold');
+    expect(grace).toMatchObject({
+      why: { why: 'grace', value: 1_000, graceUntil: grace.state.graceUntil?.toISOString() },
+    });
     const later = new Date('2027-02-01T00:00:00Z');
     const down = tierAtReview(config, grace.state, 1_000, later, enrolled, tz);
-    expect(down).toMatchObject({ kind: 'downgrade', state: { code: 'silver' } });
+    expect(down).toMatchObject({
+      kind: 'downgrade',
+      state: { code: 'silver' },
+      why: { why: 'below', metric: config.metric, value: 1_000 },
+    });
     const kept = tierAtReview(config, gold, 80_000, review, enrolled, tz);
-    expect(kept.kind).toBe('retain');
+    expect(kept).toMatchObject({ kind: 'retain', why: { why: 'kept', value: 80_000 } });
     expect(kept.state.reviewAt?.toISOString()).toBe('2027-12-31T16:00:00.000Z');
   });
 

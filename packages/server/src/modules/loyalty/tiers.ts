@@ -1,6 +1,6 @@
 // Tiers' pure core: qualification windows, immediate upgrades, downgrades only at a review
 // (period end) and after a grace period, and a member's progress to the next tier.
-import type { TierConfig } from '@fidelis/contracts';
+import type { TierChangeWhy, TierConfig } from '@fidelis/contracts';
 import { addDays, addMonths, localDate, periodStart, zonedMidnight } from './time-zone.ts';
 
 export type TierLevel = TierConfig['levels'][number];
@@ -84,7 +84,13 @@ export function reviewDateOf(
 
 export type TierChange =
   | { kind: 'none'; state: TierState }
-  | { kind: 'upgrade' | 'downgrade' | 'grace' | 'retain'; state: TierState; reason: string };
+  | {
+      kind: 'upgrade' | 'downgrade' | 'grace' | 'retain';
+      state: TierState;
+      /** In English, for API users and logs; `why` holds the same as numbers. */
+      reason: string;
+      why: TierChangeWhy;
+    };
 
 /**
  * After qualifying activity: upgrade at once when the value reaches a higher tier. After a
@@ -106,6 +112,7 @@ export function tierAfterActivity(
     return {
       kind: 'upgrade',
       reason: `${config.metric} ${value} reached ${qualified.code} (${qualified.threshold})`,
+      why: { why: 'reached', metric: config.metric, value, threshold: qualified.threshold },
       state: {
         code: qualified.code,
         since: at,
@@ -124,6 +131,7 @@ export function tierAfterActivity(
       return {
         kind: 'downgrade',
         reason: `refund lowered ${config.metric} to ${value}: the upgrade to ${state.code} is undone`,
+        why: { why: 'refund', metric: config.metric, value },
         state: {
           code: level?.code ?? null,
           since: level ? at : null,
@@ -160,6 +168,7 @@ export function tierAtReview(
     return {
       kind: 'retain',
       reason: `${config.metric} ${value} keeps ${state.code}`,
+      why: { why: 'kept', metric: config.metric, value },
       state: {
         ...state,
         reviewAt: nextReview,
@@ -174,6 +183,7 @@ export function tierAtReview(
       return {
         kind: 'grace',
         reason: `${config.metric} ${value} is below ${state.code}; kept until ${graceUntil.toISOString()}`,
+        why: { why: 'grace', metric: config.metric, value, graceUntil: graceUntil.toISOString() },
         state: { ...state, graceUntil, reviewAt: graceUntil },
       };
   }
@@ -182,6 +192,7 @@ export function tierAtReview(
   return {
     kind: 'downgrade',
     reason: `${config.metric} ${value} is below ${state.code}: now ${level?.code ?? 'no tier'}`,
+    why: { why: 'below', metric: config.metric, value },
     state: {
       code: level?.code ?? null,
       since: level ? now : null,

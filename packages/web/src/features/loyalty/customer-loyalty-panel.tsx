@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { roleCan, type LoyaltyProgram } from '@fidelis/contracts';
+import { roleCan, type LoyaltyProgram, type TierChange } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../i18n/format.ts';
 import {
@@ -25,7 +25,13 @@ import {
   usePrograms,
 } from './loyalty.api.ts';
 import { useCurrentSession } from '../platform/session.ts';
-import { explainEntry, tierNames } from './entry-explanation.ts';
+import {
+  explainEntry,
+  explainTierChange,
+  type ExplainContext,
+  metricAmount,
+  tierNames,
+} from './entry-explanation.ts';
 import { MemberLinkButton } from './member-link-button.tsx';
 import { MemberWallet } from './member-wallet.tsx';
 import './loyalty.i18n.ts';
@@ -99,8 +105,8 @@ function ProgramMember({
             <Tag color="gold">{member.tier?.name ?? t('loyalty.member.noTier')}</Tag>
             <Typography.Text type="secondary">
               {next
-                ? t('loyalty.member.nextTier', {
-                    remaining: n(progress.remaining),
+                ? t(`loyalty.member.toNext.${progress.metric}`, {
+                    amount: metricAmount(progress.metric, progress.remaining, explain),
                     name: next.name,
                   })
                 : t('loyalty.member.topTier')}
@@ -162,6 +168,7 @@ function ProgramMember({
           ]}
         />
       )}
+      <TierHistory changes={lots.data?.tierChanges ?? []} explain={explain} />
       <Typography.Text strong>{t('loyalty.member.history')}</Typography.Text>
       {entries.isError ? (
         <ErrorAlert error={entries.error} onRetry={() => void entries.refetch()} />
@@ -212,6 +219,55 @@ function ProgramMember({
     </Space>
   );
 }
+
+/** A member's tier changes, newest first, each with why in the user's language. */
+function TierHistory({ changes, explain }: { changes: TierChange[]; explain: ExplainContext }) {
+  const { t, locale, timeZone } = explain;
+  if (changes.length === 0) return null;
+  const tier = (code: string | null) =>
+    code === null ? t('loyalty.member.noTier') : (explain.tierName?.(code) ?? code);
+  return (
+    <>
+      <Typography.Text strong>{t('loyalty.member.tierHistory')}</Typography.Text>
+      <List
+        size="small"
+        dataSource={changes}
+        pagination={changes.length > 5 ? { pageSize: 5, size: 'small' } : false}
+        data-testid="tier-changes"
+        renderItem={(change) => (
+          <List.Item data-testid="tier-change">
+            <Space orientation="vertical" size={0} className="full-width">
+              <Space wrap>
+                <Tag color={tierChangeColors[change.kind]}>
+                  {t(`loyalty.tierChange.kinds.${change.kind}`)}
+                </Tag>
+                <Typography.Text strong>
+                  {change.kind === 'retain' || change.kind === 'grace'
+                    ? tier(change.to)
+                    : `${tier(change.from)} → ${tier(change.to)}`}
+                </Typography.Text>
+                <Typography.Text type="secondary">
+                  {formatDateTime(change.at, locale, timeZone)}
+                </Typography.Text>
+              </Space>
+              <Typography.Text type="secondary" className="loyalty-explanation">
+                {explainTierChange(change, explain)}
+              </Typography.Text>
+            </Space>
+          </List.Item>
+        )}
+      />
+    </>
+  );
+}
+
+const tierChangeColors: Record<TierChange['kind'], string> = {
+  upgrade: 'green',
+  downgrade: 'red',
+  grace: 'orange',
+  retain: 'blue',
+  merge: 'default',
+};
 
 /** The customer 360 page's loyalty card: every program the customer belongs to. */
 export function CustomerLoyaltyPanel({

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { TierChange } from '@fidelis/contracts';
 import type { LoyaltyEntry } from './loyalty.api.ts';
 
 // The app's i18n module sets the page's language on import (a browser's document): the bundles
@@ -16,7 +17,7 @@ const i18n = await vi.hoisted(async () => {
 });
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./loyalty.i18n.ts');
-const { explainEntry } = await import('./entry-explanation.ts');
+const { explainEntry, explainTierChange } = await import('./entry-explanation.ts');
 
 const entry = (kind: string, explanation: Record<string, unknown>): LoyaltyEntry =>
   ({
@@ -181,5 +182,92 @@ describe('ledger entries explained in the user’s language', () => {
   ])('%s %j', (kind, explanation, zh, en) => {
     expect(explain(entry(kind, explanation), 'zh-CN')).toEqual([zh]);
     expect(explain(entry(kind, explanation), 'en')).toEqual([en]);
+  });
+});
+
+describe('tier changes explained in the user’s language', () => {
+  const change = (
+    kind: TierChange['kind'],
+    from: string | null,
+    to: string | null,
+    why: TierChange['why'],
+  ): TierChange => ({
+    at: '2026-11-23T04:00:00Z',
+    kind,
+    from,
+    to,
+    reason: 'the server’s English',
+    why,
+    eventId: null,
+  });
+  const words = (c: TierChange, locale: 'zh-CN' | 'en') =>
+    explainTierChange(c, {
+      t: i18n.getFixedT(locale),
+      locale,
+      currency: 'CNY',
+      timeZone: 'Asia/Shanghai',
+      tierName: (code) => ({ gold: '金卡', silver: '银卡' })[code] ?? code,
+    });
+
+  it.each<[TierChange, string, string]>([
+    [
+      change('upgrade', 'silver', 'gold', {
+        why: 'reached',
+        metric: 'spend',
+        value: 61_050,
+        threshold: 60_000,
+      }),
+      '定级周期内消费 ¥610.50，达到金卡门槛 ¥600.00',
+      'Reached 金卡 (needs CN¥600.00) with spend of CN¥610.50 in the qualifying period',
+    ],
+    [
+      change('upgrade', null, 'silver', {
+        why: 'reached',
+        metric: 'purchases',
+        value: 1,
+        threshold: 1,
+      }),
+      '定级周期内消费 1 次，达到银卡门槛 1',
+      'Reached 银卡 (needs 1) with 1 purchase in the qualifying period',
+    ],
+    [
+      change('downgrade', 'gold', 'silver', { why: 'refund', metric: 'points', value: 1_200 }),
+      '退款后获得 1,200 积分，不再满足金卡，撤销升级',
+      'After a refund, 1,200 points earned no longer holds 金卡: the upgrade is undone',
+    ],
+    [
+      change('retain', 'gold', 'gold', { why: 'kept', metric: 'visits', value: 12 }),
+      '定级评审：到店 12 天，保持等级',
+      'Review: 12 visits keeps the tier',
+    ],
+    [
+      change('grace', 'gold', 'gold', {
+        why: 'grace',
+        metric: 'spend',
+        value: 0,
+        graceUntil: '2027-01-30T16:00:00Z',
+      }),
+      '定级评审：消费 ¥0.00，未达保级要求，宽限至 2027年1月31日',
+      'Review: spend of CN¥0.00 is below the tier; kept until Jan 31, 2027',
+    ],
+    [
+      change('downgrade', 'silver', null, { why: 'below', metric: 'spend', value: 500 }),
+      '定级评审：消费 ¥5.00，未达保级要求，调整为无等级',
+      'Review: spend of CN¥5.00 is below the tier; now No tier',
+    ],
+    [
+      change('upgrade', 'silver', 'gold', { why: 'merged', customerId: 'c-2' }),
+      '保留被合并客户 c-2 的更高等级',
+      'Kept the higher tier of merged customer c-2',
+    ],
+    [
+      change('merge', 'gold', null, { why: 'mergedInto', customerId: 'c-1' }),
+      '已合并至客户 c-1',
+      'Merged into customer c-1',
+    ],
+    [change('upgrade', null, 'gold', null), 'the server’s English', 'the server’s English'],
+  ])('%j', (c, zh, en) => {
+    expect(words(c, 'zh-CN')).toBe(zh);
+    expect(words(c, 'en')).toBe(en);
   });
 });

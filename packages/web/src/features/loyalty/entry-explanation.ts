@@ -1,5 +1,10 @@
 import type { TFunction } from 'i18next';
-import type { EarnExplanationStep, MultiplierCondition } from '@fidelis/contracts';
+import type {
+  EarnExplanationStep,
+  MultiplierCondition,
+  TierChange,
+  TierConfig,
+} from '@fidelis/contracts';
 import { formatDate, formatMoney, formatNumber } from '../../i18n/format.ts';
 import type { LoyaltyEntry } from './loyalty.api.ts';
 
@@ -243,4 +248,56 @@ export function explainEntry(entry: LoyaltyEntry, c: ExplainContext): string[] {
   ].filter(Boolean);
   if (meta.length) lines.push(meta.join(' · '));
   return lines;
+}
+
+/** A tier metric's amount: money for spend, a plain count otherwise. */
+export function metricAmount(
+  metric: TierConfig['metric'],
+  value: number,
+  c: ExplainContext,
+): string {
+  return metric === 'spend' ? money(value, c) : formatNumber(value, c.locale);
+}
+
+/** A tier metric's value in words: "spent ¥120.00", "3 purchases". */
+export function metricText(metric: TierConfig['metric'], value: number, c: ExplainContext): string {
+  return c.t(`loyalty.metric.${metric}`, { value: metricAmount(metric, value, c), count: value });
+}
+
+/** Why a member's tier changed, in words; changes recorded before `why` keep their English. */
+export function explainTierChange(change: TierChange, c: ExplainContext): string {
+  const { t } = c;
+  const w = change.why;
+  if (!w) return change.reason;
+  const tier = (code: string | null) =>
+    code === null ? t('loyalty.member.noTier') : (c.tierName?.(code) ?? code);
+  switch (w.why) {
+    case 'reached':
+      return t('loyalty.tierChange.why.reached', {
+        metric: metricText(w.metric, w.value, c),
+        tier: tier(change.to),
+        threshold: metricAmount(w.metric, w.threshold, c),
+      });
+    case 'refund':
+      return t('loyalty.tierChange.why.refund', {
+        metric: metricText(w.metric, w.value, c),
+        tier: tier(change.from),
+      });
+    case 'kept':
+      return t('loyalty.tierChange.why.kept', { metric: metricText(w.metric, w.value, c) });
+    case 'grace':
+      return t('loyalty.tierChange.why.grace', {
+        metric: metricText(w.metric, w.value, c),
+        date: formatDate(w.graceUntil, c.locale, c.timeZone),
+      });
+    case 'below':
+      return t('loyalty.tierChange.why.below', {
+        metric: metricText(w.metric, w.value, c),
+        tier: tier(change.to),
+      });
+    case 'merged':
+      return t('loyalty.tierChange.why.merged', { id: w.customerId });
+    case 'mergedInto':
+      return t('loyalty.tierChange.why.mergedInto', { id: w.customerId });
+  }
 }

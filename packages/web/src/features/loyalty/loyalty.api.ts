@@ -15,6 +15,7 @@ import type {
   publicRedemption,
   reward,
   ruleVersion,
+  TierChange,
   TierConfig,
   walletEntry,
 } from '@fidelis/contracts';
@@ -147,7 +148,7 @@ export const useMemberLots = (programId: string, customerId: string) =>
   useQuery({
     queryKey: ['loyalty', programId, 'lots', customerId],
     queryFn: ({ signal }) =>
-      api.get<{ items: LoyaltyLot[] }>(
+      api.get<{ items: LoyaltyLot[]; tierChanges: TierChange[] }>(
         `${base(programId)}/members/${encodeURIComponent(customerId)}/lots`,
         undefined,
         signal,

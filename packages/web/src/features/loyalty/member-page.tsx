@@ -30,7 +30,7 @@ import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
 import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
 import { LanguageSwitch } from '../platform/language-switch.tsx';
-import { explainEntry } from './entry-explanation.ts';
+import { explainEntry, metricAmount } from './entry-explanation.ts';
 import {
   type PublicMemberPage,
   type PublicRedemption,
@@ -41,7 +41,6 @@ import './loyalty.i18n.ts';
 import './member-page.i18n.ts';
 
 type Entry = PublicMemberPage['history'][number];
-type Progress = NonNullable<PublicMemberPage['progress']>;
 
 /** +, − or neither, from the member's side of the entry (pending → available is neither). */
 function direction(entry: Entry): 1 | -1 | 0 {
@@ -50,12 +49,6 @@ function direction(entry: Entry): 1 | -1 | 0 {
   if (toMember && !fromMember) return 1;
   if (fromMember && !toMember) return -1;
   return 0;
-}
-
-function metricText(progress: Progress, amount: number, page: PublicMemberPage, locale: string) {
-  return progress.metric === 'spend'
-    ? formatMoney(amount, page.currency, locale)
-    : formatNumber(amount, locale);
 }
 
 function TierCard({ page }: { page: PublicMemberPage }) {
@@ -101,14 +94,22 @@ function TierCard({ page }: { page: PublicMemberPage }) {
           <Typography.Paragraph className="member-progress-text">
             {next
               ? t(`memberPage.toNext.${progress.metric}`, {
-                  amount: metricText(progress, progress.remaining, page, locale),
+                  amount: metricAmount(progress.metric, progress.remaining, {
+                    t,
+                    locale,
+                    currency: page.currency,
+                  }),
                   name: next.name,
                 })
               : t('memberPage.topTier')}
           </Typography.Paragraph>
           <Typography.Text type="secondary" className="member-small">
             {t(`memberPage.sofar.${progress.metric}`, {
-              amount: metricText(progress, progress.value, page, locale),
+              amount: metricAmount(progress.metric, progress.value, {
+                t,
+                locale,
+                currency: page.currency,
+              }),
               date: formatDate(progress.windowEnd, locale, page.timeZone),
             })}
           </Typography.Text>
