@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ActivityTables, EventLinesTable, EventsTable } from './activity.table.ts';
+import { anyOf } from '../../db/sql-lists.ts';
 
 export type ActivityDb = Kysely<ActivityTables>;
 export type EventRow = Selectable<EventsTable>;
@@ -24,7 +25,7 @@ export async function findEventHashes(db: ActivityDb, tenantId: string, ids: rea
   const { rows } = await sql<{ id: string; request_hash: string }>`
     select id, request_hash from events
      where tenant_id = ${tenantId}
-       and id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(db);
+       and id = ${anyOf(ids, 'text')}`.execute(db);
   return rows;
 }
 

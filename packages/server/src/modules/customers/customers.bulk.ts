@@ -2,6 +2,7 @@
 // so the customers module's own files stay untouched; written by the activity engineer).
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
+import { anyOf } from '../../db/sql-lists.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
 import { externalIdHash } from './customer-refs.ts';
@@ -38,9 +39,7 @@ export async function resolveExternalIdsBulk(
     }>`
       select external_id, id, merged_into, erased_at from customers
        where tenant_id = ${tenantId}
-         and external_id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(
-      db,
-    );
+         and external_id = ${anyOf(ids, 'text')}`.execute(db);
     for (const row of rows) {
       if (row.erased_at === null) resolved.set(row.external_id, row.merged_into ?? row.id);
     }
@@ -55,9 +54,7 @@ export async function resolveExternalIdsBulk(
   const { rows: erased } = await sql<{ hash: string }>`
     select erased_external_id_hash as hash from customers
      where tenant_id = ${tenantId}
-       and erased_external_id_hash in (select jsonb_array_elements_text(${JSON.stringify([...hashes.keys()])}::jsonb))`.execute(
-    db,
-  );
+       and erased_external_id_hash = ${anyOf([...hashes.keys()], 'text')}`.execute(db);
   const erasedIds = new Set(erased.map((row) => hashes.get(row.hash)));
   missing = missing.filter((id) => !erasedIds.has(id));
   if (missing.length === 0) return resolved;
