@@ -231,6 +231,16 @@ describe('tier changes explained in the user’s language', () => {
       'Reached 银卡 (needs 1) with 1 purchase in the qualifying period',
     ],
     [
+      change('upgrade', null, 'member', {
+        why: 'reached',
+        metric: 'spend',
+        value: 5_112,
+        threshold: 0,
+      }),
+      '加入member（无门槛）',
+      'Joined member (no threshold)',
+    ],
+    [
       change('downgrade', 'gold', 'silver', { why: 'refund', metric: 'points', value: 1_200 }),
       '退款后获得 1,200 积分，不再满足金卡，撤销升级',
       'After a refund, 1,200 points earned no longer holds 金卡: the upgrade is undone',

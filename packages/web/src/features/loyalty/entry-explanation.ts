@@ -273,6 +273,8 @@ export function explainTierChange(change: TierChange, c: ExplainContext): string
     code === null ? t('loyalty.member.noTier') : (c.tierName?.(code) ?? code);
   switch (w.why) {
     case 'reached':
+      // The entry tier: any activity qualifies, a threshold of ¥0.00 says nothing.
+      if (w.threshold === 0) return t('loyalty.tierChange.why.joined', { tier: tier(change.to) });
       return t('loyalty.tierChange.why.reached', {
         metric: metricText(w.metric, w.value, c),
         tier: tier(change.to),

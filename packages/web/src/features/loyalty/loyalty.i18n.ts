@@ -89,6 +89,7 @@ const en = {
     },
     why: {
       reached: 'Reached {{tier}} (needs {{threshold}}) with {{metric}} in the qualifying period',
+      joined: 'Joined {{tier}} (no threshold)',
       refund: 'After a refund, {{metric}} no longer holds {{tier}}: the upgrade is undone',
       kept: 'Review: {{metric}} keeps the tier',
       grace: 'Review: {{metric}} is below the tier; kept until {{date}}',
@@ -316,6 +317,7 @@ const zhCN: typeof en = {
     },
     why: {
       reached: '定级周期内{{metric}}，达到{{tier}}门槛 {{threshold}}',
+      joined: '加入{{tier}}（无门槛）',
       refund: '退款后{{metric}}，不再满足{{tier}}，撤销升级',
       kept: '定级评审：{{metric}}，保持等级',
       grace: '定级评审：{{metric}}，未达保级要求，宽限至 {{date}}',
