@@ -703,6 +703,12 @@ export const publicMemberPage = z.object({
   lifetimeEarned: z.number().int(),
   linkExpiresAt: instant.describe('When the signed link stops working'),
   tier: tierStatus.nullable(),
+  tiers: z
+    .array(z.object({ code: z.string(), name: z.string(), threshold: z.number().int() }))
+    .describe('The program’s tiers, lowest first (empty without tiers)'),
+  tierChanges: z
+    .array(tierChange)
+    .describe('The member’s upgrades, downgrades and grace periods, newest first: the latest 20'),
   progress: tierProgress.nullable(),
   nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
   expiryNotices: z

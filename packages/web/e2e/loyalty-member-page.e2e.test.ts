@@ -125,6 +125,10 @@ describe('the public member page in a real browser', () => {
       const tier = await page.getByTestId('member-page-tier').innerText();
       expect(tier).toContain('普通会员');
       expect(tier).toContain('Spend CN¥543.22 more to reach 银卡.');
+      const story = await page.getByTestId('member-page-tier-changes').innerText();
+      expect(story).toContain('Your tier history');
+      expect(story).toContain('Upgrade');
+      expect(story).toContain('Joined 普通会员 (no threshold)');
       expect(await page.getByTestId('member-page-expiry').innerText()).toContain(
         '256 points expire on',
       );

@@ -194,3 +194,108 @@ describe('birthday gifts', () => {
     expect(await api.ledgerCheck(programId)).toMatchObject({ mismatches: [], accountsSum: 0 });
   });
 });
+
+describe('tier reviews', () => {
+  it('keep an earned tier, then grant grace, then lower it one level; the member page tells it', async () => {
+    const tenant = await newTenant(t);
+    const api = loyaltyApi(t, tenant);
+    const level = (code: string, name: string, threshold: number) => ({
+      ...tierLevel(code, threshold),
+      name,
+    });
+    const programId = await api.createProgram({
+      timeZone: 'UTC',
+      tiers: {
+        metric: 'spend',
+        window: { kind: 'calendar', period: 'year' },
+        graceDays: 30,
+        downgrade: 'oneLevel',
+        levels: [
+          level('gold', '金卡', 60_000),
+          level('member', '会员', 0),
+          level('silver', '银卡', 10_000),
+        ],
+      },
+    });
+    const customerId = await api.event({
+      id: 'review-1',
+      type: 'purchase',
+      customerExternalId: 'review-a',
+      occurredAt: '2024-06-01T10:00:00Z',
+      currency: 'CNY',
+      amount: 70_000,
+    });
+    const review = (asOf: string) => runJobNow(t, tenant.tenantId, 'loyalty.tier-review', { asOf });
+    const tierOf = async () => (await api.member(programId, customerId)).tier?.code;
+    // 2024's spend still earns gold at its end: kept for 2025.
+    await review('2025-01-02T00:00:00Z');
+    expect(await tierOf()).toBe('gold');
+    // Nothing spent in 2025: kept through the grace period, then one level down.
+    await review('2026-01-02T00:00:00Z');
+    expect(await tierOf()).toBe('gold');
+    await review('2026-01-20T00:00:00Z'); // still in grace: nothing changes
+    await review('2026-02-05T00:00:00Z');
+    expect(await tierOf()).toBe('silver');
+
+    const { tierChanges } = await api.call<{ tierChanges: unknown[] }>(
+      'GET',
+      `/v1/loyalty/programs/${programId}/members/${customerId}/lots`,
+    );
+    const upgrade = {
+      kind: 'upgrade',
+      from: null,
+      to: 'gold',
+      why: { why: 'reached', metric: 'spend', value: 70_000, threshold: 60_000 },
+      eventId: 'review-1',
+    };
+    const grace = {
+      at: '2026-01-02T00:00:00.000Z',
+      kind: 'grace',
+      from: 'gold',
+      to: 'gold',
+      why: { why: 'grace', metric: 'spend', value: 0, graceUntil: '2026-01-31T00:00:00.000Z' },
+    };
+    const lowered = {
+      at: '2026-02-05T00:00:00.000Z',
+      kind: 'downgrade',
+      from: 'gold',
+      to: 'silver',
+      why: { why: 'below', metric: 'spend', value: 0 },
+      eventId: null,
+    };
+    expect(tierChanges).toMatchObject([
+      lowered,
+      grace,
+      {
+        at: '2025-01-02T00:00:00.000Z',
+        kind: 'retain',
+        from: 'gold',
+        to: 'gold',
+        why: { why: 'kept', metric: 'spend', value: 70_000 },
+      },
+      upgrade,
+    ]);
+
+    // The member's own page: the tiers by name, lowest first, and the changes that changed
+    // something (the review that kept gold is left out).
+    const { token } = await api.call<{ token: string }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/members/${customerId}/link`,
+      {},
+    );
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/loyalty/member?token=${token}`,
+    });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({
+      tier: { code: 'silver', name: '银卡' },
+      tiers: [
+        { code: 'member', name: '会员', threshold: 0 },
+        { code: 'silver', name: '银卡', threshold: 10_000 },
+        { code: 'gold', name: '金卡', threshold: 60_000 },
+      ],
+      tierChanges: [lowered, grace, upgrade],
+    });
+  });
+});

@@ -24,6 +24,7 @@ import type {
   reward,
   rewardCreate,
   rewardUpdate,
+  TierChange,
 } from '@fidelis/contracts';
 import {
   createApiKey,
@@ -60,7 +61,7 @@ import {
   type RedemptionResult,
 } from './ledger.service.ts';
 import { createGroupCommit } from '../../db/group-commit.ts';
-import { levelOf } from './tiers.ts';
+import { levelOf, sortedLevels } from './tiers.ts';
 import { newCouponCodes, randomCode } from './coupon-codes.ts';
 import { expiryNotices, warnAndNotify, type ChooseChannels } from './notifications.service.ts';
 import {
@@ -269,16 +270,22 @@ export async function listMemberLots(
       }),
     ),
     tierChanges: (await repo.listTierChanges(db, context.tenantId, programId, customerId)).map(
-      (change) => ({
-        at: change.at.toISOString(),
-        kind: change.kind,
-        from: change.from_code,
-        to: change.to_code,
-        reason: change.reason,
-        why: change.why,
-        eventId: change.event_id,
-      }),
+      tierChangeView,
     ),
+  };
+}
+
+function tierChangeView(
+  change: Awaited<ReturnType<typeof repo.listTierChanges>>[number],
+): TierChange {
+  return {
+    at: change.at.toISOString(),
+    kind: change.kind,
+    from: change.from_code,
+    to: change.to_code,
+    reason: change.reason,
+    why: change.why,
+    eventId: change.event_id,
   };
 }
 
@@ -982,6 +989,12 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     customerId,
     memberPageCoupons + 1,
   );
+  // A member's own tier story: upgrades, downgrades and grace periods (not the yearly reviews
+  // that changed nothing, nor a merge's bookkeeping).
+  const tierChanges = (await repo.listTierChanges(db, tenantId, programId, customerId))
+    .filter((change) => ['upgrade', 'downgrade', 'grace'].includes(change.kind))
+    .slice(0, memberPageTierChanges)
+    .map(tierChangeView);
   return {
     programName: program.name,
     currency: program.currency,
@@ -992,6 +1005,12 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     lifetimeEarned: view.lifetimeEarned,
     linkExpiresAt: expiresAt.toISOString(),
     tier: view.tier,
+    tiers: (program.tiers ? sortedLevels(program.tiers) : []).map(({ code, name, threshold }) => ({
+      code,
+      name,
+      threshold,
+    })),
+    tierChanges,
     progress: view.progress,
     nextExpiry: view.nextExpiry,
     expiryNotices: await expiryNotices(db, program, customerId, now),
@@ -1006,6 +1025,8 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
 
 /** How many of a member's coupons their page lists (the newest). */
 const memberPageCoupons = 50;
+/** How many tier changes a member's page lists (the newest). */
+const memberPageTierChanges = 20;
 
 /** A member's own coupon: usable until used or past its expiry (as `useCoupon` decides). */
 function memberCouponView(

@@ -13,6 +13,7 @@ const en = {
   tier: 'Your tier',
   noTier: 'No tier yet',
   topTier: 'You are in the top tier.',
+  tierHistory: 'Your tier history',
   toNext: {
     spend: 'Spend {{amount}} more to reach {{name}}.',
     points: 'Earn {{amount}} more points to reach {{name}}.',
@@ -103,6 +104,7 @@ const zhCN: typeof en = {
   tier: '您的等级',
   noTier: '暂无等级',
   topTier: '您已是最高等级。',
+  tierHistory: '等级记录',
   toNext: {
     spend: '再消费 {{amount}} 即可升级为{{name}}。',
     points: '再获得 {{amount}} 积分即可升级为{{name}}。',

@@ -30,7 +30,7 @@ import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
 import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
 import { LanguageSwitch } from '../platform/language-switch.tsx';
-import { explainEntry, metricAmount } from './entry-explanation.ts';
+import { explainEntry, explainTierChange, metricAmount, tierNames } from './entry-explanation.ts';
 import {
   type PublicMemberPage,
   type PublicRedemption,
@@ -122,9 +122,40 @@ function TierCard({ page }: { page: PublicMemberPage }) {
           ))}
         </ul>
       ) : null}
+      {page.tierChanges.length ? (
+        <div className="member-tier-history" data-testid="member-page-tier-changes">
+          <Typography.Text strong>{t('memberPage.tierHistory')}</Typography.Text>
+          <ul className="member-list">
+            {page.tierChanges.map((change) => (
+              <li key={`${change.at}-${change.kind}`} className="member-entry">
+                <div className="member-row">
+                  <Typography.Text strong>
+                    {t(`loyalty.tierChange.kinds.${change.kind}`)}
+                  </Typography.Text>
+                  <Typography.Text type="secondary" className="member-small">
+                    {formatDate(change.at, locale, page.timeZone)}
+                  </Typography.Text>
+                </div>
+                <Typography.Text type="secondary" className="member-why">
+                  {explainTierChange(change, {
+                    t,
+                    locale,
+                    currency: page.currency,
+                    timeZone: page.timeZone,
+                    tierName: pageTierNames(page),
+                  })}
+                </Typography.Text>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
     </Card>
   );
 }
+
+/** Tier names by code, from the program's tiers the page lists. */
+const pageTierNames = (page: PublicMemberPage) => tierNames({ tiers: { levels: page.tiers } });
 
 type Reward = PublicMemberPage['rewards'][number];
 
@@ -472,8 +503,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
     locale,
     currency: page.currency,
     timeZone: page.timeZone,
-    // The member sees the name of their own tier; other tiers by code.
-    tierName: (code: string) => (page.tier?.code === code ? page.tier.name : code),
+    tierName: pageTierNames(page),
     ruleIds: false,
   };
   return (
