@@ -42,7 +42,10 @@ const repoRoot = path.resolve(here, '../../..');
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const duration = Number(process.env.BENCH_SECONDS ?? 15);
 const schema = `bench_ingest_${Date.now()}`;
-/** `BENCH_ONLY=single` or `batch` measures only that (and does not write the report). */
+/**
+ * `BENCH_ONLY=single`, `batch` or `import` measures only that (and does not write the report);
+ * with `BENCH_PROFILE=dir` a CPU profile of each measured part.
+ */
 const only = process.env.BENCH_ONLY;
 
 function cdnowPath(): string {
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
     // current (autovacuum's job). A fresh schema has neither; foreign-key checks planned on
     // empty tables scan them and stay cached per connection (8 ms for 10 lines instead of 0.05).
     await warmUp(database, tenant.tenantId);
-    if (only !== 'batch') {
+    if (only !== 'batch' && only !== 'import') {
       figures.single = await singleEventsAgainstBare({
         appUrl,
         headers: auth,
@@ -133,45 +136,47 @@ async function main(): Promise<void> {
     }
 
     // 2. Batches of 1000, four clients at a time.
-    const batches = Number(process.env.BENCH_BATCHES ?? 120);
-    const bodies = Array.from({ length: batches }, (_, b) =>
-      JSON.stringify({
-        events: Array.from(
-          { length: 1000 },
-          () => JSON.parse(purchaseBody(`batch${b}`)) as unknown,
-        ),
-      }),
-    );
-    let next = 0;
-    let failed = 0;
-    const profile = await startProfile();
-    const cpu = cpuMeter();
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < bodies.length) {
-          const body = bodies[next++]!;
-          const res = await fetch(`${appUrl}/v1/events:batch`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...auth },
-            body,
-          });
-          const json = (await res.json()) as { results?: { status: string }[] };
-          failed += (json.results ?? []).filter((r) => r.status !== 'created').length;
-          if (!res.ok) failed += 1000;
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    await profile?.('batch');
-    figures.batch = {
-      events: batches * 1000,
-      seconds: Number(seconds.toFixed(2)),
-      eventsPerSecond: Math.round((batches * 1000) / seconds),
-      notCreated: failed,
-      cpu: cpu(),
-    };
-    console.log('batched /v1/events:batch', figures.batch);
+    if (only !== 'import') {
+      const batches = Number(process.env.BENCH_BATCHES ?? 120);
+      const bodies = Array.from({ length: batches }, (_, b) =>
+        JSON.stringify({
+          events: Array.from(
+            { length: 1000 },
+            () => JSON.parse(purchaseBody(`batch${b}`)) as unknown,
+          ),
+        }),
+      );
+      let next = 0;
+      let failed = 0;
+      const profile = await startProfile();
+      const cpu = cpuMeter();
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < bodies.length) {
+            const body = bodies[next++]!;
+            const res = await fetch(`${appUrl}/v1/events:batch`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...auth },
+              body,
+            });
+            const json = (await res.json()) as { results?: { status: string }[] };
+            failed += (json.results ?? []).filter((r) => r.status !== 'created').length;
+            if (!res.ok) failed += 1000;
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      await profile?.('batch');
+      figures.batch = {
+        events: batches * 1000,
+        seconds: Number(seconds.toFixed(2)),
+        eventsPerSecond: Math.round((batches * 1000) / seconds),
+        notCreated: failed,
+        cpu: cpu(),
+      };
+      console.log('batched /v1/events:batch', figures.batch);
+    }
     if (only === 'batch') {
       await app.close();
       return;
@@ -194,6 +199,8 @@ async function main(): Promise<void> {
     const copySeconds = (performance.now() - copyStart) / 1000;
     await raw.end();
     const importTenant = await createTenant(database.db, { name: 'Import bench' });
+    const importProfile = await startProfile();
+    const importCpu = cpuMeter();
     const importStart = performance.now();
     const imported = await importTransactionsFlow(
       database,
@@ -202,6 +209,8 @@ async function main(): Promise<void> {
       { amountUnit: 'major', skipInvalid: false },
     );
     const importSeconds = (performance.now() - importStart) / 1000;
+    const importCpuSplit = importCpu();
+    await importProfile?.('import');
     const reimportStart = performance.now();
     const reimported = await importTransactionsFlow(
       database,
@@ -220,8 +229,13 @@ async function main(): Promise<void> {
       customersCreated: imported.customersCreated,
       reimportSeconds: Number(reimportSeconds.toFixed(2)),
       reimportDuplicates: reimported.duplicates,
+      cpu: importCpuSplit,
     };
     console.log('CSV import', figures.import);
+    if (only === 'import') {
+      await app.close();
+      return;
+    }
 
     // The home overview on the imported tenant (CDNOW: 69,659 purchases, 23,570 customers).
     const overviewMs: number[] = [];
