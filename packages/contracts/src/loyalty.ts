@@ -693,6 +693,50 @@ export const memberCoupon = z.object({
   expiresAt: instant.nullable(),
 });
 
+export const loyaltyMemberSorts = [
+  '-available',
+  'available',
+  '-lifetimeEarned',
+  '-lastActivityAt',
+  'lastActivityAt',
+  '-enrolledAt',
+  'enrolledAt',
+] as const;
+
+export const loyaltyMemberListQuery = pageQuery.extend({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Name, pinyin, phone, email or external id, as the customer search matches them'),
+  tier: z
+    .string()
+    .min(1)
+    .max(50)
+    .optional()
+    .describe('Members in this tier (its code); `none` for members without a tier'),
+  sort: z
+    .enum(loyaltyMemberSorts)
+    .default('-available')
+    .describe('`-` first: largest or newest first. lastActivityAt counts enrolment as activity'),
+});
+
+export const loyaltyMemberListItem = z.object({
+  customerId: id,
+  name: z.string().describe('The customer’s name (erased customers keep their anonymised one)'),
+  externalId: z.string().nullable(),
+  tier: z.object({ code: z.string(), name: z.string() }).nullable(),
+  available: z.number().int(),
+  pending: z.number().int(),
+  lifetimeEarned: z.number().int(),
+  enrolledAt: instant,
+  lastActivityAt: instant.nullable(),
+});
+
+export const loyaltyMemberList = page(loyaltyMemberListItem).meta({ id: 'LoyaltyMemberList' });
+
 export const publicMemberPage = z.object({
   programName: z.string(),
   currency: z.string().describe('The program currency (spend progress is in its minor units)'),

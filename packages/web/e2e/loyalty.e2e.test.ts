@@ -189,4 +189,45 @@ describe('loyalty screens in a real browser', () => {
     await screenshot(page, 'loyalty-customer-wallet');
     expect(errors).toEqual([]);
   });
+
+  test('the members list: by points, by tier from the dashboard, searched, sorted, to the 360 page', async () => {
+    await page.goto('/loyalty');
+    await page.getByTestId('open-members').click();
+    await page.waitForURL(/\/loyalty\/programs\/[^/]+\/members/);
+    const table = page.getByTestId('member-table');
+    const names = () => table.locator('tbody tr.ant-table-row td:first-child').allInnerTexts();
+    // 张伟 holds 1,134 points after the coffee; 李娜 200 from the cashback test's purchase.
+    await expect.poll(names).toEqual(['张伟', '李娜']);
+    const first = await table.locator('tbody tr.ant-table-row').first().innerText();
+    expect(first).toContain('金卡会员');
+    expect(first).toContain('1,134');
+    expect(await page.locator('.load-more').innerText()).toContain('已显示全部 2 位会员');
+    await expect.poll(() => table.locator('.ant-spin-spinning').count()).toBe(0);
+    await screenshot(page, 'loyalty-members');
+
+    // Fewest points first.
+    await page.getByTestId('member-sort').click();
+    await page.locator('.ant-select-item-option').getByText('可用积分最少').click();
+    await expect.poll(names).toEqual(['李娜', '张伟']);
+    expect(page.url()).toContain('sort=available');
+
+    // Searched by pinyin, as the customer search matches.
+    await page.getByTestId('member-search').locator('input').fill('zhangwei');
+    await expect.poll(names).toEqual(['张伟']);
+    await page.getByTestId('member-search').locator('input').fill('no such member');
+    await expect
+      .poll(() => page.getByTestId('members-empty').innerText())
+      .toContain('没有符合条件的会员');
+
+    // A tier's row on the dashboard opens its members.
+    await page.goto('/loyalty');
+    await page.getByTestId('loyalty-tiers').getByRole('link', { name: '普通会员' }).click();
+    await page.waitForURL(/tier=member/);
+    await expect.poll(names).toEqual(['李娜']);
+
+    await table.locator('tbody tr.ant-table-row').first().click();
+    await page.waitForURL(/\/customers\//);
+    await page.getByTestId('customer-loyalty').waitFor();
+    expect(errors).toEqual([]);
+  });
 });

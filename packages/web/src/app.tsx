@@ -48,6 +48,11 @@ const ProgramDesignerPage = lazy(() =>
     default: m.ProgramDesignerPage,
   })),
 );
+const ProgramMembersPage = lazy(() =>
+  import('./features/loyalty/program-members-page.tsx').then((m) => ({
+    default: m.ProgramMembersPage,
+  })),
+);
 const MemberPage = lazy(() =>
   import('./features/loyalty/member-page.tsx').then((m) => ({ default: m.MemberPage })),
 );
@@ -124,6 +129,10 @@ export function App() {
                   <Route path="loyalty" element={<LoyaltyPage />} />
                   <Route path="loyalty/programs/new" element={<ProgramCreatePage />} />
                   <Route path="loyalty/programs/:programId" element={<ProgramDesignerPage />} />
+                  <Route
+                    path="loyalty/programs/:programId/members"
+                    element={<ProgramMembersPage />}
+                  />
                   {plannedModules
                     .filter((module) => module !== 'loyalty')
                     .map((module) => (

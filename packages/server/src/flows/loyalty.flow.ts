@@ -11,9 +11,11 @@ import { AppError } from '../http/app-error.ts';
 import { mulberry32 } from './demo/cdnow-demo-data.ts';
 import {
   channelsToReach,
+  describeCustomers,
   findCustomersBornOn,
   findTagsOf,
   resolveCustomerRefs,
+  searchCustomerIds,
   type CustomersTables,
 } from '../modules/customers/index.ts';
 import {
@@ -136,6 +138,10 @@ export function loyaltyRouteDeps(
       );
       return found ?? null;
     },
+    searchCustomers: (tenantId, q, limit) =>
+      searchCustomerIds(narrow<CustomersTables>(db), tenantId, q, limit),
+    describeCustomers: (tenantId, customerIds) =>
+      describeCustomers(narrow<CustomersTables>(db), tenantId, customerIds),
   };
 }
 

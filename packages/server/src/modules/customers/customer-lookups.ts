@@ -1,7 +1,10 @@
 // What other modules read about many customers at once (set-based, chunked): tags for
-// segment rules, reachable channels for notifications, birthdays for gifts.
+// segment rules, reachable channels for notifications, birthdays for gifts, the ids a search
+// finds and the names of a page of customers for lists kept elsewhere (loyalty members).
 import { sql, type Kysely } from 'kysely';
 import type { CustomersTables } from './customers.table.ts';
+import { findCustomerNames } from './customers.repository.ts';
+import { findSearchedCustomerIds } from './customer-search.repository.ts';
 
 type CustomersDb = Kysely<CustomersTables>;
 
@@ -129,4 +132,36 @@ export async function findCustomersBornOn(
     .orderBy('id')
     .execute();
   return rows.map((row) => row.id);
+}
+
+/**
+ * The live customers (not merged away, not erased) a search finds, as the customer list
+ * searches (name, pinyin, initials, phone, email, external id), in id order, at most `limit`.
+ * Similar names (typos) are tried only when nothing matches exactly.
+ *
+ * @example
+ * await searchCustomerIds(db, tenantId, 'zhang', 1000); // ids of 张伟, 张敏 …
+ */
+export async function searchCustomerIds(
+  db: CustomersDb,
+  tenantId: string,
+  q: string,
+  limit: number,
+): Promise<string[]> {
+  const exact = await findSearchedCustomerIds(db, tenantId, q, { fuzzy: false, limit });
+  if (exact.length > 0) return exact;
+  return findSearchedCustomerIds(db, tenantId, q, { fuzzy: true, limit });
+}
+
+/**
+ * Each customer's name and external id, in one query; erased customers keep their anonymised
+ * name (empty) and have no external id. Ids of no customer of the tenant are absent.
+ */
+export async function describeCustomers(
+  db: CustomersDb,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, { name: string; externalId: string | null }>> {
+  const rows = await findCustomerNames(db, tenantId, customerIds);
+  return new Map(rows.map((row) => [row.id, { name: row.name, externalId: row.external_id }]));
 }

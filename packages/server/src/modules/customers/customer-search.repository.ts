@@ -90,6 +90,33 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolea
   return union;
 }
 
+/**
+ * The ids of the live customers (not merged away, not erased) a search matches, in id order,
+ * at most `limit`: the list's search without its page, for other modules to filter by.
+ */
+export async function findSearchedCustomerIds(
+  db: CustomersDb,
+  tenantId: string,
+  q: string,
+  options: { fuzzy: boolean; limit: number },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('customers as c')
+    .select('c.id')
+    .where('c.tenant_id', '=', tenantId)
+    .where('c.merged_into', 'is', null)
+    .where('c.erased_at', 'is', null)
+    .where(
+      'c.id',
+      'in',
+      db.selectFrom(searchIds(db, tenantId, q, options.fuzzy).as('s')).select('s.id'),
+    )
+    .orderBy('c.id')
+    .limit(options.limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** One page of live customers (not merged away, not erased), by keyset. */
 export function listCustomerRows(
   db: CustomersDb,

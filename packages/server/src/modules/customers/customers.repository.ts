@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { anyOf } from '../../db/sql-lists.ts';
 import type {
   CustomerAttributeDefinitionsTable,
   CustomerContactsTable,
@@ -37,6 +38,21 @@ export function findCustomerRows(
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** Name and external id of each customer, in one statement whatever the number of ids. */
+export function findCustomerNames(
+  db: CustomersDb,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Pick<CustomerRow, 'id' | 'name' | 'external_id'>[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('customers')
+    .select(['id', 'name', 'external_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', anyOf([...new Set(ids)], 'uuid'))
     .execute();
 }
 

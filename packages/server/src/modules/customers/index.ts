@@ -33,4 +33,10 @@ export {
   mergeCustomers,
 } from './customers.service.ts';
 export { resolveExternalIdsBulk } from './customers.bulk.ts';
-export { channelsToReach, findCustomersBornOn, findTagsOf } from './customer-lookups.ts';
+export {
+  channelsToReach,
+  describeCustomers,
+  findCustomersBornOn,
+  findTagsOf,
+  searchCustomerIds,
+} from './customer-lookups.ts';

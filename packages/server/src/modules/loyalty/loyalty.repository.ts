@@ -1,6 +1,13 @@
 // The only code that queries the loyalty tables. Every function takes `db` (or a transaction)
 // first and the tenant next; writes are set-based (one statement per table per batch).
-import { sql, type Insertable, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import {
+  sql,
+  type Insertable,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+} from 'kysely';
 import { anyOf } from '../../db/sql-lists.ts';
 import type {
   LotLine,
@@ -894,6 +901,85 @@ export async function memberCounts(db: LoyaltyDb, tenantId: string, programId: s
     .where('program_id', '=', programId)
     .where('merged_into', 'is', null)
     .executeTakeFirstOrThrow();
+}
+
+export type MemberSortColumn = 'available' | 'lifetimeEarned' | 'lastActivityAt' | 'enrolledAt';
+
+/** What each member sort orders by, and the type its key is compared as. */
+const memberSortKeys: Record<
+  MemberSortColumn,
+  { key: RawBuilder<unknown>; type: 'bigint' | 'timestamptz' }
+> = {
+  available: { key: sql`available`, type: 'bigint' },
+  lifetimeEarned: { key: sql`lifetime_earned`, type: 'bigint' },
+  // Enrolment counts as activity: members who never bought sort by when they joined.
+  lastActivityAt: { key: sql`coalesce(last_activity_at, enrolled_at)`, type: 'timestamptz' },
+  enrolledAt: { key: sql`enrolled_at`, type: 'timestamptz' },
+};
+
+export interface MemberListOptions {
+  sort: { by: MemberSortColumn; descending: boolean };
+  /** A tier code; null: members without a tier; undefined: any. */
+  tier?: string | null | undefined;
+  /** Only these customers (what a search found). */
+  customerIds?: readonly string[] | undefined;
+  /** The previous page's last row: its `sort_key` and customer id. */
+  after?: { key: string; customerId: string } | undefined;
+  limit: number;
+}
+
+/**
+ * A page of the program's members that were not merged away, by keyset on (sort key,
+ * customer id), both in the sort's direction. `sort_key` is the key as text, exact to the
+ * microsecond for instants, for the next page's `after`.
+ */
+export async function listMembers(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  options: MemberListOptions,
+) {
+  const { key, type } = memberSortKeys[options.sort.by];
+  const direction = options.sort.descending ? 'desc' : 'asc';
+  const keyText =
+    type === 'bigint'
+      ? sql<string>`${key}::text`
+      : sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  let query = db
+    .selectFrom('loyalty_members')
+    .select([
+      'customer_id',
+      'tier_code',
+      'available',
+      'pending',
+      'lifetime_earned',
+      'enrolled_at',
+      'last_activity_at',
+      keyText.as('sort_key'),
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('merged_into', 'is', null);
+  if (options.tier === null) query = query.where('tier_code', 'is', null);
+  else if (options.tier !== undefined) query = query.where('tier_code', '=', options.tier);
+  if (options.customerIds) {
+    query = query.where('customer_id', '=', anyOf(options.customerIds, 'uuid'));
+  }
+  const after = options.after;
+  if (after) {
+    const beyond = options.sort.descending ? sql`<` : sql`>`;
+    const afterKey = sql`${after.key}::${sql.raw(type)}`;
+    query = query.where(
+      sql<SqlBool>`(${key}, customer_id) ${beyond} (${afterKey}, ${after.customerId}::uuid)`,
+    );
+  }
+  // No index on balances or activity (they change with every purchase; an index would end the
+  // members' HOT updates, migration 0311): a sort reads all of the program's members.
+  return query
+    .orderBy(key, direction)
+    .orderBy('customer_id', direction)
+    .limit(options.limit)
+    .execute();
 }
 
 export async function tierDistribution(db: LoyaltyDb, tenantId: string, programId: string) {

@@ -1176,6 +1176,275 @@ describe('referrals', () => {
   });
 });
 
+describe('members list', () => {
+  interface ListedMember {
+    customerId: string;
+    name: string;
+    externalId: string | null;
+    tier: { code: string; name: string } | null;
+    available: number;
+    pending: number;
+    lifetimeEarned: number;
+    enrolledAt: string;
+    lastActivityAt: string | null;
+  }
+  interface MemberPage {
+    items: ListedMember[];
+    nextCursor: string | null;
+  }
+
+  const DAY = 86_400_000;
+  let tenant: Tenant;
+  let program: { id: string };
+  /** Customer ids by letter: a gold, b and c silver (same balance), e and g without a tier. */
+  const ids: Record<'a' | 'b' | 'c' | 'e' | 'f' | 'g' | 'h', string> = {
+    a: '',
+    b: '',
+    c: '',
+    e: '',
+    f: '',
+    g: '',
+    h: '',
+  };
+
+  function list(query: string, auth = tenant.auth, programId = program.id) {
+    return t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${programId}/members${query ? `?${query}` : ''}`,
+      headers: auth,
+    });
+  }
+
+  async function listed(query = ''): Promise<MemberPage> {
+    const res = await list(query);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as MemberPage;
+  }
+
+  /** Every page of a sort, `limit` rows at a time, checking each page's size. */
+  async function allPages(sort: string, limit: number): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 20; pages += 1) {
+      const page: MemberPage = await listed(
+        `sort=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.items.map((item) => item.customerId));
+      cursor = page.nextCursor;
+      if (!cursor) return seen;
+      expect(page.items).toHaveLength(limit);
+    }
+    throw new Error('the pages never end');
+  }
+
+  const letters = (items: { customerId: string }[]) =>
+    items.map((item) => Object.entries(ids).find(([, id]) => id === item.customerId)?.[0]);
+
+  beforeAll(async () => {
+    tenant = await newTenant(t);
+    const created = await createProgram(tenant, {
+      tiers: {
+        metric: 'spend',
+        window: { kind: 'rolling', months: 12 },
+        levels: [
+          { code: 'silver', name: 'Silver', threshold: 10_000 },
+          { code: 'gold', name: 'Gold', threshold: 50_000 },
+        ],
+      },
+    });
+    program = created;
+    const customer = async (letter: keyof typeof ids, name: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: tenant.auth,
+        payload: { kind: 'person', name, externalId: `ml-${letter}` },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      ids[letter] = (res.json() as { id: string }).id;
+    };
+    // Created in this order: ids grow with time (UUID v7), so b < c.
+    await customer('a', 'Alice Wang');
+    await customer('b', 'Bob Li');
+    await customer('c', 'Carol Zhang');
+    await customer('e', 'Eve Zhao');
+    await customer('f', 'Fay Sun');
+    await customer('g', 'Gary Liu');
+    await customer('h', 'Harry Liu');
+    const now = Date.now();
+    const buy = (letter: keyof typeof ids, amount: number, daysAgo: number) =>
+      purchase(tenant, {
+        customer: `ml-${letter}`,
+        amount,
+        occurredAt: new Date(now - daysAgo * DAY).toISOString(),
+      });
+    await buy('a', 60_000, 10); // 600 points, gold
+    await buy('b', 20_000, 8); // 200, silver
+    await buy('c', 20_000, 6); // 200, silver
+    await buy('g', 3_000, 4); // 30
+    await buy('h', 4_000, 9); // 40, merged into g below
+    await buy('e', 5_000, 2); // 50, no tier
+    const merge = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${ids.g}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: ids.h },
+    });
+    expect(merge.statusCode, merge.body).toBe(200);
+    // a spends 500 of 600: the most lifetime points, not the most available.
+    const spent = await redeem(tenant, program.id, {
+      customerId: ids.a,
+      points: 500,
+      idempotencyKey: uniq('ml-redeem'),
+    });
+    expect(spent.statusCode, spent.body).toBe(201);
+    const enrol = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/members`,
+      headers: tenant.auth,
+      payload: { customerId: ids.f },
+    });
+    expect(enrol.statusCode, enrol.body).toBe(201);
+  });
+
+  it('lists by available points, most first, ties by customer id; merged-away members left out', async () => {
+    const page = await listed();
+    expect(letters(page.items)).toEqual(['c', 'b', 'a', 'g', 'e', 'f']);
+    expect(page.nextCursor).toBeNull();
+    const [, b, a, g, , f] = page.items;
+    expect(a).toEqual({
+      customerId: ids.a,
+      name: 'Alice Wang',
+      externalId: 'ml-a',
+      tier: { code: 'gold', name: 'Gold' },
+      available: 100,
+      pending: 0,
+      lifetimeEarned: 600,
+      enrolledAt: expect.any(String),
+      lastActivityAt: expect.any(String),
+    });
+    expect(b).toMatchObject({ name: 'Bob Li', tier: { code: 'silver', name: 'Silver' } });
+    // g holds h's points since the merge; h's emptied membership is not listed.
+    expect(g).toMatchObject({ name: 'Gary Liu', available: 70, lifetimeEarned: 70, tier: null });
+    expect(f).toMatchObject({ available: 0, lastActivityAt: null, tier: null });
+  });
+
+  it('pages through every sort with a cursor: no duplicates, no gaps, in order', async () => {
+    const expected: Record<string, string[]> = {
+      '-available': ['c', 'b', 'a', 'g', 'e', 'f'],
+      available: ['f', 'e', 'g', 'a', 'b', 'c'],
+      '-lifetimeEarned': ['a', 'c', 'b', 'g', 'e', 'f'],
+      // a last redeemed (now), f enrolled after it and never bought: enrolment counts.
+      '-lastActivityAt': ['f', 'a', 'e', 'g', 'c', 'b'],
+      lastActivityAt: ['b', 'c', 'g', 'e', 'a', 'f'],
+      // g's membership dates from h's earlier enrolment (9 days ago) since the merge.
+      '-enrolledAt': ['f', 'e', 'c', 'b', 'g', 'a'],
+      enrolledAt: ['a', 'g', 'b', 'c', 'e', 'f'],
+    };
+    for (const [sort, order] of Object.entries(expected)) {
+      const whole = await listed(`sort=${sort}`);
+      expect(letters(whole.items), sort).toEqual(order);
+      for (const limit of [1, 2, 4]) {
+        const paged = await allPages(sort, limit);
+        expect(paged, `${sort} by ${limit}`).toEqual(whole.items.map((item) => item.customerId));
+      }
+    }
+  });
+
+  it('filters by tier, `none` for members without one; a tier the program lacks is a 400', async () => {
+    expect(letters((await listed('tier=gold')).items)).toEqual(['a']);
+    expect(letters((await listed('tier=silver')).items)).toEqual(['c', 'b']);
+    expect(letters((await listed('tier=none&sort=enrolledAt')).items)).toEqual(['g', 'e', 'f']);
+    const paged = await listed('tier=silver&limit=1');
+    expect(letters(paged.items)).toEqual(['c']);
+    expect(letters((await listed(`tier=silver&limit=1&cursor=${paged.nextCursor}`)).items)).toEqual(
+      ['b'],
+    );
+    const unknown = await list('tier=platinum');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'tier', reason: 'not_found' }],
+    });
+    // A program without tiers: any code finds nobody, `none` everybody.
+    const plain = await createProgram(tenant);
+    await purchase(tenant, { customer: 'ml-e', amount: 1_000 });
+    const res = await list('tier=gold', tenant.auth, plain.id);
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json() as MemberPage).items).toEqual([]);
+    const none = (await list('tier=none', tenant.auth, plain.id)).json() as MemberPage;
+    expect(letters(none.items)).toEqual(['e']);
+  });
+
+  it('searches like the customer list: by name, by external id; merged-away customers are not found', async () => {
+    expect(letters((await listed('q=zhang')).items)).toEqual(['c']);
+    expect(letters((await listed('q=liu')).items)).toEqual(['g']);
+    expect(letters((await listed('q=ml-e')).items)).toEqual(['e']);
+    expect(letters((await listed('q=ml-h')).items)).toEqual([]);
+    expect(letters((await listed('q=nobody-at-all')).items)).toEqual([]);
+    // Search, tier and sort together.
+    expect(letters((await listed('q=ml-&tier=silver&sort=lastActivityAt')).items)).toEqual([
+      'b',
+      'c',
+    ]);
+  });
+
+  it('refuses a cursor of another sort or one it did not give out (400), and bad sorts', async () => {
+    const page = await listed('sort=-available&limit=2');
+    expect(page.nextCursor).not.toBeNull();
+    const other = await list(`sort=enrolledAt&limit=2&cursor=${page.nextCursor}`);
+    expect(other.statusCode).toBe(400);
+    expect(other.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      detail: 'The cursor belongs to another sort order.',
+      errors: [{ field: 'cursor', reason: 'invalid_value' }],
+    });
+    // The default sort is -available: the same cursor reads on without naming it.
+    expect(letters((await listed(`limit=2&cursor=${page.nextCursor}`)).items)).toEqual(['a', 'g']);
+    const forged = Buffer.from(
+      JSON.stringify({ sort: '-available', key: 'lots', id: ids.a }),
+    ).toString('base64url');
+    const bad = await list(`cursor=${forged}`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ errors: [{ field: 'cursor', reason: 'invalid_value' }] });
+    expect((await list('sort=name')).statusCode).toBe(400);
+    expect((await list('limit=0')).statusCode).toBe(400);
+  });
+
+  it('an erased customer stays listed under the anonymised name, and no search finds it', async () => {
+    const erased = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${ids.f}`,
+      headers: tenant.auth,
+    });
+    expect(erased.statusCode, erased.body).toBe(204);
+    const page = await listed('sort=-enrolledAt&limit=1');
+    expect(page.items).toMatchObject([
+      { customerId: ids.f, name: '', externalId: null, available: 0, tier: null },
+    ]);
+    expect(letters((await listed('q=ml-f')).items)).toEqual([]);
+    expect(letters((await listed('q=fay')).items)).toEqual([]);
+  });
+
+  it('another tenant’s program is 404; a viewer may read', async () => {
+    const other = await newTenant(t);
+    const res = await list('', other.auth);
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    const key = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: tenant.auth,
+      payload: { name: 'ro', role: 'viewer' },
+    });
+    expect(key.statusCode, key.body).toBe(201);
+    const viewer = { authorization: `Bearer ${(key.json() as { key: string }).key}` };
+    const read = await list('tier=gold', viewer);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(letters((read.json() as MemberPage).items)).toEqual(['a']);
+  });
+});
+
 describe('ledger invariants (property, through the API)', () => {
   it('any sequence of purchases, refunds and redemptions keeps cache == ledger and no overdraft', async () => {
     const tenant = await newTenant(t);

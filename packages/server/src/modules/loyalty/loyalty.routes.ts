@@ -10,6 +10,8 @@ import {
   ledgerCheck,
   liability,
   loyaltyEntry,
+  loyaltyMemberList,
+  loyaltyMemberListQuery,
   tierChange,
   loyaltyJobRun,
   loyaltyLot,
@@ -55,11 +57,20 @@ import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
 import type { ResolveCustomer } from './loyalty.service.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
+import {
+  listMembers,
+  type DescribeCustomers,
+  type SearchCustomers,
+} from './member-list.service.ts';
 
 export interface LoyaltyRouteDeps {
   db: LoyaltyServiceDb;
   /** Whether a customer id belongs to the tenant (the customers module answers). */
   resolveCustomer: ResolveCustomer;
+  /** The customers a search finds, for the member list's `q` (the customers module answers). */
+  searchCustomers: SearchCustomers;
+  /** The names of a page of members (the customers module answers). */
+  describeCustomers: DescribeCustomers;
   /** Where members reach the server (PUBLIC_URL); unset: the address each request came to. */
   publicUrl?: string | undefined;
 }
@@ -70,6 +81,7 @@ const tags = ['loyalty'];
 
 export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): void {
   const { db, resolveCustomer } = deps;
+  const customers = { search: deps.searchCustomers, describe: deps.describeCustomers };
   const publicBase = deps.publicUrl?.replace(/\/+$/, '');
 
   app.post('/v1/loyalty/programs', {
@@ -191,6 +203,27 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             resolveCustomer,
           ),
         ),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/members', {
+    schema: {
+      tags,
+      summary: 'List a program’s members: search, filter by tier, sort by points or activity',
+      description:
+        'Members not merged away, `sort` first (default `-available`: most points first), ' +
+        'ties by customer id. `q` searches like the customer list (name, pinyin, initials, ' +
+        'phone, email, external id; the members among the first 1,000 customers it finds); ' +
+        '`tier` is a tier code or `none`, and a code the program’s tiers do not have is a 400. ' +
+        'Keyset pagination: pass `nextCursor` as `cursor` with the same `sort` (a cursor of ' +
+        'another sort is a 400). Every sort reads all of the program’s members: no index on ' +
+        'balances, so that a member’s updates stay HOT.',
+      params: programParams,
+      querystring: loyaltyMemberListQuery,
+      response: { 200: loyaltyMemberList },
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request) =>
+      listMembers(db, contextOf(request), request.params.programId, request.query, customers),
   });
 
   app.get('/v1/loyalty/programs/:programId/members/:customerId', {

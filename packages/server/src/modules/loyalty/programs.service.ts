@@ -355,6 +355,13 @@ export async function listRuleVersionViews(
   }));
 }
 
+/** The 400 for a `tier` field naming a tier the program does not have. */
+export function noSuchTier(code: string): AppError {
+  return new AppError('VALIDATION_FAILED', 'The program has no such tier.', [
+    { field: 'tier', message: `no tier ${code}`, reason: 'not_found' },
+  ]);
+}
+
 /** "What would this earn, and why": evaluates the rules with no writes. */
 export async function dryRun(
   db: LoyaltyDb,
@@ -369,10 +376,7 @@ export async function dryRun(
     : undefined;
   const tierCode = input.tier ?? member?.tier_code ?? null;
   const level = program.tiers && tierCode ? levelOf(program.tiers, tierCode) : null;
-  if (input.tier && !level)
-    throw new AppError('VALIDATION_FAILED', 'The program has no such tier.', [
-      { field: 'tier', message: `no tier ${input.tier}`, reason: 'not_found' },
-    ]);
+  if (input.tier && !level) throw noSuchTier(input.tier);
   const occurredAt = input.event.occurredAt ? new Date(input.event.occurredAt) : new Date();
   const usage = new Map<string, number>();
   if (input.customerId) {

@@ -1,19 +1,18 @@
-import { useEffect, useRef, useState } from 'react';
-import { Button, Card, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Button, Card, Empty, Input, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { roleCan } from '@fidelis/contracts';
-import { ErrorAlert } from '../../api/error-text.tsx';
 import type { CustomerKind, Customer } from '../../api/api-types.ts';
 import { formatDate } from '../../i18n/format.ts';
+import { useAddressFilters } from '../platform/address-filters.ts';
+import { LoadMoreTable } from '../platform/load-more-table.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
 import { customerKeys, listCustomers, type CustomerFilters } from './customers.api.ts';
-
-const SEARCH_DEBOUNCE_MS = 300;
 
 function filtersOf(params: URLSearchParams): CustomerFilters {
   const kind = params.get('kind');
@@ -28,50 +27,18 @@ export function CustomerListPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const session = useCurrentSession();
-  const [params, setParams] = useSearchParams();
+  const { params, setParam, search, setSearch, cancelSearch } = useAddressFilters();
   const filters = filtersOf(params);
-  const [search, setSearch] = useState(filters.q);
   const [tagInput, setTagInput] = useState(filters.tag);
   const [creating, setCreating] = useState(false);
   const canWrite = roleCan(session.user.role, 'customers:write');
 
-  // The search box writes to the URL after a pause in typing, so back/forward keep the search.
-  const searchTimer = useRef<number | undefined>(undefined);
-  useEffect(() => {
-    const timer = window.setTimeout(() => {
-      searchTimer.current = undefined;
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          if (search.trim()) next.set('q', search);
-          else next.delete('q');
-          return next;
-        },
-        { replace: true },
-      );
-    }, SEARCH_DEBOUNCE_MS);
-    searchTimer.current = timer;
-    return () => window.clearTimeout(timer);
-  }, [search, setParams]);
-
-  // Leaving for a customer drops a search still waiting to be written to the address: it would
-  // otherwise land while the next page loads and bring the user back to the list.
   function openCustomer(id: string) {
-    window.clearTimeout(searchTimer.current);
+    cancelSearch();
     void navigate(`/customers/${id}`);
   }
 
-  function setFilter(key: 'kind' | 'tag', value: string) {
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  }
+  const setFilter = (key: 'kind' | 'tag', value: string) => setParam(key, value);
 
   const query = useInfiniteQuery({
     queryKey: customerKeys.list(filters),
@@ -81,7 +48,6 @@ export function CustomerListPage() {
     placeholderData: (previous) => previous,
   });
 
-  const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   const locale = i18n.language;
   const filtered = Boolean(filters.q || filters.kind || filters.tag);
 
@@ -94,7 +60,7 @@ export function CustomerListPage() {
           to={`/customers/${row.id}`}
           onClick={(e) => {
             e.stopPropagation();
-            window.clearTimeout(searchTimer.current);
+            cancelSearch();
           }}
         >
           {row.name || t('customers.unnamed')}
@@ -202,60 +168,31 @@ export function CustomerListPage() {
             className="filter-tag"
           />
         </Space>
-        {query.isError ? (
-          <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />
-        ) : (
-          <>
-            <Table<Customer>
-              rowKey="id"
-              size="middle"
-              columns={columns}
-              dataSource={rows}
-              loading={query.isPending}
-              pagination={false}
-              data-testid="customer-table"
-              onRow={(row) => ({
-                onClick: () => openCustomer(row.id),
-                className: 'clickable-row',
-              })}
-              locale={{
-                emptyText: query.isPending ? (
-                  ' '
-                ) : (
-                  <Empty
-                    description={filtered ? t('customers.noMatch') : t('customers.empty')}
-                    data-testid="customers-empty"
-                  >
-                    {filtered || !canWrite ? null : (
-                      <Space wrap>
-                        <Button type="primary" onClick={() => void navigate('/import')}>
-                          {t('customers.importFirst')}
-                        </Button>
-                        <Button icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-                          {t('customerEdit.newCustomer')}
-                        </Button>
-                      </Space>
-                    )}
-                  </Empty>
-                ),
-              }}
-            />
-            <div className="load-more">
-              {query.hasNextPage ? (
-                <Button
-                  onClick={() => void query.fetchNextPage()}
-                  loading={query.isFetchingNextPage}
-                >
-                  {t('common.loadMore')}
-                </Button>
-              ) : rows.length > 0 ? (
-                <Typography.Text type="secondary">
-                  {t('customers.shown', { count: rows.length })}
-                </Typography.Text>
-              ) : null}
-            </div>
-          </>
-        )}
+        <LoadMoreTable<Customer>
+          query={query}
+          columns={columns}
+          rowKey="id"
+          onOpen={(row) => openCustomer(row.id)}
+          testId="customer-table"
+          shown={(count) => t('customers.shown', { count })}
+          empty={
+            <Empty
+              description={filtered ? t('customers.noMatch') : t('customers.empty')}
+              data-testid="customers-empty"
+            >
+              {filtered || !canWrite ? null : (
+                <Space wrap>
+                  <Button type="primary" onClick={() => void navigate('/import')}>
+                    {t('customers.importFirst')}
+                  </Button>
+                  <Button icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+                    {t('customerEdit.newCustomer')}
+                  </Button>
+                </Space>
+              )}
+            </Empty>
+          }
+        />
       </Card>
     </>
   );

@@ -177,8 +177,12 @@ function TiersCard({ program }: { program: LoyaltyProgram }) {
           {
             title: t('loyalty.tiers.tier'),
             dataIndex: 'code',
-            render: (code: string | null) =>
-              code === null ? t('loyalty.tiers.none') : tierName(code),
+            // Each tier opens its members.
+            render: (code: string | null) => (
+              <Link to={`/loyalty/programs/${program.id}/members?tier=${code ?? 'none'}`}>
+                {code === null ? t('loyalty.tiers.none') : tierName(code)}
+              </Link>
+            ),
           },
           {
             title: t('loyalty.tiers.members'),
@@ -365,6 +369,9 @@ export function LoyaltyPage() {
                 <Tag>{selected.currency}</Tag>
                 <Link to={`/loyalty/programs/${selected.id}`} data-testid="open-designer">
                   {canDesign ? t('loyalty.designer.open') : t('loyalty.designer.view')}
+                </Link>
+                <Link to={`/loyalty/programs/${selected.id}/members`} data-testid="open-members">
+                  {t('loyalty.members.open')}
                 </Link>
               </Space>
               <LiabilityCard programId={selected.id} />

@@ -7,6 +7,8 @@ import type {
   EarnRule,
   ExpiryPolicy,
   LoyaltyProgram,
+  loyaltyMemberList,
+  loyaltyMemberSorts,
   memberLink,
   partner,
   partnerCreated,
@@ -25,6 +27,8 @@ import { api } from '../../api/api-client.ts';
 type Parsed<T extends { parse: (value: unknown) => unknown }> = ReturnType<T['parse']>;
 export type RuleVersion = Parsed<typeof ruleVersion>;
 export type EarnExplanation = Parsed<typeof earnExplanation>;
+export type ProgramMember = Parsed<typeof loyaltyMemberList>['items'][number];
+export type MemberSort = (typeof loyaltyMemberSorts)[number];
 export type RewardDetail = Parsed<typeof reward>;
 export type Coupon = Parsed<typeof coupon>;
 export type CouponList = Parsed<typeof couponList>;
@@ -131,6 +135,34 @@ export const useRewards = (programId: string) =>
     queryKey: ['loyalty', programId, 'rewards'],
     queryFn: ({ signal }) =>
       api.get<{ items: Reward[] }>(`${base(programId)}/rewards`, undefined, signal),
+  });
+
+/** What the members list is filtered and sorted by (kept in the page's address). */
+export interface MemberFilters {
+  q: string;
+  /** A tier code, `none` for members without a tier, '' for all. */
+  tier: string;
+  sort: MemberSort;
+}
+
+export const useProgramMembers = (programId: string, filters: MemberFilters) =>
+  useInfiniteQuery({
+    queryKey: ['loyalty', programId, 'members', filters],
+    initialPageParam: null as string | null,
+    queryFn: ({ signal, pageParam }) =>
+      api.get<{ items: ProgramMember[]; nextCursor: string | null }>(
+        `${base(programId)}/members`,
+        {
+          limit: 50,
+          sort: filters.sort,
+          ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+          ...(filters.tier ? { tier: filters.tier } : {}),
+          ...(pageParam ? { cursor: pageParam } : {}),
+        },
+        signal,
+      ),
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: (previous) => previous,
   });
 
 export const useCustomerLoyalty = (customerId: string) =>

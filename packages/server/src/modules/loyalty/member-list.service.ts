@@ -1,0 +1,126 @@
+// The program's member list for loyalty managers: paged by keyset, searchable by the customer
+// search, filterable by tier, sorted by balance, lifetime points, last activity or enrolment.
+import type { z } from 'zod';
+import type { loyaltyMemberList, loyaltyMemberListQuery } from '@fidelis/contracts';
+import { decodeCursor, encodeCursor } from '../platform/index.ts';
+import { AppError } from '../../http/app-error.ts';
+import type { RequestContext } from '../../http/request-context.ts';
+import * as repo from './loyalty.repository.ts';
+import type { LoyaltyDb, MemberSortColumn } from './loyalty.repository.ts';
+import { loadProgram, noSuchTier } from './programs.service.ts';
+import { levelOf } from './tiers.ts';
+
+type MemberListQuery = z.output<typeof loyaltyMemberListQuery>;
+type MemberList = z.infer<typeof loyaltyMemberList>;
+
+/** The live customers of the tenant a search finds (not merged, not erased), at most `limit`. */
+export type SearchCustomers = (tenantId: string, q: string, limit: number) => Promise<string[]>;
+
+/** Name and external id of each customer (the customers module answers). */
+export type DescribeCustomers = (
+  tenantId: string,
+  customerIds: readonly string[],
+) => Promise<Map<string, { name: string; externalId: string | null }>>;
+
+/**
+ * How many of the customers a search finds are looked for among the members: a search that
+ * finds more lists the members among the first 1,000 (by customer id).
+ */
+const MEMBER_SEARCH_LIMIT = 1000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** What the repository's `sort_key` looks like: an integer, or an instant to the microsecond. */
+const KEY: Record<MemberSortColumn, RegExp> = {
+  available: /^-?\d{1,19}$/,
+  lifetimeEarned: /^-?\d{1,19}$/,
+  lastActivityAt: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/,
+  enrolledAt: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/,
+};
+
+function invalidCursor(message: string): AppError {
+  return new AppError('VALIDATION_FAILED', message, [
+    { field: 'cursor', message: 'invalid cursor', reason: 'invalid_value' },
+  ]);
+}
+
+/** Where the previous page ended; a cursor of another sort is refused, never reread. */
+function positionOf(cursor: string, sort: MemberListQuery['sort'], by: MemberSortColumn) {
+  const position = decodeCursor(cursor, ['sort', 'key', 'id']);
+  if (position.sort !== sort) throw invalidCursor('The cursor belongs to another sort order.');
+  const key = String(position.key);
+  const customerId = String(position.id);
+  if (!KEY[by].test(key) || !UUID.test(customerId))
+    throw invalidCursor('The cursor is not one this list gave out.');
+  return { key, customerId };
+}
+
+/**
+ * The program's members (not merged away), `sort` first and ties by customer id, a page at a
+ * time: `q` keeps those the customer search finds, `tier` those in a tier (`none`: without
+ * one; a code the program's tiers do not have is a 400). Names come from the customers module
+ * for the page only.
+ *
+ * @example
+ * await listMembers(db, context, programId, { sort: '-available', tier: 'gold', limit: 50 }, deps);
+ * // { items: [{ customerId, name: '张伟', tier: { code: 'gold', name: 'Gold' }, available: 3200, … }],
+ * //   nextCursor: 'eyJzb3J0Ijoi…' }
+ */
+export async function listMembers(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  query: MemberListQuery,
+  customers: { search: SearchCustomers; describe: DescribeCustomers },
+): Promise<MemberList> {
+  const tenantId = context.tenantId;
+  const program = await loadProgram(db, tenantId, programId);
+  const tier = query.tier === 'none' ? null : query.tier;
+  if (tier && program.tiers && !levelOf(program.tiers, tier)) throw noSuchTier(tier);
+  const sort = {
+    by: query.sort.replace(/^-/, '') as MemberSortColumn,
+    descending: query.sort.startsWith('-'),
+  };
+  const after = query.cursor ? positionOf(query.cursor, query.sort, sort.by) : undefined;
+  let customerIds: string[] | undefined;
+  if (query.q !== undefined) {
+    customerIds = await customers.search(tenantId, query.q, MEMBER_SEARCH_LIMIT);
+    if (customerIds.length === 0) return { items: [], nextCursor: null };
+  }
+  const rows = await repo.listMembers(db, tenantId, programId, {
+    sort,
+    tier,
+    customerIds,
+    after,
+    limit: query.limit + 1,
+  });
+  const pageRows = rows.slice(0, query.limit);
+  const names = await customers.describe(
+    tenantId,
+    pageRows.map((row) => row.customer_id),
+  );
+  const last = rows.length > query.limit ? pageRows.at(-1) : undefined;
+  return {
+    items: pageRows.map((row) => {
+      const customer = names.get(row.customer_id);
+      const code = row.tier_code;
+      return {
+        customerId: row.customer_id,
+        name: customer?.name ?? '',
+        externalId: customer?.externalId ?? null,
+        // A code the program's tiers no longer have is named by itself.
+        tier:
+          code === null
+            ? null
+            : { code, name: (program.tiers && levelOf(program.tiers, code)?.name) ?? code },
+        available: Number(row.available),
+        pending: Number(row.pending),
+        lifetimeEarned: Number(row.lifetime_earned),
+        enrolledAt: row.enrolled_at.toISOString(),
+        lastActivityAt: row.last_activity_at?.toISOString() ?? null,
+      };
+    }),
+    nextCursor: last
+      ? encodeCursor({ sort: query.sort, key: last.sort_key, id: last.customer_id })
+      : null,
+  };
+}

@@ -1,0 +1,38 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+/**
+ * A list page's filters kept in the address (`?q=…&tier=…`), so back/forward and shared links
+ * keep them. `setParam` writes one (an empty value removes it) without a new history entry.
+ * `search` is the search box's text: written to `q` once typing pauses; `cancelSearch` drops
+ * a write still waiting, before leaving the page (it would otherwise land while the next page
+ * loads and bring the user back to the list).
+ */
+export function useAddressFilters() {
+  const [params, setParams] = useSearchParams();
+  const [search, setSearch] = useState(params.get('q') ?? '');
+  // From the address as it is now, not as this render saw it: a search written after its pause
+  // must not undo a filter chosen meanwhile.
+  const setParam = useCallback(
+    (key: string, value: string) => {
+      const next = new URLSearchParams(window.location.search);
+      if ((next.get(key) ?? '') === value) return;
+      if (value) next.set(key, value);
+      else next.delete(key);
+      setParams(next, { replace: true });
+    },
+    [setParams],
+  );
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    timer.current = window.setTimeout(() => {
+      timer.current = undefined;
+      setParam('q', search.trim() ? search : '');
+    }, SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer.current);
+  }, [search, setParam]);
+  const cancelSearch = useCallback(() => window.clearTimeout(timer.current), []);
+  return { params, setParam, search, setSearch, cancelSearch };
+}

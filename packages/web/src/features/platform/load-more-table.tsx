@@ -1,0 +1,58 @@
+import type { ReactNode } from 'react';
+import { Button, Table, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../api/error-text.tsx';
+
+/**
+ * A keyset-paged list as a table: its rows so far, "load more" while there are more pages, and
+ * then how many are shown; the query's error with a retry; `empty` once a load found nothing.
+ * A click on a row opens it.
+ */
+export function LoadMoreTable<Row extends object>({
+  query,
+  columns,
+  rowKey,
+  onOpen,
+  empty,
+  shown,
+  testId,
+}: {
+  query: UseInfiniteQueryResult<InfiniteData<{ items: Row[] }>>;
+  columns: TableColumnsType<Row>;
+  rowKey: keyof Row & string;
+  onOpen: (row: Row) => void;
+  empty: ReactNode;
+  /** "All 42 shown", once the last page is in. */
+  shown: (count: number) => string;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  const rows = query.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <>
+      <Table<Row>
+        rowKey={rowKey}
+        size="middle"
+        columns={columns}
+        dataSource={rows}
+        loading={query.isPending}
+        pagination={false}
+        data-testid={testId}
+        onRow={(row) => ({ onClick: () => onOpen(row), className: 'clickable-row' })}
+        locale={{ emptyText: query.isPending ? ' ' : empty }}
+      />
+      <div className="load-more">
+        {query.hasNextPage ? (
+          <Button onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+            {t('common.loadMore')}
+          </Button>
+        ) : rows.length > 0 ? (
+          <Typography.Text type="secondary">{shown(rows.length)}</Typography.Text>
+        ) : null}
+      </div>
+    </>
+  );
+}
