@@ -5,8 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { loyaltyMemberSorts } from '@fidelis/contracts';
 import { formatDate, formatNumber } from '../../i18n/format.ts';
-import { useAddressFilters } from '../platform/address-filters.ts';
-import { LoadMoreTable } from '../platform/load-more-table.tsx';
+import { useAddressFilters } from '../../lists/address-filters.ts';
+import { LoadMoreTable } from '../../lists/load-more-table.tsx';
 import {
   type MemberFilters,
   type MemberSort,

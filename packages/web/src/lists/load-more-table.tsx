@@ -3,7 +3,7 @@ import { Button, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../../api/error-text.tsx';
+import { ErrorAlert } from '../api/error-text.tsx';
 
 /**
  * A keyset-paged list as a table: its rows so far, "load more" while there are more pages, and
