@@ -230,4 +230,39 @@ describe('loyalty screens in a real browser', () => {
     await page.getByTestId('customer-loyalty').waitFor();
     expect(errors).toEqual([]);
   });
+
+  test('staff redeem at the counter: a reward, then points as such, never more than the member has', async () => {
+    await page.goto(`/customers/${seeded.zhangWei.id}`);
+    await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,134');
+    await page.getByTestId('redeem-button').click();
+    const modal = page.locator('.ant-modal');
+    await page.getByTestId('redeem-reward').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '免费咖啡' }).click();
+    await modal.getByRole('button', { name: '确认兑换' }).click();
+    const result = modal.locator('.ant-result');
+    await expect.poll(() => result.innerText()).toContain('已兑换 免费咖啡，扣除 100 积分');
+    expect(await result.innerText()).toContain('剩余 1,034 积分');
+    await screenshot(page, 'loyalty-redeem-done');
+    await modal.getByRole('button', { name: /^完\s?成$/ }).click();
+    await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,034');
+
+    await page.getByTestId('redeem-button').click();
+    await modal.getByText('积分抵扣').click();
+    const points = page.getByTestId('redeem-points');
+    await points.fill('5000');
+    await points.press('Enter');
+    await expect.poll(() => modal.innerText()).toContain('超过会员的可用积分');
+    await points.fill('34');
+    await points.press('Enter');
+    await expect.poll(() => result.innerText()).toContain('已抵扣 34 积分');
+    expect(await result.innerText()).toContain('剩余 1,000 积分');
+    await modal.getByRole('button', { name: /^完\s?成$/ }).click();
+    await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,000');
+    // Both are in the history, as points leaving the member.
+    const newest = await page.getByTestId('loyalty-entry').first().innerText();
+    expect(newest).toContain('兑换');
+    expect(newest).toContain('−34');
+    expect(await page.getByTestId('loyalty-entry').nth(1).innerText()).toContain('−100');
+    expect(errors).toEqual([]);
+  });
 });

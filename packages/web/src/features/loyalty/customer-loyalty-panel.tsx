@@ -26,13 +26,15 @@ import {
 } from './loyalty.api.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import {
+  entrySign,
+  type ExplainContext,
   explainEntry,
   explainTierChange,
-  type ExplainContext,
   metricAmount,
   tierNames,
 } from './entry-explanation.ts';
 import { MemberLinkButton } from './member-link-button.tsx';
+import { MemberRedeemButton } from './member-redeem.tsx';
 import { MemberWallet } from './member-wallet.tsx';
 import './loyalty.i18n.ts';
 
@@ -73,11 +75,14 @@ function ProgramMember({
       <div className="member-program-row">
         <Typography.Text strong>{member.programName}</Typography.Text>
         {roleCan(session.user.role, 'loyalty:operate') ? (
-          <MemberLinkButton
-            programId={member.programId}
-            customerId={member.customerId}
-            timeZone={timeZone}
-          />
+          <Space wrap>
+            <MemberRedeemButton member={member} timeZone={timeZone} />
+            <MemberLinkButton
+              programId={member.programId}
+              customerId={member.customerId}
+              timeZone={timeZone}
+            />
+          </Space>
         ) : null}
       </div>
       <Row gutter={[16, 8]}>
@@ -190,7 +195,7 @@ function ProgramMember({
                       {t(`loyalty.entry.kinds.${entry.kind}`, { defaultValue: entry.kind })}
                     </Tag>
                     <Typography.Text strong>
-                      {entry.points > 0 ? '+' : ''}
+                      {{ 1: '+', [-1]: '−', 0: '' }[entrySign(entry)]}
                       {n(entry.points)}
                     </Typography.Text>
                     <Typography.Text type="secondary">

@@ -17,7 +17,7 @@ const i18n = await vi.hoisted(async () => {
 });
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./loyalty.i18n.ts');
-const { explainEntry, explainTierChange } = await import('./entry-explanation.ts');
+const { entrySign, explainEntry, explainTierChange } = await import('./entry-explanation.ts');
 
 const entry = (kind: string, explanation: Record<string, unknown>): LoyaltyEntry =>
   ({
@@ -279,5 +279,19 @@ describe('tier changes explained in the user’s language', () => {
   ])('%j', (c, zh, en) => {
     expect(words(c, 'zh-CN')).toBe(zh);
     expect(words(c, 'en')).toBe(en);
+  });
+});
+
+describe('entrySign: which way points went, from the member’s side', () => {
+  it.each([
+    ['program_issued', 'member_pending', 1],
+    ['program_issued', 'member_available', 1],
+    ['member_pending', 'member_available', 0],
+    ['member_available', 'program_redeemed', -1],
+    ['member_available', 'program_expired', -1],
+    ['member_available', 'program_issued', -1],
+    ['member_merge', 'member_available', 0],
+  ] as const)('%s → %s: %i', (debit, credit, sign) => {
+    expect(entrySign({ debit, credit })).toBe(sign);
   });
 });

@@ -250,6 +250,19 @@ export function explainEntry(entry: LoyaltyEntry, c: ExplainContext): string[] {
   return lines;
 }
 
+/**
+ * +, − or neither, from the member's side of a ledger entry: points reaching the member's
+ * accounts, leaving them, or moving between them (pending → available, a merge). An entry's
+ * `points` are always positive; the accounts say which way they went.
+ */
+export function entrySign(entry: { debit: string; credit: string }): 1 | -1 | 0 {
+  const toMember = entry.credit.startsWith('member_');
+  const fromMember = entry.debit.startsWith('member_');
+  if (toMember && !fromMember) return 1;
+  if (fromMember && !toMember) return -1;
+  return 0;
+}
+
 /** A tier metric's amount: money for spend, a plain count otherwise. */
 export function metricAmount(
   metric: TierConfig['metric'],

@@ -259,7 +259,7 @@ function RewardsCard({ programId }: { programId: string }) {
         {() => (
           <Table
             size="small"
-            pagination={false}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
             rowKey="id"
             dataSource={rewards.data!.items}
             locale={{ emptyText: t('loyalty.rewards.empty') }}

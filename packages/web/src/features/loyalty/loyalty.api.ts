@@ -7,6 +7,7 @@ import type {
   EarnRule,
   ExpiryPolicy,
   LoyaltyProgram,
+  loyaltyEntry,
   loyaltyMemberList,
   loyaltyMemberSorts,
   memberLink,
@@ -15,6 +16,7 @@ import type {
   partnerSettlement,
   publicMemberPage,
   publicRedemption,
+  redemption,
   reward,
   ruleVersion,
   TierChange,
@@ -30,6 +32,7 @@ export type EarnExplanation = Parsed<typeof earnExplanation>;
 export type ProgramMember = Parsed<typeof loyaltyMemberList>['items'][number];
 export type MemberSort = (typeof loyaltyMemberSorts)[number];
 export type RewardDetail = Parsed<typeof reward>;
+export type Redemption = Parsed<typeof redemption>;
 export type Coupon = Parsed<typeof coupon>;
 export type CouponList = Parsed<typeof couponList>;
 export type CouponsAdded = Parsed<typeof couponsAdded>;
@@ -100,14 +103,7 @@ export interface LoyaltyLot {
   eventId: string | null;
 }
 
-export interface LoyaltyEntry {
-  id: string;
-  at: string;
-  kind: string;
-  points: number;
-  eventId: string | null;
-  explanation: Record<string, unknown>;
-}
+export type LoyaltyEntry = Parsed<typeof loyaltyEntry>;
 
 const base = (programId: string) => `/v1/loyalty/programs/${encodeURIComponent(programId)}`;
 
@@ -238,6 +234,21 @@ export function useSpendWallet(programId: string, customerId: string) {
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: walletKey(programId, customerId) }),
+        queryClient.invalidateQueries({ queryKey: ['loyalty', 'customer', customerId] }),
+      ]),
+  });
+}
+
+/** Staff redeem for a member at the counter: a reward, or points as such. */
+export function useRedeem(programId: string, customerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { idempotencyKey: string } & ({ rewardId: string } | { points: number })) =>
+      api.post<Redemption>(`${base(programId)}/redemptions`, { customerId, ...input }),
+    // The balance, lots, history, stock and the dashboard's figures all moved.
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['loyalty', programId] }),
         queryClient.invalidateQueries({ queryKey: ['loyalty', 'customer', customerId] }),
       ]),
   });

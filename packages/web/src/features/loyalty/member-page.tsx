@@ -30,7 +30,13 @@ import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
 import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
 import { LanguageSwitch } from '../platform/language-switch.tsx';
-import { explainEntry, explainTierChange, metricAmount, tierNames } from './entry-explanation.ts';
+import {
+  entrySign,
+  explainEntry,
+  explainTierChange,
+  metricAmount,
+  tierNames,
+} from './entry-explanation.ts';
 import {
   type PublicMemberPage,
   type PublicRedemption,
@@ -41,15 +47,6 @@ import './loyalty.i18n.ts';
 import './member-page.i18n.ts';
 
 type Entry = PublicMemberPage['history'][number];
-
-/** +, − or neither, from the member's side of the entry (pending → available is neither). */
-function direction(entry: Entry): 1 | -1 | 0 {
-  const toMember = entry.credit.startsWith('member_');
-  const fromMember = entry.debit.startsWith('member_');
-  if (toMember && !fromMember) return 1;
-  if (fromMember && !toMember) return -1;
-  return 0;
-}
 
 function TierCard({ page }: { page: PublicMemberPage }) {
   const { t, i18n } = useTranslation();
@@ -517,7 +514,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
       ) : (
         <ul className="member-list">
           {page.history.map((entry) => {
-            const sign = direction(entry);
+            const sign = entrySign(entry);
             return (
               <li key={entry.id} className="member-entry" data-testid="member-entry">
                 <div className="member-row">
