@@ -355,6 +355,25 @@ export const dryRunRequest = z.strictObject({
     .describe('Try these rules instead of the current version (the designer preview)'),
 });
 
+export const adjustmentReasons = ['service_recovery', 'goodwill', 'correction'] as const;
+
+/** Points credited by hand by staff, once per idempotency key. */
+export const pointsAdjustment = z.strictObject({
+  points: z.number().int().min(1).max(1_000_000),
+  reason: z
+    .enum(adjustmentReasons)
+    .describe('service_recovery (after a complaint), goodwill, or correction of a mistake'),
+  note: z.string().trim().min(1).max(500).optional().describe('What happened, for the history'),
+  idempotencyKey: z.string().min(1).max(200),
+});
+
+export const pointsAdjusted = z.object({
+  points: z.number().int(),
+  lotId: id,
+  replayed: z.boolean(),
+  balance: z.object({ available: z.number().int(), pending: z.number().int() }),
+});
+
 export const actionAward = z.strictObject({
   customerId: id,
   action: z.enum(actionKinds),

@@ -265,4 +265,19 @@ describe('loyalty screens in a real browser', () => {
     expect(await page.getByTestId('loyalty-entry').nth(1).innerText()).toContain('−100');
     expect(errors).toEqual([]);
   });
+
+  test('an owner credits points by hand after a complaint, with the reason in the history', async () => {
+    await page.goto(`/customers/${seeded.zhangWei.id}`);
+    await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,000');
+    await page.getByTestId('adjust-button').click();
+    await page.getByTestId('adjust-points').fill('66');
+    await page.getByTestId('adjust-note').fill('快递延误三天');
+    await page.getByTestId('adjust-note').press('Enter');
+    await page.getByTestId('adjust-form').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,066');
+    const newest = page.getByTestId('loyalty-entry').first();
+    await expect.poll(() => newest.innerText()).toContain('人工补发：服务补救——快递延误三天');
+    expect(await newest.innerText()).toContain('+66');
+    expect(errors).toEqual([]);
+  });
 });

@@ -186,7 +186,7 @@ function memberOf(row: MemberRow, lots: LotRow[]): WorkingMember {
 }
 
 type EntryKind =
-  'earn' | 'release' | 'redeem' | 'expire' | 'reverse' | 'partner_earn' | 'partner_burn';
+  'earn' | 'release' | 'redeem' | 'expire' | 'reverse' | 'adjust' | 'partner_earn' | 'partner_burn';
 
 /** Applies a plan to a working member and appends its transfers as entries. */
 function commitPlan(
@@ -1967,13 +1967,97 @@ export async function partnerEarn(
   program: Program,
   input: { partnerId: string; customerId: string; points: number; reference: string; at: Date },
 ): Promise<{ points: number; lotId: string; replayed: boolean }> {
-  const eventId = `partner:${input.partnerId}:${input.reference}`;
+  return creditPoints(trx, program, {
+    customerId: input.customerId,
+    points: input.points,
+    at: input.at,
+    eventId: `partner:${input.partnerId}:${input.reference}`,
+    keyField: 'reference',
+    source: 'partner',
+    account: 'partner_settlement',
+    kind: 'partner_earn',
+    partnerId: input.partnerId,
+    activity: true,
+    explanation: {
+      partnerId: input.partnerId,
+      reference: input.reference,
+      why: 'partner',
+      reason: 'awarded by a partner',
+    },
+  });
+}
+
+/**
+ * Staff credit points by hand: service recovery after a complaint, a goodwill gesture, or a
+ * correction; once per idempotency key. The points are the program's own (issued), available
+ * at once and expiring as the program's points do; they count as earned but are not the
+ * member's activity (no tier qualification, no reset of an inactivity clock).
+ */
+export async function adjustPoints(
+  trx: LoyaltyDb,
+  program: Program,
+  input: {
+    customerId: string;
+    points: number;
+    reason: string;
+    note: string | null;
+    idempotencyKey: string;
+    actorId: string | null;
+    at: Date;
+  },
+): Promise<{ points: number; lotId: string; replayed: boolean }> {
+  return creditPoints(trx, program, {
+    customerId: input.customerId,
+    points: input.points,
+    at: input.at,
+    eventId: `adjust:${input.idempotencyKey}`,
+    keyField: 'idempotencyKey',
+    source: 'adjustment',
+    account: 'program_issued',
+    kind: 'adjust',
+    partnerId: null,
+    activity: false,
+    explanation: {
+      why: 'adjustment',
+      adjustment: input.reason,
+      note: input.note,
+      by: input.actorId,
+      reason: `credited by hand (${input.reason})`,
+    },
+  });
+}
+
+/**
+ * Credits a lot of fixed points, available at once, from `account`; once per `eventId` (the
+ * same customer and points replay, anything else is a conflict on `keyField`).
+ */
+async function creditPoints(
+  trx: LoyaltyDb,
+  program: Program,
+  input: {
+    customerId: string;
+    points: number;
+    at: Date;
+    eventId: string;
+    keyField: string;
+    source: string;
+    account: 'partner_settlement' | 'program_issued';
+    kind: 'partner_earn' | 'adjust';
+    partnerId: string | null;
+    /** Whether the credit is the member's own activity (it moves the inactivity clock). */
+    activity: boolean;
+    explanation: Record<string, unknown>;
+  },
+): Promise<{ points: number; lotId: string; replayed: boolean }> {
+  const { eventId } = input;
   const [existing] = await repo.findLotsByEvent(trx, program.tenantId, program.id, [eventId]);
   if (existing) {
     if (existing.customer_id !== input.customerId || Number(existing.points) !== input.points)
-      throw new AppError('IDEMPOTENCY_CONFLICT', 'The reference was used with a different body.', [
-        { field: 'reference', message: 'reused with a different body', reason: 'reused' },
-      ]);
+      throw new AppError(
+        'IDEMPOTENCY_CONFLICT',
+        `The ${input.keyField} was used with a different body.`,
+        [{ field: input.keyField, message: 'reused with a different body', reason: 'reused' }],
+      );
     return { points: input.points, lotId: existing.id, replayed: true };
   }
   const members = await loadWorkingMembers(trx, program, [input.customerId], {
@@ -1992,7 +2076,7 @@ export async function partnerEarn(
     status: 'closed',
     expiresAt: expiresAt?.getTime() ?? null,
     earnedAt: input.at.getTime(),
-    row: { event_id: eventId, spend: 0, source: 'partner', cashback: 0 },
+    row: { event_id: eventId, spend: 0, source: input.source, cashback: 0 },
     refundedSpend: 0,
     reversedPoints: 0,
     lines: [],
@@ -2003,29 +2087,25 @@ export async function partnerEarn(
   const plan = planEarn(
     member.ledger,
     { id: lotId, points: input.points, pending: false },
-    'partner_settlement',
+    input.account,
   );
   commitPlan(batch, member, plan, {
-    kind: 'partner_earn',
+    kind: input.kind,
     at: input.at,
     eventId,
     partnerId: input.partnerId,
-    explanation: {
-      partnerId: input.partnerId,
-      reference: input.reference,
-      why: 'partner',
-      reason: 'awarded by a partner',
-    },
+    explanation: input.explanation,
   });
   member.earned += input.points;
-  if (!member.lastActivityAt || member.lastActivityAt < input.at) member.lastActivityAt = input.at;
+  if (input.activity && (!member.lastActivityAt || member.lastActivityAt < input.at))
+    member.lastActivityAt = input.at;
   batch.newLots.push({
     tenant_id: program.tenantId,
     program_id: program.id,
     id: lotId,
     customer_id: input.customerId,
     event_id: eventId,
-    source: 'partner',
+    source: input.source,
     points: input.points,
     remaining: 0,
     status: 'closed',

@@ -1544,3 +1544,111 @@ describe('ledger invariants (property, through the API)', () => {
     );
   });
 });
+
+describe('points adjustments', () => {
+  it('credit by hand once per key, explained and audited; a different body is a conflict', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      pendingDays: 30,
+      expiry: { kind: 'rolling', months: 12 },
+    });
+    const order = await purchase(tenant, {
+      customer: 'adjust-1',
+      amount: 5_000,
+      occurredAt: new Date().toISOString(),
+    });
+    const adjust = (body: Record<string, unknown>, headers = tenant.auth) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/adjustments`,
+        headers,
+        payload: body,
+      });
+    const body = {
+      points: 300,
+      reason: 'service_recovery',
+      note: '配送延误三天',
+      idempotencyKey: 'complaint-42',
+    };
+    const first = await adjust(body);
+    expect(first.statusCode, first.body).toBe(201);
+    // Available at once, beside the purchase's pending points.
+    expect(first.json()).toMatchObject({
+      points: 300,
+      replayed: false,
+      balance: { available: 300, pending: 50 },
+    });
+    const again = await adjust(body);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toMatchObject({ replayed: true, lotId: first.json().lotId });
+    const other = await adjust({ ...body, points: 500 });
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({
+      code: 'IDEMPOTENCY_CONFLICT',
+      errors: [{ field: 'idempotencyKey', reason: 'reused' }],
+    });
+
+    const member = await memberOf(tenant, program.id, order.customerId);
+    expect(member).toMatchObject({ available: 300, pending: 50, lifetimeEarned: 350 });
+    const [entry] = (await entriesOf(tenant, program.id, order.customerId)).filter(
+      (e) => e.kind === 'adjust',
+    );
+    expect(entry).toMatchObject({
+      points: 300,
+      debit: 'program_issued',
+      credit: 'member_available',
+      eventId: 'adjust:complaint-42',
+      explanation: { why: 'adjustment', adjustment: 'service_recovery', note: '配送延误三天' },
+    });
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/v1/audit-log?entityType=loyalty_member&entityId=${program.id}:${order.customerId}`,
+      headers: tenant.auth,
+    });
+    expect(audit.statusCode, audit.body).toBe(200);
+    // Once, though the request came twice.
+    expect((audit.json() as { items: unknown[] }).items).toMatchObject([
+      {
+        action: 'loyalty.points.adjusted',
+        after: { points: 300, reason: 'service_recovery', note: '配送延误三天' },
+      },
+    ]);
+  });
+
+  it('is for owners and managers: an agent may not; bad input names its field', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'adjust-2', amount: 1_000 });
+    const url = `/v1/loyalty/programs/${program.id}/members/${order.customerId}/adjustments`;
+    const key = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: tenant.auth,
+      payload: { name: 'desk', role: 'agent' },
+    });
+    expect(key.statusCode, key.body).toBe(201);
+    const agent = { authorization: `Bearer ${(key.json() as { key: string }).key}` };
+    const body = { points: 10, reason: 'goodwill', idempotencyKey: 'g-1' };
+    const refused = await t.app.inject({ method: 'POST', url, headers: agent, payload: body });
+    expect(refused.statusCode).toBe(403);
+    for (const [payload, field] of [
+      [{ ...body, points: 0 }, 'points'],
+      [{ ...body, reason: 'because' }, 'reason'],
+      [{ ...body, note: '' }, 'note'],
+    ] as const) {
+      const bad = await t.app.inject({ method: 'POST', url, headers: tenant.auth, payload });
+      expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(bad.json()).toMatchObject({ errors: [{ field }] });
+    }
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(10);
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/members/00000000-0000-7000-8000-000000000000/adjustments`,
+      headers: tenant.auth,
+      payload: body,
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});

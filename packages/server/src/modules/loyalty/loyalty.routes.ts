@@ -10,6 +10,8 @@ import {
   ledgerCheck,
   liability,
   loyaltyEntry,
+  pointsAdjusted,
+  pointsAdjustment,
   loyaltyMemberList,
   loyaltyMemberListQuery,
   tierChange,
@@ -392,6 +394,31 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             resolveCustomer,
           ),
         ),
+  });
+
+  app.post('/v1/loyalty/programs/:programId/members/:customerId/adjustments', {
+    schema: {
+      tags,
+      summary: 'Credit points by hand: service recovery, goodwill, correction (once per key)',
+      description:
+        'Owners and managers only. The points are available at once and expire as the program’s points do; they count as earned but are not the member’s activity (no tier qualification). Audited with the reason and note; the same key with the same customer and points replays the first result, with other points it is a 409 IDEMPOTENCY_CONFLICT.',
+      params: memberParams,
+      body: pointsAdjustment,
+      response: { 201: pointsAdjusted },
+    },
+    config: { permission: 'loyalty:design' },
+    handler: async (request, reply) => {
+      const outcome = await service.adjustMemberPoints(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.params.customerId,
+        request.body,
+        resolveCustomer,
+      );
+      if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(outcome);
+    },
   });
 
   app.post('/v1/loyalty/programs/:programId/redemptions', {

@@ -5,6 +5,8 @@ import { newId } from '../../db/ids.ts';
 import type { z } from 'zod';
 import type {
   actionAward,
+  pointsAdjusted,
+  pointsAdjustment,
   customerPrivileges as customerPrivilegesSchema,
   liability,
   memberCoupon,
@@ -48,6 +50,7 @@ import {
   expirePoints,
   memberStatus,
   partnerEarn,
+  adjustPoints,
   spendWallet,
   redeemPoints,
   redeemPointsBatch,
@@ -740,6 +743,45 @@ export async function awardActionPoints(
         after: { action: input.action, points: outcome.points },
       });
     return outcome;
+  });
+}
+
+/**
+ * Staff credit points by hand (service recovery, goodwill, correction), once per key; audited
+ * with the reason and note.
+ */
+export async function adjustMemberPoints(
+  db: LoyaltyServiceDb,
+  context: RequestContext,
+  programId: string,
+  customerId: string,
+  input: z.infer<typeof pointsAdjustment>,
+  resolveCustomer: ResolveCustomer,
+): Promise<z.infer<typeof pointsAdjusted>> {
+  const program = await loadProgram(db, context.tenantId, programId);
+  const survivor = await requireCustomer(resolveCustomer, context.tenantId, customerId);
+  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    const outcome = await adjustPoints(trx, program, {
+      customerId: survivor,
+      points: input.points,
+      reason: input.reason,
+      note: input.note ?? null,
+      idempotencyKey: input.idempotencyKey,
+      actorId: context.actor.id,
+      at: new Date(),
+    });
+    if (!outcome.replayed)
+      await recordAudit(trx, context, {
+        action: 'loyalty.points.adjusted',
+        entityType: 'loyalty_member',
+        entityId: `${programId}:${survivor}`,
+        after: { points: outcome.points, reason: input.reason, note: input.note ?? null },
+      });
+    const member = await repo.findMember(trx, context.tenantId, programId, survivor);
+    return {
+      ...outcome,
+      balance: { available: Number(member?.available ?? 0), pending: Number(member?.pending ?? 0) },
+    };
   });
 }
 

@@ -33,6 +33,7 @@ import {
   metricAmount,
   tierNames,
 } from './entry-explanation.ts';
+import { MemberAdjustButton } from './member-adjust.tsx';
 import { MemberLinkButton } from './member-link-button.tsx';
 import { MemberRedeemButton } from './member-redeem.tsx';
 import { MemberWallet } from './member-wallet.tsx';
@@ -77,6 +78,9 @@ function ProgramMember({
         {roleCan(session.user.role, 'loyalty:operate') ? (
           <Space wrap>
             <MemberRedeemButton member={member} timeZone={timeZone} />
+            {roleCan(session.user.role, 'loyalty:design') ? (
+              <MemberAdjustButton member={member} />
+            ) : null}
             <MemberLinkButton
               programId={member.programId}
               customerId={member.customerId}

@@ -174,6 +174,18 @@ describe('ledger entries explained in the user’s language', () => {
       'Merged from customer c-1',
     ],
     [
+      'adjust',
+      { why: 'adjustment', adjustment: 'service_recovery', note: '配送延误' },
+      '人工补发：服务补救——配送延误',
+      'Credited by staff: service recovery — 配送延误',
+    ],
+    [
+      'adjust',
+      { why: 'adjustment', adjustment: 'correction', note: null },
+      '人工补发：更正',
+      'Credited by staff: correction',
+    ],
+    [
       'partner_earn',
       { why: 'partner', reference: 'P-9' },
       '合作方发放（单号 P-9）',

@@ -215,6 +215,13 @@ function whyText(e: Record<string, unknown>, c: ExplainContext): string | null {
       return t('loyalty.entry.why.birthday', { tier: tier(str(e.tier)) });
     case 'merge':
       return t('loyalty.entry.why.merge', { id: str(e.fromCustomerId) ?? '' });
+    case 'adjustment': {
+      const reason = t(`loyalty.adjust.reasons.${str(e.adjustment) ?? 'goodwill'}`);
+      const note = str(e.note);
+      return note
+        ? t('loyalty.entry.why.adjustmentNote', { reason, note })
+        : t('loyalty.entry.why.adjustment', { reason });
+    }
     case 'partner':
       return str(e.reference)
         ? t('loyalty.entry.why.partnerReference', { reference: str(e.reference) })

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
+  adjustmentReasons,
   coupon,
   couponList,
   couponsAdded,
@@ -33,6 +34,7 @@ export type ProgramMember = Parsed<typeof loyaltyMemberList>['items'][number];
 export type MemberSort = (typeof loyaltyMemberSorts)[number];
 export type RewardDetail = Parsed<typeof reward>;
 export type Redemption = Parsed<typeof redemption>;
+export type AdjustmentReason = (typeof adjustmentReasons)[number];
 export type Coupon = Parsed<typeof coupon>;
 export type CouponList = Parsed<typeof couponList>;
 export type CouponsAdded = Parsed<typeof couponsAdded>;
@@ -246,6 +248,28 @@ export function useRedeem(programId: string, customerId: string) {
     mutationFn: (input: { idempotencyKey: string } & ({ rewardId: string } | { points: number })) =>
       api.post<Redemption>(`${base(programId)}/redemptions`, { customerId, ...input }),
     // The balance, lots, history, stock and the dashboard's figures all moved.
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['loyalty', programId] }),
+        queryClient.invalidateQueries({ queryKey: ['loyalty', 'customer', customerId] }),
+      ]),
+  });
+}
+
+/** Owners and managers credit points by hand (service recovery, goodwill, correction). */
+export function useAdjustPoints(programId: string, customerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: {
+      points: number;
+      reason: AdjustmentReason;
+      note?: string;
+      idempotencyKey: string;
+    }) =>
+      api.post<{ points: number; replayed: boolean; balance: { available: number } }>(
+        `${base(programId)}/members/${encodeURIComponent(customerId)}/adjustments`,
+        input,
+      ),
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: ['loyalty', programId] }),

@@ -71,6 +71,22 @@ const en = {
     noEntries: 'No entries yet',
     tierHistory: 'Tier history',
   },
+  adjust: {
+    button: 'Credit points',
+    title: 'Credit points · {{program}}',
+    points: 'Points',
+    pointsRequired: 'Enter the points',
+    reason: 'Why',
+    reasons: {
+      service_recovery: 'service recovery',
+      goodwill: 'goodwill',
+      correction: 'correction',
+    },
+    note: 'Note',
+    notePlaceholder: 'What happened (shown in the history)',
+    confirm: 'Credit',
+    done: '{{points}} points credited',
+  },
   redeem: {
     button: 'Redeem',
     title: 'Redeem · {{program}}',
@@ -209,6 +225,8 @@ const en = {
       birthday: 'Birthday gift of the {{tier}} tier',
       merge: 'Merged from customer {{id}}',
       partner: 'Awarded by a partner',
+      adjustment: 'Credited by staff: {{reason}}',
+      adjustmentNote: 'Credited by staff: {{reason}} — {{note}}',
       partnerReference: 'Awarded by a partner (reference {{reference}})',
     },
     kinds: {
@@ -350,6 +368,22 @@ const zhCN: typeof en = {
     noEntries: '还没有积分记录',
     tierHistory: '等级变动',
   },
+  adjust: {
+    button: '补发积分',
+    title: '补发积分 · {{program}}',
+    points: '积分',
+    pointsRequired: '请输入积分',
+    reason: '原因',
+    reasons: {
+      service_recovery: '服务补救',
+      goodwill: '客户关怀',
+      correction: '更正',
+    },
+    note: '备注',
+    notePlaceholder: '发生了什么（显示在积分明细中）',
+    confirm: '确认补发',
+    done: '已补发 {{points}} 积分',
+  },
   redeem: {
     button: '兑换',
     title: '兑换 · {{program}}',
@@ -486,6 +520,8 @@ const zhCN: typeof en = {
       birthday: '{{tier}}等级生日礼',
       merge: '由客户 {{id}} 合并转入',
       partner: '合作方发放',
+      adjustment: '人工补发：{{reason}}',
+      adjustmentNote: '人工补发：{{reason}}——{{note}}',
       partnerReference: '合作方发放（单号 {{reference}}）',
     },
     kinds: {

@@ -4,7 +4,6 @@ import {
   Button,
   Form,
   InputNumber,
-  Modal,
   Result,
   Segmented,
   Select,
@@ -23,6 +22,7 @@ import {
   useRedeem,
   useRewards,
 } from './loyalty.api.ts';
+import { ModalButton } from './modal-button.tsx';
 import './loyalty.i18n.ts';
 
 type Mode = 'reward' | 'points';
@@ -235,26 +235,15 @@ export function MemberRedeemButton({
   timeZone: string;
 }) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
   return (
-    <>
-      <Button
-        icon={<GiftOutlined />}
-        onClick={() => setOpen(true)}
-        disabled={member.available <= 0}
-        data-testid="redeem-button"
-      >
-        {t('loyalty.redeem.button')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('loyalty.redeem.title', { program: member.programName })}
-        footer={null}
-        onCancel={() => setOpen(false)}
-        destroyOnHidden
-      >
-        <RedeemForm member={member} timeZone={timeZone} onDone={() => setOpen(false)} />
-      </Modal>
-    </>
+    <ModalButton
+      icon={<GiftOutlined />}
+      label={t('loyalty.redeem.button')}
+      title={t('loyalty.redeem.title', { program: member.programName })}
+      testId="redeem-button"
+      disabled={member.available <= 0}
+    >
+      {(close) => <RedeemForm member={member} timeZone={timeZone} onDone={close} />}
+    </ModalButton>
   );
 }

@@ -1,0 +1,35 @@
+import { useState, type ReactNode } from 'react';
+import { Button, Modal } from 'antd';
+
+/**
+ * A button opening a dialog with a form in it; the form gets `close` (after its work, or on
+ * cancel) and is thrown away on closing, so the next opening starts afresh.
+ */
+export function ModalButton({
+  icon,
+  label,
+  title,
+  testId,
+  disabled = false,
+  children,
+}: {
+  icon: ReactNode;
+  label: string;
+  title: string;
+  testId: string;
+  disabled?: boolean;
+  children: (close: () => void) => ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const close = () => setOpen(false);
+  return (
+    <>
+      <Button icon={icon} onClick={() => setOpen(true)} disabled={disabled} data-testid={testId}>
+        {label}
+      </Button>
+      <Modal open={open} title={title} footer={null} onCancel={close} destroyOnHidden>
+        {children(close)}
+      </Modal>
+    </>
+  );
+}
