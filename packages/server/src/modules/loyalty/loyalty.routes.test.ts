@@ -1446,7 +1446,7 @@ describe('members list', () => {
 });
 
 describe('ledger invariants (property, through the API)', () => {
-  it('any sequence of purchases, refunds and redemptions keeps cache == ledger and no overdraft', async () => {
+  it('any sequence of purchases, refunds, redemptions and credits by hand keeps cache == ledger and no overdraft', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant, {
       earnRules: [{ kind: 'spend', points: 1, per: 100, cap: { perDay: 300 } }],
@@ -1467,6 +1467,12 @@ describe('ledger invariants (property, through the API)', () => {
         who: fc.nat(2),
         points: fc.integer({ min: 1, max: 400 }),
         key: fc.nat(5),
+      }),
+      fc.record({
+        kind: fc.constant('adjust' as const),
+        who: fc.nat(2),
+        points: fc.integer({ min: 1, max: 200 }),
+        key: fc.nat(3),
       }),
     );
     let run = 0;
@@ -1493,6 +1499,23 @@ describe('ledger invariants (property, through the API)', () => {
             if (amount <= 0) continue;
             order.refunded += amount;
             await refund(tenant, { refundOf: order.id, amount });
+          } else if (op.kind === 'adjust') {
+            const customerId = customers.get(op.who);
+            if (!customerId) continue;
+            const res = await t.app.inject({
+              method: 'POST',
+              url: `/v1/loyalty/programs/${program.id}/members/${customerId}/adjustments`,
+              headers: tenant.auth,
+              payload: {
+                points: op.points,
+                reason: 'goodwill',
+                idempotencyKey: `prop-${run}-${op.who}-adjust-${op.key}`,
+              },
+            });
+            // A key reused with other points is refused; anything else is credited (or replayed).
+            if (res.statusCode === 409)
+              expect((res.json() as { code: string }).code).toBe('IDEMPOTENCY_CONFLICT');
+            else expect(res.statusCode, res.body).toBe(201);
           } else {
             const customerId = customers.get(op.who);
             if (!customerId) continue;
