@@ -1625,6 +1625,26 @@ describe('points adjustments', () => {
       explanation: { why: 'adjustment', adjustment: 'service_recovery', note: '配送延误三天' },
     });
     expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+    // The member's own page says why, but not the staff's note or who credited the points.
+    const link = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/link`,
+      headers: tenant.auth,
+      payload: {},
+    });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/loyalty/member?token=${(link.json() as { token: string }).token}`,
+    });
+    const credited = (
+      page.json() as { history: { kind: string; explanation: Record<string, unknown> }[] }
+    ).history.find((e) => e.kind === 'adjust');
+    expect(credited?.explanation).toMatchObject({
+      why: 'adjustment',
+      adjustment: 'service_recovery',
+    });
+    expect(credited?.explanation).not.toHaveProperty('note');
+    expect(credited?.explanation).not.toHaveProperty('by');
     const audit = await t.app.inject({
       method: 'GET',
       url: `/v1/audit-log?entityType=loyalty_member&entityId=${program.id}:${order.customerId}`,

@@ -1021,9 +1021,9 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
             ),
     })),
   );
-  const history = (await repo.listEntries(db, tenantId, programId, customerId, { limit: 50 })).map(
-    entryView,
-  );
+  const history = (await repo.listEntries(db, tenantId, programId, customerId, { limit: 50 }))
+    .map(entryView)
+    .map(forTheMember);
   const coupons = await repo.listMemberCoupons(
     db,
     tenantId,
@@ -1063,6 +1063,16 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     // A wallet left over after cashback was switched off is still the member's money.
     wallet: program.cashback || view.wallet !== 0 ? view.wallet : null,
   };
+}
+
+/**
+ * An entry as its member may read it: a credit by hand keeps its reason but not the staff's
+ * note or who gave it (internal words, and a user id).
+ */
+function forTheMember(entry: ReturnType<typeof entryView>): ReturnType<typeof entryView> {
+  if (entry.explanation.why !== 'adjustment') return entry;
+  const { note: _note, by: _by, ...explanation } = entry.explanation;
+  return { ...entry, explanation };
 }
 
 /** How many of a member's coupons their page lists (the newest). */
