@@ -742,6 +742,10 @@ export const loyaltyMemberListQuery = pageQuery.extend({
     .describe('`-` first: largest or newest first. lastActivityAt counts enrolment as activity'),
 });
 
+export const loyaltyMemberExportQuery = loyaltyMemberListQuery
+  .omit({ cursor: true, limit: true })
+  .extend({ bom: z.enum(['true', 'false']).default('true').describe('UTF-8 BOM for Excel') });
+
 export const loyaltyMemberListItem = z.object({
   customerId: id,
   name: z.string().describe('The customer’s name (erased customers keep their anonymised one)'),

@@ -214,6 +214,15 @@ describe('loyalty screens in a real browser', () => {
     // Searched by pinyin, as the customer search matches.
     await page.getByTestId('member-search').locator('input').fill('zhangwei');
     await expect.poll(names).toEqual(['张伟']);
+    // The export takes the same filters, and the session's cookie fetches it.
+    const href = await page.getByTestId('members-export').getAttribute('href');
+    expect(href).toContain('sort=available');
+    expect(href).toContain('q=zhangwei');
+    const csv = await page.request.get(href!);
+    expect(csv.status()).toBe(200);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('张伟');
     await page.getByTestId('member-search').locator('input').fill('no such member');
     await expect
       .poll(() => page.getByTestId('members-empty').innerText())

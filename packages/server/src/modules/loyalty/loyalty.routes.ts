@@ -13,6 +13,7 @@ import {
   pointsAdjusted,
   pointsAdjustment,
   loyaltyMemberList,
+  loyaltyMemberExportQuery,
   loyaltyMemberListQuery,
   tierChange,
   loyaltyJobRun,
@@ -60,6 +61,7 @@ import * as service from './loyalty.service.ts';
 import type { ResolveCustomer } from './loyalty.service.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import {
+  exportMembersCsv,
   listMembers,
   type DescribeCustomers,
   type SearchCustomers,
@@ -226,6 +228,30 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     config: { permission: 'loyalty:read' },
     handler: async (request) =>
       listMembers(db, contextOf(request), request.params.programId, request.query, customers),
+  });
+
+  app.get('/v1/loyalty/programs/:programId/members/export.csv', {
+    schema: {
+      tags,
+      summary: 'Export a program’s members as CSV (the list’s filters and order; UTF-8, BOM)',
+      params: programParams,
+      querystring: loyaltyMemberExportQuery,
+      produces: ['text/csv'],
+    },
+    config: { permission: 'loyalty:read' },
+    handler: async (request, reply) => {
+      const csv = await exportMembersCsv(
+        db,
+        contextOf(request),
+        request.params.programId,
+        request.query,
+        customers,
+      );
+      void reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="members.csv"');
+      return reply.send(csv);
+    },
   });
 
   app.get('/v1/loyalty/programs/:programId/members/:customerId', {

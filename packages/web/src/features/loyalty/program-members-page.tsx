@@ -1,6 +1,6 @@
-import { Card, Empty, Input, Select, Space, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Input, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { ArrowLeftOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { loyaltyMemberSorts } from '@fidelis/contracts';
@@ -23,6 +23,14 @@ function filtersOf(params: URLSearchParams): MemberFilters {
     tier: params.get('tier') ?? '',
     sort: loyaltyMemberSorts.find((known) => known === sort) ?? '-available',
   };
+}
+
+/** The export's query: the list's filters, without paging. */
+function exportQuery(filters: MemberFilters): string {
+  const query = new URLSearchParams({ sort: filters.sort });
+  if (filters.q.trim()) query.set('q', filters.q.trim());
+  if (filters.tier) query.set('tier', filters.tier);
+  return query.toString();
 }
 
 /**
@@ -163,6 +171,14 @@ export function ProgramMembersPage() {
               label: t(`loyalty.members.sorts.${sort}`),
             }))}
           />
+          {/* The members these filters select, all of them; the browser downloads it. */}
+          <Button
+            icon={<DownloadOutlined />}
+            href={`/v1/loyalty/programs/${encodeURIComponent(programId)}/members/export.csv?${exportQuery(filters)}`}
+            data-testid="members-export"
+          >
+            {t('loyalty.members.export')}
+          </Button>
         </Space>
         <LoadMoreTable<ProgramMember>
           query={members}
