@@ -581,6 +581,17 @@ export const liability = z
     expectedBreakagePoints: z.number().int(),
     liabilityMinor: z.number().int().describe('(outstanding − expected breakage) × point value'),
     currency: z.string(),
+    expiringSoon: z
+      .array(
+        z.object({
+          withinDays: z.number().int(),
+          points: z.number().int(),
+          members: z.number().int(),
+        }),
+      )
+      .describe(
+        'Points of open lots expiring within 30, 60 and 90 days (cumulative), and their members',
+      ),
   })
   .meta({ id: 'LoyaltyLiability' });
 

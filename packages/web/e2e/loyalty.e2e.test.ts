@@ -64,6 +64,9 @@ describe('loyalty screens in a real browser', () => {
       .poll(() => page.getByTestId('liability-outstanding').innerText())
       .toContain('1,234');
     expect(await page.getByTestId('loyalty-liability').innerText()).toContain('未兑付积分');
+    // Nothing expires in this program: the forecast says so rather than hiding.
+    expect(await page.getByTestId('liability-expiring-30').innerText()).toContain('30 天内到期');
+    expect(await page.getByTestId('liability-expiring-90').innerText()).toContain('0 位会员');
     await expect
       .poll(() => page.locator('[data-testid="loyalty-stats"] canvas').count())
       .toBeGreaterThan(0);

@@ -903,6 +903,50 @@ export async function memberCounts(db: LoyaltyDb, tenantId: string, programId: s
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The points of open lots (pending or available) expiring from `now` to each horizon, and how
+ * many members hold them: one range scan of the expiring lots' index.
+ */
+export async function expiringTotals(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  now: Date,
+  days: readonly number[],
+): Promise<{ withinDays: number; points: number; members: number }[]> {
+  const horizons = days.map((d) => new Date(now.getTime() + d * 86_400_000));
+  const [row] = await db
+    .selectFrom('loyalty_lots')
+    .select(
+      horizons.flatMap((until, i) => [
+        sql<string>`coalesce(sum(remaining) filter (where expires_at < ${until}), 0)::text`.as(
+          `points${i}`,
+        ),
+        sql<string>`count(distinct customer_id) filter (where expires_at < ${until})::text`.as(
+          `members${i}`,
+        ),
+      ]),
+    )
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('status', '<>', 'closed')
+    .where('expires_at', 'is not', null)
+    .where('expires_at', '>=', now)
+    .where(
+      'expires_at',
+      '<',
+      horizons.reduce((a, b) => (a > b ? a : b)),
+    )
+    .where('remaining', '>', 0)
+    .execute();
+  const totals = (row ?? {}) as Record<string, string | undefined>;
+  return days.map((withinDays, i) => ({
+    withinDays,
+    points: Number(totals[`points${i}`] ?? 0),
+    members: Number(totals[`members${i}`] ?? 0),
+  }));
+}
+
 export type MemberSortColumn = 'available' | 'lifetimeEarned' | 'lastActivityAt' | 'enrolledAt';
 
 /** What each member sort orders by, and the type its key is compared as. */

@@ -885,6 +885,38 @@ describe('ledger over time', () => {
     });
   });
 
+  it('liability: the points expiring within 30, 60 and 90 days, and their members', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, { expiry: { kind: 'rolling', months: 12 } });
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    // A year's expiry: bought 350 days ago expires in about 15 days, 320 → 45, 290 → 75.
+    const a = await purchase(tenant, { customer: 'soon-a', amount: 5_000, occurredAt: ago(350) });
+    await purchase(tenant, { customer: 'soon-a', amount: 3_000, occurredAt: ago(290) });
+    await purchase(tenant, { customer: 'soon-b', amount: 4_000, occurredAt: ago(320) });
+    await purchase(tenant, { customer: 'soon-b', amount: 10_000, occurredAt: ago(100) });
+    // 20 of a's 80 are spent, from the soonest-expiring lot: 30 of its 50 are left.
+    const spent = await redeem(tenant, program.id, {
+      customerId: a.customerId,
+      points: 20,
+      idempotencyKey: uniq('soon'),
+    });
+    expect(spent.statusCode, spent.body).toBe(201);
+    const liability = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/liability`,
+      headers: tenant.auth,
+    });
+    expect(liability.statusCode, liability.body).toBe(200);
+    expect(liability.json()).toMatchObject({
+      outstandingPoints: 200,
+      expiringSoon: [
+        { withinDays: 30, points: 30, members: 1 },
+        { withinDays: 60, points: 70, members: 2 },
+        { withinDays: 90, points: 100, members: 2 },
+      ],
+    });
+  });
+
   it('expiry: set-based for members without debt, debt paid before points expire', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant, {

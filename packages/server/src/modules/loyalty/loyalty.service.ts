@@ -791,6 +791,7 @@ export async function programLiability(
   context: RequestContext,
   programId: string,
 ): Promise<z.infer<typeof liability>> {
+  const now = new Date();
   const program = await loadProgram(db, context.tenantId, programId);
   const counts = await repo.memberCounts(db, context.tenantId, programId);
   const totals = await repo.programTotals(db, context.tenantId, programId);
@@ -802,7 +803,7 @@ export async function programLiability(
   const expectedBreakage = Math.round(Math.max(0, outstanding) * breakageRate);
   return {
     programId,
-    asOf: new Date().toISOString(),
+    asOf: now.toISOString(),
     members: Number(counts.members),
     outstandingPoints: outstanding,
     pendingPoints: Number(counts.pending),
@@ -815,6 +816,7 @@ export async function programLiability(
       Math.max(0, outstanding - expectedBreakage) * program.pointValueMinor,
     ),
     currency: program.currency,
+    expiringSoon: await repo.expiringTotals(db, context.tenantId, programId, now, [30, 60, 90]),
   };
 }
 

@@ -76,6 +76,24 @@ function LiabilityCard({ programId }: { programId: string }) {
                   />
                 </Col>
               ))}
+              {/* What the next months' expiry will take, for reminders before it happens. */}
+              {l.expiringSoon.map((soon) => (
+                <Col key={soon.withinDays} xs={12} md={8}>
+                  <Statistic
+                    title={t('loyalty.liability.expiringWithin', { days: soon.withinDays })}
+                    value={n(soon.points)}
+                    suffix={
+                      <Typography.Text type="secondary" className="statistic-note">
+                        {t('loyalty.liability.expiringMembers', {
+                          count: soon.members,
+                          members: n(soon.members),
+                        })}
+                      </Typography.Text>
+                    }
+                    data-testid={`liability-expiring-${soon.withinDays}`}
+                  />
+                </Col>
+              ))}
             </Row>
           );
         }}

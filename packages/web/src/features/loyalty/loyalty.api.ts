@@ -8,6 +8,7 @@ import type {
   EarnRule,
   ExpiryPolicy,
   LoyaltyProgram,
+  liability,
   loyaltyEntry,
   loyaltyMemberList,
   loyaltyMemberSorts,
@@ -51,20 +52,7 @@ export type PublicRedemption = Parsed<typeof publicRedemption>;
 export type WalletEntry = Parsed<typeof walletEntry>;
 export type { EarnRule, ExpiryPolicy, LoyaltyProgram, TierConfig };
 
-export interface Liability {
-  programId: string;
-  asOf: string;
-  members: number;
-  outstandingPoints: number;
-  pendingPoints: number;
-  issuedPoints: number;
-  redeemedPoints: number;
-  expiredPoints: number;
-  breakageRate: number;
-  expectedBreakagePoints: number;
-  liabilityMinor: number;
-  currency: string;
-}
+export type Liability = Parsed<typeof liability>;
 
 export interface ProgramStats {
   programId: string;
