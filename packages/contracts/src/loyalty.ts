@@ -747,6 +747,13 @@ export const loyaltyMemberListQuery = pageQuery.extend({
     .max(50)
     .optional()
     .describe('Members in this tier (its code); `none` for members without a tier'),
+  expiringWithin: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(366)
+    .optional()
+    .describe('Only members holding points that expire within this many days from now'),
   sort: z
     .enum(loyaltyMemberSorts)
     .default('-available')

@@ -208,6 +208,19 @@ describe('loyalty screens in a real browser', () => {
     await expect.poll(() => table.locator('.ant-spin-spinning').count()).toBe(0);
     await screenshot(page, 'loyalty-members');
 
+    // Nobody's points expire in this program: a reminder list would be empty.
+    await page.getByTestId('member-expiring-filter').click();
+    await page.locator('.ant-select-item-option').getByText('30 天内有积分到期').click();
+    await expect
+      .poll(() => page.getByTestId('members-empty').innerText())
+      .toContain('没有符合条件的会员');
+    expect(await page.getByTestId('members-export').getAttribute('href')).toContain(
+      'expiringWithin=30',
+    );
+    await page.getByTestId('member-expiring-filter').click();
+    await page.locator('.ant-select-item-option').getByText('不限到期').click();
+    await expect.poll(names).toEqual(['张伟', '李娜']);
+
     // Fewest points first.
     await page.getByTestId('member-sort').click();
     await page.locator('.ant-select-item-option').getByText('可用积分最少').click();

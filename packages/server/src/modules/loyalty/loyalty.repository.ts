@@ -967,6 +967,8 @@ export interface MemberListOptions {
   tier?: string | null | undefined;
   /** Only these customers (what a search found). */
   customerIds?: readonly string[] | undefined;
+  /** Only members holding points (open lots) that expire in [from, until). */
+  expiring?: { from: Date; until: Date } | undefined;
   /** The previous page's last row: its `sort_key` and customer id. */
   after?: { key: string; customerId: string } | undefined;
   limit: number;
@@ -1008,6 +1010,22 @@ export async function listMembers(
   else if (options.tier !== undefined) query = query.where('tier_code', '=', options.tier);
   if (options.customerIds) {
     query = query.where('customer_id', '=', anyOf(options.customerIds, 'uuid'));
+  }
+  const expiring = options.expiring;
+  if (expiring) {
+    // The expiring lots' index finds them by date; the members join them by customer.
+    query = query.where('customer_id', 'in', (eb) =>
+      eb
+        .selectFrom('loyalty_lots')
+        .select('customer_id')
+        .where('tenant_id', '=', tenantId)
+        .where('program_id', '=', programId)
+        .where('status', '<>', 'closed')
+        .where('expires_at', 'is not', null)
+        .where('expires_at', '>=', expiring.from)
+        .where('expires_at', '<', expiring.until)
+        .where('remaining', '>', 0),
+    );
   }
   const after = options.after;
   if (after) {

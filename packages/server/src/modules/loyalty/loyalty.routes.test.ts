@@ -915,6 +915,26 @@ describe('ledger over time', () => {
         { withinDays: 90, points: 100, members: 2 },
       ],
     });
+    // Who they are: the members list (and its export) filtered the same way.
+    const holders = async (days: number) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/loyalty/programs/${program.id}/members?expiringWithin=${days}&sort=-lifetimeEarned`,
+        headers: tenant.auth,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { items: { externalId: string | null }[] }).items.map(
+        (item) => item.externalId,
+      );
+    };
+    expect(await holders(30)).toEqual(['soon-a']);
+    expect(await holders(60)).toEqual(['soon-b', 'soon-a']);
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/members/export.csv?expiringWithin=30&bom=false`,
+      headers: tenant.auth,
+    });
+    expect(csv.body.trim().split('\n').slice(1)).toEqual([expect.stringContaining('soon-a')]);
   });
 
   it('expiry: set-based for members without debt, debt paid before points expire', async () => {

@@ -92,10 +92,19 @@ export async function listMembers(
     customerIds = await customers.search(tenantId, query.q, MEMBER_SEARCH_LIMIT);
     if (customerIds.length === 0) return { items: [], nextCursor: null };
   }
+  const now = new Date();
   const rows = await repo.listMembers(db, tenantId, programId, {
     sort,
     tier,
     customerIds,
+    ...(query.expiringWithin
+      ? {
+          expiring: {
+            from: now,
+            until: new Date(now.getTime() + query.expiringWithin * 86_400_000),
+          },
+        }
+      : {}),
     after,
     limit: query.limit + 1,
   });

@@ -80,7 +80,14 @@ function LiabilityCard({ programId }: { programId: string }) {
               {l.expiringSoon.map((soon) => (
                 <Col key={soon.withinDays} xs={12} md={8}>
                   <Statistic
-                    title={t('loyalty.liability.expiringWithin', { days: soon.withinDays })}
+                    title={
+                      // Who holds them: the members list, filtered the same way.
+                      <Link
+                        to={`/loyalty/programs/${programId}/members?expiring=${soon.withinDays}`}
+                      >
+                        {t('loyalty.liability.expiringWithin', { days: soon.withinDays })}
+                      </Link>
+                    }
                     value={n(soon.points)}
                     suffix={
                       <Typography.Text type="secondary" className="statistic-note">

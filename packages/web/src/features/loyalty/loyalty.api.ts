@@ -128,6 +128,8 @@ export interface MemberFilters {
   q: string;
   /** A tier code, `none` for members without a tier, '' for all. */
   tier: string;
+  /** Days: only members with points expiring that soon; '' for all. */
+  expiring: string;
   sort: MemberSort;
 }
 
@@ -143,6 +145,7 @@ export const useProgramMembers = (programId: string, filters: MemberFilters) =>
           sort: filters.sort,
           ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
           ...(filters.tier ? { tier: filters.tier } : {}),
+          ...(filters.expiring ? { expiringWithin: filters.expiring } : {}),
           ...(pageParam ? { cursor: pageParam } : {}),
         },
         signal,

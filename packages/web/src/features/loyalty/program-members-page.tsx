@@ -16,11 +16,15 @@ import {
 } from './loyalty.api.ts';
 import './loyalty.i18n.ts';
 
+/** The expiry horizons offered, in days (the liability card's too). */
+const expiringChoices = ['30', '60', '90'] as const;
+
 function filtersOf(params: URLSearchParams): MemberFilters {
   const sort = params.get('sort');
   return {
     q: params.get('q') ?? '',
     tier: params.get('tier') ?? '',
+    expiring: expiringChoices.find((days) => days === params.get('expiring')) ?? '',
     sort: loyaltyMemberSorts.find((known) => known === sort) ?? '-available',
   };
 }
@@ -30,6 +34,7 @@ function exportQuery(filters: MemberFilters): string {
   const query = new URLSearchParams({ sort: filters.sort });
   if (filters.q.trim()) query.set('q', filters.q.trim());
   if (filters.tier) query.set('tier', filters.tier);
+  if (filters.expiring) query.set('expiringWithin', filters.expiring);
   return query.toString();
 }
 
@@ -55,7 +60,7 @@ export function ProgramMembersPage() {
 
   const timeZone = program.data?.timeZone;
   const levels = program.data?.tiers?.levels ?? [];
-  const filtered = Boolean(filters.q.trim() || filters.tier);
+  const filtered = Boolean(filters.q.trim() || filters.tier || filters.expiring);
   const n = (value: number) => formatNumber(value, locale);
 
   const columns: TableColumnsType<ProgramMember> = [
@@ -158,6 +163,20 @@ export function ProgramMembersPage() {
               { value: '', label: t('loyalty.members.allTiers') },
               ...levels.map((level) => ({ value: level.code, label: level.name })),
               { value: 'none', label: t('loyalty.member.noTier') },
+            ]}
+          />
+          <Select<string>
+            aria-label={t('loyalty.members.expiring')}
+            value={filters.expiring}
+            onChange={(value) => setParam('expiring', value)}
+            popupMatchSelectWidth={false}
+            data-testid="member-expiring-filter"
+            options={[
+              { value: '', label: t('loyalty.members.expiringAny') },
+              ...expiringChoices.map((days) => ({
+                value: days,
+                label: t('loyalty.members.expiringWithin', { days }),
+              })),
             ]}
           />
           <Select<MemberSort>
