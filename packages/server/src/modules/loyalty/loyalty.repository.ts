@@ -903,9 +903,22 @@ export async function memberCounts(db: LoyaltyDb, tenantId: string, programId: s
     .executeTakeFirstOrThrow();
 }
 
+/** Open lots (pending or available) with points left that expire in [from, until). */
+function expiringLots(db: LoyaltyDb, tenantId: string, programId: string, from: Date, until: Date) {
+  return db
+    .selectFrom('loyalty_lots')
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('status', '<>', 'closed')
+    .where('expires_at', 'is not', null)
+    .where('expires_at', '>=', from)
+    .where('expires_at', '<', until)
+    .where('remaining', '>', 0);
+}
+
 /**
- * The points of open lots (pending or available) expiring from `now` to each horizon, and how
- * many members hold them: one range scan of the expiring lots' index.
+ * The points of open lots expiring from `now` to each horizon, and how many members hold them:
+ * one range scan of the expiring lots' index.
  */
 export async function expiringTotals(
   db: LoyaltyDb,
@@ -915,8 +928,8 @@ export async function expiringTotals(
   days: readonly number[],
 ): Promise<{ withinDays: number; points: number; members: number }[]> {
   const horizons = days.map((d) => new Date(now.getTime() + d * 86_400_000));
-  const [row] = await db
-    .selectFrom('loyalty_lots')
+  const last = new Date(Math.max(...horizons.map((until) => until.getTime())));
+  const [row] = await expiringLots(db, tenantId, programId, now, last)
     .select(
       horizons.flatMap((until, i) => [
         sql<string>`coalesce(sum(remaining) filter (where expires_at < ${until}), 0)::text`.as(
@@ -927,17 +940,6 @@ export async function expiringTotals(
         ),
       ]),
     )
-    .where('tenant_id', '=', tenantId)
-    .where('program_id', '=', programId)
-    .where('status', '<>', 'closed')
-    .where('expires_at', 'is not', null)
-    .where('expires_at', '>=', now)
-    .where(
-      'expires_at',
-      '<',
-      horizons.reduce((a, b) => (a > b ? a : b)),
-    )
-    .where('remaining', '>', 0)
     .execute();
   const totals = (row ?? {}) as Record<string, string | undefined>;
   return days.map((withinDays, i) => ({
@@ -1014,17 +1016,10 @@ export async function listMembers(
   const expiring = options.expiring;
   if (expiring) {
     // The expiring lots' index finds them by date; the members join them by customer.
-    query = query.where('customer_id', 'in', (eb) =>
-      eb
-        .selectFrom('loyalty_lots')
-        .select('customer_id')
-        .where('tenant_id', '=', tenantId)
-        .where('program_id', '=', programId)
-        .where('status', '<>', 'closed')
-        .where('expires_at', 'is not', null)
-        .where('expires_at', '>=', expiring.from)
-        .where('expires_at', '<', expiring.until)
-        .where('remaining', '>', 0),
+    query = query.where(
+      'customer_id',
+      'in',
+      expiringLots(db, tenantId, programId, expiring.from, expiring.until).select('customer_id'),
     );
   }
   const after = options.after;

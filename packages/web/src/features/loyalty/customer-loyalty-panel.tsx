@@ -31,6 +31,8 @@ import {
   explainEntry,
   explainTierChange,
   metricAmount,
+  signText,
+  tierLabel,
   tierNames,
 } from './entry-explanation.ts';
 import { MemberAdjustButton } from './member-adjust.tsx';
@@ -199,7 +201,7 @@ function ProgramMember({
                       {t(`loyalty.entry.kinds.${entry.kind}`, { defaultValue: entry.kind })}
                     </Tag>
                     <Typography.Text strong>
-                      {{ 1: '+', [-1]: '−', 0: '' }[entrySign(entry)]}
+                      {signText(entrySign(entry))}
                       {n(entry.points)}
                     </Typography.Text>
                     <Typography.Text type="secondary">
@@ -233,8 +235,7 @@ function ProgramMember({
 function TierHistory({ changes, explain }: { changes: TierChange[]; explain: ExplainContext }) {
   const { t, locale, timeZone } = explain;
   if (changes.length === 0) return null;
-  const tier = (code: string | null) =>
-    code === null ? t('loyalty.member.noTier') : (explain.tierName?.(code) ?? code);
+  const tier = (code: string | null) => tierLabel(code, explain);
   return (
     <>
       <Typography.Text strong>{t('loyalty.member.tierHistory')}</Typography.Text>

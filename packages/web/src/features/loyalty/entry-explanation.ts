@@ -270,6 +270,14 @@ export function entrySign(entry: { debit: string; credit: string }): 1 | -1 | 0 
   return 0;
 }
 
+/** The sign written before an entry's points: "+", "−" or nothing. */
+export const signText = (sign: 1 | -1 | 0): string => ({ 1: '+', [-1]: '−', 0: '' })[sign];
+
+/** A tier by its name, "no tier" for none. */
+export function tierLabel(code: string | null, c: ExplainContext): string {
+  return code === null ? c.t('loyalty.member.noTier') : (c.tierName?.(code) ?? code);
+}
+
 /** A tier metric's amount: money for spend, a plain count otherwise. */
 export function metricAmount(
   metric: TierConfig['metric'],
@@ -289,8 +297,7 @@ export function explainTierChange(change: TierChange, c: ExplainContext): string
   const { t } = c;
   const w = change.why;
   if (!w) return change.reason;
-  const tier = (code: string | null) =>
-    code === null ? t('loyalty.member.noTier') : (c.tierName?.(code) ?? code);
+  const tier = (code: string | null) => tierLabel(code, c);
   switch (w.why) {
     case 'reached':
       // The entry tier: any activity qualifies, a threshold of ¥0.00 says nothing.

@@ -133,6 +133,20 @@ export interface MemberFilters {
   sort: MemberSort;
 }
 
+/** The members list's filters as the API takes them (the list and its CSV export). */
+function memberQuery(filters: MemberFilters): Record<string, string> {
+  return {
+    sort: filters.sort,
+    ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+    ...(filters.tier ? { tier: filters.tier } : {}),
+    ...(filters.expiring ? { expiringWithin: filters.expiring } : {}),
+  };
+}
+
+/** Where the browser downloads every member the filters select, as CSV. */
+export const membersExportUrl = (programId: string, filters: MemberFilters) =>
+  `${base(programId)}/members/export.csv?${new URLSearchParams(memberQuery(filters)).toString()}`;
+
 export const useProgramMembers = (programId: string, filters: MemberFilters) =>
   useInfiniteQuery({
     queryKey: ['loyalty', programId, 'members', filters],
@@ -140,14 +154,7 @@ export const useProgramMembers = (programId: string, filters: MemberFilters) =>
     queryFn: ({ signal, pageParam }) =>
       api.get<{ items: ProgramMember[]; nextCursor: string | null }>(
         `${base(programId)}/members`,
-        {
-          limit: 50,
-          sort: filters.sort,
-          ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
-          ...(filters.tier ? { tier: filters.tier } : {}),
-          ...(filters.expiring ? { expiringWithin: filters.expiring } : {}),
-          ...(pageParam ? { cursor: pageParam } : {}),
-        },
+        { limit: 50, ...memberQuery(filters), ...(pageParam ? { cursor: pageParam } : {}) },
         signal,
       ),
     getNextPageParam: (last) => last.nextCursor,

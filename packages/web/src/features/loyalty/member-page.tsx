@@ -35,7 +35,9 @@ import {
   explainEntry,
   explainTierChange,
   metricAmount,
+  signText,
   tierNames,
+  type ExplainContext,
 } from './entry-explanation.ts';
 import {
   type PublicMemberPage,
@@ -51,6 +53,7 @@ type Entry = PublicMemberPage['history'][number];
 function TierCard({ page }: { page: PublicMemberPage }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  const explain = memberExplain(page, t, locale);
   const { tier, progress } = page;
   if (!tier && !progress) return null;
   const next = progress?.nextTier;
@@ -91,22 +94,14 @@ function TierCard({ page }: { page: PublicMemberPage }) {
           <Typography.Paragraph className="member-progress-text">
             {next
               ? t(`memberPage.toNext.${progress.metric}`, {
-                  amount: metricAmount(progress.metric, progress.remaining, {
-                    t,
-                    locale,
-                    currency: page.currency,
-                  }),
+                  amount: metricAmount(progress.metric, progress.remaining, explain),
                   name: next.name,
                 })
               : t('memberPage.topTier')}
           </Typography.Paragraph>
           <Typography.Text type="secondary" className="member-small">
             {t(`memberPage.sofar.${progress.metric}`, {
-              amount: metricAmount(progress.metric, progress.value, {
-                t,
-                locale,
-                currency: page.currency,
-              }),
+              amount: metricAmount(progress.metric, progress.value, explain),
               date: formatDate(progress.windowEnd, locale, page.timeZone),
             })}
           </Typography.Text>
@@ -134,13 +129,7 @@ function TierCard({ page }: { page: PublicMemberPage }) {
                   </Typography.Text>
                 </div>
                 <Typography.Text type="secondary" className="member-why">
-                  {explainTierChange(change, {
-                    t,
-                    locale,
-                    currency: page.currency,
-                    timeZone: page.timeZone,
-                    tierName: pageTierNames(page),
-                  })}
+                  {explainTierChange(change, explain)}
                 </Typography.Text>
               </li>
             ))}
@@ -151,8 +140,17 @@ function TierCard({ page }: { page: PublicMemberPage }) {
   );
 }
 
-/** Tier names by code, from the program's tiers the page lists. */
-const pageTierNames = (page: PublicMemberPage) => tierNames({ tiers: { levels: page.tiers } });
+/** How the member's page words explanations: the program's money, zone and tier names. */
+function memberExplain(page: PublicMemberPage, t: TFunction, locale: string): ExplainContext {
+  return {
+    t,
+    locale,
+    currency: page.currency,
+    timeZone: page.timeZone,
+    tierName: tierNames({ tiers: { levels: page.tiers } }),
+    ruleIds: false,
+  };
+}
 
 type Reward = PublicMemberPage['rewards'][number];
 
@@ -495,14 +493,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
   // A redemption names its reward by id: say which one, when the catalog still has it.
   const rewardOf = (entry: Entry) =>
     page.rewards.find((reward) => reward.id === entry.explanation.rewardId)?.name;
-  const explain = {
-    t,
-    locale,
-    currency: page.currency,
-    timeZone: page.timeZone,
-    tierName: pageTierNames(page),
-    ruleIds: false,
-  };
+  const explain = memberExplain(page, t, locale);
   return (
     <Section
       icon={<HistoryOutlined />}
@@ -523,7 +514,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
                     strong
                     className={sign > 0 ? 'member-plus' : sign < 0 ? 'member-minus' : ''}
                   >
-                    {sign > 0 ? '+' : sign < 0 ? '−' : ''}
+                    {signText(sign)}
                     {formatNumber(entry.points, locale)}
                   </Typography.Text>
                 </div>

@@ -11,6 +11,7 @@ import {
   type MemberFilters,
   type MemberSort,
   type ProgramMember,
+  membersExportUrl,
   useProgram,
   useProgramMembers,
 } from './loyalty.api.ts';
@@ -27,15 +28,6 @@ function filtersOf(params: URLSearchParams): MemberFilters {
     expiring: expiringChoices.find((days) => days === params.get('expiring')) ?? '',
     sort: loyaltyMemberSorts.find((known) => known === sort) ?? '-available',
   };
-}
-
-/** The export's query: the list's filters, without paging. */
-function exportQuery(filters: MemberFilters): string {
-  const query = new URLSearchParams({ sort: filters.sort });
-  if (filters.q.trim()) query.set('q', filters.q.trim());
-  if (filters.tier) query.set('tier', filters.tier);
-  if (filters.expiring) query.set('expiringWithin', filters.expiring);
-  return query.toString();
 }
 
 /**
@@ -193,7 +185,7 @@ export function ProgramMembersPage() {
           {/* The members these filters select, all of them; the browser downloads it. */}
           <Button
             icon={<DownloadOutlined />}
-            href={`/v1/loyalty/programs/${encodeURIComponent(programId)}/members/export.csv?${exportQuery(filters)}`}
+            href={membersExportUrl(programId, filters)}
             data-testid="members-export"
           >
             {t('loyalty.members.export')}
