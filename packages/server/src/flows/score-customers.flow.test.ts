@@ -315,6 +315,24 @@ describe('scores', () => {
     const spendAfter = after.reduce((sum, s) => sum + s.totalSpend, 0);
     expect(spendBefore - spendAfter).toBe(500);
   });
+
+  it('leaves an erased customer nameless in the value-at-risk list', async () => {
+    type Risk = { items: { customerId: string; name: string | null }[] };
+    const before = (await get(tenant, '/v1/analytics/value-at-risk?limit=3')).json() as Risk;
+    const erased = before.items[0]!;
+    expect(erased.name).not.toBeNull();
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${erased.customerId}`,
+      headers: tenant.auth,
+    });
+    expect(res.statusCode).toBe(204);
+    const after = (await get(tenant, '/v1/analytics/value-at-risk?limit=3')).json() as Risk;
+    expect(after.items.find((i) => i.customerId === erased.customerId)?.name).toBeNull();
+    expect(after.items.filter((i) => i.customerId !== erased.customerId)).toEqual(
+      before.items.filter((i) => i.customerId !== erased.customerId),
+    );
+  });
 });
 
 describe('nightly schedule', () => {

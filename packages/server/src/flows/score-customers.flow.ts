@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { scoreRunCreate } from '@fidelis/contracts';
 import type { Database } from '../db/database.ts';
 import { readPurchaseHistory } from '../modules/activity/index.ts';
-import { getCustomer } from '../modules/customers/index.ts';
-import { findTenant, systemContext, type Job } from '../modules/platform/index.ts';
+import { describeCustomers } from '../modules/customers/index.ts';
+import { findTenant, type Job } from '../modules/platform/index.ts';
 import {
   computeAndStoreScores,
   defaultAsOf,
@@ -55,20 +55,15 @@ export async function scoreCustomersFlow(
 
 /**
  * What the scores routes need from other modules: customer names for the value-at-risk list
- * (erased or unknown customers stay nameless).
+ * (erased or unknown customers stay nameless), in one query.
  */
 export function scoresRouteDeps(db: Kysely<Database>): ScoresRouteDeps {
   const customerNames: CustomerNames = async (tenantId, ids) => {
-    const names = new Map<string, string>();
-    const context = systemContext(tenantId);
-    for (const id of ids) {
-      try {
-        names.set(id, (await getCustomer(db, context, id)).name);
-      } catch {
-        // erased, merged away or unknown: no name to show
-      }
-    }
-    return names;
+    const described = await describeCustomers(db, tenantId, ids);
+    // Erased customers keep an empty name: they stay nameless, as unknown ids do.
+    return new Map(
+      [...described].filter(([, customer]) => customer.name !== '').map(([id, c]) => [id, c.name]),
+    );
   };
   return { db, customerNames };
 }
