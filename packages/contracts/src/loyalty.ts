@@ -966,7 +966,11 @@ export const partnerTransaction = z.strictObject({
     .min(1)
     .max(200)
     .describe('The partner’s own transaction id: each is applied once'),
-  occurredAt: instant.optional(),
+  occurredAt: instant
+    .optional()
+    .describe(
+      'The partner’s own time of the transaction, kept with the entry; the points move (and count in the settlement) when recorded. At most 15 minutes ahead of the server’s clock',
+    ),
 });
 
 export const partnerSettlement = z

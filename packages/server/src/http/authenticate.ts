@@ -47,6 +47,12 @@ export function createAuthenticateHook(db: Kysely<PlatformTables>) {
       }
       request.auth = { tenantId: session.tenantId, actor: session.actor, requestId: request.id };
     }
+    if (request.auth.actor.partnerId && !config.partner) {
+      throw new AppError(
+        'FORBIDDEN',
+        'A partner’s API key may only record partner transactions and read its own settlement.',
+      );
+    }
     if (config.permission && !roleCan(request.auth.actor.role, config.permission)) {
       throw new AppError(
         'FORBIDDEN',

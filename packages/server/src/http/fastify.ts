@@ -30,6 +30,11 @@ declare module 'fastify' {
     permission?: Permission;
     /** No authentication (login, health, public member and survey pages). */
     public?: boolean;
+    /**
+     * Also open to a partner organisation's API key, which may call nothing else (the route
+     * itself keeps the partner to its own program and records).
+     */
+    partner?: boolean;
   }
 }
 

@@ -1965,7 +1965,15 @@ export async function memberStatus(
 export async function partnerEarn(
   trx: LoyaltyDb,
   program: Program,
-  input: { partnerId: string; customerId: string; points: number; reference: string; at: Date },
+  input: {
+    partnerId: string;
+    customerId: string;
+    points: number;
+    reference: string;
+    at: Date;
+    /** The partner's own date of the transaction, kept for the record. */
+    occurredAt: Date | null;
+  },
 ): Promise<{ points: number; lotId: string; replayed: boolean }> {
   return creditPoints(trx, program, {
     customerId: input.customerId,
@@ -1981,6 +1989,7 @@ export async function partnerEarn(
     explanation: {
       partnerId: input.partnerId,
       reference: input.reference,
+      ...(input.occurredAt ? { occurredAt: input.occurredAt.toISOString() } : {}),
       why: 'partner',
       reason: 'awarded by a partner',
     },

@@ -759,6 +759,91 @@ describe('partners', () => {
       orphans: { lots: 0, entries: 0, redemptions: 0 },
     });
   });
+
+  it('a partner key may record its transactions and read its settlement, nothing else', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const other = await createProgram(tenant, { name: 'Other program' });
+    const order = await purchase(tenant, { customer: 'ps-1', amount: 10_000 });
+    const addPartner = async (programId: string, name: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${programId}/partners`,
+        headers: tenant.auth,
+        payload: { name },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const body = res.json() as { id: string; apiKey: string };
+      return { id: body.id, auth: { authorization: `Bearer ${body.apiKey}` } };
+    };
+    const airline = await addPartner(program.id, 'Airline');
+    const hotel = await addPartner(program.id, 'Hotel');
+    await addPartner(other.id, 'Bank');
+    const call = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+      t.app.inject({ method, url, headers: airline.auth, ...(payload ? { payload } : {}) });
+    const base = `/v1/loyalty/programs/${program.id}`;
+    const refused = [
+      await call('GET', '/v1/customers'),
+      await call('GET', `/v1/customers/${order.customerId}/loyalty`),
+      await call('GET', `${base}/members`),
+      await call('GET', `${base}/members/export.csv`),
+      await call('GET', `${base}/liability`),
+      await call('POST', '/v1/events', {
+        id: 'partner-purchase',
+        type: 'purchase',
+        customerId: order.customerId,
+        occurredAt: '2026-01-01T00:00:00Z',
+        currency: 'CNY',
+        amount: 100_000,
+      }),
+      await call('POST', `${base}/redemptions`, {
+        customerId: order.customerId,
+        points: 10,
+        idempotencyKey: 'p-r',
+      }),
+      await call('POST', `/v1/loyalty/programs/${other.id}/partner-transactions`, {
+        type: 'earn',
+        customerId: order.customerId,
+        points: 10,
+        reference: 'elsewhere',
+      }),
+    ];
+    for (const res of refused) expect(res.statusCode, res.body).toBe(403);
+    // Its own settlement, not another partner's.
+    expect((await call('GET', `${base}/partners/${airline.id}/settlement`)).statusCode).toBe(200);
+    expect((await call('GET', `${base}/partners/${hotel.id}/settlement`)).statusCode).toBe(404);
+
+    // Points move when recorded: a backdated earning counts in today's settlement, and a
+    // transaction dated ahead of the clock is refused.
+    const backdated = await call('POST', `${base}/partner-transactions`, {
+      type: 'earn',
+      customerId: order.customerId,
+      points: 1_000,
+      reference: 'old-flight',
+      occurredAt: '2001-01-01T00:00:00Z',
+    });
+    expect(backdated.statusCode, backdated.body).toBe(201);
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const settlement = await call('GET', `${base}/partners/${airline.id}/settlement?from=${from}`);
+    expect(settlement.json()).toMatchObject({ earnedPoints: 1_000 });
+    const ahead = await call('POST', `${base}/partner-transactions`, {
+      type: 'earn',
+      customerId: order.customerId,
+      points: 1_000,
+      reference: 'future-flight',
+      occurredAt: new Date(Date.now() + 60 * 60_000).toISOString(),
+    });
+    expect(ahead.statusCode).toBe(400);
+    expect(ahead.json()).toMatchObject({
+      errors: [{ field: 'occurredAt', reason: 'in_future', params: { toleranceMinutes: 15 } }],
+    });
+    const now = await t.app.inject({
+      method: 'GET',
+      url: `${base}/members/${order.customerId}/balance?at=${new Date().toISOString()}`,
+      headers: tenant.auth,
+    });
+    expect(now.json()).toMatchObject({ available: 100 + 1_000 });
+  });
 });
 
 describe('cashback wallet', () => {

@@ -662,7 +662,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
         }),
       },
     },
-    config: { permission: 'loyalty:operate' },
+    config: { permission: 'loyalty:operate', partner: true },
     handler: async (request, reply) =>
       reply
         .status(201)
@@ -685,7 +685,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       querystring: z.strictObject({ from: instant.optional(), to: instant.optional() }),
       response: { 200: partnerSettlement },
     },
-    config: { permission: 'loyalty:read' },
+    config: { permission: 'loyalty:read', partner: true },
     handler: async (request) =>
       service.partnerSettlement(
         db,

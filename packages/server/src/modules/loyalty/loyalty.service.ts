@@ -1078,6 +1078,9 @@ function forTheMember(entry: ReturnType<typeof entryView>): ReturnType<typeof en
 }
 
 /** How many of a member's coupons their page lists (the newest). */
+/** How far ahead of the server's clock a reported time may lie: tills' and partners' clocks drift. */
+const CLOCK_SKEW_MINUTES = 15;
+
 const memberPageCoupons = 50;
 /** How many tier changes a member's page lists (the newest). */
 const memberPageTierChanges = 20;
@@ -1493,7 +1496,20 @@ export async function recordPartnerTransaction(
     input.customerId,
     'customerId',
   );
-  const at = input.occurredAt ? new Date(input.occurredAt) : new Date();
+  // Points move when the partner reports them: a backdated earning would change balances and
+  // settlements already read, a post-dated one balances not yet reached. The partner's own date
+  // is kept with the entry; it may not lie ahead of the clock (beyond a few minutes' skew).
+  const at = new Date();
+  const occurredAt = input.occurredAt ? new Date(input.occurredAt) : null;
+  if (occurredAt && occurredAt.getTime() > at.getTime() + CLOCK_SKEW_MINUTES * 60_000)
+    throw new AppError('VALIDATION_FAILED', 'occurredAt lies in the future.', [
+      {
+        field: 'occurredAt',
+        message: `must not be later than ${CLOCK_SKEW_MINUTES} minutes from now`,
+        reason: 'in_future',
+        params: { toleranceMinutes: CLOCK_SKEW_MINUTES },
+      },
+    ]);
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     if (input.type === 'earn') {
       const outcome = await partnerEarn(trx, program, {
@@ -1502,6 +1518,7 @@ export async function recordPartnerTransaction(
         points: input.points,
         reference: input.reference,
         at,
+        occurredAt,
       });
       return { type: input.type, points: outcome.points, replayed: outcome.replayed };
     }
@@ -1526,7 +1543,9 @@ export async function partnerSettlement(
   range: { from?: string | undefined; to?: string | undefined },
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
-  if (!(await repo.findPartner(db, context.tenantId, programId, partnerId)))
+  // A partner's key reads its own settlement only; another's is as if it did not exist.
+  const ownKey = context.actor.partnerId === null || context.actor.partnerId === partnerId;
+  if (!ownKey || !(await repo.findPartner(db, context.tenantId, programId, partnerId)))
     throw new AppError('NOT_FOUND', `No partner ${partnerId} in this program.`);
   const from = range.from ? new Date(range.from) : null;
   const to = range.to ? new Date(range.to) : null;
