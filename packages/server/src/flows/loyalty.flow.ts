@@ -64,7 +64,11 @@ export function loyaltyEventOf(event: RecordedEvent): LoyaltyEventInput | null {
     refundOf: event.refundOf,
     refundedLines:
       event.refundedLines.length > 0
-        ? event.refundedLines.map((line) => ({ lineNo: line.lineNo, amount: line.amount }))
+        ? event.refundedLines.map((line) => ({
+            lineNo: line.lineNo,
+            amount: line.amount,
+            quantity: line.quantity,
+          }))
         : null,
   };
 }
@@ -454,7 +458,11 @@ export async function backfillLoyaltyFromEvents(
         refundOf: row.refund_of,
         refundedLines:
           row.type === 'refund' && lines.length > 0
-            ? lines.map((line) => ({ lineNo: line.lineNo, amount: Math.abs(line.amount) }))
+            ? lines.map((line) => ({
+                lineNo: line.lineNo,
+                amount: Math.abs(line.amount),
+                quantity: Math.abs(line.quantity),
+              }))
             : null,
       };
     });

@@ -58,7 +58,7 @@ export interface EarnResult {
   /** Spend rules skipped because the purchase was below their minimum (in `notes` in words). */
   belowMinimum: { ruleId: string; amount: number; minimum: number }[];
   /** The points attributed to each purchase line (they add up to `points`); refunds use them. */
-  lines: { lineNo: number; points: number; amount: number }[];
+  lines: { lineNo: number; points: number; amount: number; quantity: number }[];
   /** Cap usage to add: one row per (rule, period key). */
   usage: { ruleId: string; key: string; points: number }[];
 }
@@ -365,6 +365,7 @@ export function evaluateEarning(input: EarnInput): EarnResult {
       lineNo: line.lineNo,
       points: linePoints.get(line.lineNo) ?? 0,
       amount: line.amount,
+      quantity: line.quantity,
     })),
     usage,
   };

@@ -14,13 +14,14 @@ import type { LoyaltyDb, LotRow, MemberRow, LotInsert, EntryInsert } from './loy
 import { NIL_UUID } from './loyalty.repository.ts';
 import type { LotLine } from './loyalty.table.ts';
 import {
-  apportion,
   planEarn,
   planExpiry,
   planRedemption,
   planRelease,
   planReversal,
   pointsToReverse,
+  linePointsToReverse,
+  capUsageRestored,
   type Lot,
   type MemberLedger,
   type Plan,
@@ -59,7 +60,7 @@ export interface LoyaltyEventInput {
   /** For a refund: the purchase it refunds. */
   refundOf: string | null;
   /** For a refund: which purchase lines, and how much of each (minor units); null = pro rata. */
-  refundedLines: { lineNo: number; amount: number }[] | null;
+  refundedLines: { lineNo: number; amount: number; quantity: number }[] | null;
   /** The customer's tags when the event arrived: what segment multipliers match. */
   segments?: readonly string[];
 }
@@ -512,6 +513,8 @@ function earnFor(
     points: line.points,
     refunded: 0,
     reversed: 0,
+    quantity: line.quantity,
+    refundedQuantity: 0,
   }));
   const lot: WorkingLot = {
     id: lotId,
@@ -738,12 +741,22 @@ function reverseFor(
     for (const refunded of refund.refundedLines) {
       const line = lot.lines.find((candidate) => candidate.lineNo === refunded.lineNo);
       if (!line) continue;
-      const now = Math.min(Math.abs(refunded.amount), Math.max(0, line.amount - line.refunded));
-      const reversed = pointsToReverse(line.points, line.amount, line.refunded, now);
-      line.refunded += now;
+      const quantity = line.quantity ?? 0;
+      const refundedQuantity = line.refundedQuantity ?? 0;
+      const now = {
+        amount: Math.min(Math.abs(refunded.amount), Math.max(0, line.amount - line.refunded)),
+        quantity: Math.min(Math.abs(refunded.quantity), Math.max(0, quantity - refundedQuantity)),
+      };
+      const reversed = linePointsToReverse(
+        { points: line.points, amount: line.amount, quantity },
+        { amount: line.refunded, quantity: refundedQuantity },
+        now,
+      );
+      line.refunded += now.amount;
+      if (line.quantity !== undefined) line.refundedQuantity = refundedQuantity + now.quantity;
       line.reversed += reversed;
       points += reversed;
-      lineDetail.push({ lineNo: line.lineNo, amount: now, points: reversed });
+      lineDetail.push({ lineNo: line.lineNo, amount: now.amount, points: reversed });
     }
     lot.linesDirty = true;
   } else {
@@ -814,26 +827,21 @@ function reverseFor(
       },
     });
     member.earned -= points;
-    // Undo the cap usage the reversed points consumed, rule by rule.
+    // Give each capped rule back its share of the reversed points (of all the lot's points,
+    // capped or not), cumulatively: refunds never restore more than the rule used.
     const byRule = new Map<string, { points: number; keys: string[] }>();
     for (const usage of lot.ruleUsage) {
       const found = byRule.get(usage.ruleId) ?? { points: usage.points, keys: [] };
       found.keys.push(usage.key);
       byRule.set(usage.ruleId, found);
     }
-    const rules = [...byRule.entries()];
-    const totalUsage = rules.reduce((acc, [, value]) => acc + value.points, 0);
-    if (totalUsage > 0) {
-      const shares = apportion(
-        Math.min(points, totalUsage),
-        rules.map(([, value]) => value.points),
-      );
-      rules.forEach(([ruleId, value], index) => {
-        const share = Math.min(shares[index] ?? 0, value.points);
-        if (share <= 0) return;
-        for (const key of value.keys)
-          batch.addUsage(ruleId, key === 'total' ? NIL_UUID : member.customerId, key, -share);
-      });
+    for (const [ruleId, value] of byRule) {
+      const share =
+        capUsageRestored(value.points, lot.points, lot.reversedPoints) -
+        capUsageRestored(value.points, lot.points, lot.reversedPoints - points);
+      if (share <= 0) continue;
+      for (const key of value.keys)
+        batch.addUsage(ruleId, key === 'total' ? NIL_UUID : member.customerId, key, -share);
     }
   }
   const record = member.qualifying.find((candidate) => candidate.lotId === lot.id);
@@ -1088,9 +1096,11 @@ export async function applyEventsToPrograms(
         const before = member.earned;
         reverseFor(program, batch, member, lot, event);
         reversed += before - member.earned;
-        // A fully refunded qualifying purchase takes the referral bonus back from both sides.
+        // A qualifying purchase refunded below the scheme's minimum spend (or in full) takes
+        // the referral bonus back from both sides; the referral waits for another purchase.
         const referral = rewardedReferral.get(event.refundOf ?? '');
-        if (referral && lot.refundedSpend >= lot.row.spend) {
+        const netSpend = lot.row.spend - lot.refundedSpend;
+        if (referral && (netSpend <= 0 || netSpend < (program.referral?.minSpend ?? 0))) {
           rewardedReferral.delete(event.refundOf ?? '');
           for (const side of ['referee', 'referrer'] as const) {
             const owner = members.get(

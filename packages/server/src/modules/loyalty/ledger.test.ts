@@ -11,6 +11,8 @@ import {
   planRelease,
   planReversal,
   pointsToReverse,
+  linePointsToReverse,
+  capUsageRestored,
   type Lot,
   type MemberLedger,
   type RefundPolicy,
@@ -119,6 +121,91 @@ describe('pointsToReverse', () => {
           }
           if (refunded === amount) expect(reversed).toBe(points);
           expect(reversed).toBeLessThanOrEqual(points);
+        },
+      ),
+    );
+  });
+});
+
+describe('linePointsToReverse', () => {
+  it.each([
+    { line: [500, 0, 5], before: [0, 0], now: [0, 5], expected: 500, why: 'free items given back' },
+    {
+      line: [500, 0, 5],
+      before: [0, 0],
+      now: [0, 2],
+      expected: 200,
+      why: 'two of five free items',
+    },
+    { line: [100, 1000, 5], before: [0, 0], now: [200, 0], expected: 20, why: 'money alone' },
+    { line: [100, 1000, 5], before: [0, 0], now: [100, 2], expected: 40, why: 'units weigh more' },
+    { line: [100, 1000, 5], before: [900, 0], now: [100, 0], expected: 10, why: 'the last money' },
+    {
+      line: [100, 1000, 0],
+      before: [0, 0],
+      now: [500, 3],
+      expected: 50,
+      why: 'no stored quantity',
+    },
+  ])('$why', (c) => {
+    const [points, amount, quantity] = c.line as [number, number, number];
+    expect(
+      linePointsToReverse(
+        { points, amount, quantity },
+        { amount: c.before[0]!, quantity: c.before[1]! },
+        { amount: c.now[0]!, quantity: c.now[1]! },
+      ),
+    ).toBe(c.expected);
+  });
+
+  it('never reverses more than the line earned, and all of it once everything is back', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.tuple(fc.nat(100_000), fc.nat(50)), { minLength: 1, maxLength: 20 }),
+        (points, amount, quantity, pieces) => {
+          const refunded = { amount: 0, quantity: 0 };
+          let reversed = 0;
+          for (const [money, units] of pieces) {
+            const now = {
+              amount: Math.min(money, amount - refunded.amount),
+              quantity: Math.min(units, quantity - refunded.quantity),
+            };
+            reversed += linePointsToReverse({ points, amount, quantity }, refunded, now);
+            refunded.amount += now.amount;
+            refunded.quantity += now.quantity;
+          }
+          expect(reversed).toBeLessThanOrEqual(points);
+          if (refunded.quantity === quantity || (amount > 0 && refunded.amount === amount))
+            expect(reversed).toBe(points);
+        },
+      ),
+    );
+  });
+});
+
+describe('capUsageRestored', () => {
+  it('gives a capped rule back its share of what a lot reversed, never more than it used', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.array(fc.integer({ min: 1, max: 2_000 }), { minLength: 1, maxLength: 20 }),
+        (used, others, pieces) => {
+          const lotPoints = used + others;
+          let reversed = 0;
+          let restored = 0;
+          for (const piece of pieces) {
+            const now = Math.min(piece, lotPoints - reversed);
+            restored +=
+              capUsageRestored(used, lotPoints, reversed + now) -
+              capUsageRestored(used, lotPoints, reversed);
+            reversed += now;
+            expect(restored).toBeLessThanOrEqual((used * reversed) / lotPoints);
+          }
+          if (reversed === lotPoints) expect(restored).toBe(used);
         },
       ),
     );

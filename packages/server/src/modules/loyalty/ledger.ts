@@ -369,3 +369,47 @@ export function pointsToReverse(
     refunded >= lineAmount ? linePoints : Math.ceil((linePoints * refunded) / lineAmount);
   return target(refundedBefore + refundedNow) - target(refundedBefore);
 }
+
+/** What of a purchase line has been refunded: money and units. */
+export interface LineRefunded {
+  amount: number;
+  quantity: number;
+}
+
+/**
+ * How many of a line's points a refund takes back, by money or by units, whichever returns the
+ * larger share: points per item were earned by units, so a free item given back (amount 0)
+ * must still return its points. Rounded up and cumulative like `pointsToReverse`; all of them
+ * once the line's money or its units are all refunded. A line stored without its quantity
+ * (`quantity` 0) goes by money alone.
+ */
+export function linePointsToReverse(
+  line: { points: number; amount: number; quantity: number },
+  before: LineRefunded,
+  now: LineRefunded,
+): number {
+  if (line.points <= 0) return 0;
+  const share = (refunded: LineRefunded) => {
+    const all =
+      (line.amount > 0 && refunded.amount >= line.amount) ||
+      (line.quantity > 0 && refunded.quantity >= line.quantity);
+    if (all) return line.points;
+    const byMoney = line.amount > 0 ? Math.ceil((line.points * refunded.amount) / line.amount) : 0;
+    const byUnits =
+      line.quantity > 0 ? Math.ceil((line.points * refunded.quantity) / line.quantity) : 0;
+    return Math.max(byMoney, byUnits);
+  };
+  const after = { amount: before.amount + now.amount, quantity: before.quantity + now.quantity };
+  return Math.max(0, share(after) - share(before));
+}
+
+/**
+ * How much of a capped rule's usage a lot gives back once `reversed` of its `lotPoints` are
+ * reversed: the rule's share of what was reversed, rounded down, and all of it once the lot is
+ * fully reversed. Cumulative, so refunds restore at most what the rule used, however many.
+ */
+export function capUsageRestored(used: number, lotPoints: number, reversed: number): number {
+  if (used <= 0 || lotPoints <= 0 || reversed <= 0) return 0;
+  if (reversed >= lotPoints) return used;
+  return Math.floor((used * reversed) / lotPoints);
+}

@@ -66,7 +66,7 @@ async function refund(
   input: {
     refundOf: string;
     amount: number;
-    lines?: { lineNo: number; amount: number }[];
+    lines?: { lineNo: number; amount: number; quantity?: number }[];
     occurredAt?: string;
   },
 ) {
@@ -406,6 +406,81 @@ describe('earning from events', () => {
       refundOf: order.id,
       policy: 'clawback',
     });
+  });
+
+  it('points per item come back with the items, also free ones', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      earnRules: [
+        { kind: 'spend', id: 'base', points: 1, per: 100 },
+        { kind: 'item', id: 'gift', points: 100, skus: ['GIFT'] },
+      ],
+    });
+    const order = await purchase(tenant, {
+      customer: 'free-items',
+      amount: 1_000,
+      lines: [
+        { sku: 'X', quantity: 2, amount: 1_000 },
+        { sku: 'GIFT', quantity: 5, amount: 0 },
+      ],
+    });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(510);
+    // Half of the paid item's money and two of the five free ones: 5 + 200 points back.
+    await refund(tenant, {
+      refundOf: order.id,
+      amount: 500,
+      lines: [
+        { lineNo: 1, amount: 500, quantity: 1 },
+        { lineNo: 2, amount: 0, quantity: 2 },
+      ],
+    });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(305);
+    await refund(tenant, {
+      refundOf: order.id,
+      amount: 500,
+      lines: [
+        { lineNo: 1, amount: 500, quantity: 1 },
+        { lineNo: 2, amount: 0, quantity: 3 },
+      ],
+    });
+    expect(await memberOf(tenant, program.id, order.customerId)).toMatchObject({
+      available: 0,
+      lifetimeEarned: 0,
+    });
+    expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+  });
+
+  it('small refunds give a capped rule back only its share, never more than it used', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      earnRules: [
+        { kind: 'spend', id: 'base', points: 1, per: 10 },
+        { kind: 'spend', id: 'bonus', points: 1, per: 10, cap: { perDay: 50 } },
+      ],
+    });
+    const bonus: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const order = await purchase(tenant, {
+        customer: 'capped',
+        amount: 10_000,
+        occurredAt: `2026-11-02T0${i}:00:00Z`,
+      });
+      await refund(tenant, {
+        refundOf: order.id,
+        amount: 100,
+        occurredAt: `2026-11-02T0${i}:30:00Z`,
+      });
+      const earning = (await entriesOf(tenant, program.id, order.customerId)).find(
+        (e) => e.kind === 'earn' && e.eventId === order.id,
+      );
+      const steps = (earning?.explanation as { steps: { ruleId: string; points: number }[] }).steps;
+      bonus.push(steps.find((step) => step.ruleId === 'bonus')?.points ?? 0);
+    }
+    // The 1 % refund reverses 11 of the first purchase's 1,050 points; the bonus's share of
+    // them is half a point, rounded down to nothing: the day's bonus stays used up (it was
+    // given back 11 points each time, and paid 83 in a day against a cap of 50).
+    expect(bonus).toEqual([50, 0, 0, 0]);
+    expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
   });
 
   it('refund of spent points: clawback takes other lots, negative books a debt, never silently', async () => {
@@ -1309,6 +1384,44 @@ describe('referrals', () => {
     expect(referrerWhy).toContainEqual(
       expect.objectContaining({ why: 'referral_refunded', side: 'referrer', refundOf: qualifying }),
     );
+    expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+  });
+
+  it('a refund that takes the qualifying purchase below the minimum spend takes the bonus back', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      referral: { referrerPoints: 200, refereePoints: 100, minSpend: 5_000 },
+    });
+    const referrer = await purchase(tenant, { customer: 'min-a', amount: 1_000 });
+    const { code } = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/members/${referrer.customerId}/referral-code`,
+        headers: tenant.auth,
+      })
+    ).json() as { code: string };
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: tenant.auth,
+      payload: { kind: 'person', name: 'Friend', externalId: 'min-b' },
+    });
+    const refereeId = (created.json() as { id: string }).id;
+    const referred = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/referrals`,
+      headers: tenant.auth,
+      payload: { code, customerId: refereeId },
+    });
+    expect(referred.statusCode, referred.body).toBe(201);
+    const qualifying = await purchase(tenant, { customer: 'min-b', amount: 5_000 });
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(210);
+    await refund(tenant, { refundOf: qualifying.id, amount: 1 });
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(10);
+    expect((await memberOf(tenant, program.id, refereeId)).available).toBe(50 - 1);
+    // The referral waits for the next qualifying purchase.
+    await purchase(tenant, { customer: 'min-b', amount: 6_000 });
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(210);
     expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
   });
 });

@@ -85,6 +85,9 @@ export interface LotLine {
   points: number;
   refunded: number;
   reversed: number;
+  /** Units bought and refunded (absent on lots stored before 2026-12-07: money alone counts). */
+  quantity?: number;
+  refundedQuantity?: number;
 }
 
 export interface LoyaltyEntriesTable {
