@@ -248,8 +248,12 @@ function expiryOf(program: Program, earnedAt: Date): Date | null {
 function metricValue(program: Program, member: WorkingMember, start: Date, end: Date): number {
   const config = program.tiers;
   if (!config) return 0;
+  // Points credited by hand are the member's but not their activity: they qualify for nothing.
   const inWindow = member.qualifying.filter(
-    (record) => record.earnedAt >= start.getTime() && record.earnedAt < end.getTime() + 1,
+    (record) =>
+      record.source !== 'adjustment' &&
+      record.earnedAt >= start.getTime() &&
+      record.earnedAt < end.getTime() + 1,
   );
   switch (config.metric) {
     case 'points':
@@ -302,6 +306,7 @@ function evaluateTierAfterActivity(
   member: WorkingMember,
   at: Date,
   eventId: string | null,
+  cause: 'activity' | 'refund' = 'activity',
 ): void {
   if (!program.tiers) return;
   const window = windowOf(program.tiers, at, member.enrolledAt, program.timeZone);
@@ -309,7 +314,15 @@ function evaluateTierAfterActivity(
   recordTierChange(
     batch,
     member,
-    tierAfterActivity(program.tiers, member.tier, value, at, member.enrolledAt, program.timeZone),
+    tierAfterActivity(
+      program.tiers,
+      member.tier,
+      value,
+      at,
+      member.enrolledAt,
+      program.timeZone,
+      cause,
+    ),
     at,
     eventId,
   );
@@ -850,7 +863,7 @@ function reverseFor(
     record.spend = lot.row.spend - lot.refundedSpend;
   }
   member.changed = true;
-  evaluateTierAfterActivity(program, batch, member, refund.occurredAt, refund.id);
+  evaluateTierAfterActivity(program, batch, member, refund.occurredAt, refund.id, 'refund');
 }
 
 /** Cap usage so far (locked) for the rules with caps, for these members and periods. */

@@ -755,7 +755,7 @@ export async function balanceFromEntries(
         - sum(case when debit_account = 'member_available' then points else 0 end), 0)::bigint as available,
       coalesce(sum(case when credit_account = 'member_pending' then points else 0 end)
         - sum(case when debit_account = 'member_pending' then points else 0 end), 0)::bigint as pending,
-      coalesce(sum(case when kind in ('earn', 'partner_earn') then points else 0 end)
+      coalesce(sum(case when kind in ('earn', 'partner_earn', 'adjust') then points else 0 end)
         - sum(case when kind = 'reverse' then points else 0 end), 0)::bigint as earned
     from loyalty_entries
     where tenant_id = ${tenantId} and program_id = ${programId} and customer_id = ${customerId}
@@ -833,7 +833,7 @@ export async function rebuildBalances(
                  when debit_account = 'member_available' then -points else 0 end)::bigint as available,
         sum(case when credit_account = 'member_pending' then points
                  when debit_account = 'member_pending' then -points else 0 end)::bigint as pending,
-        sum(case when kind in ('earn', 'partner_earn') then points
+        sum(case when kind in ('earn', 'partner_earn', 'adjust') then points
                  when kind = 'reverse' then -points else 0 end)::bigint as earned,
         sum(case when kind in ('redeem', 'partner_burn') then points else 0 end)::bigint as redeemed,
         sum(case when kind = 'expire' then points else 0 end)::bigint as expired
@@ -1066,7 +1066,7 @@ export async function monthlyMovements(
     reversed: number;
   }>`
     select to_char(at at time zone ${timeZone}, 'YYYY-MM') as month,
-      sum(case when kind in ('earn', 'partner_earn') then points else 0 end)::bigint as issued,
+      sum(case when kind in ('earn', 'partner_earn', 'adjust') then points else 0 end)::bigint as issued,
       sum(case when kind in ('redeem', 'partner_burn') then points else 0 end)::bigint as redeemed,
       sum(case when kind = 'expire' then points else 0 end)::bigint as expired,
       sum(case when kind = 'reverse' then points else 0 end)::bigint as reversed
@@ -1080,7 +1080,7 @@ export async function monthlyMovements(
 export async function programTotals(db: LoyaltyDb, tenantId: string, programId: string) {
   const result = await sql<{ issued: number; redeemed: number; expired: number; reversed: number }>`
     select
-      coalesce(sum(case when kind in ('earn', 'partner_earn') then points else 0 end), 0)::bigint as issued,
+      coalesce(sum(case when kind in ('earn', 'partner_earn', 'adjust') then points else 0 end), 0)::bigint as issued,
       coalesce(sum(case when kind in ('redeem', 'partner_burn') then points else 0 end), 0)::bigint as redeemed,
       coalesce(sum(case when kind = 'expire' then points else 0 end), 0)::bigint as expired,
       coalesce(sum(case when kind = 'reverse' then points else 0 end), 0)::bigint as reversed

@@ -1944,6 +1944,42 @@ describe('points adjustments', () => {
     ]);
   });
 
+  it('counts as issued and as earned, but qualifies for no tier', async () => {
+    const tenant = await newTenant(t);
+    const privileges = { earnMultiplier: 1 };
+    const program = await createProgram(tenant, {
+      tiers: {
+        metric: 'points',
+        window: { kind: 'calendar', period: 'year' },
+        levels: [{ code: 'gold', name: 'Gold', threshold: 1_000, privileges }],
+      },
+    });
+    const now = new Date().toISOString();
+    const order = await purchase(tenant, { customer: 'adj-tier', amount: 10_000, occurredAt: now });
+    const credit = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/members/${order.customerId}/adjustments`,
+      headers: tenant.auth,
+      payload: { points: 1_000, reason: 'goodwill', idempotencyKey: 'adj-tier-1' },
+    });
+    expect(credit.statusCode, credit.body).toBe(201);
+    await purchase(tenant, { customer: 'adj-tier', amount: 100, occurredAt: now });
+    const member = await memberOf(tenant, program.id, order.customerId);
+    expect(member).toMatchObject({ available: 1_101, lifetimeEarned: 1_101, tier: null });
+    const get = (url: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/v1/loyalty/programs/${program.id}${url}`,
+        headers: tenant.auth,
+      });
+    expect((await get('/liability')).json()).toMatchObject({
+      issuedPoints: 1_101,
+      outstandingPoints: 1_101,
+    });
+    const at = await get(`/members/${order.customerId}/balance?at=${new Date().toISOString()}`);
+    expect(at.json()).toMatchObject({ available: 1_101, lifetimeEarned: 1_101 });
+  });
+
   it('is for owners and managers: an agent may not; bad input names its field', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant);

@@ -74,14 +74,20 @@ describe('tier changes', () => {
       why: { why: 'reached', metric: config.metric, value: 60_000, threshold: 50_000 },
     });
     expect(up.state.reviewAt?.toISOString()).toBe('2026-12-31T16:00:00.000Z');
-    const refunded = tierAfterActivity(config, up.state, 12_000, now, enrolled, tz);
+    const refunded = tierAfterActivity(config, up.state, 12_000, now, enrolled, tz, 'refund');
     expect(refunded.kind).toBe('downgrade');
     expect(refunded.state.code).toBe('silver');
     expect(refunded).toMatchObject({
       why: { why: 'refund', metric: config.metric, value: 12_000 },
     });
-    const all = tierAfterActivity(config, up.state, 0, now, enrolled, tz);
+    const all = tierAfterActivity(config, up.state, 0, now, enrolled, tz, 'refund');
     expect(all.state.code).toBe('member');
+  });
+
+  it('a purchase never lowers a tier, though a rolling window has let older spend go', () => {
+    const silver: TierState = { ...noTier, code: 'silver', baseCode: 'member', since: enrolled };
+    const after = tierAfterActivity(config, silver, 100, now, enrolled, tz);
+    expect(after).toEqual({ kind: 'none', state: silver });
   });
 
   it('downgrades at review only after the grace period, one level at a time', () => {

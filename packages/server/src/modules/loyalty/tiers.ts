@@ -95,7 +95,8 @@ export type TierChange =
 /**
  * After qualifying activity: upgrade at once when the value reaches a higher tier. After a
  * refund: undo an upgrade the refunded purchase made (never below the tier carried into the
- * window). Downgrades for lack of activity happen only at reviews.
+ * window). Downgrades for lack of activity happen only at reviews, with their grace: a
+ * purchase never lowers a tier, even when a rolling window has since let older activity go.
  */
 export function tierAfterActivity(
   config: TierConfig,
@@ -104,6 +105,7 @@ export function tierAfterActivity(
   at: Date,
   enrolledAt: Date,
   timeZone: string,
+  cause: 'activity' | 'refund' = 'activity',
 ): TierChange {
   const qualified = qualifiedLevel(config, value);
   const current = rank(config, state.code);
@@ -122,8 +124,8 @@ export function tierAfterActivity(
       },
     };
   }
-  if (target < current) {
-    // Only a refund lowers the value inside a window: take back the upgrade it paid for.
+  if (cause === 'refund' && target < current) {
+    // A refund lowered the value: take back the upgrade it paid for.
     const floor = rank(config, state.baseCode);
     const newRank = Math.max(target, floor);
     if (newRank < current) {
