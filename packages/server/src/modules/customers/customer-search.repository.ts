@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { CustomerRow, CustomersDb } from './customers.repository.ts';
-import { containsHan, queryPinyin } from './name-keys.ts';
+import { containsHan, queryPinyinGroups } from './name-keys.ts';
 
 export interface CustomerFilter {
   q?: string | undefined;
@@ -41,14 +41,15 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolea
       .where(condition);
   }
   if (containsHan(q)) {
-    // Trigrams of Han characters are not indexable without ICU: find by the pinyin, then
-    // keep the names that contain the characters typed.
-    const pinyin = queryPinyin(q).replace(/\s+/g, '');
-    branches.push(
-      nameBranch(
-        sql<SqlBool>`search_text like ${`%${escapeLike(pinyin)}%`} and search_text like ${`%${escapeLike(q)}%`}`,
-      ),
+    // Trigrams of Han characters are not indexable without ICU: find by the pinyin (any
+    // reading of each character, as the stored one is read in context), then keep the names
+    // that contain the characters typed (each word of the query).
+    const contains = (text: string) => sql<SqlBool>`search_text like ${`%${escapeLike(text)}%`}`;
+    const pinyin = queryPinyinGroups(q).map(
+      (spellings) => sql<SqlBool>`(${sql.join(spellings.map(contains), sql` or `)})`,
     );
+    const characters = q.split(/\s+/).map(contains);
+    branches.push(nameBranch(sql<SqlBool>`${sql.join([...pinyin, ...characters], sql` and `)}`));
   } else if (q.replace(/\s+/g, '').length <= 2) {
     // Too short for trigrams: initials (`zs`) or the start of the name, by btree.
     const prefix = `${escapeLike(q)}%`;

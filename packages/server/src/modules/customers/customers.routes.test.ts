@@ -257,6 +257,26 @@ describe('GET /v1/customers', () => {
     expect(await names_('nobody-here')).toEqual([]);
   });
 
+  it('finds a name by its own characters whatever their reading: surnames, words, spaces', async () => {
+    const tenant = await newTenant(t);
+    const people = ['曾志伟', '单田芳', '解缙', '仇英', '区志华', '查良镛', '朴树', '叶玉', '王曾'];
+    for (const name of people) await create(tenant, { name });
+    await create(tenant, { kind: 'organization', name: '中国工商银行' });
+    const names = async (text: string) =>
+      (await list(tenant, q(text))).items.map((c) => c.name).sort();
+    for (const name of people.slice(0, 7)) {
+      expect(await names(name), name).toEqual([name]);
+      expect(await names(name.slice(0, 2)), name).toEqual([name]);
+    }
+    expect(await names('曾')).toEqual(['曾志伟', '王曾'].sort()); // zeng as a surname, ceng after
+    expect(await names('zengzhiwei')).toEqual(['曾志伟']);
+    expect(await names('zzw')).toEqual(['曾志伟']);
+    expect(await names('ouzhihua')).toEqual(['区志华']);
+    expect(await names('行')).toEqual(['中国工商银行']); // hang in 银行, xing alone
+    expect(await names('工商银')).toEqual(['中国工商银行']);
+    expect(await names('叶 玉')).toEqual(['叶玉']);
+  });
+
   it('searches phones, emails and external ids', async () => {
     const tenant = await newTenant(t);
     await create(tenant, { name: 'P', phone: '+86 138 0013 8000', externalId: 'SHOP-0042' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { containsHan, nameKeys, queryPinyin } from './name-keys.ts';
+import { containsHan, nameKeys, queryPinyinGroups } from './name-keys.ts';
 
 describe('nameKeys', () => {
   it.each([
@@ -34,9 +34,56 @@ describe('nameKeys', () => {
   });
 });
 
-describe('queryPinyin', () => {
-  it('turns a Chinese query into compact pinyin', () => {
-    expect(queryPinyin('张三')).toBe('zhangsan');
+describe('queryPinyinGroups', () => {
+  it.each([
+    ['张三', [['zhangsan']]],
+    ['曾志伟', [['cengzhiwei', 'zengzhiwei']]],
+    ['行', [['xing', 'hang', 'heng']]],
+    ['叶 玉', [['yeyu', 'xieyu']]],
+    ['3M中国', [['3mzhongguo']]],
+    // 乐 (4 readings) × 长 (2) fill a group; 缪 starts the next.
+    [
+      '乐长缪',
+      [
+        [
+          'lechang',
+          'lezhang',
+          'yuechang',
+          'yuezhang',
+          'yaochang',
+          'yaozhang',
+          'laochang',
+          'laozhang',
+        ],
+        ['miu', 'mou', 'liao', 'miao', 'mu'],
+      ],
+    ],
+  ] as const)('%s', (query, groups) => {
+    expect(queryPinyinGroups(query)).toEqual(groups);
+  });
+
+  it('finds every stored name by any run of its own characters (property)', () => {
+    // Surnames read differently as surnames, and characters read differently in words.
+    const pool = [...'曾单解仇区查朴行重长乐缪盖尉万覃银工商中国张伟志叶玉'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('person', 'organization'),
+        fc.nat(),
+        fc.nat(),
+        (chars, kind, a, b) => {
+          const name = chars.join('');
+          const start = a % chars.length;
+          const query = chars.slice(start, start + 1 + (b % (chars.length - start))).join('');
+          const { searchText } = nameKeys(name, kind);
+          for (const spellings of queryPinyinGroups(query))
+            expect(spellings.some((spelling) => searchText.includes(spelling))).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('tells Han text from other text', () => {
     expect(containsHan('abc')).toBe(false);
     expect(containsHan('a张')).toBe(true);
   });

@@ -46,7 +46,40 @@ export function nameKeys(name: string, kind: 'person' | 'organization'): NameKey
   };
 }
 
-/** The pinyin of a search query, for matching Chinese names by sound (`张三` → `zhangsan`). */
-export function queryPinyin(query: string): string {
-  return syllables(query.normalize('NFKC').toLowerCase(), false).join('').replaceAll(' ', '');
+/** At most this many pinyin spellings are tried for one run of a query's characters. */
+const MAX_SPELLINGS = 8;
+
+/**
+ * The pinyin a Chinese search query may appear as in a stored search text: groups that must
+ * all occur, each a list of spellings of which one must. A stored name's pinyin reads each
+ * character in context (银行 is yinhang, 曾 as a surname zeng), so the query offers every
+ * reading of each character: 行 alone is xing, hang or heng. Neighbouring characters are
+ * spelled together while that stays within a few spellings, so the index still sees them
+ * side by side; whitespace is ignored (`叶 玉` is yeyu).
+ *
+ * @example
+ * queryPinyinGroups('曾志伟'); // [['cengzhiwei', 'zengzhiwei']]
+ */
+export function queryPinyinGroups(query: string): string[][] {
+  const compact = query.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  const groups: string[][] = [];
+  let current: string[] = [''];
+  for (const char of compact) {
+    const readings = containsHan(char) ? readingsOf(char) : [char];
+    if (current.length * readings.length > MAX_SPELLINGS) {
+      groups.push(current);
+      current = [''];
+    }
+    current = current.flatMap((prefix) => readings.map((reading) => prefix + reading));
+  }
+  if (current[0] !== '') groups.push(current);
+  return groups;
+}
+
+/** Every toneless reading of one character, deduplicated (长: chang, zhang). */
+function readingsOf(char: string): string[] {
+  const readings = pinyin(char, { toneType: 'none', type: 'array', multiple: true })
+    .map((reading) => reading.trim().toLowerCase())
+    .filter((reading) => reading.length > 0);
+  return readings.length > 0 ? [...new Set(readings)] : [char];
 }
