@@ -726,6 +726,51 @@ describe('redemptions', () => {
     expect(limit.statusCode).toBe(409);
     expect(limit.json()).toMatchObject({ code: 'REWARD_UNAVAILABLE' });
     expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(900);
+    // The price changes; a retry of the first redemption, as sent, still gets its answer.
+    const repriced = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/loyalty/programs/${program.id}/rewards/${rewardId}`,
+      headers: tenant.auth,
+      payload: { pointsCost: 150 },
+    });
+    expect(repriced.statusCode, repriced.body).toBe(200);
+    const retry = await redeem(tenant, program.id, {
+      customerId: order.customerId,
+      rewardId,
+      idempotencyKey: 'mug-1',
+    });
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(retry.json()).toMatchObject({ id: ok.json().id, points: 100 });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(900);
+  });
+
+  it('an action award once per key; the same key with another action is a conflict', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      earnRules: [
+        { kind: 'action', id: 'review', action: 'review', points: 20 },
+        { kind: 'action', id: 'survey', action: 'survey_answered', points: 50 },
+      ],
+    });
+    const order = await purchase(tenant, { customer: 'act-1', amount: 100 });
+    const award = (action: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/actions`,
+        headers: tenant.auth,
+        payload: { customerId: order.customerId, action, idempotencyKey: 'act-key-1' },
+      });
+    const first = await award('review');
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ points: 20, replayed: false });
+    expect((await award('review')).json()).toMatchObject({ points: 20, replayed: true });
+    const other = await award('survey_answered');
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({
+      code: 'IDEMPOTENCY_CONFLICT',
+      errors: [{ field: 'idempotencyKey', reason: 'reused' }],
+    });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(20);
   });
 });
 
@@ -1891,6 +1936,7 @@ describe('points adjustments', () => {
     expect(again.json()).toMatchObject({ replayed: true, lotId: first.json().lotId });
     const other = await adjust({ ...body, points: 500 });
     expect(other.statusCode).toBe(409);
+    expect((await adjust({ ...body, reason: 'goodwill' })).statusCode).toBe(409);
     expect(other.json()).toMatchObject({
       code: 'IDEMPOTENCY_CONFLICT',
       errors: [{ field: 'idempotencyKey', reason: 'reused' }],

@@ -427,7 +427,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Credit points by hand: service recovery, goodwill, correction (once per key)',
       description:
-        'Owners and managers only. The points are available at once and expire as the program’s points do; they count as earned but are not the member’s activity (no tier qualification). Audited with the reason and note; the same key with the same customer and points replays the first result, with other points it is a 409 IDEMPOTENCY_CONFLICT.',
+        'Owners and managers only. The points are available at once and expire as the program’s points do; they count as earned but are not the member’s activity (no tier qualification). Audited with the reason and note; the same key with the same body replays the first result, with another body (points, reason, note) it is a 409 IDEMPOTENCY_CONFLICT.',
       params: memberParams,
       body: pointsAdjustment,
       response: { 201: pointsAdjusted },

@@ -513,7 +513,12 @@ export async function redeem(
     throw new AppError('VALIDATION_FAILED', 'Give points or a rewardId.', [
       { field: 'points', message: 'required without rewardId', reason: 'required' },
     ]);
-  const requestHash = redemptionHash(input.customerId, points, input.rewardId ?? null);
+  // The body as sent: a reward's cost may change before the client retries.
+  const requestHash = redemptionHash(
+    input.customerId,
+    input.points ?? null,
+    input.rewardId ?? null,
+  );
   const found = reward;
   // A customer merged into another redeems from the survivor's membership (which took its
   // points); the request keeps its own hash, so a retry naming the old id replays.
@@ -700,7 +705,11 @@ export function createRedeemer(db: LoyaltyServiceDb) {
 /** A redemption through the one redeemer of the process (see `createRedeemer`). */
 export type Redeem = ReturnType<typeof createRedeemer>;
 
-function redemptionHash(customerId: string, points: number, rewardId: string | null): string {
+function redemptionHash(
+  customerId: string,
+  points: number | null,
+  rewardId: string | null,
+): string {
   return hashRequest({ customerId, points, rewardId });
 }
 
@@ -727,23 +736,36 @@ export async function awardActionPoints(
     input.customerId,
     'customerId',
   );
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-    const outcome = await awardAction(trx, program, {
-      customerId,
-      action: input.action,
-      customAction: input.customAction ?? null,
-      occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
-      idempotencyKey: input.idempotencyKey,
-    });
-    if (!outcome.replayed)
-      await recordAudit(trx, context, {
-        action: 'loyalty.action.awarded',
-        entityType: 'loyalty_member',
-        entityId: `${programId}:${customerId}`,
-        after: { action: input.action, points: outcome.points },
+  const { idempotencyKey, ...request } = input;
+  // The key answers its first result only for the same body (another action or customer is a
+  // 409); the lot of the key (`action:<key>`) keeps the award once besides.
+  const outcome = await runIdempotent(
+    db,
+    {
+      tenantId: context.tenantId,
+      scope: 'loyalty.action.award',
+      key: `${programId}:${idempotencyKey}`,
+      body: { programId, ...request },
+    },
+    async (trx: LoyaltyServiceDb) => {
+      const awarded = await awardAction(trx, program, {
+        customerId,
+        action: input.action,
+        customAction: input.customAction ?? null,
+        occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
+        idempotencyKey,
       });
-    return outcome;
-  });
+      if (!awarded.replayed)
+        await recordAudit(trx, context, {
+          action: 'loyalty.action.awarded',
+          entityType: 'loyalty_member',
+          entityId: `${programId}:${customerId}`,
+          after: { action: input.action, points: awarded.points },
+        });
+      return { status: 201, body: awarded };
+    },
+  );
+  return { ...outcome.body, replayed: outcome.replayed || outcome.body.replayed };
 }
 
 /**
@@ -760,29 +782,53 @@ export async function adjustMemberPoints(
 ): Promise<z.infer<typeof pointsAdjusted>> {
   const program = await loadProgram(db, context.tenantId, programId);
   const survivor = await requireCustomer(resolveCustomer, context.tenantId, customerId);
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
-    const outcome = await adjustPoints(trx, program, {
-      customerId: survivor,
-      points: input.points,
-      reason: input.reason,
-      note: input.note ?? null,
-      idempotencyKey: input.idempotencyKey,
-      actorId: context.actor.id,
-      at: new Date(),
-    });
-    if (!outcome.replayed)
-      await recordAudit(trx, context, {
-        action: 'loyalty.points.adjusted',
-        entityType: 'loyalty_member',
-        entityId: `${programId}:${survivor}`,
-        after: { points: outcome.points, reason: input.reason, note: input.note ?? null },
-      });
-    const member = await repo.findMember(trx, context.tenantId, programId, survivor);
-    return {
-      ...outcome,
-      balance: { available: Number(member?.available ?? 0), pending: Number(member?.pending ?? 0) },
-    };
+  const { idempotencyKey, ...request } = input;
+  // Same key, same body: the first result; another reason, note or customer is a 409 too (the
+  // lot of the key checks the customer and points besides).
+  const outcome = await runIdempotent(
+    db,
+    {
+      tenantId: context.tenantId,
+      scope: 'loyalty.points.adjust',
+      key: `${programId}:${idempotencyKey}`,
+      body: { programId, customerId, ...request },
+    },
+    async (trx: LoyaltyServiceDb) => ({
+      status: 201,
+      body: await adjustMemberPointsIn(trx, context, program, survivor, input),
+    }),
+  );
+  return { ...outcome.body, replayed: outcome.replayed || outcome.body.replayed };
+}
+
+async function adjustMemberPointsIn(
+  trx: LoyaltyServiceDb,
+  context: RequestContext,
+  program: Program,
+  survivor: string,
+  input: z.infer<typeof pointsAdjustment>,
+): Promise<z.infer<typeof pointsAdjusted>> {
+  const outcome = await adjustPoints(trx, program, {
+    customerId: survivor,
+    points: input.points,
+    reason: input.reason,
+    note: input.note ?? null,
+    idempotencyKey: input.idempotencyKey,
+    actorId: context.actor.id,
+    at: new Date(),
   });
+  if (!outcome.replayed)
+    await recordAudit(trx, context, {
+      action: 'loyalty.points.adjusted',
+      entityType: 'loyalty_member',
+      entityId: `${program.id}:${survivor}`,
+      after: { points: outcome.points, reason: input.reason, note: input.note ?? null },
+    });
+  const member = await repo.findMember(trx, context.tenantId, program.id, survivor);
+  return {
+    ...outcome,
+    balance: { available: Number(member?.available ?? 0), pending: Number(member?.pending ?? 0) },
+  };
 }
 
 /** Outstanding points, their cost, and the breakage to expect from history. */
