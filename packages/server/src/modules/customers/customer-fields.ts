@@ -45,6 +45,37 @@ export function normalizePhone(input: string): Result<string> {
   return { ok: true, value: plus + digits };
 }
 
+/**
+ * The beginnings a phone search looks for among the stored phones, which keep the form they were
+ * given in: a mainland number is found with or without `+86` or `0086` however it was stored and
+ * searched, and the trunk 0 of an area code goes abroad (`010 …` is `+86 10 …`). Other
+ * countries' numbers are found by `+` or `00`. `query` is digits with an optional leading `+`.
+ *
+ * @example
+ * phoneSearchPrefixes('+8613800138000'); // ['13800138000', '+8613800138000', '008613800138000']
+ */
+export function phoneSearchPrefixes(query: string): string[] {
+  const international = /^(?:\+|00)(\d+)$/.exec(query)?.[1];
+  const mainland =
+    international === undefined
+      ? query
+      : international.startsWith('86')
+        ? international.slice(2)
+        : undefined;
+  if (mainland === undefined || mainland.length < 3)
+    return international === undefined ? [query] : [`+${international}`, `00${international}`];
+  // Dialled at home an area code has its trunk 0, dialled from abroad not (010 … is +86 10 …).
+  const atHome =
+    international !== undefined && /^(?:10|[2-9])/.test(mainland)
+      ? [mainland, `0${mainland}`]
+      : [mainland];
+  const forms = atHome.flatMap((number) => {
+    const abroad = /^0[1-9]/.test(number) ? [number, number.slice(1)] : [number];
+    return [number, ...abroad.flatMap((digits) => [`+86${digits}`, `0086${digits}`])];
+  });
+  return [...new Set(forms)];
+}
+
 export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'enum';
 export interface AttributeRule {
   key: string;

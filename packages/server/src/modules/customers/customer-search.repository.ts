@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { CustomerRow, CustomersDb } from './customers.repository.ts';
+import { phoneSearchPrefixes } from './customer-fields.ts';
 import { containsHan, queryPinyinGroups } from './name-keys.ts';
 
 export interface CustomerFilter {
@@ -78,8 +79,8 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolea
     union = union.unionAll(contacts('email', q));
   const digits = q.replace(/[\s\-().]/g, '');
   if (/^\+?\d{3,}$/.test(digits)) {
-    union = union.unionAll(contacts('phone', digits));
-    if (!digits.startsWith('+')) union = union.unionAll(contacts('phone', `+86${digits}`));
+    for (const prefix of phoneSearchPrefixes(digits))
+      union = union.unionAll(contacts('phone', prefix));
   }
   union = union.unionAll(
     db

@@ -291,6 +291,25 @@ describe('GET /v1/customers', () => {
     expect(await names('021')).toEqual(['Other']);
   });
 
+  it('finds a mainland phone with or without +86 or 0086, however it was stored', async () => {
+    const tenant = await newTenant(t);
+    await create(tenant, { name: 'Home', phone: '16195756062' });
+    await create(tenant, { name: 'Abroad', phone: '+86 161 9575 6063' });
+    await create(tenant, { name: 'Dialled', phone: '0086 161 9575 6064' });
+    await create(tenant, { name: 'Shanghai', phone: '021 5555 1234' });
+    await create(tenant, { name: 'Elsewhere', phone: '+1 415 555 0100' });
+    const names = async (text: string) =>
+      (await list(tenant, q(text))).items.map((c) => c.name).sort();
+    for (const typed of ['16195756062', '+86 161 9575 6062', '+8616195756062', '0086 16195756062'])
+      expect(await names(typed), typed).toEqual(['Home']);
+    for (const typed of ['16195756063', '0086 161 9575 6063'])
+      expect(await names(typed)).toEqual(['Abroad']);
+    expect(await names('1619575606')).toEqual(['Abroad', 'Dialled', 'Home']);
+    expect(await names('+86 1619')).toEqual(['Abroad', 'Dialled', 'Home']);
+    expect(await names('+86 21 5555')).toEqual(['Shanghai']);
+    expect(await names('0014155550100')).toEqual(['Elsewhere']);
+  });
+
   it('pages with a cursor and filters by kind, tag, attribute and creation time', async () => {
     const tenant = await newTenant(t);
     await t.app.inject({
