@@ -73,7 +73,11 @@ export const apiKey = z.object({
   id,
   name: z.string(),
   role,
-  prefix: z.string().describe('The first characters of the key, to recognise it'),
+  prefix: z
+    .string()
+    .describe(
+      'To recognise the key: its scheme and last characters (`fdl_…x7Qa9c`); keys made before 2026-12-07 show their first characters instead',
+    ),
   createdAt: instant,
   lastUsedAt: instant.nullable(),
   revokedAt: instant.nullable(),

@@ -46,6 +46,26 @@ describe('authentication', () => {
     expect(after.statusCode).toBe(401);
   });
 
+  it('lists keys told apart by their last characters, never the key itself', async () => {
+    const tenant = await newTenant(t);
+    const keys: string[] = [];
+    for (const name of ['till 1', 'till 2']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers: tenant.auth,
+        payload: { name, role: 'agent' },
+      });
+      keys.push((res.json() as { key: string }).key);
+    }
+    const { items } = (
+      await t.app.inject({ method: 'GET', url: '/v1/api-keys', headers: tenant.auth })
+    ).json() as { items: { name: string; prefix: string }[] };
+    const hints = ['till 1', 'till 2'].map((name) => items.find((k) => k.name === name)?.prefix);
+    expect(hints).toEqual(keys.map((key) => `fdl_…${key.slice(-6)}`));
+    expect(new Set(items.map((k) => k.prefix)).size).toBe(items.length);
+  });
+
   it('enforces roles: a viewer key cannot create keys', async () => {
     const tenant = await newTenant(t);
     const viewer = await t.app.inject({

@@ -154,7 +154,9 @@ async function createApiKeyIn(
     id,
     name: input.name,
     role: input.role,
-    prefix: token.slice(0, 12),
+    // The key's scheme and last characters (of its random secret): its first characters name
+    // the tenant, the same for every key of it, so they told the keys apart by nothing.
+    prefix: keyHint(token),
     key_hash: hash,
     partner_id: input.partnerId ?? null,
   });
@@ -167,6 +169,11 @@ async function createApiKeyIn(
   const row = await repo.findApiKey(db, context.tenantId, id);
   if (!row) throw new Error('api key vanished after insert');
   return { ...toApiKey(row), key: token };
+}
+
+/** How a key is recognised in lists without being shown: `fdl_…` and its last six characters. */
+export function keyHint(token: string): string {
+  return `${token.slice(0, token.indexOf('_') + 1)}…${token.slice(-6)}`;
 }
 
 export function createApiKey(

@@ -93,7 +93,12 @@ export function ApiKeysPage() {
               {
                 title: t('apiKeys.prefix'),
                 dataIndex: 'prefix',
-                render: (prefix: string) => <Typography.Text code>{prefix}…</Typography.Text>,
+                // Keys made before 2026-12-07 kept their first characters, without the "…".
+                render: (prefix: string) => (
+                  <Typography.Text code>
+                    {prefix.includes('…') ? prefix : `${prefix}…`}
+                  </Typography.Text>
+                ),
               },
               {
                 title: t('apiKeys.role'),
