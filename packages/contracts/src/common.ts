@@ -65,6 +65,68 @@ export const currency = z
 /** Money in integer minor units (fen, cents). */
 export const minorUnits = z.number().int().describe('Amount in integer minor units (fen, cents)');
 
+/**
+ * The span of time the API takes and gives, in UTC: the years 1900–2999. Wider input (year 0000,
+ * 9999 at −12:00) parses as ISO 8601 yet is nothing a customer did, and the database or
+ * JavaScript would answer it wrongly (years 0001–0099 read back as 19xx) or not at all.
+ */
+export const timeBounds = {
+  earliest: '1900-01-01T00:00:00.000Z',
+  latest: '2999-12-31T23:59:59.999Z',
+  earliestDate: '1900-01-01',
+  latestDate: '2999-12-31',
+  /** UTC offsets of real time zones lie within ±14:00 (the database takes no more than ±15:59). */
+  maxOffsetMinutes: 14 * 60,
+} as const;
+
+const earliestMs = Date.parse(timeBounds.earliest);
+const latestMs = Date.parse(timeBounds.latest);
+
 export const instant = z.iso
   .datetime({ offset: true })
-  .describe('ISO 8601 instant, e.g. 2026-11-23T08:00:00Z');
+  .superRefine((value, ctx) => {
+    const offset = /([+-])(\d\d):(\d\d)$/.exec(value);
+    if (offset && Number(offset[2]) * 60 + Number(offset[3]) > timeBounds.maxOffsetMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the UTC offset must lie between -14:00 and +14:00',
+        params: { reason: 'invalid_format', format: 'datetime' },
+      });
+      return;
+    }
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return; // the format check above reports it
+    if (at < earliestMs)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not be before ${timeBounds.earliest}`,
+        params: { reason: 'too_small', origin: 'date', minimum: timeBounds.earliest },
+      });
+    else if (at > latestMs)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not be after ${timeBounds.latest}`,
+        params: { reason: 'too_big', origin: 'date', maximum: timeBounds.latest },
+      });
+  })
+  .describe('ISO 8601 instant, e.g. 2026-11-23T08:00:00Z; years 1900–2999, offsets within ±14:00');
+
+/** A calendar date, YYYY-MM-DD, in the years 1900–2999 like `instant`. */
+export const calendarDate = z.iso
+  .date()
+  .superRefine((value, ctx) => {
+    // ISO dates of four-digit years compare as strings.
+    if (value < timeBounds.earliestDate)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not be before ${timeBounds.earliestDate}`,
+        params: { reason: 'too_small', origin: 'date', minimum: timeBounds.earliestDate },
+      });
+    else if (value > timeBounds.latestDate)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not be after ${timeBounds.latestDate}`,
+        params: { reason: 'too_big', origin: 'date', maximum: timeBounds.latestDate },
+      });
+  })
+  .describe('Calendar date, YYYY-MM-DD; years 1900–2999');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldError, id, instant, page, pageQuery } from './common.ts';
+import { calendarDate, fieldError, id, instant, page, pageQuery } from './common.ts';
 
 export const customerKinds = ['person', 'organization'] as const;
 export const customerKind = z.enum(customerKinds);
@@ -10,7 +10,6 @@ export type ConsentChannel = z.infer<typeof consentChannel>;
 
 export const genders = ['female', 'male', 'other', 'undisclosed'] as const;
 
-const calendarDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');
 const externalId = z
   .string()
   .min(1)

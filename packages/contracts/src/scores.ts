@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, instant, page, pageQuery } from './common.ts';
+import { calendarDate, id, instant, page, pageQuery } from './common.ts';
 
 /**
  * Customer scores: RFM, P(alive), expected purchases, CLV and churn risk per customer, computed
@@ -30,10 +30,8 @@ export const churnRisk = z
   .describe('1 − P(alive) banded: low < 0.3 ≤ medium < 0.7 ≤ high');
 export type ChurnRisk = z.infer<typeof churnRisk>;
 
-const isoDate = z.iso.date().describe('Calendar date YYYY-MM-DD');
-
 export const scoreRunCreate = z.strictObject({
-  asOf: isoDate
+  asOf: calendarDate
     .optional()
     .describe('Last day of history used (UTC); default yesterday in the tenant time zone'),
   horizonWeeks: z
@@ -64,7 +62,7 @@ export const scoreRun = z
   .object({
     id,
     computedAt: instant,
-    asOf: isoDate,
+    asOf: calendarDate,
     currency: z.string(),
     horizonWeeks: z.number().int(),
     annualDiscountRate: z.number(),
@@ -94,7 +92,7 @@ export const customerScore = z
     purchases: z.number().int().describe('Purchases up to asOf'),
     totalSpend: z.number().int().describe('Net spend up to asOf, minor units'),
     monetary: z.number().int().describe('Mean repeat purchase value, minor units'),
-    lastPurchaseOn: isoDate,
+    lastPurchaseOn: calendarDate,
     pAlive: z.number().min(0).max(1).nullable(),
     expectedPurchases: z.number().nullable().describe('Over the run horizon'),
     expectedSpend: z.number().int().nullable().describe('Expected value of one future purchase'),
@@ -115,7 +113,7 @@ export const scoresPage = page(customerScore);
 
 export const rfmGrid = z.object({
   runId: id,
-  asOf: isoDate,
+  asOf: calendarDate,
   cells: z.array(
     z.object({
       recencyScore: z.number().int(),
@@ -166,7 +164,7 @@ export const valueAtRisk = z.object({
       clv: z.number().int(),
       valueAtRisk: z.number().int(),
       totalSpend: z.number().int(),
-      lastPurchaseOn: isoDate,
+      lastPurchaseOn: calendarDate,
     }),
   ),
 });
@@ -174,7 +172,7 @@ export type ValueAtRisk = z.infer<typeof valueAtRisk>;
 
 export const cohortRetention = z.object({
   runId: id,
-  asOf: isoDate,
+  asOf: calendarDate,
   cohorts: z.array(
     z.object({
       cohort: z.string().describe('First purchase month YYYY-MM'),
@@ -201,7 +199,7 @@ export const modelTracking = z.object({
   weeks: z.array(
     z.object({
       week: z.number().int(),
-      endsOn: isoDate,
+      endsOn: calendarDate,
       actual: z.number().describe('Cumulative repeat purchases'),
       predicted: z.number(),
     }),

@@ -133,20 +133,28 @@ export function findTimeline(
     tenantId: string;
     customerIds: readonly string[];
     types: readonly string[] | undefined;
-    before: { occurredMicros: number; id: string } | undefined;
+    /** `occurredMicros`: microseconds since 1970 as decimal digits (beyond 2^53 after 2255). */
+    before: { occurredMicros: string; id: string } | undefined;
     limit: number;
   },
 ) {
   let select = db
     .selectFrom('events')
     .selectAll()
-    .select(sql<number>`(extract(epoch from occurred_at) * 1000000)::bigint`.as('occurred_micros'))
+    .select(
+      sql<string>`((extract(epoch from occurred_at) * 1000000)::bigint)::text`.as(
+        'occurred_micros',
+      ),
+    )
     .where('tenant_id', '=', query.tenantId)
     .where('customer_id', 'in', query.customerIds);
   if (query.types && query.types.length > 0)
     select = select.where('type', 'in', query.types as EventRow['type'][]);
   if (query.before) {
-    const at = sql<Date>`timestamptz 'epoch' + ${query.before.occurredMicros} * interval '1 microsecond'`;
+    // Whole seconds and the microseconds apart: interval * number goes through a double.
+    const micros = sql`${query.before.occurredMicros}::bigint`;
+    const at = sql<Date>`timestamptz 'epoch' + (${micros} / 1000000) * interval '1 second'
+      + (${micros} % 1000000) * interval '1 microsecond'`;
     select = select.where(
       (eb) => eb.refTuple('occurred_at', 'id'),
       '<',

@@ -727,3 +727,112 @@ describe('POST /v1/events/imports', () => {
     expect(json.statusCode).toBe(415);
   });
 });
+
+describe('instants outside the years 1900–2999', () => {
+  const tooEarly = {
+    reason: 'too_small',
+    params: { origin: 'date', minimum: '1900-01-01T00:00:00.000Z' },
+  };
+  const tooLate = {
+    reason: 'too_big',
+    params: { origin: 'date', maximum: '2999-12-31T23:59:59.999Z' },
+  };
+  const badOffset = { reason: 'invalid_format', params: { format: 'datetime' } };
+
+  it('are refused field by field, one event at a time in a batch (never a 500)', async () => {
+    const tenant = await newTenant(t);
+    const cases = [
+      ['0000-01-01T00:00:00Z', tooEarly],
+      ['0099-03-04T00:00:00Z', tooEarly],
+      ['9999-12-31T23:59:59-12:00', tooLate],
+      ['2026-11-01T10:00:00+23:59', badOffset],
+    ] as const;
+    for (const [occurredAt, error] of cases) {
+      const res = await post(tenant, '/v1/events', purchase(`e-${occurredAt}`, { occurredAt }));
+      expect(res.statusCode, occurredAt).toBe(400);
+      expect((res.json() as Problem).errors).toEqual([
+        expect.objectContaining({ field: 'occurredAt', ...error }),
+      ]);
+    }
+    const batch = await post(tenant, '/v1/events:batch', {
+      events: [
+        purchase('fine'),
+        ...cases.map(([occurredAt], i) => purchase(`b${i}`, { occurredAt })),
+      ],
+    });
+    expect(batch.statusCode).toBe(200);
+    const { results } = batch.json() as {
+      results: { status: string; error?: Problem }[];
+    };
+    expect(results.map((r) => r.status)).toEqual(['created', 'error', 'error', 'error', 'error']);
+    expect(results.slice(1).map((r) => r.error?.errors?.[0]?.reason)).toEqual(
+      cases.map(([, error]) => error.reason),
+    );
+    expect(await countEvents(tenant.tenantId)).toBe(1);
+  });
+
+  it('pages a timeline of events microseconds apart after 2255 without looping or skipping', async () => {
+    const tenant = await newTenant(t);
+    const times = [
+      '2900-01-01T00:00:00.000001Z',
+      '2900-01-01T00:00:00.000002Z',
+      '2900-01-01T00:00:00.000003Z',
+      '2026-01-01T00:00:00Z',
+    ];
+    const batch = await post(tenant, '/v1/events:batch', {
+      events: times.map((occurredAt, i) =>
+        purchase(`far-${i}`, { occurredAt, customerExternalId: 'far' }),
+      ),
+    });
+    expect(batch.statusCode).toBe(200);
+    const { results } = batch.json() as {
+      results: { customerId?: string; event?: { customerId: string } }[];
+    };
+    const customers = (await get(tenant, '/v1/customers?q=far')).json() as {
+      items: { id: string }[];
+    };
+    const customerId = customers.items[0]!.id;
+    expect(results).toHaveLength(4);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await get(
+        tenant,
+        `/v1/customers/${customerId}/timeline?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.statusCode).toBe(200);
+      const page = res.json() as { items: { id: string }[]; nextCursor: string | null };
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(['far-2', 'far-1', 'far-0', 'far-3']);
+  });
+
+  it('a CSV line dated outside them is a line error, never a 500', async () => {
+    const tenant = await newTenant(t);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events/imports',
+      headers: { ...tenant.auth, 'content-type': 'text/csv' },
+      payload: [
+        'event_id,customer_external_id,occurred_at,amount,currency',
+        'd1,c1,00000101,1.00,CNY',
+        'd2,c1,18991231,1.00,CNY',
+        'd3,c1,1899-12-31T23:59:59Z,1.00,CNY',
+        'd4,c1,30000102,1.00,CNY', // a day later: the tenant's zone is ahead of UTC
+        'd5,c1,20260105,1.00,CNY',
+      ].join('\n'),
+    });
+    expect(res.statusCode).toBe(422);
+    expect(
+      (res.json() as Problem).errors?.map((e) => [e.line, e.field, e.reason, e.params]),
+    ).toEqual([
+      [2, 'occurred_at', 'invalid_format', { format: 'date' }],
+      [3, 'occurred_at', tooEarly.reason, tooEarly.params],
+      [4, 'occurred_at', tooEarly.reason, tooEarly.params],
+      [5, 'occurred_at', tooLate.reason, tooLate.params],
+    ]);
+    expect(await countEvents(tenant.tenantId)).toBe(0);
+  });
+});

@@ -37,15 +37,24 @@ export async function listTimeline(
   }
   const customerIds = await customers.idsOf(survivor);
   if (!customerIds.includes(survivor)) customerIds.push(survivor);
-  let before: { occurredMicros: number; id: string } | undefined;
+  let before: { occurredMicros: string; id: string } | undefined;
   if (query.cursor) {
     const position = decodeCursor(query.cursor, ['t', 'i']);
-    if (typeof position.t !== 'number' || typeof position.i !== 'string') {
+    // `t`: microseconds as digits; a number from a cursor given out before, when still exact.
+    const micros =
+      typeof position.t === 'number' && Number.isSafeInteger(position.t)
+        ? String(position.t)
+        : position.t;
+    if (
+      typeof micros !== 'string' ||
+      !/^-?\d{1,17}$/.test(micros) ||
+      typeof position.i !== 'string'
+    ) {
       throw new AppError('VALIDATION_FAILED', 'The cursor is not one this list gave out.', [
         { field: 'cursor', message: 'invalid cursor', reason: 'invalid_value' },
       ]);
     }
-    before = { occurredMicros: position.t, id: position.i };
+    before = { occurredMicros: micros, id: position.i };
   }
   const types = query.types
     ? [...new Set(query.types.split(','))].filter((type): type is (typeof eventTypes)[number] =>
@@ -76,7 +85,7 @@ export async function listTimeline(
     items: pageRows.map((row) => toEvent(row, linesOf.get(row.id) ?? [])),
     nextCursor:
       rows.length > query.limit && last
-        ? encodeCursor({ t: Number(last.occurred_micros), i: last.id })
+        ? encodeCursor({ t: String(last.occurred_micros), i: last.id })
         : null,
   };
 }

@@ -1,5 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { EventImportResult, FieldErrorParams, FieldErrorReason } from '@fidelis/contracts';
+import {
+  timeBounds,
+  type EventImportResult,
+  type FieldErrorParams,
+  type FieldErrorReason,
+} from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import { findTenant, recordAudit, type PlatformTables } from '../platform/index.ts';
@@ -87,6 +92,19 @@ const rowChecks = {
     message: 'not a date: use ISO 8601 or YYYYMMDD',
     reason: 'invalid_format',
     params: { format: 'date' },
+  },
+  // The span every instant of the API keeps to (`timeBounds`), here of the time in the tenant's zone.
+  occurredAtEarly: {
+    field: 'occurred_at',
+    message: `must not be before ${timeBounds.earliest}`,
+    reason: 'too_small',
+    params: { origin: 'date', minimum: timeBounds.earliest },
+  },
+  occurredAtLate: {
+    field: 'occurred_at',
+    message: `must not be after ${timeBounds.latest}`,
+    reason: 'too_big',
+    params: { origin: 'date', maximum: timeBounds.latest },
   },
   amountMissing: { field: 'amount', message: 'required', reason: 'required' },
   amountMajor: {
@@ -219,7 +237,8 @@ export async function importTransactions(
     ), parsed as materialized (
       select r.*,
              case
-               when r.at_text ~ '^\\d{8}$' then
+               -- (year 0000 does not exist: make_date would throw)
+               when r.at_text ~ '^\\d{8}$' and substr(r.at_text, 1, 4) <> '0000' then
                  case when substr(r.at_text, 5, 2)::int between 1 and 12
                        and substr(r.at_text, 7, 2)::int between 1 and extract(day from
                          make_date(substr(r.at_text, 1, 4)::int, substr(r.at_text, 5, 2)::int, 1)
@@ -257,7 +276,11 @@ export async function importTransactions(
              case when p.ext is not null and length(p.ext) > 200
                   then ${check('customerExternalIdLong')} end,
              case when p.at_text is null then ${check('occurredAtMissing')}
-                  when p.occurred_at is null then ${check('occurredAtFormat')} end,
+                  when p.occurred_at is null then ${check('occurredAtFormat')}
+                  when p.occurred_at < ${timeBounds.earliest}::timestamptz
+                    then ${check('occurredAtEarly')}
+                  when p.occurred_at > ${timeBounds.latest}::timestamptz
+                    then ${check('occurredAtLate')} end,
              case when p.amount_text is null then ${check('amountMissing')}
                   when p.amount_minor is null then ${
                     options.amountUnit === 'major' ? check('amountMajor') : check('amountMinor')

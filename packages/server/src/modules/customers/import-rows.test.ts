@@ -66,6 +66,27 @@ describe('parseDate', () => {
 
 describe('validateRow', () => {
   const fields = ['name', 'phone', 'email', 'gender', 'tags', 'attributes.level', 'kind'] as const;
+  it('refuses a birthday outside the years 1900–2999 as the API does', () => {
+    const birthday = (text: string) => validateRow(3, ['Ada', text], ['name', 'birthday'], rules);
+    expect(birthday('00000101')).toEqual({
+      ok: false,
+      errors: [
+        {
+          line: 3,
+          field: 'birthday',
+          message: expect.any(String),
+          reason: 'too_small',
+          params: { origin: 'date', minimum: '1900-01-01' },
+        },
+      ],
+    });
+    expect(birthday('3000-01-01')).toMatchObject({
+      ok: false,
+      errors: [{ reason: 'too_big', params: { origin: 'date', maximum: '2999-12-31' } }],
+    });
+    expect(birthday('1900-01-01')).toMatchObject({ ok: true, row: { birthday: '1900-01-01' } });
+  });
+
   it('normalises a good row', () => {
     const result = validateRow(
       2,

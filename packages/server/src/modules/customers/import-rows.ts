@@ -1,5 +1,5 @@
 // The pure core of the CSV import: header mapping and row validation. No I/O.
-import { importFields, type FieldErrorParams } from '@fidelis/contracts';
+import { importFields, timeBounds, type FieldErrorParams } from '@fidelis/contracts';
 import type { FieldError } from '../../http/app-error.ts';
 import {
   checkAttribute,
@@ -300,7 +300,20 @@ export function validateRow(
       }
       case 'birthday': {
         const date = parseDate(text);
-        if (date) row.birthday = date;
+        // The span the API keeps to (year 0000 would fail in the database).
+        if (date && date < timeBounds.earliestDate)
+          fail(field, {
+            message: `must not be before ${timeBounds.earliestDate}`,
+            reason: 'too_small',
+            params: { origin: 'date', minimum: timeBounds.earliestDate },
+          });
+        else if (date && date > timeBounds.latestDate)
+          fail(field, {
+            message: `must not be after ${timeBounds.latestDate}`,
+            reason: 'too_big',
+            params: { origin: 'date', maximum: timeBounds.latestDate },
+          });
+        else if (date) row.birthday = date;
         else
           fail(field, {
             message: 'expected a date such as 1990-01-05',
