@@ -22,6 +22,7 @@ import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { AnalyticsChart } from './analytics-chart.tsx';
+import { cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
 import {
   useClvDistribution,
   useCohorts,
@@ -63,52 +64,7 @@ function RfmPanel() {
     <Panel query={grid}>
       {() => {
         const data = grid.data!;
-        const max = Math.max(1, ...data.cells.map((c) => c.customers));
-        const option: EChartsOption = {
-          tooltip: {
-            formatter: (params) => {
-              const value = (params as unknown as { value: [number, number, number, string] })
-                .value;
-              return `${t(`analytics.segments.${value[3]}`)}<br/>R ${value[1] + 1} · FM ${value[0] + 1}: ${value[2]}`;
-            },
-          },
-          grid: { left: 48, right: 96, top: 16, bottom: 48 },
-          xAxis: {
-            type: 'category',
-            data: ['1', '2', '3', '4', '5'],
-            name: t('analytics.rfm.fm'),
-            nameLocation: 'middle',
-            nameGap: 28,
-          },
-          yAxis: {
-            type: 'category',
-            data: ['1', '2', '3', '4', '5'],
-            name: 'R',
-            nameLocation: 'middle',
-            nameGap: 32,
-          },
-          visualMap: {
-            min: 0,
-            max,
-            calculable: true,
-            orient: 'vertical',
-            right: 0,
-            top: 'middle',
-            itemHeight: 120,
-          },
-          series: [
-            {
-              type: 'heatmap',
-              data: data.cells.map((c) => [
-                c.frequencyMonetaryScore - 1,
-                c.recencyScore - 1,
-                c.customers,
-                c.segment,
-              ]),
-              label: { show: true, formatter: (p) => String((p.value as number[])[2]) },
-            },
-          ],
-        };
+        const option = rfmHeatmapOption(data, t);
         return (
           <>
             <AnalyticsChart option={option} label={t('analytics.tabs.rfm')} testId="chart-rfm" />
@@ -271,39 +227,7 @@ function CohortsPanel() {
     <Panel query={cohorts}>
       {() => {
         const data = cohorts.data!;
-        const width = Math.max(1, ...data.cohorts.map((c) => c.rates.length));
-        const cells: [number, number, number][] = [];
-        data.cohorts.forEach((row, y) =>
-          row.rates.forEach((rate, k) => {
-            // Month 0 is 100% by definition: leave it out so the colours show retention.
-            if (rate !== null && k > 0) cells.push([k, y, Math.round(rate * 1000) / 10]);
-          }),
-        );
-        const option: EChartsOption = {
-          tooltip: {
-            formatter: (p) =>
-              `${data.cohorts[(p as { value: number[] }).value[1] ?? 0]?.cohort ?? ''} · ${t('analytics.cohorts.month', { k: (p as { value: number[] }).value[0] })}: ${(p as { value: number[] }).value[2]}%`,
-          },
-          grid: { left: 72, right: 96, top: 16, bottom: 48 },
-          xAxis: {
-            type: 'category',
-            data: Array.from({ length: width }, (_, k) => String(k)),
-            name: t('analytics.cohorts.offset'),
-            nameLocation: 'middle',
-            nameGap: 28,
-          },
-          yAxis: { type: 'category', data: data.cohorts.map((c) => c.cohort), inverse: true },
-          visualMap: {
-            min: 0,
-            max: Math.max(1, ...cells.map((c) => c[2])),
-            calculable: true,
-            orient: 'vertical',
-            right: 0,
-            top: 'middle',
-            itemHeight: 120,
-          },
-          series: [{ type: 'heatmap', data: cells }],
-        };
+        const option = cohortHeatmapOption(data, t, locale);
         return (
           <>
             <AnalyticsChart
@@ -342,12 +266,15 @@ function ConcentrationPanel() {
         ];
         const option: EChartsOption = {
           tooltip: { trigger: 'axis' },
-          grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
+          // The axis names go under and above their axes: at the end they run out of the chart.
+          grid: { left: 8, right: 24, top: 32, bottom: 32, containLabel: true },
           xAxis: {
             type: 'value',
             min: 0,
             max: 100,
             name: t('analytics.concentration.customers'),
+            nameLocation: 'middle',
+            nameGap: 28,
             axisLabel: { formatter: '{value}%' },
           },
           yAxis: {

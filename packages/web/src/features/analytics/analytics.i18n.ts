@@ -58,6 +58,7 @@ const en = {
     cohort: 'First purchase month',
     month: 'Month {{k}}',
     size: 'Customers',
+    row: '{{month}} ({{size}})',
     offset: 'Months after the first purchase',
   },
   concentration: {
@@ -122,7 +123,13 @@ const zhCN: typeof en = {
     lastPurchase: '最近购买',
     unnamed: '（无姓名）',
   },
-  cohorts: { cohort: '首购月份', month: '第 {{k}} 月', size: '客户数', offset: '首购后月数' },
+  cohorts: {
+    cohort: '首购月份',
+    month: '第 {{k}} 月',
+    size: '客户数',
+    row: '{{month}}（{{size}} 人）',
+    offset: '首购后月数',
+  },
   concentration: {
     top20: '前 20% 的客户贡献了 {{share}} 的收入',
     gini: '基尼系数 {{gini}}',

@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { CohortRetention, RfmGridResponse } from '@fidelis/contracts';
+
+// The app's i18n module touches the document on import: register the bundle into a plain
+// instance instead, with the app's own strings.
+const i18n = await vi.hoisted(async () => {
+  const { createInstance } = await import('i18next');
+  const instance = createInstance();
+  await instance.init({
+    resources: { 'zh-CN': { translation: {} }, en: { translation: {} } },
+    lng: 'zh-CN',
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+  });
+  return instance;
+});
+vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
+await import('./analytics.i18n.ts');
+const { cohortHeatmapOption, rfmHeatmapOption } = await import('./analytics-charts.ts');
+
+const visualMapOf = (option: ReturnType<typeof rfmHeatmapOption>) =>
+  option.visualMap as { dimension?: number; max?: number; formatter?: string };
+const seriesData = (option: ReturnType<typeof rfmHeatmapOption>) =>
+  (option.series as { data: unknown[][] }[])[0]!.data;
+
+describe('the RFM heatmap', () => {
+  const grid: RfmGridResponse = {
+    runId: '0',
+    asOf: '2026-12-06',
+    currency: 'USD',
+    cells: [
+      { recencyScore: 5, frequencyMonetaryScore: 1, segment: 'new', customers: 0, revenue: 0 },
+      {
+        recencyScore: 5,
+        frequencyMonetaryScore: 5,
+        segment: 'champions',
+        customers: 3519,
+        revenue: 1,
+      },
+      { recencyScore: 1, frequencyMonetaryScore: 2, segment: 'lost', customers: 12, revenue: 1 },
+    ],
+    segments: [],
+  } as unknown as RfmGridResponse;
+
+  it('colours each cell by its customers (dimension 2), not by the segment name after it', () => {
+    const option = rfmHeatmapOption(grid, i18n.t);
+    expect(visualMapOf(option)).toMatchObject({ dimension: 2, max: 3519 });
+    const data = seriesData(option);
+    expect(data[1]).toEqual([4, 4, 3519, 'champions']);
+    expect(data.every((point) => typeof point[2] === 'number')).toBe(true);
+  });
+
+  it('puts score s at index s − 1 on both axes (FM 1 is the first column)', () => {
+    const option = rfmHeatmapOption(grid, i18n.t);
+    expect((option.xAxis as { data: string[] }).data[0]).toBe('1');
+    expect(seriesData(option)[0]!.slice(0, 2)).toEqual([0, 4]);
+  });
+});
+
+describe('the cohort heatmap', () => {
+  const retention: CohortRetention = {
+    runId: '0',
+    asOf: '2026-12-06',
+    cohorts: [
+      { cohort: '2025-06', size: 5129, rates: [1, 0.164, 0.122] },
+      { cohort: '2025-07', size: 80, rates: [1, 0.25, null] },
+    ],
+    averageRates: [1, 0.2, 0.122],
+  } as unknown as CohortRetention;
+
+  it('starts at month 1 (month 0 is 100% by definition) with no empty column', () => {
+    const option = cohortHeatmapOption(retention, i18n.t, 'zh-CN');
+    expect((option.xAxis as { data: string[] }).data).toEqual(['1', '2']);
+    expect(seriesData(option)).toEqual([
+      [0, 0, 16.4],
+      [1, 0, 12.2],
+      [0, 1, 25],
+    ]);
+  });
+
+  it('labels each row with its month and size, and the scale in percent', () => {
+    const option = cohortHeatmapOption(retention, i18n.t, 'zh-CN');
+    expect((option.yAxis as { data: string[] }).data).toEqual([
+      '2025年6月（5,129 人）',
+      '2025年7月（80 人）',
+    ]);
+    expect(visualMapOf(option)).toMatchObject({ dimension: 2, max: 25, formatter: '{value}%' });
+    const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
+    expect(tooltip({ value: [1, 0, 12.2] })).toBe('2025年6月（5,129 人）<br/>第 2 月: 12.2%');
+  });
+});
