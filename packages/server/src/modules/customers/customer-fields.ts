@@ -76,6 +76,32 @@ export function phoneSearchPrefixes(query: string): string[] {
   return [...new Set(forms)];
 }
 
+/** How far ahead of the server's clock a reported time may lie: clocks differ a little. */
+export const CLOCK_SKEW_MINUTES = 15;
+
+/**
+ * A time the customer did something (a consent decision) cannot lie ahead of the clock: the
+ * newest decision wins, so a future one would outlive every real decision after it.
+ */
+export function checkNotInFuture(at: Date, now: Date): Result<Date> {
+  return at.getTime() <= now.getTime() + CLOCK_SKEW_MINUTES * 60_000
+    ? { ok: true, value: at }
+    : refused(`must not be later than ${CLOCK_SKEW_MINUTES} minutes from now`, 'in_future', {
+        toleranceMinutes: CLOCK_SKEW_MINUTES,
+      });
+}
+
+/**
+ * A birthday cannot be after today; today is taken where it is latest (UTC+14), so no one's
+ * birthday of today is refused wherever they are.
+ */
+export function checkBirthday(date: string, now: Date): Result<string> {
+  const latest = new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+  return date <= latest
+    ? { ok: true, value: date }
+    : refused(`must not be after ${latest}`, 'too_big', { origin: 'date', maximum: latest });
+}
+
 export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'enum';
 export interface AttributeRule {
   key: string;

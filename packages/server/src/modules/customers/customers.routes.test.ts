@@ -831,6 +831,56 @@ describe('tags and consent', () => {
     expect((await put('fax', { status: 'granted' })).statusCode).toBe(400);
     expect((await put('email', { status: 'maybe' })).statusCode).toBe(400);
   });
+
+  it('refuses a consent time or a birthday in the future, so no decision outlives later ones', async () => {
+    const tenant = await newTenant(t);
+    const created = await create(tenant, { name: 'A' });
+    const send = (method: 'POST' | 'PUT' | 'PATCH', url: string, payload: object) =>
+      t.app.inject({ method, url, headers: tenant.auth, payload });
+    const put = (payload: object) =>
+      send('PUT', `/v1/customers/${created.id}/consent/sms`, payload);
+    const inFuture = { reason: 'in_future', params: { toleranceMinutes: 15 } };
+
+    const future = await put({ status: 'granted', at: '2099-01-01T00:00:00Z' });
+    expect(future.statusCode, future.body).toBe(400);
+    expect(future.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'at', ...inFuture }],
+    });
+    // Within the clock's tolerance it counts; after it, a withdrawal still takes effect.
+    const soon = new Date(Date.now() + 10 * 60_000).toISOString();
+    expect((await put({ status: 'granted', at: soon })).json()).toMatchObject({
+      status: 'granted',
+    });
+    expect((await put({ status: 'withdrawn' })).json()).toMatchObject({ status: 'granted' });
+    const later = new Date(Date.now() + 11 * 60_000).toISOString();
+    expect((await put({ status: 'withdrawn', at: later })).json()).toMatchObject({
+      status: 'withdrawn',
+    });
+
+    const onCreate = await send('POST', '/v1/customers', {
+      kind: 'person',
+      name: 'B',
+      birthday: '2098-05-01',
+      consent: { email: { status: 'granted', at: '2099-01-01T00:00:00Z' } },
+    });
+    expect(onCreate.statusCode).toBe(400);
+    const tomorrowSomewhere = new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
+    expect(onCreate.json().errors).toEqual([
+      expect.objectContaining({
+        field: 'birthday',
+        reason: 'too_big',
+        params: { origin: 'date', maximum: tomorrowSomewhere },
+      }),
+      expect.objectContaining({ field: 'consent.email.at', ...inFuture }),
+    ]);
+    const patched = await send('PATCH', `/v1/customers/${created.id}`, { birthday: '2098-05-01' });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors).toMatchObject([{ field: 'birthday', reason: 'too_big' }]);
+    const today = new Date().toISOString().slice(0, 10);
+    const born = await send('PATCH', `/v1/customers/${created.id}`, { birthday: today });
+    expect(born.json()).toMatchObject({ birthday: today });
+  });
 });
 
 describe('organisation members', () => {

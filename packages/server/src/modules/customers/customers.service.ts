@@ -26,6 +26,8 @@ import { externalIdHash, isUuid } from './customer-refs.ts';
 import {
   checkAttribute,
   checkAttributes,
+  checkBirthday,
+  checkNotInFuture,
   normalizeEmail,
   normalizePhone,
   type AttributeRule,
@@ -355,6 +357,21 @@ function uniqueTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((tag) => tag.normalize('NFKC').trim()).filter(Boolean))];
 }
 
+/** Checks a birthday given (not cleared) against the clock. */
+function checkBirthdayOf(birthday: string | null | undefined, now: Date, errors: FieldError[]) {
+  if (!birthday) return;
+  const checked = checkBirthday(birthday, now);
+  if (!checked.ok) errors.push({ field: 'birthday', ...checked.error });
+}
+
+/** When a consent decision was made: the time given, not ahead of the clock, or now. */
+function consentAt(at: string | undefined, now: Date, field: string, errors: FieldError[]): Date {
+  if (!at) return now;
+  const checked = checkNotInFuture(new Date(at), now);
+  if (!checked.ok) errors.push({ field, ...checked.error });
+  return checked.ok ? checked.value : now;
+}
+
 function throwIfErrors(errors: FieldError[]): void {
   if (errors.length > 0)
     throw new AppError('VALIDATION_FAILED', 'The customer is not valid.', errors);
@@ -394,6 +411,13 @@ export async function createCustomer(
   const errors: FieldError[] = [];
   const emails = contactsOf('email', input.emails, input.email, errors);
   const phones = contactsOf('phone', input.phones, input.phone, errors);
+  const now = new Date();
+  checkBirthdayOf(input.birthday, now, errors);
+  const consents = Object.entries(input.consent ?? {}).map(([channel, consent]) => ({
+    channel,
+    ...consent,
+    at: consentAt(consent.at, now, `consent.${channel}.at`, errors),
+  }));
   throwIfErrors(errors);
   return inTransaction(db, async (trx) => {
     const attributes = checkedAttributes(
@@ -401,7 +425,6 @@ export async function createCustomer(
       input.attributes,
     );
     const id = newId();
-    const now = new Date();
     const externalId = input.externalId ?? null;
     const inserted = await repo.insertCustomer(trx, {
       tenant_id: tenantId,
@@ -432,13 +455,13 @@ export async function createCustomer(
     await repo.replaceContacts(trx, tenantId, id, 'email', emails);
     await repo.replaceContacts(trx, tenantId, id, 'phone', phones);
     await repo.addTags(trx, tenantId, id, uniqueTags(input.tags ?? []));
-    for (const [channel, consent] of Object.entries(input.consent ?? {})) {
+    for (const consent of consents) {
       await repo.upsertConsent(trx, {
         tenant_id: tenantId,
         customer_id: id,
-        channel,
+        channel: consent.channel,
         status: consent.status,
-        at: consent.at ? new Date(consent.at) : now,
+        at: consent.at,
         source: consent.source ?? 'api',
         eventId: newId(),
       });
@@ -505,6 +528,7 @@ export async function updateCustomer(
     };
     const emails = contactUpdate('email');
     const phones = contactUpdate('phone');
+    checkBirthdayOf(patch.birthday, new Date(), errors);
     throwIfErrors(errors);
     const attributes = checkedAttributes(rules, patch.attributes);
     const name = patch.name ?? row.name;
@@ -649,6 +673,9 @@ export async function setConsent(
   channel: ConsentChannel,
   input: { status: 'granted' | 'withdrawn'; source?: string | undefined; at?: string | undefined },
 ) {
+  const errors: FieldError[] = [];
+  const at = consentAt(input.at, new Date(), 'at', errors);
+  throwIfErrors(errors);
   return inTransaction(db, async (trx) => {
     const row = await liveRow(trx, context.tenantId, id, { forUpdate: true });
     await repo.upsertConsent(trx, {
@@ -656,7 +683,7 @@ export async function setConsent(
       customer_id: row.id,
       channel,
       status: input.status,
-      at: input.at ? new Date(input.at) : new Date(),
+      at,
       source: input.source ?? (context.actor.type === 'user' ? 'staff' : 'api'),
       eventId: newId(),
     });
