@@ -10,6 +10,7 @@ import {
 } from '../modules/customers/index.ts';
 import { mergeLoyaltyMembers, type LoyaltyTables } from '../modules/loyalty/index.ts';
 import type { PlatformTables } from '../modules/platform/index.ts';
+import { eraseCustomerFlow } from './erase-customer.flow.ts';
 
 function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
   return db as unknown as Kysely<Tables>;
@@ -48,5 +49,6 @@ export function customersRouteDeps(database: DatabaseHandle): CustomersRouteDeps
     database,
     mergeCustomers: (context, survivorId, duplicateId) =>
       mergeCustomersFlow(database.db, context, survivorId, duplicateId),
+    eraseCustomer: (context, id) => eraseCustomerFlow(database.db, context, id),
   };
 }

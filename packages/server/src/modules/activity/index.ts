@@ -38,4 +38,5 @@ export {
   type CopyCsv,
 } from './transaction-import.ts';
 export { registerActivityRoutes, type ActivityRouteDeps } from './activity.routes.ts';
+export { eraseEventTexts } from './event-erasure.ts';
 export { readPurchaseHistory, type PurchaseHistory } from './activity.analytics-source.ts';

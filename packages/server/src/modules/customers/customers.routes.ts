@@ -84,6 +84,8 @@ export interface CustomersRouteDeps {
     survivorId: string,
     duplicateId: string,
   ) => Promise<z.infer<typeof customer>>;
+  /** Erasure with what other modules hold of the person (the timeline's free text …). */
+  eraseCustomer: (context: RequestContext, id: string) => Promise<void>;
 }
 
 export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDeps): void {
@@ -113,6 +115,9 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
           body: await service.createCustomer(trx, context, request.body),
         }),
       );
+      // The customer this key created was erased since: its data is gone (PIPL/GDPR).
+      if (result.status === 410)
+        throw new AppError('CUSTOMER_ERASED', 'The customer this key created has been erased.');
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(result.status).send(tagged(reply, result.body));
     },
@@ -220,7 +225,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     },
     config: { permission: 'customers:erase' },
     handler: async (request, reply) => {
-      await service.eraseCustomer(db, contextOf(request), request.params.id);
+      await deps.eraseCustomer(contextOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   });

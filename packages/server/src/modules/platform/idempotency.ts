@@ -98,3 +98,17 @@ export async function runIdempotent<DB extends PlatformTables, T>(
 }
 
 class LostRace extends Error {}
+
+/**
+ * Erasure's share of the stored results: a result that was one of these records (its `id`) is
+ * replaced by `{ id }` with `status` (e.g. 410), so a retry of the request that created an
+ * erased customer neither shows the personal data again nor creates the person anew. The same
+ * key with the same body then answers that status. Returns how many results were replaced.
+ */
+export async function redactIdempotentResults<DB extends PlatformTables>(
+  db: Kysely<DB>,
+  request: { tenantId: string; scope: string; ids: readonly string[]; status: number },
+): Promise<number> {
+  if (request.ids.length === 0) return 0;
+  return repo.replaceIdempotencyResponses(db as unknown as Kysely<PlatformTables>, request);
+}

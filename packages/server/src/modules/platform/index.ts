@@ -33,7 +33,12 @@ export {
   customerContext,
   type CreatedTenant,
 } from './platform.service.ts';
-export { runIdempotent, hashRequest, type IdempotentResult } from './idempotency.ts';
+export {
+  runIdempotent,
+  hashRequest,
+  redactIdempotentResults,
+  type IdempotentResult,
+} from './idempotency.ts';
 export { encodeCursor, decodeCursor } from './cursor.ts';
 export {
   enqueueJob,

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { PlatformTables } from './platform.table.ts';
+import { anyOf } from '../../db/sql-lists.ts';
 
 export type PlatformDb = Kysely<PlatformTables>;
 
@@ -266,6 +267,25 @@ export function findIdempotencyRecord(
     .where('scope', '=', scope)
     .where('key', '=', key)
     .executeTakeFirst();
+}
+
+/**
+ * Replaces the stored responses of a scope that were one of these records (by their `id`) with
+ * just `{ id }` and a status. Reads the tenant's records of that scope (its key's prefix): for
+ * erasures, which are rare.
+ */
+export async function replaceIdempotencyResponses(
+  db: PlatformDb,
+  request: { tenantId: string; scope: string; ids: readonly string[]; status: number },
+): Promise<number> {
+  const result = await sql`
+    update idempotency_keys
+    set status_code = ${request.status}, response = jsonb_build_object('id', response->>'id')
+    where tenant_id = ${request.tenantId} and scope = ${request.scope}
+      and response->>'id' = ${anyOf([...request.ids], 'text')}
+      and status_code <> ${request.status}
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** Inserts the record unless the key exists; returns whether this call stored it. */

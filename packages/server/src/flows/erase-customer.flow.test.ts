@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
+
+type Tenant = Awaited<ReturnType<typeof newTenant>>;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+const send = (tenant: Tenant, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+  t.app.inject({
+    method,
+    url,
+    headers: tenant.auth,
+    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+  });
+
+describe('erasure across the modules', () => {
+  it('takes the free text of interactions and the stored creation result with the profile', async () => {
+    const tenant = await newTenant(t);
+    const profile = {
+      kind: 'person',
+      name: '王小明',
+      email: 'xiaoming@example.com',
+      phone: '13800138000',
+      familyNotes: '女儿明年高考',
+    };
+    const create = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: { ...tenant.auth, 'idempotency-key': 'signup-7' },
+        payload: profile,
+      });
+    const created = await create();
+    expect(created.statusCode, created.body).toBe(201);
+    const { id } = created.json() as { id: string };
+    const call = await send(tenant, 'POST', '/v1/events', {
+      id: 'call-7',
+      type: 'interaction',
+      customerId: id,
+      occurredAt: '2026-10-02T09:30:00+08:00',
+      channel: 'phone',
+      direction: 'in',
+      subject: '王小明投诉快递',
+      staffMember: 'Li Na',
+      outcome: '答应周五前回电',
+      notes: '他说女儿明年高考，晚上别打电话',
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const purchase = await send(tenant, 'POST', '/v1/events', {
+      id: 'order-7',
+      type: 'purchase',
+      customerId: id,
+      occurredAt: '2026-10-03T10:00:00Z',
+      currency: 'CNY',
+      amount: 9_900,
+    });
+    expect(purchase.statusCode, purchase.body).toBe(201);
+
+    expect((await send(tenant, 'DELETE', `/v1/customers/${id}`)).statusCode).toBe(204);
+
+    const timeline = await send(tenant, 'GET', `/v1/customers/${id}/timeline`);
+    const items = (timeline.json() as { items: Record<string, unknown>[] }).items;
+    expect(items.map((item) => item.id).sort()).toEqual(['call-7', 'order-7']);
+    const interaction = items.find((item) => item.id === 'call-7')!;
+    // The facts stay: when, how, who of the staff; what was written about the person goes.
+    expect(interaction).toMatchObject({ channel: 'phone', direction: 'in', staffMember: 'Li Na' });
+    for (const field of ['subject', 'outcome', 'notes']) expect(interaction[field]).toBeUndefined();
+    expect(JSON.stringify(items)).not.toMatch(/王小明|高考|快递|周五/);
+    expect(items.find((item) => item.id === 'order-7')).toMatchObject({ amount: 9_900 });
+
+    // A retry of the request that created the customer shows nothing and creates nobody.
+    const retry = await create();
+    expect(retry.statusCode).toBe(410);
+    expect(retry.json()).toMatchObject({ code: 'CUSTOMER_ERASED' });
+    expect(retry.body).not.toMatch(/王小明|xiaoming|13800138000|高考/);
+    const search = await send(tenant, 'GET', '/v1/customers?q=王小明');
+    expect((search.json() as { items: unknown[] }).items).toEqual([]);
+    // Erasing again is still a no-op.
+    expect((await send(tenant, 'DELETE', `/v1/customers/${id}`)).statusCode).toBe(204);
+  });
+
+  it('erases the free text of a customer merged into the erased one too', async () => {
+    const tenant = await newTenant(t);
+    const person = async (name: string) =>
+      (
+        (await send(tenant, 'POST', '/v1/customers', { kind: 'person', name })).json() as {
+          id: string;
+        }
+      ).id;
+    const survivor = await person('张伟');
+    const duplicate = await person('张伟（旧卡）');
+    await send(tenant, 'POST', '/v1/events', {
+      id: 'visit-1',
+      type: 'interaction',
+      customerId: duplicate,
+      occurredAt: '2026-10-02T09:30:00Z',
+      channel: 'visit',
+      subject: '张伟来店里试衣服',
+    });
+    const merged = await send(tenant, 'POST', `/v1/customers/${survivor}/merge`, {
+      duplicateId: duplicate,
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect((await send(tenant, 'DELETE', `/v1/customers/${duplicate}`)).statusCode).toBe(204);
+    const timeline = await send(tenant, 'GET', `/v1/customers/${survivor}/timeline`);
+    expect(timeline.body).not.toMatch(/张伟/);
+  });
+});

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { RequestContext } from '../http/request-context.ts';
+import { eraseEventTexts, type ActivityTables } from '../modules/activity/index.ts';
+import {
+  customerIdsOf,
+  eraseCustomer,
+  resolveMergedCustomerId,
+  type CustomersTables,
+} from '../modules/customers/index.ts';
+import { redactIdempotentResults, type PlatformTables } from '../modules/platform/index.ts';
+
+function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
+  return db as unknown as Kysely<Tables>;
+}
+
+/**
+ * Erasure at the customer's request across the modules, in one transaction: the customers
+ * module wipes the profile of the customer and of every customer merged into it; the timeline
+ * keeps the interactions' facts but loses their free text; the stored result of the request
+ * that created the customer (an Idempotency-Key's replay) keeps only the id and answers 410.
+ * Erasing again changes nothing more.
+ */
+export async function eraseCustomerFlow(
+  db: Kysely<Database>,
+  context: RequestContext,
+  id: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const { tenantId } = context;
+    await eraseCustomer(narrow<CustomersTables & PlatformTables>(trx), context, id);
+    const survivor = (await resolveMergedCustomerId(narrow(trx), tenantId, id)) ?? id;
+    const ids = await customerIdsOf(narrow<CustomersTables>(trx), tenantId, survivor);
+    await eraseEventTexts(narrow<ActivityTables>(trx), tenantId, ids);
+    await redactIdempotentResults(narrow<PlatformTables>(trx), {
+      tenantId,
+      scope: 'customers.create',
+      ids,
+      status: 410,
+    });
+  });
+}
