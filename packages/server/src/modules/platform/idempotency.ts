@@ -89,6 +89,10 @@ export async function runIdempotent<DB extends PlatformTables, T>(
     })
     .catch(async (error: unknown) => {
       if (error instanceof LostRace) return null;
+      // A concurrent request with the same key may have done the work first, so that ours
+      // failed on it (an external id it took, say): the retry is owed that first result.
+      const first = await replay();
+      if (first) return first;
       throw error;
     });
   if (outcome) return outcome;
