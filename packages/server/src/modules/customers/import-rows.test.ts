@@ -169,3 +169,24 @@ describe('validateRow', () => {
     });
   });
 });
+
+describe('validateRow: a birthday in the future', () => {
+  it('is refused after today (where it is latest), taken from the clock given', () => {
+    const now = new Date('2026-12-07T12:00:00Z'); // 2026-12-08 already at UTC+14
+    const birthday = (text: string) =>
+      validateRow(3, ['甲', text], ['name', 'birthday'], rules, now);
+    expect(birthday('2026-12-08')).toMatchObject({ ok: true, row: { birthday: '2026-12-08' } });
+    expect(birthday('2026-12-09')).toEqual({
+      ok: false,
+      errors: [
+        {
+          line: 3,
+          field: 'birthday',
+          message: 'must not be after 2026-12-08',
+          reason: 'too_big',
+          params: { origin: 'date', maximum: '2026-12-08' },
+        },
+      ],
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { importFields, timeBounds, type FieldErrorParams } from '@fidelis/contra
 import type { FieldError } from '../../http/app-error.ts';
 import {
   checkAttribute,
+  checkBirthday,
   isCalendarDate,
   normalizeEmail,
   normalizePhone,
@@ -231,12 +232,16 @@ const limits: Partial<Record<ImportField, number>> = {
   notes: 10000,
 };
 
-/** Validates one CSV record against the mapped fields: a row to import, or its errors. */
+/**
+ * Validates one CSV record against the mapped fields: a row to import, or its errors. `now` is
+ * the clock a birthday must not lie ahead of.
+ */
 export function validateRow(
   line: number,
   record: readonly string[],
   fields: readonly (ImportField | null)[],
   rules: ReadonlyMap<string, AttributeRule>,
+  now: Date = new Date(),
 ): { ok: true; row: ImportRow } | { ok: false; errors: RowError[] } {
   const errors: RowError[] = [];
   const row: ImportRow = {
@@ -371,6 +376,10 @@ export function validateRow(
       }
     }
   });
+  if (row.birthday !== null) {
+    const checked = checkBirthday(row.birthday, now);
+    if (!checked.ok) fail('birthday', checked.error);
+  }
   if (row.name === null && row.externalId === null) {
     fail(fields.includes('name') ? 'name' : 'externalId', {
       message: 'a row needs a name (or the external id of a customer to update)',
