@@ -875,6 +875,14 @@ async function loadUsage(
 ): Promise<Map<string, number>> {
   const usage = new Map<string, number>();
   if (!program.rules.some((rule) => rule.cap)) return usage;
+  await repo.ensureBudgetUsage(
+    trx,
+    program.tenantId,
+    program.id,
+    program.rules.flatMap((rule) =>
+      rule.cap?.budget !== undefined && rule.id !== undefined ? [rule.id] : [],
+    ),
+  );
   const keys = new Set<string>();
   for (const time of times)
     for (const key of Object.values(capKeys(time, program.timeZone))) keys.add(key);

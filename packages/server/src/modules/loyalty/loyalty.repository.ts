@@ -1170,6 +1170,34 @@ export async function findRuleUsageReadOnly(
     .execute();
 }
 
+/**
+ * Makes sure the budget rows of these rules exist, so that reading them `for update` locks
+ * them: a row that does not exist yet locks nothing, and two transactions of different members
+ * would both see an untouched budget and both spend it. Sorted, so locks come in one order.
+ */
+export async function ensureBudgetUsage(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  ruleIds: readonly string[],
+): Promise<void> {
+  if (ruleIds.length === 0) return;
+  await db
+    .insertInto('loyalty_rule_usage')
+    .values(
+      [...ruleIds].sort().map((ruleId) => ({
+        tenant_id: tenantId,
+        program_id: programId,
+        rule_id: ruleId,
+        customer_id: NIL_UUID,
+        period_key: 'total',
+        points: 0,
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
 export async function addRuleUsage(
   db: LoyaltyDb,
   tenantId: string,
