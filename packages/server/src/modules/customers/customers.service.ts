@@ -243,13 +243,21 @@ export async function listCustomers(
 ): Promise<{ items: Customer[]; nextCursor: string | null }> {
   const sort = sortOf(query);
   const filter = await customerFilterOf(db, context.tenantId, query);
-  const cursor = query.cursor ? decodeCursor(query.cursor, ['key', 'id', 'sort']) : undefined;
+  // The key is a name's sort key, or the creation instant.
+  const cursor = query.cursor
+    ? decodeCursor(query.cursor, {
+        sort: 'text',
+        key: sort.endsWith('name') ? 'text' : 'instant',
+        id: 'uuid',
+        fuzzy: 'flag',
+      })
+    : undefined;
   if (cursor && cursor.sort !== sort) {
     throw new AppError('VALIDATION_FAILED', 'The cursor belongs to another sort order.', [
-      { field: 'query.cursor', message: 'invalid cursor', reason: 'invalid_value' },
+      { field: 'cursor', message: 'invalid cursor', reason: 'invalid_value' },
     ]);
   }
-  const after = cursor ? { key: String(cursor.key), id: String(cursor.id) } : undefined;
+  const after = cursor ? { key: cursor.key, id: cursor.id } : undefined;
   // Exact matches first; similar names (typos) only when they leave the first page short —
   // similarity is the costly part of a search.
   let fuzzy = cursor?.fuzzy === 1;

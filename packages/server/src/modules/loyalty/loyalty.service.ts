@@ -229,10 +229,12 @@ export async function listMemberEntries(
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   await requireMember(db, program, customerId);
-  const after = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const after = query.cursor
+    ? decodeCursor(query.cursor, { at: 'instant', id: 'uuid' })
+    : undefined;
   const rows = await repo.listEntries(db, context.tenantId, programId, customerId, {
     limit: query.limit + 1,
-    after: after ? { at: String(after.at), id: String(after.id) } : undefined,
+    after,
   });
   const items = rows.slice(0, query.limit).map(entryView);
   const last = items[items.length - 1];
@@ -1416,7 +1418,7 @@ export async function listCoupons(
   await loadProgram(db, context.tenantId, programId);
   if (!(await repo.findReward(db, context.tenantId, programId, rewardId)))
     throw new AppError('NOT_FOUND', `No reward ${rewardId} in this program.`);
-  const after = query.cursor ? String(decodeCursor(query.cursor, ['code']).code) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, { code: 'text' }).code : undefined;
   const rows = await repo.listCoupons(db, context.tenantId, programId, rewardId, {
     status: query.status,
     prefix: query.q,
@@ -1649,10 +1651,12 @@ export async function walletOf(
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   const member = await requireMember(db, program, customerId);
-  const after = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const after = query.cursor
+    ? decodeCursor(query.cursor, { at: 'instant', id: 'uuid' })
+    : undefined;
   const rows = await repo.listWalletEntries(db, context.tenantId, programId, customerId, {
     limit: query.limit + 1,
-    after: after ? { at: String(after.at), id: String(after.id) } : undefined,
+    after,
   });
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];

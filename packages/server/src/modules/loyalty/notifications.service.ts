@@ -118,7 +118,7 @@ export async function listNotifications(
   context: RequestContext,
   query: z.infer<typeof notificationListQuery>,
 ) {
-  const after = query.cursor ? String(decodeCursor(query.cursor, ['id']).id) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, { id: 'uuid' }).id : undefined;
   const rows = await repo.listNotifications(db, context.tenantId, {
     status: query.status,
     programId: query.programId,

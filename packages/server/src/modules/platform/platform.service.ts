@@ -526,11 +526,13 @@ export async function listAudit(
     limit: number;
   },
 ) {
-  const before = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const before = query.cursor
+    ? decodeCursor(query.cursor, { at: 'instant', id: 'uuid' })
+    : undefined;
   const rows = await repo.listAudit(db, context.tenantId, {
     entityType: query.entityType,
     entityId: query.entityId,
-    before: before ? { at: new Date(String(before.at)), id: String(before.id) } : undefined,
+    before: before ? { at: new Date(before.at), id: before.id } : undefined,
     limit: query.limit + 1,
   });
   const items = rows.slice(0, query.limit).map((row) => ({
