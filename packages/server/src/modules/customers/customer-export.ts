@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Customer, CustomerListQuery } from '@fidelis/contracts';
 import type { RequestContext } from '../../http/request-context.ts';
 import * as repo from './customers.repository.ts';
+import { joinList, quoteCell } from './csv-cells.ts';
 import { exportCustomerBatches, type CustomersServiceDb } from './customers.service.ts';
 
 /** The export's columns are import field names, so an exported file imports back as is. */
@@ -24,10 +25,14 @@ const columns = [
   'createdAt',
 ] as const;
 
+/**
+ * A customer's cells: lists as `joinList` writes them, and no cell a spreadsheet would run as a
+ * formula (`quoteCell`); the import reads both back as they were.
+ */
 function cells(customer: Customer, attributeKeys: readonly string[]): string[] {
   const value = (column: (typeof columns)[number]): string => {
     const field = customer[column];
-    if (Array.isArray(field)) return field.join(';');
+    if (Array.isArray(field)) return joinList(field);
     return field === null || field === undefined ? '' : String(field);
   };
   return [
@@ -36,7 +41,7 @@ function cells(customer: Customer, attributeKeys: readonly string[]): string[] {
       const attribute = customer.attributes[key];
       return attribute === undefined ? '' : String(attribute);
     }),
-  ];
+  ].map(quoteCell);
 }
 
 /** Streams the filtered customers as CSV, 1,000 rows per query. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
+import { parse } from 'csv-parse/sync';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
 import { countCustomers } from './customer-refs.ts';
 
@@ -317,5 +318,50 @@ describe('GET /v1/customers/export.csv', () => {
     const reimport = await importCsv(tenant, res.body);
     expect(reimport.json()).toMatchObject({ created: 0, updated: 0, unchanged: 3, errorCount: 0 });
     expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(3);
+  });
+
+  it('round-trips separators inside list items, and no cell runs as a formula in a spreadsheet', async () => {
+    const source = await newTenant(t);
+    const target = await newTenant(t);
+    const created = async (tenant: Tenant, url: string, payload: object) => {
+      const res = await t.app.inject({ method: 'POST', url, headers: tenant.auth, payload });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    for (const tenant of [source, target])
+      for (const definition of [
+        { key: 'motto', labelZh: '座右铭', labelEn: 'Motto', type: 'string' },
+        { key: 'score', labelZh: '分数', labelEn: 'Score', type: 'number' },
+      ])
+        await created(tenant, '/v1/customer-attributes', definition);
+    const profile = {
+      kind: 'person',
+      name: '=HYPERLINK("http://example.com","x")',
+      externalId: '@ext-1',
+      phone: '+86 161 9575 6062',
+      tags: ['-vip', 'a;b', 'c', 'x\\y', '|'], // in the order the API lists them
+      interests: ['x,y', '读书、写字'],
+      occupation: '+engineer',
+      notes: "'=already quoted",
+      familyNotes: '\tindented',
+      attributes: { motto: '-so it goes', score: -5 },
+    };
+    await created(source, '/v1/customers', profile);
+    const exported = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers/export.csv?bom=false',
+      headers: source.auth,
+    });
+    const cells = (parse(exported.body) as string[][]).flat();
+    expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+    expect(cells).toContain('\'=HYPERLINK("http://example.com","x")');
+
+    const imported = await importCsv(target, exported.body);
+    expect(imported.json()).toMatchObject({ created: 1, errorCount: 0 });
+    const [copy] = await customers(target);
+    const { kind: _kind, phone: _phone, ...expected } = profile;
+    expect(copy).toMatchObject({ ...expected, phone: '+8616195756062' });
+    // And into the tenant it came from: every value already there, nothing changes.
+    const again = await importCsv(source, exported.body);
+    expect(again.json()).toMatchObject({ unchanged: 1, errorCount: 0 });
   });
 });

@@ -11,6 +11,7 @@ import {
   type AttributeValue,
   type Refusal,
 } from './customer-fields.ts';
+import { splitList, unquoteCell } from './csv-cells.ts';
 import { nameKeys } from './name-keys.ts';
 
 export type ImportField = (typeof importFields)[number] | `attributes.${string}`;
@@ -194,17 +195,6 @@ const channelWords: Record<string, string> = {
   信件: 'post',
 };
 
-function splitList(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .split(/[;,，；、|]/)
-        .map((part) => part.trim())
-        .filter(Boolean),
-    ),
-  ];
-}
-
 /** `1990-01-05`, `1990/1/5`, `1990.1.5`, `19900105`, `1990年1月5日` → `1990-01-05`. */
 export function parseDate(text: string): string | null {
   const match =
@@ -266,7 +256,8 @@ export function validateRow(
   const fail = (field: string, refusal: Refusal) => errors.push({ line, field, ...refusal });
   fields.forEach((field, index) => {
     if (!field) return;
-    const text = (record[index] ?? '').normalize('NFC').trim();
+    // Less the `'` an export put before what a spreadsheet would run as a formula.
+    const text = unquoteCell((record[index] ?? '').normalize('NFC').trim());
     if (text === '') return;
     const limit = limits[field];
     if (limit !== undefined && text.length > limit) {
