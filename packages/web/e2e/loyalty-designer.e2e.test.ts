@@ -148,7 +148,7 @@ describe('loyalty program designer in a real browser', () => {
     // Why, in Chinese from the explanation's numbers (the server's words are English).
     expect(step).toContain('× 2，来自 周末双倍 (r1)（星期六）');
     expect(step).toContain('× 1.5，来自 等级 金卡 特权');
-    expect(step).toContain('计入消费 ¥100.00');
+    expect(step).toContain('消费 ¥100.00，每 ¥1.00 得 1 分');
     expect(step).not.toMatch(/on Sat|spent on/);
     expect(step).toContain('= 300 积分');
     expect(await result.innerText()).toContain('草稿规则');

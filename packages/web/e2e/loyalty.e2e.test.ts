@@ -90,7 +90,8 @@ describe('loyalty screens in a real browser', () => {
     expect(text).toContain('r1');
     expect(text).toContain('loyalty-e2e-1');
     // The explanation in Chinese from its numbers, not the server's English words.
-    expect(text).toContain('每消费 ¥1.00 得 1 分，计入消费 ¥1,234.56');
+    // The rule (its id: it has no name), the spend, the rate and the points, each clause apart.
+    expect(text).toContain('r1：消费 ¥1,234.56，每 ¥1.00 得 1 分 → 基础 1,234 分 = 1,234 分');
     expect(text).not.toContain('spent on');
     expect(await page.getByTestId('member-lots').innerText()).toContain('永不过期');
     // The tier history: the purchase lifted the member straight to gold, worded from numbers.
@@ -285,9 +286,12 @@ describe('loyalty screens in a real browser', () => {
     await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,000');
     // Both are in the history, as points leaving the member.
     const newest = await page.getByTestId('loyalty-entry').first().innerText();
-    expect(newest).toContain('兑换');
+    // Points as such are a points redemption; the coffee was a reward's.
+    expect(newest).toContain('积分抵扣');
     expect(newest).toContain('−34');
-    expect(await page.getByTestId('loyalty-entry').nth(1).innerText()).toContain('−100');
+    const older = await page.getByTestId('loyalty-entry').nth(1).innerText();
+    expect(older).toContain('兑换奖励');
+    expect(older).toContain('−100');
     expect(errors).toEqual([]);
   });
 

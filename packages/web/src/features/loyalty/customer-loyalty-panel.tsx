@@ -26,6 +26,7 @@ import {
 } from './loyalty.api.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import {
+  entryKind,
   entrySign,
   type ExplainContext,
   explainEntry,
@@ -33,6 +34,7 @@ import {
   metricAmount,
   signText,
   tierLabel,
+  ruleNames,
   tierNames,
 } from './entry-explanation.ts';
 import { MemberAdjustButton } from './member-adjust.tsx';
@@ -62,6 +64,7 @@ function ProgramMember({
     currency: program?.currency,
     timeZone,
     tierName: tierNames(program),
+    ruleName: ruleNames(program),
   };
   const n = (value: number) => formatNumber(value, locale);
   const session = useCurrentSession();
@@ -198,7 +201,7 @@ function ProgramMember({
                 <Space orientation="vertical" size={0} className="full-width">
                   <Space wrap>
                     <Tag>
-                      {t(`loyalty.entry.kinds.${entry.kind}`, { defaultValue: entry.kind })}
+                      {t(`loyalty.entry.kinds.${entryKind(entry)}`, { defaultValue: entry.kind })}
                     </Tag>
                     <Typography.Text strong>
                       {signText(entrySign(entry))}

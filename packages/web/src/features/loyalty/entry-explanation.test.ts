@@ -17,7 +17,8 @@ const i18n = await vi.hoisted(async () => {
 });
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./loyalty.i18n.ts');
-const { entrySign, explainEntry, explainTierChange } = await import('./entry-explanation.ts');
+const { entryKind, entrySign, explainEntry, explainTierChange, ruleNames } =
+  await import('./entry-explanation.ts');
 
 const entry = (kind: string, explanation: Record<string, unknown>): LoyaltyEntry =>
   ({
@@ -68,30 +69,78 @@ function explain(e: LoyaltyEntry, locale: 'zh-CN' | 'en') {
     currency: 'CNY',
     timeZone: 'Asia/Shanghai',
     tierName: (code) => (code === 'gold' ? '金卡' : code),
+    ruleName: ruleNames({ earnRules: [{ id: 'base', name: '消费积分' }, { id: 'min' }] }),
   });
 }
 
 describe('ledger entries explained in the user’s language', () => {
   it('words an earning from its numbers, not from the server’s English', () => {
     const zh = explain(earning, 'zh-CN');
+    // The rule by its name (by its id when it has none), then spend, rate and points apart.
     expect(zh[0]).toBe(
-      'base · 每消费 ¥1.00 得 1 分，计入消费 ¥42.96 基础 42 ×2（星期六、等级 金卡） 受上限 每位会员每天最多 50 分 限制 = 50',
+      '消费积分：消费 ¥42.96，每 ¥1.00 得 1 分 → 基础 42 分 ×2（星期六、等级 金卡） 受上限 每位会员每天最多 50 分 限制 = 50 分',
     );
     expect(zh[1]).toBe('min：消费 ¥42.96 未达最低消费 ¥100.00');
     expect(zh[2]).toBe('事件 order-1 · 规则 v3');
     expect(zh.join(' ')).not.toMatch(/per 100 spent|below the minimum|Saturday/);
-    // A member's own page leaves out the rule ids.
-    expect(
-      explainEntry(earning, {
-        t: i18n.getFixedT('zh-CN'),
-        locale: 'zh-CN',
-        currency: 'CNY',
-        ruleIds: false,
-      })[0],
-    ).toMatch(/^每消费 ¥1\.00 得 1 分/);
     const en = explain(earning, 'en');
-    expect(en[0]).toContain('1 per CN¥1.00 spent, on CN¥42.96');
-    expect(en[0]).toContain('×2 (on Saturday, tier 金卡)');
+    expect(en[0]).toBe(
+      '消费积分: CN¥42.96 spent at 1 per CN¥1.00 → 42 base points ×2 (on Saturday, tier 金卡) capped by at most 50 per member per day = 50 points',
+    );
+  });
+
+  it('leaves the rule, the event and the rules version off a member’s own page', () => {
+    const member = (locale: 'zh-CN' | 'en') =>
+      explainEntry(earning, {
+        t: i18n.getFixedT(locale),
+        locale,
+        currency: 'CNY',
+        forStaff: false,
+        ruleName: () => '消费积分',
+      });
+    expect(member('zh-CN')[0]).toMatch(/^消费 ¥42\.96，每 ¥1\.00 得 1 分 → 基础 42 分/);
+    expect(member('en')[0]).toMatch(/^CN¥42\.96 spent at 1 per CN¥1\.00 → 42 base points/);
+    expect(member('zh-CN')[1]).toBe('消费 ¥42.96 未达最低消费 ¥100.00');
+    for (const lines of [member('zh-CN'), member('en')]) {
+      expect(lines.join(' ')).not.toMatch(/order-1|v3|消费积分|base ·/);
+    }
+  });
+
+  it('words a tier privilege with the tier’s own name apart from the text around it', () => {
+    const gold = entry('earn', {
+      steps: [
+        {
+          ruleId: 'base',
+          basis: { kind: 'spend', points: 1, per: 100, amount: 2598, matchingLines: false },
+          basePoints: 25,
+          multipliers: [
+            {
+              ruleId: 'tier:gold',
+              factor: 1.5,
+              reason: 'Gold privilege',
+              conditions: [{ kind: 'tierPrivilege', tier: 'gold' }],
+            },
+          ],
+          points: 37,
+        },
+      ],
+    });
+    const c = { currency: 'USD', tierName: () => '金卡 Gold', forStaff: false } as const;
+    expect(explainEntry(gold, { ...c, t: i18n.getFixedT('zh-CN'), locale: 'zh-CN' })).toEqual([
+      '消费 US$25.98，每 US$1.00 得 1 分 → 基础 25 分 ×1.5（等级权益：金卡 Gold） = 37 分',
+    ]);
+    expect(explainEntry(gold, { ...c, t: i18n.getFixedT('en'), locale: 'en' })).toEqual([
+      '$25.98 spent at 1 per $1.00 → 25 base points ×1.5 (金卡 Gold privilege) = 37 points',
+    ]);
+  });
+
+  it('tells a reward redemption from points redeemed as such', () => {
+    expect(entryKind({ kind: 'redeem', explanation: { rewardId: 'r-1' } })).toBe('redeem');
+    expect(entryKind({ kind: 'redeem', explanation: { rewardId: null } })).toBe('redeemPoints');
+    expect(entryKind({ kind: 'earn', explanation: {} })).toBe('earn');
+    const t = i18n.getFixedT('zh-CN');
+    expect(t('loyalty.entry.kinds.redeemPoints')).toBe('积分抵扣');
+    expect(t('loyalty.entry.kinds.adjust')).toBe(t('loyalty.adjust.button'));
   });
 
   it('keeps the English of entries written before the numbers were stored', () => {
@@ -111,7 +160,9 @@ describe('ledger entries explained in the user’s language', () => {
       ],
       notes: [],
     });
-    expect(explain(old, 'zh-CN')[0]).toBe('base · 1 per 100 spent on 500 基础 5 ×2（always） = 10');
+    expect(explain(old, 'zh-CN')[0]).toBe(
+      '消费积分：1 per 100 spent on 500 → 基础 5 分 ×2（always） = 10 分',
+    );
     const reason = entry('release', { lotId: 'l', reason: 'pending period of 7 days ended' });
     expect(explain(reason, 'zh-CN')).toEqual(['pending period of 7 days ended']);
   });
@@ -154,7 +205,12 @@ describe('ledger entries explained in the user’s language', () => {
       '连续 12 个月无活动',
       'No activity for 12 months',
     ],
-    ['earn', { why: 'birthday', tier: 'gold' }, '金卡等级生日礼', 'Birthday gift of the 金卡 tier'],
+    [
+      'earn',
+      { why: 'birthday', tier: 'gold' },
+      '等级生日礼：金卡',
+      'Birthday gift of the 金卡 tier',
+    ],
     [
       'earn',
       { why: 'referral', side: 'referrer', code: 'AB12' },
@@ -177,13 +233,13 @@ describe('ledger entries explained in the user’s language', () => {
       'adjust',
       { why: 'adjustment', adjustment: 'service_recovery', note: '配送延误' },
       '人工补发：服务补救——配送延误',
-      'Credited by staff: service recovery — 配送延误',
+      'Credited by hand: service recovery — 配送延误',
     ],
     [
       'adjust',
       { why: 'adjustment', adjustment: 'correction', note: null },
       '人工补发：更正',
-      'Credited by staff: correction',
+      'Credited by hand: correction',
     ],
     [
       'partner_earn',

@@ -17,8 +17,21 @@ export interface ExplainContext {
   timeZone?: string | undefined;
   /** A tier's name by its code (the code itself when not given or unknown). */
   tierName?: ((code: string) => string) | undefined;
-  /** Name each earning step's rule by its id (staff know them; a member does not). */
-  ruleIds?: boolean | undefined;
+  /**
+   * Staff see which rule gave the points, the event and the rules version; a member's own page
+   * leaves them out (false).
+   */
+  forStaff?: boolean | undefined;
+  /** A rule's name by its id (the id itself when not given, or the rule has no name). */
+  ruleName?: ((id: string) => string) | undefined;
+}
+
+/** A rule's name by its id in a program (the id for a rule without a name, or no longer there). */
+export function ruleNames(
+  program:
+    { earnRules: readonly { id?: string | undefined; name?: string | undefined }[] } | undefined,
+): (id: string) => string {
+  return (id) => program?.earnRules.find((rule) => rule.id === id)?.name ?? id;
 }
 
 /** A tier's name by its code in a program (the code itself for a tier it no longer has). */
@@ -69,6 +82,8 @@ function conditionText(condition: MultiplierCondition, c: ExplainContext): strin
       return t('loyalty.entry.condition.tierPrivilege', { tier: tier(condition.tier) });
   }
 }
+
+const ruleLabel = (id: string, c: ExplainContext) => c.ruleName?.(id) ?? id;
 
 const money = (minor: number, c: ExplainContext) =>
   c.currency ? formatMoney(minor, c.currency, c.locale) : formatNumber(minor, c.locale);
@@ -124,13 +139,11 @@ export function multiplierReason(
 export function explainStep(step: Step, c: ExplainContext): string {
   const { t, locale } = c;
   const n = (value: number) => formatNumber(value, locale);
+  const basis = step.basis ? basisText(step.basis, c) : (step.description ?? '');
   const parts = [
-    [
-      c.ruleIds === false ? null : step.ruleId,
-      step.basis ? basisText(step.basis, c) : step.description,
-    ]
-      .filter(Boolean)
-      .join(' · '),
+    c.forStaff !== false && step.ruleId
+      ? t('loyalty.entry.ruleStep', { rule: ruleLabel(step.ruleId, c), basis })
+      : basis,
     typeof step.basePoints === 'number'
       ? t('loyalty.entry.base', { points: n(step.basePoints) })
       : '',
@@ -142,7 +155,7 @@ export function explainStep(step: Step, c: ExplainContext): string {
       : step.cappedBy
         ? t('loyalty.entry.cappedBy', { cap: step.cappedBy })
         : '',
-    typeof step.points === 'number' ? `= ${n(step.points)}` : '',
+    typeof step.points === 'number' ? t('loyalty.entry.result', { points: n(step.points) }) : '',
   ].filter(Boolean);
   return parts.join(' ');
 }
@@ -160,8 +173,8 @@ export function earningNotes(
       : [];
   }
   const lines = (below as { ruleId: string; amount: number; minimum: number }[]).map((item) =>
-    c.t('loyalty.entry.belowMinimum', {
-      rule: item.ruleId,
+    c.t(c.forStaff === false ? 'loyalty.entry.belowMinimumOf' : 'loyalty.entry.belowMinimum', {
+      rule: ruleLabel(item.ruleId, c),
       amount: money(item.amount, c),
       minimum: money(item.minimum, c),
     }),
@@ -247,6 +260,7 @@ export function explainEntry(entry: LoyaltyEntry, c: ExplainContext): string[] {
       if (typeof e[key] === 'string') lines.push(e[key]);
   }
   if (steps.length > 0 || Array.isArray(e.notes)) lines.push(...earningNotes(e, c));
+  if (c.forStaff === false) return lines;
   const meta = [
     typeof e.eventId === 'string' ? t('loyalty.entry.event', { id: e.eventId }) : '',
     typeof e.rulesVersion === 'number'
@@ -268,6 +282,16 @@ export function entrySign(entry: { debit: string; credit: string }): 1 | -1 | 0 
   if (toMember && !fromMember) return 1;
   if (fromMember && !toMember) return -1;
   return 0;
+}
+
+/**
+ * What kind of entry to name: a redemption is a reward's only when it names one; points
+ * redeemed as such (at the counter, a discount) are `redeemPoints`.
+ */
+export function entryKind(entry: { kind: string; explanation: Record<string, unknown> }): string {
+  return entry.kind === 'redeem' && typeof entry.explanation.rewardId !== 'string'
+    ? 'redeemPoints'
+    : entry.kind;
 }
 
 /** The sign written before an entry's points: "+", "−" or nothing. */

@@ -103,7 +103,7 @@ function AdjustForm({ member, onDone }: { member: MemberLoyalty; onDone: () => v
 }
 
 /**
- * "Credit points" on the 360 page (owners and managers): points by hand after a complaint
+ * "Credit by hand" (人工补发) on the 360 page (owners and managers): points by hand after a complaint
  * (service recovery), as a goodwill gesture or to correct a mistake, with a note for the
  * history; available at once.
  */

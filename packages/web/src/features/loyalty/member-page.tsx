@@ -32,6 +32,7 @@ import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
 import { LanguageSwitch } from '../platform/language-switch.tsx';
 import {
   entrySign,
+  entryKind,
   explainEntry,
   explainTierChange,
   metricAmount,
@@ -148,7 +149,7 @@ function memberExplain(page: PublicMemberPage, t: TFunction, locale: string): Ex
     currency: page.currency,
     timeZone: page.timeZone,
     tierName: tierNames({ tiers: { levels: page.tiers } }),
-    ruleIds: false,
+    forStaff: false,
   };
 }
 
@@ -484,7 +485,7 @@ function CouponsCard({ page }: { page: PublicMemberPage }) {
 }
 
 function entryTitle(entry: Entry, t: TFunction): string {
-  return t(`memberPage.kinds.${entry.kind}`, { defaultValue: entry.kind });
+  return t(`memberPage.kinds.${entryKind(entry)}`, { defaultValue: entry.kind });
 }
 
 function HistoryCard({ page }: { page: PublicMemberPage }) {
