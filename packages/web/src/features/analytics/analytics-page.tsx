@@ -19,7 +19,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import type { ValueAtRisk } from '@fidelis/contracts';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
-import { formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
+import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { AnalyticsChart } from './analytics-chart.tsx';
 import { cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
@@ -208,7 +208,11 @@ function RiskPanel() {
                     align: 'right',
                     render: money,
                   },
-                  { title: t('analytics.risk.lastPurchase'), dataIndex: 'lastPurchaseOn' },
+                  {
+                    title: t('analytics.risk.lastPurchase'),
+                    dataIndex: 'lastPurchaseOn',
+                    render: (date: string) => formatDate(date, locale),
+                  },
                 ]}
               />
             </div>
@@ -321,7 +325,7 @@ function ConcentrationPanel() {
 }
 
 function TrackingPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const tracking = useModelTracking();
   return (
     <Panel query={tracking}>
@@ -334,7 +338,7 @@ function TrackingPanel() {
           grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
           xAxis: {
             type: 'category',
-            data: data.weeks.map((w) => w.endsOn),
+            data: data.weeks.map((w) => formatDate(w.endsOn, i18n.language)),
             name: t('analytics.tracking.week'),
           },
           yAxis: { type: 'value' },
@@ -451,7 +455,7 @@ export function AnalyticsPage() {
           {run ? (
             <Typography.Text type="secondary" data-testid="analytics-subtitle">
               {t('analytics.subtitle', {
-                asOf: run.asOf,
+                asOf: formatDate(run.asOf, i18n.language),
                 customers: formatNumber(run.customers, i18n.language),
                 computedAt: formatDateTime(run.computedAt, i18n.language, session.tenant.timeZone),
               })}

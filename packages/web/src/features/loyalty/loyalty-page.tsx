@@ -19,7 +19,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { PlusOutlined } from '@ant-design/icons';
 import { roleCan, type LoyaltyProgram } from '@fidelis/contracts';
 import { ErrorAlert } from '../../api/error-text.tsx';
-import { formatMoney, formatNumber } from '../../i18n/format.ts';
+import { formatMoney, formatMonth, formatNumber } from '../../i18n/format.ts';
 import { EChart } from '../dashboard/echart.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.ts';
@@ -166,7 +166,7 @@ function StatsCard({ programId }: { programId: string }) {
       },
       legend: { top: 0 },
       grid: { left: 64, right: 16, top: 40, bottom: 32 },
-      xAxis: { type: 'category', data: months.map((m) => m.month) },
+      xAxis: { type: 'category', data: months.map((m) => formatMonth(m.month, locale)) },
       yAxis: {
         type: 'value',
         axisLabel: { formatter: (value: number) => formatNumber(value, locale) },
