@@ -19,6 +19,7 @@ import type { DatabaseHandle } from './db/connect.ts';
 import type { Config } from './config.ts';
 import { handleError, problemOf } from './http/problem.ts';
 import { createAuthenticateHook } from './http/authenticate.ts';
+import { rateLimitKey } from './http/rate-limit-key.ts';
 import type { FidelisApp } from './http/fastify.ts';
 import { registerPlatformRoutes } from './modules/platform/index.ts';
 import { registerCustomersRoutes } from './modules/customers/index.ts';
@@ -60,11 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    // Per API key (its tenant+id part) or session, else per address.
-    keyGenerator: (request) =>
-      request.headers.authorization?.split('.')[0] ??
-      request.cookies?.fidelis_session?.split('.')[0] ??
-      request.ip,
+    keyGenerator: rateLimitKey,
   });
   await app.register(swagger, {
     openapi: {

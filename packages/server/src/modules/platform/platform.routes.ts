@@ -17,6 +17,7 @@ import {
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
 import { AppError } from '../../http/app-error.ts';
+import { loginEmailKey } from '../../http/rate-limit-key.ts';
 import type { PlatformTables } from './platform.table.ts';
 import * as service from './platform.service.ts';
 import { SESSION_COOKIE } from './platform.service.ts';
@@ -40,6 +41,12 @@ export function registerPlatformRoutes(
   deps: { db: Kysely<PlatformTables>; secureCookies: boolean },
 ): void {
   const { db } = deps;
+  // Beside the per-address limit: attempts on one email from any number of addresses.
+  const loginsOfEmail = app.createRateLimit({
+    max: 20,
+    timeWindow: '15 minutes',
+    keyGenerator: loginEmailKey,
+  });
 
   app.post('/v1/auth/login', {
     schema: {
@@ -49,6 +56,13 @@ export function registerPlatformRoutes(
       response: { 200: session },
     },
     config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } },
+    preHandler: async (request, reply) => {
+      const limit = await loginsOfEmail(request);
+      // `isAllowed`: on the allow list (there is none); otherwise counted.
+      if (limit.isAllowed || !limit.isExceeded) return;
+      void reply.header('retry-after', limit.ttlInSeconds);
+      throw new AppError('RATE_LIMITED', 'Too many log-in attempts for this email; retry later.');
+    },
     handler: async (request, reply) => {
       const result = await service.login(db, request.body);
       void reply.setCookie(SESSION_COOKIE, result.token, {
