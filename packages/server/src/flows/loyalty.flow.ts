@@ -16,6 +16,7 @@ import {
   findTagsOf,
   resolveCustomerRefs,
   searchCustomerIds,
+  customersShareContact,
   type CustomersTables,
 } from '../modules/customers/index.ts';
 import {
@@ -146,6 +147,8 @@ export function loyaltyRouteDeps(
       searchCustomerIds(narrow<CustomersTables>(db), tenantId, q, limit),
     describeCustomers: (tenantId, customerIds) =>
       describeCustomers(narrow<CustomersTables>(db), tenantId, customerIds),
+    shareContact: (tenantId, a, b) =>
+      customersShareContact(narrow<CustomersTables>(db), tenantId, a, b),
   };
 }
 

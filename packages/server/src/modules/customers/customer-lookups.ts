@@ -165,3 +165,27 @@ export async function describeCustomers(
   const rows = await findCustomerNames(db, tenantId, customerIds);
   return new Map(rows.map((row) => [row.id, { name: row.name, externalId: row.external_id }]));
 }
+
+/**
+ * Whether two customers share an email or a mobile phone (a phone compared without its +86 or
+ * 0086): the same person under two records, for loyalty's refusal of self-referral.
+ */
+export async function customersShareContact(
+  db: CustomersDb,
+  tenantId: string,
+  a: string,
+  b: string,
+): Promise<boolean> {
+  const key = (alias: string) =>
+    sql.raw(
+      `case when ${alias}.kind = 'phone' then regexp_replace(${alias}.value, '^(\\+86|0086)', '') else ${alias}.value end`,
+    );
+  const found = await sql<{ one: number }>`
+    select 1 as one
+    from customer_contacts x join customer_contacts y
+      on y.tenant_id = x.tenant_id and y.kind = x.kind and ${key('y')} = ${key('x')}
+    where x.tenant_id = ${tenantId} and x.customer_id = ${a} and y.customer_id = ${b}
+    limit 1
+  `.execute(db);
+  return found.rows.length > 0;
+}

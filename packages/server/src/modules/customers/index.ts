@@ -36,6 +36,7 @@ export { resolveExternalIdsBulk } from './customers.bulk.ts';
 export {
   channelsToReach,
   describeCustomers,
+  customersShareContact,
   findCustomersBornOn,
   findTagsOf,
   searchCustomerIds,

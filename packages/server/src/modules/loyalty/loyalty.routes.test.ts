@@ -1432,6 +1432,50 @@ describe('referrals', () => {
     expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
   });
 
+  it('refuses a referee who shares an email or phone with the referrer: one person twice', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      referral: { referrerPoints: 200, refereePoints: 100, minSpend: 0 },
+    });
+    const person = async (body: Record<string, unknown>) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: tenant.auth,
+        payload: { kind: 'person', ...body },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const referrer = await person({ name: 'A', email: 'a@example.com', phone: '13800138000' });
+    const { code } = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/members/${referrer}/referral-code`,
+        headers: tenant.auth,
+      })
+    ).json() as { code: string };
+    const refer = (customerId: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/referrals`,
+        headers: tenant.auth,
+        payload: { code, customerId },
+      });
+    for (const twin of [
+      await person({ name: 'A again', email: 'A@Example.com' }),
+      await person({ name: 'A by phone', phone: '+86 138 0013 8000' }),
+    ]) {
+      const res = await refer(twin);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({
+        errors: [{ field: 'customerId', reason: 'self_not_allowed' }],
+      });
+    }
+    const friend = await person({ name: 'B', email: 'b@example.com', phone: '13900139000' });
+    expect((await refer(friend)).statusCode).toBe(201);
+  });
+
   it('a refund that takes the qualifying purchase below the minimum spend takes the bonus back', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant, {

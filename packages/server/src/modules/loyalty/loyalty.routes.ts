@@ -58,7 +58,7 @@ import { enqueueJob } from '../platform/index.ts';
 import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
-import type { ResolveCustomer } from './loyalty.service.ts';
+import type { ResolveCustomer, ShareContact } from './loyalty.service.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import {
   exportMembersCsv,
@@ -75,6 +75,8 @@ export interface LoyaltyRouteDeps {
   searchCustomers: SearchCustomers;
   /** The names of a page of members (the customers module answers). */
   describeCustomers: DescribeCustomers;
+  /** Whether two customers share an email or phone: one person twice (the customers module). */
+  shareContact: ShareContact;
   /** Where members reach the server (PUBLIC_URL); unset: the address each request came to. */
   publicUrl?: string | undefined;
 }
@@ -504,6 +506,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             request.params.programId,
             request.body,
             resolveCustomer,
+            deps.shareContact,
           ),
         ),
   });

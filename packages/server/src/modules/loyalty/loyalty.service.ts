@@ -106,6 +106,9 @@ async function memberView(
  */
 export type ResolveCustomer = (tenantId: string, customerId: string) => Promise<string | null>;
 
+/** Whether two customers share an email or phone (the customers module answers). */
+export type ShareContact = (tenantId: string, a: string, b: string) => Promise<boolean>;
+
 /** The customer a request names, as it stands now (merged → survivor); 404 when unknown. */
 async function requireCustomer(
   resolveCustomer: ResolveCustomer,
@@ -1257,6 +1260,7 @@ export async function createReferral(
   programId: string,
   input: z.infer<typeof referralCreate>,
   resolveCustomer: ResolveCustomer,
+  shareContact: ShareContact,
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   requireScheme(program);
@@ -1278,7 +1282,8 @@ export async function createReferral(
     programId,
     code.customer_id,
   );
-  if (referrerId === customerId)
+  // The same person under a second record (the same email or phone) is a self-referral too.
+  if (referrerId === customerId || (await shareContact(context.tenantId, referrerId, customerId)))
     throw new AppError('VALIDATION_FAILED', 'Members cannot refer themselves.', [
       { field: 'customerId', message: 'self-referral is not allowed', reason: 'self_not_allowed' },
     ]);
