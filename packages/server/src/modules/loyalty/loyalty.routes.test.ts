@@ -1646,6 +1646,26 @@ describe('members list', () => {
     expect(enrol.statusCode, enrol.body).toBe(201);
   });
 
+  it('exports no cell a spreadsheet would run as a formula', async () => {
+    const own = await newTenant(t);
+    const ownProgram = await createProgram(own);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: own.auth,
+      payload: { kind: 'person', name: '=HYPERLINK("http://x.example")', externalId: 'fx-1' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    await purchase(own, { customer: 'fx-1', amount: 1_000 });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${ownProgram.id}/members/export.csv?bom=false`,
+      headers: own.auth,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.body).toContain(`"'=HYPERLINK(""http://x.example"")"`);
+  });
+
   it('exports the list as CSV: the same filters and order, all pages, a BOM for Excel', async () => {
     const exported = (query: string) =>
       t.app.inject({

@@ -188,6 +188,8 @@ export async function exportMembersCsv(
           member.lastActivityAt ?? '',
           member.enrolledAt,
         ]),
+        // A name beginning with = + - @ would run as a formula in a spreadsheet (OWASP).
+        { escape_formulas: true },
       );
       if (!page.nextCursor) return;
       page = await pageOf(page.nextCursor);
