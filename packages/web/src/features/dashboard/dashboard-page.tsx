@@ -16,6 +16,7 @@ import {
 } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { EChart } from './echart.tsx';
+import { chartMonths } from './overview-months.ts';
 
 const SLOW_AFTER_MS = 8_000;
 
@@ -65,7 +66,17 @@ export function DashboardPage() {
   const currency = data.currency ?? session.tenant.currency;
   const money = (minor: number) => formatMoney(minor, currency, locale);
   const hasActivity = data.months.some((m) => m.orders > 0 || m.revenue !== 0);
-  const months = data.months.map((m) => formatMonth(m.month, locale));
+  const shown = chartMonths(data);
+  // The month to date is drawn lighter and said so, so a half month does not read as a drop.
+  const months = shown.map(({ month, partial }) =>
+    partial
+      ? t('dashboard.monthToDate', { month: formatMonth(month.month, locale) })
+      : formatMonth(month.month, locale),
+  );
+  const bars = (value: (m: Overview['months'][number]) => number) =>
+    shown.map(({ month, partial }) =>
+      partial ? { value: value(month), itemStyle: { opacity: 0.45 } } : value(month),
+    );
 
   const revenueOption: EChartsOption = {
     tooltip: {
@@ -82,7 +93,7 @@ export function DashboardPage() {
       {
         name: t('dashboard.revenue'),
         type: 'bar',
-        data: data.months.map((m) => minorToMajor(m.revenue, currency)),
+        data: bars((m) => minorToMajor(m.revenue, currency)),
         itemStyle: { color: '#1677ff' },
       },
     ],
@@ -98,14 +109,14 @@ export function DashboardPage() {
         name: t('dashboard.newCustomers'),
         type: 'bar',
         stack: 'buyers',
-        data: data.months.map((m) => m.newCustomers),
+        data: bars((m) => m.newCustomers),
         itemStyle: { color: '#52c41a' },
       },
       {
         name: t('dashboard.returningCustomers'),
         type: 'bar',
         stack: 'buyers',
-        data: data.months.map((m) => m.returningCustomers),
+        data: bars((m) => m.returningCustomers),
         itemStyle: { color: '#faad14' },
       },
     ],
