@@ -143,9 +143,15 @@ describe('the web UI in a real browser', () => {
       .locator('td')
       .allInnerTexts();
     expect(cells[0]).toBe('3');
-    expect(cells[1]?.toLowerCase()).toContain('email');
+    // The field by its name in the UI's language.
+    expect(cells[1]).toBe('邮箱');
     // Worded from the server's reason (invalid_format, format email), not its English message.
     expect(cells[2]).toBe('邮箱地址格式不正确');
+    // A dry run counts rows (valid, invalid) apart from problems, and never says it imported.
+    const dryRun = await page.getByTestId('import-report').innerText();
+    expect(dryRun).toMatch(/有效行\s*1/);
+    expect(dryRun).toMatch(/无效行\s*1/);
+    expect(dryRun).not.toContain('未导入任何数据');
     await screenshot(page, '05-import-errors');
 
     // For real, all or nothing: refused, with the same line reported, and nobody imported.
@@ -159,6 +165,27 @@ describe('the web UI in a real browser', () => {
       .toBe('3');
     const none = await server.call<{ items: unknown[] }>('GET', '/v1/customers?q=IMP001');
     expect(none.items).toEqual([]);
+
+    // A quote left open: the parser's English never shows, the line is worded in Chinese.
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'broken.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('姓名,外部编号\n测试丙,IMP003\n"测试丁,IMP004\n测试戊,"x"y\n', 'utf8'),
+    });
+    await page.getByLabel('试运行（只校验，不做任何修改）').check();
+    await page.getByTestId('import-submit').click();
+    await expect
+      .poll(() => page.getByTestId('import-report').innerText())
+      .toContain('无法按 CSV 读取');
+    const broken = await page.getByTestId('import-report').innerText();
+    expect(broken).toContain('（整行）');
+    expect(broken).not.toMatch(/malformed|Invalid Closing Quote|\(row\)/);
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv, 'utf8'),
+    });
+    await page.getByLabel('试运行（只校验，不做任何修改）').uncheck();
 
     await page.getByLabel('跳过无效行').check();
     await page.getByTestId('import-submit').click();

@@ -19,10 +19,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
-import { fieldErrorText } from '../../api/field-error-text.ts';
 import type { CustomerImportReport, ImportLineError } from '../../api/api-types.ts';
 import { formatNumber } from '../../i18n/format.ts';
 import { importCustomers, type ImportEncoding, type ImportMode } from './customers.api.ts';
+import {
+  importFieldLabel,
+  importProblemText,
+  invalidRows,
+  refusalText,
+  summaryCounts,
+} from './import-report.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
 
@@ -44,11 +50,16 @@ function ErrorTable({ errors }: { errors: ImportLineError[] }) {
       pagination={errors.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
       columns={[
         { title: t('import.line'), dataIndex: 'line', width: 90 },
-        { title: t('import.field'), dataIndex: 'field', width: 180 },
+        {
+          title: t('import.field'),
+          dataIndex: 'field',
+          width: 180,
+          render: (field: string) => importFieldLabel(field, t),
+        },
         {
           title: t('import.message'),
           dataIndex: 'message',
-          render: (_, row) => fieldErrorText(t, row),
+          render: (_, row) => importProblemText(row, t),
         },
       ]}
     />
@@ -57,13 +68,7 @@ function ErrorTable({ errors }: { errors: ImportLineError[] }) {
 
 function Summary({ report, dryRun }: { report: CustomerImportReport; dryRun: boolean }) {
   const { t, i18n } = useTranslation();
-  const counts: [string, number][] = [
-    ['rows', report.rows],
-    ['created', report.created],
-    ['updated', report.updated],
-    ['skipped', report.skipped],
-    ['invalid', report.errorCount],
-  ];
+  const counts = summaryCounts(report);
   const columns = Object.entries(report.columns);
   return (
     <>
@@ -75,7 +80,7 @@ function Summary({ report, dryRun }: { report: CustomerImportReport; dryRun: boo
         title={dryRun ? t('import.dryRunResult') : t('import.result')}
         items={counts.map(([key, value]) => ({
           key,
-          label: t(`import.counts.${key}`),
+          label: t(dryRun ? `import.counts.${key}` : `import.countsDone.${key}`),
           children: formatNumber(value, i18n.language),
         }))}
       />
@@ -98,7 +103,7 @@ function Summary({ report, dryRun }: { report: CustomerImportReport; dryRun: boo
 }
 
 export function CustomerImportPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [encoding, setEncoding] = useState<ImportEncoding>('auto');
@@ -217,8 +222,10 @@ export function CustomerImportPage() {
             <Alert
               type="error"
               showIcon
-              title={t('import.refused', { count: lineErrors.length })}
-              description={outcome.refused.detail}
+              title={t(outcome.dryRun ? 'import.refusedDryRun' : 'import.refused', {
+                count: lineErrors.length,
+              })}
+              description={refusalText(lineErrors, outcome.refused.detail, t, i18n.language)}
             />
           ) : outcome.report ? (
             <>
@@ -228,10 +235,18 @@ export function CustomerImportPage() {
                 title={
                   outcome.dryRun
                     ? lineErrors.length
-                      ? t('import.dryRunErrors', { count: lineErrors.length })
+                      ? t(
+                          outcome.report.mode === 'skip-invalid'
+                            ? 'import.dryRunErrorsSkip'
+                            : 'import.dryRunErrorsStrict',
+                          {
+                            count: outcome.report.errorCount,
+                            rows: formatNumber(invalidRows(outcome.report), i18n.language),
+                          },
+                        )
                       : t('import.dryRunOk')
                     : lineErrors.length
-                      ? t('import.doneWithErrors', { count: lineErrors.length })
+                      ? t('import.doneWithErrors', { count: invalidRows(outcome.report) })
                       : t('import.done')
                 }
               />
