@@ -75,6 +75,11 @@ describe('the web UI in a real browser', () => {
 
     await search.fill('没有这个人');
     await expect.poll(() => page.getByTestId('customers-empty').count()).toBe(1);
+    // No match: one click clears the search (and any filter) and shows everyone again.
+    await page.getByTestId('customers-clear-filters').click();
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(25);
+    expect(await search.inputValue()).toBe('');
+    expect(page.url()).not.toContain('q=');
 
     await search.fill('张伟');
     await expect.poll(() => rows.count()).toBe(1);
@@ -220,6 +225,15 @@ describe('the web UI in a real browser', () => {
   test('a module still to come shows a proper "coming soon" page', async () => {
     await page.goto('/feedback');
     await expect.poll(() => page.locator('.app-content').innerText()).toContain('即将推出');
+    expect(errors).toEqual([]);
+  });
+
+  test('an unknown address: a 404 page in Chinese, and no navigation item lit', async () => {
+    await page.goto('/nope');
+    await expect.poll(() => page.locator('.app-content').innerText()).toContain('页面不存在');
+    // antd's 404 picture carries an English <title> ("No Found"): not used.
+    expect(await page.locator('.app-content svg title').allInnerTexts()).not.toContain('No Found');
+    expect(await page.locator('.ant-menu-item-selected').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

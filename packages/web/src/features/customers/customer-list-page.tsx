@@ -180,7 +180,19 @@ export function CustomerListPage() {
               description={filtered ? t('customers.noMatch') : t('customers.empty')}
               data-testid="customers-empty"
             >
-              {filtered || !canWrite ? null : (
+              {filtered ? (
+                <Button
+                  data-testid="customers-clear-filters"
+                  onClick={() => {
+                    cancelSearch();
+                    setSearch('');
+                    setTagInput('');
+                    void navigate({ search: '' }, { replace: true });
+                  }}
+                >
+                  {t('customers.clearFilters')}
+                </Button>
+              ) : !canWrite ? null : (
                 <Space wrap>
                   <Button type="primary" onClick={() => void navigate('/import')}>
                     {t('customers.importFirst')}

@@ -24,6 +24,7 @@ import { ErrorAlert } from '../../api/error-text.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 import { useLogout, useSession } from './session.ts';
 import { plannedModules } from './planned-modules.ts';
+import { selectedKey } from './nav-selection.ts';
 
 const plannedIcons: Record<(typeof plannedModules)[number], React.ReactNode> = {
   loyalty: <GiftOutlined />,
@@ -34,18 +35,6 @@ const plannedIcons: Record<(typeof plannedModules)[number], React.ReactNode> = {
 };
 
 /** Which menu entry a path belongs to (the longest matching prefix). */
-function selectedKey(pathname: string, keys: string[]): string {
-  let best = '/';
-  for (const key of keys) {
-    if (
-      key !== '/' &&
-      (pathname === key || pathname.startsWith(`${key}/`)) &&
-      key.length > best.length
-    )
-      best = key;
-  }
-  return best;
-}
 
 export function AppShell() {
   const { t } = useTranslation();
@@ -161,7 +150,8 @@ export function AppShell() {
         collapsed={collapsed}
         onCollapse={setCollapsed}
         trigger={null}
-        width={216}
+        // Wide enough for the longest English item, "Customer attributes" under Settings.
+        width={240}
         theme="light"
         className="app-sider"
       >
@@ -171,8 +161,8 @@ export function AppShell() {
         <nav aria-label={t('shell.navigation')}>
           <Menu
             mode="inline"
-            selectedKeys={[selected]}
-            defaultOpenKeys={selected.startsWith('/settings') ? ['settings'] : []}
+            selectedKeys={selected ? [selected] : []}
+            defaultOpenKeys={selected?.startsWith('/settings') ? ['settings'] : []}
             items={items}
             onClick={() => {
               if (narrow) setCollapsed(true);

@@ -1,4 +1,5 @@
 import { Button, Empty, Result } from 'antd';
+import { CompassOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { PlannedModule } from './planned-modules.ts';
@@ -24,9 +25,10 @@ export function NotFoundPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   return (
+    // Not status="404": antd's picture for it carries an English <title>, "No Found".
     <Result
-      status="404"
-      title="404"
+      icon={<CompassOutlined />}
+      title={t('notFound.title')}
       subTitle={t('notFound.text')}
       extra={
         <Button type="primary" onClick={() => void navigate('/')}>
