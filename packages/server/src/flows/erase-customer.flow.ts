@@ -8,7 +8,11 @@ import {
   resolveMergedCustomerId,
   type CustomersTables,
 } from '../modules/customers/index.ts';
-import { redactIdempotentResults, type PlatformTables } from '../modules/platform/index.ts';
+import {
+  redactAudit,
+  redactIdempotentResults,
+  type PlatformTables,
+} from '../modules/platform/index.ts';
 
 function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
   return db as unknown as Kysely<Tables>;
@@ -18,7 +22,8 @@ function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
  * Erasure at the customer's request across the modules, in one transaction: the customers
  * module wipes the profile of the customer and of every customer merged into it; the timeline
  * keeps the interactions' facts but loses their free text; the stored result of the request
- * that created the customer (an Idempotency-Key's replay) keeps only the id and answers 410.
+ * that created the customer (an Idempotency-Key's replay) keeps only the id and answers 410;
+ * the audit log keeps who changed what and when, and which fields, without the values.
  * Erasing again changes nothing more.
  */
 export async function eraseCustomerFlow(
@@ -32,6 +37,12 @@ export async function eraseCustomerFlow(
     const survivor = (await resolveMergedCustomerId(narrow(trx), tenantId, id)) ?? id;
     const ids = await customerIdsOf(narrow<CustomersTables>(trx), tenantId, survivor);
     await eraseEventTexts(narrow<ActivityTables>(trx), tenantId, ids);
+    await redactAudit(narrow<PlatformTables>(trx), {
+      tenantId,
+      entityType: 'customer',
+      entityIds: ids,
+      keep: 'customer.erase',
+    });
     await redactIdempotentResults(narrow<PlatformTables>(trx), {
       tenantId,
       scope: 'customers.create',

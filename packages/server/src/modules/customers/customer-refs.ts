@@ -5,6 +5,7 @@ import { anyOf } from '../../db/sql-lists.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
 import { nameKeys } from './name-keys.ts';
+import { recordAudits, type PlatformTables } from '../platform/index.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -165,7 +166,28 @@ export async function resolveCustomerRefs(
       )
       // A concurrent batch may have created the same external id: keep theirs, read it back.
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .returning(['id', 'external_id'])
+      .execute()
+      .then((created) =>
+        // Every change is audited, these too: one row per customer an event created.
+        recordAudits(
+          db as unknown as Kysely<PlatformTables>,
+          created.map((row) => ({
+            context,
+            change: {
+              action: 'customer.create',
+              entityType: 'customer',
+              entityId: row.id,
+              after: {
+                kind: 'person',
+                name: row.external_id,
+                externalId: row.external_id,
+                source: 'event',
+              },
+            },
+          })),
+        ),
+      );
     (await selectNamed(db, tenantId, new Set(), missing)).forEach(remember);
   }
 

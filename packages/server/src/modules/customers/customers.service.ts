@@ -474,15 +474,44 @@ export async function createCustomer(
         eventId: newId(),
       });
     }
-    // The audit log names the fields, never their personal values (they must be erasable).
+    const created = await getCustomer(trx, context, id);
+    // The values as created; erasure takes them out of the audit log again.
     await recordAudit(trx, context, {
       action: 'customer.create',
       entityType: 'customer',
       entityId: id,
-      after: { kind: input.kind, fields: Object.keys(input).sort() },
+      after: auditedValues(created),
     });
-    return getCustomer(trx, context, id);
+    return created;
   });
+}
+
+/** What of a customer the audit log keeps: its fields, without ids, version and timestamps. */
+function auditedValues(customer: Customer): Record<string, unknown> {
+  const {
+    id: _id,
+    version: _version,
+    createdAt: _created,
+    updatedAt: _updated,
+    ...rest
+  } = customer;
+  return rest;
+}
+
+/** The fields whose value differs between two states of a customer, before and after. */
+function changedFields(
+  before: Customer,
+  after: Customer,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const was = auditedValues(before);
+  const is = auditedValues(after);
+  const changed = Object.keys(is).filter(
+    (key) => JSON.stringify(was[key]) !== JSON.stringify(is[key]),
+  );
+  return {
+    before: Object.fromEntries(changed.map((key) => [key, was[key]])),
+    after: Object.fromEntries(changed.map((key) => [key, is[key]])),
+  };
 }
 
 /**
@@ -510,6 +539,8 @@ export async function updateCustomer(
     }
     const errors: FieldError[] = [];
     const current = (await toCustomers(trx, tenantId, [row]))[0]!;
+    // Nothing asked, nothing changed: the version stays, so others' If-Match still holds.
+    if (Object.keys(patch).length === 0) return current;
     const contactUpdate = (kind: 'email' | 'phone') => {
       const list = kind === 'email' ? patch.emails : patch.phones;
       const primary = kind === 'email' ? patch.email : patch.phone;
@@ -571,13 +602,17 @@ export async function updateCustomer(
       await repo.removeTags(trx, tenantId, row.id, 'all');
       await repo.addTags(trx, tenantId, row.id, uniqueTags(patch.tags));
     }
+    const updated = await getCustomer(trx, context, row.id);
+    // Before and after of each field that changed; erasure takes the values out again.
+    const changed = changedFields(current, updated);
     await recordAudit(trx, context, {
       action: 'customer.update',
       entityType: 'customer',
       entityId: row.id,
-      after: { fields: Object.keys(patch).sort() },
+      before: changed.before,
+      after: changed.after,
     });
-    return getCustomer(trx, context, row.id);
+    return updated;
   }).catch((error: unknown) => {
     // Another request took the external id between our check and our write.
     if ((error as { code?: string }).code === '23505' && patch.externalId) {

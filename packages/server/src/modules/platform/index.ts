@@ -28,6 +28,7 @@ export {
   listAudit,
   recordAudit,
   recordAudits,
+  redactAudit,
   type AuditChange,
   systemContext,
   customerContext,

@@ -232,6 +232,33 @@ export async function insertAudit(
     .execute();
 }
 
+/**
+ * Erasure's share of the audit log: the entries of these entities keep who did what and when,
+ * and which fields changed, but not the values (`{"erased": true, "fields": [...]}`), except
+ * the entries of `keep` (the erasure's own). Uses the log's entity index.
+ */
+export async function redactAuditValues(
+  db: PlatformDb,
+  tenantId: string,
+  entityType: string,
+  entityIds: readonly string[],
+  keep: string,
+): Promise<number> {
+  const fieldsOf = (column: 'before' | 'after') => sql`
+    case when jsonb_typeof(${sql.ref(column)}) = 'object' then jsonb_build_object(
+      'erased', true,
+      'fields', (select coalesce(jsonb_agg(k order by k), '[]'::jsonb)
+                 from jsonb_object_keys(${sql.ref(column)}) k))
+    else ${sql.ref(column)} end`;
+  const result = await sql`
+    update audit_log set before = ${fieldsOf('before')}, after = ${fieldsOf('after')}
+    where tenant_id = ${tenantId} and entity_type = ${entityType}
+      and entity_id = ${anyOf([...entityIds], 'text')} and action <> ${keep}
+      and not coalesce((after->>'erased')::boolean, false)
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 export function listAudit(
   db: PlatformDb,
   tenantId: string,

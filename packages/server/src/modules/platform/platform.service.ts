@@ -550,3 +550,15 @@ export async function listAudit(
   const last = rows.length > query.limit ? items.at(-1) : undefined;
   return { items, nextCursor: last ? encodeCursor({ at: last.at, id: last.id }) : null };
 }
+
+/**
+ * Takes the values out of the audit entries of erased entities (who, what and when stay, and
+ * the names of the fields changed), except the entries of the action `keep` (the erasure's).
+ */
+export function redactAudit(
+  db: PlatformDb,
+  input: { tenantId: string; entityType: string; entityIds: readonly string[]; keep: string },
+): Promise<number> {
+  if (input.entityIds.length === 0) return Promise.resolve(0);
+  return repo.redactAuditValues(db, input.tenantId, input.entityType, input.entityIds, input.keep);
+}
