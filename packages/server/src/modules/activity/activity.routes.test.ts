@@ -661,6 +661,15 @@ describe('POST /v1/events/imports', () => {
     );
     expect(tooMuch.statusCode).toBe(422);
     expect(tooMuch.json()).toMatchObject({ errors: [{ line: 2, field: 'amount' }] });
+    // A refund of nothing is refused, as the API refuses it.
+    const nothing = await csvPost(
+      tenant,
+      'event_id,occurred_at,amount,currency,type,refund_of\nref-0,20261010,0,CNY,refund,api-order\n',
+    );
+    expect(nothing.statusCode).toBe(422);
+    expect(nothing.json()).toMatchObject({
+      errors: [{ line: 2, field: 'amount', reason: 'too_small', params: { minimum: 0 } }],
+    });
     const conflict = await csvPost(
       tenant,
       'event_id,customer_external_id,occurred_at,amount,currency\napi-order,shop-42,20261001,99.00,CNY\n',

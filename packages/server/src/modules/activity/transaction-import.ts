@@ -119,6 +119,13 @@ const rowChecks = {
     reason: 'invalid_format',
     params: { format: 'amount_minor' },
   },
+  // As the API: a refund gives money back (a purchase may cost nothing, a free gift).
+  refundZero: {
+    field: 'amount',
+    message: 'must be positive for a refund',
+    reason: 'too_small',
+    params: { origin: 'number', minimum: 0, bound: 'exclusive' },
+  },
   currencyMissing: { field: 'currency', message: 'required', reason: 'required' },
   currencyFormat: {
     field: 'currency',
@@ -284,7 +291,8 @@ export async function importTransactions(
              case when p.amount_text is null then ${check('amountMissing')}
                   when p.amount_minor is null then ${
                     options.amountUnit === 'major' ? check('amountMajor') : check('amountMinor')
-                  } end,
+                  }
+                  when p.type = 'refund' and p.amount_minor = 0 then ${check('refundZero')} end,
              case when p.currency is null then ${check('currencyMissing')}
                   when p.currency !~ '^[A-Z]{3}$' then ${check('currencyFormat')} end,
              case when p.type = 'refund' and p.refund_of is null then ${check('refundOfMissing')} end,
