@@ -78,6 +78,19 @@ describe('the cohort heatmap', () => {
     ]);
   });
 
+  it('draws the month of asOf faint and calls it month to date: its days are not over', () => {
+    const option = cohortHeatmapOption({ ...retention, asOf: '2025-08-06' }, i18n.t, 'zh-CN');
+    // 2025-06 + 2 months and 2025-07 + 1 month are both August 2025.
+    expect(seriesData(option)).toEqual([
+      [0, 0, 16.4],
+      { value: [1, 0, 12.2], itemStyle: { opacity: 0.35 } },
+      { value: [0, 1, 25], itemStyle: { opacity: 0.35 } },
+    ]);
+    const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
+    expect(tooltip({ value: [1, 0, 12.2] })).toContain('第 2 月（本月至今）: 12.2%');
+    expect(tooltip({ value: [0, 0, 16.4] })).toContain('第 1 月: 16.4%');
+  });
+
   it('labels each row with its month and size, and the scale in percent', () => {
     const option = cohortHeatmapOption(retention, i18n.t, 'zh-CN');
     expect((option.yAxis as { data: string[] }).data).toEqual([

@@ -63,10 +63,18 @@ export function rfmHeatmapOption(data: RfmGridResponse, t: TFunction): EChartsOp
   };
 }
 
+/** The calendar month `offset` months after "2025-06". */
+function monthAfter(month: string, offset: number): string {
+  const [y = 1970, m = 1] = month.split('-').map(Number);
+  const index = y * 12 + (m - 1) + offset;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
 /**
  * Retention by first-purchase month. Month 0 is every cohort's first purchase, 100% by
  * definition, so the months start at 1 and the colours spread over what retention really is;
- * each row is labelled with its month and how many customers it started with.
+ * each row is labelled with its month and how many customers it started with. The cell of the
+ * month `asOf` falls in counts only the days so far: it is drawn faint and said so.
  */
 export function cohortHeatmapOption(
   data: CohortRetention,
@@ -74,10 +82,14 @@ export function cohortHeatmapOption(
   locale: string,
 ): EChartsOption {
   const months = Math.max(1, ...data.cohorts.map((c) => c.rates.length - 1));
+  const current = data.asOf.slice(0, 7);
   const cells: [number, number, number][] = [];
+  const partial = new Set<string>();
   data.cohorts.forEach((row, y) =>
     row.rates.forEach((rate, k) => {
-      if (rate !== null && k > 0) cells.push([k - 1, y, Math.round(rate * 1000) / 10]);
+      if (rate === null || k === 0) return;
+      cells.push([k - 1, y, Math.round(rate * 1000) / 10]);
+      if (monthAfter(row.cohort, k) === current) partial.add(`${k - 1}:${y}`);
     }),
   );
   const rowLabel = (c: CohortRetention['cohorts'][number]) =>
@@ -90,9 +102,11 @@ export function cohortHeatmapOption(
       formatter: (p) => {
         const [k = 0, y = 0, rate = 0] = (p as { value: number[] }).value;
         const cohort = data.cohorts[y];
-        return cohort
-          ? `${rowLabel(cohort)}<br/>${t('analytics.cohorts.month', { k: k + 1 })}: ${formatNumber(rate, locale, 1)}%`
-          : '';
+        if (!cohort) return '';
+        const month = t('analytics.cohorts.month', { k: k + 1 });
+        return `${rowLabel(cohort)}<br/>${
+          partial.has(`${k}:${y}`) ? t('analytics.cohorts.monthToDate', { month }) : month
+        }: ${formatNumber(rate, locale, 1)}%`;
       },
     },
     grid: { left: 8, right: 96, top: 16, bottom: 40, containLabel: true },
@@ -105,6 +119,15 @@ export function cohortHeatmapOption(
     },
     yAxis: { type: 'category', data: data.cohorts.map(rowLabel), inverse: true },
     visualMap: heatmapScale(Math.max(...cells.map((c) => c[2])), '%'),
-    series: [{ type: 'heatmap', data: cells }],
+    series: [
+      {
+        type: 'heatmap',
+        data: cells.map((cell) =>
+          partial.has(`${cell[0]}:${cell[1]}`)
+            ? { value: cell, itemStyle: { opacity: 0.35 } }
+            : cell,
+        ),
+      },
+    ],
   };
 }

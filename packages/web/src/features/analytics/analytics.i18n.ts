@@ -59,6 +59,7 @@ const en = {
     month: 'Month {{k}}',
     size: 'Customers',
     row: '{{month}} ({{size}})',
+    monthToDate: '{{month}} (month to date)',
     offset: 'Months after the first purchase',
   },
   concentration: {
@@ -128,6 +129,7 @@ const zhCN: typeof en = {
     month: '第 {{k}} 月',
     size: '客户数',
     row: '{{month}}（{{size}} 人）',
+    monthToDate: '{{month}}（本月至今）',
     offset: '首购后月数',
   },
   concentration: {
