@@ -125,8 +125,8 @@ describe('evaluateEarning', () => {
     ]);
     expect(result.belowMinimum).toEqual([]);
     expect(result.lines).toEqual([
-      { lineNo: 1, points: 90, amount: 6000 },
-      { lineNo: 2, points: 60, amount: 4000 },
+      { lineNo: 1, points: 90, amount: 6000, quantity: 2 },
+      { lineNo: 2, points: 60, amount: 4000, quantity: 1 },
     ]);
     expect(result.usage).toEqual([{ ruleId: 's', key: 'd:2026-11-23', points: 150 }]);
   });
