@@ -262,6 +262,21 @@ describe('POST /v1/customers/imports', () => {
     const dry = await importCsv(tenant, chineseCsv, 'dryRun=true');
     expect(dry.json()).toMatchObject({ dryRun: true, created: 3 });
     expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(0);
+    // With a bad row, a dry run still says what the good ones would do.
+    const mixed = await importCsv(
+      tenant,
+      'name,external_id,birthday\n王五,D1,1990-01-01\n赵六,D2,not-a-date\n',
+      'dryRun=true',
+    );
+    expect(mixed.json()).toMatchObject({
+      dryRun: true,
+      rows: 2,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      errorCount: 1,
+    });
+    expect(await countCustomers(t.database.db, tenant.tenantId)).toBe(0);
 
     await importCsv(tenant, chineseCsv);
     const [one] = await customers(tenant, 'q=M002');

@@ -514,7 +514,8 @@ async function runImport(
     addError(problem);
     invalidLines.add(problem.line);
   }
-  if (options.mode === 'all-or-nothing' && errorCount > 0) return report(0, 0);
+  // A dry run goes on with the valid rows (it is rolled back): it says what they would do.
+  if (options.mode === 'all-or-nothing' && errorCount > 0 && !options.dryRun) return report(0, 0);
   if (problems.rows.length > 0) {
     const lines = problems.rows.map((p) => p.line);
     await sql`delete from customer_import_rows where line = ${anyOf(lines, 'int')}`.execute(trx);

@@ -53,10 +53,12 @@ describe('an import report in rows, not problems', () => {
     expect(invalidRows(report({ mode: 'skip-invalid', skipped: 3 }))).toBe(3);
   });
 
-  it('an all-or-nothing file with bad rows: valid and invalid rows, no "created 0"', () => {
-    expect(summaryCounts(report({}))).toEqual([
+  it('an all-or-nothing dry run with bad rows: what the valid rows would do, and the bad ones', () => {
+    expect(summaryCounts(report({ created: 1, updated: 1, unchanged: 0 }))).toEqual([
       ['rows', 5],
-      ['valid', 2],
+      ['created', 1],
+      ['updated', 1],
+      ['unchanged', 0],
       ['invalidRows', 3],
       ['problems', 5],
     ]);

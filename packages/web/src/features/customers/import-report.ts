@@ -9,27 +9,22 @@ export function invalidRows(report: Pick<CustomerImportReport, 'mode' | 'skipped
     : new Set(report.errors.map((error) => error.line)).size;
 }
 
-export type SummaryKey =
-  'rows' | 'valid' | 'created' | 'updated' | 'unchanged' | 'invalidRows' | 'problems';
+export type SummaryKey = 'rows' | 'created' | 'updated' | 'unchanged' | 'invalidRows' | 'problems';
 
 /**
  * The figures of an import's report, as rows (never problems mixed with rows): what a dry run
- * would do, or what the import did. An all-or-nothing file with bad rows is not looked at
- * further by the server (its created/updated are 0), so only its valid rows are counted.
+ * would do with the valid rows (also of an all-or-nothing file with bad ones), or what the
+ * import did.
  */
 export function summaryCounts(report: CustomerImportReport): [SummaryKey, number][] {
-  const invalid = invalidRows(report);
-  const counts: [SummaryKey, number][] = [['rows', report.rows]];
-  if (report.mode === 'all-or-nothing' && report.errorCount > 0) {
-    counts.push(['valid', Math.max(0, report.rows - invalid)]);
-  } else {
-    counts.push(
-      ['created', report.created],
-      ['updated', report.updated],
-      ['unchanged', report.unchanged],
-    );
-  }
-  if (report.errorCount > 0) counts.push(['invalidRows', invalid], ['problems', report.errorCount]);
+  const counts: [SummaryKey, number][] = [
+    ['rows', report.rows],
+    ['created', report.created],
+    ['updated', report.updated],
+    ['unchanged', report.unchanged],
+  ];
+  if (report.errorCount > 0)
+    counts.push(['invalidRows', invalidRows(report)], ['problems', report.errorCount]);
   return counts;
 }
 
