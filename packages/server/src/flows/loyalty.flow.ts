@@ -250,11 +250,11 @@ export async function createDemoProgram(
     name: '会员积分计划 Fidelis Rewards',
     currency: options.currency ?? 'USD',
     earnRules: [
-      { kind: 'spend', id: 'base', name: '1 point per unit spent', points: 1, per: 100 },
+      { kind: 'spend', id: 'base', name: '消费积分 Spend points', points: 1, per: 100 },
       {
         kind: 'multiplier',
         id: 'weekend',
-        name: 'Weekend double points',
+        name: '周末双倍积分 Weekend double points',
         factor: 2,
         weekdays: [0, 6],
       },
