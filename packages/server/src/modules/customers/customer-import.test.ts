@@ -245,6 +245,15 @@ describe('POST /v1/customers/imports', () => {
     const malformed = await importCsv(tenant, 'name,phone\n"unclosed,1\n');
     expect(malformed.statusCode).toBe(422);
     expect(malformed.json()).toMatchObject({ errors: [{ field: '(row)', reason: 'malformed' }] });
+    // An unmatched quote on line 3 takes line 4 into its cell; the parser gives up on line 4,
+    // the report names the line the broken row starts on.
+    const swallowed = await importCsv(
+      tenant,
+      'name,phone,tags\n王一,13800138111,vip\n"Broken, Row,13800138112\n王二,abc,"x"y\n',
+    );
+    expect(swallowed.json()).toMatchObject({
+      errors: [{ line: 3, field: '(row)', reason: 'malformed' }],
+    });
     const unknownOption = await importCsv(tenant, 'name\nA\n', 'fast=yes');
     expect(unknownOption.statusCode).toBe(400);
     const json = await t.app.inject({

@@ -380,12 +380,16 @@ async function runImport(
     batch = [];
   };
 
+  // The line the last record read ended on: a row that cannot be read starts after it (the
+  // parser reports where it gave up, lines later when an unmatched quote swallowed them).
+  let lastLine = 0;
   try {
     for await (const item of parser as AsyncIterable<{
       record: string[];
       info: { lines: number };
     }>) {
       const { record, info } = item;
+      lastLine = info.lines;
       if (!fields) {
         const mapped = mapColumns(
           record,
@@ -435,11 +439,22 @@ async function runImport(
   } catch (caught) {
     const error = upstreamError ?? caught;
     if (error instanceof AppError) throw error;
-    const csvError = error as { code?: string; lines?: number; message?: string };
+    const csvError = error as {
+      code?: string;
+      lines?: number;
+      records?: number;
+      empty_lines?: number;
+      message?: string;
+    };
     if (csvError.code?.startsWith('CSV_')) {
       throw new AppError('IMPORT_INVALID', `The CSV is malformed: ${csvError.message ?? ''}`, [
         {
-          line: csvError.lines ?? 0,
+          // The line after the last good record (read by us, or counted by the parser when
+          // its error overtook the records it had parsed), never after where it gave up.
+          line: Math.min(
+            csvError.lines ?? Number.MAX_SAFE_INTEGER,
+            Math.max(lastLine, (csvError.records ?? 0) + (csvError.empty_lines ?? 0)) + 1,
+          ),
           field: '(row)',
           message: csvError.message ?? 'malformed CSV',
           reason: 'malformed',
