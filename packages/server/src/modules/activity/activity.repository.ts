@@ -12,7 +12,7 @@ export type NewEventLineRow = Insertable<EventLinesTable>;
 export function lockPurchases(db: ActivityDb, tenantId: string, ids: readonly string[]) {
   return db
     .selectFrom('events')
-    .select(['id', 'type', 'customer_id', 'currency', 'amount'])
+    .select(['id', 'type', 'customer_id', 'currency', 'amount', 'occurred_at'])
     .where('tenant_id', '=', tenantId)
     .where('id', 'in', ids)
     .orderBy('id')

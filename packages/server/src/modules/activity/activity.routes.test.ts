@@ -238,6 +238,43 @@ describe('POST /v1/events', () => {
 });
 
 describe('refunds', () => {
+  it('refuses a refund dated before its purchase, in a batch and in a CSV import', async () => {
+    const tenant = await newTenant(t);
+    await post(tenant, '/v1/events', purchase('paid'));
+    const early = {
+      id: 'early-refund',
+      type: 'refund',
+      refundOf: 'paid',
+      occurredAt: '2026-09-30T08:00:00Z',
+      amount: 100,
+    };
+    const res = await post(tenant, '/v1/events', early);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      errors: [{ field: 'occurredAt', reason: 'must_be_after', params: { other: 'refundOf' } }],
+    });
+    // In a batch, against a purchase of the same batch.
+    const batch = await post(tenant, '/v1/events:batch', {
+      events: [
+        purchase('paid-2', { occurredAt: '2026-10-10T08:00:00Z' }),
+        { ...early, id: 'early-2', refundOf: 'paid-2', occurredAt: '2026-10-09T08:00:00Z' },
+      ],
+    });
+    const results = (batch.json() as { results: { status: string }[] }).results;
+    expect(results.map((r) => r.status)).toEqual(['created', 'error']);
+    const csv = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events/imports',
+      headers: { ...tenant.auth, 'content-type': 'text/csv' },
+      payload:
+        'event_id,occurred_at,amount,currency,type,refund_of\nearly-3,20260930,1.00,CNY,refund,paid\n',
+    });
+    expect(csv.statusCode).toBe(422);
+    expect(csv.json()).toMatchObject({
+      errors: [{ line: 2, field: 'occurred_at', reason: 'must_be_after' }],
+    });
+  });
+
   it('allows several partial refunds and refuses what would exceed the purchase, per line and in total', async () => {
     const tenant = await newTenant(t);
     await post(tenant, '/v1/events', purchase('order'));

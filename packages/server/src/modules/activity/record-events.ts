@@ -100,6 +100,7 @@ interface PurchaseFacts {
   customerId: string;
   currency: string;
   amount: number;
+  occurredAt: Date;
   lines: Map<number, LineTotals & { sku: string; category: string | null }>;
 }
 
@@ -226,6 +227,7 @@ export async function recordEvents(
         customerId: row.customer_id,
         currency: row.currency ?? '',
         amount: row.amount ?? 0,
+        occurredAt: new Date(row.occurred_at),
         lines: linesOf.get(row.id) ?? new Map(),
       });
     }
@@ -251,6 +253,7 @@ export async function recordEvents(
       customerId: customerOf.get(item.index)!,
       currency: item.input.currency,
       amount: item.input.amount,
+      occurredAt: new Date(item.input.occurredAt),
       lines: new Map(
         (item.input.lines ?? []).map((line, i) => [
           i + 1,
@@ -524,6 +527,20 @@ function checkRefundOf(
         `No purchase ${input.refundOf} to refund in this tenant.`,
         [{ field: 'refundOf', message: 'no such purchase', reason: 'not_found' }],
       ),
+    };
+  }
+  // Money cannot come back before it was paid: such a refund is a wrong date.
+  if (new Date(input.occurredAt).getTime() < purchase.occurredAt.getTime()) {
+    return {
+      ok: false,
+      error: new AppError('VALIDATION_FAILED', 'A refund cannot precede its purchase.', [
+        {
+          field: 'occurredAt',
+          message: `must not be before the purchase (${purchase.occurredAt.toISOString()})`,
+          reason: 'must_be_after',
+          params: { other: 'refundOf' },
+        },
+      ]),
     };
   }
   if (input.currency !== undefined && input.currency !== purchase.currency) {

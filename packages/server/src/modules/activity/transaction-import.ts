@@ -385,11 +385,11 @@ export async function importTransactions(
      order by id for update`.execute(trx);
   await sql`
     with purchases as (
-      select id, customer_id, currency, amount from events
+      select id, customer_id, currency, amount, occurred_at from events
        where tenant_id = ${tenantId} and type = 'purchase'
          and id in (select refund_of from ${sql.table(EVENTS)} where type = 'refund')
       union all
-      select id, customer_id, currency, amount from ${sql.table(EVENTS)}
+      select id, customer_id, currency, amount, occurred_at from ${sql.table(EVENTS)}
        where type = 'purchase' and error_field is null
          and id in (select refund_of from ${sql.table(EVENTS)} where type = 'refund')
          and not exists (select 1 from events x where x.tenant_id = ${tenantId} and x.id = ${sql.table(EVENTS)}.id)
@@ -408,19 +408,23 @@ export async function importTransactions(
            error_field = case
              when p.id is null then 'refund_of'
              when p.currency <> e.currency then 'currency'
+             when e.occurred_at < p.occurred_at then 'occurred_at'
              when coalesce(rr.amount, 0) + fr.amount > p.amount then 'amount' end,
            error_message = case
              when p.id is null then 'no purchase ' || e.refund_of || ' in the file or recorded'
              when p.currency <> e.currency then 'the purchase was in ' || p.currency
+             when e.occurred_at < p.occurred_at then 'a refund cannot precede its purchase'
              when coalesce(rr.amount, 0) + fr.amount > p.amount then
                'refunds of ' || e.refund_of || ' would total ' || (coalesce(rr.amount, 0) + fr.amount)
                || ', more than its ' || p.amount end,
            error_reason = case
              when p.id is null then 'not_found'
-             when p.currency <> e.currency then 'must_equal' end,
+             when p.currency <> e.currency then 'must_equal'
+             when e.occurred_at < p.occurred_at then 'must_be_after' end,
            error_params = case
              when p.id is not null and p.currency <> e.currency
-             then jsonb_build_object('expected', p.currency) end
+             then jsonb_build_object('expected', p.currency)
+             when e.occurred_at < p.occurred_at then jsonb_build_object('other', 'refund_of') end
       from ${sql.table(EVENTS)} e2
       left join purchases p on p.id = e2.refund_of
       left join recorded_refunds rr on rr.refund_of = e2.refund_of
