@@ -152,9 +152,10 @@ describe('the web UI in a real browser', () => {
     expect(cells[1]).toBe('邮箱');
     // Worded from the server's reason (invalid_format, format email), not its English message.
     expect(cells[2]).toBe('邮箱地址格式不正确');
-    // A dry run counts rows (valid, invalid) apart from problems, and never says it imported.
+    // A dry run counts rows apart from problems: what the valid row would do, the invalid one,
+    // and never says it imported.
     const dryRun = await page.getByTestId('import-report').innerText();
-    expect(dryRun).toMatch(/有效行\s*1/);
+    expect(dryRun).toMatch(/将新建\s*1/);
     expect(dryRun).toMatch(/无效行\s*1/);
     expect(dryRun).not.toContain('未导入任何数据');
     await screenshot(page, '05-import-errors');
