@@ -1775,6 +1775,23 @@ export async function mergeMemberBalances(
   const survivor = members.get(survivorId);
   if (!survivor) throw new Error(`${survivorId} must be a member before others merge into it`);
   const batch = new Batch(program.tenantId, program.id);
+  // A referral between customers now merged was one person referring itself: its bonuses go.
+  const selfReferrals = await repo.findRewardedReferralsAmong(trx, program.tenantId, program.id, [
+    survivorId,
+    ...fromIds,
+  ]);
+  const bonusLots = selfReferrals.length
+    ? await repo.findLotsByEvent(
+        trx,
+        program.tenantId,
+        program.id,
+        selfReferrals.flatMap((referral) =>
+          ['referee', 'referrer'].map(
+            (side) => `referral:${referral.qualifying_event_id ?? ''}:${side}`,
+          ),
+        ),
+      )
+    : [];
   const config = program.tiers;
   const rank = (code: string | null) =>
     config ? sortedLevels(config).findIndex((level) => level.code === code) : -1;
@@ -1905,6 +1922,20 @@ export async function mergeMemberBalances(
     );
     // Only ever up: the merged history never takes a tier away.
     if (change.kind === 'upgrade') recordTierChange(batch, survivor, change, now, null);
+  }
+  for (const row of bonusLots) {
+    // The lot as the survivor now holds it (moved above if still open), else as stored.
+    const lot = survivor.lots.get(row.id) ?? lotOf(row);
+    survivor.lots.set(lot.id, lot);
+    const referral = selfReferrals.find((r) =>
+      row.event_id?.startsWith(`referral:${r.qualifying_event_id ?? ''}:`),
+    );
+    reverseBonus(program, batch, survivor, lot, now, {
+      why: 'referral_self',
+      reason: 'the referrer and the referee were merged: one person referred itself',
+      side: row.event_id?.endsWith(':referrer') ? 'referrer' : 'referee',
+      code: referral?.code ?? null,
+    });
   }
   await flush(trx, batch, members.values());
   return moved;

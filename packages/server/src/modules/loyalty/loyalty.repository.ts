@@ -1545,6 +1545,24 @@ export async function findReferral(
 }
 
 /** Referrals of these referees, or qualified by these events. */
+/** Rewarded referrals whose referrer and referee are both among these customers. */
+export function findRewardedReferralsAmong(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerIds: readonly string[],
+) {
+  return db
+    .selectFrom('loyalty_referrals')
+    .select(['referrer_id', 'referee_id', 'qualifying_event_id', 'code'])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('status', '=', 'rewarded')
+    .where('referrer_id', 'in', [...customerIds])
+    .where('referee_id', 'in', [...customerIds])
+    .execute();
+}
+
 export async function findReferralsFor(
   db: LoyaltyDb,
   tenantId: string,

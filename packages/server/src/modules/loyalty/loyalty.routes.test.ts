@@ -1476,6 +1476,59 @@ describe('referrals', () => {
     expect((await refer(friend)).statusCode).toBe(201);
   });
 
+  it('a merge of the referrer and the referee takes both bonuses back: one person', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant, {
+      referral: { referrerPoints: 200, refereePoints: 100, minSpend: 0 },
+    });
+    const referrer = await purchase(tenant, { customer: 'self-a', amount: 1_000 });
+    const { code } = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/members/${referrer.customerId}/referral-code`,
+        headers: tenant.auth,
+      })
+    ).json() as { code: string };
+    const twin = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: tenant.auth,
+      payload: { kind: 'person', name: 'A (second card)', externalId: 'self-b' },
+    });
+    const twinId = (twin.json() as { id: string }).id;
+    const referred = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/referrals`,
+      headers: tenant.auth,
+      payload: { code, customerId: twinId },
+    });
+    expect(referred.statusCode, referred.body).toBe(201);
+    await purchase(tenant, { customer: 'self-b', amount: 2_000 });
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(10 + 200);
+    // Spend the referee's bonus first: it must still come back (clawed back from other lots).
+    const spent = await redeem(tenant, program.id, {
+      customerId: twinId,
+      points: 110,
+      idempotencyKey: 'spend-twin',
+    });
+    expect(spent.statusCode, spent.body).toBe(201);
+    const merged = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${referrer.customerId}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: twinId },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const member = await memberOf(tenant, program.id, referrer.customerId);
+    // 10 + 20 earned, 110 spent, both bonuses (300) taken back: what was spent of them is owed.
+    expect(member).toMatchObject({ available: 10 + 20 - 110, debt: 80, lifetimeEarned: 30 });
+    const takenBack = (await entriesOf(tenant, program.id, referrer.customerId)).filter(
+      (e) => e.explanation.why === 'referral_self',
+    );
+    expect(takenBack.reduce((sum, e) => sum + e.points, 0)).toBe(300);
+    expect(await ledgerCheck(tenant, program.id)).toMatchObject({ mismatches: [], accountsSum: 0 });
+  });
+
   it('a refund that takes the qualifying purchase below the minimum spend takes the bonus back', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant, {

@@ -218,6 +218,12 @@ describe('ledger entries explained in the user’s language', () => {
       'Referral reward: a customer you referred made a first qualifying purchase (code AB12)',
     ],
     [
+      'reverse',
+      { why: 'referral_self', side: 'referrer', code: 'AB12' },
+      '推荐奖励收回：推荐人与被推荐人已合并为同一客户',
+      'Referral reward taken back: the referrer and the referee were merged into one customer',
+    ],
+    [
       'redeem',
       { why: 'redemption' },
       '优先使用最早到期的积分',

@@ -212,6 +212,8 @@ function whyText(e: Record<string, unknown>, c: ExplainContext): string | null {
       });
     case 'referral_refunded':
       return t('loyalty.entry.why.referralRefunded', { order: str(e.refundOf) ?? '' });
+    case 'referral_self':
+      return t('loyalty.entry.why.referralSelf');
     case 'redemption':
       return t('loyalty.entry.why.redemption');
     case 'pending_ended':

@@ -225,6 +225,8 @@ const en = {
         'Referral reward: a customer you referred made a first qualifying purchase (code {{code}})',
       referralRefunded:
         'Referral reward taken back: the qualifying purchase {{order}} was refunded',
+      referralSelf:
+        'Referral reward taken back: the referrer and the referee were merged into one customer',
       redemption: 'Soonest-expiring points spent first',
       pendingEnded_one: 'Pending period of {{count}} day ended',
       pendingEnded_other: 'Pending period of {{count}} days ended',
@@ -531,6 +533,7 @@ const zhCN: typeof en = {
       referee: '推荐奖励：被推荐客户完成首笔合格消费（推荐码 {{code}}）',
       referrer: '推荐奖励：您推荐的客户完成首笔合格消费（推荐码 {{code}}）',
       referralRefunded: '推荐奖励收回：合格消费 {{order}} 已退款',
+      referralSelf: '推荐奖励收回：推荐人与被推荐人已合并为同一客户',
       redemption: '优先使用最早到期的积分',
       pendingEnded_one: '{{count}} 天待生效期已结束',
       pendingEnded_other: '{{count}} 天待生效期已结束',
