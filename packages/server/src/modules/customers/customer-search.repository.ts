@@ -82,10 +82,12 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolea
     for (const prefix of phoneSearchPrefixes(digits))
       union = union.unionAll(contacts('phone', prefix));
   }
+  // A merged-away customer's external id finds the survivor: events sent with it still land
+  // there, so staff looking it up should too.
   union = union.unionAll(
     db
       .selectFrom('customers')
-      .select('id')
+      .select(sql<string>`coalesce(merged_into, id)`.as('id'))
       .where('tenant_id', '=', tenantId)
       .where(sql<SqlBool>`external_id like ${`${escapeLike(raw.trim())}%`}`),
   );

@@ -988,6 +988,8 @@ describe('merge', () => {
     expect((viaDuplicate.json() as CustomerBody).id).toBe(survivor.id);
     expect((await list(tenant, '')).items.map((c) => c.id)).toEqual([survivor.id]);
     expect((await list(tenant, q('13900000000'))).items.map((c) => c.id)).toEqual([survivor.id]);
+    // The duplicate's external id finds the survivor, as events sent with it land there.
+    expect((await list(tenant, q('crm-9'))).items.map((c) => c.id)).toEqual([survivor.id]);
 
     const context = systemContext(tenant.tenantId);
     expect(await customerIdsOf(t.database.db, tenant.tenantId, survivor.id)).toEqual([
