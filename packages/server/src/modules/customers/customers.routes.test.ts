@@ -1018,6 +1018,44 @@ describe('merge', () => {
     );
   });
 
+  it('keeps the role a duplicate held in an organisation the survivor also belongs to', async () => {
+    const tenant = await newTenant(t);
+    const org = await create(tenant, { kind: 'organization', name: '华为' });
+    const survivor = await create(tenant, { name: '李四' });
+    const duplicate = await create(tenant, { name: '李四（名片）' });
+    const link = (personId: string, extra: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/customers/${org.id}/members`,
+        headers: tenant.auth,
+        payload: { personId, ...extra },
+      });
+    expect((await link(survivor.id, { title: '采购经理' })).statusCode).toBe(201);
+    expect((await link(duplicate.id, { role: 'decision maker', title: 'CEO' })).statusCode).toBe(
+      201,
+    );
+    const merged = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${survivor.id}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: duplicate.id },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const members = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${org.id}/members`,
+      headers: tenant.auth,
+    });
+    // The survivor's own title wins; the role it lacked comes from the duplicate.
+    expect((members.json() as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({
+        personId: survivor.id,
+        role: 'decision maker',
+        title: '采购经理',
+      }),
+    ]);
+  });
+
   it('refuses impossible merges with 422 MERGE_INVALID', async () => {
     const tenant = await newTenant(t);
     const person = await create(tenant, { name: 'P' });

@@ -1199,7 +1199,8 @@ export async function mergeCustomers(
       .where('tenant_id', '=', tenantId)
       .where('customer_id', '=', d)
       .execute();
-    // Memberships move to the survivor (both sides of the link).
+    // Memberships move to the survivor (both sides of the link). Where both were linked to the
+    // same customer, the survivor's role and title win and the duplicate's fill what it lacks.
     await sql`
       insert into customer_members (tenant_id, organization_id, person_id, role, title, created_at)
       select tenant_id,
@@ -1208,7 +1209,9 @@ export async function mergeCustomers(
              role, title, created_at
       from customer_members
       where tenant_id = ${tenantId} and (organization_id = ${d} or person_id = ${d})
-      on conflict do nothing`.execute(trx);
+      on conflict (tenant_id, organization_id, person_id) do update
+        set role = coalesce(customer_members.role, excluded.role),
+            title = coalesce(customer_members.title, excluded.title)`.execute(trx);
     await trx
       .deleteFrom('customer_members')
       .where('tenant_id', '=', tenantId)
