@@ -78,6 +78,24 @@ describe('the audit log of customers', () => {
     expect(await auditOf(tenant, customerId)).toMatchObject([
       { action: 'customer.create', after: { externalId: 'card-88', source: 'event' } },
     ]);
+    // And those a transaction import creates.
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events/imports',
+      headers: { ...tenant.auth, 'content-type': 'text/csv' },
+      payload:
+        'event_id,customer_external_id,occurred_at,amount,currency\nimp-1,card-99,20261101,1.00,CNY\n',
+    });
+    expect(imported.json()).toMatchObject({ customersCreated: 1 });
+    const found = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers?q=card-99',
+      headers: tenant.auth,
+    });
+    const importedId = (found.json() as { items: { id: string }[] }).items[0]!.id;
+    expect(await auditOf(tenant, importedId)).toMatchObject([
+      { action: 'customer.create', after: { externalId: 'card-99', source: 'event' } },
+    ]);
     await t.app.inject({
       method: 'PATCH',
       url: `/v1/customers/${customerId}`,

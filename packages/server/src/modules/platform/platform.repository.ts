@@ -225,11 +225,14 @@ export async function insertAudit(
   db: PlatformDb,
   entries: AuditInsert | readonly AuditInsert[],
 ): Promise<void> {
-  if (Array.isArray(entries) && entries.length === 0) return;
-  await db
-    .insertInto('audit_log')
-    .values(entries as AuditInsert | AuditInsert[])
-    .execute();
+  const rows: readonly AuditInsert[] = Array.isArray(entries) ? entries : [entries as AuditInsert];
+  // 2,000 rows of ten values a statement: within PostgreSQL's 65,535 parameters (an import
+  // audits each of the tens of thousands of customers it creates).
+  for (let start = 0; start < rows.length; start += 2_000)
+    await db
+      .insertInto('audit_log')
+      .values(rows.slice(start, start + 2_000))
+      .execute();
 }
 
 /**
