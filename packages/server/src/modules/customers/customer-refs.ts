@@ -99,6 +99,34 @@ function covers(read: CustomerRefsRead, ids: Set<string>, externalIds: Set<strin
 }
 
 /**
+ * Every change is audited, these too: one audit row per customer an event or a transaction
+ * import created for an unknown external id.
+ */
+export function auditCreatedByEvents(
+  db: Kysely<CustomersTables>,
+  context: RequestContext,
+  created: readonly { id: string; external_id: string | null }[],
+): Promise<void> {
+  return recordAudits(
+    db as unknown as Kysely<PlatformTables>,
+    created.map((row) => ({
+      context,
+      change: {
+        action: 'customer.create',
+        entityType: 'customer',
+        entityId: row.id,
+        after: {
+          kind: 'person',
+          name: row.external_id,
+          externalId: row.external_id,
+          source: 'event',
+        },
+      },
+    })),
+  );
+}
+
+/**
  * Resolves references to customer ids in one round trip (two when customers are created;
  * none to read when `readAhead` already holds every customer they name).
  * A merged customer resolves to its survivor; an erased or unknown one to null. Unknown
@@ -168,26 +196,7 @@ export async function resolveCustomerRefs(
       .onConflict((oc) => oc.doNothing())
       .returning(['id', 'external_id'])
       .execute()
-      .then((created) =>
-        // Every change is audited, these too: one row per customer an event created.
-        recordAudits(
-          db as unknown as Kysely<PlatformTables>,
-          created.map((row) => ({
-            context,
-            change: {
-              action: 'customer.create',
-              entityType: 'customer',
-              entityId: row.id,
-              after: {
-                kind: 'person',
-                name: row.external_id,
-                externalId: row.external_id,
-                source: 'event',
-              },
-            },
-          })),
-        ),
-      );
+      .then((created) => auditCreatedByEvents(db, context, created));
     (await selectNamed(db, tenantId, new Set(), missing)).forEach(remember);
   }
 

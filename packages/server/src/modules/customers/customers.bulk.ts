@@ -5,9 +5,8 @@ import { newId } from '../../db/ids.ts';
 import { anyOf } from '../../db/sql-lists.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
-import { externalIdHash } from './customer-refs.ts';
+import { auditCreatedByEvents, externalIdHash } from './customer-refs.ts';
 import { nameKeys } from './name-keys.ts';
-import { recordAudits, type PlatformTables } from '../platform/index.ts';
 
 /**
  * Resolves many external ids at once — a fixed handful of statements whatever their number
@@ -82,24 +81,7 @@ export async function resolveExternalIdsBulk(
     on conflict do nothing
     returning external_id, id`.execute(db);
   for (const row of created) resolved.set(row.external_id, row.id);
-  // Every change is audited, these too: one row per customer the import created.
-  await recordAudits(
-    db as unknown as Kysely<PlatformTables>,
-    created.map((row) => ({
-      context,
-      change: {
-        action: 'customer.create',
-        entityType: 'customer',
-        entityId: row.id,
-        after: {
-          kind: 'person',
-          name: row.external_id,
-          externalId: row.external_id,
-          source: 'event',
-        },
-      },
-    })),
-  );
+  await auditCreatedByEvents(db, context, created);
   // Planner statistics of a table that just grew a lot (autovacuum comes later), so the next
   // lookups of this tenant's customers (a re-import, the events' joins) plan on real counts.
   if (created.length >= 1_000) await sql`analyze customers`.execute(db);

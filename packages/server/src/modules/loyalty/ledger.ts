@@ -364,10 +364,11 @@ export function pointsToReverse(
   refundedBefore: number,
   refundedNow: number,
 ): number {
-  if (linePoints <= 0 || lineAmount <= 0) return 0;
-  const target = (refunded: number) =>
-    refunded >= lineAmount ? linePoints : Math.ceil((linePoints * refunded) / lineAmount);
-  return target(refundedBefore + refundedNow) - target(refundedBefore);
+  return linePointsToReverse(
+    { points: linePoints, amount: lineAmount, quantity: 0 },
+    { amount: refundedBefore, quantity: 0 },
+    { amount: refundedNow, quantity: 0 },
+  );
 }
 
 /** What of a purchase line has been refunded: money and units. */
