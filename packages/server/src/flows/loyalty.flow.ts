@@ -15,7 +15,7 @@ import {
   findCustomersBornOn,
   findTagsOf,
   resolveCustomerRefs,
-  searchCustomerIds,
+  customerSearch,
   customersShareContact,
   type CustomersTables,
 } from '../modules/customers/index.ts';
@@ -143,8 +143,7 @@ export function loyaltyRouteDeps(
       );
       return found ?? null;
     },
-    searchCustomers: (tenantId, q, limit) =>
-      searchCustomerIds(narrow<CustomersTables>(db), tenantId, q, limit),
+    searchCustomers: (tenantId, q) => customerSearch(narrow<CustomersTables>(db), tenantId, q),
     describeCustomers: (tenantId, customerIds) =>
       describeCustomers(narrow<CustomersTables>(db), tenantId, customerIds),
     shareContact: (tenantId, a, b) =>

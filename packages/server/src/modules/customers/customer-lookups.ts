@@ -1,10 +1,10 @@
 // What other modules read about many customers at once (set-based, chunked): tags for
 // segment rules, reachable channels for notifications, birthdays for gifts, the ids a search
 // finds and the names of a page of customers for lists kept elsewhere (loyalty members).
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import type { CustomersTables } from './customers.table.ts';
 import { findCustomerNames } from './customers.repository.ts';
-import { findSearchedCustomerIds } from './customer-search.repository.ts';
+import { searchedCustomerIdsQuery } from './customer-search.repository.ts';
 
 type CustomersDb = Kysely<CustomersTables>;
 
@@ -136,21 +136,26 @@ export async function findCustomersBornOn(
 
 /**
  * The live customers (not merged away, not erased) a search finds, as the customer list
- * searches (name, pinyin, initials, phone, email, external id), in id order, at most `limit`.
- * Similar names (typos) are tried only when nothing matches exactly.
+ * searches (name, pinyin, initials, phone, email, external id): a subquery of their ids for
+ * another module's query to filter by, or null when it finds none. Similar names (typos) are
+ * tried only when nothing matches exactly. However many match, none is left out: the database
+ * joins them, no list of ids crosses the module boundary.
  *
  * @example
- * await searchCustomerIds(db, tenantId, 'zhang', 1000); // ids of 张伟, 张敏 …
+ * const ids = await customerSearch(db, tenantId, 'zhang'); // select id … (张伟, 张敏 …)
+ * if (ids) query = query.where('customer_id', 'in', ids);
  */
-export async function searchCustomerIds(
+export async function customerSearch(
   db: CustomersDb,
   tenantId: string,
   q: string,
-  limit: number,
-): Promise<string[]> {
-  const exact = await findSearchedCustomerIds(db, tenantId, q, { fuzzy: false, limit });
-  if (exact.length > 0) return exact;
-  return findSearchedCustomerIds(db, tenantId, q, { fuzzy: true, limit });
+): Promise<Expression<{ id: string }> | null> {
+  for (const fuzzy of [false, true]) {
+    const ids = searchedCustomerIdsQuery(db, tenantId, q, fuzzy);
+    const any = await ids.limit(1).executeTakeFirst();
+    if (any) return ids;
+  }
+  return null;
 }
 
 /**

@@ -95,30 +95,22 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolea
 }
 
 /**
- * The ids of the live customers (not merged away, not erased) a search matches, in id order,
- * at most `limit`: the list's search without its page, for other modules to filter by.
+ * The ids of the live customers (not merged away, not erased) a search matches, as a subquery
+ * another query filters by (`customer_id in (…)`): however many match, the database joins them.
  */
-export async function findSearchedCustomerIds(
+export function searchedCustomerIdsQuery(
   db: CustomersDb,
   tenantId: string,
   q: string,
-  options: { fuzzy: boolean; limit: number },
-): Promise<string[]> {
-  const rows = await db
+  fuzzy: boolean,
+) {
+  return db
     .selectFrom('customers as c')
     .select('c.id')
     .where('c.tenant_id', '=', tenantId)
     .where('c.merged_into', 'is', null)
     .where('c.erased_at', 'is', null)
-    .where(
-      'c.id',
-      'in',
-      db.selectFrom(searchIds(db, tenantId, q, options.fuzzy).as('s')).select('s.id'),
-    )
-    .orderBy('c.id')
-    .limit(options.limit)
-    .execute();
-  return rows.map((row) => row.id);
+    .where('c.id', 'in', db.selectFrom(searchIds(db, tenantId, q, fuzzy).as('s')).select('s.id'));
 }
 
 /** One page of live customers (not merged away, not erased), by keyset. */

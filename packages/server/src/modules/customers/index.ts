@@ -39,5 +39,5 @@ export {
   customersShareContact,
   findCustomersBornOn,
   findTagsOf,
-  searchCustomerIds,
+  customerSearch,
 } from './customer-lookups.ts';

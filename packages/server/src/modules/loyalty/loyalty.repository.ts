@@ -2,6 +2,7 @@
 // first and the tenant next; writes are set-based (one statement per table per batch).
 import {
   sql,
+  type Expression,
   type Insertable,
   type Kysely,
   type RawBuilder,
@@ -967,8 +968,8 @@ export interface MemberListOptions {
   sort: { by: MemberSortColumn; descending: boolean };
   /** A tier code; null: members without a tier; undefined: any. */
   tier?: string | null | undefined;
-  /** Only these customers (what a search found). */
-  customerIds?: readonly string[] | undefined;
+  /** Only the customers a search found: a subquery of their ids (the customers module's). */
+  searched?: Expression<{ id: string }> | undefined;
   /** Only members holding points (open lots) that expire in [from, until). */
   expiring?: { from: Date; until: Date } | undefined;
   /** The previous page's last row: its `sort_key` and customer id. */
@@ -1010,8 +1011,8 @@ export async function listMembers(
     .where('merged_into', 'is', null);
   if (options.tier === null) query = query.where('tier_code', 'is', null);
   else if (options.tier !== undefined) query = query.where('tier_code', '=', options.tier);
-  if (options.customerIds) {
-    query = query.where('customer_id', '=', anyOf(options.customerIds, 'uuid'));
+  if (options.searched) {
+    query = query.where(sql<SqlBool>`customer_id in (${options.searched})`);
   }
   const expiring = options.expiring;
   if (expiring) {

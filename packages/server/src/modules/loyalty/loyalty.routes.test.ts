@@ -1836,6 +1836,34 @@ describe('members list', () => {
     ]);
   });
 
+  it('a search that finds thousands of customers still finds every member among them', async () => {
+    const own = await newTenant(t);
+    const ownProgram = await createProgram(own);
+    const csv = ['name,external_id'];
+    for (let i = 1; i <= 1_200; i += 1) csv.push(`Lin ${i},lin-${i}`);
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers/imports',
+      headers: { ...own.auth, 'content-type': 'text/csv' },
+      payload: csv.join('\n'),
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    // Created after the 1,200: the largest customer id (UUID v7) of all the search finds.
+    const last = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: own.auth,
+      payload: { kind: 'person', name: 'Lin Last', externalId: 'lin-last' },
+    });
+    expect(last.statusCode, last.body).toBe(201);
+    await purchase(own, { customer: 'lin-last', amount: 2_000 });
+    await purchase(own, { customer: 'lin-7', amount: 1_000 });
+    const res = await list('q=lin&sort=-available', own.auth, ownProgram.id);
+    expect(res.statusCode, res.body).toBe(200);
+    const found = (res.json() as MemberPage).items.map((item) => item.externalId);
+    expect(found).toEqual(['lin-last', 'lin-7']);
+  });
+
   it('refuses a cursor of another sort or one it did not give out (400), and bad sorts', async () => {
     const page = await listed('sort=-available&limit=2');
     expect(page.nextCursor).not.toBeNull();

@@ -2,6 +2,7 @@
 // search, filterable by tier, sorted by balance, lifetime points, last activity or enrolment.
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
+import type { Expression } from 'kysely';
 import type { z } from 'zod';
 import type {
   loyaltyMemberExportQuery,
@@ -19,20 +20,20 @@ import { levelOf } from './tiers.ts';
 type MemberListQuery = z.output<typeof loyaltyMemberListQuery>;
 type MemberList = z.infer<typeof loyaltyMemberList>;
 
-/** The live customers of the tenant a search finds (not merged, not erased), at most `limit`. */
-export type SearchCustomers = (tenantId: string, q: string, limit: number) => Promise<string[]>;
+/**
+ * The live customers of the tenant a search finds (not merged, not erased): a subquery of their
+ * ids to filter the members by, or null when it finds none (the customers module answers).
+ */
+export type SearchCustomers = (
+  tenantId: string,
+  q: string,
+) => Promise<Expression<{ id: string }> | null>;
 
 /** Name and external id of each customer (the customers module answers). */
 export type DescribeCustomers = (
   tenantId: string,
   customerIds: readonly string[],
 ) => Promise<Map<string, { name: string; externalId: string | null }>>;
-
-/**
- * How many of the customers a search finds are looked for among the members: a search that
- * finds more lists the members among the first 1,000 (by customer id).
- */
-const MEMBER_SEARCH_LIMIT = 1000;
 
 /** What the repository's `sort_key` looks like: an integer, or an instant to the microsecond. */
 const KEY: Record<MemberSortColumn, RegExp> = {
@@ -83,16 +84,16 @@ export async function listMembers(
     descending: query.sort.startsWith('-'),
   };
   const after = query.cursor ? positionOf(query.cursor, query.sort, sort.by) : undefined;
-  let customerIds: string[] | undefined;
+  let searched: Expression<{ id: string }> | undefined;
   if (query.q !== undefined) {
-    customerIds = await customers.search(tenantId, query.q, MEMBER_SEARCH_LIMIT);
-    if (customerIds.length === 0) return { items: [], nextCursor: null };
+    searched = (await customers.search(tenantId, query.q)) ?? undefined;
+    if (!searched) return { items: [], nextCursor: null };
   }
   const now = new Date();
   const rows = await repo.listMembers(db, tenantId, programId, {
     sort,
     tier,
-    customerIds,
+    searched,
     ...(query.expiringWithin
       ? {
           expiring: {
