@@ -109,4 +109,40 @@ describe('erasure across the modules', () => {
     const timeline = await send(tenant, 'GET', `/v1/customers/${survivor}/timeline`);
     expect(timeline.body).not.toMatch(/张伟/);
   });
+
+  it('an erased external id is not brought back by events or imports; signing up again starts afresh', async () => {
+    const tenant = await newTenant(t);
+    const order = (id: string) => ({
+      id,
+      type: 'purchase',
+      customerExternalId: 'card-88',
+      occurredAt: '2026-10-03T10:00:00Z',
+      currency: 'CNY',
+      amount: 5_000,
+    });
+    const first = await send(tenant, 'POST', '/v1/events', order('o-1'));
+    expect(first.statusCode, first.body).toBe(201);
+    const old = (first.json() as { customerId: string }).customerId;
+    expect((await send(tenant, 'DELETE', `/v1/customers/${old}`)).statusCode).toBe(204);
+    // The till still knows the card: its purchases are refused, the person is not re-created.
+    const refused = await send(tenant, 'POST', '/v1/events', order('o-2'));
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'customerExternalId' }] });
+    // The person comes back and signs up again: a new customer, none of the old history.
+    const signup = await send(tenant, 'POST', '/v1/customers', {
+      kind: 'person',
+      name: '李娜',
+      externalId: 'card-88',
+    });
+    expect(signup.statusCode, signup.body).toBe(201);
+    const renewed = (signup.json() as { id: string }).id;
+    expect(renewed).not.toBe(old);
+    const timeline = await send(tenant, 'GET', `/v1/customers/${renewed}/timeline`);
+    expect((timeline.json() as { items: unknown[] }).items).toEqual([]);
+    // From then on the card's purchases reach the new customer.
+    const again = await send(tenant, 'POST', '/v1/events', order('o-3'));
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json()).toMatchObject({ customerId: renewed });
+    expect((await send(tenant, 'GET', `/v1/customers/${old}`)).statusCode).toBe(410);
+  });
 });
