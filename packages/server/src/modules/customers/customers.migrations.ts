@@ -133,4 +133,44 @@ export const customersMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0102_customers_consent_not_in_future': {
+    async up(db: Kysely<unknown>) {
+      // Before consent decisions dated in the future were refused (a future grant outlived
+      // every later withdrawal, as the state keeps the latest decision by date), some may have
+      // been stored: date each at its recording and re-derive the state of the channels they
+      // touched from their history (the statement's parts see the rows as they were, so the
+      // history is read with the same correction).
+      const corrected = sql`
+        case when e.at > e.recorded_at + interval '15 minutes' then e.recorded_at else e.at end`;
+      await sql`
+        with moved as (
+          update customer_consent_events
+             set at = recorded_at
+           where at > recorded_at + interval '15 minutes'
+          returning tenant_id, customer_id, channel
+        ),
+        -- A merged customer's decisions count for its survivor (merged_into names the last one).
+        touched as (
+          select distinct m.tenant_id, coalesce(x.merged_into, x.id) as customer_id, m.channel
+            from moved m
+            join customers x on x.tenant_id = m.tenant_id and x.id = m.customer_id
+        ),
+        latest as (
+          select distinct on (t.tenant_id, t.customer_id, t.channel)
+                 t.tenant_id, t.customer_id, t.channel, e.status, ${corrected} as at, e.source
+            from touched t
+            join customers x
+              on x.tenant_id = t.tenant_id and coalesce(x.merged_into, x.id) = t.customer_id
+            join customer_consent_events e
+              on e.tenant_id = x.tenant_id and e.customer_id = x.id and e.channel = t.channel
+           order by t.tenant_id, t.customer_id, t.channel, ${corrected} desc, e.recorded_at desc
+        )
+        update customer_consents c
+           set status = latest.status, at = latest.at, source = latest.source
+          from latest
+         where c.tenant_id = latest.tenant_id and c.customer_id = latest.customer_id
+           and c.channel = latest.channel
+      `.execute(db);
+    },
+  },
 };
