@@ -6,7 +6,11 @@ import type { DatabaseHandle } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import type { JobHandler } from '../jobs/run-jobs.ts';
-import type { RecordedEvent } from '../modules/activity/index.ts';
+import {
+  customersWithPurchases,
+  type ActivityTables,
+  type RecordedEvent,
+} from '../modules/activity/index.ts';
 import { AppError } from '../http/app-error.ts';
 import { mulberry32 } from './demo/cdnow-demo-data.ts';
 import {
@@ -17,6 +21,7 @@ import {
   resolveCustomerRefs,
   customerSearch,
   customersShareContact,
+  customerIdsOf,
   type CustomersTables,
 } from '../modules/customers/index.ts';
 import {
@@ -148,6 +153,11 @@ export function loyaltyRouteDeps(
       describeCustomers(narrow<CustomersTables>(db), tenantId, customerIds),
     shareContact: (tenantId, a, b) =>
       customersShareContact(narrow<CustomersTables>(db), tenantId, a, b),
+    hasPurchased: async (tenantId, customerId) => {
+      // A merged-away customer's events keep its own id: ask for the survivor and them all.
+      const ids = await customerIdsOf(narrow<CustomersTables>(db), tenantId, customerId);
+      return (await customersWithPurchases(narrow<ActivityTables>(db), tenantId, ids)).size > 0;
+    },
   };
 }
 

@@ -164,6 +164,27 @@ export function findTimeline(
   return select.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
 }
 
+/**
+ * Those of `customerIds` with at least one recorded purchase: one statement whatever the
+ * number of customers, each answered by the first purchase the timeline index finds.
+ */
+export async function findCustomersWithPurchases(
+  db: ActivityDb,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  const { rows } = await sql<{ customer_id: string }>`
+    select c.id as customer_id
+      from unnest(array(select jsonb_array_elements_text(${JSON.stringify(customerIds)}::jsonb)::uuid)) as c (id)
+     where exists (
+       select 1 from events e
+        where e.tenant_id = ${tenantId} and e.customer_id = c.id and e.type = 'purchase')`.execute(
+    db,
+  );
+  return rows.map((row) => row.customer_id);
+}
+
 export interface OverviewQuery {
   tenantId: string;
   timeZone: string;

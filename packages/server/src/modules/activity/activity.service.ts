@@ -97,6 +97,18 @@ export async function findEventsById(
 }
 
 /**
+ * Which of the customers have ever bought: at least one purchase recorded, whether or not it
+ * was refunded later. Pass a survivor with the customers merged into it to ask about a person.
+ */
+export async function customersWithPurchases(
+  db: Db,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<Set<string>> {
+  return new Set(await repo.findCustomersWithPurchases(db, tenantId, customerIds));
+}
+
+/**
  * The home dashboard: customers, activity in the last 90 days, and per month of the last 24
  * (in the tenant's time zone) net revenue, orders, average order value, new and returning
  * buyers. Plain aggregates over the indexed events table.

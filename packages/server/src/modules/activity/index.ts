@@ -28,6 +28,7 @@ export {
 export {
   listTimeline,
   findEventsById,
+  customersWithPurchases,
   getOverview,
   type TimelineCustomers,
 } from './activity.service.ts';

@@ -1603,24 +1603,6 @@ export async function setReferralStatus(
     .execute();
 }
 
-export async function hasPurchaseLots(
-  db: LoyaltyDb,
-  tenantId: string,
-  programId: string,
-  customerId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('loyalty_lots')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('program_id', '=', programId)
-    .where('customer_id', '=', customerId)
-    .where('source', '=', 'purchase')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 // Coupons -----------------------------------------------------------------------------------
 
 /** The codes inserted: those the program already had are left out. */

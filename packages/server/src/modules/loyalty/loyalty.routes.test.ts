@@ -1354,6 +1354,25 @@ describe('ledger over time', () => {
 });
 
 describe('referrals', () => {
+  async function referralCodeOf(tenant: Tenant, programId: string, customerId: string) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${programId}/members/${customerId}/referral-code`,
+      headers: tenant.auth,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return (res.json() as { code: string }).code;
+  }
+
+  function referral(tenant: Tenant, programId: string, code: string, customerId: string) {
+    return t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${programId}/referrals`,
+      headers: tenant.auth,
+      payload: { code, customerId },
+    });
+  }
+
   it('rewards both sides after the first qualifying purchase, blocks self-referral, undoes on refund', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant, {
@@ -1448,20 +1467,8 @@ describe('referrals', () => {
       return (res.json() as { id: string }).id;
     };
     const referrer = await person({ name: 'A', email: 'a@example.com', phone: '13800138000' });
-    const { code } = (
-      await t.app.inject({
-        method: 'POST',
-        url: `/v1/loyalty/programs/${program.id}/members/${referrer}/referral-code`,
-        headers: tenant.auth,
-      })
-    ).json() as { code: string };
-    const refer = (customerId: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: `/v1/loyalty/programs/${program.id}/referrals`,
-        headers: tenant.auth,
-        payload: { code, customerId },
-      });
+    const code = await referralCodeOf(tenant, program.id, referrer);
+    const refer = (customerId: string) => referral(tenant, program.id, code, customerId);
     for (const twin of [
       await person({ name: 'A again', email: 'A@Example.com' }),
       await person({ name: 'A by phone', phone: '+86 138 0013 8000' }),
@@ -1482,13 +1489,7 @@ describe('referrals', () => {
       referral: { referrerPoints: 200, refereePoints: 100, minSpend: 0 },
     });
     const referrer = await purchase(tenant, { customer: 'self-a', amount: 1_000 });
-    const { code } = (
-      await t.app.inject({
-        method: 'POST',
-        url: `/v1/loyalty/programs/${program.id}/members/${referrer.customerId}/referral-code`,
-        headers: tenant.auth,
-      })
-    ).json() as { code: string };
+    const code = await referralCodeOf(tenant, program.id, referrer.customerId);
     const twin = await t.app.inject({
       method: 'POST',
       url: '/v1/customers',
@@ -1535,13 +1536,7 @@ describe('referrals', () => {
       referral: { referrerPoints: 200, refereePoints: 100, minSpend: 5_000 },
     });
     const referrer = await purchase(tenant, { customer: 'min-a', amount: 1_000 });
-    const { code } = (
-      await t.app.inject({
-        method: 'POST',
-        url: `/v1/loyalty/programs/${program.id}/members/${referrer.customerId}/referral-code`,
-        headers: tenant.auth,
-      })
-    ).json() as { code: string };
+    const code = await referralCodeOf(tenant, program.id, referrer.customerId);
     const created = await t.app.inject({
       method: 'POST',
       url: '/v1/customers',
@@ -1565,6 +1560,46 @@ describe('referrals', () => {
     await purchase(tenant, { customer: 'min-b', amount: 6_000 });
     expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(210);
     expect((await ledgerCheck(tenant, program.id)).mismatches).toEqual([]);
+  });
+
+  it('refuses a customer who bought before the program existed, or whose merged duplicate did', async () => {
+    const tenant = await newTenant(t);
+    // Bought before there was a program: recorded on the timeline, no lots anywhere.
+    const earlier = await purchase(tenant, { customer: 'old-buyer', amount: 3_000 });
+    const duplicateBuyer = await purchase(tenant, { customer: 'old-card', amount: 1_000 });
+    const program = await createProgram(tenant, {
+      referral: { referrerPoints: 200, refereePoints: 100, minSpend: 0 },
+    });
+    const referrer = await purchase(tenant, { customer: 'old-ref', amount: 1_000 });
+    const code = await referralCodeOf(tenant, program.id, referrer.customerId);
+    const refer = (customerId: string) => referral(tenant, program.id, code, customerId);
+    const old = await refer(earlier.customerId);
+    expect(old.statusCode, old.body).toBe(400);
+    expect(old.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'customerId' }],
+    });
+    // A new record of a person whose other record bought: after the merge, the same person.
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: tenant.auth,
+      payload: { kind: 'person', name: 'Second card' },
+    });
+    const freshId = (fresh.json() as { id: string }).id;
+    const merged = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${freshId}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: duplicateBuyer.customerId },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const survivor = await refer(freshId);
+    expect(survivor.statusCode, survivor.body).toBe(400);
+    expect(survivor.json()).toMatchObject({ errors: [{ field: 'customerId' }] });
+    // Nobody was referred, so no bonus waits for their next purchase.
+    await purchase(tenant, { customer: 'old-buyer', amount: 1_000 });
+    expect((await memberOf(tenant, program.id, referrer.customerId)).available).toBe(10);
   });
 });
 

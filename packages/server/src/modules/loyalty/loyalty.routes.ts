@@ -58,7 +58,7 @@ import { enqueueJob } from '../platform/index.ts';
 import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
-import type { ResolveCustomer, ShareContact } from './loyalty.service.ts';
+import type { HasPurchased, ResolveCustomer, ShareContact } from './loyalty.service.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import {
   exportMembersCsv,
@@ -77,6 +77,8 @@ export interface LoyaltyRouteDeps {
   describeCustomers: DescribeCustomers;
   /** Whether two customers share an email or phone: one person twice (the customers module). */
   shareContact: ShareContact;
+  /** Whether a customer (or one merged into it) ever bought: the activity module answers. */
+  hasPurchased: HasPurchased;
   /** Where members reach the server (PUBLIC_URL); unset: the address each request came to. */
   publicUrl?: string | undefined;
 }
@@ -507,6 +509,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             request.body,
             resolveCustomer,
             deps.shareContact,
+            deps.hasPurchased,
           ),
         ),
   });

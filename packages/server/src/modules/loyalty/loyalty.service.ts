@@ -109,6 +109,12 @@ export type ResolveCustomer = (tenantId: string, customerId: string) => Promise<
 /** Whether two customers share an email or phone (the customers module answers). */
 export type ShareContact = (tenantId: string, a: string, b: string) => Promise<boolean>;
 
+/**
+ * Whether the customer — or a customer merged into it — has any recorded purchase, in or
+ * before any program (the activity module answers, with the customers module's merges).
+ */
+export type HasPurchased = (tenantId: string, customerId: string) => Promise<boolean>;
+
 /** The customer a request names, as it stands now (merged → survivor); 404 when unknown. */
 async function requireCustomer(
   resolveCustomer: ResolveCustomer,
@@ -1252,7 +1258,8 @@ function referralView(row: {
 /**
  * A new customer signs up with a referrer's code. Both sides earn when the referee's first
  * qualifying purchase arrives (and lose it again if that purchase is fully refunded).
- * Self-referral and referring an existing customer are refused.
+ * Self-referral and referring an existing customer are refused: one who has bought before,
+ * even before the program existed or without earning (the timeline, not the lots, tells).
  */
 export async function createReferral(
   db: LoyaltyServiceDb,
@@ -1261,6 +1268,7 @@ export async function createReferral(
   input: z.infer<typeof referralCreate>,
   resolveCustomer: ResolveCustomer,
   shareContact: ShareContact,
+  hasPurchased: HasPurchased,
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   requireScheme(program);
@@ -1287,9 +1295,11 @@ export async function createReferral(
     throw new AppError('VALIDATION_FAILED', 'Members cannot refer themselves.', [
       { field: 'customerId', message: 'self-referral is not allowed', reason: 'self_not_allowed' },
     ]);
-  if (await repo.hasPurchaseLots(db, context.tenantId, programId, customerId))
+  // Every purchase lot comes from a recorded purchase of the customer or of one merged into it,
+  // so the timeline answers for the lots too.
+  if (await hasPurchased(context.tenantId, customerId))
     throw new AppError('VALIDATION_FAILED', 'Referrals are for new customers.', [
-      { field: 'customerId', message: 'already bought in this program' },
+      { field: 'customerId', message: 'has bought before' },
     ]);
   return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
     await repo.ensureMembers(trx, context.tenantId, programId, [
