@@ -3,6 +3,53 @@ import { errorCodes, fieldErrorReasons } from './errors.ts';
 
 export const id = z.string().uuid().describe('Identifier (UUID)');
 
+/**
+ * What partner transactions are kept under, beside the keys clients choose: a burn is a
+ * redemption with the idempotency key `partner:<partnerId>:<reference>`, an earning a ledger
+ * entry with that event id.
+ */
+export const partnerKeyPrefix = 'partner:';
+
+/**
+ * The ledger's own event ids, beside the ids of recorded purchases (a purchase's points are
+ * kept under its event id): partner earnings (`partner:…`), staff credits (`adjust:<key>`),
+ * action awards (`action:<key>`), birthday gifts (`birthday:<customerId>:<year>`) and
+ * referral bonuses (`referral:<eventId>:<side>`).
+ */
+export const ledgerEventIdPrefixes = [
+  partnerKeyPrefix,
+  'adjust:',
+  'action:',
+  'birthday:',
+  'referral:',
+] as const;
+
+/**
+ * A key or id of the client's choosing (1 to 200 characters) that does not begin with one of
+ * the `reserved` prefixes, under which the server keeps keys of its own in the same place:
+ * otherwise a client's key could take the place of the server's (a partner's transaction
+ * answered as a replay of a staff redemption, or refused as a conflict). Refused here rather
+ * than the server's keys moved into a namespace of their own because every key and id already
+ * stored keeps meaning what it means (a retried partner transaction still finds its first
+ * result) and no stored data has to be rewritten. Refused as `invalid_format`, format
+ * `client_key`, with the `prefix`.
+ */
+export function clientKey(reserved: readonly string[]) {
+  return z
+    .string()
+    .min(1)
+    .max(200)
+    .superRefine((value, ctx) => {
+      const prefix = reserved.find((start) => value.startsWith(start));
+      if (prefix !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must not begin with "${prefix}": the server keeps that for keys of its own`,
+          params: { reason: 'invalid_format', format: 'client_key', prefix },
+        });
+    });
+}
+
 /** The numbers and names a field error's reason needs, e.g. `{ minimum: 1 }` or `{ format: 'email' }`. */
 export const fieldErrorParams = z.record(z.string(), z.union([z.string(), z.number()]));
 export type FieldErrorParams = z.infer<typeof fieldErrorParams>;

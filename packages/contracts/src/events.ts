@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { currency, fieldError, id, instant, problem } from './common.ts';
+import {
+  clientKey,
+  currency,
+  fieldError,
+  id,
+  instant,
+  ledgerEventIdPrefixes,
+  problem,
+} from './common.ts';
 
 /**
  * Events: what passes between a business and its customers, appended to the timeline.
@@ -12,6 +20,15 @@ export const eventId = z
   .min(1)
   .max(200)
   .describe('Client-chosen event id, unique per tenant: the idempotency key');
+
+/**
+ * A new event's id: a purchase's points are kept under its id, beside the ledger's own event
+ * ids, so it may not begin with one of theirs (`partner:`, `adjust:`, …). Events stored before
+ * keep their ids (`eventId` reads them, and names the purchase a refund refunds).
+ */
+const newEventId = clientKey(ledgerEventIdPrefixes).describe(
+  'Client-chosen event id, unique per tenant: the idempotency key; not beginning with partner:, adjust:, action:, birthday: or referral: (the loyalty ledger’s own ids)',
+);
 
 const money = z
   .number()
@@ -58,7 +75,7 @@ export const refundLineInput = z.strictObject({
 });
 
 export const purchaseInput = z.strictObject({
-  id: eventId,
+  id: newEventId,
   type: z.literal('purchase'),
   ...customerRef,
   occurredAt: instant,
@@ -70,7 +87,7 @@ export const purchaseInput = z.strictObject({
 });
 
 export const refundInput = z.strictObject({
-  id: eventId,
+  id: newEventId,
   type: z.literal('refund'),
   refundOf: eventId.describe('The purchase refunded (its event id)'),
   occurredAt: instant,
@@ -82,7 +99,7 @@ export const refundInput = z.strictObject({
 });
 
 export const interactionInput = z.strictObject({
-  id: eventId,
+  id: newEventId,
   type: z.literal('interaction'),
   ...customerRef,
   occurredAt: instant,

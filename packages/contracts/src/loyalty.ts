@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { currency, id, instant, minorUnits, page, pageQuery } from './common.ts';
+import {
+  clientKey,
+  currency,
+  id,
+  instant,
+  minorUnits,
+  page,
+  pageQuery,
+  partnerKeyPrefix,
+} from './common.ts';
 
 const ruleId = z
   .string()
@@ -7,6 +16,10 @@ const ruleId = z
   .describe('Stable id of the rule inside the program; assigned (r1, r2 …) when omitted');
 const code = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ or -, at most 40');
 const points = z.number().int().min(1).max(1_000_000_000);
+/** A write's key of the client's choosing; `partner:…` is for partner transactions' own keys. */
+const idempotencyKey = clientKey([partnerKeyPrefix]).describe(
+  'Makes a retry safe: 1–200 characters of your choosing, not beginning with partner:',
+);
 
 export const ruleCap = z
   .strictObject({
@@ -364,7 +377,7 @@ export const pointsAdjustment = z.strictObject({
     .enum(adjustmentReasons)
     .describe('service_recovery (after a complaint), goodwill, or correction of a mistake'),
   note: z.string().trim().min(1).max(500).optional().describe('What happened, for the history'),
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey,
 });
 
 export const pointsAdjusted = z.object({
@@ -379,7 +392,7 @@ export const actionAward = z.strictObject({
   action: z.enum(actionKinds),
   customAction: z.string().min(1).max(100).optional(),
   occurredAt: instant.optional(),
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey,
 });
 
 export const tierStatus = z.object({
@@ -536,7 +549,7 @@ export const redemptionCreate = z.strictObject({
     .max(1_000_000_000)
     .optional()
     .describe('Defaults to the reward’s cost'),
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey,
   rewardId: id.optional(),
 });
 
@@ -823,11 +836,9 @@ export const publicMemberPage = z.object({
 export const publicRedemptionCreate = z.strictObject({
   token: z.string().min(10).max(1000).describe('The signed member link’s token'),
   rewardId: id,
-  idempotencyKey: z
-    .string()
-    .min(1)
-    .max(200)
-    .describe('One per confirmation: a retry with it answers the first redemption'),
+  idempotencyKey: idempotencyKey.describe(
+    'One per confirmation: a retry with it answers the first redemption',
+  ),
 });
 
 /** What the member is shown of their redemption (no lots, no customer or program ids). */
@@ -889,10 +900,7 @@ export const couponUpload = z
     codes: z.array(z.string().min(4).max(64)).min(1).max(10_000).optional(),
     generate: couponGenerate.optional(),
     expiresAt: instant.optional().describe('When these codes stop being usable'),
-    idempotencyKey: z
-      .string()
-      .min(1)
-      .max(200)
+    idempotencyKey: idempotencyKey
       .optional()
       .describe('A retry with the same key and body answers the first result and adds nothing'),
   })
@@ -989,7 +997,7 @@ export const partnerSettlement = z
 
 export const walletSpend = z.strictObject({
   amount: minorUnits.min(1),
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey,
 });
 
 export const walletEntry = z

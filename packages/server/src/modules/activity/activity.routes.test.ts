@@ -718,6 +718,22 @@ describe('POST /v1/events/imports', () => {
     expect(await countEvents(tenant.tenantId)).toBe(2);
   });
 
+  it('refuses an event id the loyalty ledger keeps for itself, as the API does', async () => {
+    const tenant = await newTenant(t);
+    const csv = [
+      'event_id,customer_external_id,occurred_at,amount,currency',
+      'own-1,c1,20260105,12.50,CNY',
+      'partner:p-1:r-1,c1,20260105,1.00,CNY',
+      'Partner-2,c1,20260105,1.00,CNY',
+    ].join('\n');
+    const res = await csvPost(tenant, csv);
+    expect(res.statusCode, res.body).toBe(422);
+    expect(
+      (res.json() as Problem).errors?.map((e) => [e.line, e.field, e.reason, e.params]),
+    ).toEqual([[3, 'event_id', 'invalid_format', { format: 'client_key' }]]);
+    expect(await countEvents(tenant.tenantId)).toBe(0);
+  });
+
   it('reports every bad line with its field and imports nothing', async () => {
     const tenant = await newTenant(t);
     const csv = [

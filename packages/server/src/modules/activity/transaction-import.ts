@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
+  ledgerEventIdPrefixes,
   timeBounds,
   type EventImportResult,
   type FieldErrorParams,
@@ -67,6 +68,13 @@ const longerThan = (maximum: number) =>
 /** What a row check reports, by the key the check stores in the row's `errors`. */
 const rowChecks = {
   eventIdLong: { field: 'event_id', ...longerThan(200) },
+  // As the API (`clientKey`): the loyalty ledger keeps ids of its own beside purchases' ids.
+  eventIdReserved: {
+    field: 'event_id',
+    message: `must not begin with ${ledgerEventIdPrefixes.join(', ')}: the loyalty ledger's own ids`,
+    reason: 'invalid_format',
+    params: { format: 'client_key' },
+  },
   type: {
     field: 'type',
     message: 'must be purchase or refund',
@@ -273,7 +281,14 @@ export async function importTransactions(
                p.refund_of, p.sku, p.category, p.quantity_text, p.channel, p.store, p.line_no))) as id,
            array_remove(array[
              case when p.event_id_text is not null and length(p.event_id_text) > 200
-                  then ${check('eventIdLong')} end,
+                  then ${check('eventIdLong')}
+                  when ${sql.join(
+                    ledgerEventIdPrefixes.map(
+                      (prefix) => sql`starts_with(p.event_id_text, ${sql.lit(prefix)})`,
+                    ),
+                    sql` or `,
+                  )}
+                  then ${check('eventIdReserved')} end,
              case when p.type not in ('purchase', 'refund') then ${check('type')} end,
              case when p.type = 'purchase' and (p.ext is null) = (p.cid is null)
                   then ${check('customerRef')} end,

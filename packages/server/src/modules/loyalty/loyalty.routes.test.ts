@@ -880,6 +880,89 @@ describe('partners', () => {
     });
   });
 
+  it('refuses client keys and event ids in the partners’ namespace: a partner’s reference stays its own', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const order = await purchase(tenant, { customer: 'pk-1', amount: 100_000 });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/partners`,
+      headers: tenant.auth,
+      payload: { name: 'Airline' },
+    });
+    const { id: partnerId, apiKey } = created.json() as { id: string; apiKey: string };
+    const taken = `partner:${partnerId}:seat-9`;
+    const refused = (field: string, prefix: string) => ({
+      code: 'VALIDATION_FAILED',
+      errors: expect.arrayContaining([
+        expect.objectContaining({
+          field,
+          reason: 'invalid_format',
+          params: { format: 'client_key', prefix },
+        }),
+      ]),
+    });
+    // Every loyalty write a client keys: the key is refused before anything else is looked at.
+    const base = `/v1/loyalty/programs/${program.id}`;
+    const member = `${base}/members/${order.customerId}`;
+    for (const [url, payload] of [
+      [`${base}/redemptions`, { customerId: order.customerId, points: 100 }],
+      [`${member}/adjustments`, { points: 100, reason: 'goodwill' }],
+      [`${base}/actions`, { customerId: order.customerId, action: 'review' }],
+      [`${member}/wallet/spend`, { amount: 100 }],
+      [`${base}/rewards/${order.customerId}/coupons`, { codes: ['ABCD-1234'] }],
+      ['/v1/public/loyalty/member/redemptions', { token: 'x'.repeat(20), rewardId: partnerId }],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: tenant.auth,
+        payload: { ...payload, idempotencyKey: taken },
+      });
+      expect(res.statusCode, `${url} ${res.body}`).toBe(400);
+      expect(res.json(), url).toMatchObject(refused('idempotencyKey', 'partner:'));
+    }
+    // A purchase's points are kept under its event id, beside the ledger's own ids.
+    for (const [eventId, prefix] of [
+      [`partner:${partnerId}:flight-9`, 'partner:'],
+      ['adjust:complaint-7', 'adjust:'],
+      [`birthday:${order.customerId}:2026`, 'birthday:'],
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: tenant.auth,
+        payload: {
+          id: eventId,
+          type: 'purchase',
+          customerId: order.customerId,
+          occurredAt: '2026-11-02T03:00:00Z',
+          currency: 'CNY',
+          amount: 5_000,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject(refused('id', prefix!));
+    }
+    // The partner's own references work as if no one had tried them.
+    const send = (payload: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: `${base}/partner-transactions`,
+        headers: { authorization: `Bearer ${apiKey}` },
+        payload: { customerId: order.customerId, ...payload },
+      });
+    const burn = await send({ type: 'burn', points: 300, reference: 'seat-9' });
+    expect(burn.statusCode, burn.body).toBe(201);
+    expect(burn.json()).toMatchObject({ points: 300, replayed: false });
+    const earn = await send({ type: 'earn', points: 500, reference: 'flight-9' });
+    expect(earn.statusCode, earn.body).toBe(201);
+    expect(earn.json()).toMatchObject({ points: 500, replayed: false });
+    expect((await memberOf(tenant, program.id, order.customerId)).available).toBe(
+      1_000 - 300 + 500,
+    );
+  });
+
   it('a partner key may record its transactions and read its settlement, nothing else', async () => {
     const tenant = await newTenant(t);
     const program = await createProgram(tenant);
