@@ -309,4 +309,52 @@ describe('loyalty screens in a real browser', () => {
     expect(await newest.innerText()).toContain('+66');
     expect(errors).toEqual([]);
   });
+
+  test('in Chinese, nothing is announced in English: no number field has English step buttons, no icon an English name', async () => {
+    // antd's InputNumber labels its step buttons "Increase Value" / "Decrease Value" whatever
+    // the language: the number fields leave them out (↑ and ↓ still step).
+    const englishSteppers = page.locator(
+      '[aria-label="Increase Value"], [aria-label="Decrease Value"], .ant-input-number-action',
+    );
+    await page.goto(`/customers/${seeded.zhangWei.id}`);
+    await page.getByTestId('member-available').waitFor();
+    // Icons are named after their shape ("shopping-cart", "gift"): ours are decorative and say
+    // nothing (antd's own, as in its toasts, still do).
+    const iconNames = page
+      .locator('.ant-layout')
+      .first()
+      .getByRole('img', { name: /^[a-z]+(-[a-z]+)*$/ })
+      .evaluateAll((icons) => icons.map((icon) => icon.getAttribute('aria-label')));
+    expect(await iconNames).toEqual([]);
+
+    await page.getByTestId('adjust-button').click();
+    const points = page.getByTestId('adjust-points');
+    await points.waitFor();
+    expect(await page.locator('.ant-modal .ant-input-number').count()).toBeGreaterThan(0);
+    expect(await englishSteppers.count()).toBe(0);
+    await points.press('ArrowUp');
+    await expect.poll(() => points.inputValue()).toBe('1');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /^取\s?消$/ })
+      .click();
+    await points.waitFor({ state: 'detached' });
+
+    await page.getByTestId('redeem-button').click();
+    const modal = page.locator('.ant-modal');
+    // The choice between a reward and points is named in Chinese (antd: "segmented control").
+    await modal.getByRole('radiogroup', { name: '兑换方式' }).getByText('积分抵扣').click();
+    await page.getByTestId('redeem-points').waitFor();
+    expect(await englishSteppers.count()).toBe(0);
+    await page.keyboard.press('Escape');
+
+    // The program designer: its settings are mostly numbers.
+    const programs = await server.call<{ items: { id: string }[] }>('GET', '/v1/loyalty/programs');
+    await page.goto(`/loyalty/programs/${programs.items[0]?.id}?tab=settings`);
+    await expect.poll(() => page.locator('.ant-input-number').count()).toBeGreaterThan(2);
+    expect(await englishSteppers.count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Increase|Decrease/ }).count()).toBe(0);
+    await screenshot(page, 'loyalty-designer-settings-zh');
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -97,11 +98,13 @@ queryClient.getMutationCache().subscribe((event) => {
 });
 
 export function App() {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}
       theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
+      // antd's own search icon names the search button "search", in English.
+      inputSearch={{ searchIcon: <SearchOutlined aria-label={t('common.search')} /> }}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>

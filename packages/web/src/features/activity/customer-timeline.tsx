@@ -114,9 +114,9 @@ function EventBody({ event, locale }: { event: TimelineEvent; locale: string }) 
 }
 
 const icons = {
-  purchase: <ShoppingCartOutlined />,
-  refund: <RollbackOutlined />,
-  interaction: <MessageOutlined />,
+  purchase: <ShoppingCartOutlined aria-hidden />,
+  refund: <RollbackOutlined aria-hidden />,
+  interaction: <MessageOutlined aria-hidden />,
 } as const;
 const colors = { purchase: 'blue', refund: 'red', interaction: 'green' } as const;
 

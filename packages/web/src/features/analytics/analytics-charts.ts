@@ -43,7 +43,7 @@ export function rfmHeatmapOption(data: RfmGridResponse, t: TFunction): EChartsOp
     yAxis: {
       type: 'category',
       data: ['1', '2', '3', '4', '5'],
-      name: 'R',
+      name: t('analytics.rfm.recency'),
       nameLocation: 'middle',
       nameGap: 32,
     },

@@ -23,6 +23,7 @@ import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18
 import { useCurrentSession } from '../platform/session.ts';
 import { AnalyticsChart } from './analytics-chart.tsx';
 import { cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
+import { scoreRunWarning } from './score-run-warning.ts';
 import {
   useClvDistribution,
   useCohorts,
@@ -310,7 +311,10 @@ function ConcentrationPanel() {
                   share: percent(data.top20RevenueShare, locale),
                 })}
               />
-              <Statistic title="Gini" value={data.gini === null ? '—' : data.gini.toFixed(3)} />
+              <Statistic
+                title={t('analytics.concentration.gini')}
+                value={data.gini === null ? '—' : data.gini.toFixed(3)}
+              />
             </Space>
             <AnalyticsChart
               option={option}
@@ -371,9 +375,25 @@ function TrackingPanel() {
                 })}
               </Typography.Paragraph>
             ) : null}
-            {data.run.warnings.map((warning) => (
-              <Alert key={warning} type="warning" showIcon title={warning} />
-            ))}
+            {data.run.warnings.map((warning) => {
+              const { title, detail } = scoreRunWarning(warning, t);
+              return (
+                <Alert
+                  key={warning}
+                  type="warning"
+                  showIcon
+                  title={title}
+                  description={
+                    detail ? (
+                      <details className="problem-server-detail">
+                        <summary>{t('errors.serverDetail')}</summary>
+                        {detail}
+                      </details>
+                    ) : undefined
+                  }
+                />
+              );
+            })}
             <AnalyticsChart
               option={option}
               label={t('analytics.tabs.tracking')}
@@ -404,6 +424,8 @@ function RecomputeButton() {
           type="circle"
           size={28}
           percent={total > 0 ? Math.round((100 * done) / total) : 5}
+          // A number even at 100%: antd's tick there is announced as "check".
+          format={(value) => `${value ?? 0}%`}
         />
       ) : null}
       {status === 'failed' ? (
@@ -415,7 +437,7 @@ function RecomputeButton() {
         <Typography.Text type="success">{t('analytics.jobDone')}</Typography.Text>
       ) : null}
       <Button
-        icon={<ReloadOutlined />}
+        icon={<ReloadOutlined aria-hidden />}
         loading={running}
         onClick={() => start.mutate(undefined, { onSuccess: (reply) => setJobId(reply.jobId) })}
       >

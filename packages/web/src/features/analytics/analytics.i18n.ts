@@ -64,7 +64,7 @@ const en = {
   },
   concentration: {
     top20: 'Top 20% of customers bring {{share}} of revenue',
-    gini: 'Gini {{gini}}',
+    gini: 'Gini coefficient',
     customers: 'Share of customers',
     revenue: 'Share of revenue',
   },
@@ -73,6 +73,15 @@ const en = {
     predicted: 'BG/NBD prediction',
     week: 'Week',
     params: 'BG/NBD r = {{r}}, α = {{alpha}}, a = {{a}}, b = {{b}} · log-likelihood {{ll}}',
+  },
+  // What a scoring run could not do (the server says it in English: scoreRunWarning).
+  warnings: {
+    bgnbdNotFitted: 'The purchase model (BG/NBD) could not be fitted',
+    bgnbdNotConverged: 'The purchase model (BG/NBD) did not converge: its predictions are rough',
+    gammaGammaNotFitted: 'The spend model (Gamma-Gamma) could not be fitted: no lifetime values',
+    notScored: 'Customers could not be scored',
+    noTracking: 'No model-fit curve',
+    noConcentration: 'No revenue concentration',
   },
 };
 
@@ -134,7 +143,7 @@ const zhCN: typeof en = {
   },
   concentration: {
     top20: '前 20% 的客户贡献了 {{share}} 的收入',
-    gini: '基尼系数 {{gini}}',
+    gini: '基尼系数',
     customers: '客户占比',
     revenue: '收入占比',
   },
@@ -143,6 +152,14 @@ const zhCN: typeof en = {
     predicted: 'BG/NBD 预测',
     week: '周',
     params: 'BG/NBD r = {{r}}, α = {{alpha}}, a = {{a}}, b = {{b}} · 对数似然 {{ll}}',
+  },
+  warnings: {
+    bgnbdNotFitted: '购买模型（BG/NBD）无法拟合',
+    bgnbdNotConverged: '购买模型（BG/NBD）未收敛：预测仅供参考',
+    gammaGammaNotFitted: '消费金额模型（Gamma-Gamma）无法拟合：没有终身价值',
+    notScored: '无法为客户评分',
+    noTracking: '没有模型拟合曲线',
+    noConcentration: '没有收入集中度',
   },
 };
 

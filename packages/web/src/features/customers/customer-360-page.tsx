@@ -158,7 +158,7 @@ function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean
         ) : (
           <Tag
             className="tag-add"
-            icon={<PlusOutlined />}
+            icon={<PlusOutlined aria-hidden />}
             onClick={() => setAdding(true)}
             role="button"
             tabIndex={0}
@@ -359,14 +359,20 @@ export function Customer360Page() {
   const attributes = Object.entries(c.attributes ?? {});
   const menuItems = [
     ...(canWrite
-      ? [{ key: 'merge', icon: <MergeCellsOutlined />, label: t('customerEdit.merge.action') }]
+      ? [
+          {
+            key: 'merge',
+            icon: <MergeCellsOutlined aria-hidden />,
+            label: t('customerEdit.merge.action'),
+          },
+        ]
       : []),
     ...(canWrite && canErase ? [{ type: 'divider' as const }] : []),
     ...(canErase
       ? [
           {
             key: 'erase',
-            icon: <DeleteOutlined />,
+            icon: <DeleteOutlined aria-hidden />,
             danger: true,
             label: t('customerEdit.erase.action'),
           },
@@ -427,7 +433,11 @@ export function Customer360Page() {
         {canWrite || canErase ? (
           <Space wrap>
             {canWrite ? (
-              <Button type="primary" icon={<EditOutlined />} onClick={() => setDialog('edit')}>
+              <Button
+                type="primary"
+                icon={<EditOutlined aria-hidden />}
+                onClick={() => setDialog('edit')}
+              >
                 {t('customerEdit.edit')}
               </Button>
             ) : null}
@@ -438,7 +448,7 @@ export function Customer360Page() {
                 onClick: ({ key }) => setDialog(key === 'merge' ? 'merge' : 'erase'),
               }}
             >
-              <Button icon={<DownOutlined />} iconPlacement="end">
+              <Button icon={<DownOutlined aria-hidden />} iconPlacement="end">
                 {t('customerEdit.more')}
               </Button>
             </Dropdown>
@@ -469,7 +479,11 @@ export function Customer360Page() {
                   {contacts.map((contact) => (
                     <li key={`${contact.kind}:${contact.value}`} className="plain-list-item">
                       <Space>
-                        {contact.kind === 'email' ? <MailOutlined /> : <PhoneOutlined />}
+                        {contact.kind === 'email' ? (
+                          <MailOutlined aria-hidden />
+                        ) : (
+                          <PhoneOutlined aria-hidden />
+                        )}
                         <span>{contact.value}</span>
                         {contact.label ? (
                           <Typography.Text type="secondary">{contact.label}</Typography.Text>

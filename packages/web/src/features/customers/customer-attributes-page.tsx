@@ -16,7 +16,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, FilterFilled, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { roleCan } from '@fidelis/contracts';
@@ -85,7 +85,7 @@ export function CustomerAttributesPage() {
   const rows = all.filter((definition) => matchesSearch(definition, search));
   const typeLabel = (type: AttributeType) => t(`attributes.types.${type}`);
   const newButton = (
-    <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+    <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
       {t('attributes.create')}
     </Button>
   );
@@ -175,6 +175,8 @@ export function CustomerAttributesPage() {
                   title: t('attributes.type'),
                   dataIndex: 'type',
                   filters: attributeTypes.map((type) => ({ text: typeLabel(type), value: type })),
+                  // antd's own icon would name the filter button "filter", in English.
+                  filterIcon: <FilterFilled aria-label={t('attributes.filterByType')} />,
                   onFilter: (value, row) => row.type === value,
                   render: (type: AttributeType) => <Tag>{typeLabel(type)}</Tag>,
                 },
@@ -217,7 +219,7 @@ export function CustomerAttributesPage() {
                             <Space size={4}>
                               <Button
                                 size="small"
-                                icon={<EditOutlined />}
+                                icon={<EditOutlined aria-hidden />}
                                 aria-label={t('attributes.editOf', { label })}
                                 onClick={() => setEditing({ definition: row, open: true })}
                               >
@@ -226,7 +228,7 @@ export function CustomerAttributesPage() {
                               <Button
                                 size="small"
                                 danger
-                                icon={<DeleteOutlined />}
+                                icon={<DeleteOutlined aria-hidden />}
                                 aria-label={t('attributes.deleteOf', { label })}
                                 onClick={() => setDeleting({ definition: row, open: true })}
                               >

@@ -9,7 +9,6 @@ import {
   Drawer,
   Form,
   Input,
-  InputNumber,
   Radio,
   Row,
   Select,
@@ -17,6 +16,7 @@ import {
   Space,
   type FormInstance,
 } from 'antd';
+import { NumberInput } from '../../forms/number-input.tsx';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -115,7 +115,7 @@ function ContactList({ kind, onLeave }: { kind: 'email' | 'phone'; onLeave: () =
               <Col flex="none">
                 <Button
                   type="text"
-                  icon={<MinusCircleOutlined />}
+                  icon={<MinusCircleOutlined aria-hidden />}
                   aria-label={t(`customerEdit.${kind}RemoveN`, { n: index + 1 })}
                   onClick={() => {
                     const rows = (form.getFieldValue(list) ?? []) as ContactValues[];
@@ -131,7 +131,7 @@ function ContactList({ kind, onLeave }: { kind: 'email' | 'phone'; onLeave: () =
           ))}
           <Button
             type="dashed"
-            icon={<PlusOutlined />}
+            icon={<PlusOutlined aria-hidden />}
             onClick={() => add({ value: '', label: '', primary: fields.length === 0 })}
           >
             {t(`customerEdit.add${kind === 'email' ? 'Email' : 'Phone'}`)}
@@ -151,7 +151,7 @@ function AttributeInput({ definition }: { definition: AttributeDefinition }) {
     case 'number':
       return (
         <Form.Item name={name} label={label}>
-          <InputNumber<number> className="full-width" />
+          <NumberInput className="full-width" />
         </Form.Item>
       );
     case 'boolean':

@@ -157,7 +157,7 @@ export function CustomerImportPage() {
           }}
         >
           <p className="ant-upload-drag-icon">
-            <InboxOutlined />
+            <InboxOutlined aria-hidden />
           </p>
           <p className="ant-upload-text">{t('import.drop')}</p>
           <p className="ant-upload-hint">{t('import.hint')}</p>

@@ -112,10 +112,14 @@ export function CustomerListPage() {
         <Typography.Title level={3}>{t('customers.title')}</Typography.Title>
         {canWrite ? (
           <Space wrap>
-            <Button icon={<UploadOutlined />} onClick={() => void navigate('/import')}>
+            <Button icon={<UploadOutlined aria-hidden />} onClick={() => void navigate('/import')}>
               {t('nav.import')}
             </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            <Button
+              type="primary"
+              icon={<PlusOutlined aria-hidden />}
+              onClick={() => setCreating(true)}
+            >
               {t('customerEdit.newCustomer')}
             </Button>
           </Space>
@@ -197,7 +201,7 @@ export function CustomerListPage() {
                   <Button type="primary" onClick={() => void navigate('/import')}>
                     {t('customers.importFirst')}
                   </Button>
-                  <Button icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+                  <Button icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
                     {t('customerEdit.newCustomer')}
                   </Button>
                 </Space>

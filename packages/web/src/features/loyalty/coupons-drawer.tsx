@@ -150,6 +150,7 @@ function AddCodesForm({
     >
       <Form.Item name="mode" label={t('loyalty.coupons.addTitle')}>
         <Segmented
+          aria-label={t('loyalty.coupons.addTitle')}
           options={[
             { value: 'generate', label: t('loyalty.coupons.generate') },
             { value: 'paste', label: t('loyalty.coupons.paste') },

@@ -126,7 +126,8 @@ function ProgramMember({
                 : t('loyalty.member.topTier')}
             </Typography.Text>
           </Space>
-          <Progress percent={percent} size="small" />
+          {/* A number even at 100%: antd's tick there is announced as "check-circle". */}
+          <Progress percent={percent} size="small" format={(value) => `${value ?? 0}%`} />
         </div>
       ) : null}
       {member.nextExpiry ? (

@@ -1,6 +1,7 @@
 // Inputs the program designer's forms share: money in major units with the currency's symbol,
 // points, free-text lists (dates and translated options: src/forms/form-fields.tsx).
-import { App, Button, Form, InputNumber, Select, Space, type FormInstance } from 'antd';
+import { App, Button, Form, Select, Space, type FormInstance } from 'antd';
+import { NumberInput } from '../../forms/number-input.tsx';
 import { useTranslation } from 'react-i18next';
 import { currencyDigits } from '../../i18n/format.ts';
 import { useFormProblem } from '../../api/error-text.tsx';
@@ -39,7 +40,7 @@ export function MoneyInput({ currency, ...props }: NumberProps & { currency: str
   const { i18n } = useTranslation();
   const digits = currencyDigits(currency);
   return (
-    <InputNumber<number>
+    <NumberInput
       {...props}
       min={props.min ?? 0}
       precision={digits}
@@ -51,15 +52,13 @@ export function MoneyInput({ currency, ...props }: NumberProps & { currency: str
 
 /** A whole number of points (or days, or units). */
 export function WholeNumberInput(props: NumberProps & { suffix?: string }) {
-  return (
-    <InputNumber<number> {...props} min={props.min ?? 0} precision={0} className="full-width" />
-  );
+  return <NumberInput {...props} min={props.min ?? 0} precision={0} className="full-width" />;
 }
 
 /** A multiplier (×1.5). */
 export function FactorInput(props: NumberProps & { step?: number }) {
   return (
-    <InputNumber<number>
+    <NumberInput
       {...props}
       min={0}
       max={100}

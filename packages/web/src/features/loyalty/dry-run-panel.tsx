@@ -280,7 +280,7 @@ export function DryRunPanel({
                       <Col span={2} className="dry-run-line-remove">
                         <Button
                           type="text"
-                          icon={<DeleteOutlined />}
+                          icon={<DeleteOutlined aria-hidden />}
                           onClick={() => remove(field.name)}
                           aria-label={t('loyalty.dryRun.removeLine')}
                         />
@@ -289,7 +289,7 @@ export function DryRunPanel({
                   ))}
                   <Form.Item>
                     <Button
-                      icon={<PlusOutlined />}
+                      icon={<PlusOutlined aria-hidden />}
                       onClick={() => add({ quantity: 1 })}
                       size="small"
                     >

@@ -138,7 +138,7 @@ function RuleCard({
           <Button
             type="text"
             danger
-            icon={<DeleteOutlined />}
+            icon={<DeleteOutlined aria-hidden />}
             onClick={onRemove}
             aria-label={t('loyalty.rule.remove', { id: draft?.id ?? '' })}
           />
@@ -418,7 +418,7 @@ export function EarningRulesTab({ program, canDesign }: DesignerTabProps) {
                     {ruleKinds.map((kind) => (
                       <Button
                         key={kind}
-                        icon={<PlusOutlined />}
+                        icon={<PlusOutlined aria-hidden />}
                         onClick={() =>
                           add(
                             newRuleDraft(

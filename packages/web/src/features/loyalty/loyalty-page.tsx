@@ -334,7 +334,7 @@ function EmptyPrograms({ canDesign }: { canDesign: boolean }) {
         {canDesign ? (
           <Button
             type="primary"
-            icon={<PlusOutlined />}
+            icon={<PlusOutlined aria-hidden />}
             onClick={() => void navigate('/loyalty/programs/new')}
           >
             {t('loyalty.designer.createTitle')}
@@ -375,7 +375,10 @@ export function LoyaltyPage() {
           ) : null}
         </Space>
         {canDesign && items.length > 0 ? (
-          <Button icon={<PlusOutlined />} onClick={() => void navigate('/loyalty/programs/new')}>
+          <Button
+            icon={<PlusOutlined aria-hidden />}
+            onClick={() => void navigate('/loyalty/programs/new')}
+          >
             {t('loyalty.designer.createTitle')}
           </Button>
         ) : null}

@@ -93,6 +93,7 @@ const en = {
   redeem: {
     button: 'Redeem',
     title: 'Redeem · {{program}}',
+    mode: 'What to redeem',
     modes: { reward: 'Redeem a reward', points: 'Redeem points' },
     reward: 'Reward',
     rewardRequired: 'Choose a reward',
@@ -403,6 +404,7 @@ const zhCN: typeof en = {
   redeem: {
     button: '兑换',
     title: '兑换 · {{program}}',
+    mode: '兑换方式',
     modes: { reward: '兑换奖励', points: '积分抵扣' },
     reward: '奖励',
     rewardRequired: '请选择奖励',

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
-import { App, Button, Form, Input, InputNumber, Select, Space } from 'antd';
+import { App, Button, Form, Input, Select, Space } from 'antd';
+import { NumberInput } from '../../forms/number-input.tsx';
 import { PlusCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { adjustmentReasons } from '@fidelis/contracts';
@@ -64,7 +65,7 @@ function AdjustForm({ member, onDone }: { member: MemberLoyalty; onDone: () => v
         label={t('loyalty.adjust.points')}
         rules={[{ required: true, message: t('loyalty.adjust.pointsRequired') }]}
       >
-        <InputNumber<number>
+        <NumberInput
           min={1}
           max={1_000_000}
           precision={0}
@@ -111,7 +112,7 @@ export function MemberAdjustButton({ member }: { member: MemberLoyalty }) {
   const { t } = useTranslation();
   return (
     <ModalButton
-      icon={<PlusCircleOutlined />}
+      icon={<PlusCircleOutlined aria-hidden />}
       label={t('loyalty.adjust.button')}
       title={t('loyalty.adjust.title', { program: member.programName })}
       testId="adjust-button"

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Input, InputNumber, Modal, Space, Typography } from 'antd';
+import { Alert, Button, Input, Modal, Space, Typography } from 'antd';
+import { NumberInput } from '../../forms/number-input.tsx';
 import { LinkOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/error-text.tsx';
@@ -41,7 +42,7 @@ export function MemberLinkButton({
     <>
       <Button
         size="small"
-        icon={<LinkOutlined />}
+        icon={<LinkOutlined aria-hidden />}
         onClick={() => {
           setOpen(true);
           generate(days);
@@ -66,7 +67,7 @@ export function MemberLinkButton({
           </Typography.Paragraph>
           <Space wrap>
             <label htmlFor="member-link-days">{t('loyalty.memberLink.days')}</label>
-            <InputNumber<number>
+            <NumberInput
               id="member-link-days"
               min={1}
               max={365}

@@ -83,7 +83,7 @@ function TierCard({ page }: { page: PublicMemberPage }) {
   return (
     <Card size="small" className="member-card" data-testid="member-page-tier">
       <Space align="center" wrap>
-        <CrownOutlined className="member-icon" />
+        <CrownOutlined aria-hidden className="member-icon" />
         <Typography.Text>{t('memberPage.tier')}</Typography.Text>
         <Tag color="gold" className="member-tier-tag">
           {tier?.name ?? t('memberPage.noTier')}
@@ -275,7 +275,11 @@ function RewardsCard({ page, token }: { page: PublicMemberPage; token: string })
     );
   }
   return (
-    <Section icon={<GiftOutlined />} title={t('memberPage.rewards')} testId="member-page-rewards">
+    <Section
+      icon={<GiftOutlined aria-hidden />}
+      title={t('memberPage.rewards')}
+      testId="member-page-rewards"
+    >
       {rewards.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('memberPage.noRewards')} />
       ) : (
@@ -425,7 +429,7 @@ function CouponsCard({ page }: { page: PublicMemberPage }) {
   const at = (instant: string) => formatDateTime(instant, locale, page.timeZone);
   return (
     <Section
-      icon={<TagsOutlined />}
+      icon={<TagsOutlined aria-hidden />}
       title={t('memberPage.myCoupons.title')}
       testId="member-page-coupons"
     >
@@ -497,7 +501,7 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
   const explain = memberExplain(page, t, locale);
   return (
     <Section
-      icon={<HistoryOutlined />}
+      icon={<HistoryOutlined aria-hidden />}
       title={t('memberPage.history')}
       testId="member-page-history"
     >
@@ -580,7 +584,7 @@ function MemberView({ page, token }: { page: PublicMemberPage; token: string }) 
       {page.nextExpiry ? (
         <Card size="small" className="member-card member-expiry" data-testid="member-page-expiry">
           <Space align="start">
-            <ClockCircleOutlined className="member-icon" />
+            <ClockCircleOutlined aria-hidden className="member-icon" />
             <Typography.Text>
               {t('memberPage.expiring', {
                 points: n(page.nextExpiry.points),

@@ -1,15 +1,6 @@
 import { useRef, useState } from 'react';
-import {
-  Alert,
-  Button,
-  Form,
-  InputNumber,
-  Result,
-  Segmented,
-  Select,
-  Space,
-  Typography,
-} from 'antd';
+import { Alert, Button, Form, Result, Segmented, Select, Space, Typography } from 'antd';
+import { NumberInput } from '../../forms/number-input.tsx';
 import { GiftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useFormProblem } from '../../api/error-text.tsx';
@@ -137,6 +128,7 @@ function RedeemForm({
     >
       <Form.Item>
         <Segmented<Mode>
+          aria-label={t('loyalty.redeem.mode')}
           value={mode}
           onChange={(value) => {
             setMode(value);
@@ -200,7 +192,7 @@ function RedeemForm({
             },
           ]}
         >
-          <InputNumber<number>
+          <NumberInput
             min={1}
             max={1_000_000_000}
             precision={0}
@@ -237,7 +229,7 @@ export function MemberRedeemButton({
   const { t } = useTranslation();
   return (
     <ModalButton
-      icon={<GiftOutlined />}
+      icon={<GiftOutlined aria-hidden />}
       label={t('loyalty.redeem.button')}
       title={t('loyalty.redeem.title', { program: member.programName })}
       testId="redeem-button"

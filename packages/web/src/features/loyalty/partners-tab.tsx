@@ -139,7 +139,7 @@ export function PartnersTab({ program, canDesign }: DesignerTabProps) {
       <div className="designer-toolbar">
         <Input
           allowClear
-          prefix={<SearchOutlined />}
+          prefix={<SearchOutlined aria-hidden />}
           placeholder={t('loyalty.partnersDesigner.search')}
           aria-label={t('loyalty.partnersDesigner.search')}
           value={search}
@@ -147,7 +147,11 @@ export function PartnersTab({ program, canDesign }: DesignerTabProps) {
           className="filter-search"
         />
         {canDesign ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+          <Button
+            type="primary"
+            icon={<PlusOutlined aria-hidden />}
+            onClick={() => setCreating(true)}
+          >
             {t('loyalty.partnersDesigner.new')}
           </Button>
         ) : null}

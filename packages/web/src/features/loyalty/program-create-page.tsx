@@ -102,7 +102,7 @@ export function ProgramCreatePage() {
       <div className="page-header">
         <Space align="center" wrap>
           <Link to="/loyalty" aria-label={t('loyalty.designer.backToLoyalty')}>
-            <ArrowLeftOutlined />
+            <ArrowLeftOutlined aria-hidden />
           </Link>
           <Typography.Title level={3}>{t('loyalty.designer.createTitle')}</Typography.Title>
         </Space>

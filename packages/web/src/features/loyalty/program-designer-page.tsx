@@ -73,7 +73,7 @@ export function ProgramDesignerPage() {
       <div className="page-header">
         <Space align="center" wrap data-testid="designer-header">
           <Link to={`/loyalty?program=${p.id}`} aria-label={t('loyalty.designer.backToLoyalty')}>
-            <ArrowLeftOutlined />
+            <ArrowLeftOutlined aria-hidden />
           </Link>
           <Typography.Title level={3}>{p.name}</Typography.Title>
           <Tag color={p.status === 'active' ? 'green' : 'default'}>

@@ -122,7 +122,7 @@ export function ProgramMembersPage() {
       <div className="page-header">
         <Space align="center" wrap>
           <Link to={`/loyalty?program=${programId}`} aria-label={t('loyalty.title')}>
-            <ArrowLeftOutlined />
+            <ArrowLeftOutlined aria-hidden />
           </Link>
           <Typography.Title level={3}>
             {program.data
@@ -184,7 +184,7 @@ export function ProgramMembersPage() {
           />
           {/* The members these filters select, all of them; the browser downloads it. */}
           <Button
-            icon={<DownloadOutlined />}
+            icon={<DownloadOutlined aria-hidden />}
             href={membersExportUrl(programId, filters)}
             data-testid="members-export"
           >

@@ -1,6 +1,7 @@
 // The settings a program is created with and changed by: pending period, expiry, refunds,
 // point value, cashback. Shared by the create page and the designer's settings tab.
-import { Col, Form, Input, InputNumber, Radio, Row, Select, Switch } from 'antd';
+import { Col, Form, Input, Radio, Row, Select, Switch } from 'antd';
+import { NumberInput } from '../../forms/number-input.tsx';
 import { useTranslation } from 'react-i18next';
 import { currencyDigits, minorToMajor } from '../../i18n/format.ts';
 import type { ExpiryPolicy, LoyaltyProgram, ProgramUpdate } from './loyalty.api.ts';
@@ -151,7 +152,7 @@ export function ProgramSettingsFields({
             extra={t('loyalty.designer.pointValueHelp')}
             rules={[{ required: true, message: t('loyalty.designer.required') }]}
           >
-            <InputNumber<number>
+            <NumberInput
               min={0}
               step={0.01}
               precision={4}
@@ -236,7 +237,7 @@ export function ProgramSettingsFields({
               label={t('loyalty.designer.cashbackRate')}
               rules={[{ required: true, message: t('loyalty.designer.required') }]}
             >
-              <InputNumber<number>
+              <NumberInput
                 min={0.01}
                 max={100}
                 step={0.5}

@@ -284,7 +284,7 @@ export function RewardsTab({ program, canDesign }: DesignerTabProps) {
       <div className="designer-toolbar">
         <Input
           allowClear
-          prefix={<SearchOutlined />}
+          prefix={<SearchOutlined aria-hidden />}
           placeholder={t('loyalty.rewardsDesigner.search')}
           aria-label={t('loyalty.rewardsDesigner.search')}
           value={search}
@@ -292,7 +292,11 @@ export function RewardsTab({ program, canDesign }: DesignerTabProps) {
           className="filter-search"
         />
         {canDesign ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+          <Button
+            type="primary"
+            icon={<PlusOutlined aria-hidden />}
+            onClick={() => setCreating(true)}
+          >
             {t('loyalty.rewardsDesigner.new')}
           </Button>
         ) : null}

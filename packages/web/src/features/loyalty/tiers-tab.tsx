@@ -214,7 +214,7 @@ export function TiersTab(props: DesignerTabProps) {
                         <Button
                           type="text"
                           danger
-                          icon={<DeleteOutlined />}
+                          icon={<DeleteOutlined aria-hidden />}
                           onClick={() => remove(field.name)}
                           aria-label={t('loyalty.tiersDesigner.removeLevel', { number: index + 1 })}
                         />
@@ -314,7 +314,7 @@ export function TiersTab(props: DesignerTabProps) {
                 ))}
                 {canDesign ? (
                   <Button
-                    icon={<PlusOutlined />}
+                    icon={<PlusOutlined aria-hidden />}
                     onClick={() =>
                       add({
                         code: `level${fields.length + 1}`,

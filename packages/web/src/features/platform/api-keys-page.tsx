@@ -72,7 +72,11 @@ export function ApiKeysPage() {
     <>
       <div className="page-header">
         <Typography.Title level={3}>{t('apiKeys.title')}</Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+        <Button
+          type="primary"
+          icon={<PlusOutlined aria-hidden />}
+          onClick={() => setCreating(true)}
+        >
           {t('apiKeys.create')}
         </Button>
       </div>

@@ -27,11 +27,11 @@ import { plannedModules } from './planned-modules.ts';
 import { selectedKey } from './nav-selection.ts';
 
 const plannedIcons: Record<(typeof plannedModules)[number], React.ReactNode> = {
-  loyalty: <GiftOutlined />,
-  feedback: <CommentOutlined />,
-  service: <CustomerServiceOutlined />,
-  relationships: <TeamOutlined />,
-  engagement: <NotificationOutlined />,
+  loyalty: <GiftOutlined aria-hidden />,
+  feedback: <CommentOutlined aria-hidden />,
+  service: <CustomerServiceOutlined aria-hidden />,
+  relationships: <TeamOutlined aria-hidden />,
+  engagement: <NotificationOutlined aria-hidden />,
 };
 
 /** Which menu entry a path belongs to (the longest matching prefix). */
@@ -67,20 +67,24 @@ export function AppShell() {
   const { user, tenant } = session.data;
 
   const items: NonNullable<MenuProps['items']> = [
-    { key: '/', icon: <DashboardOutlined />, label: <Link to="/">{t('nav.dashboard')}</Link> },
+    {
+      key: '/',
+      icon: <DashboardOutlined aria-hidden />,
+      label: <Link to="/">{t('nav.dashboard')}</Link>,
+    },
     {
       key: '/customers',
-      icon: <UserOutlined />,
+      icon: <UserOutlined aria-hidden />,
       label: <Link to="/customers">{t('nav.customers')}</Link>,
     },
     {
       key: '/import',
-      icon: <UploadOutlined />,
+      icon: <UploadOutlined aria-hidden />,
       label: <Link to="/import">{t('nav.import')}</Link>,
     },
     {
       key: '/analytics',
-      icon: <BarChartOutlined />,
+      icon: <BarChartOutlined aria-hidden />,
       label: <Link to="/analytics">{t('nav.analytics')}</Link>,
     },
     ...plannedModules.map((module) => ({
@@ -90,22 +94,22 @@ export function AppShell() {
     })),
     {
       key: 'settings',
-      icon: <SettingOutlined />,
+      icon: <SettingOutlined aria-hidden />,
       label: t('nav.settings'),
       children: [
         {
           key: '/settings/api-keys',
-          icon: <ApiOutlined />,
+          icon: <ApiOutlined aria-hidden />,
           label: <Link to="/settings/api-keys">{t('nav.apiKeys')}</Link>,
         },
         {
           key: '/settings/users',
-          icon: <TeamOutlined />,
+          icon: <TeamOutlined aria-hidden />,
           label: <Link to="/settings/users">{t('nav.users')}</Link>,
         },
         {
           key: '/settings/attributes',
-          icon: <ProfileOutlined />,
+          icon: <ProfileOutlined aria-hidden />,
           label: <Link to="/settings/attributes">{t('nav.attributes')}</Link>,
         },
       ],
@@ -127,7 +131,7 @@ export function AppShell() {
     items: [
       { key: 'who', label: user.email, disabled: true },
       { type: 'divider' },
-      { key: 'logout', icon: <LogoutOutlined />, label: t('shell.logout') },
+      { key: 'logout', icon: <LogoutOutlined aria-hidden />, label: t('shell.logout') },
     ],
     onClick: ({ key }) => {
       if (key === 'logout') {
@@ -156,7 +160,7 @@ export function AppShell() {
         className="app-sider"
       >
         <div className="app-brand">
-          <AppstoreOutlined /> {collapsed ? null : <span>Fidelis</span>}
+          <AppstoreOutlined aria-hidden /> {collapsed ? null : <span>Fidelis</span>}
         </div>
         <nav aria-label={t('shell.navigation')}>
           <Menu
@@ -182,7 +186,7 @@ export function AppShell() {
         <Layout.Header className="app-header">
           <Button
             type="text"
-            icon={<MenuOutlined />}
+            icon={<MenuOutlined aria-hidden />}
             aria-label={t('shell.toggleNavigation')}
             onClick={() => setCollapsed(!collapsed)}
           />
@@ -193,7 +197,7 @@ export function AppShell() {
             <LanguageSwitch />
             <Dropdown menu={userMenu} trigger={['click']}>
               <Button type="text" data-testid="user-menu" aria-label={t('shell.userMenu')}>
-                <Avatar size="small" icon={<UserOutlined />} />
+                <Avatar size="small" icon={<UserOutlined aria-hidden />} />
                 <span className="app-user-name">{user.name}</span>
               </Button>
             </Dropdown>

@@ -27,7 +27,7 @@ export function NotFoundPage() {
   return (
     // Not status="404": antd's picture for it carries an English <title>, "No Found".
     <Result
-      icon={<CompassOutlined />}
+      icon={<CompassOutlined aria-hidden />}
       title={t('notFound.title')}
       subTitle={t('notFound.text')}
       extra={

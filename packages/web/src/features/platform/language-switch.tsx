@@ -11,8 +11,9 @@ export function LanguageSwitch() {
       size="small"
       value={i18n.language === 'en' ? 'en' : 'zh-CN'}
       options={[
-        { label: '中文', value: 'zh-CN' },
-        { label: 'English', value: 'en' },
+        // Each language by its own name, marked as such for screen readers.
+        { label: <span lang="zh-CN">中文</span>, value: 'zh-CN' },
+        { label: <span lang="en">English</span>, value: 'en' },
       ]}
       onChange={(value) => void changeLocale(value)}
     />

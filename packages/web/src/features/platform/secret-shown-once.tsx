@@ -50,7 +50,7 @@ export function SecretShownOnce({
         <>
           <Alert type="warning" showIcon title={warning} />
           <div className="secret-row section">
-            <KeyOutlined />
+            <KeyOutlined aria-hidden />
             <Typography.Text code data-testid={testId} className="secret">
               {secret}
             </Typography.Text>

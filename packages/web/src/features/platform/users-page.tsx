@@ -20,7 +20,8 @@ import { roleCan, roles, type Role } from '@fidelis/contracts';
 import { api, ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
-import type { AppLocale } from '../../i18n/i18n.ts';
+import { appLocales, type AppLocale } from '../../i18n/i18n.ts';
+import { labelled } from '../../forms/form-fields.tsx';
 import type { User, UserCreate, UserPatch } from '../../api/api-types.ts';
 import { useCurrentSession } from './session.ts';
 
@@ -78,7 +79,11 @@ export function UsersPage() {
     <>
       <div className="page-header">
         <Typography.Title level={3}>{t('users.title')}</Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+        <Button
+          type="primary"
+          icon={<PlusOutlined aria-hidden />}
+          onClick={() => setCreating(true)}
+        >
           {t('users.create')}
         </Button>
       </div>
@@ -118,7 +123,7 @@ export function UsersPage() {
               {
                 title: t('users.language'),
                 dataIndex: 'locale',
-                render: (locale: AppLocale) => (locale === 'en' ? 'English' : '中文'),
+                render: (locale: AppLocale) => t(`users.locales.${locale}`),
               },
               {
                 title: t('users.createdAt'),
@@ -212,12 +217,7 @@ export function UsersPage() {
             <Select options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
           </Form.Item>
           <Form.Item name="locale" label={t('users.language')}>
-            <Select
-              options={[
-                { value: 'zh-CN', label: '中文' },
-                { value: 'en', label: 'English' },
-              ]}
-            />
+            <Select options={labelled(appLocales, t, 'users.locales')} />
           </Form.Item>
           {create.isError ? <ErrorAlert error={create.error} /> : null}
           {/* Enter in any field submits, as in any form; the visible button is the modal's. */}
