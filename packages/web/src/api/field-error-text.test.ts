@@ -117,6 +117,15 @@ describe('a field error in the user’s language', () => {
       '应为 键=值 的形式，例如 vip=true',
       'Not in the form key=value, such as vip=true',
     ],
+    [
+      {
+        message: 'must not begin with partner:',
+        reason: 'invalid_format',
+        params: { format: 'client_key', prefix: 'partner:' },
+      },
+      '不能以“partner:”开头，该前缀由 Fidelis 内部使用',
+      'Must not begin with “partner:”, which Fidelis keeps for its own keys',
+    ],
     [{ message: 'cannot change from enum', reason: 'immutable' }, '不能修改', 'Cannot be changed'],
     [
       {
