@@ -63,6 +63,12 @@ describe('bulk transactions (both engines)', () => {
         { id: 1, name: '张三' },
         { id: 2, name: 'Smith, Jane' },
       ]);
+      // A bad row is named by its line (`where`), which the CSV imports report to the operator.
+      await expect(
+        database.bulkTransaction(async (_trx, copyCsv) =>
+          copyCsv(table, ['id', 'name'], '4,a\n5,b\nsix,c\n'),
+        ),
+      ).rejects.toMatchObject({ where: expect.stringContaining('line 3') });
     } finally {
       await sql`drop table if exists ${sql.id(table)}`.execute(database.db);
       await database.close();

@@ -14,17 +14,28 @@ import {
   type QueryResult,
 } from 'kysely';
 
+interface EmbeddedErrorFields {
+  message: string;
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  where?: string;
+}
+
 /** An error raised inside PGlite, carrying PostgreSQL's SQLSTATE like `pg`'s DatabaseError. */
 export class EmbeddedDatabaseError extends Error {
   readonly code: string | undefined;
   readonly detail: string | undefined;
   readonly constraint: string | undefined;
-  constructor(fields: { message: string; code?: string; detail?: string; constraint?: string }) {
+  /** Where in the statement it failed; for COPY `COPY t, line 7, column c: …`. */
+  readonly where: string | undefined;
+  constructor(fields: EmbeddedErrorFields) {
     super(fields.message);
     this.name = 'EmbeddedDatabaseError';
     this.code = fields.code;
     this.detail = fields.detail;
     this.constraint = fields.constraint;
+    this.where = fields.where;
   }
 }
 
@@ -39,7 +50,7 @@ type Reply =
   | {
       id: number;
       ok: false;
-      error: { message: string; code?: string; detail?: string; constraint?: string };
+      error: EmbeddedErrorFields;
     };
 
 /** The worker thread that owns the PGlite instance, and a message channel to it. */

@@ -17,6 +17,7 @@ function serializeError(error) {
     message: String(e.message ?? error),
     code: e.code,
     detail: e.detail,
+    where: e.where,
     constraint: e.constraint,
     table: e.table,
     column: e.column,
