@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
 
 describe('configuration from the environment', () => {
   it('has defaults for everything', () => {
@@ -27,5 +27,15 @@ describe('configuration from the environment', () => {
       'LOYALTY_JOBS_EVERY_MINUTES',
     );
     expect(() => loadConfig({ PUBLIC_URL: 'loyalty.example.com' })).toThrow('PUBLIC_URL');
+  });
+
+  it('refuses a DATABASE_URL that is not a postgres:// address, without repeating it', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).databaseUrl).toBe(
+      'postgresql://u@h/db',
+    );
+    for (const url of ['host:5432/fidelis', 'mysql://u:secret@h/db', 'u:secret@h']) {
+      expect(() => loadConfig({ DATABASE_URL: url })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATABASE_URL: url })).not.toThrow('secret');
+    }
   });
 });

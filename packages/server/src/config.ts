@@ -18,29 +18,53 @@ export interface Config {
   loyaltyJobsEveryMinutes: number;
 }
 
+/** A setting in the environment that cannot be used; its message names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A postgres:// URL, checked at start: a typo was a stack trace with the URL (and password) in it. */
+function databaseUrlOf(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:')
+    throw new ConfigError(
+      'DATABASE_URL must be a PostgreSQL address such as postgres://user:pass@host:5432/fidelis',
+    );
+  return text;
+}
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, not ${env.PORT}`);
+    throw new ConfigError(`PORT must be a port number, not ${env.PORT}`);
   const loyaltyJobsEveryMinutes = Number(env.LOYALTY_JOBS_EVERY_MINUTES ?? 10);
   if (!Number.isFinite(loyaltyJobsEveryMinutes) || loyaltyJobsEveryMinutes < 0)
-    throw new Error(
+    throw new ConfigError(
       `LOYALTY_JOBS_EVERY_MINUTES must be a number of minutes (0 = off), not ${env.LOYALTY_JOBS_EVERY_MINUTES}`,
     );
   const prepared = env.DATABASE_PREPARED_STATEMENTS ?? 'true';
   if (prepared !== 'true' && prepared !== 'false')
-    throw new Error(`DATABASE_PREPARED_STATEMENTS must be true or false, not ${prepared}`);
+    throw new ConfigError(`DATABASE_PREPARED_STATEMENTS must be true or false, not ${prepared}`);
   const publicUrl = env.PUBLIC_URL || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl))
-    throw new Error(
+    throw new ConfigError(
       `PUBLIC_URL must be an http(s) address such as https://loyalty.example.com, not ${publicUrl}`,
     );
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: databaseUrlOf(env.DATABASE_URL),
     preparedStatements: prepared === 'true',
     dataDir: path.resolve(env.FIDELIS_DATA_DIR ?? './data'),
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -114,6 +114,9 @@ describe('fidelis analytics clv', () => {
     ['purchases-small.csv', { models: 'bgnbd,foo' }, /unknown model "foo"/],
     ['purchases-small.csv', { calibrationEnd: '2024-13-01' }, /--calibration-end/],
     ['missing.csv', {}, /no such file/],
+    ['.', {}, /fixtures\/? is a directory, not a file/], // was an unhandled stream error
+    // Chinese ids read as U+FFFD would have merged 张三 and 李四 into one customer.
+    ['gbk.csv', {}, /gbk.csv is not UTF-8 \(line 3; GBK from Excel\?\)/],
   ] as const)('rejects %s %o with a clear message', async (file, extra, message) => {
     const options = clv(csv(file), { calibrationEnd: '2024-04-30', ...extra });
     await expect(runClv(options)).rejects.toThrow(CliInputError);

@@ -1,4 +1,4 @@
-import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse';
@@ -17,15 +17,10 @@ import {
   type SummaryPeriod,
   type TransactionSummary,
 } from '@fidelis/analytics';
-import { fail, printResult, progressBar } from './output.ts';
+import { assertUtf8File, inputFileSize, writeOutputFile } from './operator-input.ts';
+import { CliInputError, fail, printResult, progressBar } from './output.ts';
 
-/** A problem with the user's input: printed as one line, exit code 1. */
-export class CliInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliInputError';
-  }
-}
+export { CliInputError };
 
 export interface TransactionFileOptions {
   transactions: string;
@@ -140,13 +135,8 @@ export async function readTransactionFile(
   if (!DATE_FORMATS.includes(options.dateFormat)) {
     throw new CliInputError(`--date-format must be one of ${DATE_FORMATS.join(', ')}`);
   }
-  let size: number;
-  try {
-    size = statSync(options.transactions).size;
-  } catch {
-    throw new CliInputError(`cannot read ${options.transactions}: no such file`);
-  }
-  if (size === 0) throw new CliInputError(`${options.transactions} is empty`);
+  const size = await inputFileSize(options.transactions);
+  await assertUtf8File(options.transactions);
   const bar = progressBar('Reading', options.progress !== false && size > 5_000_000);
   bar.start(size);
   const customerId: string[] = [];
@@ -429,7 +419,7 @@ function writePredictions(
       round(values[3] ?? 0, 4),
     ]);
   }
-  writeFileSync(out, stringify(rows));
+  writeOutputFile(out, stringify(rows));
   return { file: out, weeks, customers: summary.customerIds.length, totalClv: round(total, 2) };
 }
 
@@ -505,7 +495,7 @@ export async function runRfm(options: RfmCliOptions): Promise<RfmReport> {
         c.segment,
       ]);
     }
-    writeFileSync(options.out, stringify(rows));
+    writeOutputFile(options.out, stringify(rows));
     result.file = options.out;
   }
   return result;

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,15 @@ beforeAll(async () => {
   url = await t.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => t.close());
+
+/** A port nothing listens on: one just given up. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 async function fidelis(args: string[]) {
   try {
@@ -67,8 +77,9 @@ describe('fidelis import customers / export customers', () => {
       tenant.apiKey,
     ]);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('IMPORT_INVALID');
-    expect(refused.stdout).toContain('line 3, phone: not a phone number');
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('fidelis: IMPORT_INVALID');
+    expect(refused.stderr).toContain('line 3, phone: not a phone number');
 
     const out = path.join(dir, 'export.csv');
     const exported = await fidelis([
@@ -103,6 +114,46 @@ describe('fidelis import customers / export customers', () => {
       'fdl_nope.nope',
     ]);
     expect(res.code).toBe(1);
-    expect(res.stdout).toContain('UNAUTHENTICATED');
+    expect(res.stderr).toContain('fidelis: UNAUTHENTICATED');
+    const json = await fidelis(['import', 'customers', file, '--url', url, '--key', 'x', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ code: 'UNAUTHENTICATED' });
   }, 60_000);
+
+  it('blames the right thing: the file, the address or the output, in one line', async () => {
+    const tenant = await newTenant(t);
+    const file = path.join(dir, 'two.csv');
+    writeFileSync(file, 'name\nA\n');
+    const closed = `http://127.0.0.1:${await closedPort()}`;
+    const cases: [string[], string][] = [
+      // A directory was "cannot reach <url>: fetch failed".
+      [['import', 'customers', dir, '--url', url, '--key', tenant.apiKey], `${dir} is a directory`],
+      [
+        ['import', 'customers', path.join(dir, 'nope.csv'), '--url', url, '--key', tenant.apiKey],
+        'no such file',
+      ],
+      [
+        ['import', 'customers', file, '--url', closed, '--key', tenant.apiKey],
+        `cannot reach ${closed}: connection refused`,
+      ],
+      [
+        ['import', 'customers', file, '--url', 'localhost:3000', '--key', tenant.apiKey],
+        'is not an http(s) address',
+      ],
+      // Both were stack traces.
+      [
+        ['export', 'customers', '--url', url, '--key', tenant.apiKey, '--out', dir],
+        `cannot write ${dir}: it is a directory`,
+      ],
+      [
+        ['export', 'customers', '--url', url, '--key', tenant.apiKey, '--out', `${dir}/no/x.csv`],
+        'no such directory',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const refused = await fidelis(args);
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.stderr.split('\n')[0]).toContain(message);
+      expect(refused.stderr).not.toContain('    at ');
+    }
+  }, 120_000);
 });

@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { CustomerImportReport, Problem } from '@fidelis/contracts';
+import { fileProblem, inputFileSize, serverUrl, unreachable } from './operator-input.ts';
 import { fail, printResult } from './output.ts';
 
 interface RemoteOptions {
@@ -14,7 +14,8 @@ interface RemoteOptions {
 }
 
 function apiUrl(base: string, path: string, query: URLSearchParams): string {
-  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  const checked = serverUrl(base).toString();
+  const url = new URL(path, checked.endsWith('/') ? checked : `${checked}/`);
   url.search = query.toString();
   return url.toString();
 }
@@ -55,6 +56,15 @@ function importBars(enabled: boolean, bytes: number) {
   };
 }
 
+/** One line of the server's NDJSON answer; something else means --url is not a Fidelis server. */
+function parseMessage(url: string, line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return fail(`${url} did not answer as a Fidelis server (is --url the right address?)`);
+  }
+}
+
 function printReport(json: boolean, report: CustomerImportReport): void {
   printResult(json, report, () => {
     const head = report.dryRun ? 'Dry run (nothing written):' : 'Imported:';
@@ -70,15 +80,20 @@ function printReport(json: boolean, report: CustomerImportReport): void {
   });
 }
 
+/** The server's refusal: JSON on stdout with --json, else lines on stderr; exit code 1. */
 function printProblem(json: boolean, problem: Problem): never {
-  printResult(json, problem, () =>
-    [
-      `${problem.code}: ${problem.detail ?? problem.title}`,
-      ...(problem.errors ?? []).map(
-        (error) => `  ${error.line ? `line ${error.line}, ` : ''}${error.field}: ${error.message}`,
-      ),
-    ].join('\n'),
-  );
+  if (json) printResult(true, problem, () => '');
+  else {
+    process.stderr.write(
+      [
+        `fidelis: ${problem.code}: ${problem.detail ?? problem.title}`,
+        ...(problem.errors ?? []).map(
+          (error) =>
+            `  ${error.line ? `line ${error.line}, ` : ''}${error.field}: ${error.message}`,
+        ),
+      ].join('\n') + '\n',
+    );
+  }
   process.exit(1);
 }
 
@@ -119,9 +134,8 @@ export function registerCustomerImportCommands(program: Command): void {
         if (!['auto', 'utf8', 'gbk'].includes(options.encoding)) {
           fail('--encoding must be auto, utf8 or gbk');
         }
-        const size = await stat(file)
-          .then((found) => found.size)
-          .catch((error: Error) => fail(`cannot read ${file}: ${error.message}`));
+        const size = await inputFileSize(file);
+        serverUrl(options.url);
         const query = new URLSearchParams({
           encoding: options.encoding,
           mode: options.skipInvalid ? 'skip-invalid' : 'all-or-nothing',
@@ -157,7 +171,7 @@ export function registerCustomerImportCommands(program: Command): void {
           } as RequestInit);
         } catch (error) {
           bars.stop();
-          fail(`cannot reach ${remote.url}: ${(error as Error).message}`);
+          throw unreachable(remote.url, error);
         }
         if (!response.ok || !response.body) {
           bars.stop();
@@ -172,7 +186,7 @@ export function registerCustomerImportCommands(program: Command): void {
           buffered += decoder.decode(chunk, { stream: true });
           let newline = buffered.indexOf('\n');
           while (newline >= 0) {
-            const message = JSON.parse(buffered.slice(0, newline)) as
+            const message = parseMessage(remote.url, buffered.slice(0, newline)) as
               | { type: 'progress'; phase: string; rows: number }
               | { type: 'result'; status: number; body: CustomerImportReport | Problem };
             buffered = buffered.slice(newline + 1);
@@ -225,14 +239,22 @@ export function registerCustomerImportCommands(program: Command): void {
         for (const pair of options.attribute ?? []) query.append('attribute', pair);
         const response = await fetch(apiUrl(options.url, 'v1/customers/export.csv', query), {
           headers: { authorization: `Bearer ${keyFrom(options)}` },
-        }).catch((error: Error) => fail(`cannot reach ${options.url}: ${error.message}`));
+        }).catch((error: unknown) => {
+          throw unreachable(options.url, error);
+        });
         if (!response.ok || !response.body) {
           const problem = (await response.json().catch(() => null)) as Problem | null;
           if (problem?.code) printProblem(false, problem);
           fail(`the server answered ${response.status}`);
         }
         const target: Writable = options.out ? createWriteStream(options.out) : process.stdout;
-        await pipeline(Readable.fromWeb(response.body as NodeReadableStream), target);
+        await pipeline(Readable.fromWeb(response.body as NodeReadableStream), target).catch(
+          (error: NodeJS.ErrnoException) => {
+            // Only the file can fail here in a way the operator can act on.
+            if (!options.out || !error.syscall) throw error;
+            throw fileProblem('write', options.out, error);
+          },
+        );
       },
     );
 }

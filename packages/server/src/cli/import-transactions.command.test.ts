@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
@@ -79,5 +80,49 @@ describe('fidelis import transactions', () => {
       created: 1,
       errors: [{ line: 3, field: 'occurred_at' }],
     });
-  }, 180_000); // five CLI processes, each opening the embedded database and migrating
+
+    // A row COPY cannot read is named by its own line (it was "line 2" on the embedded database).
+    const short = path.join(dir, 'short.csv');
+    writeFileSync(
+      short,
+      'customer_external_id,occurred_at,amount,currency\nc5,19970101,1,USD\nc6,19970101,1,USD\nc7,19970101,1\n',
+    );
+    const unreadable = await fidelis(dataDir, [
+      'import',
+      'transactions',
+      short,
+      '--tenant',
+      tenantId,
+    ]);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toContain('fidelis: Line 4 cannot be read');
+  }, 240_000); // six CLI processes, each opening the embedded database and migrating
+
+  it('refuses what an operator gets wrong in one line, before opening the database', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-import-'));
+    const dataDir = path.join(dir, 'data');
+    const gbk = path.join(dir, 'gbk.csv');
+    writeFileSync(
+      gbk,
+      iconv.encode(
+        'customer_external_id,occurred_at,amount,currency\n张三,19970101,1,CNY\n',
+        'gbk',
+      ),
+    );
+    const cases: [string[], string][] = [
+      [['import', 'transactions', gbk, '--tenant', 't'], `${gbk} is not UTF-8 (line 2;`],
+      [['import', 'transactions', dir, '--tenant', 't'], `${dir} is a directory, not a file`],
+      [['tenant', 'create', '--name', 'X', '--time-zone', 'Mars/Olympus'], 'not an IANA time zone'],
+      [['tenant', 'create', '--name', 'X', '--currency', 'usd'], 'not an ISO 4217 code'],
+    ];
+    for (const [args, message] of cases) {
+      const refused = await fidelis(dataDir, args);
+      expect(refused.code, args.join(' ')).toBe(1);
+      const [first, ...rest] = refused.stderr.trim().split('\n');
+      expect(first).toMatch(/^fidelis: /);
+      expect(first).toContain(message);
+      expect(rest).toEqual([]);
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  }, 120_000);
 });

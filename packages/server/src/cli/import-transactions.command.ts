@@ -5,6 +5,7 @@ import { openConfiguredDatabase } from '../main.ts';
 import { AppError } from '../http/app-error.ts';
 import { findTenant, systemContext } from '../modules/platform/index.ts';
 import { importTransactionsFlow } from '../flows/record-events.flow.ts';
+import { assertUtf8, inputFileSize } from './operator-input.ts';
 import { fail, printResult, progressBar } from './output.ts';
 
 /** `fidelis import transactions FILE --tenant ID`: bulk-load historical purchases and refunds. */
@@ -35,9 +36,9 @@ export function registerImportTransactionsCommand(program: Command): void {
         if (options.amountUnit !== 'major' && options.amountUnit !== 'minor') {
           fail('--amount-unit must be major or minor');
         }
-        const csv = await readFile(file).catch((error: Error) =>
-          fail(`cannot read ${file}: ${error.message}`),
-        );
+        await inputFileSize(file);
+        const csv = await readFile(file);
+        assertUtf8(file, csv);
         const database = await openConfiguredDatabase(loadConfig());
         const bar = progressBar('Importing', !options.json);
         let started = false;

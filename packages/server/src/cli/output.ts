@@ -1,5 +1,13 @@
 import { SingleBar, Presets } from 'cli-progress';
 
+/** A mistake in what the operator gave (a file, a flag): one line on stderr, exit code 1. */
+export class CliInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliInputError';
+  }
+}
+
 /** Prints a result: JSON for scripts with --json, else readable lines. */
 export function printResult(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);

@@ -1,0 +1,55 @@
+import { CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../config.ts';
+import { DataDirectoryInUseError } from '../db/connect.ts';
+import { MigrationFailedError } from '../db/migrate.ts';
+import { operatorError } from './operator-errors.ts';
+import { CliInputError } from './output.ts';
+
+const withCode = (message: string, fields: Record<string, unknown>) =>
+  Object.assign(new Error(message), fields);
+
+describe('what the CLI tells an operator instead of a stack trace', () => {
+  it('says it in one line with an exit code, hiding the database password', () => {
+    const env = { DATABASE_URL: 'postgres://app:s3cret@db:5432/fidelis' };
+    const refused = new MigrationFailedError(
+      undefined,
+      withCode('connect ECONNREFUSED 10.0.0.1:5432', { code: 'ECONNREFUSED' }),
+    );
+    expect(operatorError(refused, env)).toEqual({
+      message:
+        'cannot connect to the database postgres://app:***@db:5432/fidelis (DATABASE_URL): connect ECONNREFUSED 10.0.0.1:5432',
+      exitCode: 1,
+    });
+    const noDatabase = withCode('database "fidelis" does not exist', { code: '3D000' });
+    expect(operatorError(noDatabase, env)?.message).toContain('does not exist');
+    const inUse = withCode('listen EADDRINUSE', {
+      code: 'EADDRINUSE',
+      address: '0.0.0.0',
+      port: 3000,
+    });
+    expect(operatorError(inUse, {})?.message).toBe(
+      'cannot listen on 0.0.0.0:3000: the port is in use (another server?); set PORT to another port',
+    );
+    expect(operatorError(new ConfigError('PORT must be a port number, not x'))).toEqual({
+      message: 'PORT must be a port number, not x',
+      exitCode: 1,
+    });
+    expect(operatorError(new CliInputError('x.csv is empty'))?.exitCode).toBe(1);
+    expect(operatorError(new DataDirectoryInUseError('/data'))?.exitCode).toBe(2);
+    expect(operatorError(new CommanderError(1, 'commander.unknownOption', 'shown'))).toEqual({
+      message: '',
+      exitCode: 1,
+    });
+  });
+
+  it('lets a bug through with its stack', () => {
+    expect(operatorError(new TypeError('x is undefined'))).toBeNull();
+    // A failed migration is not the operator's: its SQL error must show in full.
+    const failed = new MigrationFailedError(
+      '0300_loyalty_ledger',
+      withCode('syntax', { code: '42601' }),
+    );
+    expect(operatorError(failed, { DATABASE_URL: 'postgres://h/db' })).toBeNull();
+  });
+});

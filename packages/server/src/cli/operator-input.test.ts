@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import {
+  assertUtf8,
+  assertUtf8File,
+  inputFileSize,
+  serverUrl,
+  unreachable,
+  writeOutputFile,
+} from './operator-input.ts';
+import { CliInputError } from './output.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-input-'));
+const file = (name: string, content: string | Uint8Array) => {
+  const at = path.join(dir, name);
+  writeFileSync(at, content);
+  return at;
+};
+
+describe('files and addresses the operator gives', () => {
+  it('names a missing file, a directory and an empty file in words', async () => {
+    const folder = path.join(dir, 'folder');
+    mkdirSync(folder);
+    await expect(inputFileSize(path.join(dir, 'nope.csv'))).rejects.toThrow(
+      `cannot read ${path.join(dir, 'nope.csv')}: no such file`,
+    );
+    await expect(inputFileSize(folder)).rejects.toThrow(`${folder} is a directory, not a file`);
+    await expect(inputFileSize(file('empty.csv', ''))).rejects.toThrow('is empty');
+    expect(await inputFileSize(file('one.csv', 'a\n'))).toBe(2);
+    expect(() => writeOutputFile(folder, 'x')).toThrow(`cannot write ${folder}: it is a directory`);
+    expect(() => writeOutputFile(path.join(dir, 'no/such/x.csv'), 'x')).toThrow(
+      'no such directory',
+    );
+  });
+
+  it('refuses a GBK file with the line of its first non-UTF-8 byte, in memory and streamed', async () => {
+    const gbk = iconv.encode(
+      'customer_id,date,amount\nc1,2024-01-01,1\n张三,2024-01-02,1\n',
+      'gbk',
+    );
+    expect(() => assertUtf8('gbk.csv', gbk)).toThrow('gbk.csv is not UTF-8 (line 3;');
+    const at = file('gbk.csv', gbk);
+    await expect(assertUtf8File(at)).rejects.toThrow(`${at} is not UTF-8 (line 3;`);
+    const utf8 = file('utf8.csv', '\uFEFFcustomer_id\n张三\n'.repeat(20_000));
+    await expect(assertUtf8File(utf8)).resolves.toBeUndefined();
+    expect(() => assertUtf8('ok', new TextEncoder().encode('张三\n'))).not.toThrow();
+  });
+
+  it('takes only an http(s) server address, and says why a server cannot be reached', () => {
+    expect(serverUrl('http://localhost:3000').host).toBe('localhost:3000');
+    for (const bad of ['localhost:3000', 'ftp://h', 'not a url']) {
+      expect(() => serverUrl(bad)).toThrow(CliInputError);
+      expect(() => serverUrl(bad)).toThrow('e.g. http://localhost:3000');
+    }
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3399' },
+    });
+    expect(unreachable('http://localhost:3399', refused).message).toBe(
+      'cannot reach http://localhost:3399: connection refused (is the server running on that port?)',
+    );
+  });
+});
