@@ -734,6 +734,24 @@ describe('POST /v1/events/imports', () => {
     expect(await countEvents(tenant.tenantId)).toBe(0);
   });
 
+  it('names the line a stray quote opens on, not the end of the file where COPY gave up', async () => {
+    const tenant = await newTenant(t);
+    const csv = [
+      'event_id,customer_external_id,occurred_at,amount,currency',
+      'q1,c1,20260105,12.50,CNY',
+      'q2,c2,20260105,12.50,CNY',
+      'q3,"c3,20260105,12.50,CNY',
+      'q4,c4,20260105,12.50,CNY',
+      'q5,c5,20260105,12.50,CNY',
+    ].join('\n');
+    const res = await csvPost(tenant, csv);
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      code: 'IMPORT_INVALID',
+      errors: [{ line: 4, field: '(row)', reason: 'malformed' }],
+    });
+  });
+
   it('reports every bad line with its field and imports nothing', async () => {
     const tenant = await newTenant(t);
     const csv = [

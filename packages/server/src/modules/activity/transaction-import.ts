@@ -218,7 +218,7 @@ export async function importTransactions(
     try {
       rows += await copyCsv(ROWS, columns, chunk.bytes);
     } catch (error) {
-      throw copyError(error, line);
+      throw copyError(error, line, chunk.bytes);
     }
     line += chunk.lines;
     progress('copy', chunk.end, body.length);
@@ -622,15 +622,37 @@ export function* chunksAtLineEnds(
   }
 }
 
-function copyError(error: unknown, firstLine: number): AppError {
+/**
+ * Where a quoted field that never closes began, in lines from the start of `bytes` (0 for its
+ * first line), or null when every quote closes. PostgreSQL names the line it gave up on, the
+ * end of the input; the operator needs the line of the stray quote.
+ */
+export function unclosedQuoteLine(bytes: Uint8Array): number | null {
+  let inQuotes = false;
+  let lineNo = 0;
+  let recordStart = 0;
+  for (const byte of bytes) {
+    if (byte === 34) inQuotes = !inQuotes;
+    else if (byte === 10) {
+      lineNo++;
+      if (!inQuotes) recordStart = lineNo;
+    }
+  }
+  return inQuotes ? recordStart : null;
+}
+
+function copyError(error: unknown, firstLine: number, bytes: Uint8Array): AppError {
   const where = (error as { where?: string }).where ?? '';
   const message = (error as Error).message ?? String(error);
+  const unclosed = /unterminated CSV quoted field/.test(message) ? unclosedQuoteLine(bytes) : null;
   const match = /line (\d+)/.exec(where) ?? /line (\d+)/.exec(message);
-  const line = match ? firstLine + Number(match[1]) - 1 : firstLine;
+  const line =
+    unclosed !== null ? firstLine + unclosed : match ? firstLine + Number(match[1]) - 1 : firstLine;
+  const why = unclosed !== null ? 'a quoted field opens here and never closes' : message;
   return new AppError(
     'IMPORT_INVALID',
-    `Line ${line} cannot be read: ${message}; nothing was imported.`,
-    [{ line, field: '(row)', message, reason: 'malformed' }],
+    `Line ${line} cannot be read: ${why}; nothing was imported.`,
+    [{ line, field: '(row)', message: why, reason: 'malformed' }],
   );
 }
 
