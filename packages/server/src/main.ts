@@ -51,8 +51,10 @@ export async function startServer(
         })
       : null;
   const address = await app.listen({ port: config.port, host: config.host });
+  // Listening on every interface, Fastify names the first (127.0.0.1): people type localhost.
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
   const url =
-    config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    config.publicUrl ?? (everywhere ? `http://localhost:${new URL(address).port}` : address);
   let closing: Promise<void> | undefined;
   return {
     app,
