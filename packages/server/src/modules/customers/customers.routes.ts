@@ -427,11 +427,21 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
   // The CSV body is read as a stream, so its parser lives in a scope of its own.
   void app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    // Fastify enforces no body limit on a stream: the import counts the bytes it reads, and a
+    // declared length over the limit is refused here, before a byte is read (or imported).
     const raw = (
-      _request: unknown,
+      request: { headers: { 'content-length'?: string | undefined } },
       payload: NodeJS.ReadableStream,
-      done: (e: null, b: unknown) => void,
-    ) => done(null, payload);
+      done: (e: AppError | null, b?: unknown) => void,
+    ) => {
+      if (Number(request.headers['content-length']) > IMPORT_BODY_LIMIT) {
+        done(
+          new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${IMPORT_BODY_LIMIT} bytes.`),
+        );
+        return;
+      }
+      done(null, payload);
+    };
     scope.addContentTypeParser(['text/csv', 'application/octet-stream', 'text/plain'], raw);
     scope.post('/v1/customers/imports', {
       bodyLimit: IMPORT_BODY_LIMIT,
