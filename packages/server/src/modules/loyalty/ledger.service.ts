@@ -2219,8 +2219,14 @@ export async function spendWallet(
       replayed: true,
     };
   }
-  const balance = Number(row?.wallet_balance ?? 0);
-  if (!row || balance < input.amount)
+  // Not a member (another tenant's customer, say): 404 as the wallet's read answers, not 0 left.
+  if (!row)
+    throw new AppError(
+      'NOT_FOUND',
+      `The customer ${input.customerId} is not a member of this program.`,
+    );
+  const balance = Number(row.wallet_balance);
+  if (balance < input.amount)
     throw new AppError('CONFLICT', `The wallet holds ${balance}; ${input.amount} requested.`, [
       {
         field: 'amount',
