@@ -1550,9 +1550,10 @@ export async function recordPartnerTransaction(
   const partnerId = context.actor.partnerId;
   if (!partnerId)
     throw new AppError('FORBIDDEN', 'Only a partner’s API key may record partner transactions.');
-  const program = await loadProgram(db, context.tenantId, programId);
+  // The partner first: another program is refused alike whether it exists or not.
   if (!(await repo.findPartner(db, context.tenantId, programId, partnerId)))
     throw new AppError('FORBIDDEN', 'This partner does not belong to the program.');
+  const program = await loadProgram(db, context.tenantId, programId);
   const customerId = await requireCustomer(
     resolveCustomer,
     context.tenantId,
@@ -1605,11 +1606,15 @@ export async function partnerSettlement(
   partnerId: string,
   range: { from?: string | undefined; to?: string | undefined },
 ) {
+  // A partner's key reads its own settlement only; another's, or one in another program, is as
+  // if it did not exist: decided before the program is loaded, whose existence would show.
+  const partnerKey = context.actor.partnerId !== null;
+  const partnerFound = () => repo.findPartner(db, context.tenantId, programId, partnerId);
+  const noPartner = new AppError('NOT_FOUND', `No partner ${partnerId} in this program.`);
+  if (partnerKey && (context.actor.partnerId !== partnerId || !(await partnerFound())))
+    throw noPartner;
   const program = await loadProgram(db, context.tenantId, programId);
-  // A partner's key reads its own settlement only; another's is as if it did not exist.
-  const ownKey = context.actor.partnerId === null || context.actor.partnerId === partnerId;
-  if (!ownKey || !(await repo.findPartner(db, context.tenantId, programId, partnerId)))
-    throw new AppError('NOT_FOUND', `No partner ${partnerId} in this program.`);
+  if (!partnerKey && !(await partnerFound())) throw noPartner;
   const from = range.from ? new Date(range.from) : null;
   const to = range.to ? new Date(range.to) : null;
   const totals = await repo.partnerTotals(db, context.tenantId, programId, partnerId, from, to);
