@@ -18,7 +18,7 @@ import {
 import type { DatabaseHandle } from './db/connect.ts';
 import type { Config } from './config.ts';
 import { handleError, problemOf } from './http/problem.ts';
-import { createAuthenticateHook } from './http/authenticate.ts';
+import { accessExtensionsOf, createAuthenticateHook } from './http/authenticate.ts';
 import { rateLimitKey } from './http/rate-limit-key.ts';
 import type { FidelisApp } from './http/fastify.ts';
 import { registerPlatformRoutes } from './modules/platform/index.ts';
@@ -76,7 +76,12 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Each operation also says who may call it (x-permission, x-partner, security: []).
+    transform: (input) => {
+      const transformed = jsonSchemaTransform(input);
+      const access = accessExtensionsOf(input.route.config);
+      return { ...transformed, schema: { ...transformed.schema, ...access } };
+    },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

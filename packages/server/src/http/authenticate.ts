@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { roleCan } from '@fidelis/contracts';
 import {
@@ -53,11 +53,30 @@ export function createAuthenticateHook(db: Kysely<PlatformTables>) {
         'A partner’s API key may only record partner transactions and read its own settlement.',
       );
     }
+    if (!request.auth.actor.partnerId && config.partner === 'only') {
+      throw new AppError('FORBIDDEN', 'Only a partner’s API key may do this.');
+    }
     if (config.permission && !roleCan(request.auth.actor.role, config.permission)) {
       throw new AppError(
         'FORBIDDEN',
         `The role ${request.auth.actor.role} may not do this (${config.permission}).`,
       );
     }
+  };
+}
+
+/**
+ * Who may call a route, for the OpenAPI document (integrators, and the permission sweep test):
+ * `x-permission` is what the caller's role must allow (absent: any signed-in staff caller),
+ * `x-partner` whether a partner's key may call it (`also` or `only`), and a public route has
+ * `security: []`.
+ */
+export function accessExtensionsOf(
+  config: Pick<FastifyContextConfig, 'public' | 'permission' | 'partner'> | undefined,
+): Record<string, unknown> {
+  if (config?.public) return { security: [] };
+  return {
+    ...(config?.permission ? { 'x-permission': config.permission } : {}),
+    ...(config?.partner ? { 'x-partner': config.partner } : {}),
   };
 }

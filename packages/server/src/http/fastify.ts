@@ -31,10 +31,11 @@ declare module 'fastify' {
     /** No authentication (login, health, public member and survey pages). */
     public?: boolean;
     /**
-     * Also open to a partner organisation's API key, which may call nothing else (the route
-     * itself keeps the partner to its own program and records).
+     * Open to a partner organisation's API key, which may call nothing else (the route itself
+     * keeps the partner to its own program and records): `also` beside staff with the
+     * permission, `only` to partner keys (staff get 403 FORBIDDEN).
      */
-    partner?: boolean;
+    partner?: 'also' | 'only';
   }
 }
 

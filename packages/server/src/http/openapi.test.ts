@@ -25,6 +25,26 @@ describe('OpenAPI', () => {
     }
   });
 
+  it('says who may call each operation: x-permission, x-partner, no security when public', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const programs = '/v1/loyalty/programs/{programId}';
+    expect(document.paths['/v1/customers']?.get?.['x-permission']).toBe('customers:read');
+    expect(document.paths['/v1/users']?.post?.['x-permission']).toBe('platform:admin');
+    expect(document.paths[`${programs}/partner-transactions`]?.post).toMatchObject({
+      'x-permission': 'loyalty:operate',
+      'x-partner': 'only',
+    });
+    expect(document.paths[`${programs}/partners/{partnerId}/settlement`]?.get).toMatchObject({
+      'x-permission': 'loyalty:read',
+      'x-partner': 'also',
+    });
+    expect(document.paths['/v1/customers']?.get).not.toHaveProperty('x-partner');
+    expect(document.paths['/v1/auth/login']?.post?.security).toEqual([]);
+    expect(document.paths['/v1/customers']?.get).not.toHaveProperty('security');
+  });
+
   it('serves the API explorer at /docs', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/docs/' });
     expect(res.statusCode).toBe(200);

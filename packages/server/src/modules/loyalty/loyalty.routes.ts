@@ -668,7 +668,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
         }),
       },
     },
-    config: { permission: 'loyalty:operate', partner: true },
+    config: { permission: 'loyalty:operate', partner: 'only' },
     handler: async (request, reply) =>
       reply
         .status(201)
@@ -691,7 +691,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       querystring: z.strictObject({ from: instant.optional(), to: instant.optional() }),
       response: { 200: partnerSettlement },
     },
-    config: { permission: 'loyalty:read', partner: true },
+    config: { permission: 'loyalty:read', partner: 'also' },
     handler: async (request) =>
       service.partnerSettlement(
         db,
