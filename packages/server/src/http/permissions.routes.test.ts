@@ -26,6 +26,46 @@ interface Caller {
   headers: Record<string, string>;
 }
 
+/** What the docs name for a route (the file after each group); the declarations must agree. */
+const documentedPermissions: Record<string, Permission> = {
+  // users.md: owners alone manage users, API keys and custom attribute definitions.
+  'GET /v1/users': 'platform:admin',
+  'POST /v1/users': 'platform:admin',
+  'PATCH /v1/users/{id}': 'platform:admin',
+  'GET /v1/api-keys': 'platform:admin',
+  'POST /v1/api-keys': 'platform:admin',
+  'DELETE /v1/api-keys/{id}': 'platform:admin',
+  'GET /v1/audit-log': 'audit:read',
+  // customers.md, "Permissions".
+  'POST /v1/customer-attributes': 'platform:admin',
+  'PATCH /v1/customer-attributes/{key}': 'platform:admin',
+  'DELETE /v1/customer-attributes/{key}': 'platform:admin',
+  'DELETE /v1/customers/{id}': 'customers:erase',
+  'GET /v1/customers/export.csv': 'customers:read',
+  'POST /v1/customers/imports': 'customers:write',
+  'POST /v1/customers/{id}/merge': 'customers:write',
+  // events.md.
+  'POST /v1/events': 'events:write',
+  'POST /v1/events:batch': 'events:write',
+  'POST /v1/events/imports': 'events:write',
+  // analytics.md.
+  'POST /v1/analytics/score-runs': 'analytics:run',
+  'GET /v1/analytics/scores': 'analytics:read',
+  // loyalty.md and web-ui.md: agents enrol, redeem and mark coupons used; owners and managers
+  // design, credit points by hand and fill coupon pools; everyone may use the dry run.
+  'POST /v1/loyalty/programs/{programId}/members': 'loyalty:operate',
+  'POST /v1/loyalty/programs/{programId}/redemptions': 'loyalty:operate',
+  'POST /v1/loyalty/programs/{programId}/coupons/{code}/use': 'loyalty:operate',
+  'POST /v1/loyalty/programs': 'loyalty:design',
+  'PATCH /v1/loyalty/programs/{programId}': 'loyalty:design',
+  'PUT /v1/loyalty/programs/{programId}/rules': 'loyalty:design',
+  'POST /v1/loyalty/programs/{programId}/members/{customerId}/adjustments': 'loyalty:design',
+  'PATCH /v1/loyalty/programs/{programId}/rewards/{rewardId}': 'loyalty:design',
+  'POST /v1/loyalty/programs/{programId}/rewards/{rewardId}/coupons': 'loyalty:design',
+  'POST /v1/loyalty/programs/{programId}/dry-run': 'loyalty:read',
+  'GET /v1/loyalty/programs/{programId}/partners/{partnerId}/settlement': 'loyalty:read',
+};
+
 /** Signed-in routes open to any staff role (no `x-permission`), and why. */
 const openToAnyRole: Record<string, string> = {
   'GET /v1/jobs': 'the progress of background jobs any role may start or wait for',
@@ -374,6 +414,9 @@ describe('the permission matrix', () => {
       else expect(permissions).toContain(op.permission);
     }
     expect(operations.filter((op) => op.partner).map((op) => op.name)).toEqual(partnerOperations);
+    const declared = new Map(operations.map((op) => [op.name, op.permission]));
+    for (const [name, permission] of Object.entries(documentedPermissions))
+      expect(declared.get(name), name).toBe(permission);
     // A viewer and an analyst change nothing, but for the writes listed with their reasons.
     for (const op of operations) {
       if (op.public || op.method === 'GET') continue;
@@ -425,6 +468,15 @@ describe('the permission matrix', () => {
         const unknown = await inject(op.method, urlOf(op, false), caller.headers, {
           unexpected: true,
         });
+        // Fastify answers HEAD with the GET route: refused alike.
+        if (op.method === 'GET') {
+          const head = await t.app.inject({
+            method: 'HEAD',
+            url: urlOf(op, true),
+            headers: caller.headers,
+          });
+          if (head.statusCode !== 403) failures.push(`${what} (refused, HEAD): ${head.statusCode}`);
+        }
         for (const [label, answer] of [
           ['existing ids', res],
           ['unknown ids, bad body', unknown],
