@@ -93,6 +93,9 @@ export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** The query of a route that takes no query parameters: any parameter is refused as unknown. */
+export const noQuery = z.strictObject({});
+
 export function page<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),

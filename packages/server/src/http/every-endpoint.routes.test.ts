@@ -5,10 +5,11 @@ import { runJobNow } from '../../test/loyalty-api.ts';
 /**
  * The sweep behind the issue's "Bad input" requirement: every endpoint the app registers,
  * enumerated from its own OpenAPI document, answers malformed JSON, bodies of the wrong type,
- * unknown fields, oversized bodies and another tenant's ids with a problem+json and changes
- * nothing. A new endpoint is swept as soon as it is registered; when the sweep lacks what it
- * needs (an example body, an id for a path parameter, how its body is read) it fails and says
- * which table below to complete.
+ * unknown fields, oversized bodies, a body where it takes none, unknown or wrong query
+ * parameters and another tenant's ids with a problem+json and changes nothing. A new endpoint
+ * is swept as soon as it is registered; when the sweep lacks what it needs (an example body, an
+ * id for a path parameter, how its body is read, a required query parameter's value) it fails
+ * and says which table below to complete.
  */
 
 let t: TestApp;
@@ -37,7 +38,7 @@ const CSV_ROUTES: Record<string, { bodyLimit: number }> = {
   'POST /v1/events/imports': { bodyLimit: 256 * 1024 * 1024 },
 };
 
-/** Writes that take no body at all. */
+/** Writes that take no body at all: nothing or `{}` (a `preValidation: refuseBody`). */
 const BODYLESS_WRITES = new Set([
   'POST /v1/auth/logout',
   'POST /v1/loyalty/programs/{programId}/members/{customerId}/referral-code',
@@ -113,6 +114,11 @@ const NOT_YOURS: Record<string, { status: number; code: string; why: string }> =
     code: 'FORBIDDEN',
     why: 'a partner’s key is refused on every program but its own, whether it exists or not (docs/loyalty.md)',
   },
+};
+
+/** Values of the query parameters an operation requires, by "METHOD /path". */
+const REQUIRED_QUERY: Record<string, (ids: Ids) => Record<string, string>> = {
+  'GET /v1/public/loyalty/member': (ids) => ({ token: ids.memberToken }),
 };
 
 const AT = '2025-06-01T08:00:00.000Z';
@@ -216,6 +222,18 @@ interface JsonSchema {
   type?: string;
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
+  enum?: unknown[];
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+}
+
+interface QueryParam {
+  name: string;
+  required?: boolean;
+  schema: JsonSchema;
 }
 
 interface OpenApiDocument {
@@ -224,7 +242,7 @@ interface OpenApiDocument {
     Record<
       string,
       {
-        parameters?: { in: string; name: string }[];
+        parameters?: ({ in: string } & QueryParam)[];
         requestBody?: { content: Record<string, { schema: JsonSchema }> };
         'x-partner'?: string;
       }
@@ -239,6 +257,7 @@ interface Endpoint {
   method: Method;
   path: string;
   pathParams: string[];
+  queryParams: QueryParam[];
   body: 'object' | 'json' | 'csv' | 'none';
   /** Whose key calls it: the tenant's owner, or its partner. */
   caller: 'owner' | 'partner';
@@ -279,6 +298,7 @@ async function endpointsOfApp(): Promise<Endpoint[]> {
         method: method.toUpperCase() as Method,
         path,
         pathParams: (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+        queryParams: (operation.parameters ?? []).filter((p) => p.in === 'query'),
         body,
         // Only a partner's key may call it (staff keys get 403 before the body is read).
         caller: operation['x-partner'] === 'only' ? 'partner' : 'owner',
@@ -344,6 +364,70 @@ function exampleOf(endpoint: Endpoint, ids: Ids): Record<string, unknown> {
     throw new Error(`${endpoint.label}: no example body: add a valid one to EXAMPLES`);
   }
   return example(ids);
+}
+
+/** The query an endpoint requires (REQUIRED_QUERY); fails the test when a value is missing. */
+function requiredQueryOf(endpoint: Endpoint, ids: Ids): Record<string, string> {
+  const query = REQUIRED_QUERY[endpoint.label]?.(ids) ?? {};
+  for (const param of endpoint.queryParams) {
+    if (param.required && !(param.name in query)) {
+      throw new Error(
+        `${endpoint.label}: no value for the required query parameter ${param.name}: add one to REQUIRED_QUERY`,
+      );
+    }
+  }
+  return query;
+}
+
+/**
+ * Values a query parameter refuses, read from its schema: not a number, out of range, not an
+ * option, not an instant or an id, not the pattern, too long. (A parameter that is a string or a
+ * list of strings is tried as a string.) Fails the test for a parameter that takes any string.
+ */
+function wrongValuesOf(endpoint: Endpoint, param: QueryParam): string[] {
+  const schema = param.schema.anyOf?.[0] ?? param.schema;
+  const wrong: string[] = [];
+  if (schema.type === 'integer' || schema.type === 'number') {
+    wrong.push('abc');
+    if (schema.type === 'integer') wrong.push('1.5');
+    if (schema.minimum !== undefined) wrong.push(String(schema.minimum - 1));
+    if (schema.maximum !== undefined) wrong.push(String(schema.maximum + 1));
+  }
+  if (schema.enum) wrong.push('not-an-option');
+  if (schema.format === 'date-time') wrong.push('2025-13-45T08:00:00Z', 'yesterday');
+  if (schema.format === 'uuid') wrong.push('not-an-id');
+  if (schema.pattern && !schema.format) wrong.push('!');
+  if (schema.maxLength !== undefined) wrong.push('x'.repeat(schema.maxLength + 1));
+  if (wrong.length === 0) {
+    throw new Error(
+      `${endpoint.label}: the query parameter ${param.name} takes any string: give it a type, a format, options or a maximum length`,
+    );
+  }
+  return wrong;
+}
+
+/** A request an endpoint takes (its example body, the tenant's ids), with a query of one's own. */
+function sendWithQuery(
+  tenant: Tenant,
+  ids: Ids,
+  endpoint: Endpoint,
+  query: Record<string, string>,
+) {
+  const url = urlOf(endpoint, (name) => pathParamOf(endpoint, name).of(ids));
+  const search = new URLSearchParams({ ...requiredQueryOf(endpoint, ids), ...query });
+  const headers = authOf(tenant, ids, endpoint);
+  return t.app.inject({
+    method: endpoint.method,
+    url: `${url}?${search.toString()}`,
+    ...(endpoint.body === 'object' || endpoint.body === 'json'
+      ? { headers, payload: exampleOf(endpoint, ids) }
+      : endpoint.body === 'csv'
+        ? {
+            headers: { ...headers, 'content-type': 'text/csv' },
+            payload: 'external_id,name\nx,X\n',
+          }
+        : { headers }),
+  });
 }
 
 async function call(
@@ -546,8 +630,15 @@ describe('every endpoint', () => {
         ).toBe(true);
       }
       for (const name of endpoint.pathParams) pathParamOf(endpoint, name);
+      requiredQueryOf(endpoint, idsOfA);
+      for (const param of endpoint.queryParams) wrongValuesOf(endpoint, param);
     }
-    for (const label of [...Object.keys(EXAMPLES), ...Object.keys(CSV_ROUTES), ...BODYLESS_WRITES])
+    for (const label of [
+      ...Object.keys(EXAMPLES),
+      ...Object.keys(CSV_ROUTES),
+      ...BODYLESS_WRITES,
+      ...Object.keys(REQUIRED_QUERY),
+    ])
       expect(
         endpoints.map((e) => e.label),
         `${label} is no longer registered`,
@@ -605,6 +696,101 @@ describe('every endpoint', () => {
       expect(await snapshotOf(a, idsOfA), `${label} changed something`).toEqual(before);
     }
     expect(swept).toBeGreaterThan(30);
+  });
+
+  it('answer a body sent to a write that takes none with a problem+json and change nothing', async () => {
+    // `{}` is no body: tenantObjects sends it to POST …/referral-code, and it is taken.
+    const before = await snapshotOf(a, idsOfA);
+    const bodyless = endpoints.filter((e) => e.body === 'none' && e.method !== 'GET');
+    for (const endpoint of bodyless) {
+      const url = urlOf(endpoint, (name) => pathParamOf(endpoint, name).of(idsOfA));
+      const send = (payload: string) =>
+        t.app.inject({
+          method: endpoint.method,
+          url: `${url}?${new URLSearchParams(requiredQueryOf(endpoint, idsOfA)).toString()}`,
+          headers: { ...authOf(a, idsOfA, endpoint), 'content-type': 'application/json' },
+          payload,
+        });
+      const label = endpoint.label;
+
+      expectProblem(await send('{"oops": '), `${label} malformed`, 400, 'MALFORMED_JSON');
+      const problem = expectProblem(
+        await send('{"surprise": 1, "other": 2}'),
+        `${label} a stray body`,
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(problem.errors, `${label} a stray body`).toEqual([
+        { field: 'surprise, other', message: 'unknown field', reason: 'unknown_field' },
+      ]);
+      for (const wrong of ['"a string"', '[1, 2]', '42']) {
+        const wrongType = expectProblem(
+          await send(wrong),
+          `${label} ${wrong}`,
+          400,
+          'VALIDATION_FAILED',
+        );
+        expect(wrongType.errors, `${label} ${wrong}`).toContainEqual(
+          expect.objectContaining({ field: '(body)', reason: 'invalid_type' }),
+        );
+      }
+      expectProblem(
+        await send(JSON.stringify({ pad: 'x'.repeat(DEFAULT_BODY_LIMIT) })),
+        `${label} oversized`,
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+      expect(await snapshotOf(a, idsOfA), `${label} changed something`).toEqual(before);
+    }
+    // The POSTs of BODYLESS_WRITES and the DELETEs without a body.
+    expect(bodyless.length).toBeGreaterThan(BODYLESS_WRITES.size);
+  });
+
+  it('answer an unknown query parameter with 400 naming it and change nothing', async () => {
+    const before = await snapshotOf(a, idsOfA);
+    for (const endpoint of endpoints) {
+      const label = `${endpoint.label} ?surprise=1`;
+      const problem = expectProblem(
+        await sendWithQuery(a, idsOfA, endpoint, { surprise: '1' }),
+        label,
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(problem.errors, label).toContainEqual({
+        field: 'querystring.surprise',
+        message: 'unknown field',
+        reason: 'unknown_field',
+      });
+    }
+    expect(await snapshotOf(a, idsOfA), 'an unknown query parameter changed something').toEqual(
+      before,
+    );
+  });
+
+  it('answer a wrong value of each query parameter with 400 naming it and change nothing', async () => {
+    const before = await snapshotOf(a, idsOfA);
+    let swept = 0;
+    for (const endpoint of endpoints) {
+      for (const param of endpoint.queryParams) {
+        for (const value of wrongValuesOf(endpoint, param)) {
+          swept++;
+          const label = `${endpoint.label} ?${param.name}=${value.slice(0, 20)}`;
+          const problem = expectProblem(
+            await sendWithQuery(a, idsOfA, endpoint, { [param.name]: value }),
+            label,
+            400,
+            'VALIDATION_FAILED',
+          );
+          expect(problem.errors, label).toContainEqual(
+            expect.objectContaining({ field: `querystring.${param.name}` }),
+          );
+        }
+      }
+    }
+    expect(swept).toBeGreaterThan(50);
+    expect(await snapshotOf(a, idsOfA), 'a wrong query parameter changed something').toEqual(
+      before,
+    );
   });
 
   it('answer a CSV body of the wrong type or size with a problem+json and change nothing', async () => {

@@ -9,6 +9,7 @@ import {
   eventImportResult,
   eventInput,
   id,
+  noQuery,
   overview,
   overviewQuery,
   timeline,
@@ -57,6 +58,7 @@ export function registerActivityRoutes(app: FidelisApp, deps: ActivityRouteDeps)
       summary: 'Record an event (purchase, refund or interaction); idempotent by its id',
       description:
         'The same id with the same body answers the first result again (200); with another body 409 IDEMPOTENCY_CONFLICT.',
+      querystring: noQuery,
       body: eventInput,
       response: { 200: event, 201: event },
     },
@@ -75,6 +77,7 @@ export function registerActivityRoutes(app: FidelisApp, deps: ActivityRouteDeps)
     schema: {
       tags: ['activity'],
       summary: 'Record up to 1000 events; each is accepted or refused on its own',
+      querystring: noQuery,
       body: eventBatch,
       response: { 200: eventBatchResult },
     },

@@ -24,6 +24,7 @@ import {
   memberCreate,
   memberList,
   mergeRequest,
+  noQuery,
   problem,
   tagsBody,
   tagsResult,
@@ -35,6 +36,7 @@ import { AppError } from '../../http/app-error.ts';
 import { problemOf } from '../../http/problem.ts';
 import { entityTagOf, parseIfMatch } from '../../http/entity-tags.ts';
 import { contextOf } from '../../http/fastify.ts';
+import { refuseBody } from '../../http/no-body.ts';
 import type { DatabaseHandle } from '../../db/connect.ts';
 import { runIdempotent } from '../platform/index.ts';
 import * as service from './customers.service.ts';
@@ -95,6 +97,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     schema: {
       tags,
       summary: 'Create a customer (send an Idempotency-Key header to retry safely)',
+      querystring: noQuery,
       body: customerCreate,
       headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
       response: { 201: customer, ...errors },
@@ -162,6 +165,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       summary: 'A customer (a merged id answers with the customer it was merged into)',
       description: 'The `ETag` header carries the customer’s version (`"7"`) for If-Match.',
       params,
+      querystring: noQuery,
       response: { 200: customer, 404: problem, 410: problem },
     },
     config: { permission: 'customers:read' },
@@ -190,6 +194,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
           .optional()
           .describe('"7", W/"7", 7, a comma-separated list of these, or *'),
       }),
+      querystring: noQuery,
       body: customerPatch,
       response: { 200: customer, ...errors, 412: problem },
     },
@@ -221,9 +226,11 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Erase a customer’s personal data (PIPL/GDPR); the anonymous record remains',
       params,
+      querystring: noQuery,
       response: { 204: z.null(), 404: problem },
     },
     config: { permission: 'customers:erase' },
+    preValidation: refuseBody,
     handler: async (request, reply) => {
       await deps.eraseCustomer(contextOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -235,6 +242,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Merge a duplicate into this customer, keeping all history',
       params,
+      querystring: noQuery,
       body: mergeRequest,
       response: { 200: customer, ...errors },
     },
@@ -251,6 +259,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Add tags',
       params,
+      querystring: noQuery,
       body: tagsBody,
       response: { 200: tagsResult, ...errors },
     },
@@ -264,6 +273,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Remove tags',
       params,
+      querystring: noQuery,
       body: tagsBody,
       response: { 200: tagsResult, ...errors },
     },
@@ -277,6 +287,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Record consent to be contacted on a channel (granted or withdrawn)',
       params: z.strictObject({ id, channel: consentChannel }),
+      querystring: noQuery,
       body: consentPut,
       response: { 200: consentState, ...errors },
     },
@@ -296,6 +307,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Consent per channel now, and the history of decisions',
       params,
+      querystring: noQuery,
       response: { 200: consentHistory, 404: problem, 410: problem },
     },
     config: { permission: 'customers:read' },
@@ -307,6 +319,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'An organisation’s people, or the organisations a person belongs to',
       params,
+      querystring: noQuery,
       response: { 200: memberList, 404: problem, 410: problem },
     },
     config: { permission: 'customers:read' },
@@ -318,6 +331,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Link a person to this organisation with a role',
       params,
+      querystring: noQuery,
       body: memberCreate,
       response: { 201: member, ...errors },
     },
@@ -333,9 +347,11 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'Unlink a person from this organisation',
       params: z.strictObject({ id, personId: id }),
+      querystring: noQuery,
       response: { 204: z.null(), 404: problem },
     },
     config: { permission: 'customers:write' },
+    preValidation: refuseBody,
     handler: async (request, reply) => {
       await service.removeMember(
         db,
@@ -351,6 +367,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     schema: {
       tags,
       summary: 'The tenant’s custom attribute definitions',
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(attributeDefinition) }) },
     },
     config: { permission: 'customers:read' },
@@ -363,6 +380,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
     schema: {
       tags,
       summary: 'Define a custom attribute (string, number, boolean, date or enum)',
+      querystring: noQuery,
       body: attributeDefinitionCreate,
       response: { 201: attributeDefinition, 400: problem, 409: problem },
     },
@@ -383,6 +401,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
         'left out (409 CONFLICT, each such option and how many customers hold it under ' +
         '`errors`: reason `in_use`, params `value` and `count`).',
       params: attributeKeyParams,
+      querystring: noQuery,
       body: attributeDefinitionPatch,
       response: { 200: attributeDefinition, 400: problem, 404: problem, 409: problem },
     },
@@ -404,6 +423,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       response: { 204: z.null(), 404: problem, 409: problem },
     },
     config: { permission: 'platform:admin' },
+    preValidation: refuseBody,
     handler: async (request, reply) => {
       await service.deleteAttributeDefinition(db, contextOf(request), request.params.key, {
         force: request.query.force === 'true',
@@ -417,6 +437,7 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
       tags,
       summary: 'How many customers hold a value of a custom attribute (per option for an enum)',
       params: attributeKeyParams,
+      querystring: noQuery,
       response: { 200: attributeUsage, 404: problem },
     },
     config: { permission: 'customers:read' },

@@ -10,6 +10,7 @@ import {
   ledgerCheck,
   liability,
   loyaltyEntry,
+  noQuery,
   pointsAdjusted,
   pointsAdjustment,
   loyaltyMemberList,
@@ -54,6 +55,7 @@ import {
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
+import { refuseBody } from '../../http/no-body.ts';
 import { enqueueJob } from '../platform/index.ts';
 import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
@@ -96,6 +98,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'Create a loyalty program (earning rules, pending period, expiry, tiers)',
+      querystring: noQuery,
       body: loyaltyProgramCreate,
       response: { 201: loyaltyProgram },
     },
@@ -108,6 +111,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'List the tenant’s loyalty programs',
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(loyaltyProgram) }) },
     },
     config: { permission: 'loyalty:read' },
@@ -121,6 +125,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'A loyalty program with its current earning rules',
       params: programParams,
+      querystring: noQuery,
       response: { 200: loyaltyProgram },
     },
     config: { permission: 'loyalty:read' },
@@ -133,6 +138,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Change a program’s settings (status, pending days, expiry, tiers …)',
       params: programParams,
+      querystring: noQuery,
       body: loyaltyProgramUpdate,
       response: { 200: loyaltyProgram },
     },
@@ -151,6 +157,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Publish a new version of the earning rules',
       params: programParams,
+      querystring: noQuery,
       body: loyaltyRulesUpdate,
       response: { 200: loyaltyProgram },
     },
@@ -169,6 +176,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Every published version of the earning rules, newest first',
       params: programParams,
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(ruleVersion) }) },
     },
     config: { permission: 'loyalty:read' },
@@ -182,6 +190,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'What would this purchase or action earn, and why (no writes)',
       params: programParams,
+      querystring: noQuery,
       body: dryRunRequest,
       response: { 200: earnExplanation },
     },
@@ -195,6 +204,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Enrol a customer explicitly',
       params: programParams,
+      querystring: noQuery,
       body: z.strictObject({ customerId: id }),
       response: { 201: memberLoyalty },
     },
@@ -263,6 +273,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'A member’s balance, tier and progress in a program',
       params: memberParams,
+      querystring: noQuery,
       response: { 200: memberLoyalty },
     },
     config: { permission: 'loyalty:read' },
@@ -350,6 +361,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'A signed link to the member’s public page',
       params: memberParams,
+      querystring: noQuery,
       body: z.strictObject({ days: z.number().int().min(1).max(365).default(30) }),
       response: { 201: memberLink },
     },
@@ -386,6 +398,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'The member behind a signed link redeems a reward (no login; idempotent by key)',
+      querystring: noQuery,
       body: publicRedemptionCreate,
       response: { 201: publicRedemption },
     },
@@ -402,6 +415,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Award an action’s points (signup, review, birthday …), once per key',
       params: programParams,
+      querystring: noQuery,
       body: actionAward,
       response: {
         201: z.object({
@@ -433,6 +447,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       description:
         'Owners and managers only. The points are available at once and expire as the program’s points do; they count as earned but are not the member’s activity (no tier qualification). Audited with the reason and note; the same key with the same body replays the first result, with another body (points, reason, note) it is a 409 IDEMPOTENCY_CONFLICT.',
       params: memberParams,
+      querystring: noQuery,
       body: pointsAdjustment,
       response: { 201: pointsAdjusted },
     },
@@ -456,6 +471,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Redeem points (idempotent by idempotencyKey; soonest-expiring points first)',
       params: programParams,
+      querystring: noQuery,
       body: redemptionCreate,
       response: { 201: redemption },
     },
@@ -472,9 +488,11 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'The member’s referral code (created on first request)',
       params: memberParams,
+      querystring: noQuery,
       response: { 201: referralCode },
     },
     config: { permission: 'loyalty:operate' },
+    preValidation: refuseBody,
     handler: async (request, reply) =>
       reply
         .status(201)
@@ -494,6 +512,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Record that a new customer was referred (both rewarded after their first purchase)',
       params: programParams,
+      querystring: noQuery,
       body: referralCreate,
       response: { 201: referral },
     },
@@ -519,6 +538,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'The rewards catalog',
       params: programParams,
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(reward) }) },
     },
     config: { permission: 'loyalty:read' },
@@ -531,6 +551,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Add a reward (points cost, stock, per-member limit, tiers, validity)',
       params: programParams,
+      querystring: noQuery,
       body: rewardCreate,
       response: { 201: reward },
     },
@@ -553,6 +574,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Change a reward (cost, stock, limits, tiers, validity) or switch it off',
       params: z.strictObject({ programId: id, rewardId: id }),
+      querystring: noQuery,
       body: rewardUpdate,
       response: { 200: reward },
     },
@@ -572,6 +594,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Add single-use codes to a reward’s coupon pool: given, or generated by the server',
       params: z.strictObject({ programId: id, rewardId: id }),
+      querystring: noQuery,
       body: couponUpload,
       response: { 201: couponsAdded },
     },
@@ -613,9 +636,11 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Use an issued coupon (once; not after it expires)',
       params: z.strictObject({ programId: id, code: z.string().min(4).max(64) }),
+      querystring: noQuery,
       response: { 200: coupon },
     },
     config: { permission: 'loyalty:operate' },
+    preValidation: refuseBody,
     handler: async (request) =>
       service.redeemCoupon(db, contextOf(request), request.params.programId, request.params.code),
   });
@@ -625,6 +650,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Add a partner organisation (returns its API key once)',
       params: programParams,
+      querystring: noQuery,
       body: partnerCreate,
       response: { 201: partnerCreated },
     },
@@ -647,6 +673,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'The program’s partner organisations',
       params: programParams,
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(partner) }) },
     },
     config: { permission: 'loyalty:read' },
@@ -659,6 +686,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'A partner earns or burns points (partner API keys only; once per reference)',
       params: programParams,
+      querystring: noQuery,
       body: partnerTransaction,
       response: {
         201: z.object({
@@ -734,6 +762,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Spend money from the cashback wallet (idempotent; never below zero)',
       params: memberParams,
+      querystring: noQuery,
       body: walletSpend,
       response: {
         201: z.object({
@@ -764,6 +793,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Outstanding points, expected breakage and their cost',
       params: programParams,
+      querystring: noQuery,
       response: { 200: liability },
     },
     config: { permission: 'loyalty:read' },
@@ -776,6 +806,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Dashboard: points issued/redeemed/expired per month, tiers, top rewards',
       params: programParams,
+      querystring: noQuery,
       response: { 200: programStats },
     },
     config: { permission: 'loyalty:read' },
@@ -788,9 +819,11 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'Prove cached balances equal the ledger (and rebuild them from it)',
       params: programParams,
+      querystring: noQuery,
       response: { 200: ledgerCheck },
     },
     config: { permission: 'loyalty:design' },
+    preValidation: refuseBody,
     handler: async (request) =>
       service.checkAndRebuildBalances(db, contextOf(request).tenantId, request.params.programId),
   });
@@ -799,6 +832,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'Queue a loyalty job (release pending, expire, warn, tier review, rebuild)',
+      querystring: noQuery,
       body: loyaltyJobRun.extend({ programId: id.optional() }),
       response: { 202: z.object({ jobId: id }) },
     },
@@ -823,6 +857,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       tags,
       summary: 'A customer’s balances, tiers and progress in every program',
       params: z.strictObject({ customerId: id }),
+      querystring: noQuery,
       response: { 200: customerLoyalty },
     },
     config: { permission: 'loyalty:read' },

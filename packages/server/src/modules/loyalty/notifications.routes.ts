@@ -2,11 +2,13 @@ import { z } from 'zod';
 import {
   id,
   loyaltyNotification,
+  noQuery,
   notificationList,
   notificationListQuery,
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
+import { refuseBody } from '../../http/no-body.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './notifications.service.ts';
 
@@ -30,9 +32,11 @@ export function registerNotificationRoutes(app: FidelisApp, db: LoyaltyServiceDb
       tags,
       summary: 'Mark a notification delivered (again: the same answer)',
       params: z.strictObject({ notificationId: id }),
+      querystring: noQuery,
       response: { 200: loyaltyNotification },
     },
     config: { permission: 'loyalty:operate' },
+    preValidation: refuseBody,
     handler: async (request) =>
       service.markNotificationDelivered(db, contextOf(request), request.params.notificationId),
   });

@@ -7,6 +7,7 @@ import {
   auditEntry,
   id,
   loginRequest,
+  noQuery,
   page,
   pageQuery,
   session,
@@ -16,6 +17,7 @@ import {
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
+import { refuseBody } from '../../http/no-body.ts';
 import { AppError } from '../../http/app-error.ts';
 import { loginEmailKey } from '../../http/rate-limit-key.ts';
 import type { PlatformTables } from './platform.table.ts';
@@ -52,6 +54,7 @@ export function registerPlatformRoutes(
     schema: {
       tags: ['auth'],
       summary: 'Log in to the web UI (sets the session cookie)',
+      querystring: noQuery,
       body: loginRequest,
       response: { 200: session },
     },
@@ -77,8 +80,14 @@ export function registerPlatformRoutes(
   });
 
   app.post('/v1/auth/logout', {
-    schema: { tags: ['auth'], summary: 'End the session', response: { 204: z.null() } },
+    schema: {
+      tags: ['auth'],
+      summary: 'End the session',
+      querystring: noQuery,
+      response: { 204: z.null() },
+    },
     config: { public: true },
+    preValidation: refuseBody,
     handler: async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await service.logout(db, token);
@@ -91,6 +100,7 @@ export function registerPlatformRoutes(
     schema: {
       tags: ['auth'],
       summary: 'The signed-in user and tenant',
+      querystring: noQuery,
       response: { 200: session },
     },
     config: { public: true },
@@ -106,6 +116,7 @@ export function registerPlatformRoutes(
     schema: {
       tags: ['platform'],
       summary: 'List API keys',
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(apiKey) }) },
     },
     config: { permission: 'platform:admin' },
@@ -116,6 +127,7 @@ export function registerPlatformRoutes(
     schema: {
       tags: ['platform'],
       summary: 'Create an API key (the secret is shown once)',
+      querystring: noQuery,
       body: apiKeyCreate,
       response: { 201: apiKeyCreated },
     },
@@ -129,9 +141,11 @@ export function registerPlatformRoutes(
       tags: ['platform'],
       summary: 'Revoke an API key',
       params: z.strictObject({ id }),
+      querystring: noQuery,
       response: { 200: apiKey },
     },
     config: { permission: 'platform:admin' },
+    preValidation: refuseBody,
     handler: async (request) => service.revokeApiKey(db, contextOf(request), request.params.id),
   });
 
@@ -139,6 +153,7 @@ export function registerPlatformRoutes(
     schema: {
       tags: ['platform'],
       summary: 'List users',
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(user) }) },
     },
     config: { permission: 'platform:admin' },
@@ -149,6 +164,7 @@ export function registerPlatformRoutes(
     schema: {
       tags: ['platform'],
       summary: 'Create a user',
+      querystring: noQuery,
       body: userCreate,
       response: { 201: user },
     },
@@ -162,6 +178,7 @@ export function registerPlatformRoutes(
       tags: ['platform'],
       summary: 'Change a user’s name or role, or disable or re-enable them',
       params: z.strictObject({ id }),
+      querystring: noQuery,
       body: userPatch,
       response: { 200: user },
     },
@@ -188,6 +205,7 @@ export function registerPlatformRoutes(
     schema: {
       tags: ['platform'],
       summary: 'Recent background jobs',
+      querystring: noQuery,
       response: { 200: z.object({ items: z.array(job) }) },
     },
     handler: async (request) => ({ items: await listJobs(db, contextOf(request).tenantId) }),
@@ -198,6 +216,7 @@ export function registerPlatformRoutes(
       tags: ['platform'],
       summary: 'A background job and its progress',
       params: z.strictObject({ id }),
+      querystring: noQuery,
       response: { 200: job },
     },
     handler: async (request) => {

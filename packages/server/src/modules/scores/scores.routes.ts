@@ -7,6 +7,7 @@ import {
   customerScore,
   id,
   modelTracking,
+  noQuery,
   revenueConcentration,
   rfmGrid,
   scoreRunAccepted,
@@ -29,7 +30,6 @@ export interface ScoresRouteDeps {
 }
 
 const tags = ['analytics'];
-const noQuery = z.strictObject({});
 
 export function registerScoresRoutes(app: FidelisApp, deps: ScoresRouteDeps): void {
   const { db } = deps;
@@ -38,6 +38,7 @@ export function registerScoresRoutes(app: FidelisApp, deps: ScoresRouteDeps): vo
     schema: {
       tags,
       summary: 'Score every customer now (background job; follow it at /v1/jobs/{jobId})',
+      querystring: noQuery,
       body: scoreRunCreate,
       response: { 202: scoreRunAccepted },
     },
@@ -62,6 +63,7 @@ export function registerScoresRoutes(app: FidelisApp, deps: ScoresRouteDeps): vo
       tags,
       summary: "A customer's RFM, P(alive), expected purchases, CLV and churn risk",
       params: z.strictObject({ id }),
+      querystring: noQuery,
       response: { 200: customerScore },
     },
     config: { permission: 'analytics:read' },
