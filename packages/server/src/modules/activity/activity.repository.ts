@@ -164,24 +164,21 @@ export function findTimeline(
   return select.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
 }
 
-/**
- * Those of `customerIds` with at least one recorded purchase: one statement whatever the
- * number of customers, each answered by the first purchase the timeline index finds.
- */
+/** Those of `customerIds` with at least one recorded purchase, in one statement. */
 export async function findCustomersWithPurchases(
   db: ActivityDb,
   tenantId: string,
   customerIds: readonly string[],
 ): Promise<string[]> {
   if (customerIds.length === 0) return [];
-  const { rows } = await sql<{ customer_id: string }>`
-    select c.id as customer_id
-      from unnest(array(select jsonb_array_elements_text(${JSON.stringify(customerIds)}::jsonb)::uuid)) as c (id)
-     where exists (
-       select 1 from events e
-        where e.tenant_id = ${tenantId} and e.customer_id = c.id and e.type = 'purchase')`.execute(
-    db,
-  );
+  const rows = await db
+    .selectFrom('events')
+    .select('customer_id')
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', anyOf(customerIds, 'uuid'))
+    .where('type', '=', 'purchase')
+    .groupBy('customer_id')
+    .execute();
   return rows.map((row) => row.customer_id);
 }
 
