@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDate, instant } from './common.ts';
+import { calendarDate, instant, storedDate, storedInstant } from './common.ts';
 
 /** The first issue's reason and params, as the server's validation-issues reads them. */
 function refusal(result: { success: boolean; error?: { issues: readonly unknown[] } }) {
@@ -65,5 +65,19 @@ describe('calendarDate', () => {
       origin: 'date',
       maximum: '2999-12-31',
     });
+  });
+});
+
+describe('storedInstant and storedDate', () => {
+  it('take what older versions stored outside the years instant and calendarDate take', () => {
+    for (const value of [
+      '1850-01-01T00:00:00.000Z',
+      '0850-06-01T12:00:00Z',
+      '3001-01-01T00:00:00Z',
+    ])
+      expect(storedInstant.safeParse(value).success, value).toBe(true);
+    expect(storedInstant.safeParse('yesterday').success).toBe(false);
+    expect(storedDate.safeParse('1899-12-31').success).toBe(true);
+    expect(storedDate.safeParse('1899-13-01').success).toBe(false);
   });
 });

@@ -116,9 +116,10 @@ export const currency = z
 export const minorUnits = z.number().int().describe('Amount in integer minor units (fen, cents)');
 
 /**
- * The span of time the API takes and gives, in UTC: the years 1900–2999. Wider input (year 0000,
+ * The span of time the API takes, in UTC: the years 1900–2999. Wider input (year 0000,
  * 9999 at −12:00) parses as ISO 8601 yet is nothing a customer did, and the database or
- * JavaScript would answer it wrongly (years 0001–0099 read back as 19xx) or not at all.
+ * JavaScript would answer it wrongly (years 0001–0099 read back as 19xx) or not at all. What it
+ * gives is not bounded (`storedInstant`): older versions stored wider instants.
  */
 export const timeBounds = {
   earliest: '1900-01-01T00:00:00.000Z',
@@ -161,6 +162,16 @@ export const instant = z.iso
   })
   .describe('ISO 8601 instant, e.g. 2026-11-23T08:00:00Z; years 1900–2999, offsets within ±14:00');
 
+/**
+ * An instant as the API answers it: any ISO 8601 instant, whatever the year. Responses use it,
+ * never `instant`: versions before the bounds took instants outside them (an event of 1850, a
+ * multiplier rule from 1899), and a reply that refused what the database holds would be a 500
+ * instead of the data. What the API takes stays `instant`.
+ */
+export const storedInstant = z.iso
+  .datetime({ offset: true })
+  .describe('ISO 8601 instant in UTC, e.g. 2026-11-23T08:00:00.000Z');
+
 /** A calendar date, YYYY-MM-DD, in the years 1900–2999 like `instant`. */
 export const calendarDate = z.iso
   .date()
@@ -180,3 +191,6 @@ export const calendarDate = z.iso
       });
   })
   .describe('Calendar date, YYYY-MM-DD; years 1900–2999');
+
+/** A calendar date as the API answers it, whatever the year: `storedInstant`'s reasons. */
+export const storedDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDate, fieldError, id, instant, page, pageQuery } from './common.ts';
+import { calendarDate, fieldError, id, instant, page, pageQuery, storedInstant } from './common.ts';
 
 export const customerKinds = ['person', 'organization'] as const;
 export const customerKind = z.enum(customerKinds);
@@ -38,7 +38,7 @@ const consentInput = z.strictObject({
 export const consentState = z.object({
   channel: consentChannel,
   status: z.enum(['granted', 'withdrawn']),
-  at: instant,
+  at: storedInstant,
   source: z.string(),
 });
 
@@ -114,8 +114,8 @@ export const customer = z
     mergedIds: z
       .array(id)
       .describe('Customers merged into this one (their ids now answer with this customer)'),
-    createdAt: instant,
-    updatedAt: instant,
+    createdAt: storedInstant,
+    updatedAt: storedInstant,
     version: z
       .number()
       .int()
@@ -209,7 +209,7 @@ export const attributeDefinition = z.object({
   labelEn: z.string(),
   type: z.enum(attributeTypes),
   options: z.array(z.string()),
-  createdAt: instant,
+  createdAt: storedInstant,
 });
 export type AttributeDefinition = z.infer<typeof attributeDefinition>;
 export const attributeUsage = z
@@ -227,7 +227,7 @@ export const consentPut = consentInput;
 export const consentHistory = z.object({
   current: z.array(consentState),
   history: z
-    .array(consentState.extend({ recordedAt: instant }))
+    .array(consentState.extend({ recordedAt: storedInstant }))
     .describe('Every decision recorded, newest first (also those of merged duplicates)'),
 });
 
@@ -243,7 +243,7 @@ export const member = z.object({
   personName: z.string(),
   role: z.string().nullable(),
   title: z.string().nullable(),
-  createdAt: instant,
+  createdAt: storedInstant,
 });
 export const memberList = z.object({ items: z.array(member) });
 

@@ -7,6 +7,7 @@ import {
   instant,
   ledgerEventIdPrefixes,
   problem,
+  storedInstant,
 } from './common.ts';
 
 /**
@@ -154,8 +155,8 @@ export const event = z
     id: eventId,
     type: eventType,
     customerId: id,
-    occurredAt: instant,
-    recordedAt: instant,
+    occurredAt: storedInstant,
+    recordedAt: storedInstant,
     currency: z.string().nullable(),
     amount: z
       .number()
@@ -218,7 +219,7 @@ export const overviewQuery = z.strictObject({
 
 export const overview = z
   .object({
-    asOf: instant,
+    asOf: storedInstant,
     timeZone: z.string(),
     currency: z.string().nullable(),
     totalCustomers: z.number().int(),

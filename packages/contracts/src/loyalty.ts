@@ -8,6 +8,7 @@ import {
   page,
   pageQuery,
   partnerKeyPrefix,
+  storedInstant,
 } from './common.ts';
 
 const ruleId = z
@@ -46,64 +47,76 @@ export const actionKinds = [
   'custom',
 ] as const;
 
-export const earnRule = z.discriminatedUnion('kind', [
-  z
-    .strictObject({
-      kind: z.literal('spend'),
-      ...ruleBase,
-      points,
-      per: z.number().int().min(1).describe('Minor units of spend that earn `points`'),
-      minSpend: minorUnits.min(0).optional().describe('Purchases below this earn nothing'),
-      skus: z.array(z.string().min(1).max(200)).max(1000).optional(),
-      categories: z.array(z.string().min(1).max(200)).max(1000).optional(),
-    })
-    .describe('`points` per `per` minor units spent (on matching lines if skus/categories given)'),
-  z
-    .strictObject({
-      kind: z.literal('item'),
-      ...ruleBase,
-      points,
-      skus: z.array(z.string().min(1).max(200)).max(1000).optional(),
-      categories: z.array(z.string().min(1).max(200)).max(1000).optional(),
-    })
-    .describe('`points` per unit (quantity) of a matching sku or category'),
-  z
-    .strictObject({
-      kind: z.literal('action'),
-      ...ruleBase,
-      action: z.enum(actionKinds),
-      customAction: z.string().min(1).max(100).optional(),
-      points,
-    })
-    .describe('Fixed points for an action event (signup, review, birthday …)'),
-  z
-    .strictObject({
-      kind: z.literal('multiplier'),
-      ...ruleBase,
-      factor: z.number().min(0).max(100),
-      from: instant.optional(),
-      to: instant.optional(),
-      weekdays: z
-        .array(z.number().int().min(0).max(6))
-        .max(7)
-        .optional()
-        .describe('0 = Sunday, in the program time zone'),
-      monthDays: z
-        .array(z.number().int().min(1).max(31))
-        .max(31)
-        .optional()
-        .describe('Member days: days of the month'),
-      tiers: z.array(code).max(50).optional(),
-      segments: z.array(z.string().min(1).max(100)).max(100).optional(),
-      appliesTo: z
-        .array(ruleId)
-        .max(50)
-        .optional()
-        .describe('Rule ids; all earning rules if omitted'),
-    })
-    .describe('Multiplies what the other rules award when all its conditions hold'),
-]);
+/** The earning rules, their multiplier's window (`from`, `to`) of `at`: `instant` or `storedInstant`. */
+function earnRuleOf(at: typeof storedInstant) {
+  return z.discriminatedUnion('kind', [
+    z
+      .strictObject({
+        kind: z.literal('spend'),
+        ...ruleBase,
+        points,
+        per: z.number().int().min(1).describe('Minor units of spend that earn `points`'),
+        minSpend: minorUnits.min(0).optional().describe('Purchases below this earn nothing'),
+        skus: z.array(z.string().min(1).max(200)).max(1000).optional(),
+        categories: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      })
+      .describe(
+        '`points` per `per` minor units spent (on matching lines if skus/categories given)',
+      ),
+    z
+      .strictObject({
+        kind: z.literal('item'),
+        ...ruleBase,
+        points,
+        skus: z.array(z.string().min(1).max(200)).max(1000).optional(),
+        categories: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      })
+      .describe('`points` per unit (quantity) of a matching sku or category'),
+    z
+      .strictObject({
+        kind: z.literal('action'),
+        ...ruleBase,
+        action: z.enum(actionKinds),
+        customAction: z.string().min(1).max(100).optional(),
+        points,
+      })
+      .describe('Fixed points for an action event (signup, review, birthday …)'),
+    z
+      .strictObject({
+        kind: z.literal('multiplier'),
+        ...ruleBase,
+        factor: z.number().min(0).max(100),
+        from: at.optional(),
+        to: at.optional(),
+        weekdays: z
+          .array(z.number().int().min(0).max(6))
+          .max(7)
+          .optional()
+          .describe('0 = Sunday, in the program time zone'),
+        monthDays: z
+          .array(z.number().int().min(1).max(31))
+          .max(31)
+          .optional()
+          .describe('Member days: days of the month'),
+        tiers: z.array(code).max(50).optional(),
+        segments: z.array(z.string().min(1).max(100)).max(100).optional(),
+        appliesTo: z
+          .array(ruleId)
+          .max(50)
+          .optional()
+          .describe('Rule ids; all earning rules if omitted'),
+      })
+      .describe('Multiplies what the other rules award when all its conditions hold'),
+  ]);
+}
+
+export const earnRule = earnRuleOf(instant);
 export type EarnRule = z.infer<typeof earnRule>;
+/**
+ * An earning rule as stored and answered: a multiplier's window may lie outside the years
+ * `instant` takes (older versions took any), and the program must still load and answer.
+ */
+export const storedEarnRule = earnRuleOf(storedInstant);
 
 export const expiryPolicy = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
@@ -245,7 +258,7 @@ export const loyaltyProgram = z
     currency: z.string(),
     timeZone: z.string(),
     status: z.enum(['active', 'paused']),
-    earnRules: z.array(earnRule),
+    earnRules: z.array(storedEarnRule),
     rulesVersion: z.number().int(),
     pendingDays: z.number().int(),
     expiry: expiryPolicy,
@@ -255,15 +268,15 @@ export const loyaltyProgram = z
     referral: referralScheme.nullable(),
     cashback: cashbackScheme.nullable(),
     pointValueMinor: z.number(),
-    createdAt: instant,
+    createdAt: storedInstant,
   })
   .meta({ id: 'LoyaltyProgram' });
 export type LoyaltyProgram = z.infer<typeof loyaltyProgram>;
 
 export const ruleVersion = z.object({
   version: z.number().int(),
-  earnRules: z.array(earnRule),
-  createdAt: instant,
+  earnRules: z.array(storedEarnRule),
+  createdAt: storedInstant,
 });
 
 const capPeriod = z.enum(['day', 'week', 'month', 'budget']);
@@ -398,16 +411,16 @@ export const actionAward = z.strictObject({
 export const tierStatus = z.object({
   code: z.string(),
   name: z.string(),
-  since: instant,
-  reviewAt: instant.nullable(),
+  since: storedInstant,
+  reviewAt: storedInstant.nullable(),
   privileges: tierPrivileges,
 });
 
 export const tierProgress = z.object({
   metric: tierMetric,
   value: z.number().int(),
-  windowStart: instant,
-  windowEnd: instant,
+  windowStart: storedInstant,
+  windowEnd: storedInstant,
   nextTier: z
     .object({ code: z.string(), name: z.string(), threshold: z.number().int() })
     .nullable(),
@@ -419,7 +432,7 @@ export const memberLoyalty = z
     programId: id,
     programName: z.string(),
     customerId: id,
-    enrolledAt: instant,
+    enrolledAt: storedInstant,
     available: z.number().int(),
     pending: z.number().int(),
     debt: z.number().int().describe('Points owed after refunds of spent points'),
@@ -429,7 +442,7 @@ export const memberLoyalty = z
     wallet: minorUnits.describe('Cashback wallet balance in the program currency'),
     tier: tierStatus.nullable(),
     progress: tierProgress.nullable(),
-    nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
+    nextExpiry: z.object({ at: storedInstant, points: z.number().int() }).nullable(),
   })
   .meta({ id: 'MemberLoyalty' });
 
@@ -449,7 +462,7 @@ export const customerLoyalty = z.object({
 export const loyaltyEntry = z
   .object({
     id,
-    at: instant,
+    at: storedInstant,
     kind: z.enum([
       'earn',
       'release',
@@ -476,9 +489,9 @@ export const loyaltyLot = z.object({
   points: z.number().int(),
   remaining: z.number().int(),
   status: z.enum(['pending', 'available', 'closed']),
-  earnedAt: instant,
-  availableAt: instant,
-  expiresAt: instant.nullable(),
+  earnedAt: storedInstant,
+  availableAt: storedInstant,
+  expiresAt: storedInstant.nullable(),
   eventId: z.string().nullable(),
 });
 
@@ -509,7 +522,7 @@ export const tierChangeWhy = z.discriminatedUnion('why', [
     why: z.literal('grace').describe('A review found the tier no longer earned: kept until then'),
     metric: tierMetric,
     value: z.number().int(),
-    graceUntil: instant,
+    graceUntil: storedInstant,
   }),
   z.object({
     why: z.literal('below').describe('A review lowered the tier'),
@@ -529,7 +542,7 @@ export type TierChangeWhy = z.infer<typeof tierChangeWhy>;
 
 export const tierChange = z
   .object({
-    at: instant,
+    at: storedInstant,
     kind: z.enum(['upgrade', 'downgrade', 'grace', 'retain', 'merge']),
     from: z.string().nullable().describe('Tier code before'),
     to: z.string().nullable().describe('Tier code after'),
@@ -561,18 +574,18 @@ export const redemption = z
     points: z.number().int(),
     rewardId: id.nullable(),
     idempotencyKey: z.string(),
-    createdAt: instant,
+    createdAt: storedInstant,
     lots: z.array(z.object({ lotId: id, points: z.number().int() })),
     balance: z.object({ available: z.number().int(), pending: z.number().int() }),
     coupon: z
-      .object({ code: z.string(), expiresAt: instant.nullable() })
+      .object({ code: z.string(), expiresAt: storedInstant.nullable() })
       .nullable()
       .describe('The coupon issued, when the reward hands out codes from a pool'),
   })
   .meta({ id: 'LoyaltyRedemption' });
 
 export const balanceAt = z.object({
-  at: instant,
+  at: storedInstant,
   available: z.number().int(),
   pending: z.number().int(),
   lifetimeEarned: z.number().int(),
@@ -581,7 +594,7 @@ export const balanceAt = z.object({
 export const liability = z
   .object({
     programId: id,
-    asOf: instant,
+    asOf: storedInstant,
     members: z.number().int(),
     outstandingPoints: z.number().int().describe('Available + pending points of all members'),
     pendingPoints: z.number().int(),
@@ -617,10 +630,10 @@ export const reward = z
     stock: z.number().int().nullable().describe('Units left; null = unlimited'),
     perMemberLimit: z.number().int().nullable(),
     tiers: z.array(z.string()).nullable().describe('Only members in these tiers; null = all'),
-    validFrom: instant.nullable(),
-    validTo: instant.nullable(),
+    validFrom: storedInstant.nullable(),
+    validTo: storedInstant.nullable(),
     active: z.boolean(),
-    createdAt: instant,
+    createdAt: storedInstant,
   })
   .meta({ id: 'LoyaltyReward' });
 
@@ -715,12 +728,12 @@ export const memberLink = z.object({
       'Absolute address of the public member page: PUBLIC_URL, else the request’s own host',
     ),
   path: z.string().describe('The same page as a path on this server: /member?token=…'),
-  expiresAt: instant,
+  expiresAt: storedInstant,
 });
 
 export const expiryNotice = z.object({
   points: z.number().int(),
-  expiresAt: instant,
+  expiresAt: storedInstant,
   message: z.string().describe('"N points expire on D", D in the program time zone'),
 });
 
@@ -731,9 +744,9 @@ export const memberCoupon = z.object({
   status: z
     .enum(['usable', 'used', 'expired'])
     .describe('usable: issued, not used, not past its expiry'),
-  issuedAt: instant,
-  usedAt: instant.nullable(),
-  expiresAt: instant.nullable(),
+  issuedAt: storedInstant,
+  usedAt: storedInstant.nullable(),
+  expiresAt: storedInstant.nullable(),
 });
 
 export const loyaltyMemberSorts = [
@@ -785,8 +798,8 @@ export const loyaltyMemberListItem = z.object({
   available: z.number().int(),
   pending: z.number().int(),
   lifetimeEarned: z.number().int(),
-  enrolledAt: instant,
-  lastActivityAt: instant.nullable(),
+  enrolledAt: storedInstant,
+  lastActivityAt: storedInstant.nullable(),
 });
 
 export const loyaltyMemberList = page(loyaltyMemberListItem).meta({ id: 'LoyaltyMemberList' });
@@ -799,7 +812,7 @@ export const publicMemberPage = z.object({
   pending: z.number().int(),
   debt: z.number().int().describe('Points owed after refunds of spent points'),
   lifetimeEarned: z.number().int(),
-  linkExpiresAt: instant.describe('When the signed link stops working'),
+  linkExpiresAt: storedInstant.describe('When the signed link stops working'),
   tier: tierStatus.nullable(),
   tiers: z
     .array(z.object({ code: z.string(), name: z.string(), threshold: z.number().int() }))
@@ -808,7 +821,7 @@ export const publicMemberPage = z.object({
     .array(tierChange)
     .describe('The member’s upgrades, downgrades and grace periods, newest first: the latest 20'),
   progress: tierProgress.nullable(),
-  nextExpiry: z.object({ at: instant, points: z.number().int() }).nullable(),
+  nextExpiry: z.object({ at: storedInstant, points: z.number().int() }).nullable(),
   expiryNotices: z
     .array(expiryNotice)
     .describe('Points the member was warned about that are still there, by expiry date'),
@@ -879,7 +892,7 @@ export const referral = z
     code: z.string(),
     status: z.enum(['pending', 'rewarded']),
     qualifyingEventId: z.string().nullable(),
-    createdAt: instant,
+    createdAt: storedInstant,
   })
   .meta({ id: 'LoyaltyReferral' });
 
@@ -933,9 +946,9 @@ export const coupon = z
     rewardId: id,
     status: z.enum(couponStatuses),
     customerId: id.nullable(),
-    issuedAt: instant.nullable(),
-    usedAt: instant.nullable(),
-    expiresAt: instant.nullable(),
+    issuedAt: storedInstant.nullable(),
+    usedAt: storedInstant.nullable(),
+    expiresAt: storedInstant.nullable(),
   })
   .meta({ id: 'LoyaltyCoupon' });
 
@@ -958,7 +971,7 @@ export const couponList = page(coupon).extend({
 export const partnerCreate = z.strictObject({ name: z.string().min(1).max(200) });
 
 export const partner = z
-  .object({ id, programId: id, name: z.string(), createdAt: instant })
+  .object({ id, programId: id, name: z.string(), createdAt: storedInstant })
   .meta({ id: 'LoyaltyPartner' });
 
 export const partnerCreated = partner.extend({
@@ -984,8 +997,8 @@ export const partnerTransaction = z.strictObject({
 export const partnerSettlement = z
   .object({
     partnerId: id,
-    from: instant.nullable(),
-    to: instant.nullable(),
+    from: storedInstant.nullable(),
+    to: storedInstant.nullable(),
     earnedPoints: z.number().int().describe('Points the partner issued: the partner owes them'),
     burnedPoints: z.number().int().describe('Points spent at the partner: owed to the partner'),
     netPoints: z.number().int().describe('burned − earned: positive means the tenant pays'),
@@ -1003,7 +1016,7 @@ export const walletSpend = z.strictObject({
 export const walletEntry = z
   .object({
     id,
-    at: instant,
+    at: storedInstant,
     kind: z.enum(['cashback', 'reverse', 'spend', 'merge']),
     debit: z.string(),
     credit: z.string(),
@@ -1022,7 +1035,7 @@ export const loyaltyNotification = z
     customerId: id,
     kind: z.enum(['points_expiring']),
     points: z.number().int(),
-    expiresAt: instant,
+    expiresAt: storedInstant,
     channel: z
       .string()
       .nullable()
@@ -1031,8 +1044,8 @@ export const loyaltyNotification = z
       .enum(notificationStatuses)
       .describe('suppressed: the customer consented to no channel it could go out on'),
     message: z.string().describe('"N points expire on D", D in the program time zone'),
-    createdAt: instant,
-    sentAt: instant.nullable(),
+    createdAt: storedInstant,
+    sentAt: storedInstant.nullable(),
   })
   .meta({ id: 'LoyaltyNotification' });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, instant } from './common.ts';
+import { id, storedInstant } from './common.ts';
 
 export const roles = ['owner', 'manager', 'agent', 'analyst', 'viewer'] as const;
 export const role = z.enum(roles);
@@ -78,9 +78,9 @@ export const apiKey = z.object({
     .describe(
       'To recognise the key: its scheme and last characters (`fdl_…x7Qa9c`); keys made before 2026-12-07 show their first characters instead',
     ),
-  createdAt: instant,
-  lastUsedAt: instant.nullable(),
-  revokedAt: instant.nullable(),
+  createdAt: storedInstant,
+  lastUsedAt: storedInstant.nullable(),
+  revokedAt: storedInstant.nullable(),
 });
 export const apiKeyCreated = apiKey.extend({
   key: z.string().describe('The secret key. Shown once: it is stored hashed.'),
@@ -115,15 +115,15 @@ export const user = z.object({
   name: z.string(),
   role,
   locale,
-  createdAt: instant,
+  createdAt: storedInstant,
   disabled: z.boolean(),
-  disabledAt: instant.nullable(),
+  disabledAt: storedInstant.nullable(),
 });
 export type User = z.infer<typeof user>;
 
 export const auditEntry = z.object({
   id,
-  at: instant,
+  at: storedInstant,
   actorType: z
     .enum(['user', 'api_key', 'system', 'customer'])
     .describe('customer: the customer themself, through a signed link (actorId: their id)'),

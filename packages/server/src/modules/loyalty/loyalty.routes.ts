@@ -51,6 +51,7 @@ import {
   reward,
   rewardCreate,
   rewardUpdate,
+  storedInstant,
   ruleVersion,
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
@@ -318,8 +319,8 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
             z.object({
               lotId: id,
               points: z.number().int(),
-              expiresAt: instant,
-              warnedAt: instant,
+              expiresAt: storedInstant,
+              warnedAt: storedInstant,
             }),
           ),
           tierChanges: z.array(tierChange).describe('The newest 100, newest first'),

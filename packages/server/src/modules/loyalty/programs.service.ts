@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { newId } from '../../db/ids.ts';
 import { z } from 'zod';
 import {
-  earnRule,
+  storedEarnRule,
   expiryPolicy,
   referralScheme,
   cashbackScheme,
@@ -52,7 +52,8 @@ export interface Program {
   createdAt: Date;
 }
 
-const rulesSchema = z.array(earnRule);
+// Stored rules, read back: a multiplier window older versions took outside today's years loads.
+const rulesSchema = z.array(storedEarnRule);
 
 export function programOf(row: ProgramRow, rules: unknown[]): Program {
   return {
