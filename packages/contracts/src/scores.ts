@@ -58,6 +58,36 @@ const fitted = z.object({
   converged: z.boolean(),
 });
 
+/**
+ * What a scoring run could not do, as a stable code (the web translates by it). A newer server
+ * may add codes: show `message` for a code you do not know.
+ */
+export const scoreRunWarningCodes = [
+  'bgnbd_not_fitted',
+  'bgnbd_not_converged',
+  'gamma_gamma_not_fitted',
+  'customers_not_scored',
+  'no_tracking_curve',
+  'no_concentration',
+] as const;
+export type ScoreRunWarningCode = (typeof scoreRunWarningCodes)[number];
+
+export const scoreRunWarning = z
+  .object({
+    // Open-ended on purpose: a client built against this list keeps working when a newer
+    // server adds a code.
+    code: z
+      .string()
+      .describe(
+        `One of ${scoreRunWarningCodes.join(', ')}; more may be added. Runs stored before ` +
+          'codes existed whose sentence matched none of them carry `unrecognised`.',
+      ),
+    message: z.string().describe('The warning in English, as in `warnings`'),
+    detail: z.string().optional().describe("The model's own reason, in English"),
+  })
+  .meta({ id: 'ScoreRunWarning' });
+export type ScoreRunWarning = z.infer<typeof scoreRunWarning>;
+
 export const scoreRun = z
   .object({
     id,
@@ -72,7 +102,12 @@ export const scoreRun = z
     bgnbd: fitted.nullable().describe('null when nobody has bought twice yet'),
     gammagamma: fitted.nullable(),
     durationsMs: z.record(z.string(), z.number()),
-    warnings: z.array(z.string()),
+    // `warnings` (English sentences) predates the codes and stays for integrators who read
+    // it; `structuredWarnings` says the same, one entry per sentence, in the same order.
+    warnings: z
+      .array(z.string())
+      .describe('What the run could not do, in English; `structuredWarnings` has the codes'),
+    structuredWarnings: z.array(scoreRunWarning),
   })
   .meta({ id: 'ScoreRun' });
 export type ScoreRun = z.infer<typeof scoreRun>;

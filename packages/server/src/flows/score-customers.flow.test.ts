@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelTracking } from '@fidelis/contracts';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
 import { startJobWorker } from '../jobs/run-jobs.ts';
 import { jobHandlers } from '../jobs/job-handlers.ts';
@@ -332,6 +333,41 @@ describe('scores', () => {
     expect(after.items.filter((i) => i.customerId !== erased.customerId)).toEqual(
       before.items.filter((i) => i.customerId !== erased.customerId),
     );
+  });
+});
+
+describe('a run whose models cannot be fitted', () => {
+  it('stores and returns the warning as a code, with its English sentence', async () => {
+    const tenant = await newTenant(t, 'One-off buyers');
+    // Nobody buys twice: BG/NBD cannot be fitted.
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events:batch',
+      headers: tenant.auth,
+      payload: {
+        events: [0, 1, 2].map((c) => ({
+          id: `once-${c}`,
+          type: 'purchase',
+          customerExternalId: `once-customer-${c}`,
+          occurredAt: `2025-0${c + 3}-10T10:00:00Z`,
+          currency: 'CNY',
+          amount: 1000 * (c + 1),
+        })),
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const job = await runScores(tenant);
+    expect(job.status).toBe('succeeded');
+
+    const tracking = await get(tenant, '/v1/analytics/model-tracking');
+    expect(tracking.statusCode, tracking.body).toBe(200);
+    const { run } = tracking.json() as ModelTracking;
+    expect(run.bgnbd).toBeNull();
+    const [warning, ...others] = run.structuredWarnings;
+    expect(others).toEqual([]);
+    expect(warning).toMatchObject({ code: 'bgnbd_not_fitted', detail: expect.any(String) });
+    expect(warning!.message).toBe(`BG/NBD not fitted: ${warning!.detail}`);
+    expect(run.warnings).toEqual([warning!.message]);
   });
 });
 

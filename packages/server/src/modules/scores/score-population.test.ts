@@ -80,7 +80,13 @@ describe('scorePopulation', () => {
       options,
     );
     expect(result.summary.bgnbd).toBeNull();
-    expect(result.summary.warnings.join(' ')).toMatch(/BG\/NBD not fitted/);
+    expect(result.summary.warnings).toEqual([
+      {
+        code: 'bgnbd_not_fitted',
+        message: `BG/NBD not fitted: ${result.summary.warnings[0]?.detail}`,
+        detail: expect.stringMatching(/\S/),
+      },
+    ]);
     expect(Number.isNaN(result.scores.clv[0])).toBe(true);
     expect(result.scores.segment).toHaveLength(2);
   });

@@ -11,6 +11,7 @@ import {
   trackingCurve,
   type CustomerPurchaseSummary,
 } from '@fidelis/analytics';
+import type { ScoreRunWarning, ScoreRunWarningCode } from '@fidelis/contracts';
 
 /** Purchases as columns: row i is customer `customers[customerIndex[i]]` on `day[i]`. */
 export interface PurchaseColumnsInput {
@@ -104,13 +105,35 @@ export interface PopulationSummary {
     readonly curve: { customerShare: number; revenueShare: number }[];
   };
   readonly tracking: TrackingWeek[];
-  readonly warnings: string[];
+  readonly warnings: RunWarning[];
   readonly durationsMs: Record<string, number>;
 }
 
 export interface PopulationResult {
   readonly scores: PopulationScores;
   readonly summary: PopulationSummary;
+}
+
+/** A warning this code writes: always one of the known codes. */
+export type RunWarning = ScoreRunWarning & { readonly code: ScoreRunWarningCode };
+
+// Each code's English sentence, the text of the API's `warnings` (integrators may match these
+// words: keep them). Migration 0401 maps stored sentences back to codes by these beginnings.
+const warningSentences: Record<ScoreRunWarningCode, string> = {
+  bgnbd_not_fitted: 'BG/NBD not fitted',
+  bgnbd_not_converged: 'BG/NBD fit did not converge',
+  gamma_gamma_not_fitted: 'Gamma-Gamma not fitted',
+  customers_not_scored: 'Customers not scored',
+  no_tracking_curve: 'No tracking curve',
+  no_concentration: 'No concentration',
+};
+
+/** A run warning with its English sentence; `detail` is the model's own reason. */
+function runWarning(code: ScoreRunWarningCode, detail?: string): RunWarning {
+  const sentence = warningSentences[code];
+  return detail === undefined
+    ? { code, message: sentence }
+    : { code, message: `${sentence}: ${detail}`, detail };
 }
 
 /** Why a population cannot be scored at all (no purchases up to asOf). */
@@ -166,7 +189,7 @@ export function scorePopulation(
   options: ScoringOptions,
 ): PopulationResult {
   const durationsMs: Record<string, number> = {};
-  const warnings: string[] = [];
+  const warnings: RunWarning[] = [];
   let clock = performance.now();
   const lap = (name: string): void => {
     const now = performance.now();
@@ -269,14 +292,14 @@ export function scorePopulation(
   const bgFit = fitBgNbd(summary);
   lap('fitBgNbd');
   if (!bgFit.ok) {
-    warnings.push(`BG/NBD not fitted: ${bgFit.error.message}`);
+    warnings.push(runWarning('bgnbd_not_fitted', bgFit.error.message));
   } else {
     bgnbd = fitted(bgFit.value);
-    if (!bgFit.value.converged) warnings.push('BG/NBD fit did not converge');
+    if (!bgFit.value.converged) warnings.push(runWarning('bgnbd_not_converged'));
     const ggFit = fitGammaGamma(summary);
     lap('fitGammaGamma');
     if (!ggFit.ok) {
-      warnings.push(`Gamma-Gamma not fitted: ${ggFit.error.message}`);
+      warnings.push(runWarning('gamma_gamma_not_fitted', ggFit.error.message));
     } else {
       gammagamma = fitted(ggFit.value);
       const scored = scoreCustomers(summary, {
@@ -288,7 +311,7 @@ export function scorePopulation(
         steps: Math.min(52, Math.max(1, Math.ceil(options.horizonWeeks / 4))),
       });
       if (!scored.ok) {
-        warnings.push(`Customers not scored: ${scored.error.message}`);
+        warnings.push(runWarning('customers_not_scored', scored.error.message));
       } else {
         const s = scored.value;
         for (let i = 0; i < n; i++) {
@@ -311,7 +334,7 @@ export function scorePopulation(
         actual: point.actualCumulative,
         predicted: point.expectedCumulative,
       }));
-    } else warnings.push(`No tracking curve: ${curve.error.message}`);
+    } else warnings.push(runWarning('no_tracking_curve', curve.error.message));
     lap('tracking');
   }
 
@@ -358,7 +381,7 @@ export function scorePopulation(
       }
     : { gini: null, top20RevenueShare: null, customerShareFor80PercentRevenue: null, curve: [] };
   if (!concentrationResult.ok)
-    warnings.push(`No concentration: ${concentrationResult.error.message}`);
+    warnings.push(runWarning('no_concentration', concentrationResult.error.message));
   lap('concentration');
 
   const lastDay = new Int32Array(n);

@@ -65,4 +65,57 @@ export const scoresMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  // Run warnings become { code, message, detail? } (the API's ScoreRunWarning): the sentences
+  // stored before are read back into codes by how they begin, once, here. The beginnings are
+  // the ones score-population.ts wrote then, copied rather than imported so later changes to
+  // the words there cannot change what this migration did. A sentence matching none keeps its
+  // words as the message under the code `unrecognised`. Runs only over rows holding sentences.
+  '0401_score_run_warning_codes': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        with kinds (prefix, code) as (
+          values
+            ('BG/NBD not fitted', 'bgnbd_not_fitted'),
+            ('BG/NBD fit did not converge', 'bgnbd_not_converged'),
+            ('Gamma-Gamma not fitted', 'gamma_gamma_not_fitted'),
+            ('Customers not scored', 'customers_not_scored'),
+            ('No tracking curve', 'no_tracking_curve'),
+            ('No concentration', 'no_concentration')
+        )
+        update score_runs r
+        set warnings = (
+          select coalesce(
+            jsonb_agg(
+              case
+                when jsonb_typeof(e.warning) <> 'string' then e.warning
+                else jsonb_strip_nulls(
+                  jsonb_build_object(
+                    'code', coalesce(k.code, 'unrecognised'),
+                    'message', e.warning #>> '{}',
+                    'detail', nullif(
+                      btrim(ltrim(substr(e.warning #>> '{}', length(k.prefix) + 1), ':')),
+                      ''
+                    )
+                  )
+                )
+              end
+              order by e.n
+            ),
+            '[]'::jsonb
+          )
+          from jsonb_array_elements(r.warnings) with ordinality as e (warning, n)
+          left join lateral (
+            select kinds.prefix, kinds.code from kinds
+            where left(e.warning #>> '{}', length(kinds.prefix)) = kinds.prefix
+            limit 1
+          ) k on true
+        )
+        where jsonb_typeof(r.warnings) = 'array'
+          and exists (
+            select from jsonb_array_elements(r.warnings) w (warning)
+            where jsonb_typeof(w.warning) = 'string'
+          );
+      `.execute(db);
+    },
+  },
 };

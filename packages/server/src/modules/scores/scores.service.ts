@@ -355,7 +355,8 @@ function toScoreRun(row: repo.ScoreRunRow): ScoreRun {
     bgnbd: fittedOrNull(models.bgnbd),
     gammagamma: fittedOrNull(models.gammagamma),
     durationsMs: row.durations_ms,
-    warnings: row.warnings,
+    warnings: row.warnings.map((warning) => warning.message),
+    structuredWarnings: row.warnings,
   };
 }
 

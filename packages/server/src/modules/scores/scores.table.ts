@@ -4,6 +4,12 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 /** A calendar date, read back as `YYYY-MM-DD`. */
 type CalendarDate = ColumnType<string, string, string>;
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
+/** A run warning as stored: the API's ScoreRunWarning (the code may be `unrecognised`). */
+export interface StoredRunWarning {
+  code: string;
+  message: string;
+  detail?: string;
+}
 
 /** One scoring run of a tenant: what was fitted and the aggregates the dashboards draw. */
 export interface ScoreRunsTable {
@@ -21,7 +27,8 @@ export interface ScoreRunsTable {
   /** { bgnbd: FittedModel | null, gammagamma: FittedModel | null } */
   models: Json<Record<string, unknown>>;
   durations_ms: Json<Record<string, number>>;
-  warnings: Json<string[]>;
+  /** ScoreRunWarning[] ({ code, message, detail? }); plain sentences before migration 0401. */
+  warnings: Json<StoredRunWarning[]>;
   rfm_grid: Json<Record<string, unknown>>;
   cohorts: Json<Record<string, unknown>>;
   concentration: Json<Record<string, unknown>>;

@@ -375,11 +375,11 @@ function TrackingPanel() {
                 })}
               </Typography.Paragraph>
             ) : null}
-            {data.run.warnings.map((warning) => {
+            {data.run.structuredWarnings.map((warning) => {
               const { title, detail } = scoreRunWarning(warning, t);
               return (
                 <Alert
-                  key={warning}
+                  key={warning.message}
                   type="warning"
                   showIcon
                   title={title}

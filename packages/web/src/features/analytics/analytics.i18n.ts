@@ -74,7 +74,7 @@ const en = {
     week: 'Week',
     params: 'BG/NBD r = {{r}}, α = {{alpha}}, a = {{a}}, b = {{b}} · log-likelihood {{ll}}',
   },
-  // What a scoring run could not do (the server says it in English: scoreRunWarning).
+  // What a scoring run could not do, by the server's warning code (score-run-warning.ts).
   warnings: {
     bgnbdNotFitted: 'The purchase model (BG/NBD) could not be fitted',
     bgnbdNotConverged: 'The purchase model (BG/NBD) did not converge: its predictions are rough',
