@@ -19,11 +19,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { buildApp } from '../src/app.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { importTransactionsFlow, recordEventsFlow } from '../src/flows/record-events.flow.ts';
 import { sql } from 'kysely';
 import { writeReportSection } from './report.ts';
+import { buildBenchApp } from './bench-app.ts';
 import { bodyAt } from './bodies.ts';
 import {
   cpuMeter,
@@ -105,15 +105,7 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${tenant.apiKey}` };
 
     // 1. Single events through the whole app, against a bare insert.
-    const app = await buildApp({
-      database,
-      config: {
-        logLevel: 'silent',
-        rateLimitPerMinute: 100_000_000,
-        webDist: '/nonexistent',
-        secureCookies: false,
-      },
-    });
+    const app = await buildBenchApp(database);
     const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     // Production is a running system: its 10,000 customers known and the planner's statistics
     // current (autovacuum's job). A fresh schema has neither; foreign-key checks planned on

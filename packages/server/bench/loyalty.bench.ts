@@ -19,10 +19,10 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { buildApp } from '../src/app.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { createProgram, runLoyaltyJob } from '../src/modules/loyalty/index.ts';
 import { writeReportSection } from './report.ts';
+import { buildBenchApp } from './bench-app.ts';
 import {
   cannon,
   cpuMeter,
@@ -112,15 +112,7 @@ async function main(): Promise<void> {
       pointValueMinor: 1,
       status: 'active',
     });
-    const app = await buildApp({
-      database,
-      config: {
-        logLevel: 'silent',
-        rateLimitPerMinute: 100_000_000,
-        webDist: '/nonexistent',
-        secureCookies: false,
-      },
-    });
+    const app = await buildBenchApp(database);
     const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
     if (!bulkOnly) {
