@@ -88,6 +88,9 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
 
   app.addHook('onRequest', createAuthenticateHook(db));
 
+  // Unlike every /v1 route, the probes (and /docs above) have no `querystring: noQuery`: they
+  // take no input, and load balancers and monitors add cache-busters (`?_=1733580000`); a 400
+  // would take a healthy server out of service. docs/errors.md says so; the sweep checks it.
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({
     status: 'ok',
   }));

@@ -3,8 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from './app-error.ts';
 import { fieldErrorOfIssue } from './validation-issues.ts';
 
-/** Nothing, or `{}`: what HTTP clients send for "no body". */
-const noBody = z.strictObject({}).nullish();
+/**
+ * Nothing, or `{}`: what HTTP clients send for "no body". A JSON `null` is a body (a client
+ * serialised a value that happened to be null) and is refused like `42`: taken, it would let a
+ * caller that meant to send something believe it was read.
+ */
+const noBody = z.strictObject({}).optional();
 
 /**
  * The `preValidation` hook of a write that takes no body (its OpenAPI operation has none): any

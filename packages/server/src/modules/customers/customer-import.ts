@@ -275,7 +275,8 @@ export async function importCustomers(
   body: unknown,
   options: ImportOptions,
 ): Promise<CustomerImportReport> {
-  if (body === undefined || body === null) {
+  // No body at all; a JSON `null` is a body of the wrong type (415 below), not a missing one.
+  if (body === undefined) {
     throw new AppError('VALIDATION_FAILED', 'Send the CSV file as the request body.', [
       { field: '(body)', message: 'required', reason: 'required' },
     ]);
