@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDate, id, instant, page, pageQuery } from './common.ts';
+import { calendarDate, id, page, pageQuery, storedDate, storedInstant } from './common.ts';
 
 /**
  * Customer scores: RFM, P(alive), expected purchases, CLV and churn risk per customer, computed
@@ -91,8 +91,8 @@ export type ScoreRunWarning = z.infer<typeof scoreRunWarning>;
 export const scoreRun = z
   .object({
     id,
-    computedAt: instant,
-    asOf: calendarDate,
+    computedAt: storedInstant,
+    asOf: storedDate,
     currency: z.string(),
     horizonWeeks: z.number().int(),
     annualDiscountRate: z.number(),
@@ -116,7 +116,7 @@ export const customerScore = z
   .object({
     customerId: id,
     runId: id,
-    computedAt: instant,
+    computedAt: storedInstant,
     recencyScore: z.number().int().min(1).max(5),
     frequencyScore: z.number().int().min(1).max(5),
     monetaryScore: z.number().int().min(1).max(5),
@@ -127,7 +127,7 @@ export const customerScore = z
     purchases: z.number().int().describe('Purchases up to asOf'),
     totalSpend: z.number().int().describe('Net spend up to asOf, minor units'),
     monetary: z.number().int().describe('Mean repeat purchase value, minor units'),
-    lastPurchaseOn: calendarDate,
+    lastPurchaseOn: storedDate,
     pAlive: z.number().min(0).max(1).nullable(),
     expectedPurchases: z.number().nullable().describe('Over the run horizon'),
     expectedSpend: z.number().int().nullable().describe('Expected value of one future purchase'),
@@ -148,7 +148,7 @@ export const scoresPage = page(customerScore);
 
 export const rfmGrid = z.object({
   runId: id,
-  asOf: calendarDate,
+  asOf: storedDate,
   cells: z.array(
     z.object({
       recencyScore: z.number().int(),
@@ -199,7 +199,7 @@ export const valueAtRisk = z.object({
       clv: z.number().int(),
       valueAtRisk: z.number().int(),
       totalSpend: z.number().int(),
-      lastPurchaseOn: calendarDate,
+      lastPurchaseOn: storedDate,
     }),
   ),
 });
@@ -207,7 +207,7 @@ export type ValueAtRisk = z.infer<typeof valueAtRisk>;
 
 export const cohortRetention = z.object({
   runId: id,
-  asOf: calendarDate,
+  asOf: storedDate,
   cohorts: z.array(
     z.object({
       cohort: z.string().describe('First purchase month YYYY-MM'),
@@ -234,7 +234,7 @@ export const modelTracking = z.object({
   weeks: z.array(
     z.object({
       week: z.number().int(),
-      endsOn: calendarDate,
+      endsOn: storedDate,
       actual: z.number().describe('Cumulative repeat purchases'),
       predicted: z.number(),
     }),

@@ -150,4 +150,52 @@ describe('rows of before 1900 stored by older versions', () => {
       expect.objectContaining({ field: 'earnRules[0].from', reason: 'too_small' }),
     ]);
   });
+
+  it('are answered by the scores and analytics reads, not a 500', async () => {
+    const tenant = await newTenant(t);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: tenant.auth,
+      payload: { kind: 'person', name: 'Scored long ago' },
+    });
+    const customerId = (created.json() as { id: string }).id;
+    // A run over a history of the 1800s, as an older version could have stored it.
+    const runId = '0190a000-0000-7000-8000-000000000001';
+    await sql`
+      insert into score_runs
+        (tenant_id, id, computed_at, as_of, currency, horizon_weeks, annual_discount_rate, margin,
+         customers, purchases, models, durations_ms, warnings, rfm_grid, cohorts, concentration,
+         tracking)
+      values (${tenant.tenantId}, ${runId}, ${OLD}, '1899-12-31', 'CNY', 52, 0.1, 1, 1, 2,
+              ${JSON.stringify({ bgnbd: null, gammagamma: null })}, '{}', '[]',
+              ${JSON.stringify({ cells: [], segments: [] })}, '{}', '{}',
+              '[]')`.execute(t.database.db);
+    await sql`
+      insert into customer_scores
+        (tenant_id, customer_id, run_id, computed_at, recency_score, frequency_score,
+         monetary_score, fm_score, segment, frequency, recency_weeks, age_weeks, purchases,
+         total_spend, monetary, last_purchase_on, p_alive, expected_purchases, expected_spend, clv,
+         value_at_risk, churn_risk)
+      values (${tenant.tenantId}, ${customerId}, ${runId}, ${OLD}, 1, 2, 2, 2, 'at_risk', 1, 10,
+              20, 2, 5000, 2500, '1850-01-01', 0.2, 0.5, 1200, 1000, 800, 'high')`.execute(
+      t.database.db,
+    );
+    for (const url of [
+      `/v1/customers/${customerId}/scores`,
+      '/v1/analytics/scores',
+      '/v1/analytics/value-at-risk',
+      '/v1/analytics/rfm-grid',
+      '/v1/analytics/model-tracking',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url, headers: tenant.auth });
+      expect(res.statusCode, `GET ${url}: ${res.body.slice(0, 500)}`).toBe(200);
+    }
+    const scores = await t.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${customerId}/scores`,
+      headers: tenant.auth,
+    });
+    expect(scores.json()).toMatchObject({ lastPurchaseOn: '1850-01-01' });
+  });
 });
