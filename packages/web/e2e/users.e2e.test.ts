@@ -100,4 +100,24 @@ describe('users in a real browser', () => {
     }
     expect(errors).toEqual([]);
   });
+
+  test('the list is searched by name or email; no match says so', async () => {
+    await page.goto('/settings/users');
+    const rows = page.locator('tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const search = page.getByLabel('搜索用户');
+    await search.fill('LINA@');
+    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('李娜')]);
+    await search.fill('李');
+    await expect.poll(() => rows.count()).toBe(1);
+    await search.fill('没有这个人');
+    await expect.poll(() => rows.count()).toBe(0);
+    expect(await page.locator('.ant-table-placeholder').innerText()).toContain(
+      '没有与“没有这个人”匹配的用户',
+    );
+    // The clear button, named in Chinese, shows everyone again.
+    await page.getByRole('button', { name: '清除' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
 });

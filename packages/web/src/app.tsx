@@ -1,12 +1,9 @@
 import { lazy, Suspense } from 'react';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
-import { SearchOutlined } from '@ant-design/icons';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api/api-client.ts';
+import { useAntdConfig } from './i18n/antd-config.tsx';
 import { LoginPage } from './features/platform/login-page.tsx';
 import { plannedModules } from './features/platform/planned-modules.ts';
 import { ComingSoonPage, NotFoundPage } from './features/platform/coming-soon-page.tsx';
@@ -98,14 +95,10 @@ queryClient.getMutationCache().subscribe((event) => {
 });
 
 export function App() {
-  const { t, i18n } = useTranslation();
+  // antd's texts and icons in the user's language (its icons would say "down", "close").
+  const antdConfig = useAntdConfig();
   return (
-    <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
-      // antd's own search icon names the search button "search", in English.
-      inputSearch={{ searchIcon: <SearchOutlined aria-label={t('common.search')} /> }}
-    >
+    <ConfigProvider {...antdConfig} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

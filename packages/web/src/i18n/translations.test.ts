@@ -137,4 +137,27 @@ describe('icons', () => {
     }
     expect(named).toEqual([]);
   });
+
+  // antd's own icons (a clear button's, the page arrows, a toast's) come from antd-config.tsx
+  // where the ConfigProvider cannot give them: the e2e walk in screen-reader-names checks the
+  // pages it opens, this the places it does not.
+  it('of antd’s own are given in the user’s language where the ConfigProvider cannot', () => {
+    const bare: string[] = [];
+    for (const [file, text] of Object.entries(sources)) {
+      if (file.endsWith('/antd-config.tsx')) continue;
+      const checks: [RegExp, string][] = [
+        [/\ballowClear(?=[\s/>])(?!=)/g, 'allowClear without clearable(t)'],
+        [/\bpagination=\{(?!false\})(?![^}]*pageArrows)[^\n]*/g, 'pagination without pageArrows'],
+        [/\{[^}]*\bmessage\b[^}]*\}\s*=\s*App\.useApp\(\)/g, 'App.useApp().message (useMessage)'],
+      ];
+      for (const [pattern, what] of checks) {
+        for (const match of text.matchAll(pattern)) bare.push(`${file}: ${what}: ${match[0]}`);
+      }
+    }
+    // The value-at-risk table's pages: analytics-page.tsx was being changed by another piece of
+    // work at the time; its pagination is to take pageArrows like the others.
+    expect(bare).toEqual([
+      '../features/analytics/analytics-page.tsx: pagination without pageArrows: pagination={{ pageSize: 25, hideOnSinglePage: true }}',
+    ]);
+  });
 });

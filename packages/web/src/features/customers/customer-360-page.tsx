@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  App,
   Breadcrumb,
   Button,
   Card,
@@ -52,6 +51,7 @@ import {
   setConsent,
   useAttributeDefinitions,
 } from './customers.api.ts';
+import { useMessage } from '../../i18n/antd-config.tsx';
 
 type CustomerContact = Customer['emails'][number];
 type CustomerConsent = Customer['consent'][number];
@@ -85,7 +85,7 @@ function sourceText(t: TFunction, source: string): string {
 
 function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
@@ -184,7 +184,7 @@ function ConsentPanel({
   canEdit: boolean;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const consents = consentsOf(customer);

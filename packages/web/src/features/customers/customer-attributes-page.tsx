@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import {
   Alert,
-  App,
   Button,
   Card,
   Checkbox,
@@ -52,6 +51,7 @@ import {
   updateAttributeDefinition,
   useAttributeDefinitions,
 } from './customers.api.ts';
+import { clearable, pageArrows, useMessage } from '../../i18n/antd-config.tsx';
 
 const isConflict = (error: unknown) => error instanceof ApiError && error.code === 'CONFLICT';
 
@@ -105,7 +105,7 @@ export function CustomerAttributesPage() {
             {all.length > 0 ? (
               <Space wrap className="filters">
                 <Input.Search
-                  allowClear
+                  allowClear={clearable(t)}
                   aria-label={t('attributes.search')}
                   placeholder={t('attributes.searchPlaceholder')}
                   value={search}
@@ -120,7 +120,9 @@ export function CustomerAttributesPage() {
               loading={definitions.isPending}
               dataSource={rows}
               pagination={
-                rows.length > PAGE_SIZE ? { pageSize: PAGE_SIZE, showSizeChanger: false } : false
+                rows.length > PAGE_SIZE
+                  ? { pageSize: PAGE_SIZE, showSizeChanger: false, ...pageArrows }
+                  : false
               }
               scroll={{ x: canDefine ? 1020 : 820 }}
               data-testid="attribute-table"
@@ -406,7 +408,7 @@ function AttributeFields({
 /** Defines an attribute: key, labels, type and, for a choice, its options. */
 function NewAttributeModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<AttributeFormValues>();
   const problem = useFormProblem(form);
@@ -486,7 +488,7 @@ function useAttributeUsage(key: string, enabled: boolean) {
 /** Changes an attribute's labels and adds options to a choice; the key and the type stay. */
 function EditAttributeModal({ definition, open, onClose, afterClose }: AttributeModalProps) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<AttributeFormValues>();
   const problem = useFormProblem(form);
@@ -575,7 +577,7 @@ function EditAttributeModal({ definition, open, onClose, afterClose }: Attribute
  */
 function DeleteAttributeModal({ definition, open, onClose, afterClose }: AttributeModalProps) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const queryClient = useQueryClient();
   const [withValues, setWithValues] = useState(false);
   const label = attributeLabel(definition, i18n.language);

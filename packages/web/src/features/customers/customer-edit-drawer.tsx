@@ -49,6 +49,7 @@ import {
   useAttributeDefinitions,
 } from './customers.api.ts';
 import { DateField, dateStringItem, labelled } from '../../forms/form-fields.tsx';
+import { clearable, searchIcon, useMessage } from '../../i18n/antd-config.tsx';
 
 /** A cleared select holds null (clears the field), not undefined (which would look untouched). */
 const nullWhenCleared = (value: unknown) => value ?? null;
@@ -168,7 +169,7 @@ function AttributeInput({ definition }: { definition: AttributeDefinition }) {
           }
         >
           <Select
-            allowClear
+            allowClear={clearable(t)}
             placeholder={t('customerEdit.notSet')}
             options={[
               { value: 'true', label: t('customerEdit.yes') },
@@ -183,8 +184,8 @@ function AttributeInput({ definition }: { definition: AttributeDefinition }) {
       return (
         <Form.Item name={name} label={label} normalize={nullWhenCleared}>
           <Select
-            allowClear
-            showSearch
+            allowClear={clearable(t)}
+            showSearch={{ searchIcon }}
             placeholder={t('customerEdit.notSet')}
             options={definition.options.map((option) => ({ value: option, label: option }))}
           />
@@ -252,7 +253,7 @@ function ConflictAlert({
   onReloaded: (base: FormBase) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const queryClient = useQueryClient();
   // The alert sits below the form, near the Save button: bring it into view when it appears.
   const shown = useRef<HTMLDivElement>(null);
@@ -398,7 +399,7 @@ function CustomerForm({
             <Col xs={12} sm={8}>
               <Form.Item name="gender" label={t('customer360.gender')} normalize={nullWhenCleared}>
                 <Select
-                  allowClear
+                  allowClear={clearable(t)}
                   placeholder={t('customerEdit.notSet')}
                   options={labelled(genders, t, 'customer360.genders')}
                 />
@@ -413,7 +414,7 @@ function CustomerForm({
             normalize={nullWhenCleared}
           >
             <Select
-              allowClear
+              allowClear={clearable(t)}
               placeholder={t('customerEdit.notSet')}
               options={labelled(channels, t, 'timeline.channels')}
             />
@@ -509,7 +510,8 @@ export function CustomerEditDrawer({
   onCreated?: (created: Customer) => void;
 }) {
   const { t } = useTranslation();
-  const { message, modal } = App.useApp();
+  const { modal } = App.useApp();
+  const message = useMessage();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [form] = Form.useForm<CustomerFormValues>();

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, App, Input, Modal, Space, Typography } from 'antd';
+import { Alert, Input, Modal, Space, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import type { Customer } from '../../api/api-types.ts';
 import { customerKeys, eraseCustomer } from './customers.api.ts';
+import { useMessage } from '../../i18n/antd-config.tsx';
 
 /**
  * Erasure at the customer's request (PIPL / GDPR). The user types the customer's name (or a
@@ -22,7 +23,7 @@ export function CustomerEraseModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');

@@ -29,6 +29,7 @@ import {
   refusalText,
   summaryCounts,
 } from './import-report.ts';
+import { pageArrows } from '../../i18n/antd-config.tsx';
 
 const MAX_BYTES = 50 * 1024 * 1024;
 
@@ -47,7 +48,9 @@ function ErrorTable({ errors }: { errors: ImportLineError[] }) {
       data-testid="import-errors"
       rowKey={(row) => `${row.line}:${row.field}:${row.message}`}
       dataSource={errors}
-      pagination={errors.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+      pagination={
+        errors.length > 20 ? { pageSize: 20, showSizeChanger: false, ...pageArrows } : false
+      }
       columns={[
         { title: t('import.line'), dataIndex: 'line', width: 90 },
         {

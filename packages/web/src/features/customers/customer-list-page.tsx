@@ -13,6 +13,7 @@ import { LoadMoreTable } from '../../lists/load-more-table.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
 import { customerKeys, listCustomers, type CustomerFilters } from './customers.api.ts';
+import { clearable } from '../../i18n/antd-config.tsx';
 
 function filtersOf(params: URLSearchParams): CustomerFilters {
   const kind = params.get('kind');
@@ -136,7 +137,7 @@ export function CustomerListPage() {
       <Card>
         <Space wrap className="filters">
           <Input.Search
-            allowClear
+            allowClear={clearable(t)}
             autoFocus
             aria-label={t('customers.search')}
             placeholder={t('customers.searchPlaceholder')}
@@ -159,7 +160,7 @@ export function CustomerListPage() {
             ]}
           />
           <Input
-            allowClear
+            allowClear={clearable(t)}
             aria-label={t('customers.tag')}
             placeholder={t('customers.tagPlaceholder')}
             value={tagInput}

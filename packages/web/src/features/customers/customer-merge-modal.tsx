@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Card, Col, Descriptions, Modal, Radio, Row, Space, Typography } from 'antd';
+import { Alert, Card, Col, Descriptions, Modal, Radio, Row, Space, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -8,6 +8,7 @@ import type { Customer } from '../../api/api-types.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { CustomerSearchSelect } from './customer-search-select.tsx';
 import { customerKeys, mergeCustomers } from './customers.api.ts';
+import { useMessage } from '../../i18n/antd-config.tsx';
 
 function CustomerCard({
   customer,
@@ -75,7 +76,7 @@ export function CustomerMergeModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [other, setOther] = useState<Customer | null>(null);

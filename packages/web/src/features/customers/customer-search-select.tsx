@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Customer, CustomerKind } from '../../api/api-types.ts';
 import { customerDetails } from './customer-duplicates.ts';
 import { customerKeys, listCustomers } from './customers.api.ts';
+import { clearable, searchIcon } from '../../i18n/antd-config.tsx';
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -75,9 +76,9 @@ export function CustomerSearchSelect({
     <Select<string>
       {...(id === undefined ? {} : { id })}
       {...(ariaLabel === undefined ? {} : { 'aria-label': ariaLabel })}
-      showSearch={{ filterOption: false, onSearch: setSearch }}
+      showSearch={{ filterOption: false, onSearch: setSearch, searchIcon }}
       autoFocus={autoFocus ?? false}
-      allowClear
+      allowClear={clearable(t)}
       className="full-width"
       placeholder={placeholder}
       value={value ?? null}

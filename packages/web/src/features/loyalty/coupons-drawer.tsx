@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react';
 import {
   Alert,
-  App,
   Button,
   Col,
   Drawer,
+  Empty,
   Form,
   Input,
   Popconfirm,
@@ -34,6 +34,7 @@ import {
   useCoupons,
   useMarkCouponUsed,
 } from './loyalty.api.ts';
+import { clearable, useMessage } from '../../i18n/antd-config.tsx';
 
 interface PoolValues {
   mode: 'generate' | 'paste';
@@ -232,7 +233,7 @@ export function CouponsDrawer({
 }: DesignerTabProps & { reward: Reward | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
-  const { message } = App.useApp();
+  const message = useMessage();
   const errorText = useErrorText();
   const session = useCurrentSession();
   const canOperate = roleCan(session.user.role, 'loyalty:operate');
@@ -283,7 +284,7 @@ export function CouponsDrawer({
               )}
             />
             <Input.Search
-              allowClear
+              allowClear={clearable(t)}
               placeholder={t('loyalty.coupons.search')}
               aria-label={t('loyalty.coupons.search')}
               onSearch={(value) => setQ(value.trim())}
@@ -301,7 +302,16 @@ export function CouponsDrawer({
                 dataSource={rows}
                 pagination={false}
                 scroll={{ x: 640 }}
-                locale={{ emptyText: t('loyalty.coupons.empty') }}
+                locale={{
+                  emptyText: coupons.isPending ? (
+                    ' '
+                  ) : (
+                    <Empty
+                      image={Empty.PRESENTED_IMAGE_SIMPLE}
+                      description={t('loyalty.coupons.empty')}
+                    />
+                  ),
+                }}
                 columns={[
                   {
                     title: t('loyalty.coupons.code'),

@@ -42,6 +42,7 @@ import { MemberLinkButton } from './member-link-button.tsx';
 import { MemberRedeemButton } from './member-redeem.tsx';
 import { MemberWallet } from './member-wallet.tsx';
 import './loyalty.i18n.ts';
+import { pageArrows } from '../../i18n/antd-config.tsx';
 
 function ProgramMember({
   member,
@@ -153,7 +154,7 @@ function ProgramMember({
           size="small"
           rowKey="id"
           loading={lots.isPending}
-          pagination={{ pageSize: 5, hideOnSinglePage: true }}
+          pagination={{ pageSize: 5, hideOnSinglePage: true, ...pageArrows }}
           dataSource={lots.data?.items ?? []}
           data-testid="member-lots"
           columns={[
@@ -246,7 +247,7 @@ function TierHistory({ changes, explain }: { changes: TierChange[]; explain: Exp
       <List
         size="small"
         dataSource={changes}
-        pagination={changes.length > 5 ? { pageSize: 5, size: 'small' } : false}
+        pagination={changes.length > 5 ? { pageSize: 5, size: 'small', ...pageArrows } : false}
         data-testid="tier-changes"
         renderItem={(change) => (
           <List.Item data-testid="tier-change">

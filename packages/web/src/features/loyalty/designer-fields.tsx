@@ -1,11 +1,12 @@
 // Inputs the program designer's forms share: money in major units with the currency's symbol,
 // points, free-text lists (dates and translated options: src/forms/form-fields.tsx).
-import { App, Button, Form, Select, Space, type FormInstance } from 'antd';
+import { Button, Form, Select, Space, type FormInstance } from 'antd';
 import { NumberInput } from '../../forms/number-input.tsx';
 import { useTranslation } from 'react-i18next';
 import { currencyDigits } from '../../i18n/format.ts';
 import { useFormProblem } from '../../api/error-text.tsx';
 import { type LoyaltyProgram, type ProgramUpdate, useUpdateProgram } from './loyalty.api.ts';
+import { useMessage } from '../../i18n/antd-config.tsx';
 
 export function currencySymbol(currency: string, locale: string): string {
   try {
@@ -138,7 +139,7 @@ export function useProgramPatchForm<T extends object>(
   updateOf: (values: T) => ProgramUpdate,
 ) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const [form] = Form.useForm<T>();
   const problem = useFormProblem(form);
   const update = useUpdateProgram(program.id);

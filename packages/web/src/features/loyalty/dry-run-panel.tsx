@@ -39,6 +39,7 @@ import {
   multiplierReason,
   tierNames,
 } from './entry-explanation.ts';
+import { clearable } from '../../i18n/antd-config.tsx';
 
 interface DryRunValues {
   event: {
@@ -337,7 +338,7 @@ export function DryRunPanel({
           <Col xs={24} md={12}>
             <Form.Item name="tier" label={t('loyalty.dryRun.tier')}>
               <Select
-                allowClear
+                allowClear={clearable(t)}
                 options={tierOptions}
                 placeholder={t('loyalty.dryRun.tierPlaceholder')}
                 disabled={tierOptions.length === 0}

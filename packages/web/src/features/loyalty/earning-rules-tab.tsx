@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
 import {
-  App,
   Alert,
   Button,
   Card,
@@ -41,6 +40,7 @@ import {
   type RuleDraft,
   weekdayNames,
 } from './rule-drafts.ts';
+import { useMessage } from '../../i18n/antd-config.tsx';
 
 interface RulesForm {
   earnRules: RuleDraft[];
@@ -339,7 +339,7 @@ function RuleCard({
 /** Earning rules: edit them, try them out, publish them as a new version. */
 export function EarningRulesTab({ program, canDesign }: DesignerTabProps) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const [form] = Form.useForm<RulesForm>();
   const problem = useFormProblem(form);
   const publish = usePublishRules(program.id);

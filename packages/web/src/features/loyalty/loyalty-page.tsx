@@ -26,6 +26,7 @@ import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.t
 import { tierNames } from './entry-explanation.ts';
 import './loyalty.i18n.ts';
 import './loyalty-designer.i18n.ts';
+import { pageArrows } from '../../i18n/antd-config.tsx';
 
 const CREATE_EXAMPLE = `curl -s localhost:3000/v1/loyalty/programs -H "authorization: Bearer $KEY" \\
   -H 'content-type: application/json' \\
@@ -284,10 +285,17 @@ function RewardsCard({ programId }: { programId: string }) {
         {() => (
           <Table
             size="small"
-            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            pagination={{ pageSize: 10, hideOnSinglePage: true, ...pageArrows }}
             rowKey="id"
             dataSource={rewards.data!.items}
-            locale={{ emptyText: t('loyalty.rewards.empty') }}
+            locale={{
+              emptyText: (
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={t('loyalty.rewards.empty')}
+                />
+              ),
+            }}
             columns={[
               { title: t('loyalty.rewards.name'), dataIndex: 'name' },
               {

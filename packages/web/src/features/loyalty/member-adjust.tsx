@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { App, Button, Form, Input, Select, Space } from 'antd';
+import { Button, Form, Input, Select, Space } from 'antd';
 import { NumberInput } from '../../forms/number-input.tsx';
 import { PlusCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { formatNumber } from '../../i18n/format.ts';
 import { type AdjustmentReason, type MemberLoyalty, useAdjustPoints } from './loyalty.api.ts';
 import { ModalButton } from './modal-button.tsx';
 import './loyalty.i18n.ts';
+import { useMessage } from '../../i18n/antd-config.tsx';
 
 interface Values {
   points: number | null;
@@ -19,7 +20,7 @@ interface Values {
 
 function AdjustForm({ member, onDone }: { member: MemberLoyalty; onDone: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const [form] = Form.useForm<Values>();
   const problem = useFormProblem(form);
   const adjust = useAdjustPoints(member.programId, member.customerId);

@@ -4,6 +4,7 @@ import {
   Card,
   DatePicker,
   Descriptions,
+  Empty,
   Form,
   Input,
   Modal,
@@ -26,6 +27,7 @@ import {
   usePartners,
   useSettlement,
 } from './loyalty.api.ts';
+import { clearable, pageArrows } from '../../i18n/antd-config.tsx';
 
 function Settlement({
   program,
@@ -131,6 +133,12 @@ export function PartnersTab({ program, canDesign }: DesignerTabProps) {
     (partner) => !needle || partner.name.toLowerCase().includes(needle),
   );
 
+  // Beside the search, and in the empty list as the way to its first partner.
+  const newButton = canDesign ? (
+    <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
+      {t('loyalty.partnersDesigner.new')}
+    </Button>
+  ) : null;
   return (
     <>
       <Typography.Paragraph type="secondary">
@@ -138,7 +146,7 @@ export function PartnersTab({ program, canDesign }: DesignerTabProps) {
       </Typography.Paragraph>
       <div className="designer-toolbar">
         <Input
-          allowClear
+          allowClear={clearable(t)}
           prefix={<SearchOutlined aria-hidden />}
           placeholder={t('loyalty.partnersDesigner.search')}
           aria-label={t('loyalty.partnersDesigner.search')}
@@ -146,15 +154,7 @@ export function PartnersTab({ program, canDesign }: DesignerTabProps) {
           onChange={(event) => setSearch(event.target.value)}
           className="filter-search"
         />
-        {canDesign ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined aria-hidden />}
-            onClick={() => setCreating(true)}
-          >
-            {t('loyalty.partnersDesigner.new')}
-          </Button>
-        ) : null}
+        {newButton}
       </div>
       {partners.isError ? (
         <ErrorAlert error={partners.error} onRetry={() => void partners.refetch()} />
@@ -165,11 +165,22 @@ export function PartnersTab({ program, canDesign }: DesignerTabProps) {
           data-testid="partners-table"
           loading={partners.isPending}
           dataSource={items}
-          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          pagination={{ pageSize: 10, hideOnSinglePage: true, ...pageArrows }}
           locale={{
-            emptyText: needle
-              ? t('loyalty.partnersDesigner.noMatch')
-              : t('loyalty.partnersDesigner.empty'),
+            emptyText: partners.isPending ? (
+              ' '
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  needle
+                    ? t('loyalty.partnersDesigner.noMatch')
+                    : t('loyalty.partnersDesigner.empty')
+                }
+              >
+                {needle ? null : newButton}
+              </Empty>
+            ),
           }}
           columns={[
             { title: t('loyalty.partnersDesigner.name'), dataIndex: 'name' },

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { App, Button, Card, Col, Form, Result, Row, Select, Space, Switch, Typography } from 'antd';
+import { Button, Card, Col, Form, Result, Row, Select, Space, Switch, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -17,6 +17,7 @@ import {
 } from './program-settings-fields.tsx';
 import './loyalty.i18n.ts';
 import './loyalty-designer.i18n.ts';
+import { searchIcon, useMessage } from '../../i18n/antd-config.tsx';
 
 interface CreateValues extends SettingsValues {
   currency: string;
@@ -37,7 +38,7 @@ function supported(key: 'currency' | 'timeZone', fallback: string[]): string[] {
 /** /loyalty/programs/new: a program's name, currency, zone and settings, and a first rule. */
 export function ProgramCreatePage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const session = useCurrentSession();
   const navigate = useNavigate();
   const [form] = Form.useForm<CreateValues>();
@@ -137,7 +138,7 @@ export function ProgramCreatePage() {
                   label={t(`loyalty.designer.${key}`)}
                   extra={t(`loyalty.designer.${key}Help`)}
                 >
-                  <Select showSearch options={options} />
+                  <Select showSearch={{ searchIcon }} options={options} />
                 </Form.Item>
               </Col>
             ))}

@@ -16,6 +16,7 @@ import {
   useProgramMembers,
 } from './loyalty.api.ts';
 import './loyalty.i18n.ts';
+import { clearable } from '../../i18n/antd-config.tsx';
 
 /** The expiry horizons offered, in days (the liability card's too). */
 const expiringChoices = ['30', '60', '90'] as const;
@@ -134,7 +135,7 @@ export function ProgramMembersPage() {
       <Card>
         <Space wrap className="filters">
           <Input.Search
-            allowClear
+            allowClear={clearable(t)}
             autoFocus
             aria-label={t('loyalty.members.search')}
             placeholder={t('customers.searchPlaceholder')}

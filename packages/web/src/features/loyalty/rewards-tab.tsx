@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import {
-  App,
   Button,
   Col,
+  Empty,
   Form,
   Input,
   Modal,
@@ -30,6 +30,7 @@ import {
   useRewards,
   useUpdateReward,
 } from './loyalty.api.ts';
+import { clearable, pageArrows, useMessage } from '../../i18n/antd-config.tsx';
 
 interface RewardValues {
   name: string;
@@ -78,7 +79,7 @@ function RewardModal({
   onClose,
 }: DesignerTabProps & { open: boolean; editing: Reward | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const [form] = Form.useForm<RewardValues>();
   const problem = useFormProblem(form);
   const create = useCreateReward(program.id);
@@ -227,7 +228,7 @@ function ActiveSwitch({
   reward: Reward;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const errorText = useErrorText();
   const update = useUpdateReward(program.id);
   const active = !reward.active;
@@ -279,11 +280,17 @@ export function RewardsTab({ program, canDesign }: DesignerTabProps) {
   const tierName = tierNames(program);
   const day = (iso: string, offsetMs = 0) =>
     formatDate(new Date(Date.parse(iso) + offsetMs).toISOString(), locale, program.timeZone);
+  // Beside the search, and in the empty list as the way to its first reward.
+  const newButton = canDesign ? (
+    <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
+      {t('loyalty.rewardsDesigner.new')}
+    </Button>
+  ) : null;
   return (
     <>
       <div className="designer-toolbar">
         <Input
-          allowClear
+          allowClear={clearable(t)}
           prefix={<SearchOutlined aria-hidden />}
           placeholder={t('loyalty.rewardsDesigner.search')}
           aria-label={t('loyalty.rewardsDesigner.search')}
@@ -291,15 +298,7 @@ export function RewardsTab({ program, canDesign }: DesignerTabProps) {
           onChange={(event) => setSearch(event.target.value)}
           className="filter-search"
         />
-        {canDesign ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined aria-hidden />}
-            onClick={() => setCreating(true)}
-          >
-            {t('loyalty.rewardsDesigner.new')}
-          </Button>
-        ) : null}
+        {newButton}
       </div>
       {rewards.isError ? (
         <ErrorAlert error={rewards.error} onRetry={() => void rewards.refetch()} />
@@ -310,12 +309,21 @@ export function RewardsTab({ program, canDesign }: DesignerTabProps) {
           data-testid="rewards-table"
           loading={rewards.isPending}
           dataSource={items}
-          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          pagination={{ pageSize: 10, hideOnSinglePage: true, ...pageArrows }}
           scroll={{ x: 800 }}
           locale={{
-            emptyText: needle
-              ? t('loyalty.rewardsDesigner.noMatch')
-              : t('loyalty.rewardsDesigner.empty'),
+            emptyText: rewards.isPending ? (
+              ' '
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  needle ? t('loyalty.rewardsDesigner.noMatch') : t('loyalty.rewardsDesigner.empty')
+                }
+              >
+                {needle ? null : newButton}
+              </Empty>
+            ),
           }}
           columns={[
             {

@@ -9,6 +9,7 @@ import {
   useRuleVersions,
 } from './loyalty.api.ts';
 import { describeRule } from './rule-drafts.ts';
+import { pageArrows } from '../../i18n/antd-config.tsx';
 
 /** Every published version of the rules, newest first; an older one can be loaded to publish again. */
 export function RuleVersions({
@@ -34,7 +35,7 @@ export function RuleVersions({
           rowKey="version"
           loading={versions.isPending}
           dataSource={versions.data?.items ?? []}
-          pagination={{ pageSize: 5, hideOnSinglePage: true, size: 'small' }}
+          pagination={{ pageSize: 5, hideOnSinglePage: true, size: 'small', ...pageArrows }}
           expandable={{
             expandedRowRender: (row) =>
               row.earnRules.length === 0 ? (

@@ -1,17 +1,5 @@
 import { useState } from 'react';
-import {
-  App,
-  Button,
-  Card,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Select,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Card, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +9,7 @@ import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import { SecretShownOnce } from './secret-shown-once.tsx';
 import { useCurrentSession } from './session.ts';
+import { pageArrows, useMessage } from '../../i18n/antd-config.tsx';
 
 interface ApiKey {
   id: string;
@@ -37,7 +26,7 @@ const keysQuery = ['api-keys'] as const;
 
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const errorText = useErrorText();
   const session = useCurrentSession();
   const queryClient = useQueryClient();
@@ -90,7 +79,8 @@ export function ApiKeysPage() {
             size="middle"
             loading={keys.isPending}
             dataSource={keys.data?.items ?? []}
-            pagination={false}
+            // Revoked keys stay listed: the list only grows.
+            pagination={{ pageSize: 20, hideOnSinglePage: true, ...pageArrows }}
             scroll={{ x: 720 }}
             columns={[
               { title: t('apiKeys.name'), dataIndex: 'name' },

@@ -1,11 +1,12 @@
-import { Alert, App, Button, Modal, Typography } from 'antd';
+import { Alert, Button, Modal, Typography } from 'antd';
 import { KeyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { useMessage } from '../../i18n/antd-config.tsx';
 
 /** Copies text to the clipboard and says whether it worked (it can fail outside HTTPS). */
 export function useCopyToClipboard() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   return async (text: string, copied = t('apiKeys.copied'), failed = t('apiKeys.copyFailed')) => {
     try {
       await navigator.clipboard.writeText(text);

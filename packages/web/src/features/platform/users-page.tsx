@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import {
-  App,
   Button,
   Card,
+  Empty,
   Form,
   Input,
   Modal,
@@ -13,7 +13,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { roleCan, roles, type Role } from '@fidelis/contracts';
@@ -24,12 +24,13 @@ import { appLocales, type AppLocale } from '../../i18n/i18n.ts';
 import { labelled } from '../../forms/form-fields.tsx';
 import type { User, UserCreate, UserPatch } from '../../api/api-types.ts';
 import { useCurrentSession } from './session.ts';
+import { clearable, pageArrows, useMessage } from '../../i18n/antd-config.tsx';
 
 const usersQuery = ['users'] as const;
 
 export function UsersPage() {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const message = useMessage();
   const errorText = useErrorText();
   const session = useCurrentSession();
   // Only owners manage users; nobody changes their own role or disables themself (the server
@@ -38,11 +39,20 @@ export function UsersPage() {
     roleCan(session.user.role, 'platform:admin') && row.id !== session.user.id;
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
+  const [search, setSearch] = useState('');
   const [form] = Form.useForm<UserCreate>();
   const users = useQuery({
     queryKey: usersQuery,
     queryFn: ({ signal }) => api.get<{ items: User[] }>('/v1/users', undefined, signal),
   });
+  // The API answers every user of the tenant at once: searched and paged here.
+  const needle = search.trim().toLowerCase();
+  const rows = (users.data?.items ?? []).filter(
+    (user) =>
+      !needle ||
+      user.name.toLowerCase().includes(needle) ||
+      user.email.toLowerCase().includes(needle),
+  );
   const create = useMutation({
     mutationFn: (input: UserCreate) => api.post<User>('/v1/users', input),
     onSuccess: () => {
@@ -88,6 +98,17 @@ export function UsersPage() {
         </Button>
       </div>
       <Card>
+        <Space wrap className="filters">
+          <Input
+            allowClear={clearable(t)}
+            prefix={<SearchOutlined aria-hidden />}
+            aria-label={t('users.search')}
+            placeholder={t('users.searchPlaceholder')}
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            className="filter-search"
+          />
+        </Space>
         {users.isError ? (
           <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />
         ) : (
@@ -95,8 +116,16 @@ export function UsersPage() {
             rowKey="id"
             size="middle"
             loading={users.isPending}
-            dataSource={users.data?.items ?? []}
-            pagination={false}
+            dataSource={rows}
+            pagination={{ pageSize: 20, hideOnSinglePage: true, ...pageArrows }}
+            locale={{
+              emptyText: (
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={t('users.noMatch', { search: search.trim() })}
+                />
+              ),
+            }}
             scroll={{ x: 860 }}
             columns={[
               { title: t('users.name'), dataIndex: 'name' },
