@@ -21,6 +21,7 @@ import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
+import { pageArrows } from '../../i18n/antd-config.tsx';
 import { AnalyticsChart } from './analytics-chart.tsx';
 import { cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
 import { scoreRunWarning } from './score-run-warning.ts';
@@ -169,7 +170,7 @@ function RiskPanel() {
                 size="small"
                 rowKey="customerId"
                 dataSource={data.items}
-                pagination={{ pageSize: 25, hideOnSinglePage: true }}
+                pagination={{ pageSize: 25, hideOnSinglePage: true, ...pageArrows }}
                 onRow={(row) => ({
                   onClick: () => void navigate(`/customers/${row.customerId}`),
                   style: { cursor: 'pointer' },
