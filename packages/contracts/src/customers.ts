@@ -245,7 +245,20 @@ export const member = z.object({
   title: z.string().nullable(),
   createdAt: storedInstant,
 });
-export const memberList = z.object({ items: z.array(member) });
+export const memberListQuery = pageQuery.extend({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe(
+      'The people (or organisations) as the customer search finds them — name, pinyin, phone, email, external id — or by a role or job title containing the text',
+    ),
+});
+export type MemberListQuery = z.infer<typeof memberListQuery>;
+export const memberList = page(member).describe(
+  'In the other side’s name order (pinyin for Chinese names)',
+);
 
 export const mergeRequest = z.strictObject({
   duplicateId: id.describe('The customer folded into this one; its id will answer with this one'),

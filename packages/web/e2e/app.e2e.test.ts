@@ -130,6 +130,47 @@ describe('the web UI in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  test('customer 360 of a key account: its people a page at a time, found by name or role', async () => {
+    const organization = seeded.organization;
+    // 24 more of the shop's people join 张伟 there, every eighth in finance: 25, pages of 20.
+    for (const [i, person] of seeded.customers.slice(1, 25).entries()) {
+      await server.call('POST', `/v1/customers/${organization.id}/members`, {
+        personId: person.id,
+        ...(i % 8 === 0 ? { role: '财务' } : {}),
+      });
+    }
+    await page.goto(`/customers/${organization.id}`);
+    const panel = page.getByTestId('members-panel');
+    const items = panel.getByTestId('member-item');
+    await expect.poll(() => items.count()).toBe(20);
+    await panel.getByRole('button', { name: '加载更多' }).click();
+    await expect.poll(() => items.count()).toBe(25);
+    expect(await panel.getByRole('button', { name: '加载更多' }).count()).toBe(0);
+
+    const search = panel.getByLabel('搜索成员');
+    await search.fill('李娜');
+    await expect.poll(() => items.allInnerTexts()).toEqual([expect.stringContaining('李娜')]);
+    // By role: the three in finance (李娜, 周杰, 何平), in pinyin order.
+    await search.fill('财务');
+    await expect
+      .poll(() => items.allInnerTexts())
+      .toEqual([
+        expect.stringContaining('何平'),
+        expect.stringContaining('李娜'),
+        expect.stringContaining('周杰'),
+      ]);
+    await screenshot(page, '04b-customer-360-members');
+    await search.fill('没有这个人');
+    await expect.poll(() => panel.innerText()).toContain('没有符合搜索的结果');
+    // Cleared, the list is back as it was, both pages.
+    await search.fill('');
+    await expect.poll(() => items.count()).toBe(25);
+    // One of them opens on their own page.
+    await items.getByRole('link', { name: '李娜' }).click();
+    await page.waitForURL(new RegExp(`/customers/${seeded.customers[1]!.id}$`));
+    expect(errors).toEqual([]);
+  });
+
   test('import: a CSV with a bad line shows the line and field; skip-invalid imports the rest', async () => {
     await page.goto('/import');
     const csv =

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-
-const SEARCH_DEBOUNCE_MS = 300;
+import { SEARCH_DEBOUNCE_MS } from './debounced.ts';
 
 /**
  * A list page's filters kept in the address (`?q=…&tier=…`), so back/forward and shared links

@@ -28,7 +28,6 @@ export function LoadMoreTable<Row extends object>({
   shown: (count: number) => string;
   testId: string;
 }) {
-  const { t } = useTranslation();
   if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const rows = query.data?.pages.flatMap((page) => page.items) ?? [];
   return (
@@ -46,13 +45,32 @@ export function LoadMoreTable<Row extends object>({
       />
       <div className="load-more">
         {query.hasNextPage ? (
-          <Button onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
-            {t('common.loadMore')}
-          </Button>
+          <LoadMoreButton query={query} />
         ) : rows.length > 0 ? (
           <Typography.Text type="secondary">{shown(rows.length)}</Typography.Text>
         ) : null}
       </div>
     </>
+  );
+}
+
+/** "Load more": the next page of a keyset-paged list, or nothing at its end. */
+export function LoadMoreButton({
+  query,
+  size,
+}: {
+  query: Pick<UseInfiniteQueryResult, 'hasNextPage' | 'fetchNextPage' | 'isFetchingNextPage'>;
+  size?: 'small';
+}) {
+  const { t } = useTranslation();
+  if (!query.hasNextPage) return null;
+  return (
+    <Button
+      {...(size ? { size } : {})}
+      onClick={() => void query.fetchNextPage()}
+      loading={query.isFetchingNextPage}
+    >
+      {t('common.loadMore')}
+    </Button>
   );
 }

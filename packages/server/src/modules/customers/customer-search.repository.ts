@@ -1,5 +1,10 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { CustomerRow, CustomersDb } from './customers.repository.ts';
+import {
+  membersQuery,
+  type CustomerRow,
+  type CustomersDb,
+  type MemberRow,
+} from './customers.repository.ts';
 import { phoneSearchPrefixes } from './customer-fields.ts';
 import { containsHan, queryPinyinGroups } from './name-keys.ts';
 
@@ -164,4 +169,43 @@ export function listCustomerRows(
     .orderBy('c.id', descending ? 'desc' : 'asc')
     .limit(limit)
     .execute();
+}
+
+/**
+ * One page of an organisation's people (or a person's organisations), in the other side's name
+ * order, by keyset on (its sort key, its id). A search finds the other side as the customer
+ * search does, or the link by a role or job title containing the text.
+ */
+export function listMemberRows(
+  db: CustomersDb,
+  tenantId: string,
+  by: { organizationId: string } | { personId: string },
+  search: { q: string; fuzzy: boolean } | undefined,
+  after: Keyset | undefined,
+  limit: number,
+): Promise<MemberRow[]> {
+  const ofOrganization = 'organizationId' in by;
+  const [sortKey, otherId] = ofOrganization
+    ? (['p.sort_key', 'm.person_id'] as const)
+    : (['o.sort_key', 'm.organization_id'] as const);
+  let query = ofOrganization
+    ? membersQuery(db, tenantId).where('m.organization_id', '=', by.organizationId)
+    : membersQuery(db, tenantId).where('m.person_id', '=', by.personId);
+  if (search) {
+    const contains = `%${escapeLike(search.q.normalize('NFKC').toLowerCase())}%`;
+    const found = searchedCustomerIdsQuery(db, tenantId, search.q, search.fuzzy);
+    query = query.where((eb) =>
+      eb.or([
+        eb(otherId, 'in', found),
+        eb(sql<string>`lower(m.role)`, 'like', contains),
+        eb(sql<string>`lower(m.title)`, 'like', contains),
+      ]),
+    );
+  }
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple(sortKey, otherId), '>', eb.tuple(after.key, after.id)),
+    );
+  }
+  return query.orderBy(sortKey).orderBy(otherId).limit(limit).execute();
 }

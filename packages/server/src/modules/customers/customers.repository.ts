@@ -364,12 +364,9 @@ export async function insertAttributeDefinition(
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export function listMembers(
-  db: CustomersDb,
-  tenantId: string,
-  by: { organizationId: string } | { personId: string },
-) {
-  let query = db
+/** Organisation links with both sides' names; the caller narrows it to one side. */
+export function membersQuery(db: CustomersDb, tenantId: string) {
+  return db
     .selectFrom('customer_members as m')
     .innerJoin('customers as o', (join) =>
       join.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.organization_id'),
@@ -380,18 +377,28 @@ export function listMembers(
     .select([
       'm.organization_id',
       'o.name as organization_name',
+      'o.sort_key as organization_sort_key',
       'm.person_id',
       'p.name as person_name',
+      'p.sort_key as person_sort_key',
       'm.role',
       'm.title',
       'm.created_at',
     ])
     .where('m.tenant_id', '=', tenantId);
-  query =
-    'organizationId' in by
-      ? query.where('m.organization_id', '=', by.organizationId).orderBy('p.sort_key')
-      : query.where('m.person_id', '=', by.personId).orderBy('o.sort_key');
-  return query.orderBy('m.created_at').execute();
+}
+export type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['execute']>>[number];
+
+export function findMember(
+  db: CustomersDb,
+  tenantId: string,
+  organizationId: string,
+  personId: string,
+): Promise<MemberRow | undefined> {
+  return membersQuery(db, tenantId)
+    .where('m.organization_id', '=', organizationId)
+    .where('m.person_id', '=', personId)
+    .executeTakeFirst();
 }
 
 export async function upsertMember(

@@ -935,7 +935,118 @@ describe('organisation members', () => {
           headers: tenant.auth,
         })
       ).json(),
-    ).toEqual({ items: [] });
+    ).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('pages a key account’s people in name order and finds them by name, pinyin, phone or role', async () => {
+    const tenant = await newTenant(t);
+    const org = await create(tenant, { kind: 'organization', name: '星辰科技' });
+    const other = await create(tenant, { kind: 'organization', name: '月光贸易' });
+    // Seven people, created out of pinyin order: chen, li, liu, wang, zhang, zhao, zhou.
+    const people = [
+      { name: '张伟', role: '采购决策人', phone: '13800138000' },
+      { name: '李娜', role: 'buyer' },
+      { name: '王芳', title: '财务总监' },
+      { name: '陈静' },
+      { name: '赵敏', role: 'Decision maker' },
+      { name: '刘洋', title: 'CTO' },
+      { name: '周杰' },
+    ];
+    const ids = new Map<string, string>();
+    for (const { role, title, ...profile } of people) {
+      const person = await create(tenant, profile);
+      ids.set(profile.name, person.id);
+      const linked = await t.app.inject({
+        method: 'POST',
+        url: `/v1/customers/${org.id}/members`,
+        headers: tenant.auth,
+        payload: { personId: person.id, ...(role ? { role } : {}), ...(title ? { title } : {}) },
+      });
+      expect(linked.statusCode, linked.body).toBe(201);
+    }
+    // Someone of another organisation is never listed here, whatever the search.
+    const outsider = await create(tenant, { name: '张敏' });
+    await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${other.id}/members`,
+      headers: tenant.auth,
+      payload: { personId: outsider.id, role: 'buyer' },
+    });
+
+    type Members = {
+      items: { personId: string; personName: string; organizationName: string }[];
+      nextCursor: string | null;
+    };
+    const members = async (id: string, query: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/customers/${id}/members?${query}`,
+        headers: tenant.auth,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as Members;
+    };
+    const names = (page: Members) => page.items.map((member) => member.personName);
+    const everyPage = async (id: string, query: string, limit = 3) => {
+      const pages: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const params = [query, `limit=${limit}`, cursor ? `cursor=${cursor}` : ''];
+        const page: Members = await members(id, params.filter(Boolean).join('&'));
+        pages.push(names(page));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return pages;
+    };
+
+    expect(await everyPage(org.id, '')).toEqual([
+      ['陈静', '李娜', '刘洋'],
+      ['王芳', '张伟', '赵敏'],
+      ['周杰'],
+    ]);
+    // Without a limit, one page of up to 50, as every list.
+    expect(names(await members(org.id, ''))).toHaveLength(7);
+    expect((await members(org.id, '')).nextCursor).toBeNull();
+
+    expect(names(await members(org.id, q('张伟')))).toEqual(['张伟']);
+    expect(names(await members(org.id, q('zhang')))).toEqual(['张伟']);
+    expect(names(await members(org.id, q('138 0013')))).toEqual(['张伟']);
+    // By role or title, whatever the case: the decision makers, in name order.
+    expect(names(await members(org.id, q('decision')))).toEqual(['赵敏']);
+    expect(names(await members(org.id, q('决策')))).toEqual(['张伟']);
+    expect(names(await members(org.id, q('cto')))).toEqual(['刘洋']);
+    expect(names(await members(org.id, q('BUYER')))).toEqual(['李娜']);
+    // A search pages too: the people whose pinyin starts zh, then the rest.
+    expect(await everyPage(org.id, q('zh'))).toEqual([['张伟', '赵敏', '周杰']]);
+    expect(await everyPage(org.id, q('zh'), 2)).toEqual([['张伟', '赵敏'], ['周杰']]);
+    expect(await members(org.id, q('nobody here'))).toEqual({ items: [], nextCursor: null });
+    // A LIKE wildcard is text, not "anything".
+    expect(names(await members(org.id, q('%')))).toEqual([]);
+
+    // From the person's side: their organisations, paged the same way.
+    const zhang = ids.get('张伟')!;
+    await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${other.id}/members`,
+      headers: tenant.auth,
+      payload: { personId: zhang },
+    });
+    const first = await members(zhang, 'limit=1');
+    expect(first.items.map((member) => member.organizationName)).toEqual(['星辰科技']);
+    const second = await members(zhang, `limit=1&cursor=${first.nextCursor}`);
+    expect(second).toMatchObject({ items: [{ organizationName: '月光贸易' }], nextCursor: null });
+    expect(
+      (await members(zhang, q('yueguang'))).items.map((member) => member.organizationName),
+    ).toEqual(['月光贸易']);
+
+    for (const bad of ['cursor=garbage', 'limit=0', 'limit=201', 'sort=name']) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/customers/${org.id}/members?${bad}`,
+        headers: tenant.auth,
+      });
+      expect(res.statusCode, bad).toBe(400);
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import {
   member,
   memberCreate,
   memberList,
+  memberListQuery,
   mergeRequest,
   noQuery,
   problem,
@@ -317,13 +318,15 @@ export function registerCustomersRoutes(app: FidelisApp, deps: CustomersRouteDep
   app.get('/v1/customers/:id/members', {
     schema: {
       tags,
-      summary: 'An organisation’s people, or the organisations a person belongs to',
+      summary:
+        'An organisation’s people, or the organisations a person belongs to, by name; `q` searches them',
       params,
-      querystring: noQuery,
-      response: { 200: memberList, 404: problem, 410: problem },
+      querystring: memberListQuery,
+      response: { 200: memberList, 400: problem, 404: problem, 410: problem },
     },
     config: { permission: 'customers:read' },
-    handler: async (request) => service.listMembers(db, contextOf(request), request.params.id),
+    handler: async (request) =>
+      service.listMembers(db, contextOf(request), request.params.id, request.query),
   });
 
   app.post('/v1/customers/:id/members', {

@@ -10,6 +10,7 @@ import type {
   CustomerListQuery,
   CustomerPatch,
   FieldErrorReason,
+  MemberListQuery,
 } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
@@ -18,6 +19,7 @@ import * as repo from './customers.repository.ts';
 import type { CustomerRow } from './customers.repository.ts';
 import {
   listCustomerRows,
+  listMemberRows,
   type CustomerFilter,
   type CustomerSort,
 } from './customer-search.repository.ts';
@@ -1017,7 +1019,7 @@ export async function deleteAttributeDefinition(
 // ---------------------------------------------------------------------------------------------
 // Organisation members
 
-function toMember(row: Awaited<ReturnType<typeof repo.listMembers>>[number]) {
+function toMember(row: repo.MemberRow) {
   return {
     organizationId: row.organization_id,
     organizationName: row.organization_name,
@@ -1029,15 +1031,53 @@ function toMember(row: Awaited<ReturnType<typeof repo.listMembers>>[number]) {
   };
 }
 
-/** An organisation's people, or the organisations a person belongs to. */
-export async function listMembers(db: CustomersServiceDb, context: RequestContext, id: string) {
+/**
+ * An organisation's people, or the organisations a person belongs to, a page at a time in the
+ * other side's name order; `q` finds them as the customer search does, or by role or title.
+ */
+export async function listMembers(
+  db: CustomersServiceDb,
+  context: RequestContext,
+  id: string,
+  query: MemberListQuery,
+) {
   const row = await liveRow(db, context.tenantId, id);
-  const rows = await repo.listMembers(
-    db,
-    context.tenantId,
-    row.kind === 'organization' ? { organizationId: row.id } : { personId: row.id },
-  );
-  return { items: rows.map(toMember) };
+  const by = row.kind === 'organization' ? { organizationId: row.id } : { personId: row.id };
+  const cursor = query.cursor
+    ? decodeCursor(query.cursor, { key: 'text', id: 'uuid', fuzzy: 'flag' })
+    : undefined;
+  const after = cursor ? { key: cursor.key, id: cursor.id } : undefined;
+  const q = query.q || undefined;
+  // Exact matches first; similar names (typos) only when they leave the first page short, as
+  // the customer list does.
+  let fuzzy = cursor?.fuzzy === 1;
+  const page = (similar: boolean) =>
+    listMemberRows(
+      db,
+      context.tenantId,
+      by,
+      q ? { q, fuzzy: similar } : undefined,
+      after,
+      query.limit + 1,
+    );
+  let rows = await page(fuzzy);
+  if (q && !cursor && rows.length < query.limit) {
+    fuzzy = true;
+    rows = await page(fuzzy);
+  }
+  const pageRows = rows.slice(0, query.limit);
+  const last = rows.length > query.limit ? pageRows.at(-1) : undefined;
+  return {
+    items: pageRows.map(toMember),
+    nextCursor: last
+      ? encodeCursor({
+          fuzzy: fuzzy ? 1 : 0,
+          ...(row.kind === 'organization'
+            ? { key: last.person_sort_key, id: last.person_id }
+            : { key: last.organization_sort_key, id: last.organization_id }),
+        })
+      : null,
+  };
 }
 
 export async function addMember(
@@ -1083,8 +1123,7 @@ export async function addMember(
       entityId: organization.id,
       after: { personId: person.id, role: input.role ?? null },
     });
-    const rows = await repo.listMembers(trx, context.tenantId, { organizationId: organization.id });
-    return toMember(rows.find((member) => member.person_id === person.id)!);
+    return toMember((await repo.findMember(trx, context.tenantId, organization.id, person.id))!);
   });
 }
 

@@ -25,7 +25,7 @@ import {
   PhoneOutlined,
   PlusOutlined,
 } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -51,7 +51,9 @@ import {
   setConsent,
   useAttributeDefinitions,
 } from './customers.api.ts';
-import { useMessage } from '../../i18n/antd-config.tsx';
+import { clearable, useMessage } from '../../i18n/antd-config.tsx';
+import { useDebounced } from '../../lists/debounced.ts';
+import { LoadMoreButton } from '../../lists/load-more-table.tsx';
 
 type CustomerContact = Customer['emails'][number];
 type CustomerConsent = Customer['consent'][number];
@@ -234,52 +236,94 @@ function ConsentPanel({
   );
 }
 
-/** An organisation's people, or the organisations a person belongs to. */
+/**
+ * An organisation's people, or the organisations a person belongs to, a page at a time in name
+ * order: a key account has hundreds of contacts, found by name, phone or role.
+ */
 function MembersPanel({ customer }: { customer: Customer }) {
   const { t } = useTranslation();
   const isOrganization = customer.kind === 'organization';
-  const members = useQuery({
-    queryKey: customerKeys.members(customer.id),
-    queryFn: ({ signal }) => listMembers(customer.id, signal),
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim());
+  const members = useInfiniteQuery({
+    queryKey: customerKeys.members(customer.id, q),
+    queryFn: ({ pageParam, signal }) => listMembers(customer.id, q, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: (previous) => previous,
   });
+  const rows = members.data?.pages.flatMap((page) => page.items) ?? [];
+  // A person in one or two organisations needs no search; an organisation always may.
+  const searchable = isOrganization || q !== '' || members.hasNextPage;
   return (
     <Card
       title={isOrganization ? t('customer360.members') : t('customer360.organizations')}
       size="small"
+      data-testid="members-panel"
     >
+      {searchable ? (
+        <Input.Search
+          allowClear={clearable(t)}
+          aria-label={
+            isOrganization ? t('customer360.searchMembers') : t('customer360.searchOrganizations')
+          }
+          placeholder={
+            isOrganization
+              ? t('customer360.searchMembersPlaceholder')
+              : t('customer360.searchOrganizations')
+          }
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          onSearch={setSearch}
+          loading={members.isFetching && !members.isFetchingNextPage}
+          className="filters"
+          data-testid="members-search"
+        />
+      ) : null}
       {members.isPending ? (
         <Skeleton active paragraph={{ rows: 2 }} />
       ) : members.isError ? (
         <ErrorAlert error={members.error} onRetry={() => void members.refetch()} />
-      ) : members.data.length === 0 ? (
+      ) : rows.length === 0 ? (
         <Empty
           image={Empty.PRESENTED_IMAGE_SIMPLE}
           description={
-            isOrganization ? t('customer360.noMembers') : t('customer360.noOrganizations')
+            q
+              ? t('customer360.noMemberMatch')
+              : isOrganization
+                ? t('customer360.noMembers')
+                : t('customer360.noOrganizations')
           }
         />
       ) : (
-        <ul className="plain-list">
-          {members.data.map((member) => {
-            const otherId = isOrganization ? member.personId : member.organizationId;
-            const otherName = isOrganization ? member.personName : member.organizationName;
-            const about = [member.title, member.role].filter(Boolean).join(' · ');
-            return (
-              <li key={otherId} className="plain-list-item">
-                <div>
-                  <Link to={`/customers/${otherId}`}>{otherName || otherId}</Link>
-                  {about ? (
-                    <div>
-                      <Typography.Text type="secondary" className="small-text">
-                        {about}
-                      </Typography.Text>
-                    </div>
-                  ) : null}
-                </div>
-              </li>
-            );
-          })}
-        </ul>
+        <>
+          <ul className="plain-list" data-testid="members-list">
+            {rows.map((member) => {
+              const otherId = isOrganization ? member.personId : member.organizationId;
+              const otherName = isOrganization ? member.personName : member.organizationName;
+              const about = [member.title, member.role].filter(Boolean).join(' · ');
+              return (
+                <li key={otherId} className="plain-list-item" data-testid="member-item">
+                  <div>
+                    <Link to={`/customers/${otherId}`}>{otherName || otherId}</Link>
+                    {about ? (
+                      <div>
+                        <Typography.Text type="secondary" className="small-text">
+                          {about}
+                        </Typography.Text>
+                      </div>
+                    ) : null}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+          {members.hasNextPage ? (
+            <div className="load-more">
+              <LoadMoreButton query={members} size="small" />
+            </div>
+          ) : null}
+        </>
       )}
     </Card>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Select } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -6,17 +6,7 @@ import type { Customer, CustomerKind } from '../../api/api-types.ts';
 import { customerDetails } from './customer-duplicates.ts';
 import { customerKeys, listCustomers } from './customers.api.ts';
 import { clearable, searchIcon } from '../../i18n/antd-config.tsx';
-
-const SEARCH_DEBOUNCE_MS = 300;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), ms);
-    return () => window.clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
+import { useDebounced } from '../../lists/debounced.ts';
 
 /** "张伟 · C001 · 13800138000": enough to tell two people of one name apart in a list. */
 function customerSummary(customer: Customer, unnamed: string): string {
@@ -61,7 +51,7 @@ export function CustomerSearchSelect({
 }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
+  const q = useDebounced(search.trim());
   const [chosen, setChosen] = useState<Customer | null>(null);
   const found = useQuery({
     queryKey: customerKeys.search(kind ?? '', q),

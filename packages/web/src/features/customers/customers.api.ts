@@ -29,7 +29,8 @@ export const customerKeys = {
   one: (id: string) => ['customers', 'one', id] as const,
   /** Every organisation's members. */
   allMembers: ['customers', 'members'] as const,
-  members: (id: string) => ['customers', 'members', id] as const,
+  /** One customer's members (or organisations) that a search for `q` finds ('' for all). */
+  members: (id: string, q: string) => ['customers', 'members', id, q] as const,
   attributes: ['customers', 'attribute-definitions'] as const,
   /** How many customers hold a value of one attribute (under `attributes`, so it goes stale with them). */
   attributeUsage: (key: string) => ['customers', 'attribute-definitions', key, 'usage'] as const,
@@ -72,13 +73,15 @@ export function getCustomer(id: string, signal?: AbortSignal) {
   return api.get<Customer>(`/v1/customers/${encodeURIComponent(id)}`, undefined, signal);
 }
 
-export async function listMembers(id: string, signal?: AbortSignal): Promise<CustomerMember[]> {
-  const reply = await api.get<{ items: CustomerMember[] }>(
+export const MEMBERS_PAGE_SIZE = 20;
+
+/** One page of an organisation's people (or a person's organisations), in name order. */
+export function listMembers(id: string, q: string, cursor: string | null, signal?: AbortSignal) {
+  return api.get<Page<CustomerMember>>(
     `/v1/customers/${encodeURIComponent(id)}/members`,
-    undefined,
+    { q: q.trim(), cursor, limit: MEMBERS_PAGE_SIZE },
     signal,
   );
-  return reply.items;
 }
 
 /**
