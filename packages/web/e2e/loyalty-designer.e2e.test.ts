@@ -187,7 +187,11 @@ describe('loyalty program designer in a real browser', () => {
     expect(await table.innerText()).toContain('200');
     await table.getByRole('button', { name: label('券码') }).click();
     const drawer = page.getByTestId('coupons-drawer');
-    await page.locator('#coupons_count').fill('5');
+    // Opened to add codes: how many has the focus, its 100 selected, so typing replaces it.
+    const count = page.locator('#coupons_count');
+    await expect.poll(() => count.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('5');
+    expect(await count.inputValue()).toBe('5');
     await page.locator('#coupons_prefix').fill('cafe');
     await page.locator('#coupons_length').fill('10');
     // The server makes the codes: the browser asks for them, once per batch (a key).

@@ -101,6 +101,18 @@ describe('the public member page in a real browser', () => {
       memberUrl = await url.inputValue();
       expect(memberUrl.startsWith(`${server.url}/member?token=`)).toBe(true);
       expect(await page.locator('.ant-modal').innerText()).toContain('有效期至');
+      // What staff change next is how long the link lasts: the days field has the focus, its
+      // number selected, so typing replaces it.
+      const days = page.locator('#member-link-days');
+      await expect.poll(() => days.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.type('7');
+      expect(await days.inputValue()).toBe('7');
+      await page.keyboard.press('Escape');
+      await settled(page);
+      // Opened again, the field has the focus again.
+      await page.getByTestId('member-link-button').click();
+      await expect.poll(() => days.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect.poll(() => url.inputValue()).toContain('/member?token=');
       await screenshot(page, 'member-link', undefined, false);
       expect(errors).toEqual([]);
     } finally {

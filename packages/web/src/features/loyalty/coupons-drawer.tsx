@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type Ref } from 'react';
 import {
   Alert,
   Button,
@@ -15,6 +15,7 @@ import {
   Table,
   Tag,
   Typography,
+  type InputRef,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -26,7 +27,9 @@ import { startOfDayIn } from '../../i18n/zoned-date.ts';
 import { useCopyToClipboard } from '../platform/secret-shown-once.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { type DesignerTabProps, WholeNumberInput } from './designer-fields.tsx';
+import type { NumberInputRef } from '../../forms/number-input.tsx';
 import { DateField, labelled } from '../../forms/form-fields.tsx';
+import { LoadMoreButton } from '../../lists/load-more-table.tsx';
 import {
   type Coupon,
   type Reward,
@@ -84,9 +87,12 @@ function GeneratedCodes({ codes, rewardName }: { codes: string[]; rewardName: st
 function AddCodesForm({
   program,
   reward,
+  countField,
 }: {
   program: DesignerTabProps['program'];
   reward: Reward;
+  /** The first field to type in, for the drawer to focus once it has opened. */
+  countField: Ref<NumberInputRef>;
 }) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm<PoolValues>();
@@ -162,7 +168,7 @@ function AddCodesForm({
         <Row gutter={12}>
           <Col span={8}>
             <Form.Item name="count" label={t('loyalty.coupons.count')} rules={required}>
-              <WholeNumberInput min={1} max={10_000} />
+              <WholeNumberInput min={1} max={10_000} ref={countField} />
             </Form.Item>
           </Col>
           <Col span={8}>
@@ -248,6 +254,8 @@ export function CouponsDrawer({
   const rows = coupons.data?.pages.flatMap((page) => page.items) ?? [];
   const when = (iso: string | null) => (iso ? formatDateTime(iso, locale, program.timeZone) : '—');
   const [now] = useState(() => Date.now());
+  const countField = useRef<NumberInputRef>(null);
+  const searchBox = useRef<InputRef>(null);
   return (
     <Drawer
       open={reward !== null}
@@ -255,6 +263,14 @@ export function CouponsDrawer({
       size="large"
       title={reward ? t('loyalty.coupons.title', { name: reward.name }) : ''}
       destroyOnHidden
+      // Opened to type: how many codes to generate (its number selected, so typing replaces
+      // it), or for staff who cannot add codes, the search. Once open, as the drawer focuses
+      // itself while it opens.
+      afterOpenChange={(opened) => {
+        if (!opened) return;
+        if (canDesign) countField.current?.focus({ cursor: 'all' });
+        else searchBox.current?.focus();
+      }}
     >
       {reward ? (
         <Space orientation="vertical" size={16} className="full-width" data-testid="coupons-drawer">
@@ -271,7 +287,9 @@ export function CouponsDrawer({
               ))}
             </Row>
           ) : null}
-          {canDesign ? <AddCodesForm program={program} reward={reward} /> : null}
+          {canDesign ? (
+            <AddCodesForm program={program} reward={reward} countField={countField} />
+          ) : null}
           <Space wrap>
             <Segmented<Coupon['status'] | 'all'>
               aria-label={t('loyalty.coupons.filter')}
@@ -284,6 +302,7 @@ export function CouponsDrawer({
               )}
             />
             <Input.Search
+              ref={searchBox}
               allowClear={clearable(t)}
               placeholder={t('loyalty.coupons.search')}
               aria-label={t('loyalty.coupons.search')}
@@ -375,12 +394,7 @@ export function CouponsDrawer({
               />
               {coupons.hasNextPage ? (
                 <div className="load-more">
-                  <Button
-                    onClick={() => void coupons.fetchNextPage()}
-                    loading={coupons.isFetchingNextPage}
-                  >
-                    {t('common.loadMore')}
-                  </Button>
+                  <LoadMoreButton query={coupons} />
                 </div>
               ) : null}
             </>

@@ -1,7 +1,8 @@
 // Inputs the program designer's forms share: money in major units with the currency's symbol,
 // points, free-text lists (dates and translated options: src/forms/form-fields.tsx).
 import { Button, Form, Select, Space, type FormInstance } from 'antd';
-import { NumberInput } from '../../forms/number-input.tsx';
+import type { Ref } from 'react';
+import { NumberInput, type NumberInputRef } from '../../forms/number-input.tsx';
 import { useTranslation } from 'react-i18next';
 import { currencyDigits } from '../../i18n/format.ts';
 import { useFormProblem } from '../../api/error-text.tsx';
@@ -34,6 +35,7 @@ type NumberProps = {
   max?: number;
   'aria-label'?: string;
   autoFocus?: boolean;
+  ref?: Ref<NumberInputRef>;
 };
 
 /** An amount in major units (¥12.50), with as many decimals as the currency has. */

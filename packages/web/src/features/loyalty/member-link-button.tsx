@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert, Button, Input, Modal, Space, Typography } from 'antd';
-import { NumberInput } from '../../forms/number-input.tsx';
+import { NumberInput, type NumberInputRef } from '../../forms/number-input.tsx';
 import { LinkOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/error-text.tsx';
@@ -27,6 +27,7 @@ export function MemberLinkButton({
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
   const [days, setDays] = useState(30);
+  const daysField = useRef<NumberInputRef>(null);
   const create = useCreateMemberLink(programId, customerId);
   const url = create.data ? absolute(create.data) : '';
 
@@ -55,6 +56,11 @@ export function MemberLinkButton({
         open={open}
         title={t('loyalty.memberLink.title')}
         onCancel={() => setOpen(false)}
+        // The link is made (and copied) on opening; what staff change next is how long it lasts.
+        // After the opening, as the dialog focuses itself while it opens.
+        afterOpenChange={(opened) => {
+          if (opened) daysField.current?.focus({ cursor: 'all' });
+        }}
         footer={
           <Button type="primary" onClick={() => setOpen(false)}>
             {t('loyalty.memberLink.close')}
@@ -69,6 +75,7 @@ export function MemberLinkButton({
             <label htmlFor="member-link-days">{t('loyalty.memberLink.days')}</label>
             <NumberInput
               id="member-link-days"
+              ref={daysField}
               min={1}
               max={365}
               precision={0}
