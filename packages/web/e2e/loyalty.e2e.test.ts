@@ -357,4 +357,53 @@ describe('loyalty screens in a real browser', () => {
     await screenshot(page, 'loyalty-designer-settings-zh');
     expect(errors).toEqual([]);
   });
+
+  test('the rewards card: the cheapest on offer, and the whole catalog with its search a click away', async () => {
+    const programs = await server.call<{ items: { id: string; name: string }[] }>(
+      'GET',
+      '/v1/loyalty/programs',
+    );
+    const program = programs.items.find((item) => item.name === 'Test Rewards')!;
+    const rewards = `/v1/loyalty/programs/${program.id}/rewards`;
+    // Beside 免费咖啡 (100): five more on offer, one switched off, one not on offer yet.
+    for (const [name, pointsCost] of [
+      ['茶叶礼盒', 5_000],
+      ['帆布袋', 300],
+      ['雨伞', 3_000],
+      ['保温杯', 800],
+      ['会员T恤', 1_200],
+    ] as const) {
+      await server.call('POST', rewards, { name, pointsCost });
+    }
+    const coaster = await server.call<{ id: string }>('POST', rewards, {
+      name: '杯垫',
+      pointsCost: 50,
+    });
+    await server.call('PATCH', `${rewards}/${coaster.id}`, { active: false });
+    await server.call('POST', rewards, {
+      name: '中秋月饼',
+      pointsCost: 200,
+      validFrom: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    });
+
+    await page.goto(`/loyalty?program=${program.id}`);
+    const card = page.getByTestId('loyalty-rewards');
+    const rows = card.locator('tbody tr.ant-table-row');
+    await expect
+      .poll(() => rows.evaluateAll((all) => all.map((row) => row.querySelector('td')?.textContent)))
+      .toEqual(['免费咖啡', '帆布袋', '保温杯', '会员T恤', '雨伞']);
+    expect(await card.innerText()).toContain('可兑换的 6 个奖励中所需积分最低的 5 个');
+    await screenshot(page, 'loyalty-rewards-card');
+
+    // "All 8": the designer's rewards tab, whose search finds what the card leaves out.
+    await card.getByRole('link', { name: '全部 8 个奖励' }).click();
+    await page.waitForURL(new RegExp(`/loyalty/programs/${program.id}\\?tab=rewards$`));
+    const table = page.getByTestId('rewards-table');
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(8);
+    await page.getByLabel('搜索奖励').fill('杯');
+    await expect
+      .poll(() => table.locator('tbody tr.ant-table-row').allInnerTexts())
+      .toEqual([expect.stringContaining('杯垫'), expect.stringContaining('保温杯')]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Button,
   Card,
@@ -26,7 +26,6 @@ import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.t
 import { tierNames } from './entry-explanation.ts';
 import './loyalty.i18n.ts';
 import './loyalty-designer.i18n.ts';
-import { pageArrows } from '../../i18n/antd-config.tsx';
 
 const CREATE_EXAMPLE = `curl -s localhost:3000/v1/loyalty/programs -H "authorization: Bearer $KEY" \\
   -H 'content-type: application/json' \\
@@ -276,50 +275,84 @@ function TopRewardsCard({ programId }: { programId: string }) {
   );
 }
 
+/** How many rewards the overview shows: the catalog itself is the designer's rewards tab. */
+const REWARDS_SHOWN = 5;
+
+/**
+ * The rewards on offer now (switched on, within their dates), the cheapest first as the catalog
+ * orders them: a summary. The whole catalog — its search, edits and coupon pools — is one click
+ * away on the designer's rewards tab.
+ */
 function RewardsCard({ programId }: { programId: string }) {
   const { t, i18n } = useTranslation();
+  const locale = i18n.language;
   const rewards = useRewards(programId);
+  const [now] = useState(() => Date.now());
+  const all = rewards.data?.items ?? [];
+  const onOffer = all.filter(
+    (reward) =>
+      reward.active &&
+      (!reward.validFrom || Date.parse(reward.validFrom) <= now) &&
+      (!reward.validTo || now < Date.parse(reward.validTo)),
+  );
+  const shown = onOffer.slice(0, REWARDS_SHOWN);
+  const n = (value: number) => formatNumber(value, locale);
   return (
-    <Card title={t('loyalty.rewards.title')} size="small" data-testid="loyalty-rewards">
+    <Card
+      title={t('loyalty.rewards.onOffer')}
+      size="small"
+      data-testid="loyalty-rewards"
+      extra={
+        all.length > 0 ? (
+          <Link to={`/loyalty/programs/${programId}?tab=rewards`} data-testid="loyalty-rewards-all">
+            {t('loyalty.rewards.viewAll', { total: n(all.length) })}
+          </Link>
+        ) : null
+      }
+    >
       <Loading query={rewards}>
         {() => (
-          <Table
-            size="small"
-            pagination={{ pageSize: 10, hideOnSinglePage: true, ...pageArrows }}
-            rowKey="id"
-            dataSource={rewards.data!.items}
-            locale={{
-              emptyText: (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={t('loyalty.rewards.empty')}
-                />
-              ),
-            }}
-            columns={[
-              { title: t('loyalty.rewards.name'), dataIndex: 'name' },
-              {
-                title: t('loyalty.rewards.cost'),
-                dataIndex: 'pointsCost',
-                align: 'right',
-                render: (value: number) => formatNumber(value, i18n.language),
-              },
-              {
-                title: t('loyalty.rewards.stock'),
-                dataIndex: 'stock',
-                align: 'right',
-                render: (value: number | null) =>
-                  value === null
-                    ? t('loyalty.rewards.unlimited')
-                    : formatNumber(value, i18n.language),
-              },
-              {
-                title: t('loyalty.rewards.active'),
-                dataIndex: 'active',
-                render: (value: boolean) => t(value ? 'loyalty.rewards.yes' : 'loyalty.rewards.no'),
-              },
-            ]}
-          />
+          <>
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="id"
+              dataSource={shown}
+              locale={{
+                emptyText: (
+                  <Empty
+                    image={Empty.PRESENTED_IMAGE_SIMPLE}
+                    description={
+                      all.length === 0
+                        ? t('loyalty.rewards.empty')
+                        : t('loyalty.rewards.noneOnOffer')
+                    }
+                  />
+                ),
+              }}
+              columns={[
+                { title: t('loyalty.rewards.name'), dataIndex: 'name' },
+                {
+                  title: t('loyalty.rewards.cost'),
+                  dataIndex: 'pointsCost',
+                  align: 'right',
+                  render: (value: number) => n(value),
+                },
+                {
+                  title: t('loyalty.rewards.stock'),
+                  dataIndex: 'stock',
+                  align: 'right',
+                  render: (value: number | null) =>
+                    value === null ? t('loyalty.rewards.unlimited') : n(value),
+                },
+              ]}
+            />
+            {onOffer.length > shown.length ? (
+              <Typography.Text type="secondary" className="small-text">
+                {t('loyalty.rewards.shown', { shown: n(shown.length), onOffer: n(onOffer.length) })}
+              </Typography.Text>
+            ) : null}
+          </>
         )}
       </Loading>
     </Card>

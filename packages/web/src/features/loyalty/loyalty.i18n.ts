@@ -50,6 +50,10 @@ const en = {
     yes: 'Yes',
     no: 'No',
     empty: 'No rewards yet',
+    onOffer: 'Rewards on offer',
+    noneOnOffer: 'No reward is on offer now (switched off, or outside its dates)',
+    shown: 'The {{shown}} cheapest of {{onOffer}} on offer',
+    viewAll: 'All {{total}} rewards',
   },
   member: {
     title: 'Loyalty',
@@ -361,6 +365,10 @@ const zhCN: typeof en = {
     yes: '是',
     no: '否',
     empty: '还没有奖励',
+    onOffer: '可兑换的奖励',
+    noneOnOffer: '目前没有可兑换的奖励（已停用或不在有效期内）',
+    shown: '可兑换的 {{onOffer}} 个奖励中所需积分最低的 {{shown}} 个',
+    viewAll: '全部 {{total}} 个奖励',
   },
   member: {
     title: '会员积分',
