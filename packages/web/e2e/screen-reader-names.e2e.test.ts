@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
-import { openLoggedIn } from './browser.ts';
+import { newPage, openLoggedIn } from './browser.ts';
 import { seedShop, type Seeded } from './seed-data.ts';
 
 // What a screen reader reads in the Chinese UI: no aria-label or title in English, antd's own
@@ -10,6 +10,7 @@ import { seedShop, type Seeded } from './seed-data.ts';
 let server: E2eServer;
 let seeded: Seeded;
 let programId = '';
+let giftId = '';
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -80,11 +81,17 @@ beforeAll(async () => {
   programId = program.id;
   // Eleven rewards: the catalog pages by ten, so its pagination shows.
   for (let i = 1; i <= 11; i += 1) {
-    await server.call('POST', `/v1/loyalty/programs/${programId}/rewards`, {
-      name: `礼品 ${i}`,
-      pointsCost: 100 * i,
-    });
+    const reward = await server.call<{ id: string }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/rewards`,
+      { name: `礼品 ${i}`, pointsCost: 100 * i },
+    );
+    if (i === 1) giftId = reward.id;
   }
+  // The cheapest hands out a coupon: the member page shows its code, to copy.
+  await server.call('POST', `/v1/loyalty/programs/${programId}/rewards/${giftId}/coupons`, {
+    codes: ['GIFT-0001'],
+  });
   await server.call('POST', '/v1/events', {
     id: 'names-order-1',
     type: 'purchase',
@@ -256,6 +263,75 @@ describe('names screen readers read in the Chinese UI', () => {
     expect(await englishNames(page)).toEqual([]);
     await closePopups(page);
     expect(errors).toEqual([]);
+  });
+
+  // Pages seen without logging in, in a browser of their own.
+  async function asGuest(walk: (target: Page) => Promise<void>) {
+    const guest = await newPage(browser, server.url);
+    try {
+      await walk(guest.page);
+      expect(guest.errors).toEqual([]);
+    } finally {
+      await guest.context.close();
+    }
+  }
+
+  test('login, with a wrong password refused and the password shown', async () => {
+    await asGuest(async (target) => {
+      await target.goto('/login');
+      await target.locator('#login_email').fill(server.login.email);
+      await target.locator('#login_password').fill('wrong password');
+      await target.locator('#login_password').press('Enter');
+      await target.getByRole('alert').waitFor();
+      expect(await englishNames(target)).toEqual([]);
+      await target.getByRole('img', { name: '显示密码' }).click();
+      await target.getByRole('img', { name: '隐藏密码' }).waitFor();
+      await settled(target);
+      expect(await englishNames(target)).toEqual([]);
+    });
+  });
+
+  test('the public member page: the redeem dialog, its result with a coupon, a broken link', async () => {
+    const link = await server.call<{ url: string }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/members/${seeded.zhangWei.id}/link`,
+      { days: 7 },
+    );
+    const url = new URL(link.url, server.url);
+    await asGuest(async (target) => {
+      await target.goto(`${url.pathname}${url.search}`);
+      const cheapest = target.getByTestId('member-reward').first();
+      await cheapest.waitFor();
+      await settled(target);
+      expect(await englishNames(target)).toEqual([]);
+      await cheapest.getByRole('button').click();
+      await target.getByTestId('member-redeem-confirmation').waitFor();
+      await settled(target);
+      expect(await englishNames(target)).toEqual([]);
+      await target
+        .locator('.ant-modal-wrap:visible')
+        .getByRole('button', { name: '确认兑换' })
+        .click();
+      const result = target.getByTestId('member-redeem-result');
+      await result.waitFor();
+      await settled(target);
+      expect(await englishNames(target)).toEqual([]);
+      // Copied, the button shows a tick: that icon too says nothing in English.
+      await result.getByRole('button', { name: '复制' }).click();
+      await result.locator('.ant-typography-copy-success').waitFor();
+      expect(await englishNames(target)).toEqual([]);
+      await target
+        .locator('.ant-modal-wrap:visible')
+        .getByRole('button', { name: /^完\s?成$/ })
+        .click();
+      await settled(target);
+      await target.getByTestId('member-coupon').first().waitFor();
+      expect(await englishNames(target)).toEqual([]);
+
+      await target.goto('/member?token=this-link-was-never-signed');
+      await target.getByTestId('member-page-invalid').waitFor();
+      expect(await englishNames(target)).toEqual([]);
+    });
   });
 
   test('antd speaks the language the user switches to, and back', async () => {

@@ -5,6 +5,7 @@ import {
   CheckOutlined,
   CloseCircleFilled,
   CloseOutlined,
+  CopyOutlined,
   DoubleLeftOutlined,
   DoubleRightOutlined,
   DownOutlined,
@@ -19,6 +20,7 @@ import {
   RightOutlined,
   SearchOutlined,
   SwapRightOutlined,
+  WarningFilled,
 } from '@ant-design/icons';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -154,3 +156,26 @@ export function useMessage(): Record<MessageType, (content: ReactNode) => Promis
     };
   }, [message]);
 }
+
+/**
+ * A Typography's copy button (`copyable={copyButton()}`, or `copyButton(text)` to copy other
+ * text than is shown): antd names the button by its locale ("复制", then "复制成功"), but takes
+ * the icons inside it ("copy", "check") only per instance.
+ */
+export function copyButton(text?: string): { text?: string; icon: [ReactNode, ReactNode] } {
+  return {
+    ...(text === undefined ? {} : { text }),
+    icon: [<CopyOutlined key="copy" aria-hidden />, <CheckOutlined key="copied" aria-hidden />],
+  };
+}
+
+/**
+ * A Result's icon by its status (`<Result status="success" icon={resultIcons.success}>`): antd's
+ * own, hidden (the title says what happened), as antd takes a Result's icon only per instance.
+ */
+export const resultIcons = {
+  success: <CheckCircleFilled aria-hidden />,
+  info: <ExclamationCircleFilled aria-hidden />,
+  warning: <WarningFilled aria-hidden />,
+  error: <CloseCircleFilled aria-hidden />,
+};

@@ -138,9 +138,9 @@ describe('icons', () => {
     expect(named).toEqual([]);
   });
 
-  // antd's own icons (a clear button's, the page arrows, a toast's) come from antd-config.tsx
-  // where the ConfigProvider cannot give them: the e2e walk in screen-reader-names checks the
-  // pages it opens, this the places it does not.
+  // antd's own icons (a clear button's, the page arrows, a toast's, a copy button's, a Result's)
+  // come from antd-config.tsx where the ConfigProvider cannot give them: the e2e walk in
+  // screen-reader-names checks the pages it opens, this the places it does not.
   it('of antd’s own are given in the user’s language where the ConfigProvider cannot', () => {
     const bare: string[] = [];
     for (const [file, text] of Object.entries(sources)) {
@@ -149,6 +149,11 @@ describe('icons', () => {
         [/\ballowClear(?=[\s/>])(?!=)/g, 'allowClear without clearable(t)'],
         [/\bpagination=\{(?!false\})(?![^}]*pageArrows)[^\n]*/g, 'pagination without pageArrows'],
         [/\{[^}]*\bmessage\b[^}]*\}\s*=\s*App\.useApp\(\)/g, 'App.useApp().message (useMessage)'],
+        [/\scopyable(?!=\{copyButton\()/g, 'copyable without copyButton()'],
+        [
+          /<Result\b[^>]*?\sstatus="(success|info|warning|error)"(?!\s+icon=\{resultIcons\.)/g,
+          'Result without resultIcons (as the attribute after status)',
+        ],
       ];
       for (const [pattern, what] of checks) {
         for (const match of text.matchAll(pattern)) bare.push(`${file}: ${what}: ${match[0]}`);

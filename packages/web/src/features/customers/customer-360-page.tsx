@@ -51,7 +51,7 @@ import {
   setConsent,
   useAttributeDefinitions,
 } from './customers.api.ts';
-import { clearable, useMessage } from '../../i18n/antd-config.tsx';
+import { clearable, resultIcons, useMessage } from '../../i18n/antd-config.tsx';
 import { useDebounced } from '../../lists/debounced.ts';
 import { LoadMoreButton } from '../../lists/load-more-table.tsx';
 
@@ -377,6 +377,7 @@ export function Customer360Page() {
       return (
         <Result
           status="info"
+          icon={resultIcons.info}
           title={t('customerEdit.erase.erasedTitle')}
           subTitle={t('customerEdit.erase.erasedText')}
           extra={<Link to="/customers">{t('customer360.backToList')}</Link>}

@@ -28,6 +28,7 @@ import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
+import { copyButton, resultIcons } from '../../i18n/antd-config.tsx';
 import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
 import { LanguageSwitch } from '../platform/language-switch.tsx';
 import {
@@ -215,6 +216,7 @@ function RedeemResult({
       {result ? (
         <Result
           status="success"
+          icon={resultIcons.success}
           className="member-result"
           data-testid="member-redeem-result"
           title={t('memberPage.redeemed', { name: result.reward.name })}
@@ -227,7 +229,7 @@ function RedeemResult({
               <Typography.Text type="secondary">{t('memberPage.couponCode')}</Typography.Text>
               <Typography.Text
                 strong
-                copyable
+                copyable={copyButton()}
                 className="member-coupon-code"
                 data-testid="member-coupon-code"
               >
@@ -442,7 +444,7 @@ function CouponsCard({ page }: { page: PublicMemberPage }) {
               <div className="member-row">
                 <Typography.Text
                   strong
-                  copyable={{ text: coupon.code }}
+                  copyable={copyButton(coupon.code)}
                   delete={coupon.status !== 'usable'}
                   className="member-coupon-item-code"
                   data-testid="member-coupon-item-code"
@@ -635,6 +637,7 @@ export function MemberPage() {
         {invalid ? (
           <Result
             status="warning"
+            icon={resultIcons.warning}
             title={t('memberPage.invalidTitle')}
             subTitle={t('memberPage.invalidText')}
             data-testid="member-page-invalid"

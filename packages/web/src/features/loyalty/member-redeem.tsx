@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormProblem } from '../../api/error-text.tsx';
 import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatNumber } from '../../i18n/format.ts';
+import { copyButton, resultIcons } from '../../i18n/antd-config.tsx';
 import {
   type MemberLoyalty,
   type Redemption,
@@ -80,6 +81,7 @@ function RedeemForm({
     return (
       <Result
         status="success"
+        icon={resultIcons.success}
         title={
           reward
             ? t('loyalty.redeem.doneReward', { reward: reward.name, points: n(done.points) })
@@ -94,7 +96,7 @@ function RedeemForm({
                 title={
                   <Space wrap>
                     {t('loyalty.redeem.coupon')}
-                    <Typography.Text code copyable data-testid="redeem-coupon">
+                    <Typography.Text code copyable={copyButton()} data-testid="redeem-coupon">
                       {done.coupon.code}
                     </Typography.Text>
                     {done.coupon.expiresAt

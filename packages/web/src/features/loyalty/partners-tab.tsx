@@ -27,7 +27,7 @@ import {
   usePartners,
   useSettlement,
 } from './loyalty.api.ts';
-import { clearable, pageArrows } from '../../i18n/antd-config.tsx';
+import { clearable, copyButton, pageArrows } from '../../i18n/antd-config.tsx';
 
 function Settlement({
   program,
@@ -188,7 +188,7 @@ export function PartnersTab({ program, canDesign }: DesignerTabProps) {
               title: t('loyalty.partnersDesigner.id'),
               dataIndex: 'id',
               render: (id: string) => (
-                <Typography.Text code copyable>
+                <Typography.Text code copyable={copyButton()}>
                   {id}
                 </Typography.Text>
               ),
