@@ -272,7 +272,17 @@ describe('loyalty screens in a real browser', () => {
     await modal.getByRole('button', { name: /^完\s?成$/ }).click();
     await expect.poll(() => page.getByTestId('member-available').innerText()).toContain('1,034');
 
+    // Reopened at once, while the last dialog may still be closing: a fresh form, not the result.
     await page.getByTestId('redeem-button').click();
+    await modal.getByTestId('redeem-form').waitFor();
+    expect(await result.count()).toBe(0);
+    // The rest from a dialog opened once that one has closed for good (its content is destroyed
+    // when the closing animation ends, which a dialog reopened before it may still see).
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'hidden' });
+    await page.getByTestId('redeem-button').click();
+    await modal.getByTestId('redeem-form').waitFor();
+    expect(await result.count()).toBe(0);
     await modal.getByText('积分抵扣').click();
     const points = page.getByTestId('redeem-points');
     await points.fill('5000');

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { Button, Modal } from 'antd';
 
 /**
@@ -21,14 +21,26 @@ export function ModalButton({
   children: (close: () => void) => ReactNode;
 }) {
   const [open, setOpen] = useState(false);
+  // Each opening gets its own content (a new key): `destroyOnHidden` throws the content away
+  // only once the closing animation has ended, so a dialog reopened before that (a cashier quick
+  // on the button) showed what was left in it, the last redemption's result.
+  const [opening, setOpening] = useState(0);
   const close = () => setOpen(false);
   return (
     <>
-      <Button icon={icon} onClick={() => setOpen(true)} disabled={disabled} data-testid={testId}>
+      <Button
+        icon={icon}
+        onClick={() => {
+          setOpening((n) => n + 1);
+          setOpen(true);
+        }}
+        disabled={disabled}
+        data-testid={testId}
+      >
         {label}
       </Button>
       <Modal open={open} title={title} footer={null} onCancel={close} destroyOnHidden>
-        {children(close)}
+        <Fragment key={opening}>{children(close)}</Fragment>
       </Modal>
     </>
   );
