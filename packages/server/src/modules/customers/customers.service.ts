@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type {
   AttributeDefinition,
   AttributeDefinitionPatch,
@@ -39,14 +40,6 @@ import { nameKeys } from './name-keys.ts';
 import { CustomerVersionMismatch } from './customers.errors.ts';
 
 export type CustomersServiceDb = Kysely<CustomersTables & PlatformTables>;
-
-/** Runs `work` in the caller's transaction if there is one, else in a new one. */
-export function inTransaction<T>(
-  db: CustomersServiceDb,
-  work: (trx: CustomersServiceDb) => Promise<T>,
-): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
-}
 
 type Gender = Customer['gender'];
 

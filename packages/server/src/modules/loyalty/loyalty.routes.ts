@@ -57,7 +57,7 @@ import {
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
 import { refuseBody } from '../../http/no-body.ts';
-import { enqueueJob } from '../platform/index.ts';
+import { createOnce, enqueueJob, idempotencyKeyHeader, sendIdempotent } from '../platform/index.ts';
 import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
@@ -99,13 +99,28 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'Create a loyalty program (earning rules, pending period, expiry, tiers)',
+      description:
+        'With an `Idempotency-Key` header a retry answers the first result (header `idempotent-replayed`); the same key with another body is a 409 IDEMPOTENCY_CONFLICT.',
       querystring: noQuery,
+      headers: idempotencyKeyHeader,
       body: loyaltyProgramCreate,
       response: { 201: loyaltyProgram },
     },
     config: { permission: 'loyalty:design' },
-    handler: async (request, reply) =>
-      reply.status(201).send(await programs.createProgram(db, contextOf(request), request.body)),
+    handler: async (request, reply) => {
+      const context = contextOf(request);
+      const result = await createOnce(
+        db,
+        {
+          tenantId: context.tenantId,
+          scope: 'loyalty.programs.create',
+          key: request.headers['idempotency-key'],
+          body: request.body,
+        },
+        (trx) => programs.createProgram(trx, context, request.body),
+      );
+      return sendIdempotent(reply, result);
+    },
   });
 
   app.get('/v1/loyalty/programs', {
@@ -551,23 +566,30 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'Add a reward (points cost, stock, per-member limit, tiers, validity)',
+      description:
+        'With an `Idempotency-Key` header a retry answers the first result (header `idempotent-replayed`); the same key with another body is a 409 IDEMPOTENCY_CONFLICT. A key is the program’s: the same key on another program is another request.',
       params: programParams,
       querystring: noQuery,
+      headers: idempotencyKeyHeader,
       body: rewardCreate,
       response: { 201: reward },
     },
     config: { permission: 'loyalty:design' },
-    handler: async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.createReward(
-            db,
-            contextOf(request),
-            request.params.programId,
-            request.body,
-          ),
-        ),
+    handler: async (request, reply) => {
+      const context = contextOf(request);
+      const { programId } = request.params;
+      const result = await createOnce(
+        db,
+        {
+          tenantId: context.tenantId,
+          scope: `loyalty.rewards.create:${programId}`,
+          key: request.headers['idempotency-key'],
+          body: request.body,
+        },
+        (trx) => service.createReward(trx, context, programId, request.body),
+      );
+      return sendIdempotent(reply, result);
+    },
   });
 
   app.patch('/v1/loyalty/programs/:programId/rewards/:rewardId', {

@@ -2,6 +2,7 @@
 // rewards, liability, dashboards, ledger checks, signed member links, jobs.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { newId } from '../../db/ids.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type { z } from 'zod';
 import type {
   actionAward,
@@ -351,7 +352,7 @@ export async function createReward(
     input.validTo ? new Date(input.validTo) : null,
   );
   const id = newId();
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+  return inTransaction(db, async (trx: LoyaltyServiceDb) => {
     await repo.insertReward(trx, {
       tenant_id: context.tenantId,
       program_id: programId,

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 // Programs: creation, changes, versioned earning rules, the dry run.
 import { randomBytes } from 'node:crypto';
 import { newId } from '../../db/ids.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { z } from 'zod';
 import {
   storedEarnRule,
@@ -194,7 +195,7 @@ export async function createProgram(
   const rules = checkRules(input.earnRules, input.tiers);
   const id = newId();
   return changingPrograms(context.tenantId, () =>
-    db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+    inTransaction(db, async (trx: LoyaltyServiceDb) => {
       await repo.insertProgram(
         trx,
         {

@@ -1,5 +1,7 @@
 import { hash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { AppError } from '../../http/app-error.ts';
 import * as repo from './platform.repository.ts';
 import type { PlatformTables } from './platform.table.ts';
@@ -115,4 +117,46 @@ export async function redactIdempotentResults<DB extends PlatformTables>(
 ): Promise<number> {
   if (request.ids.length === 0) return 0;
   return repo.replaceIdempotencyResponses(db as unknown as Kysely<PlatformTables>, request);
+}
+
+/**
+ * The optional `Idempotency-Key` header of a create: with it, a retry (after a timeout, a lost
+ * answer) gets the first result instead of a second record.
+ */
+export const idempotencyKeyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Send one to retry safely: the same key and body answer the first result'),
+});
+
+/**
+ * A create run once per `Idempotency-Key` when the request has one (201, or the first result
+ * again), else run as it comes. The scope names the operation and its parent (the program of a
+ * reward, say), so one key used on two parents is two requests, not a replay of the first.
+ *
+ * @example
+ * const result = await createOnce(db, { tenantId, scope: `loyalty.rewards:${programId}`,
+ *   key: request.headers['idempotency-key'], body: request.body }, (trx) => createReward(trx, …));
+ * return sendIdempotent(reply, result);
+ */
+export async function createOnce<DB extends PlatformTables, T>(
+  db: Kysely<DB>,
+  request: { tenantId: string; scope: string; key: string | undefined; body: unknown },
+  work: (db: Kysely<DB>) => Promise<T>,
+): Promise<IdempotentResult<T>> {
+  const { key } = request;
+  if (key === undefined) return { status: 201, body: await work(db), replayed: false };
+  return runIdempotent(db, { ...request, key }, async (trx) => ({
+    status: 201,
+    body: await work(trx),
+  }));
+}
+
+/** Answers an idempotent result: its status, and `idempotent-replayed: true` on a replay. */
+export function sendIdempotent<T>(reply: FastifyReply, result: IdempotentResult<T>) {
+  if (result.replayed) void reply.header('idempotent-replayed', 'true');
+  return reply.status(result.status).send(result.body);
 }

@@ -36,6 +36,9 @@ export {
 } from './platform.service.ts';
 export {
   runIdempotent,
+  createOnce,
+  sendIdempotent,
+  idempotencyKeyHeader,
   hashRequest,
   redactIdempotentResults,
   type IdempotentResult,

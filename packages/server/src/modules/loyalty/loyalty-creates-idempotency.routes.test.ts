@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Problem } from '@fidelis/contracts';
+import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+
+/**
+ * A program or a reward created twice because a retry followed a lost answer would be a second
+ * program earning points on every purchase, or a reward listed twice to members: with an
+ * `Idempotency-Key` header, a retry answers the first result.
+ */
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(async () => t.close());
+
+const programBody = {
+  name: 'Points',
+  currency: 'CNY',
+  earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+};
+const rewardBody = { name: '免费咖啡', pointsCost: 100 };
+
+describe('creating programs and rewards with an Idempotency-Key', () => {
+  it('creates one program for concurrent and later retries, and refuses the key with another body', async () => {
+    const tenant = await newTenant(t);
+    const send = (key: string, payload: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/loyalty/programs',
+        headers: { ...tenant.auth, 'idempotency-key': key },
+        payload,
+      });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => send('setup-1', programBody)),
+    );
+    expect(answers.map((res) => res.statusCode)).toEqual(Array(8).fill(201));
+    const ids = new Set(answers.map((res) => (res.json() as { id: string }).id));
+    expect(ids.size).toBe(1);
+
+    const later = await send('setup-1', programBody);
+    expect(later.statusCode).toBe(201);
+    expect(later.headers['idempotent-replayed']).toBe('true');
+    expect(later.json()).toEqual(answers[0]!.json());
+
+    const other = await send('setup-1', { ...programBody, name: 'Other points' });
+    expect(other.statusCode).toBe(409);
+    expect((other.json() as Problem).code).toBe('IDEMPOTENCY_CONFLICT');
+
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/v1/loyalty/programs',
+      headers: tenant.auth,
+    });
+    expect((list.json() as { items: { id: string }[] }).items.map((p) => p.id)).toEqual([...ids]);
+
+    // Without a key, each request is a program of its own.
+    const plain = await Promise.all([
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/loyalty/programs',
+        headers: tenant.auth,
+        payload: { ...programBody, name: 'Second' },
+      }),
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/loyalty/programs',
+        headers: tenant.auth,
+        payload: { ...programBody, name: 'Second' },
+      }),
+    ]);
+    expect(plain.map((res) => res.statusCode)).toEqual([201, 201]);
+    expect(plain[0]!.json()).not.toEqual(plain[1]!.json());
+  });
+
+  it('keeps a reward key to its program, and a failed create stores nothing under the key', async () => {
+    const tenant = await newTenant(t);
+    const createProgram = async (name: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/loyalty/programs',
+        headers: tenant.auth,
+        payload: { ...programBody, name },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const first = await createProgram('First');
+    const second = await createProgram('Second');
+    const addReward = (programId: string, key: string, payload: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${programId}/rewards`,
+        headers: { ...tenant.auth, 'idempotency-key': key },
+        payload,
+      });
+    const rewards = async (programId: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/loyalty/programs/${programId}/rewards`,
+        headers: tenant.auth,
+      });
+      return (res.json() as { items: { id: string }[] }).items;
+    };
+
+    const created = await addReward(first, 'coffee', rewardBody);
+    expect(created.statusCode, created.body).toBe(201);
+    const again = await addReward(first, 'coffee', rewardBody);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(created.json());
+    expect(await rewards(first)).toHaveLength(1);
+
+    // The same key on the other program is another request: its own reward there.
+    const elsewhere = await addReward(second, 'coffee', rewardBody);
+    expect(elsewhere.statusCode).toBe(201);
+    expect(elsewhere.headers['idempotent-replayed']).toBeUndefined();
+    expect(await rewards(second)).toHaveLength(1);
+
+    // A refused create keeps nothing under its key: corrected, the retry creates the reward.
+    const refused = await addReward(first, 'tea', { ...rewardBody, tiers: ['no-such-tier'] });
+    expect(refused.statusCode).toBe(400);
+    const fixed = await addReward(first, 'tea', { ...rewardBody, name: '茶' });
+    expect(fixed.statusCode, fixed.body).toBe(201);
+    expect(await rewards(first)).toHaveLength(2);
+  });
+});
