@@ -305,4 +305,45 @@ describe('loyalty program designer in a real browser', () => {
       await other.context.close();
     }
   });
+
+  test('new program: a second click after a lost answer creates the program once', async () => {
+    const programsPost = (url: URL) => url.pathname === '/v1/loyalty/programs';
+    const keys: string[] = [];
+    let loseAnswer = true;
+    await page.route(programsPost, async (route: Route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      keys.push((await route.request().allHeaders())['idempotency-key'] ?? '');
+      if (!loseAnswer) return route.fallback();
+      loseAnswer = false;
+      // The server makes the program; its answer never reaches the page.
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    try {
+      await page.goto('/loyalty/programs/new');
+      await page.locator('#program_name').fill('断线重试计划');
+      await page.locator('#program_name').press('Enter');
+      await expect
+        .poll(() => page.getByTestId('program-create').innerText())
+        .toContain('无法连接服务器');
+      await page.locator('#program_name').press('Enter');
+      await page.waitForURL(/\/loyalty\/programs\/[0-9a-f-]{36}\?tab=rules$/);
+    } finally {
+      await page.unroute(programsPost);
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const { items } = await server.call<{ items: { id: string; name: string }[] }>(
+      'GET',
+      '/v1/loyalty/programs',
+    );
+    const made = items.filter((program) => program.name === '断线重试计划');
+    expect(made).toHaveLength(1);
+    expect(page.url()).toContain(made[0]!.id);
+    // Chromium logs the reset connection it was told to fake; nothing else may be logged.
+    const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
+    errors.splice(0, errors.length, ...unexpected);
+    expect(errors).toEqual([]);
+  });
 });

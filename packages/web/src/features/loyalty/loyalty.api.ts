@@ -25,7 +25,7 @@ import type {
   TierConfig,
   walletEntry,
 } from '@fidelis/contracts';
-import { api } from '../../api/api-client.ts';
+import { api, apiRequest } from '../../api/api-client.ts';
 
 // Reply shapes from the contracts' schemas, as types only (no zod in the bundle).
 type Parsed<T extends { parse: (value: unknown) => unknown }> = ReturnType<T['parse']>;
@@ -335,7 +335,12 @@ function useProgramChanged(programId: string) {
 export function useCreateProgram() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: ProgramCreate) => api.post<LoyaltyProgram>('/v1/loyalty/programs', input),
+    // The key makes a resubmit after a lost answer replay the program it made, not make another.
+    mutationFn: ({ input, idempotencyKey }: { input: ProgramCreate; idempotencyKey: string }) =>
+      apiRequest<LoyaltyProgram>('POST', '/v1/loyalty/programs', {
+        json: input,
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['loyalty', 'programs'] }),
   });
 }
@@ -416,7 +421,11 @@ export function useUpdateReward(programId: string) {
 export function useCreateReward(programId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: RewardCreate) => api.post<Reward>(`${base(programId)}/rewards`, input),
+    mutationFn: ({ input, idempotencyKey }: { input: RewardCreate; idempotencyKey: string }) =>
+      apiRequest<Reward>('POST', `${base(programId)}/rewards`, {
+        json: input,
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['loyalty', programId, 'rewards'] }),
   });
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { Button, Card, Col, Form, Result, Row, Select, Space, Switch, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { useFormProblem } from '../../api/error-text.tsx';
 import { majorToMinor } from '../../i18n/format.ts';
 import { useCurrentSession } from '../platform/session.ts';
 import { MoneyInput, WholeNumberInput } from './designer-fields.tsx';
+import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { useCreateProgram } from './loyalty.api.ts';
 import {
   defaultSettings,
@@ -44,6 +45,9 @@ export function ProgramCreatePage() {
   const [form] = Form.useForm<CreateValues>();
   const problem = useFormProblem(form);
   const create = useCreateProgram();
+  // One key per program the designer means: a resubmit after a lost answer replays it instead of
+  // creating a second program; a changed form starts a new one.
+  const key = useRef<string | null>(null);
   const currency = Form.useWatch('currency', form) ?? session.tenant.currency;
   const baseRule = Form.useWatch('baseRule', form);
   const currencies = useMemo(
@@ -71,25 +75,30 @@ export function ProgramCreatePage() {
 
   function submit(values: CreateValues) {
     problem.clear();
+    key.current ??= newIdempotencyKey();
     create.mutate(
       {
-        ...settingsUpdate(values, values.currency),
-        currency: values.currency,
-        timeZone: values.timeZone,
-        earnRules: values.baseRule
-          ? [
-              {
-                kind: 'spend',
-                id: 'base',
-                name: t('loyalty.designer.baseRuleName'),
-                points: values.basePoints,
-                per: majorToMinor(values.basePer, values.currency),
-              },
-            ]
-          : [],
+        idempotencyKey: key.current,
+        input: {
+          ...settingsUpdate(values, values.currency),
+          currency: values.currency,
+          timeZone: values.timeZone,
+          earnRules: values.baseRule
+            ? [
+                {
+                  kind: 'spend',
+                  id: 'base',
+                  name: t('loyalty.designer.baseRuleName'),
+                  points: values.basePoints,
+                  per: majorToMinor(values.basePer, values.currency),
+                },
+              ]
+            : [],
+        },
       },
       {
         onSuccess: (program) => {
+          key.current = null;
           void message.success(t('loyalty.designer.created', { name: program.name }));
           void navigate(`/loyalty/programs/${program.id}?tab=rules`);
         },
@@ -113,6 +122,9 @@ export function ProgramCreatePage() {
           form={form}
           name="program"
           layout="vertical"
+          onValuesChange={() => {
+            key.current = null;
+          }}
           initialValues={{
             ...defaultSettings,
             currency: session.tenant.currency,

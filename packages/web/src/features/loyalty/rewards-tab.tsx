@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import {
   Button,
   Col,
@@ -16,6 +16,7 @@ import {
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.tsx';
+import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatNumber } from '../../i18n/format.ts';
 import { dateIn, startOfDayIn } from '../../i18n/zoned-date.ts';
 import { CouponsDrawer } from './coupons-drawer.tsx';
@@ -84,6 +85,9 @@ function RewardModal({
   const problem = useFormProblem(form);
   const create = useCreateReward(program.id);
   const update = useUpdateReward(program.id);
+  // One key per reward meant: a resubmit after a lost answer replays it instead of listing the
+  // reward twice; a changed form starts a new one.
+  const key = useRef<string | null>(null);
   const tierOptions = (program.tiers?.levels ?? []).map((level) => ({
     value: level.code,
     label: level.name,
@@ -112,10 +116,17 @@ function RewardModal({
     const input = Object.fromEntries(
       Object.entries(terms).filter(([, value]) => value !== null),
     ) as unknown as RewardCreate;
-    create.mutate(input, {
-      onSuccess: (reward) => done(reward, 'created'),
-      onError: problem.report,
-    });
+    key.current ??= newIdempotencyKey();
+    create.mutate(
+      { input, idempotencyKey: key.current },
+      {
+        onSuccess: (reward) => {
+          key.current = null;
+          done(reward, 'created');
+        },
+        onError: problem.report,
+      },
+    );
   }
 
   return (
@@ -137,6 +148,9 @@ function RewardModal({
         form={form}
         name="reward"
         layout="vertical"
+        onValuesChange={() => {
+          key.current = null;
+        }}
         onFinish={submit}
         {...(editing ? { initialValues: formValuesOf(editing, program.timeZone) } : {})}
       >
