@@ -855,23 +855,36 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'Queue a loyalty job (release pending, expire, warn, tier review, rebuild)',
+      description:
+        'With an `Idempotency-Key` header a retry answers the job the first request queued (header `idempotent-replayed`) instead of queuing it again.',
       querystring: noQuery,
+      headers: idempotencyKeyHeader,
       body: loyaltyJobRun.extend({ programId: id.optional() }),
       response: { 202: z.object({ jobId: id }) },
     },
     config: { permission: 'loyalty:design' },
     handler: async (request, reply) => {
       const context = contextOf(request);
-      if (request.body.programId) await programs.getProgram(db, context, request.body.programId);
-      const jobId = await enqueueJob(db, {
-        tenantId: context.tenantId,
-        kind: request.body.kind,
-        payload: {
-          ...(request.body.programId ? { programId: request.body.programId } : {}),
-          ...(request.body.asOf ? { asOf: request.body.asOf } : {}),
+      const { programId, kind, asOf } = request.body;
+      if (programId) await programs.getProgram(db, context, programId);
+      const result = await createOnce(
+        db,
+        {
+          tenantId: context.tenantId,
+          scope: 'loyalty.jobs.request',
+          key: request.headers['idempotency-key'],
+          body: request.body,
+          status: 202,
         },
-      });
-      return reply.status(202).send({ jobId });
+        async (trx) => ({
+          jobId: await enqueueJob(trx, {
+            tenantId: context.tenantId,
+            kind,
+            payload: { ...(programId ? { programId } : {}), ...(asOf ? { asOf } : {}) },
+          }),
+        }),
+      );
+      return sendIdempotent(reply, result);
     },
   });
 

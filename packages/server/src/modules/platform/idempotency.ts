@@ -133,9 +133,10 @@ export const idempotencyKeyHeader = z.object({
 });
 
 /**
- * A create run once per `Idempotency-Key` when the request has one (201, or the first result
- * again), else run as it comes. The scope names the operation and its parent (the program of a
- * reward, say), so one key used on two parents is two requests, not a replay of the first.
+ * A create (or a job's request) run once per `Idempotency-Key` when the request has one (`status`,
+ * 201 by default, or the first result again), else run as it comes. The scope names the operation
+ * and its parent (the program of a reward, say), so one key used on two parents is two requests,
+ * not a replay of the first.
  *
  * @example
  * const result = await createOnce(db, { tenantId, scope: `loyalty.rewards:${programId}`,
@@ -144,13 +145,19 @@ export const idempotencyKeyHeader = z.object({
  */
 export async function createOnce<DB extends PlatformTables, T>(
   db: Kysely<DB>,
-  request: { tenantId: string; scope: string; key: string | undefined; body: unknown },
+  request: {
+    tenantId: string;
+    scope: string;
+    key: string | undefined;
+    body: unknown;
+    status?: 201 | 202;
+  },
   work: (db: Kysely<DB>) => Promise<T>,
 ): Promise<IdempotentResult<T>> {
-  const { key } = request;
-  if (key === undefined) return { status: 201, body: await work(db), replayed: false };
+  const { key, status = 201 } = request;
+  if (key === undefined) return { status, body: await work(db), replayed: false };
   return runIdempotent(db, { ...request, key }, async (trx) => ({
-    status: 201,
+    status,
     body: await work(trx),
   }));
 }

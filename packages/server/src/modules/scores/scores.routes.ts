@@ -19,7 +19,12 @@ import {
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
-import type { PlatformTables } from '../platform/index.ts';
+import {
+  createOnce,
+  idempotencyKeyHeader,
+  sendIdempotent,
+  type PlatformTables,
+} from '../platform/index.ts';
 import * as service from './scores.service.ts';
 import type { ScoresTables } from './scores.table.ts';
 
@@ -38,13 +43,29 @@ export function registerScoresRoutes(app: FidelisApp, deps: ScoresRouteDeps): vo
     schema: {
       tags,
       summary: 'Score every customer now (background job; follow it at /v1/jobs/{jobId})',
+      description:
+        'With an `Idempotency-Key` header a retry answers the job the first request queued (header `idempotent-replayed`) instead of scoring every customer twice.',
       querystring: noQuery,
+      headers: idempotencyKeyHeader,
       body: scoreRunCreate,
       response: { 202: scoreRunAccepted },
     },
     config: { permission: 'analytics:run' },
-    handler: async (request, reply) =>
-      reply.status(202).send(await service.requestScoreRun(db, contextOf(request), request.body)),
+    handler: async (request, reply) => {
+      const context = contextOf(request);
+      const result = await createOnce(
+        db,
+        {
+          tenantId: context.tenantId,
+          scope: 'scores.runs.request',
+          key: request.headers['idempotency-key'],
+          body: request.body,
+          status: 202,
+        },
+        (trx) => service.requestScoreRun(trx, context, request.body),
+      );
+      return sendIdempotent(reply, result);
+    },
   });
 
   app.get('/v1/analytics/scores', {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { formatDay, parseDay } from '@fidelis/analytics';
 import {
   rfmSegments,
@@ -73,7 +74,7 @@ export async function requestScoreRun(
   context: RequestContext,
   body: ScoreRunCreate,
 ): Promise<{ jobId: string }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const jobId = await enqueueScoreRun(trx, context.tenantId, body);
     await recordAudit(trx, context, {
       action: 'scores.run_requested',

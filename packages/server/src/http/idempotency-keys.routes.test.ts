@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '@fidelis/contracts';
-import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
 
 /**
  * A program or a reward created twice because a retry followed a lost answer would be a second
- * program earning points on every purchase, or a reward listed twice to members: with an
- * `Idempotency-Key` header, a retry answers the first result.
+ * program earning points on every purchase, or a reward listed twice to members; a job requested
+ * twice, every customer scored twice. With an `Idempotency-Key` header, a retry answers the first
+ * result. (POST /v1/customers has its own test in the customers module.)
  */
 
 let t: TestApp;
@@ -122,5 +123,36 @@ describe('creating programs and rewards with an Idempotency-Key', () => {
     const fixed = await addReward(first, 'tea', { ...rewardBody, name: '茶' });
     expect(fixed.statusCode, fixed.body).toBe(201);
     expect(await rewards(first)).toHaveLength(2);
+  });
+
+  it('queues a job once per key: loyalty jobs and score runs', async () => {
+    const tenant = await newTenant(t);
+    const request = (url: string, key: string | undefined, payload: object) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...tenant.auth, ...(key ? { 'idempotency-key': key } : {}) },
+        payload,
+      });
+    for (const [url, payload, otherPayload] of [
+      ['/v1/loyalty/jobs', { kind: 'loyalty.expire-points' }, { kind: 'loyalty.tier-review' }],
+      ['/v1/analytics/score-runs', { horizonWeeks: 26 }, { horizonWeeks: 52 }],
+    ] as const) {
+      const first = await request(url, 'nightly-retry', payload);
+      expect(first.statusCode, first.body).toBe(202);
+      const again = await request(url, 'nightly-retry', payload);
+      expect(again.statusCode).toBe(202);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      const other = await request(url, 'nightly-retry', otherPayload);
+      expect(other.statusCode).toBe(409);
+      expect((other.json() as Problem).code).toBe('IDEMPOTENCY_CONFLICT');
+      // Without a key, each request queues a job of its own.
+      const plain = await request(url, undefined, payload);
+      expect(plain.statusCode).toBe(202);
+      expect(plain.json()).not.toEqual(first.json());
+    }
+    const jobs = await t.app.inject({ method: 'GET', url: '/v1/jobs', headers: tenant.auth });
+    expect((jobs.json() as { items: unknown[] }).items).toHaveLength(4);
   });
 });
