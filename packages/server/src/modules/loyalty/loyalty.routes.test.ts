@@ -825,6 +825,24 @@ describe('coupons', () => {
     const second = await use();
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ errors: [{ field: 'code', message: 'already used' }] });
+
+    // The till's retry after a lost answer, with an Idempotency-Key: the first 200 again.
+    const useWithKey = (code: string, key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/loyalty/programs/${program.id}/coupons/${code}/use`,
+        headers: { ...tenant.auth, 'idempotency-key': key },
+      });
+    const keyed = await useWithKey('SAVE-0002', 'till-7-sale-88');
+    expect(keyed.statusCode, keyed.body).toBe(200);
+    const retried = await useWithKey('SAVE-0002', 'till-7-sale-88');
+    expect(retried.statusCode).toBe(200);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.json()).toEqual(keyed.json());
+    // Another till's key is another use: refused, the code being used.
+    expect((await useWithKey('SAVE-0002', 'till-8-sale-3')).statusCode).toBe(409);
+    // A key is the code's: the same key on a used code is that code's own (refused) use.
+    expect((await useWithKey('SAVE-0001', 'till-7-sale-88')).statusCode).toBe(409);
   });
 });
 

@@ -57,7 +57,12 @@ import {
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
 import { refuseBody } from '../../http/no-body.ts';
-import { createOnce, enqueueJob, idempotencyKeyHeader, sendIdempotent } from '../platform/index.ts';
+import {
+  runOncePerKey,
+  enqueueJob,
+  idempotencyKeyHeader,
+  sendIdempotent,
+} from '../platform/index.ts';
 import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
@@ -109,7 +114,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     config: { permission: 'loyalty:design' },
     handler: async (request, reply) => {
       const context = contextOf(request);
-      const result = await createOnce(
+      const result = await runOncePerKey(
         db,
         {
           tenantId: context.tenantId,
@@ -578,7 +583,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     handler: async (request, reply) => {
       const context = contextOf(request);
       const { programId } = request.params;
-      const result = await createOnce(
+      const result = await runOncePerKey(
         db,
         {
           tenantId: context.tenantId,
@@ -658,14 +663,31 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'Use an issued coupon (once; not after it expires)',
+      description:
+        'A second use is a 409 CONFLICT (`already_used`). With an `Idempotency-Key` header the till’s retry after a lost answer gets the first 200 again (header `idempotent-replayed`) instead.',
       params: z.strictObject({ programId: id, code: z.string().min(4).max(64) }),
       querystring: noQuery,
+      headers: idempotencyKeyHeader,
       response: { 200: coupon },
     },
     config: { permission: 'loyalty:operate' },
     preValidation: refuseBody,
-    handler: async (request) =>
-      service.redeemCoupon(db, contextOf(request), request.params.programId, request.params.code),
+    handler: async (request, reply) => {
+      const context = contextOf(request);
+      const { programId, code } = request.params;
+      const result = await runOncePerKey(
+        db,
+        {
+          tenantId: context.tenantId,
+          scope: `loyalty.coupons.use:${programId}:${code}`,
+          key: request.headers['idempotency-key'],
+          body: {},
+          status: 200,
+        },
+        (trx) => service.redeemCoupon(trx, context, programId, code),
+      );
+      return sendIdempotent(reply, result);
+    },
   });
 
   app.post('/v1/loyalty/programs/:programId/partners', {
@@ -867,7 +889,7 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       const context = contextOf(request);
       const { programId, kind, asOf } = request.body;
       if (programId) await programs.getProgram(db, context, programId);
-      const result = await createOnce(
+      const result = await runOncePerKey(
         db,
         {
           tenantId: context.tenantId,

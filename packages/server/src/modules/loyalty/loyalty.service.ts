@@ -1459,7 +1459,7 @@ export async function redeemCoupon(
   now = new Date(),
 ) {
   await loadProgram(db, context.tenantId, programId);
-  return db.transaction().execute(async (trx: LoyaltyServiceDb) => {
+  return inTransaction(db, async (trx: LoyaltyServiceDb) => {
     const found = await repo.findCoupon(trx, context.tenantId, programId, code);
     if (!found) throw new AppError('NOT_FOUND', `No coupon ${code}.`);
     if (!(await repo.useCoupon(trx, context.tenantId, programId, code, now))) {

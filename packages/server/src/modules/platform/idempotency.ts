@@ -133,24 +133,24 @@ export const idempotencyKeyHeader = z.object({
 });
 
 /**
- * A create (or a job's request) run once per `Idempotency-Key` when the request has one (`status`,
- * 201 by default, or the first result again), else run as it comes. The scope names the operation
+ * A write (a create, a job's request, a coupon's use) run once per `Idempotency-Key` when the
+ * request has one (`status`, 201 by default, or the first result again), else run as it comes. The scope names the operation
  * and its parent (the program of a reward, say), so one key used on two parents is two requests,
  * not a replay of the first.
  *
  * @example
- * const result = await createOnce(db, { tenantId, scope: `loyalty.rewards:${programId}`,
+ * const result = await runOncePerKey(db, { tenantId, scope: `loyalty.rewards:${programId}`,
  *   key: request.headers['idempotency-key'], body: request.body }, (trx) => createReward(trx, …));
  * return sendIdempotent(reply, result);
  */
-export async function createOnce<DB extends PlatformTables, T>(
+export async function runOncePerKey<DB extends PlatformTables, T>(
   db: Kysely<DB>,
   request: {
     tenantId: string;
     scope: string;
     key: string | undefined;
     body: unknown;
-    status?: 201 | 202;
+    status?: 200 | 201 | 202;
   },
   work: (db: Kysely<DB>) => Promise<T>,
 ): Promise<IdempotentResult<T>> {

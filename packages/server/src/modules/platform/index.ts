@@ -36,7 +36,7 @@ export {
 } from './platform.service.ts';
 export {
   runIdempotent,
-  createOnce,
+  runOncePerKey,
   sendIdempotent,
   idempotencyKeyHeader,
   hashRequest,

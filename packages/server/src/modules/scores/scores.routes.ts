@@ -20,7 +20,7 @@ import {
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
 import {
-  createOnce,
+  runOncePerKey,
   idempotencyKeyHeader,
   sendIdempotent,
   type PlatformTables,
@@ -53,7 +53,7 @@ export function registerScoresRoutes(app: FidelisApp, deps: ScoresRouteDeps): vo
     config: { permission: 'analytics:run' },
     handler: async (request, reply) => {
       const context = contextOf(request);
-      const result = await createOnce(
+      const result = await runOncePerKey(
         db,
         {
           tenantId: context.tenantId,
