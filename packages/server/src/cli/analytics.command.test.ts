@@ -12,10 +12,28 @@ import {
   type ClvOptions,
   type TransactionFileOptions,
 } from './analytics.command.ts';
+import { displayWidth } from './output.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
 const run = promisify(execFile);
+
+/** `fidelis analytics …` spawned, in a language set here rather than by the machine's locale. */
+async function fidelis(lang: 'en' | 'zh-CN', args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [
+      BIN,
+      '--lang',
+      lang,
+      'analytics',
+      ...args,
+    ]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
 
 const csv = (file: string): TransactionFileOptions => ({
   transactions: path.join(FIXTURES, file),
@@ -130,34 +148,52 @@ describe('fidelis analytics clv', () => {
   });
 
   it('exits non-zero with the message on stderr when spawned', async () => {
-    const failure = await run(process.execPath, [
-      BIN,
-      'analytics',
+    const noRepeat = ['--transactions', path.join(FIXTURES, 'no-repeat.csv')];
+    const failure = await fidelis('en', [
       'clv',
-      '--transactions',
-      path.join(FIXTURES, 'no-repeat.csv'),
+      ...noRepeat,
       '--calibration-end',
       '2024-04-30',
-      '--json',
-    ]).catch((error: { code: number; stdout: string; stderr: string }) => error);
-    expect(failure).toMatchObject({ code: 1, stdout: '' });
-    expect((failure as { stderr: string }).stderr).toContain('no customer bought twice');
-
-    const ok = await run(process.execPath, [
-      BIN,
-      'analytics',
-      'clv',
-      '--transactions',
-      path.join(FIXTURES, 'purchases-small.csv'),
-      '--calibration-end',
-      '2024-04-30',
-      '--models',
-      'bgnbd,gammagamma',
       '--json',
     ]);
-    const parsed = JSON.parse(ok.stdout) as Record<string, unknown>;
+    expect(failure).toMatchObject({ code: 1, stdout: '' });
+    expect(failure.stderr).toContain('no customer bought twice');
+
+    const clvJson = async (lang: 'en' | 'zh-CN') =>
+      (
+        await fidelis(lang, [
+          'clv',
+          '--transactions',
+          path.join(FIXTURES, 'purchases-small.csv'),
+          '--calibration-end',
+          '2024-04-30',
+          '--models',
+          'bgnbd,gammagamma',
+          '--json',
+        ])
+      ).stdout;
+    const ok = await clvJson('en');
+    const parsed = JSON.parse(ok) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(['customers', 'bgnbd', 'gammagamma']);
     expect(parsed).toMatchObject({ customers: 5, gammagamma: { customers: 3 } });
+    // What scripts read does not change with the language.
+    expect(await clvJson('zh-CN')).toBe(ok);
+
+    const chinese = await fidelis('zh-CN', ['clv', ...noRepeat, '--calibration-end', '2024-04-30']);
+    expect(chinese).toMatchObject({
+      code: 1,
+      stderr: 'fidelis: 校准期结束前没有客户购买过两次：无法拟合模型\n',
+    });
+  });
+
+  it('prints its table in Chinese with --lang zh-CN, aligned by display width', async () => {
+    const small = path.join(FIXTURES, 'purchases-small.csv');
+    const rfm = await fidelis('zh-CN', ['rfm', '--transactions', small, '--as-of', '2024-04-30']);
+    const [head, ...table] = rfm.stdout.trimEnd().split('\n');
+    expect(head).toBe('截至 2024-04-30 的 RFM：5 位客户');
+    expect(table[0]).toMatch(/^分群 +客户数 +收入 *$/);
+    // Each Chinese character takes two columns: every row ends at the same column.
+    expect(new Set(table.map(displayWidth)).size).toBe(1);
   });
 });
 

@@ -17,8 +17,9 @@ import {
   type SummaryPeriod,
   type TransactionSummary,
 } from '@fidelis/analytics';
+import { t } from './i18n/translate.ts';
 import { assertUtf8File, inputFileSize, writeOutputFile } from './operator-input.ts';
-import { CliInputError, fail, printResult, progressBar } from './output.ts';
+import { CliInputError, displayWidth, fail, padTo, printResult, progressBar } from './output.ts';
 
 export { CliInputError };
 
@@ -56,9 +57,8 @@ function parseDate(text: string, format: string, line: number): number {
     ? parseDay(/^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value)
     : null;
   if (!day?.ok) {
-    throw new CliInputError(
-      `line ${line}: unparseable date "${value}" (expected ${format === 'auto' ? 'YYYY-MM-DD or YYYYMMDD' : format}; see --date-format)`,
-    );
+    const expected = format === 'auto' ? t('analytics.eitherDate') : format;
+    throw new CliInputError(t('analytics.badDate', { line, value, expected }));
   }
   return day.value;
 }
@@ -66,16 +66,16 @@ function parseDate(text: string, format: string, line: number): number {
 function columnIndex(header: string[] | null, column: string, option: string): number {
   if (/^\d+$/.test(column)) {
     const index = Number(column) - 1;
-    if (index < 0) throw new CliInputError(`${option}: column numbers start at 1`);
+    if (index < 0) throw new CliInputError(t('analytics.columnFromOne', { option }));
     return index;
   }
   if (header === null) {
-    throw new CliInputError(`${option} "${column}": without a header line, give a column number`);
+    throw new CliInputError(t('analytics.columnNumberNeeded', { option, column }));
   }
   const index = header.findIndex((name) => name.trim().toLowerCase() === column.toLowerCase());
   if (index < 0) {
     throw new CliInputError(
-      `column "${column}" not in the header (${header.join(', ')}); map it with ${option}`,
+      t('analytics.columnNotInHeader', { column, header: header.join(', '), option }),
     );
   }
   return index;
@@ -103,7 +103,7 @@ async function* records(
   }
   const delimiter = options.delimiter === 'tab' ? '\t' : options.delimiter;
   if (delimiter.length !== 1) {
-    throw new CliInputError(`--delimiter must be one character, "tab" or "whitespace"`);
+    throw new CliInputError(t('analytics.badDelimiter'));
   }
   const parser = stream.pipe(
     parse({
@@ -124,7 +124,9 @@ async function* records(
     }
   } catch (error) {
     if (error instanceof CliInputError) throw error;
-    throw new CliInputError(`cannot read ${options.transactions}: ${(error as Error).message}`);
+    throw new CliInputError(
+      t('input.cannotRead', { file: options.transactions, why: (error as Error).message }),
+    );
   }
 }
 
@@ -133,11 +135,11 @@ export async function readTransactionFile(
   options: TransactionFileOptions,
 ): Promise<TransactionFile> {
   if (!DATE_FORMATS.includes(options.dateFormat)) {
-    throw new CliInputError(`--date-format must be one of ${DATE_FORMATS.join(', ')}`);
+    throw new CliInputError(t('analytics.badDateFormat', { formats: DATE_FORMATS.join(', ') }));
   }
   const size = await inputFileSize(options.transactions);
   await assertUtf8File(options.transactions);
-  const bar = progressBar('Reading', options.progress !== false && size > 5_000_000);
+  const bar = progressBar(t('analytics.reading'), options.progress !== false && size > 5_000_000);
   bar.start(size);
   const customerId: string[] = [];
   const day: number[] = [];
@@ -167,18 +169,14 @@ export async function readTransactionFile(
       const date = fields[d];
       const value = fields[a];
       if (id === undefined || date === undefined || value === undefined) {
-        throw new CliInputError(`line ${line}: expected at least ${Math.max(c, d, a) + 1} fields`);
+        throw new CliInputError(t('analytics.tooFewFields', { line, n: Math.max(c, d, a) + 1 }));
       }
-      if (id === '') throw new CliInputError(`line ${line}: empty customer id`);
+      if (id === '') throw new CliInputError(t('analytics.emptyCustomer', { line }));
       const money = Number(value);
       if (value === '' || !Number.isFinite(money)) {
-        throw new CliInputError(`line ${line}: amount "${value}" is not a number`);
+        throw new CliInputError(t('analytics.amountNotNumber', { line, value }));
       }
-      if (money < 0) {
-        throw new CliInputError(
-          `line ${line}: negative amount ${value}; net refunds into their purchases first`,
-        );
-      }
+      if (money < 0) throw new CliInputError(t('analytics.negativeAmount', { line, value }));
       if (money === 0) zeroAmounts++;
       customerId.push(id);
       day.push(parseDate(date, options.dateFormat, line));
@@ -188,7 +186,7 @@ export async function readTransactionFile(
     bar.stop();
   }
   if (customerId.length === 0) {
-    throw new CliInputError(`${options.transactions} has no purchases`);
+    throw new CliInputError(t('analytics.noPurchases', { file: options.transactions }));
   }
   return {
     customerId,
@@ -231,7 +229,7 @@ export interface ClvReport {
 function finite(name: string, values: Record<string, number>): Record<string, number> {
   for (const [key, value] of Object.entries(values)) {
     if (!Number.isFinite(value)) {
-      throw new CliInputError(`${name} did not fit: ${key} is not finite`);
+      throw new CliInputError(t('analytics.notFiniteParam', { model: name, param: key }));
     }
   }
   return { ...values };
@@ -249,7 +247,7 @@ function report(
   withCustomers: boolean,
 ): ModelReport {
   if (!Number.isFinite(fit.logLikelihood)) {
-    throw new CliInputError(`${name} did not fit: the log-likelihood is not finite`);
+    throw new CliInputError(t('analytics.notFiniteLikelihood', { model: name }));
   }
   return {
     params: finite(name, fit.params as Record<string, number>),
@@ -277,10 +275,12 @@ function parseModels(text: string): ClvModelName[] {
     .filter(Boolean);
   for (const name of names) {
     if (!(CLV_MODELS as readonly string[]).includes(name)) {
-      throw new CliInputError(`unknown model "${name}"; choose from ${CLV_MODELS.join(', ')}`);
+      throw new CliInputError(
+        t('analytics.unknownModel', { model: name, models: CLV_MODELS.join(', ') }),
+      );
     }
   }
-  if (names.length === 0) throw new CliInputError('--models names no model');
+  if (names.length === 0) throw new CliInputError(t('analytics.noModel'));
   return names as ClvModelName[];
 }
 
@@ -288,22 +288,22 @@ function parseModels(text: string): ClvModelName[] {
 export async function runClv(options: ClvOptions): Promise<ClvReport> {
   const models = parseModels(options.models);
   if (options.period !== 'week' && options.period !== 'day') {
-    throw new CliInputError('--period must be week or day');
+    throw new CliInputError(t('analytics.badPeriod'));
   }
   const period: SummaryPeriod = options.period;
   const calibration = parseDay(options.calibrationEnd);
   if (!calibration.ok) throw new CliInputError(`--calibration-end: ${calibration.error.message}`);
   if (options.predict !== undefined && !(options.predict > 0 && Number.isFinite(options.predict))) {
-    throw new CliInputError('--predict must be a positive number of weeks');
+    throw new CliInputError(t('analytics.badPredict'));
   }
   if (options.predict !== undefined && !options.out) {
-    throw new CliInputError('--predict needs --out FILE.csv');
+    throw new CliInputError(t('analytics.predictNeedsOut'));
   }
   if (!(options.margin >= 0 && options.margin <= 1)) {
-    throw new CliInputError('--margin must be between 0 and 1');
+    throw new CliInputError(t('analytics.badMargin'));
   }
   if (!(options.discountRate >= 0 && options.discountRate < 10)) {
-    throw new CliInputError('--discount-rate must be a yearly rate ≥ 0, e.g. 0.1');
+    throw new CliInputError(t('analytics.badDiscountRate'));
   }
   const file = await readTransactionFile(options);
   const summaryResult = summarizeTransactions(
@@ -314,7 +314,7 @@ export async function runClv(options: ClvOptions): Promise<ClvReport> {
     const { code, message } = summaryResult.error;
     if (code === 'CALIBRATION_BEFORE_FIRST_PURCHASE') {
       throw new CliInputError(
-        `--calibration-end ${options.calibrationEnd} is before the first purchase in the file`,
+        t('analytics.calibrationBeforeFirst', { date: options.calibrationEnd }),
       );
     }
     throw new CliInputError(message);
@@ -322,15 +322,16 @@ export async function runClv(options: ClvOptions): Promise<ClvReport> {
   const summary = summaryResult.value;
   if (summary.customerIds.length < 2) {
     throw new CliInputError(
-      `only ${summary.customerIds.length} customer bought by ${options.calibrationEnd}: the models need a customer base`,
+      t('analytics.tooFewCustomers', {
+        n: summary.customerIds.length,
+        date: options.calibrationEnd,
+      }),
     );
   }
   let repeatBuyers = 0;
   for (const x of summary.x) if (x > 0) repeatBuyers++;
   if (repeatBuyers === 0) {
-    throw new CliInputError(
-      'no customer bought twice before the calibration end: the models cannot be fitted',
-    );
+    throw new CliInputError(t('analytics.noRepeatBuyers'));
   }
   const result: ClvReport = { customers: summary.customerIds.length };
   const bg = models.includes('bgnbd') || options.predict !== undefined ? fitBgNbd(summary) : null;
@@ -378,7 +379,9 @@ function writePredictions(
     discountRate: Math.pow(1 + options.discountRate, 1 / perYear) - 1,
     steps: Math.max(1, Math.min(120, Math.ceil(weeks))),
   });
-  if (!scored.ok) throw new CliInputError(`scoring: ${scored.error.message}`);
+  if (!scored.ok) {
+    throw new CliInputError(t('analytics.scoring', { message: scored.error.message }));
+  }
   const s = scored.value;
   const rows: (string | number)[][] = [
     [
@@ -402,9 +405,7 @@ function writePredictions(
       s.clv[i] ?? NaN,
     ];
     if (values.some((value) => !Number.isFinite(value))) {
-      throw new CliInputError(
-        `customer ${String(summary.customerIds[i])}: the model gave no finite score`,
-      );
+      throw new CliInputError(t('analytics.noFiniteScore', { id: String(summary.customerIds[i]) }));
     }
     total += values[3] ?? 0;
     rows.push([
@@ -458,7 +459,7 @@ export async function runRfm(options: RfmCliOptions): Promise<RfmReport> {
     } else byCustomer.set(id, { last: d, count: 1, spend: file.amount[i] ?? 0 });
   }
   if (byCustomer.size === 0) {
-    throw new CliInputError(`no purchase on or before --as-of ${options.asOf}`);
+    throw new CliInputError(t('analytics.noPurchaseAsOf', { date: options.asOf }));
   }
   const input: CustomerPurchaseSummary[] = [...byCustomer].map(([customerId, entry]) => ({
     customerId,
@@ -505,16 +506,18 @@ function table(rows: (string | number)[][]): string {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, String(cell).length);
+      widths[i] = Math.max(widths[i] ?? 0, displayWidth(String(cell)));
     });
   }
   return rows
     .map((row) =>
       row
         .map((cell, i) =>
-          typeof cell === 'number' || /^-?\d[\d.]*$/.test(cell)
-            ? String(cell).padStart(widths[i] ?? 0)
-            : String(cell).padEnd(widths[i] ?? 0),
+          padTo(
+            String(cell),
+            widths[i] ?? 0,
+            typeof cell === 'number' || /^-?\d[\d.]*$/.test(cell),
+          ),
         )
         .join('  '),
     )
@@ -522,7 +525,9 @@ function table(rows: (string | number)[][]): string {
 }
 
 function formatClv(result: ClvReport): string {
-  const rows: (string | number)[][] = [['model', 'parameters', 'log-likelihood']];
+  const rows: (string | number)[][] = [
+    [t('analytics.model'), t('analytics.parameters'), t('analytics.logLikelihood')],
+  ];
   for (const name of CLV_MODELS) {
     const model = result[name];
     if (!model) continue;
@@ -534,37 +539,34 @@ function formatClv(result: ClvReport): string {
       Number(model.logLikelihood.toFixed(2)),
     ]);
   }
-  const lines = [`${result.customers} customers`, table(rows)];
+  const lines = [t('analytics.customers', { n: result.customers }), table(rows)];
   if (result.predictions) {
-    lines.push(
-      `Predictions for ${result.predictions.weeks} weeks written to ${result.predictions.file} (total CLV ${result.predictions.totalClv})`,
-    );
+    const { weeks, file, totalClv } = result.predictions;
+    lines.push(t('analytics.predictions', { weeks, file, total: totalClv }));
   }
   return lines.join('\n');
 }
 
 function formatRfm(result: RfmReport): string {
-  const rows: (string | number)[][] = [['segment', 'customers', 'revenue']];
+  const rows: (string | number)[][] = [
+    [t('analytics.segment'), t('analytics.segmentCustomers'), t('analytics.revenue')],
+  ];
   for (const s of result.segments) rows.push([s.segment, s.customers, s.revenue.toFixed(2)]);
-  const lines = [`RFM as of ${result.asOf}: ${result.customers} customers`, table(rows)];
-  if (result.file) lines.push(`Per-customer scores written to ${result.file}`);
+  const lines = [t('analytics.rfmHead', { date: result.asOf, n: result.customers }), table(rows)];
+  if (result.file) lines.push(t('analytics.scoresWritten', { file: result.file }));
   return lines.join('\n');
 }
 
 function fileOptions(command: Command): Command {
   return command
-    .requiredOption('--transactions <file>', 'purchases file (CSV with a header by default)')
-    .option(
-      '--customer-column <name>',
-      'customer id column (name, or 1-based number)',
-      'customer_id',
-    )
-    .option('--date-column <name>', 'purchase date column', 'date')
-    .option('--amount-column <name>', 'amount column', 'amount')
-    .option('--delimiter <char>', 'field delimiter: a character, "tab" or "whitespace"', ',')
-    .option('--date-format <format>', 'auto, YYYY-MM-DD or YYYYMMDD', 'auto')
-    .option('--no-header', 'the file has no header line (use column numbers)')
-    .option('--json', 'print JSON');
+    .requiredOption('--transactions <file>', t('analytics.transactions'))
+    .option('--customer-column <name>', t('analytics.customerColumn'), 'customer_id')
+    .option('--date-column <name>', t('analytics.dateColumn'), 'date')
+    .option('--amount-column <name>', t('analytics.amountColumn'), 'amount')
+    .option('--delimiter <char>', t('analytics.delimiter'), ',')
+    .option('--date-format <format>', t('analytics.dateFormat'), 'auto')
+    .option('--no-header', t('analytics.noHeader'))
+    .option('--json', t('common.json'));
 }
 
 async function runAndPrint<T>(json: boolean, work: () => Promise<T>, human: (value: T) => string) {
@@ -578,21 +580,15 @@ async function runAndPrint<T>(json: boolean, work: () => Promise<T>, human: (val
 }
 
 export function registerAnalyticsCommands(program: Command): void {
-  const analytics = program
-    .command('analytics')
-    .description('Customer-base analytics on a purchases file, offline');
-  fileOptions(
-    analytics
-      .command('clv')
-      .description('Fit BG/NBD, Pareto/NBD, MBG/NBD and Gamma-Gamma; optionally predict CLV'),
-  )
-    .requiredOption('--calibration-end <date>', 'last day of the calibration period (YYYY-MM-DD)')
-    .option('--period <unit>', 'time unit of the models: week or day', 'week')
-    .option('--models <list>', 'comma-separated models', CLV_MODELS.join(','))
-    .option('--predict <weeks>', 'predict this many weeks ahead per customer', Number)
-    .option('--out <file>', 'CSV file for the per-customer predictions')
-    .option('--discount-rate <rate>', 'yearly discount rate of CLV', Number, 0)
-    .option('--margin <share>', 'share of spend kept as margin (0–1)', Number, 1)
+  const analytics = program.command('analytics').description(t('analytics.description'));
+  fileOptions(analytics.command('clv').description(t('analytics.clv')))
+    .requiredOption('--calibration-end <date>', t('analytics.calibrationEnd'))
+    .option('--period <unit>', t('analytics.period'), 'week')
+    .option('--models <list>', t('analytics.models'), CLV_MODELS.join(','))
+    .option('--predict <weeks>', t('analytics.predict'), Number)
+    .option('--out <file>', t('analytics.out'))
+    .option('--discount-rate <rate>', t('analytics.discountRate'), Number, 0)
+    .option('--margin <share>', t('analytics.margin'), Number, 1)
     .action(async (options: ClvOptions & { json?: boolean }) => {
       await runAndPrint(
         Boolean(options.json),
@@ -600,13 +596,9 @@ export function registerAnalyticsCommands(program: Command): void {
         formatClv,
       );
     });
-  fileOptions(
-    analytics
-      .command('rfm')
-      .description('RFM scores and named segments of a purchases file as of a day'),
-  )
-    .requiredOption('--as-of <date>', 'the day recency is measured at (YYYY-MM-DD)')
-    .option('--out <file>', 'CSV file for the per-customer scores')
+  fileOptions(analytics.command('rfm').description(t('analytics.rfm')))
+    .requiredOption('--as-of <date>', t('analytics.asOf'))
+    .option('--out <file>', t('analytics.rfmOut'))
     .action(async (options: RfmCliOptions & { json?: boolean }) => {
       await runAndPrint(
         Boolean(options.json),

@@ -30,9 +30,17 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function fidelis(args: string[]) {
+/**
+ * Runs the CLI in a language set by the environment (not the machine's): English unless the
+ * test gives a Chinese locale.
+ */
+async function fidelis(args: string[], locale: NodeJS.ProcessEnv = {}) {
+  const env = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...locale };
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      timeout: 60_000,
+      env,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -80,6 +88,46 @@ describe('fidelis import customers / export customers', () => {
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain('fidelis: IMPORT_INVALID');
     expect(refused.stderr).toContain('line 3, phone: not a phone number');
+
+    // The same refusal to a Chinese locale: its code's sentence and the line's reason, in Chinese.
+    const chinese = { LANG: 'zh_CN.UTF-8' };
+    const zh = await fidelis(
+      ['import', 'customers', bad, '--url', url, '--key', tenant.apiKey],
+      chinese,
+    );
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toBe(
+      'fidelis: IMPORT_INVALID: 文件中有无效的行；未导入任何数据\n' +
+        '  第 3 行，phone：不是电话号码（5 到 20 位数字，可以 + 开头）\n',
+    );
+    // LC_ALL wins over LANG, as in POSIX tools.
+    const overridden = await fidelis(
+      ['import', 'customers', bad, '--url', url, '--key', tenant.apiKey],
+      { ...chinese, LC_ALL: 'en_US.UTF-8' },
+    );
+    expect(overridden.stderr).toBe(refused.stderr);
+    // The JSON a script reads is the same in either language, but for the request's own id.
+    const refusal = async (locale: NodeJS.ProcessEnv) => {
+      const args = ['import', 'customers', bad, '--url', url, '--key', tenant.apiKey, '--json'];
+      const { requestId: _, ...rest } = JSON.parse((await fidelis(args, locale)).stdout) as {
+        requestId?: string;
+      };
+      return rest;
+    };
+    expect(await refusal(chinese)).toEqual(await refusal({}));
+
+    // The summary of an import that skipped a bad line, in both languages.
+    const skip = ['import', 'customers', bad, '--url', url, '--key', tenant.apiKey, '--dry-run'];
+    const english = await fidelis([...skip, '--skip-invalid']);
+    expect(english.stdout).toBe(
+      'Dry run (nothing written): 2 rows (utf8), 1 created, 0 updated, 0 unchanged, 1 skipped\n' +
+        '  line 3, phone: not a phone number\n',
+    );
+    const summary = await fidelis([...skip, '--skip-invalid', '--lang', 'zh-CN']);
+    expect(summary.stdout).toBe(
+      '试运行（未写入任何数据）：2 行（utf8），新建 1，更新 0，未变 0，跳过 1\n' +
+        '  第 3 行，phone：不是电话号码（5 到 20 位数字，可以 + 开头）\n',
+    );
 
     const out = path.join(dir, 'export.csv');
     const exported = await fidelis([
@@ -155,5 +203,36 @@ describe('fidelis import customers / export customers', () => {
       expect(refused.stderr.split('\n')[0]).toContain(message);
       expect(refused.stderr).not.toContain('    at ');
     }
+    const chinese: [string[], string][] = [
+      [
+        ['import', 'customers', dir, '--url', url, '--key', tenant.apiKey],
+        `${dir} 是目录，不是文件`,
+      ],
+      [
+        ['import', 'customers', file, '--url', closed, '--key', tenant.apiKey],
+        `无法连接 ${closed}：连接被拒绝（服务器是否在该端口运行？）`,
+      ],
+    ];
+    for (const [args, message] of chinese) {
+      const refused = await fidelis(['--lang', 'zh-CN', ...args]);
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.stderr).toBe(`fidelis: ${message}\n`);
+    }
   }, 120_000);
+
+  it('documents --lang in its help, which speaks the chosen language', async () => {
+    const english = await fidelis(['--help']);
+    expect(english.stdout).toContain('Usage: fidelis [options] [command]');
+    expect(english.stdout).toMatch(/--lang <language> +language of the messages/);
+    expect(english.stdout).toMatch(/\(choices:\s+"zh-CN", "en"\)/);
+    const chinese = await fidelis(['import', 'customers', '--help', '--lang', 'zh-CN']);
+    expect(chinese.stdout).toContain('用法： fidelis import customers [options] <file>');
+    expect(chinese.stdout).toContain(
+      '将客户 CSV（UTF-8，或 Excel 保存的 GBK）上传到 Fidelis 服务器',
+    );
+    expect(chinese.stdout).toMatch(/--encoding <encoding> +auto、utf8 或 gbk \(默认："auto"\)/);
+    const missing = await fidelis(['import', 'customers', 'x.csv'], { LANG: 'zh_CN.UTF-8' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^错误：缺少必需的选项 '--url <url>'\n/);
+  }, 60_000);
 });

@@ -6,7 +6,9 @@ import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { CustomerImportReport, Problem } from '@fidelis/contracts';
 import { fileProblem, inputFileSize, serverUrl, unreachable } from './operator-input.ts';
-import { fail, printResult } from './output.ts';
+import { fieldErrorLine, problemSentence } from './i18n/problem-text.ts';
+import { t } from './i18n/translate.ts';
+import { displayWidth, fail, padTo, printResult } from './output.ts';
 
 interface RemoteOptions {
   url: string;
@@ -22,7 +24,7 @@ function apiUrl(base: string, path: string, query: URLSearchParams): string {
 
 function keyFrom(options: { key?: string | undefined }): string {
   const key = options.key ?? process.env.FIDELIS_API_KEY;
-  if (!key) fail('give an API key with --key or FIDELIS_API_KEY');
+  if (!key) fail(t('common.noKey'));
   return key;
 }
 
@@ -33,15 +35,18 @@ function importBars(enabled: boolean, bytes: number) {
   }
   const bars = new MultiBar(
     {
-      format: '{label} [{bar}] {percentage}% | {value}/{total} {unit}',
+      format: t('progress.importFormat'),
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
     },
     Presets.shades_classic,
   );
-  const upload = bars.create(bytes, 0, { label: 'Upload    ', unit: 'bytes' });
-  const rows = bars.create(1, 0, { label: 'Processing', unit: 'rows' });
+  const labels = [t('progress.upload'), t('progress.processing')];
+  const widest = Math.max(...labels.map(displayWidth));
+  const [uploadLabel, rowsLabel] = labels.map((label) => padTo(label, widest));
+  const upload = bars.create(bytes, 0, { label: uploadLabel, unit: t('progress.bytes') });
+  const rows = bars.create(1, 0, { label: rowsLabel, unit: t('progress.rows') });
   return {
     uploaded(done: number, lines: number) {
       upload.update(done);
@@ -61,20 +66,27 @@ function parseMessage(url: string, line: string): unknown {
   try {
     return JSON.parse(line);
   } catch {
-    return fail(`${url} did not answer as a Fidelis server (is --url the right address?)`);
+    return fail(t('common.notFidelis', { url }));
   }
 }
 
 function printReport(json: boolean, report: CustomerImportReport): void {
   printResult(json, report, () => {
-    const head = report.dryRun ? 'Dry run (nothing written):' : 'Imported:';
+    const head = t(report.dryRun ? 'importCustomers.dryRunHead' : 'importCustomers.importedHead');
     const lines = [
-      `${head} ${report.rows} rows (${report.encoding}), ${report.created} created, ` +
-        `${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped} skipped`,
-      ...report.errors.map((error) => `  line ${error.line}, ${error.field}: ${error.message}`),
+      t('importCustomers.summary', {
+        head,
+        rows: report.rows,
+        encoding: report.encoding,
+        created: report.created,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        skipped: report.skipped,
+      }),
+      ...report.errors.map(fieldErrorLine),
     ];
     if (report.errorCount > report.errors.length) {
-      lines.push(`  … and ${report.errorCount - report.errors.length} more errors`);
+      lines.push(t('importCustomers.moreErrors', { n: report.errorCount - report.errors.length }));
     }
     return lines.join('\n');
   });
@@ -86,10 +98,9 @@ function printProblem(json: boolean, problem: Problem): never {
   else {
     process.stderr.write(
       [
-        `fidelis: ${problem.code}: ${problem.detail ?? problem.title}`,
-        ...(problem.errors ?? []).map(
-          (error) =>
-            `  ${error.line ? `line ${error.line}, ` : ''}${error.field}: ${error.message}`,
+        `fidelis: ${problem.code}: ${problemSentence(problem)}`,
+        ...(problem.errors ?? []).map((error) =>
+          fieldErrorLine({ ...error, line: error.line || undefined }),
         ),
       ].join('\n') + '\n',
     );
@@ -100,24 +111,18 @@ function printProblem(json: boolean, problem: Problem): never {
 export function registerCustomerImportCommands(program: Command): void {
   const importCommand =
     program.commands.find((command) => command.name() === 'import') ??
-    program.command('import').description('Import data from CSV files');
+    program.command('import').description(t('importCustomers.group'));
   importCommand
     .command('customers')
-    .description(
-      'Upload a customer CSV (UTF-8 or GBK from Excel) to a Fidelis server. Rows with a known ' +
-        'external id update that customer. All or nothing unless --skip-invalid. See docs/customers.md.',
-    )
-    .argument('<file>', 'the CSV file, header line first')
-    .requiredOption('--url <url>', 'the Fidelis server, e.g. http://localhost:3000')
-    .option('--key <key>', 'API key (or FIDELIS_API_KEY)')
-    .option(
-      '--map <column=field...>',
-      'map a CSV column to a field (name, phone, email, externalId, tags, attributes.<key> …)',
-    )
-    .option('--encoding <encoding>', 'auto, utf8 or gbk', 'auto')
-    .option('--skip-invalid', 'import the valid rows and report the others')
-    .option('--dry-run', 'validate and report without writing')
-    .option('--json', 'print the report as JSON')
+    .description(t('importCustomers.description'))
+    .argument('<file>', t('importCustomers.file'))
+    .requiredOption('--url <url>', t('common.url'))
+    .option('--key <key>', t('common.key'))
+    .option('--map <column=field...>', t('importCustomers.map'))
+    .option('--encoding <encoding>', t('importCustomers.encoding'), 'auto')
+    .option('--skip-invalid', t('importCustomers.skipInvalid'))
+    .option('--dry-run', t('importCustomers.dryRun'))
+    .option('--json', t('importCustomers.json'))
     .action(
       async (
         file: string,
@@ -132,7 +137,7 @@ export function registerCustomerImportCommands(program: Command): void {
         },
       ) => {
         if (!['auto', 'utf8', 'gbk'].includes(options.encoding)) {
-          fail('--encoding must be auto, utf8 or gbk');
+          fail(t('importCustomers.badEncoding'));
         }
         const size = await inputFileSize(file);
         serverUrl(options.url);
@@ -143,7 +148,7 @@ export function registerCustomerImportCommands(program: Command): void {
         });
         for (const entry of options.map ?? []) {
           const at = entry.indexOf('=');
-          if (at <= 0) fail(`--map ${entry}: use column=field`);
+          if (at <= 0) fail(t('importCustomers.badMap', { entry }));
           query.append('map', `${entry.slice(0, at)}:${entry.slice(at + 1)}`);
         }
         const remote: RemoteOptions = { url: options.url, key: keyFrom(options) };
@@ -177,7 +182,7 @@ export function registerCustomerImportCommands(program: Command): void {
           bars.stop();
           const problem = (await response.json().catch(() => null)) as Problem | null;
           if (problem?.code) printProblem(Boolean(options.json), problem);
-          fail(`the server answered ${response.status}`);
+          fail(t('common.serverAnswered', { status: response.status }));
         }
         let result: { status: number; body: CustomerImportReport | Problem } | undefined;
         let buffered = '';
@@ -198,7 +203,7 @@ export function registerCustomerImportCommands(program: Command): void {
           }
         }
         bars.stop();
-        if (!result) fail('the server ended the import without a result');
+        if (!result) fail(t('importCustomers.noResult'));
         if (result.status !== 200) printProblem(Boolean(options.json), result.body as Problem);
         printReport(Boolean(options.json), result.body as CustomerImportReport);
       },
@@ -206,19 +211,19 @@ export function registerCustomerImportCommands(program: Command): void {
 
   const exportCommand =
     program.commands.find((command) => command.name() === 'export') ??
-    program.command('export').description('Export data as CSV files');
+    program.command('export').description(t('exportCustomers.group'));
   exportCommand
     .command('customers')
-    .description('Download customers as CSV (UTF-8 with BOM, opens in Excel; imports back as is)')
-    .requiredOption('--url <url>', 'the Fidelis server, e.g. http://localhost:3000')
-    .option('--key <key>', 'API key (or FIDELIS_API_KEY)')
-    .option('--out <file>', 'write to a file (default: standard output)')
-    .option('--q <text>', 'only customers matching a search')
-    .option('--tag <tag>', 'only customers with a tag')
-    .option('--kind <kind>', 'person or organization')
-    .option('--attribute <key=value...>', 'only customers with these attribute values')
-    .option('--sort <sort>', 'name, -name, created or -created')
-    .option('--no-bom', 'leave out the UTF-8 byte order mark')
+    .description(t('exportCustomers.description'))
+    .requiredOption('--url <url>', t('common.url'))
+    .option('--key <key>', t('common.key'))
+    .option('--out <file>', t('exportCustomers.out'))
+    .option('--q <text>', t('exportCustomers.q'))
+    .option('--tag <tag>', t('exportCustomers.tag'))
+    .option('--kind <kind>', t('exportCustomers.kind'))
+    .option('--attribute <key=value...>', t('exportCustomers.attribute'))
+    .option('--sort <sort>', t('exportCustomers.sort'))
+    .option('--no-bom', t('exportCustomers.noBom'))
     .action(
       async (options: {
         url: string;
@@ -245,7 +250,7 @@ export function registerCustomerImportCommands(program: Command): void {
         if (!response.ok || !response.body) {
           const problem = (await response.json().catch(() => null)) as Problem | null;
           if (problem?.code) printProblem(false, problem);
-          fail(`the server answered ${response.status}`);
+          fail(t('common.serverAnswered', { status: response.status }));
         }
         const target: Writable = options.out ? createWriteStream(options.out) : process.stdout;
         await pipeline(Readable.fromWeb(response.body as NodeReadableStream), target).catch(

@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
 const run = promisify(execFile);
 
-/** Runs the real CLI on an embedded database of its own (no DATABASE_URL). */
-async function fidelis(dataDir: string, args: string[]) {
+/** Runs the real CLI on an embedded database of its own (no DATABASE_URL), in a set language. */
+async function fidelis(dataDir: string, args: string[], lang: 'en' | 'zh-CN' = 'en') {
   const env = { ...process.env, FIDELIS_DATA_DIR: dataDir, DATABASE_URL: '' };
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { env });
+    const { stdout, stderr } = await run('node', [BIN, '--lang', lang, ...args], { env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -96,6 +96,16 @@ describe('fidelis import transactions', () => {
     ]);
     expect(unreadable.code).toBe(1);
     expect(unreadable.stderr).toContain('fidelis: Line 4 cannot be read');
+
+    // In Chinese the summary and its bad line; its JSON is the same in either language.
+    const skipped = ['import', 'transactions', bad, '--tenant', tenantId, '--skip-invalid'];
+    const chinese = await fidelis(dataDir, skipped, 'zh-CN');
+    expect(chinese.code, chinese.stderr).toBe(0);
+    expect(chinese.stdout).toContain(`已导入 ${bad}：2 行，`);
+    expect(chinese.stdout).toContain('  已跳过（无效）：\n  第 3 行，occurred_at：');
+    const json = async (lang: 'en' | 'zh-CN') =>
+      (await fidelis(dataDir, [...skipped, '--json'], lang)).stdout;
+    expect(await json('zh-CN')).toBe(await json('en'));
   }, 240_000); // six CLI processes, each opening the embedded database and migrating
 
   it('refuses what an operator gets wrong in one line, before opening the database', async () => {

@@ -6,6 +6,8 @@ import { AppError } from '../http/app-error.ts';
 import { findTenant, systemContext } from '../modules/platform/index.ts';
 import { importTransactionsFlow } from '../flows/record-events.flow.ts';
 import { assertUtf8, inputFileSize } from './operator-input.ts';
+import { fieldErrorLine, problemSentence } from './i18n/problem-text.ts';
+import { t } from './i18n/translate.ts';
 import { fail, printResult, progressBar } from './output.ts';
 
 /** `fidelis import transactions FILE --tenant ID`: bulk-load historical purchases and refunds. */
@@ -13,38 +15,32 @@ export function registerImportTransactionsCommand(program: Command): void {
   // `import` may already exist (other importers register under it too).
   const importCommand =
     program.commands.find((command) => command.name() === 'import') ??
-    program.command('import').description('Import data from CSV files');
+    program.command('import').description(t('importCustomers.group'));
   importCommand
     .command('transactions')
-    .description(
-      'Import purchases and refunds from CSV straight into the configured database (COPY); ' +
-        're-importing the same file adds nothing. Columns: see docs/events.md.',
-    )
-    .argument('<file>', 'CSV file (UTF-8, header line first)')
-    .requiredOption('--tenant <id>', 'the tenant to import into')
-    .option('--amount-unit <unit>', 'amounts in major (12.50) or minor (1250) units', 'major')
-    .option(
-      '--skip-invalid',
-      'import the valid events and report the rest (default: all or nothing)',
-    )
-    .option('--json', 'print the result as JSON')
+    .description(t('importTransactions.description'))
+    .argument('<file>', t('importTransactions.file'))
+    .requiredOption('--tenant <id>', t('importTransactions.tenant'))
+    .option('--amount-unit <unit>', t('importTransactions.amountUnit'), 'major')
+    .option('--skip-invalid', t('importTransactions.skipInvalid'))
+    .option('--json', t('importTransactions.json'))
     .action(
       async (
         file: string,
         options: { tenant: string; amountUnit: string; skipInvalid?: boolean; json?: boolean },
       ) => {
         if (options.amountUnit !== 'major' && options.amountUnit !== 'minor') {
-          fail('--amount-unit must be major or minor');
+          fail(t('importTransactions.badAmountUnit'));
         }
         await inputFileSize(file);
         const csv = await readFile(file);
         assertUtf8(file, csv);
         const database = await openConfiguredDatabase(loadConfig());
-        const bar = progressBar('Importing', !options.json);
+        const bar = progressBar(t('importTransactions.bar'), !options.json);
         let started = false;
         try {
           const tenant = await findTenant(database.db, options.tenant).catch(() => null);
-          if (!tenant) fail(`no tenant ${options.tenant}`);
+          if (!tenant) fail(t('importTransactions.noTenant', { id: options.tenant }));
           const result = await importTransactionsFlow(
             database,
             systemContext(tenant.id),
@@ -66,10 +62,14 @@ export function registerImportTransactionsCommand(program: Command): void {
           bar.stop();
           printResult(Boolean(options.json), result, () =>
             [
-              `Imported ${file}: ${result.rows} rows, ${result.events} events`,
-              `  created ${result.created}, already there ${result.duplicates}, new customers ${result.customersCreated}`,
+              t('importTransactions.summary', { file, rows: result.rows, events: result.events }),
+              t('importTransactions.counts', {
+                created: result.created,
+                duplicates: result.duplicates,
+                customersCreated: result.customersCreated,
+              }),
               ...(result.errors.length > 0
-                ? [`  skipped (invalid):`, ...result.errors.map(formatError)]
+                ? [t('importTransactions.skipped'), ...result.errors.map(formatError)]
                 : []),
             ].join('\n'),
           );
@@ -81,7 +81,12 @@ export function registerImportTransactionsCommand(program: Command): void {
                 `${JSON.stringify({ code: error.code, message: error.message, errors: error.errors }, null, 2)}\n`,
               );
             } else {
-              process.stderr.write(`fidelis: ${error.message}\n`);
+              const sentence = problemSentence({
+                code: error.code,
+                title: error.message,
+                detail: error.message,
+              });
+              process.stderr.write(`fidelis: ${sentence}\n`);
               for (const fieldError of error.errors)
                 process.stderr.write(`${formatError(fieldError)}\n`);
             }
@@ -96,6 +101,6 @@ export function registerImportTransactionsCommand(program: Command): void {
     );
 }
 
-function formatError(error: { line?: number | undefined; field: string; message: string }): string {
-  return `  line ${error.line ?? '?'}, ${error.field}: ${error.message}`;
+function formatError(error: Parameters<typeof fieldErrorLine>[0]): string {
+  return fieldErrorLine({ ...error, line: error.line ?? '?' });
 }

@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { openDatabase } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadConfig } from '../config.ts';
+import { t } from './i18n/translate.ts';
 import { printResult } from './output.ts';
 
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
-    .description('Bring the database schema up to date (also done at every start)')
-    .option('--json', 'print JSON')
+    .description(t('migrate.description'))
+    .option('--json', t('common.json'))
     .action(async (options: { json?: boolean }) => {
       const config = loadConfig();
       const database = await openDatabase({
@@ -22,8 +23,8 @@ export function registerMigrateCommand(program: Command): void {
           .map((result) => result.migrationName);
         printResult(Boolean(options.json), { database: database.location, applied }, () =>
           applied.length
-            ? `Applied ${applied.length} migrations to ${database.location}:\n  ${applied.join('\n  ')}`
-            : `${database.location} is up to date.`,
+            ? `${t('migrate.applied', { n: applied.length, location: database.location })}\n  ${applied.join('\n  ')}`
+            : t('migrate.upToDate', { location: database.location }),
         );
       } finally {
         await database.close();

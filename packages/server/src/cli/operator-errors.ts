@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { DataDirectoryInUseError } from '../db/connect.ts';
+import { t, tIfAny } from './i18n/translate.ts';
 import { CliInputError } from './output.ts';
 
 /** Codes of a database that cannot be reached or refuses the login (node, pg and PostgreSQL's). */
@@ -46,10 +47,16 @@ export function operatorError(
   error: unknown,
   env: NodeJS.ProcessEnv = process.env,
 ): { message: string; exitCode: number } | null {
-  if (error instanceof CliInputError || error instanceof ConfigError) {
-    return { message: error.message, exitCode: 1 };
+  if (error instanceof CliInputError) return { message: error.message, exitCode: 1 };
+  if (error instanceof ConfigError) {
+    const message = error.setting
+      ? tIfAny(`operator.config.${error.setting}`, { value: error.value })
+      : undefined;
+    return { message: message ?? error.message, exitCode: 1 };
   }
-  if (error instanceof DataDirectoryInUseError) return { message: error.message, exitCode: 2 };
+  if (error instanceof DataDirectoryInUseError) {
+    return { message: t('operator.dataDirInUse', { dir: error.dataDir }), exitCode: 2 };
+  }
   for (const at of causes(error)) {
     const { code, message, port, address } = at as {
       code?: string;
@@ -59,16 +66,20 @@ export function operatorError(
     };
     if (code === 'EADDRINUSE' || (code === 'EACCES' && port !== undefined)) {
       return {
-        message:
-          `cannot listen on ${address ?? ''}:${port ?? env.PORT}: ` +
-          (code === 'EADDRINUSE' ? 'the port is in use (another server?)' : 'permission denied') +
-          '; set PORT to another port',
+        message: t('operator.listen', {
+          address: address ?? '',
+          port: port ?? env.PORT ?? '',
+          why: t(code === 'EADDRINUSE' ? 'operator.portInUse' : 'operator.portDenied'),
+        }),
         exitCode: 1,
       };
     }
     if (code && CONNECTION_CODES.has(code) && env.DATABASE_URL) {
       return {
-        message: `cannot connect to the database ${safeDatabaseUrl(env.DATABASE_URL)} (DATABASE_URL): ${message ?? code}`,
+        message: t('operator.database', {
+          url: safeDatabaseUrl(env.DATABASE_URL),
+          why: message ?? code,
+        }),
         exitCode: 1,
       };
     }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   assertUtf8,
   assertUtf8File,
@@ -11,6 +11,7 @@ import {
   unreachable,
   writeOutputFile,
 } from './operator-input.ts';
+import { setCliLanguage } from './i18n/translate.ts';
 import { CliInputError } from './output.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-input-'));
@@ -19,6 +20,8 @@ const file = (name: string, content: string | Uint8Array) => {
   writeFileSync(at, content);
   return at;
 };
+
+afterEach(() => setCliLanguage('en'));
 
 describe('files and addresses the operator gives', () => {
   it('names a missing file, a directory and an empty file in words', async () => {
@@ -47,6 +50,21 @@ describe('files and addresses the operator gives', () => {
     const utf8 = file('utf8.csv', '\uFEFFcustomer_id\n张三\n'.repeat(20_000));
     await expect(assertUtf8File(utf8)).resolves.toBeUndefined();
     expect(() => assertUtf8('ok', new TextEncoder().encode('张三\n'))).not.toThrow();
+  });
+
+  it('names them in Chinese too, the line of a GBK file included', async () => {
+    setCliLanguage('zh-CN');
+    const gbk = iconv.encode('customer_id\n张三\n', 'gbk');
+    expect(() => assertUtf8('会员.csv', gbk)).toThrow(
+      '会员.csv 不是 UTF-8 编码（第 2 行；是 Excel 保存的 GBK 吗？）：请另存为“CSV UTF-8”或转换编码，例如 iconv -f GB18030 -t UTF-8',
+    );
+    await expect(inputFileSize(path.join(dir, 'nope.csv'))).rejects.toThrow(
+      `无法读取 ${path.join(dir, 'nope.csv')}：文件不存在`,
+    );
+    await expect(inputFileSize(file('empty-zh.csv', ''))).rejects.toThrow('empty-zh.csv 是空文件');
+    expect(() => serverUrl('localhost:3000')).toThrow(
+      '--url localhost:3000 不是 http(s) 地址；请给出服务器地址，例如 http://localhost:3000',
+    );
   });
 
   it('takes only an http(s) server address, and says why a server cannot be reached', () => {

@@ -1,6 +1,7 @@
 import { createReadStream, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
+import { t } from './i18n/translate.ts';
 import { CliInputError } from './output.ts';
 
 /** Why a path cannot be used, in words (not `ENOENT: no such file or directory, stat '…'`). */
@@ -11,15 +12,15 @@ export function fileProblem(
 ): CliInputError {
   const why =
     error.code === 'ENOENT'
-      ? verb === 'read'
-        ? 'no such file'
-        : 'no such directory'
+      ? t(verb === 'read' ? 'input.noSuchFile' : 'input.noSuchDirectory')
       : error.code === 'EACCES'
-        ? 'permission denied'
+        ? t('input.permissionDenied')
         : error.code === 'EISDIR'
-          ? 'it is a directory, not a file'
+          ? t('input.aDirectory')
           : error.message;
-  return new CliInputError(`cannot ${verb} ${file}: ${why}`);
+  return new CliInputError(
+    t(verb === 'read' ? 'input.cannotRead' : 'input.cannotWrite', { file, why }),
+  );
 }
 
 /** Writes an --out file, or says in one line why it cannot. */
@@ -36,17 +37,14 @@ export async function inputFileSize(file: string): Promise<number> {
   const found = await stat(file).catch((error: NodeJS.ErrnoException) => {
     throw fileProblem('read', file, error);
   });
-  if (found.isDirectory()) throw new CliInputError(`${file} is a directory, not a file`);
-  if (!found.isFile()) throw new CliInputError(`${file} is not a regular file`);
-  if (found.size === 0) throw new CliInputError(`${file} is empty`);
+  if (found.isDirectory()) throw new CliInputError(t('input.isDirectory', { file }));
+  if (!found.isFile()) throw new CliInputError(t('input.notRegular', { file }));
+  if (found.size === 0) throw new CliInputError(t('input.empty', { file }));
   return found.size;
 }
 
 function notUtf8(file: string, line: number): CliInputError {
-  return new CliInputError(
-    `${file} is not UTF-8 (line ${line}; GBK from Excel?): save it as "CSV UTF-8" or convert it, ` +
-      `e.g. iconv -f GB18030 -t UTF-8`,
-  );
+  return new CliInputError(t('input.notUtf8', { file, line }));
 }
 
 /** The line of the first byte sequence that is not UTF-8. */
@@ -94,9 +92,7 @@ export function serverUrl(text: string): URL {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.host) {
-    throw new CliInputError(
-      `--url ${text} is not an http(s) address; give the server's, e.g. http://localhost:3000`,
-    );
+    throw new CliInputError(t('input.badUrl', { url: text }));
   }
   return url;
 }
@@ -106,9 +102,9 @@ export function unreachable(url: string, error: unknown): CliInputError {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const why =
     cause?.code === 'ECONNREFUSED'
-      ? 'connection refused (is the server running on that port?)'
+      ? t('input.refused')
       : cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN'
-        ? 'no such host'
+        ? t('input.noHost')
         : (cause?.message ?? (error as Error).message);
-  return new CliInputError(`cannot reach ${url}: ${why}`);
+  return new CliInputError(t('input.unreachable', { url, why }));
 }

@@ -1,4 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
+import { t } from './i18n/translate.ts';
 
 /** A mistake in what the operator gave (a file, a flag): one line on stderr, exit code 1. */
 export class CliInputError extends Error {
@@ -23,7 +24,7 @@ export function progressBar(label: string, enabled: boolean) {
   }
   const bar = new SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
+      format: t('progress.format', { label }),
       stream: process.stderr,
       hideCursor: true,
     },
@@ -40,6 +41,19 @@ export function progressBar(label: string, enabled: boolean) {
       bar.stop();
     },
   };
+}
+
+/** Columns a text takes in a terminal: a Chinese character (or other wide one) takes two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += char >= '\u2e80' ? 2 : 1;
+  return width;
+}
+
+/** `text` padded with spaces to `width` columns, at the end (or the start, for numbers). */
+export function padTo(text: string, width: number, atStart = false): string {
+  const padding = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return atStart ? padding + text : text + padding;
 }
 
 /** Exits with a clear message for errors a user can act on. */

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { startServer } from '../main.ts';
 import { ensureDemoTenant } from '../flows/load-demo-tenant.flow.ts';
+import { t } from './i18n/translate.ts';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('Start the API, the web UI and the background workers on PORT')
-    .option('--demo', 'load the demo tenant (CDNOW purchase history) if it is absent')
+    .description(t('serve.description'))
+    .option('--demo', t('serve.demo'))
     .action(async (options: { demo?: boolean }) => {
       const config = loadConfig();
       let demo: Awaited<ReturnType<typeof ensureDemoTenant>> | undefined;
@@ -21,14 +22,19 @@ export function registerServeCommand(program: Command): void {
       });
       const lines = [
         '',
-        `  Fidelis is running at ${server.url}`,
-        `  API docs:  ${server.url}/docs`,
-        `  Database:  ${server.database.engine === 'pglite' ? `embedded (${server.database.location}); production means a PostgreSQL server (DATABASE_URL)` : server.database.location}`,
+        `  ${t('serve.running', { url: server.url })}`,
+        `  ${t('serve.apiDocs', { url: server.url })}`,
+        `  ${t('serve.database', {
+          database:
+            server.database.engine === 'pglite'
+              ? t('serve.embedded', { location: server.database.location })
+              : server.database.location,
+        })}`,
       ];
       if (demo) {
         lines.push(
-          `  Demo login: ${demo.login.email} / ${demo.login.password}`,
-          `  Demo API key: ${demo.apiKey}`,
+          `  ${t('serve.demoLogin', { email: demo.login.email, password: demo.login.password })}`,
+          `  ${t('serve.demoKey', { key: demo.apiKey })}`,
         );
       }
       process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -4,6 +4,7 @@ import { currency } from '@fidelis/contracts';
 import { loadConfig } from '../config.ts';
 import { openConfiguredDatabase } from '../main.ts';
 import { createTenant } from '../modules/platform/index.ts';
+import { t } from './i18n/translate.ts';
 import { CliInputError, printResult } from './output.ts';
 
 function isTimeZone(zone: string): boolean {
@@ -22,32 +23,28 @@ function checkTenantOptions(options: {
   timeZone: string;
   email?: string;
 }) {
-  if (options.name.trim() === '') throw new CliInputError('--name must not be empty');
+  if (options.name.trim() === '') throw new CliInputError(t('tenant.emptyName'));
   if (!currency.safeParse(options.currency).success) {
-    throw new CliInputError(
-      `--currency ${options.currency} is not an ISO 4217 code in capitals, e.g. CNY or USD`,
-    );
+    throw new CliInputError(t('tenant.badCurrency', { value: options.currency }));
   }
   if (!isTimeZone(options.timeZone)) {
-    throw new CliInputError(
-      `--time-zone ${options.timeZone} is not an IANA time zone, e.g. Asia/Shanghai`,
-    );
+    throw new CliInputError(t('tenant.badTimeZone', { value: options.timeZone }));
   }
   if (options.email !== undefined && !z.email().safeParse(options.email).success) {
-    throw new CliInputError(`--email ${options.email} is not an email address`);
+    throw new CliInputError(t('tenant.badEmail', { value: options.email }));
   }
 }
 
 export function registerTenantCommands(program: Command): void {
-  const tenant = program.command('tenant').description('Manage tenants');
+  const tenant = program.command('tenant').description(t('tenant.description'));
   tenant
     .command('create')
-    .description('Create a tenant with an owner login and an owner API key (shown once)')
-    .requiredOption('--name <name>', 'the business name')
-    .option('--currency <code>', 'ISO 4217 currency', 'CNY')
-    .option('--time-zone <zone>', 'IANA time zone', 'Asia/Shanghai')
-    .option('--email <email>', 'owner login email (generated if absent)')
-    .option('--json', 'print JSON')
+    .description(t('tenant.create'))
+    .requiredOption('--name <name>', t('tenant.name'))
+    .option('--currency <code>', t('tenant.currency'), 'CNY')
+    .option('--time-zone <zone>', t('tenant.timeZone'), 'Asia/Shanghai')
+    .option('--email <email>', t('tenant.email'))
+    .option('--json', t('common.json'))
     .action(
       async (options: {
         name: string;
@@ -67,9 +64,9 @@ export function registerTenantCommands(program: Command): void {
           });
           printResult(Boolean(options.json), created, () =>
             [
-              `Tenant ${options.name} created: ${created.tenantId}`,
-              `  Login:   ${created.login.email} / ${created.login.password}`,
-              `  API key: ${created.apiKey}  (shown once; store it now)`,
+              t('tenant.created', { name: options.name, id: created.tenantId }),
+              t('tenant.login', { email: created.login.email, password: created.login.password }),
+              t('tenant.apiKey', { key: created.apiKey }),
             ].join('\n'),
           );
         } finally {

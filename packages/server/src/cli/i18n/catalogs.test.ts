@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fieldErrorText, problemSentence } from './problem-text.ts';
+import { catalogs, languageFrom, setCliLanguage, t } from './translate.ts';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flatten(value, path)) out.set(k, v);
+  }
+  return out;
+}
+
+/** i18next's `{{name}}` and cli-progress's `{name}`: a translation must keep every one. */
+const placeholders = (text: string) => [...text.matchAll(/\{\{?\s*(\w+)/g)].map((m) => m[0]).sort();
+
+afterEach(() => setCliLanguage('en'));
+
+describe("the CLI's catalogs", () => {
+  const english = flatten(catalogs.en);
+  const chinese = flatten(catalogs['zh-CN']);
+
+  it('have the same keys and the same placeholders in every language', () => {
+    expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort());
+    for (const [key, text] of english) {
+      expect(placeholders(chinese.get(key) ?? ''), key).toEqual(placeholders(text));
+    }
+  });
+
+  it('translate every text (none left in English but codes and examples)', () => {
+    const untranslated = [...english].filter(
+      ([key, text]) => chinese.get(key) === text && /[a-z]{3,} [a-z]{3,}/.test(text),
+    );
+    expect(untranslated).toEqual([]);
+  });
+});
+
+describe('the language', () => {
+  it.each([
+    [['--lang', 'zh-CN'], {}, 'zh-CN'],
+    [['import', 'customers', 'x.csv', '--lang=zh-CN'], { LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [['--lang', 'en'], { LC_ALL: 'zh_CN.UTF-8' }, 'en'],
+    [[], { LC_ALL: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [[], { LC_ALL: 'C', LANG: 'zh_CN.UTF-8' }, 'en'],
+    [[], { LC_ALL: '', LC_MESSAGES: 'zh_TW.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [[], { LANG: 'zh_CN.GB18030' }, 'zh-CN'],
+    [[], { LANG: 'fr_FR.UTF-8' }, 'en'],
+    [[], {}, 'en'],
+    // A value commander will refuse does not choose; nor does a file named --lang after `--`.
+    [['--lang', 'fr'], { LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [['--', '--lang', 'zh-CN'], {}, 'en'],
+  ] as const)('argv %j and %j → %s', (argv, env, expected) => {
+    expect(languageFrom(argv, env)).toBe(expected);
+  });
+});
+
+describe("a server's refusal", () => {
+  const phone = { message: 'not a phone number', reason: 'invalid_format' as const };
+
+  it('is the server’s English in English', () => {
+    expect(problemSentence({ code: 'IMPORT_INVALID', title: 'x', detail: 'Line 3 is bad' })).toBe(
+      'Line 3 is bad',
+    );
+    expect(fieldErrorText({ ...phone, params: { format: 'phone' } })).toBe('not a phone number');
+  });
+
+  it('is worded by code and reason in Chinese, the English kept for what has no wording', () => {
+    setCliLanguage('zh-CN');
+    expect(problemSentence({ code: 'IMPORT_INVALID', title: 'x', detail: 'Line 3 is bad' })).toBe(
+      '文件中有无效的行；未导入任何数据',
+    );
+    expect(problemSentence({ code: 'SOME_NEW_CODE', title: 'x', detail: 'Something new' })).toBe(
+      'Something new',
+    );
+    expect(fieldErrorText({ ...phone, params: { format: 'phone' } })).toBe(
+      '不是电话号码（5 到 20 位数字，可以 + 开头）',
+    );
+    expect(fieldErrorText({ ...phone, params: { format: 'some_new_format' } })).toBe('格式不正确');
+    expect(
+      fieldErrorText({
+        message: 'too long',
+        reason: 'too_big',
+        params: { origin: 'string', maximum: 200 },
+      }),
+    ).toBe('最多 200 个字符');
+    expect(
+      fieldErrorText({
+        message: 'unknown column',
+        reason: 'unknown_column',
+        params: { options: 'name, phone' },
+      }),
+    ).toBe('未知的列；可用的列：name, phone');
+    expect(fieldErrorText({ message: 'no reason given' })).toBe('no reason given');
+    expect(t('input.empty', { file: '会员 <1>.csv' })).toBe('会员 <1>.csv 是空文件');
+  });
+});

@@ -1,0 +1,46 @@
+import type { FieldError } from '@fidelis/contracts';
+import { cliLanguage, t, tIfAny } from './translate.ts';
+
+/**
+ * What a server's refusal says, in the CLI's language: in English the server's own `detail`;
+ * in another by its stable `code`, the English `detail` where the code has no wording here.
+ */
+export function problemSentence(problem: {
+  code: string;
+  title: string;
+  detail?: string | undefined;
+}): string {
+  const english = problem.detail ?? problem.title;
+  return cliLanguage() === 'en' ? english : (tIfAny(`problems.${problem.code}`) ?? english);
+}
+
+const withOptions = new Set(['invalid_value', 'unknown_column', 'column_missing']);
+
+/** A field error by its `reason` (a wording for its format or origin first); else its English `message`. */
+export function fieldErrorText(error: Pick<FieldError, 'message' | 'reason' | 'params'>): string {
+  const { reason, params = {} } = error;
+  if (cliLanguage() === 'en' || !reason) return error.message;
+  const variant =
+    reason === 'too_small' || reason === 'too_big'
+      ? params['origin']
+      : reason === 'invalid_format'
+        ? params['format']
+        : withOptions.has(reason) && params['options'] !== undefined
+          ? 'options'
+          : undefined;
+  return (
+    (variant === undefined ? undefined : tIfAny(`reasons.${reason}_${variant}`, params)) ??
+    tIfAny(`reasons.${reason}`, params) ??
+    error.message
+  );
+}
+
+/** `  line 3, phone: not a phone number`, the line left out when the error has none. */
+export function fieldErrorLine(
+  error: Pick<FieldError, 'field' | 'message' | 'reason' | 'params'> & {
+    line?: number | string | undefined;
+  },
+): string {
+  const values = { line: error.line, field: error.field, message: fieldErrorText(error) };
+  return error.line === undefined ? t('common.fieldError', values) : t('common.lineError', values);
+}
