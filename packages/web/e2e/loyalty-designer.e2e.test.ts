@@ -177,7 +177,8 @@ describe('loyalty program designer in a real browser', () => {
 
   test('rewards: add a reward, then generate its coupon pool', async () => {
     await openTab('奖励与券码');
-    await page.getByRole('button', { name: '新建奖励' }).click();
+    // The header's button: once the empty list has loaded, its empty state offers a second one.
+    await page.getByRole('button', { name: '新建奖励' }).first().click();
     await page.locator('#reward_name').fill('免费咖啡');
     await page.locator('#reward_pointsCost').fill('200');
     await page.locator('#reward_stock').fill('10');
@@ -252,7 +253,8 @@ describe('loyalty program designer in a real browser', () => {
 
   test('partners: add one, its API key is shown once, its settlement is empty', async () => {
     await openTab('合作伙伴');
-    await page.getByRole('button', { name: '添加合作伙伴' }).click();
+    // The header's button (the empty list offers a second one once loaded).
+    await page.getByRole('button', { name: '添加合作伙伴' }).first().click();
     await page.locator('#partner_name').fill('蓝天航空');
     await page.locator('#partner_name').press('Enter');
     const key = page.getByTestId('partner-api-key');
@@ -341,6 +343,78 @@ describe('loyalty program designer in a real browser', () => {
     const made = items.filter((program) => program.name === '断线重试计划');
     expect(made).toHaveLength(1);
     expect(page.url()).toContain(made[0]!.id);
+    // Chromium logs the reset connection it was told to fake; nothing else may be logged.
+    const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
+    errors.splice(0, errors.length, ...unexpected);
+    expect(errors).toEqual([]);
+  });
+
+  test('coupons: marking a code used after a lost answer uses it once, with the same key', async () => {
+    // A member redeems a coffee: the pool's one code is issued to them.
+    const programId = programPath.split('/').pop()!;
+    const order = await server.call<{ customerId: string }>('POST', '/v1/events', {
+      id: 'coupon-order-1',
+      type: 'purchase',
+      customerExternalId: 'coupon-buyer',
+      occurredAt: new Date().toISOString(),
+      currency: 'CNY',
+      amount: 100_000,
+    });
+    const rewardsUrl = `/v1/loyalty/programs/${programId}/rewards`;
+    const coffee = await server.call<{ id: string }>('POST', rewardsUrl, {
+      name: '核销测试咖啡',
+      pointsCost: 10,
+    });
+    await server.call('POST', `${rewardsUrl}/${coffee.id}/coupons`, { codes: ['E2E-USE-0001'] });
+    const redeemed = await server.call<{ coupon: { code: string } }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/redemptions`,
+      { customerId: order.customerId, rewardId: coffee.id, idempotencyKey: 'e2e-coffee-1' },
+    );
+    const code = redeemed.coupon.code;
+
+    const usePost = (url: URL) => url.pathname.endsWith(`/coupons/${code}/use`);
+    const keys: string[] = [];
+    let loseAnswer = true;
+    await page.route(usePost, async (route: Route) => {
+      keys.push((await route.request().allHeaders())['idempotency-key'] ?? '');
+      if (!loseAnswer) return route.fallback();
+      loseAnswer = false;
+      // The server marks the code used; its answer never reaches the page.
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.goto(programPath);
+    await openTab('奖励与券码');
+    const table = page.getByTestId('rewards-table');
+    const row = table.locator('tbody tr.ant-table-row').filter({ hasText: '核销测试咖啡' });
+    await row.getByRole('button', { name: label('券码') }).click();
+    const drawer = page.getByTestId('coupons-drawer');
+    const codeRow = drawer.locator('tbody tr.ant-table-row').filter({ hasText: code });
+    const markUsed = async () => {
+      await codeRow.getByRole('button', { name: label('核销') }).click();
+      await page
+        .locator('.ant-popconfirm:visible')
+        .getByRole('button', { name: label('核销') })
+        .click();
+    };
+    try {
+      await markUsed();
+      await page.locator('.ant-message').getByText('无法连接服务器').waitFor();
+      await markUsed();
+      await page.locator('.ant-message').getByText('券码已核销').waitFor();
+    } finally {
+      await page.unroute(usePost);
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const { items } = await server.call<{ items: { code: string; status: string }[] }>(
+      'GET',
+      `/v1/loyalty/programs/${programId}/rewards/${coffee.id}/coupons?q=${code}`,
+    );
+    expect(items).toEqual([expect.objectContaining({ code, status: 'used' })]);
+    await page.locator('.ant-drawer-close').click();
     // Chromium logs the reset connection it was told to fake; nothing else may be logged.
     const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
     errors.splice(0, errors.length, ...unexpected);

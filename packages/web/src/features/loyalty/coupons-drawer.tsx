@@ -250,6 +250,15 @@ export function CouponsDrawer({
     q: q || undefined,
   });
   const markUsed = useMarkCouponUsed(program.id);
+  // One key per code until its use is answered: trying again after a lost answer replays it.
+  const codeKeys = useRef(new Map<string, string>());
+  const markCodeUsed = (code: string) => {
+    const idempotencyKey = codeKeys.current.get(code) ?? newIdempotencyKey();
+    codeKeys.current.set(code, idempotencyKey);
+    return markUsed.mutateAsync({ code, idempotencyKey }).then(() => {
+      codeKeys.current.delete(code);
+    });
+  };
   const first = coupons.data?.pages[0];
   const rows = coupons.data?.pages.flatMap((page) => page.items) ?? [];
   const when = (iso: string | null) => (iso ? formatDateTime(iso, locale, program.timeZone) : '—');
@@ -376,7 +385,7 @@ export function CouponsDrawer({
                                 okText={t('loyalty.coupons.use')}
                                 cancelText={t('common.cancel')}
                                 onConfirm={() =>
-                                  markUsed.mutateAsync(row.code).then(
+                                  markCodeUsed(row.code).then(
                                     () => void message.success(t('loyalty.coupons.usedDone')),
                                     (error: unknown) => {
                                       void message.error(errorText(error).line);

@@ -468,8 +468,11 @@ export function useAddCoupons(programId: string, rewardId: string) {
 export function useMarkCouponUsed(programId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (code: string) =>
-      api.post<Coupon>(`${base(programId)}/coupons/${encodeURIComponent(code)}/use`),
+    // The key makes a retry after a lost answer get the first answer, not "already used".
+    mutationFn: ({ code, idempotencyKey }: { code: string; idempotencyKey: string }) =>
+      apiRequest<Coupon>('POST', `${base(programId)}/coupons/${encodeURIComponent(code)}/use`, {
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
     onSuccess: (used) =>
       queryClient.invalidateQueries({ queryKey: couponsKey(programId, used.rewardId) }),
   });
