@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { startServer } from '../main.ts';
-import { ensureDemoTenant } from '../flows/load-demo-tenant.flow.ts';
+import { ensureDemoTenant, type DemoProgress } from '../flows/load-demo-tenant.flow.ts';
 import { t } from './i18n/translate.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -16,7 +16,7 @@ export function registerServeCommand(program: Command): void {
         beforeListen: async (database) => {
           if (options.demo)
             demo = await ensureDemoTenant(database, {
-              log: (line) => process.stdout.write(`${line}\n`),
+              progress: (event) => process.stdout.write(`${demoLine(event)}\n`),
             });
         },
       });
@@ -45,4 +45,22 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
     });
+}
+
+/** A step of the demo load, worded in the CLI's language. */
+export function demoLine(event: DemoProgress): string {
+  if (event.kind === 'loading') return t('serve.demoLoading', event);
+  const seconds = event.seconds.toFixed(1);
+  switch (event.kind) {
+    case 'customers':
+      return t('serve.demoCustomers', { count: event.count, seconds });
+    case 'purchases':
+      return t('serve.demoPurchases', { count: event.count, seconds });
+    case 'interactions':
+      return t('serve.demoInteractions', { count: event.count, seconds });
+    case 'program':
+      return t('serve.demoProgram', { count: event.count, seconds });
+    case 'rewards':
+      return t('serve.demoRewards', { count: event.count, redeemed: event.redeemed, seconds });
+  }
 }

@@ -34,6 +34,19 @@ export interface DemoTenant {
 }
 
 /**
+ * What the demo load reports as it goes, for the caller to word (the CLI, in its language):
+ * the load starting, then each step done with how many and the seconds since the start.
+ */
+export type DemoProgress =
+  | { kind: 'loading'; customers: number; purchases: number; firstDay: string; lastDay: string }
+  | {
+      kind: 'customers' | 'purchases' | 'interactions' | 'program';
+      count: number;
+      seconds: number;
+    }
+  | { kind: 'rewards'; count: number; redeemed: number; seconds: number };
+
+/**
  * Makes sure the demo tenant exists with its data, and issues a fresh API key to print on
  * every start (keys are stored hashed, so an old one cannot be shown again). Every load step
  * is idempotent (customers by external id, events by id), so a start interrupted half-way
@@ -41,7 +54,7 @@ export interface DemoTenant {
  */
 export async function ensureDemoTenant(
   database: DatabaseHandle,
-  options: { log: (line: string) => void; today?: Date },
+  options: { progress: (event: DemoProgress) => void; today?: Date },
 ): Promise<DemoTenant> {
   const existing = await findDemoTenant(database.db);
   let tenantId: string;
@@ -69,8 +82,8 @@ export async function ensureDemoTenant(
   const context = systemContext(tenantId);
   const loaded = await countCustomers(narrow<CustomersTables>(database.db), tenantId);
   const loadedNow = loaded < data.customers.length;
-  if (loadedNow) await loadDemoData(database, context, data, options.log);
-  await ensureDemoProgram(database, context, options.log);
+  if (loadedNow) await loadDemoData(database, context, data, options.progress);
+  await ensureDemoProgram(database, context, options.progress);
   // Scores (RFM, P(alive), CLV) come from a background job; its progress shows in the UI.
   if (loadedNow) await enqueueScoreRun(database.db, tenantId);
   return { tenantId, apiKey, login: DEMO_LOGIN, loadedNow };
@@ -80,7 +93,7 @@ export async function ensureDemoTenant(
 async function ensureDemoProgram(
   database: DatabaseHandle,
   context: RequestContext,
-  log: (line: string) => void,
+  progress: (event: DemoProgress) => void,
 ): Promise<void> {
   const programs = await loadActivePrograms(narrow<LoyaltyTables>(database.db), context.tenantId);
   if (programs.length > 0) return;
@@ -89,14 +102,17 @@ async function ensureDemoProgram(
   const { events } = await database.db
     .transaction()
     .execute((trx) => backfillLoyaltyFromEvents(trx, context.tenantId, programId));
-  log(
-    `  demo: loyalty program with points for ${events} purchases (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-  );
+  progress({ kind: 'program', count: events, seconds: secondsSince(started) });
   const catalog = await createDemoRewards(database.db, context, programId);
-  log(
-    `  demo: ${catalog.rewards} rewards, ${catalog.redemptions} redeemed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-  );
+  progress({
+    kind: 'rewards',
+    count: catalog.rewards,
+    redeemed: catalog.redemptions,
+    seconds: secondsSince(started),
+  });
 }
+
+const secondsSince = (started: number) => (Date.now() - started) / 1000;
 
 function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
   return db as unknown as Kysely<Tables>;
@@ -116,14 +132,18 @@ async function loadDemoData(
   database: DatabaseHandle,
   context: RequestContext,
   data: DemoData,
-  log: (line: string) => void,
+  progress: (event: DemoProgress) => void,
 ): Promise<void> {
   const started = Date.now();
-  const step = (what: string) =>
-    log(`  demo: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  log(
-    `Loading the demo tenant: ${data.customers.length} customers, ${data.purchases.length} purchases (CDNOW, ${data.firstDay} … ${data.lastDay})`,
-  );
+  const step = (kind: 'customers' | 'purchases' | 'interactions', count: number) =>
+    progress({ kind, count, seconds: secondsSince(started) });
+  progress({
+    kind: 'loading',
+    customers: data.customers.length,
+    purchases: data.purchases.length,
+    firstDay: data.firstDay,
+    lastDay: data.lastDay,
+  });
 
   const customersCsv = stringify(
     data.customers.map((c) => [
@@ -171,7 +191,7 @@ async function loadDemoData(
     throw new Error(
       `demo customers did not import: ${JSON.stringify(customers.errors?.slice(0, 3))}`,
     );
-  step(`${data.customers.length} customers`);
+  step('customers', data.customers.length);
   // The embedded database has no autovacuum daemon: refresh planner statistics after a bulk load.
   await sql`analyze`.execute(database.db);
 
@@ -208,7 +228,7 @@ async function loadDemoData(
     amountUnit: 'minor',
     skipInvalid: false,
   });
-  step(`${data.purchases.length} purchases`);
+  step('purchases', data.purchases.length);
 
   for (let start = 0; start < data.interactions.length; start += INTERACTION_BATCH) {
     const batch = data.interactions.slice(start, start + INTERACTION_BATCH).map((interaction) => ({
@@ -224,6 +244,6 @@ async function loadDemoData(
     }));
     await recordEventsFlow(database.db, context, batch);
   }
-  step(`${data.interactions.length} interactions`);
+  step('interactions', data.interactions.length);
   await sql`analyze`.execute(database.db);
 }

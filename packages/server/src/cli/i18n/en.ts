@@ -91,6 +91,13 @@ export const en = {
     embedded: 'embedded ({{location}}); production means a PostgreSQL server (DATABASE_URL)',
     demoLogin: 'Demo login: {{email}} / {{password}}',
     demoKey: 'Demo API key: {{key}}',
+    demoLoading:
+      'Loading the demo tenant: {{customers}} customers, {{purchases}} purchases (CDNOW, {{firstDay}} … {{lastDay}})',
+    demoCustomers: '  demo: {{count}} customers ({{seconds}} s)',
+    demoPurchases: '  demo: {{count}} purchases ({{seconds}} s)',
+    demoInteractions: '  demo: {{count}} interactions ({{seconds}} s)',
+    demoProgram: '  demo: loyalty program with points for {{count}} purchases ({{seconds}} s)',
+    demoRewards: '  demo: {{count}} rewards, {{redeemed}} redeemed ({{seconds}} s)',
   },
   migrate: {
     description: 'Bring the database schema up to date (also done at every start)',

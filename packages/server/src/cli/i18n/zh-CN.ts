@@ -87,6 +87,13 @@ export const zhCN: Catalog = {
     embedded: '内嵌（{{location}}）；生产环境请使用 PostgreSQL 服务器（DATABASE_URL）',
     demoLogin: '演示登录：{{email}} / {{password}}',
     demoKey: '演示 API 密钥：{{key}}',
+    demoLoading:
+      '正在加载演示租户：{{customers}} 位客户、{{purchases}} 笔购买（CDNOW，{{firstDay}} … {{lastDay}}）',
+    demoCustomers: '  演示：{{count}} 位客户（{{seconds}} 秒）',
+    demoPurchases: '  演示：{{count}} 笔购买（{{seconds}} 秒）',
+    demoInteractions: '  演示：{{count}} 次互动（{{seconds}} 秒）',
+    demoProgram: '  演示：会员计划已建立，{{count}} 笔购买计入积分（{{seconds}} 秒）',
+    demoRewards: '  演示：{{count}} 个奖励，已兑换 {{redeemed}} 次（{{seconds}} 秒）',
   },
   migrate: {
     description: '将数据库结构升级到最新（每次启动时也会执行）',
