@@ -480,6 +480,10 @@ export async function backfillLoyaltyFromEvents(
     });
     await applyEventsToPrograms(narrow<LoyaltyTables>(trx), [program], events, now);
     total += events.length;
+    // Statistics once the first page is in: planned on the empty tables, every later page's
+    // lookups scanned the growing tables whole (the demo's 69,659 purchases took 79 s on the
+    // embedded database, 19 s with this).
+    if (total === BACKFILL_PAGE) await analyzeLoyaltyTables(narrow<LoyaltyTables>(trx));
     options.onPage?.(total);
     const last = rows.rows[rows.rows.length - 1];
     if (!last || rows.rows.length < BACKFILL_PAGE) break;
