@@ -1,14 +1,18 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import { newId } from '../../db/ids.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { PlatformTables } from './platform.table.ts';
 
 type JobsDb = Kysely<PlatformTables>;
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface Job {
   id: string;
   tenantId: string;
   kind: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: JobStatus;
   payload: Record<string, unknown>;
   progress: number;
   progressTotal: number | null;
@@ -111,15 +115,38 @@ export async function findJob(db: JobsDb, tenantId: string, id: string): Promise
   return toJob(await selectJob(db, tenantId, id));
 }
 
-export async function listJobs(db: JobsDb, tenantId: string, limit = 50): Promise<Job[]> {
-  const rows = await db
-    .selectFrom('jobs')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
+/**
+ * A tenant's jobs newest first, a page at a time (keyset on created_at and id), of one kind or
+ * status if asked.
+ */
+export async function listJobs(
+  db: JobsDb,
+  tenantId: string,
+  query: {
+    kind?: string | undefined;
+    status?: JobStatus | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
+): Promise<{ items: Job[]; nextCursor: string | null }> {
+  let select = db.selectFrom('jobs').selectAll().where('tenant_id', '=', tenantId);
+  if (query.kind) select = select.where('kind', '=', query.kind);
+  if (query.status) select = select.where('status', '=', query.status);
+  if (query.cursor) {
+    const after = decodeCursor(query.cursor, { at: 'instant', id: 'uuid' });
+    select = select.where(sql<SqlBool>`(created_at, id) < (${new Date(after.at)}, ${after.id})`);
+  }
+  const rows = await select
     .orderBy('created_at', 'desc')
-    .limit(limit)
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
     .execute();
-  return rows.map((row) => toJob(row)).filter((job): job is Job => job !== null);
+  const page = rows.slice(0, query.limit);
+  const last = rows.length > query.limit ? page.at(-1) : undefined;
+  return {
+    items: page.map((row) => toJob(row)).filter((job): job is Job => job !== null),
+    nextCursor: last ? encodeCursor({ at: last.created_at.toISOString(), id: last.id }) : null,
+  };
 }
 
 /**

@@ -107,4 +107,12 @@ export const platformMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0003_jobs_newest_first': {
+    // GET /v1/jobs pages a tenant's jobs newest first, by kind and status if asked.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create index jobs_newest on jobs (tenant_id, created_at desc, id desc);
+      `.execute(db);
+    },
+  },
 };

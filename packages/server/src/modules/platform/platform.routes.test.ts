@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { Problem } from '@fidelis/contracts';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
 
@@ -591,5 +592,60 @@ describe('users: role, name, disable and re-enable (PATCH /v1/users/:id)', () =>
     expect(badId.statusCode).toBe(400);
     expect(badId.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await userAudit(tenant, agent.id)).toHaveLength(1);
+  });
+});
+
+describe('GET /v1/jobs', () => {
+  it('pages a tenant’s jobs newest first, by kind and status, and never another tenant’s', async () => {
+    const tenant = await newTenant(t);
+    const other = await newTenant(t);
+    const queue = async (who: typeof tenant, url: string, payload: object) => {
+      const res = await t.app.inject({ method: 'POST', url, headers: who.auth, payload });
+      expect(res.statusCode, res.body).toBe(202);
+      return (res.json() as { jobId: string }).jobId;
+    };
+    const queued: string[] = [];
+    for (const kind of ['loyalty.sweep', 'loyalty.tier-review', 'loyalty.sweep'])
+      queued.push(await queue(tenant, '/v1/loyalty/jobs', { kind }));
+    queued.push(await queue(tenant, '/v1/analytics/score-runs', {}));
+    queued.push(await queue(tenant, '/v1/loyalty/jobs', { kind: 'loyalty.sweep' }));
+    await queue(other, '/v1/loyalty/jobs', { kind: 'loyalty.sweep' });
+    const list = async (query: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/jobs${query}`,
+        headers: tenant.auth,
+      });
+      return res;
+    };
+    type Page = {
+      items: { id: string; kind: string; status: string }[];
+      nextCursor: string | null;
+    };
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await list(`?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as Page;
+      seen.push(...body.items.map((job) => job.id));
+      cursor = body.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...queued].reverse());
+
+    const sweeps = (await list('?kind=loyalty.sweep')).json() as Page;
+    expect(sweeps.items.map((job) => job.id)).toEqual([queued[4], queued[2], queued[0]]);
+    // A status no worker gives (on PostgreSQL another test file's worker may run queued jobs).
+    await sql`update jobs set status = 'cancelled' where id = ${queued[1]}`.execute(t.database.db);
+    const cancelled = (await list('?status=cancelled')).json() as Page;
+    expect(cancelled.items.map((job) => job.id)).toEqual([queued[1]]);
+    expect(((await list('?status=done')).json() as Problem).errors).toEqual([
+      expect.objectContaining({ field: 'querystring.status' }),
+    ]);
+    expect((await list('?cursor=not-a-cursor')).statusCode).toBe(400);
   });
 });

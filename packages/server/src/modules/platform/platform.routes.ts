@@ -23,12 +23,12 @@ import { loginEmailKey } from '../../http/rate-limit-key.ts';
 import type { PlatformTables } from './platform.table.ts';
 import * as service from './platform.service.ts';
 import { SESSION_COOKIE } from './platform.service.ts';
-import { findJob, listJobs } from './jobs.ts';
+import { findJob, JOB_STATUSES, listJobs } from './jobs.ts';
 
 const job = z.object({
   id,
   kind: z.string(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  status: z.enum(JOB_STATUSES),
   progress: z.number().int(),
   progressTotal: z.number().int().nullable(),
   message: z.string().nullable(),
@@ -204,11 +204,14 @@ export function registerPlatformRoutes(
   app.get('/v1/jobs', {
     schema: {
       tags: ['platform'],
-      summary: 'Recent background jobs',
-      querystring: noQuery,
-      response: { 200: z.object({ items: z.array(job) }) },
+      summary: 'Background jobs, newest first (of a kind or status if asked), a page at a time',
+      querystring: pageQuery.extend({
+        kind: z.string().min(1).max(100).optional().describe('e.g. scores.compute'),
+        status: z.enum(JOB_STATUSES).optional(),
+      }),
+      response: { 200: page(job) },
     },
-    handler: async (request) => ({ items: await listJobs(db, contextOf(request).tenantId) }),
+    handler: async (request) => listJobs(db, contextOf(request).tenantId, request.query),
   });
 
   app.get('/v1/jobs/:id', {
