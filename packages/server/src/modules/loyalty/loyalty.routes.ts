@@ -57,12 +57,7 @@ import {
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
 import { refuseBody } from '../../http/no-body.ts';
-import {
-  runOncePerKey,
-  enqueueJob,
-  idempotencyKeyHeader,
-  sendIdempotent,
-} from '../platform/index.ts';
+import { answerOncePerKey, enqueueJob, idempotencyKeyHeader } from '../platform/index.ts';
 import * as programs from './programs.service.ts';
 import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
@@ -114,17 +109,9 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     config: { permission: 'loyalty:design' },
     handler: async (request, reply) => {
       const context = contextOf(request);
-      const result = await runOncePerKey(
-        db,
-        {
-          tenantId: context.tenantId,
-          scope: 'loyalty.programs.create',
-          key: request.headers['idempotency-key'],
-          body: request.body,
-        },
-        (trx) => programs.createProgram(trx, context, request.body),
+      return answerOncePerKey(db, request, reply, { scope: 'loyalty.programs.create' }, (trx) =>
+        programs.createProgram(trx, context, request.body),
       );
-      return sendIdempotent(reply, result);
     },
   });
 
@@ -583,17 +570,13 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     handler: async (request, reply) => {
       const context = contextOf(request);
       const { programId } = request.params;
-      const result = await runOncePerKey(
+      return answerOncePerKey(
         db,
-        {
-          tenantId: context.tenantId,
-          scope: `loyalty.rewards.create:${programId}`,
-          key: request.headers['idempotency-key'],
-          body: request.body,
-        },
+        request,
+        reply,
+        { scope: `loyalty.rewards.create:${programId}` },
         (trx) => service.createReward(trx, context, programId, request.body),
       );
-      return sendIdempotent(reply, result);
     },
   });
 
@@ -675,18 +658,13 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     handler: async (request, reply) => {
       const context = contextOf(request);
       const { programId, code } = request.params;
-      const result = await runOncePerKey(
+      return answerOncePerKey(
         db,
-        {
-          tenantId: context.tenantId,
-          scope: `loyalty.coupons.use:${programId}:${code}`,
-          key: request.headers['idempotency-key'],
-          body: {},
-          status: 200,
-        },
+        request,
+        reply,
+        { scope: `loyalty.coupons.use:${programId}:${code}`, status: 200 },
         (trx) => service.redeemCoupon(trx, context, programId, code),
       );
-      return sendIdempotent(reply, result);
     },
   });
 
@@ -889,15 +867,11 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
       const context = contextOf(request);
       const { programId, kind, asOf } = request.body;
       if (programId) await programs.getProgram(db, context, programId);
-      const result = await runOncePerKey(
+      return answerOncePerKey(
         db,
-        {
-          tenantId: context.tenantId,
-          scope: 'loyalty.jobs.request',
-          key: request.headers['idempotency-key'],
-          body: request.body,
-          status: 202,
-        },
+        request,
+        reply,
+        { scope: 'loyalty.jobs.request', status: 202 },
         async (trx) => ({
           jobId: await enqueueJob(trx, {
             tenantId: context.tenantId,
@@ -906,7 +880,6 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
           }),
         }),
       );
-      return sendIdempotent(reply, result);
     },
   });
 

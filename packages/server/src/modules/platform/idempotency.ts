@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { contextOf } from '../../http/fastify.ts';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../http/app-error.ts';
@@ -133,37 +134,32 @@ export const idempotencyKeyHeader = z.object({
 });
 
 /**
- * A write (a create, a job's request, a coupon's use) run once per `Idempotency-Key` when the
- * request has one (`status`, 201 by default, or the first result again), else run as it comes. The scope names the operation
- * and its parent (the program of a reward, say), so one key used on two parents is two requests,
- * not a replay of the first.
+ * Answers a write (a create, a job's request, a coupon's use) run once per `Idempotency-Key`
+ * header when the request has one (`status`, 201 by default, or the first answer again with
+ * `idempotent-replayed: true`), else run as it comes. The scope names the operation and its
+ * parent (the program of a reward, say), so one key used on two parents is two requests, not a
+ * replay of the first; the body (none: `{}`) is what a retry must repeat.
  *
  * @example
- * const result = await runOncePerKey(db, { tenantId, scope: `loyalty.rewards:${programId}`,
- *   key: request.headers['idempotency-key'], body: request.body }, (trx) => createReward(trx, …));
- * return sendIdempotent(reply, result);
+ * handler: (request, reply) =>
+ *   answerOncePerKey(db, request, reply, { scope: `loyalty.rewards.create:${programId}` },
+ *     (trx) => createReward(trx, contextOf(request), programId, request.body)),
  */
-export async function runOncePerKey<DB extends PlatformTables, T>(
+export async function answerOncePerKey<DB extends PlatformTables, T>(
   db: Kysely<DB>,
-  request: {
-    tenantId: string;
-    scope: string;
-    key: string | undefined;
-    body: unknown;
-    status?: 200 | 201 | 202;
-  },
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { scope: string; status?: 200 | 201 | 202 },
   work: (db: Kysely<DB>) => Promise<T>,
-): Promise<IdempotentResult<T>> {
-  const { key, status = 201 } = request;
-  if (key === undefined) return { status, body: await work(db), replayed: false };
-  return runIdempotent(db, { ...request, key }, async (trx) => ({
-    status,
-    body: await work(trx),
-  }));
-}
-
-/** Answers an idempotent result: its status, and `idempotent-replayed: true` on a replay. */
-export function sendIdempotent<T>(reply: FastifyReply, result: IdempotentResult<T>) {
+) {
+  const { scope, status = 201 } = options;
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string') return reply.status(status).send(await work(db));
+  const result = await runIdempotent(
+    db,
+    { tenantId: contextOf(request).tenantId, scope, key, body: request.body ?? {} },
+    async (trx) => ({ status, body: await work(trx) }),
+  );
   if (result.replayed) void reply.header('idempotent-replayed', 'true');
   return reply.status(result.status).send(result.body);
 }

@@ -36,8 +36,7 @@ export {
 } from './platform.service.ts';
 export {
   runIdempotent,
-  runOncePerKey,
-  sendIdempotent,
+  answerOncePerKey,
   idempotencyKeyHeader,
   hashRequest,
   redactIdempotentResults,

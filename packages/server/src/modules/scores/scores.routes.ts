@@ -19,12 +19,7 @@ import {
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
 import { contextOf } from '../../http/fastify.ts';
-import {
-  runOncePerKey,
-  idempotencyKeyHeader,
-  sendIdempotent,
-  type PlatformTables,
-} from '../platform/index.ts';
+import { answerOncePerKey, idempotencyKeyHeader, type PlatformTables } from '../platform/index.ts';
 import * as service from './scores.service.ts';
 import type { ScoresTables } from './scores.table.ts';
 
@@ -53,18 +48,13 @@ export function registerScoresRoutes(app: FidelisApp, deps: ScoresRouteDeps): vo
     config: { permission: 'analytics:run' },
     handler: async (request, reply) => {
       const context = contextOf(request);
-      const result = await runOncePerKey(
+      return answerOncePerKey(
         db,
-        {
-          tenantId: context.tenantId,
-          scope: 'scores.runs.request',
-          key: request.headers['idempotency-key'],
-          body: request.body,
-          status: 202,
-        },
+        request,
+        reply,
+        { scope: 'scores.runs.request', status: 202 },
         (trx) => service.requestScoreRun(trx, context, request.body),
       );
-      return sendIdempotent(reply, result);
     },
   });
 
