@@ -1,6 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type Route,
+} from 'playwright-core';
 import { screenshotDir, type E2eServer } from './e2e-server.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -79,4 +85,31 @@ export async function openLoggedIn(
   const opened = await newPage(browser, server.url);
   await logIn(opened.page, server.login);
   return { browser, ...opened };
+}
+
+/**
+ * Loses the answer to the first POST to `url`: the server does the work, the page sees a reset
+ * connection; later POSTs pass. `keys` holds each POST's Idempotency-Key; `stop` removes the
+ * route and, from `errors`, the reset Chromium logs because it was told to fake one.
+ */
+export async function loseFirstAnswer(page: Page, url: (url: URL) => boolean, errors: string[]) {
+  const keys: string[] = [];
+  let lose = true;
+  const handler = async (route: Route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    keys.push((await route.request().allHeaders())['idempotency-key'] ?? '');
+    if (!lose) return route.fallback();
+    lose = false;
+    await route.fetch();
+    await route.abort('connectionreset');
+  };
+  await page.route(url, handler);
+  return {
+    keys,
+    stop: async () => {
+      await page.unroute(url, handler);
+      const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
+      errors.splice(0, errors.length, ...unexpected);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
-import { logIn, newPage, openLoggedIn, screenshot } from './browser.ts';
+import { logIn, loseFirstAnswer, newPage, openLoggedIn, screenshot } from './browser.ts';
 
 // The program designer against the real server, on an empty tenant: create a program, give it
 // tiers, rules (tried in the dry run, then published), a reward with coupons (then edited and
@@ -310,17 +310,8 @@ describe('loyalty program designer in a real browser', () => {
 
   test('new program: a second click after a lost answer creates the program once', async () => {
     const programsPost = (url: URL) => url.pathname === '/v1/loyalty/programs';
-    const keys: string[] = [];
-    let loseAnswer = true;
-    await page.route(programsPost, async (route: Route) => {
-      if (route.request().method() !== 'POST') return route.fallback();
-      keys.push((await route.request().allHeaders())['idempotency-key'] ?? '');
-      if (!loseAnswer) return route.fallback();
-      loseAnswer = false;
-      // The server makes the program; its answer never reaches the page.
-      await route.fetch();
-      await route.abort('connectionreset');
-    });
+    // The server does the work; its first answer never reaches the page.
+    const lost = await loseFirstAnswer(page, programsPost, errors);
     try {
       await page.goto('/loyalty/programs/new');
       await page.locator('#program_name').fill('断线重试计划');
@@ -331,11 +322,11 @@ describe('loyalty program designer in a real browser', () => {
       await page.locator('#program_name').press('Enter');
       await page.waitForURL(/\/loyalty\/programs\/[0-9a-f-]{36}\?tab=rules$/);
     } finally {
-      await page.unroute(programsPost);
+      await lost.stop();
     }
-    expect(keys).toHaveLength(2);
-    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(keys[1]).toBe(keys[0]);
+    expect(lost.keys).toHaveLength(2);
+    expect(lost.keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lost.keys[1]).toBe(lost.keys[0]);
     const { items } = await server.call<{ items: { id: string; name: string }[] }>(
       'GET',
       '/v1/loyalty/programs',
@@ -343,9 +334,6 @@ describe('loyalty program designer in a real browser', () => {
     const made = items.filter((program) => program.name === '断线重试计划');
     expect(made).toHaveLength(1);
     expect(page.url()).toContain(made[0]!.id);
-    // Chromium logs the reset connection it was told to fake; nothing else may be logged.
-    const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
-    errors.splice(0, errors.length, ...unexpected);
     expect(errors).toEqual([]);
   });
 
@@ -374,16 +362,8 @@ describe('loyalty program designer in a real browser', () => {
     const code = redeemed.coupon.code;
 
     const usePost = (url: URL) => url.pathname.endsWith(`/coupons/${code}/use`);
-    const keys: string[] = [];
-    let loseAnswer = true;
-    await page.route(usePost, async (route: Route) => {
-      keys.push((await route.request().allHeaders())['idempotency-key'] ?? '');
-      if (!loseAnswer) return route.fallback();
-      loseAnswer = false;
-      // The server marks the code used; its answer never reaches the page.
-      await route.fetch();
-      await route.abort('connectionreset');
-    });
+    // The server does the work; its first answer never reaches the page.
+    const lost = await loseFirstAnswer(page, usePost, errors);
     await page.goto(programPath);
     await openTab('奖励与券码');
     const table = page.getByTestId('rewards-table');
@@ -404,20 +384,17 @@ describe('loyalty program designer in a real browser', () => {
       await markUsed();
       await page.locator('.ant-message').getByText('券码已核销').waitFor();
     } finally {
-      await page.unroute(usePost);
+      await lost.stop();
     }
-    expect(keys).toHaveLength(2);
-    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(keys[1]).toBe(keys[0]);
+    expect(lost.keys).toHaveLength(2);
+    expect(lost.keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lost.keys[1]).toBe(lost.keys[0]);
     const { items } = await server.call<{ items: { code: string; status: string }[] }>(
       'GET',
       `/v1/loyalty/programs/${programId}/rewards/${coffee.id}/coupons?q=${code}`,
     );
     expect(items).toEqual([expect.objectContaining({ code, status: 'used' })]);
     await page.locator('.ant-drawer-close').click();
-    // Chromium logs the reset connection it was told to fake; nothing else may be logged.
-    const unexpected = errors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET'));
-    errors.splice(0, errors.length, ...unexpected);
     expect(errors).toEqual([]);
   });
 });
