@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, storedInstant } from './common.ts';
+import { id, instant, pageQuery, storedInstant } from './common.ts';
 
 export const roles = ['owner', 'manager', 'agent', 'analyst', 'viewer'] as const;
 export const role = z.enum(roles);
@@ -121,13 +121,20 @@ export const user = z.object({
 });
 export type User = z.infer<typeof user>;
 
+export const auditActorTypes = ['user', 'api_key', 'system', 'customer'] as const;
+export type AuditActorType = (typeof auditActorTypes)[number];
+
 export const auditEntry = z.object({
   id,
   at: storedInstant,
   actorType: z
-    .enum(['user', 'api_key', 'system', 'customer'])
+    .enum(auditActorTypes)
     .describe('customer: the customer themself, through a signed link (actorId: their id)'),
   actorId: z.string().nullable(),
+  actorName: z
+    .string()
+    .nullable()
+    .describe('The user’s name or the API key’s name, as they are now; null for the others'),
   action: z.string(),
   entityType: z.string(),
   entityId: z.string().nullable(),
@@ -135,6 +142,20 @@ export const auditEntry = z.object({
   after: z.unknown().nullable(),
   requestId: z.string().nullable(),
 });
+
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+/** GET /v1/audit-log: newest first; every filter given must match. */
+export const auditQuery = pageQuery.extend({
+  entityType: z.string().max(50).optional().describe('e.g. customer, loyalty_program, user'),
+  entityId: z.string().max(100).optional(),
+  actorType: z.enum(auditActorTypes).optional(),
+  actorId: z.string().max(100).optional().describe('A user’s, API key’s or customer’s id'),
+  action: z.string().max(100).optional().describe('e.g. customer.update'),
+  from: instant.optional(),
+  to: instant.optional().describe('Exclusive'),
+});
+export type AuditQuery = z.infer<typeof auditQuery>;
 
 export const tenantCreated = z.object({
   tenantId: id,

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ActivityTables, EventLinesTable, EventsTable } from './activity.table.ts';
 import { anyOf } from '../../db/sql-lists.ts';
+import { instantOfMicros, microsOf } from '../../db/sql-micros.ts';
 
 export type ActivityDb = Kysely<ActivityTables>;
 export type EventRow = Selectable<EventsTable>;
@@ -141,20 +142,13 @@ export function findTimeline(
   let select = db
     .selectFrom('events')
     .selectAll()
-    .select(
-      sql<string>`((extract(epoch from occurred_at) * 1000000)::bigint)::text`.as(
-        'occurred_micros',
-      ),
-    )
+    .select(microsOf('occurred_at').as('occurred_micros'))
     .where('tenant_id', '=', query.tenantId)
     .where('customer_id', 'in', query.customerIds);
   if (query.types && query.types.length > 0)
     select = select.where('type', 'in', query.types as EventRow['type'][]);
   if (query.before) {
-    // Whole seconds and the microseconds apart: interval * number goes through a double.
-    const micros = sql`${query.before.occurredMicros}::bigint`;
-    const at = sql<Date>`timestamptz 'epoch' + (${micros} / 1000000) * interval '1 second'
-      + (${micros} % 1000000) * interval '1 microsecond'`;
+    const at = instantOfMicros(query.before.occurredMicros);
     select = select.where(
       (eb) => eb.refTuple('occurred_at', 'id'),
       '<',

@@ -1,5 +1,6 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { newId } from '../../db/ids.ts';
+import { instantOfMicros, microsOf } from '../../db/sql-micros.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { PlatformTables } from './platform.table.ts';
 
@@ -129,12 +130,20 @@ export async function listJobs(
     limit: number;
   },
 ): Promise<{ items: Job[]; nextCursor: string | null }> {
-  let select = db.selectFrom('jobs').selectAll().where('tenant_id', '=', tenantId);
+  let select = db
+    .selectFrom('jobs')
+    .selectAll()
+    .select(microsOf('created_at').as('created_micros'))
+    .where('tenant_id', '=', tenantId);
   if (query.kind) select = select.where('kind', '=', query.kind);
   if (query.status) select = select.where('status', '=', query.status);
   if (query.cursor) {
-    const after = decodeCursor(query.cursor, { at: 'instant', id: 'uuid' });
-    select = select.where(sql<SqlBool>`(created_at, id) < (${new Date(after.at)}, ${after.id})`);
+    const after = decodeCursor(query.cursor, { t: 'micros', i: 'uuid' });
+    select = select.where(
+      (eb) => eb.refTuple('created_at', 'id'),
+      '<',
+      (eb) => eb.tuple(instantOfMicros(after.t), after.i),
+    );
   }
   const rows = await select
     .orderBy('created_at', 'desc')
@@ -145,7 +154,7 @@ export async function listJobs(
   const last = rows.length > query.limit ? page.at(-1) : undefined;
   return {
     items: page.map((row) => toJob(row)).filter((job): job is Job => job !== null),
-    nextCursor: last ? encodeCursor({ at: last.created_at.toISOString(), id: last.id }) : null,
+    nextCursor: last ? encodeCursor({ t: last.created_micros, i: last.id }) : null,
   };
 }
 

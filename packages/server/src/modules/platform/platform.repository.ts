@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { PlatformTables } from './platform.table.ts';
 import { anyOf } from '../../db/sql-lists.ts';
+import { instantOfMicros, microsOf } from '../../db/sql-micros.ts';
 
 export type PlatformDb = Kysely<PlatformTables>;
 
@@ -262,26 +263,71 @@ export async function redactAuditValues(
   return Number(result.numAffectedRows ?? 0);
 }
 
-export function listAudit(
-  db: PlatformDb,
-  tenantId: string,
-  filter: {
-    entityType?: string | undefined;
-    entityId?: string | undefined;
-    before?: { at: Date; id: string } | undefined;
-    limit: number;
-  },
-) {
-  let query = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
+export interface AuditFilter {
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  actorType?: string | undefined;
+  actorId?: string | undefined;
+  action?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** The last entry of the previous page: `atMicros` as `microsOf` gave it out. */
+  before?: { atMicros: string; id: string } | undefined;
+  limit: number;
+}
+
+export function listAudit(db: PlatformDb, tenantId: string, filter: AuditFilter) {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .select(microsOf('at').as('at_micros'))
+    .where('tenant_id', '=', tenantId);
   if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
   if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
+  if (filter.actorType) query = query.where('actor_type', '=', filter.actorType);
+  if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);
+  if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.from) query = query.where('at', '>=', filter.from);
+  if (filter.to) query = query.where('at', '<', filter.to);
   if (filter.before) {
-    const { at, id } = filter.before;
-    query = query.where((eb) =>
-      eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]),
+    const { atMicros, id } = filter.before;
+    query = query.where(
+      (eb) => eb.refTuple('at', 'id'),
+      '<',
+      (eb) => eb.tuple(instantOfMicros(atMicros), id),
     );
   }
   return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+/** The names of the users and API keys of a page of audit entries, by id. */
+export async function actorNames(
+  db: PlatformDb,
+  tenantId: string,
+  ids: { users: readonly string[]; apiKeys: readonly string[] },
+): Promise<Map<string, string>> {
+  const [users, keys] = await Promise.all([
+    ids.users.length === 0
+      ? []
+      : db
+          .selectFrom('users')
+          .select(['id', 'name', 'email'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', anyOf(ids.users, 'uuid'))
+          .execute(),
+    ids.apiKeys.length === 0
+      ? []
+      : db
+          .selectFrom('api_keys')
+          .select(['id', 'name'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', anyOf(ids.apiKeys, 'uuid'))
+          .execute(),
+  ]);
+  return new Map([
+    ...users.map((row) => [row.id, row.name || row.email] as const),
+    ...keys.map((row) => [row.id, row.name] as const),
+  ]);
 }
 
 export function findIdempotencyRecord(

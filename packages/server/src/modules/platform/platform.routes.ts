@@ -5,6 +5,7 @@ import {
   apiKeyCreate,
   apiKeyCreated,
   auditEntry,
+  auditQuery,
   id,
   loginRequest,
   noQuery,
@@ -190,11 +191,8 @@ export function registerPlatformRoutes(
   app.get('/v1/audit-log', {
     schema: {
       tags: ['platform'],
-      summary: 'The audit log, newest first',
-      querystring: pageQuery.extend({
-        entityType: z.string().max(50).optional(),
-        entityId: z.string().max(100).optional(),
-      }),
+      summary: 'The audit log, newest first: who changed what, when, before and after',
+      querystring: auditQuery,
       response: { 200: page(auditEntry) },
     },
     config: { permission: 'audit:read' },

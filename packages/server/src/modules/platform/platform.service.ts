@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { newId } from '../../db/ids.ts';
-import type { Role } from '@fidelis/contracts';
+import type { AuditEntry, AuditQuery, Role } from '@fidelis/contracts';
 import { AppError } from '../../http/app-error.ts';
 import type { Actor, RequestContext } from '../../http/request-context.ts';
 import * as repo from './platform.repository.ts';
@@ -516,30 +516,46 @@ export async function findDemoTenant(db: PlatformDb) {
   return row ? { id: row.tenant_id, name: row.name } : null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function listAudit(
   db: PlatformDb,
   context: RequestContext,
-  query: {
-    entityType?: string | undefined;
-    entityId?: string | undefined;
-    cursor?: string | undefined;
-    limit: number;
-  },
-) {
-  const before = query.cursor
-    ? decodeCursor(query.cursor, { at: 'instant', id: 'uuid' })
-    : undefined;
+  query: AuditQuery,
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  const before = query.cursor ? decodeCursor(query.cursor, { t: 'micros', i: 'uuid' }) : undefined;
   const rows = await repo.listAudit(db, context.tenantId, {
     entityType: query.entityType,
     entityId: query.entityId,
-    before: before ? { at: new Date(before.at), id: before.id } : undefined,
+    actorType: query.actorType,
+    actorId: query.actorId,
+    action: query.action,
+    from: query.from === undefined ? undefined : new Date(query.from),
+    to: query.to === undefined ? undefined : new Date(query.to),
+    before: before ? { atMicros: before.t, id: before.i } : undefined,
     limit: query.limit + 1,
   });
-  const items = rows.slice(0, query.limit).map((row) => ({
+  const page = rows.slice(0, query.limit);
+  const actorsOf = (type: string) => [
+    ...new Set(
+      page
+        .filter((row) => row.actor_type === type && row.actor_id && UUID.test(row.actor_id))
+        .map((row) => row.actor_id as string),
+    ),
+  ];
+  const names = await repo.actorNames(db, context.tenantId, {
+    users: actorsOf('user'),
+    apiKeys: actorsOf('api_key'),
+  });
+  const items = page.map((row) => ({
     id: row.id,
     at: row.at.toISOString(),
     actorType: row.actor_type as Actor['type'],
     actorId: row.actor_id,
+    actorName:
+      row.actor_id && (row.actor_type === 'user' || row.actor_type === 'api_key')
+        ? (names.get(row.actor_id) ?? null)
+        : null,
     action: row.action,
     entityType: row.entity_type,
     entityId: row.entity_id,
@@ -547,8 +563,8 @@ export async function listAudit(
     after: row.after ?? null,
     requestId: row.request_id,
   }));
-  const last = rows.length > query.limit ? items.at(-1) : undefined;
-  return { items, nextCursor: last ? encodeCursor({ at: last.at, id: last.id }) : null };
+  const last = rows.length > query.limit ? page.at(-1) : undefined;
+  return { items, nextCursor: last ? encodeCursor({ t: last.at_micros, i: last.id }) : null };
 }
 
 /**
