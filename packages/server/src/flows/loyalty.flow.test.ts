@@ -86,6 +86,38 @@ describe('demo program and backfill', () => {
   });
 });
 
+describe('backfill pages', () => {
+  it('reads purchases of one millisecond once each, page after page', async () => {
+    const tenant = await newTenant(t);
+    // PostgreSQL keeps the microseconds a client sends; a cursor of a JS Date (milliseconds)
+    // fell before the page's last row and read it again, for ever with pages this small.
+    await sendBatch(
+      tenant,
+      ['123100', '123200', '123300', '123400', '123500'].map((micros, i) => ({
+        id: `us-${i}`,
+        type: 'purchase',
+        customerExternalId: `us-${i % 2}`,
+        occurredAt: `2026-03-02T10:00:00.${micros}Z`,
+        currency: 'USD',
+        amount: 1_000,
+      })),
+    );
+    const programId = await createDemoProgram(t.database.db, systemContext(tenant.tenantId));
+    const pages: number[] = [];
+    const run = await t.database.db.transaction().execute((trx) =>
+      backfillLoyaltyFromEvents(trx, tenant.tenantId, programId, {
+        pageSize: 2,
+        onPage: (events) => {
+          pages.push(events);
+          if (pages.length > 5) throw new Error(`read again: ${pages.join(', ')}`);
+        },
+      }),
+    );
+    expect(run).toEqual({ events: 5 });
+    expect(pages).toEqual([2, 4, 5]);
+  });
+});
+
 describe('demo rewards', () => {
   it('redeem after the points were available, so the balance never reads below zero', async () => {
     const tenant = await newTenant(t);
