@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   CliInputError,
   runClv,
@@ -12,7 +12,10 @@ import {
   type ClvOptions,
   type TransactionFileOptions,
 } from './analytics.command.ts';
+import { setCliLanguage } from './i18n/translate.ts';
 import { displayWidth } from './output.ts';
+
+afterEach(() => setCliLanguage('en'));
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
@@ -195,6 +198,105 @@ describe('fidelis analytics clv', () => {
     // Each Chinese character takes two columns: every row ends at the same column.
     expect(new Set(table.map(displayWidth)).size).toBe(1);
   });
+});
+
+describe("what @fidelis/analytics, csv-parse and commander refuse, in the CLI's language", () => {
+  const small = path.join(FIXTURES, 'purchases-small.csv');
+
+  it.each([
+    [
+      clv(csv('purchases-small.csv'), { calibrationEnd: '2024-13-01' }),
+      '--calibration-end: No such calendar day "2024-13-01"',
+      '--calibration-end：2024-13-01 不是有效的日期（YYYY-MM-DD 或 YYYYMMDD）',
+    ],
+    [
+      clv(csv('zero-repeat-spend.csv'), { calibrationEnd: '2024-04-30', models: 'gammagamma' }),
+      'Gamma-Gamma: Customer 0: mean repeat spend 0 must be > 0 for the Gamma-Gamma model',
+      'Gamma-Gamma：有重复购买的客户平均消费为 0；该模型要求金额大于 0',
+    ],
+    [
+      clv(csv('unclosed-quote.csv'), { calibrationEnd: '2024-04-30' }),
+      `cannot read ${path.join(FIXTURES, 'unclosed-quote.csv')}: Quote Not Closed: the parsing is finished with an opening quote at line 3`,
+      `无法读取 ${path.join(FIXTURES, 'unclosed-quote.csv')}：第 3 行：字段的引号没有闭合`,
+    ],
+  ] as const)(
+    'words the refusal of %o in English and Chinese',
+    async (options, english, chinese) => {
+      await expect(runClv(options)).rejects.toThrow(new CliInputError(english));
+      setCliLanguage('zh-CN');
+      await expect(runClv(options)).rejects.toThrow(new CliInputError(chinese));
+    },
+  );
+
+  it('words a bad --as-of day', async () => {
+    const options = { ...csv('purchases-small.csv'), asOf: '20240431' };
+    await expect(runRfm(options)).rejects.toThrow('--as-of: No such calendar day "20240431"');
+    setCliLanguage('zh-CN');
+    await expect(runRfm(options)).rejects.toThrow(
+      '--as-of：20240431 不是有效的日期（YYYY-MM-DD 或 YYYYMMDD）',
+    );
+  });
+
+  it('names the RFM segments in the table, and keeps their codes in the JSON', async () => {
+    const args = ['rfm', '--transactions', small, '--as-of', '2024-04-30'];
+    const [english, chinese, json, jsonZh] = await Promise.all([
+      fidelis('en', args),
+      fidelis('zh-CN', args),
+      fidelis('en', [...args, '--json']),
+      fidelis('zh-CN', [...args, '--json']),
+    ]);
+    expect(english.stdout).toMatch(/^Champions +1 +75\.00$/m);
+    expect(english.stdout).toMatch(/^Can't lose them +1 +30\.50$/m);
+    expect(chinese.stdout).toMatch(/^冠军客户 +1 +75\.00$/m);
+    expect(chinese.stdout).toMatch(/^不能失去 +1 +30\.50$/m);
+    expect(jsonZh.stdout).toBe(json.stdout);
+    expect(json.stdout).toContain('"segment": "cant-lose"');
+  });
+
+  it("words commander's rarer errors in Chinese, and leaves commander's English as it is", async () => {
+    const clvArgs = ['clv', '--transactions', small, '--calibration-end', '2024-04-30'];
+    const cases: [string[], string, string][] = [
+      [
+        ['clv', '--predict'],
+        "error: option '--predict <weeks>' argument missing",
+        "错误：选项 '--predict <weeks>' 缺少值",
+      ],
+      [
+        ['rfm', '--transactions', small, '--as-of', '2024-04-30', 'extra'],
+        "error: too many arguments for 'rfm'. Expected 0 arguments but got 1.",
+        "错误：'rfm' 的参数过多：应为 0 个，实际给出 1 个。",
+      ],
+      [
+        [...clvArgs, '--predic', '4'],
+        "error: unknown option '--predic'\n(Did you mean --predict?)",
+        "错误：未知选项 '--predic'\n（您是否想输入 --predict？）",
+      ],
+      [
+        [...clvArgs, '--pred', '4'],
+        "error: unknown option '--pred'\n(Did you mean one of --period, --predict?)",
+        "错误：未知选项 '--pred'\n（您是否想输入以下之一：--period, --predict？）",
+      ],
+      [
+        ['rfx'],
+        "error: unknown command 'rfx'\n(Did you mean rfm?)",
+        "错误：未知命令 'rfx'\n（您是否想输入 rfm？）",
+      ],
+    ];
+    await Promise.all(
+      cases.map(async ([args, english, chinese]) => {
+        const [en, zh] = await Promise.all([fidelis('en', args), fidelis('zh-CN', args)]);
+        expect(en.code, args.join(' ')).toBe(1);
+        expect(zh.code, args.join(' ')).toBe(1);
+        // The help that follows the error is the command's, in its language.
+        expect(en.stderr.startsWith(`${english}\n\nUsage: fidelis analytics`), en.stderr).toBe(
+          true,
+        );
+        expect(zh.stderr.startsWith(`${chinese}\n\n用法： fidelis analytics`), zh.stderr).toBe(
+          true,
+        );
+      }),
+    );
+  }, 60_000);
 });
 
 describe('fidelis analytics rfm', () => {

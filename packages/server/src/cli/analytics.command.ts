@@ -17,7 +17,8 @@ import {
   type SummaryPeriod,
   type TransactionSummary,
 } from '@fidelis/analytics';
-import { t } from './i18n/translate.ts';
+import { wordedByCode } from './i18n/problem-text.ts';
+import { cliLanguage, t, tIfAny } from './i18n/translate.ts';
 import { assertUtf8File, inputFileSize, writeOutputFile } from './operator-input.ts';
 import { CliInputError, displayWidth, fail, padTo, printResult, progressBar } from './output.ts';
 
@@ -125,9 +126,31 @@ async function* records(
   } catch (error) {
     if (error instanceof CliInputError) throw error;
     throw new CliInputError(
-      t('input.cannotRead', { file: options.transactions, why: (error as Error).message }),
+      t('input.cannotRead', { file: options.transactions, why: csvProblem(error) }),
     );
   }
+}
+
+/** Why csv-parse cannot read a line: its own English, or by its code (any other, in general). */
+function csvProblem(error: unknown): string {
+  const { code, lines, message } = error as { code?: string; lines?: number; message: string };
+  if (cliLanguage() === 'en') return message;
+  const values = { line: lines ?? '?' };
+  return tIfAny(`input.csv.${code}`, values) ?? t('input.csv.other', values);
+}
+
+/**
+ * What @fidelis/analytics refused about `subject` (a model, an option and its `value`): by its
+ * code, in English the library's words after the subject (or `english`, where the CLI had its own).
+ */
+function analyticsFailure(
+  subject: string,
+  error: { code: string; message: string },
+  { english = `${subject}: ${error.message}`, value = '' } = {},
+): CliInputError {
+  return new CliInputError(
+    wordedByCode('analytics.failures', error.code, english, { subject, value }),
+  );
 }
 
 /** Reads a purchases file into columns; throws CliInputError naming the line of a bad row. */
@@ -262,9 +285,9 @@ function report(
 
 function unwrapFit<T>(
   name: string,
-  result: { ok: true; value: T } | { ok: false; error: Error },
+  result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } },
 ): T {
-  if (!result.ok) throw new CliInputError(`${name}: ${result.error.message}`);
+  if (!result.ok) throw analyticsFailure(name, result.error);
   return result.value;
 }
 
@@ -292,7 +315,11 @@ export async function runClv(options: ClvOptions): Promise<ClvReport> {
   }
   const period: SummaryPeriod = options.period;
   const calibration = parseDay(options.calibrationEnd);
-  if (!calibration.ok) throw new CliInputError(`--calibration-end: ${calibration.error.message}`);
+  if (!calibration.ok) {
+    throw analyticsFailure('--calibration-end', calibration.error, {
+      value: options.calibrationEnd,
+    });
+  }
   if (options.predict !== undefined && !(options.predict > 0 && Number.isFinite(options.predict))) {
     throw new CliInputError(t('analytics.badPredict'));
   }
@@ -317,7 +344,7 @@ export async function runClv(options: ClvOptions): Promise<ClvReport> {
         t('analytics.calibrationBeforeFirst', { date: options.calibrationEnd }),
       );
     }
-    throw new CliInputError(message);
+    throw analyticsFailure(options.transactions, summaryResult.error, { english: message });
   }
   const summary = summaryResult.value;
   if (summary.customerIds.length < 2) {
@@ -380,7 +407,8 @@ function writePredictions(
     steps: Math.max(1, Math.min(120, Math.ceil(weeks))),
   });
   if (!scored.ok) {
-    throw new CliInputError(t('analytics.scoring', { message: scored.error.message }));
+    const english = t('analytics.scoring', { message: scored.error.message });
+    throw analyticsFailure('CLV', scored.error, { english });
   }
   const s = scored.value;
   const rows: (string | number)[][] = [
@@ -444,7 +472,7 @@ export interface RfmReport {
 /** RFM scores of a purchases file as of a day; with `out` also writes per-customer scores. */
 export async function runRfm(options: RfmCliOptions): Promise<RfmReport> {
   const asOf = parseDay(options.asOf);
-  if (!asOf.ok) throw new CliInputError(`--as-of: ${asOf.error.message}`);
+  if (!asOf.ok) throw analyticsFailure('--as-of', asOf.error, { value: options.asOf });
   const file = await readTransactionFile(options);
   const byCustomer = new Map<string, { last: number; count: number; spend: number }>();
   for (let i = 0; i < file.customerId.length; i++) {
@@ -468,7 +496,7 @@ export async function runRfm(options: RfmCliOptions): Promise<RfmReport> {
     totalSpend: entry.spend,
   }));
   const analysis = scoreRfm(input, { asOf: asOf.value });
-  if (!analysis.ok) throw new CliInputError(`RFM: ${analysis.error.message}`);
+  if (!analysis.ok) throw analyticsFailure('RFM', analysis.error);
   const grid = summariseRfmGrid(analysis.value);
   const result: RfmReport = {
     asOf: options.asOf,
@@ -551,7 +579,10 @@ function formatRfm(result: RfmReport): string {
   const rows: (string | number)[][] = [
     [t('analytics.segment'), t('analytics.segmentCustomers'), t('analytics.revenue')],
   ];
-  for (const s of result.segments) rows.push([s.segment, s.customers, s.revenue.toFixed(2)]);
+  for (const s of result.segments) {
+    const name = tIfAny(`analytics.segments.${s.segment}`) ?? s.segment;
+    rows.push([name, s.customers, s.revenue.toFixed(2)]);
+  }
   const lines = [t('analytics.rfmHead', { date: result.asOf, n: result.customers }), table(rows)];
   if (result.file) lines.push(t('analytics.scoresWritten', { file: result.file }));
   return lines.join('\n');

@@ -11,8 +11,13 @@ const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
 const run = promisify(execFile);
 
 /** Runs the real CLI on an embedded database of its own (no DATABASE_URL), in a set language. */
-async function fidelis(dataDir: string, args: string[], lang: 'en' | 'zh-CN' = 'en') {
-  const env = { ...process.env, FIDELIS_DATA_DIR: dataDir, DATABASE_URL: '' };
+async function fidelis(
+  dataDir: string,
+  args: string[],
+  lang: 'en' | 'zh-CN' = 'en',
+  databaseUrl = '',
+) {
+  const env = { ...process.env, FIDELIS_DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
   try {
     const { stdout, stderr } = await run('node', [BIN, '--lang', lang, ...args], { env });
     return { code: 0, stdout, stderr };
@@ -135,4 +140,23 @@ describe('fidelis import transactions', () => {
     }
     expect(existsSync(dataDir)).toBe(false);
   }, 120_000);
+
+  it('says why the database cannot be reached in either language, without its password', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-import-'));
+    const closed = 'postgres://app:s3cret@127.0.0.1:1/fidelis';
+    const [english, chinese] = await Promise.all([
+      fidelis(dir, ['migrate'], 'en', closed),
+      fidelis(dir, ['migrate'], 'zh-CN', closed),
+    ]);
+    expect(english).toMatchObject({
+      code: 1,
+      stderr:
+        'fidelis: cannot connect to the database postgres://app:***@127.0.0.1:1/fidelis (DATABASE_URL): connect ECONNREFUSED 127.0.0.1:1\n',
+    });
+    expect(chinese).toMatchObject({
+      code: 1,
+      stderr:
+        'fidelis: 无法连接数据库 postgres://app:***@127.0.0.1:1/fidelis（DATABASE_URL）：连接被拒绝（PostgreSQL 是否在该端口运行？）\n',
+    });
+  }, 60_000);
 });

@@ -55,9 +55,18 @@ describe('what the CLI tells an operator instead of a stack trace', () => {
     const refused = withCode('connect ECONNREFUSED 10.0.0.1:5432', { code: 'ECONNREFUSED' });
     expect(operatorError(refused, env)).toEqual({
       message:
-        '无法连接数据库 postgres://app:***@db:5432/fidelis（DATABASE_URL）：connect ECONNREFUSED 10.0.0.1:5432',
+        '无法连接数据库 postgres://app:***@db:5432/fidelis（DATABASE_URL）：连接被拒绝（PostgreSQL 是否在该端口运行？）',
       exitCode: 1,
     });
+    // PostgreSQL's own refusals by their SQLSTATE, not in its English.
+    const noDatabase = withCode('database "fidelis" does not exist', { code: '3D000' });
+    expect(operatorError(noDatabase, env)?.message).toBe(
+      '无法连接数据库 postgres://app:***@db:5432/fidelis（DATABASE_URL）：数据库不存在',
+    );
+    const wrongPassword = withCode('password authentication failed for user "app"', {
+      code: '28P01',
+    });
+    expect(operatorError(wrongPassword, env)?.message).toMatch(/：密码错误$/);
     const inUse = withCode('listen EADDRINUSE', { code: 'EADDRINUSE', address: '::', port: 80 });
     expect(operatorError(inUse, {})?.message).toBe(
       '无法监听 :::80：端口已被占用（另一个服务器？）；请将 PORT 设为其他端口',

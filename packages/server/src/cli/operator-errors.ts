@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { DataDirectoryInUseError } from '../db/connect.ts';
+import { wordedByCode } from './i18n/problem-text.ts';
 import { t, tIfAny } from './i18n/translate.ts';
 import { CliInputError } from './output.ts';
 
@@ -78,7 +79,7 @@ export function operatorError(
       return {
         message: t('operator.database', {
           url: safeDatabaseUrl(env.DATABASE_URL),
-          why: message ?? code,
+          why: wordedByCode('operator.databaseWhy', code, message ?? code),
         }),
         exitCode: 1,
       };

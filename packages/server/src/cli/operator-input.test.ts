@@ -37,6 +37,10 @@ describe('files and addresses the operator gives', () => {
     expect(() => writeOutputFile(path.join(dir, 'no/such/x.csv'), 'x')).toThrow(
       'no such directory',
     );
+    const plain = file('plain-en.txt', 'x');
+    expect(() => writeOutputFile(path.join(plain, 'x.csv'), 'x')).toThrow(
+      `cannot write ${path.join(plain, 'x.csv')}: a part of the path is not a directory`,
+    );
   });
 
   it('refuses a GBK file with the line of its first non-UTF-8 byte, in memory and streamed', async () => {
@@ -65,6 +69,40 @@ describe('files and addresses the operator gives', () => {
     expect(() => serverUrl('localhost:3000')).toThrow(
       '--url localhost:3000 不是 http(s) 地址；请给出服务器地址，例如 http://localhost:3000',
     );
+    const plain = file('plain.txt', 'x');
+    expect(() => writeOutputFile(path.join(plain, 'x.csv'), 'x')).toThrow(
+      `无法写入 ${path.join(plain, 'x.csv')}：路径中有一部分不是目录`,
+    );
+  });
+
+  it('says why a server cannot be reached beyond a refusal, in either language', () => {
+    const failed = (code: string) =>
+      Object.assign(new TypeError('fetch failed'), { cause: { code, message: `${code} …` } });
+    const url = 'https://loyalty.example.com';
+    const cases = [
+      [
+        'ECONNRESET',
+        'the connection was reset (is --url a Fidelis server, with the right http or https?)',
+        '连接被重置（--url 是否为 Fidelis 服务器，http 或 https 是否正确？）',
+      ],
+      [
+        'UND_ERR_CONNECT_TIMEOUT',
+        'no answer in time (is the host right, or a firewall in the way?)',
+        '等待应答超时（主机是否正确，是否被防火墙拦截？）',
+      ],
+      [
+        'DEPTH_ZERO_SELF_SIGNED_CERT',
+        "the server's TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)",
+        '服务器的 TLS 证书不受信任（DEPTH_ZERO_SELF_SIGNED_CERT）',
+      ],
+    ] as const;
+    for (const [code, english] of cases) {
+      expect(unreachable(url, failed(code)).message).toBe(`cannot reach ${url}: ${english}`);
+    }
+    setCliLanguage('zh-CN');
+    for (const [code, , chinese] of cases) {
+      expect(unreachable(url, failed(code)).message).toBe(`无法连接 ${url}：${chinese}`);
+    }
   });
 
   it('takes only an http(s) server address, and says why a server cannot be reached', () => {

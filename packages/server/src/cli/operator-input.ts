@@ -17,7 +17,9 @@ export function fileProblem(
         ? t('input.permissionDenied')
         : error.code === 'EISDIR'
           ? t('input.aDirectory')
-          : error.message;
+          : error.code === 'ENOTDIR'
+            ? t('input.notADirectory')
+            : error.message;
   return new CliInputError(
     t(verb === 'read' ? 'input.cannotRead' : 'input.cannotWrite', { file, why }),
   );
@@ -97,14 +99,31 @@ export function serverUrl(text: string): URL {
   return url;
 }
 
+/** node's codes of a TLS certificate it does not trust. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /** Why a request did not reach the server, from undici's `fetch failed` and its cause. */
 export function unreachable(url: string, error: unknown): CliInputError {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? '';
   const why =
-    cause?.code === 'ECONNREFUSED'
+    code === 'ECONNREFUSED'
       ? t('input.refused')
-      : cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? t('input.noHost')
-        : (cause?.message ?? (error as Error).message);
+        : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
+          ? t('input.connectionReset')
+          : code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
+            ? t('input.timedOut')
+            : UNTRUSTED_CERTIFICATE.has(code)
+              ? t('input.untrustedCertificate', { code })
+              : (cause?.message ?? (error as Error).message);
   return new CliInputError(t('input.unreachable', { url, why }));
 }

@@ -26,6 +26,26 @@ export const en = {
     missingArgument: "error: missing required argument '{{argument}}'",
     badChoice:
       "error: option '{{option}}' argument '{{value}}' is invalid. Allowed choices are {{choices}}.",
+    optionArgumentMissing: "error: option '{{option}}' argument missing",
+    tooManyArgumentsFor:
+      "error: too many arguments for '{{command}}'. Expected {{expected}} arguments but got {{given}}.",
+    tooManyArguments:
+      'error: too many arguments. Expected {{expected}} arguments but got {{given}}.',
+    invalidOptionValue: "error: option '{{option}}' argument '{{value}}' is invalid.",
+    invalidEnvValue:
+      "error: option '{{option}}' value '{{value}}' from env '{{variable}}' is invalid.",
+    invalidArgumentValue:
+      "error: command-argument value '{{value}}' is invalid for argument '{{argument}}'.",
+    conflictingOptions: "error: option '{{option}}' cannot be used with option '{{other}}'",
+    conflictingOptionEnv:
+      "error: option '{{option}}' cannot be used with environment variable '{{variable}}'",
+    conflictingEnvOption:
+      "error: environment variable '{{variable}}' cannot be used with option '{{option}}'",
+    conflictingEnvs:
+      "error: environment variable '{{variable}}' cannot be used with environment variable '{{other}}'",
+    didYouMean: '\n(Did you mean {{candidate}}?)',
+    didYouMeanOneOf: '\n(Did you mean one of {{candidates}}?)',
+    allowedChoices: ' Allowed choices are {{choices}}.',
   },
   progress: {
     format: '{{label}} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left',
@@ -62,11 +82,41 @@ export const en = {
     unreachable: 'cannot reach {{url}}: {{why}}',
     refused: 'connection refused (is the server running on that port?)',
     noHost: 'no such host',
+    notADirectory: 'a part of the path is not a directory',
+    connectionReset:
+      'the connection was reset (is --url a Fidelis server, with the right http or https?)',
+    timedOut: 'no answer in time (is the host right, or a firewall in the way?)',
+    untrustedCertificate: "the server's TLS certificate is not trusted ({{code}})",
+    /** A CSV file csv-parse cannot read, by its code; in English csv-parse's own message. */
+    csv: {
+      CSV_QUOTE_NOT_CLOSED: 'line {{line}}: a quote opens a field and never closes',
+      CSV_INVALID_CLOSING_QUOTE:
+        'line {{line}}: text after the closing quote of a field (a quote inside a field is written "")',
+      CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE:
+        'line {{line}}: text after the closing quote of a field (a quote inside a field is written "")',
+      INVALID_OPENING_QUOTE:
+        'line {{line}}: a quote inside a field not in quotes (quote the field and write the quote "")',
+      other: 'line {{line}}: not readable as CSV',
+    },
   },
   operator: {
     listen: 'cannot listen on {{address}}:{{port}}: {{why}}; set PORT to another port',
     portInUse: 'the port is in use (another server?)',
     portDenied: 'permission denied',
+    /** Why the database cannot be reached, by node's or PostgreSQL's code; in English its own message. */
+    databaseWhy: {
+      ECONNREFUSED: 'connection refused (is PostgreSQL running on that port?)',
+      ECONNRESET: 'the connection was reset',
+      ENOTFOUND: 'no such host',
+      EAI_AGAIN: 'the host name cannot be looked up right now',
+      ETIMEDOUT: 'no answer in time',
+      EHOSTUNREACH: 'the host cannot be reached',
+      ENETUNREACH: 'the network cannot be reached',
+      '3D000': 'the database does not exist',
+      '28000': 'the login is not allowed (no such role, or no pg_hba.conf entry)',
+      '28P01': 'wrong password',
+      '57P03': 'the database is starting up: try again in a moment',
+    },
     database: 'cannot connect to the database {{url}} (DATABASE_URL): {{why}}',
     dataDirInUse:
       'The embedded database in {{dir}} is in use by another Fidelis process. Stop that process (is `fidelis serve` running?), or set DATABASE_URL to use a PostgreSQL server.',
@@ -226,6 +276,47 @@ export const en = {
     segmentCustomers: 'customers',
     revenue: 'revenue',
     scoresWritten: 'Per-customer scores written to {{file}}',
+    /** What @fidelis/analytics refused, by its code; in English the library's own message. */
+    failures: {
+      INVALID_DATE: '{{subject}}: {{value}} is not a calendar day (YYYY-MM-DD or YYYYMMDD)',
+      EMPTY_INPUT: '{{subject}}: no purchases',
+      LENGTH_MISMATCH: '{{subject}}: the columns differ in length',
+      INVALID_AMOUNT: '{{subject}}: an amount is not a finite number',
+      NEGATIVE_AMOUNT: '{{subject}}: an amount is negative',
+      NON_POSITIVE_AMOUNT:
+        '{{subject}}: a repeat buyer spent 0 on average; the model needs amounts above 0',
+      INVALID_CUSTOMER_ID: '{{subject}}: a customer id is not valid',
+      INVALID_PERIOD: '{{subject}}: unknown time unit',
+      CALIBRATION_BEFORE_FIRST_PURCHASE:
+        '{{subject}}: the calibration period ends before the first purchase',
+      OBSERVATION_BEFORE_CALIBRATION: '{{subject}}: the observation ends before the calibration',
+      INVALID_HISTORY: "{{subject}}: a customer's history is not valid",
+      NO_REPEAT_BUYERS:
+        '{{subject}}: no customer bought again (for more than 0): it cannot be fitted',
+      INVALID_PARAMETER:
+        '{{subject}}: the fitted parameters give an infinite mean spend (too few repeat buyers?)',
+      INVALID_ARGUMENT: '{{subject}}: a setting is out of range',
+      NO_HOLDOUT: '{{subject}}: there is no holdout period',
+      'invalid-input': '{{subject}}: the input is not valid',
+      'invalid-option': '{{subject}}: a setting is not valid',
+      'insufficient-data': '{{subject}}: too little data',
+      'singular-matrix': '{{subject}}: the data leave the model undetermined',
+      'no-convergence': '{{subject}}: the fit did not converge',
+    },
+    /** RFM segments of @fidelis/analytics by their code, for the table (JSON keeps the code). */
+    segments: {
+      champions: 'Champions',
+      loyal: 'Loyal',
+      'potential-loyalist': 'Potential loyalist',
+      new: 'New',
+      promising: 'Promising',
+      'need-attention': 'Need attention',
+      'about-to-sleep': 'About to sleep',
+      'at-risk': 'At risk',
+      'cant-lose': "Can't lose them",
+      hibernating: 'Hibernating',
+      lost: 'Lost',
+    },
   },
   /** A server's refusal, by its `code`; in English the server's own `detail` is shown instead. */
   problems: {
@@ -235,10 +326,31 @@ export const en = {
     PAYLOAD_TOO_LARGE: 'The upload is too large',
     UNAUTHENTICATED: 'The API key is missing, unknown or revoked',
     FORBIDDEN: "The API key's role does not allow this",
+    INVALID_CREDENTIALS: 'Wrong email or password',
+    CSRF_FAILED: 'The session check failed: log in again',
     NOT_FOUND: 'Not found',
     ROUTE_NOT_FOUND: 'This function is not available on the server (is it an older version?)',
+    METHOD_NOT_ALLOWED: 'This operation is not allowed',
     RATE_LIMITED: 'Too many requests: wait a moment and try again',
+    IDEMPOTENCY_CONFLICT: 'This request was already sent with different content',
+    CONFLICT: 'Someone else changed this in the meantime',
+    CUSTOMER_NOT_FOUND: 'Customer not found',
+    CUSTOMER_ERASED: "This customer's data has been erased",
+    CUSTOMER_VERSION_MISMATCH: 'Someone else changed this customer in the meantime',
+    EXTERNAL_ID_TAKEN: 'Another customer already has this external id',
+    MERGE_INVALID: 'These customers cannot be merged',
+    ATTRIBUTE_NOT_DEFINED: 'This attribute is not defined',
+    ATTRIBUTE_INVALID: 'This attribute value is not valid',
     IMPORT_INVALID: 'The file has invalid lines; nothing was imported',
+    EVENT_CUSTOMER_UNKNOWN: "The event's customer is unknown",
+    REFUND_TARGET_NOT_FOUND: 'The refunded purchase was not found',
+    REFUND_EXCEEDS_PURCHASE: 'The refund exceeds the purchase',
+    PROGRAM_NOT_FOUND: 'Loyalty program not found',
+    INSUFFICIENT_POINTS: 'Not enough points',
+    REWARD_UNAVAILABLE: 'This reward is not available',
+    RULE_INVALID: 'The rule is not valid',
+    JOB_NOT_FOUND: 'Job not found',
+    SCORES_NOT_COMPUTED: 'The scores have not been computed yet',
     INTERNAL: 'The server failed (see its log)',
     SERVICE_UNAVAILABLE: 'The server is not ready: try again in a moment',
   },
@@ -262,6 +374,9 @@ export const en = {
     invalid_format_amount_minor: 'not an amount in fen or cents such as 1250 (never negative)',
     invalid_format_time_zone: 'not a time zone such as Asia/Shanghai',
     invalid_format_column_field: 'not a column=field mapping',
+    not_multiple_of: 'must be a multiple of {{divisor}}',
+    invalid_union: 'not in any of the allowed forms',
+    invalid_key: 'not an allowed key',
     invalid_value: 'not an allowed value',
     invalid_value_options: 'must be one of: {{options}}',
     unknown_field: 'unknown field',
@@ -271,7 +386,16 @@ export const en = {
     not_found: 'does not exist',
     duplicate: 'given more than once',
     reused: 'already used for a different event',
+    must_be_after: 'must be after {{other}}',
     must_equal: 'must be {{expected}}',
+    insufficient: 'not enough: {{available}} available',
+    conflicts_with: 'not together with {{other}}',
+    only_for: 'only when {{field}} is {{value}}',
+    self_not_allowed: 'not for yourself',
+    last_owner: 'the last enabled owner',
+    expired: 'expired',
+    immutable: 'cannot be changed',
+    in_use: '{{value}}: held by {{count}} customers',
     in_future: 'cannot be more than {{toleranceMinutes}} minutes in the future',
     unknown_column: 'unknown column',
     unknown_column_options: 'unknown column; use {{options}}',

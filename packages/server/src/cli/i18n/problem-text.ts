@@ -1,5 +1,19 @@
 import type { FieldError } from '@fidelis/contracts';
-import { cliLanguage, t, tIfAny } from './translate.ts';
+import { cliLanguage, t, tIfAny, type Values } from './translate.ts';
+
+/**
+ * What a server or a library said, in the CLI's language: in English its own words; in another
+ * by its stable `code` under `prefix`, the English where the code has no wording here.
+ */
+export function wordedByCode(
+  prefix: string,
+  code: string | undefined,
+  english: string,
+  values: Values = {},
+): string {
+  if (cliLanguage() === 'en' || code === undefined) return english;
+  return tIfAny(`${prefix}.${code}`, values) ?? english;
+}
 
 /**
  * What a server's refusal says, in the CLI's language: in English the server's own `detail`;
@@ -10,8 +24,7 @@ export function problemSentence(problem: {
   title: string;
   detail?: string | undefined;
 }): string {
-  const english = problem.detail ?? problem.title;
-  return cliLanguage() === 'en' ? english : (tIfAny(`problems.${problem.code}`) ?? english);
+  return wordedByCode('problems', problem.code, problem.detail ?? problem.title);
 }
 
 const withOptions = new Set(['invalid_value', 'unknown_column', 'column_missing']);

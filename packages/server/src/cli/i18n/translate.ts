@@ -46,7 +46,7 @@ export function cliLanguage(): CliLanguage {
   return i18n.language === 'zh-CN' ? 'zh-CN' : 'en';
 }
 
-type Values = Record<string, string | number | undefined>;
+export type Values = Record<string, string | number | undefined>;
 
 /** One text in the chosen language, its `{{placeholders}}` filled in. */
 export function t(key: MessageKey, values: Values = {}): string {
