@@ -82,6 +82,21 @@ export const apiKey = z.object({
   lastUsedAt: storedInstant.nullable(),
   revokedAt: storedInstant.nullable(),
 });
+export type ApiKey = z.infer<typeof apiKey>;
+
+/** A list's search box: case-insensitive, inside the text. */
+const listSearch = (what: string) =>
+  z.string().trim().max(200).optional().describe(`Search, case-insensitive: ${what}`);
+
+export const apiKeyStatuses = ['active', 'revoked'] as const;
+/** GET /v1/api-keys: newest first; every filter given must match. */
+export const apiKeyListQuery = pageQuery.extend({
+  q: listSearch('inside the name or the shown characters of the key (`prefix`)'),
+  role: role.optional(),
+  status: z.enum(apiKeyStatuses).optional(),
+});
+export type ApiKeyListQuery = z.infer<typeof apiKeyListQuery>;
+
 export const apiKeyCreated = apiKey.extend({
   key: z.string().describe('The secret key. Shown once: it is stored hashed.'),
 });
@@ -120,6 +135,17 @@ export const user = z.object({
   disabledAt: storedInstant.nullable(),
 });
 export type User = z.infer<typeof user>;
+
+export const userStatuses = ['enabled', 'disabled'] as const;
+/** GET /v1/users: by name (lower-cased, then id); every filter given must match. */
+export const userListQuery = pageQuery.extend({
+  // A name of 200 characters, in base64url JSON, outgrows the usual 500.
+  cursor: z.string().max(2000).optional().describe('Opaque cursor from the previous page'),
+  q: listSearch('inside the name or the email'),
+  role: role.optional(),
+  status: z.enum(userStatuses).optional(),
+});
+export type UserListQuery = z.infer<typeof userListQuery>;
 
 export const auditActorTypes = ['user', 'api_key', 'system', 'customer'] as const;
 export type AuditActorType = (typeof auditActorTypes)[number];

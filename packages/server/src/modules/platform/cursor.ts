@@ -21,6 +21,27 @@ export function encodeCursor(position: Record<string, string | number>): string 
 }
 
 /**
+ * A page of a list read with `limit + 1` rows: the first `limit` as items, and the cursor of
+ * the last of them when the extra row says more follow (null at the end).
+ *
+ * @example
+ * pageOf(rows, 50, toUser, (row) => ({ n: row.name_key, i: row.id }));
+ */
+export function pageOf<Row, Item>(
+  rows: readonly Row[],
+  limit: number,
+  item: (row: Row) => Item,
+  positionOf: (row: Row) => Record<string, string | number>,
+): { items: Item[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = rows.length > limit ? page.at(-1) : undefined;
+  return {
+    items: page.map((row) => item(row)),
+    nextCursor: last ? encodeCursor(positionOf(last)) : null,
+  };
+}
+
+/**
  * The position a cursor holds, each field as `fields` says; anything else — not base64url
  * JSON, a field missing or of another kind — is a 400 on `cursor`.
  *

@@ -125,4 +125,14 @@ export const platformMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0005_users_by_name_api_keys_newest': {
+    // GET /v1/users pages by name and GET /v1/api-keys newest first: a chain's hundreds of
+    // staff and keys are not sorted whole for every page.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create index users_by_name on users (tenant_id, (lower(name) collate "C"), id);
+        create index api_keys_newest on api_keys (tenant_id, created_at desc, id desc);
+      `.execute(db);
+    },
+  },
 };

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { PlatformTables } from './platform.table.ts';
 import { anyOf } from '../../db/sql-lists.ts';
 import { instantOfMicros, microsOf } from '../../db/sql-micros.ts';
@@ -113,13 +113,64 @@ export async function deleteUserSessions(
     .execute();
 }
 
-export function listUsers(db: PlatformDb, tenantId: string) {
-  return db
+/** `%text%` for `like`, the text's own `%`, `_` and `\` taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** What a list of users or of keys keeps; every filter given must match. */
+interface ListFilter {
+  /** Inside any of `searched`, case-insensitively. */
+  q?: string | undefined;
+  role?: string | undefined;
+  /** Whether `stamp` (disabled_at, revoked_at) is set. */
+  stamped?: boolean | undefined;
+}
+
+/**
+ * The filter as one condition. Both sides of the search go through the database's `lower`, so
+ * what it folds (ASCII only under PGlite's C locale) is folded alike.
+ */
+function listCondition(filter: ListFilter, searched: readonly string[], stamp: string) {
+  const conditions = [sql<SqlBool>`true`];
+  if (filter.q) {
+    const pattern = containing(filter.q);
+    const columns = searched.map((column) => sql`lower(${sql.ref(column)}) like lower(${pattern})`);
+    conditions.push(sql<SqlBool>`(${sql.join(columns, sql` or `)})`);
+  }
+  if (filter.role) conditions.push(sql<SqlBool>`role = ${filter.role}`);
+  if (filter.stamped !== undefined)
+    conditions.push(
+      sql<SqlBool>`${sql.ref(stamp)} is ${filter.stamped ? sql`not null` : sql`null`}`,
+    );
+  return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
+}
+
+/**
+ * The users' sort key: the lower-cased name, `C`-collated so PGlite and PostgreSQL order alike
+ * (and the index users_by_name serves it). Not pinyin: the customers' name keys live in that
+ * module, which builds on this one.
+ */
+const userNameKey = sql<string>`lower(name) collate "C"`;
+
+export interface UserFilter extends ListFilter {
+  /** `stamped`: disabled. The last user of the previous page: its `name_key` and id. */
+  after?: { nameKey: string; id: string } | undefined;
+  limit: number;
+}
+
+export function listUsers(db: PlatformDb, tenantId: string, filter: UserFilter) {
+  let query = db
     .selectFrom('users')
     .selectAll()
+    .select(userNameKey.as('name_key'))
     .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .execute();
+    .where(listCondition(filter, ['name', 'email'], 'disabled_at'));
+  if (filter.after) {
+    const { nameKey, id } = filter.after;
+    query = query.where(sql<SqlBool>`(${userNameKey}, id) > (${nameKey}, ${id})`);
+  }
+  return query.orderBy(userNameKey).orderBy('id').limit(filter.limit).execute();
 }
 
 export async function insertApiKey(
@@ -149,13 +200,28 @@ export function findApiKey(db: PlatformDb, tenantId: string, id: string) {
     .executeTakeFirst();
 }
 
-export function listApiKeys(db: PlatformDb, tenantId: string) {
-  return db
+export interface ApiKeyFilter extends ListFilter {
+  /** `stamped`: revoked. The last key of the previous page: `createdMicros` as `microsOf` gave it out. */
+  before?: { createdMicros: string; id: string } | undefined;
+  limit: number;
+}
+
+export function listApiKeys(db: PlatformDb, tenantId: string, filter: ApiKeyFilter) {
+  let query = db
     .selectFrom('api_keys')
     .selectAll()
+    .select(microsOf('created_at').as('created_micros'))
     .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .execute();
+    .where(listCondition(filter, ['name', 'prefix'], 'revoked_at'));
+  if (filter.before) {
+    const { createdMicros, id } = filter.before;
+    query = query.where(
+      (eb) => eb.refTuple('created_at', 'id'),
+      '<',
+      (eb) => eb.tuple(instantOfMicros(createdMicros), id),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }
 
 export async function touchApiKey(

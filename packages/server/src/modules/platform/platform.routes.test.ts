@@ -806,3 +806,199 @@ describe('GET /v1/audit-log', () => {
     }
   });
 });
+
+describe('GET /v1/users and GET /v1/api-keys: search, filters and pages', () => {
+  type Tenant = Awaited<ReturnType<typeof newTenant>>;
+  type Page<T> = { items: T[]; nextCursor: string | null };
+  type UserRow = { id: string; name: string; email: string; role: string; disabled: boolean };
+  type KeyRow = {
+    id: string;
+    name: string;
+    role: string;
+    prefix: string;
+    revokedAt: string | null;
+  };
+
+  async function list<T>(tenant: Tenant, url: string): Promise<Page<T>> {
+    const res = await t.app.inject({ method: 'GET', url, headers: tenant.auth });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as Page<T>;
+  }
+
+  /** Every page of `url` (which has a query already), `limit` at a time, in order. */
+  async function walk<T extends { id: string }>(tenant: Tenant, url: string, limit = 2) {
+    const pages: T[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<T> = await list<T>(
+        tenant,
+        `${url}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      pages.push(page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return pages;
+  }
+
+  async function post(tenant: Tenant, url: string, payload: object) {
+    const res = await t.app.inject({ method: 'POST', url, headers: tenant.auth, payload });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: string; key?: string };
+  }
+
+  async function addUser(tenant: Tenant, name: string, email: string, role = 'agent') {
+    return (await post(tenant, '/v1/users', { name, email, role, password: 'a long password' })).id;
+  }
+
+  it('pages users by name, then id, each once, and finds them by name or email', async () => {
+    const tenant = await newTenant(t);
+    const other = await newTenant(t);
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const ids: Record<string, string> = {};
+    for (const [name, role] of [
+      ['bob', 'agent'],
+      ['Alice', 'manager'],
+      ['alice', 'agent'], // the same sort key as Alice: the id decides
+      ['Carol_50%', 'viewer'],
+      ['王芳', 'agent'],
+      ['alice', 'viewer'],
+    ] as const)
+      ids[`${name}/${role}`] = await addUser(
+        tenant,
+        name,
+        `u${Object.keys(ids).length}.${role}.${suffix}@shop.cn`,
+        role,
+      );
+    await addUser(other, 'alice elsewhere', `alice.${suffix}@other.cn`);
+    const disabled = ids['bob/agent']!;
+    expect(
+      (
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/v1/users/${disabled}`,
+          headers: tenant.auth,
+          payload: { disabled: true },
+        })
+      ).statusCode,
+    ).toBe(200);
+
+    const all = await list<UserRow>(tenant, '/v1/users');
+    expect(all.nextCursor).toBeNull();
+    expect(all.items).toHaveLength(7); // the six and the tenant's owner
+    const keys = all.items.map((user) => [user.name.toLowerCase(), user.id] as const);
+    const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    expect(keys).toEqual([...keys].sort((a, b) => byteOrder(a[0], b[0]) || byteOrder(a[1], b[1])));
+
+    const pages = await walk<UserRow>(tenant, '/v1/users?');
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 1]);
+    expect(pages.flat().map((user) => user.id)).toEqual(all.items.map((user) => user.id));
+
+    const names = async (query: string) =>
+      (await walk<UserRow>(tenant, `/v1/users?${query}`)).flat().map((user) => user.name);
+    // Alice, then the two alice by id: made in that order, and ids grow with time.
+    expect(await names('q=ALIC')).toEqual(['Alice', 'alice', 'alice']);
+    expect(await names('q=alic')).toEqual(['Alice', 'alice', 'alice']);
+    expect(await names(`q=${encodeURIComponent('芳')}`)).toEqual(['王芳']);
+    expect(await names(`q=${encodeURIComponent(`.viewer.${suffix}@SHOP`)}`)).toEqual([
+      'alice',
+      'Carol_50%',
+    ]);
+    // % and _ are themselves, not wildcards.
+    expect(await names(`q=${encodeURIComponent('_50%')}`)).toEqual(['Carol_50%']);
+    expect(await names(`q=${encodeURIComponent('l%')}`)).toEqual([]);
+    expect(await names('q=elsewhere')).toEqual([]);
+    expect(await names('role=viewer')).toEqual(['alice', 'Carol_50%']);
+    expect(await names('status=disabled')).toEqual(['bob']);
+    expect(await names('status=enabled&role=agent&q=li')).toEqual(['alice']);
+  });
+
+  it('pages keys newest first, each once, even those made within one millisecond', async () => {
+    const tenant = await newTenant(t);
+    const other = await newTenant(t);
+    const made: { id: string; key: string }[] = [];
+    for (const [name, role] of [
+      ['Till 1', 'agent'],
+      ['Till 2', 'agent'],
+      ['ERP sync', 'manager'],
+      ['BI export', 'analyst'],
+      ['Old till', 'agent'],
+    ] as const) {
+      const created = await post(tenant, '/v1/api-keys', { name, role });
+      made.push({ id: created.id, key: created.key ?? '' });
+    }
+    await post(other, '/v1/api-keys', { name: 'Till elsewhere', role: 'agent' });
+    const revoked = made[4]!.id;
+    expect(
+      (
+        await t.app.inject({
+          method: 'DELETE',
+          url: `/v1/api-keys/${revoked}`,
+          headers: tenant.auth,
+        })
+      ).statusCode,
+    ).toBe(200);
+    // PostgreSQL keeps microseconds, a JS Date milliseconds: a cursor of the Date skipped rows.
+    await sql`update api_keys set created_at = '2026-03-01T08:00:00.123000Z'::timestamptz
+        + (random() * 999)::int * interval '1 microsecond'
+      where tenant_id = ${tenant.tenantId}`.execute(t.database.db);
+    const { rows: stored } = await sql<{ id: string }>`select id from api_keys
+      where tenant_id = ${tenant.tenantId} order by created_at desc, id desc`.execute(
+      t.database.db,
+    );
+
+    const all = await list<KeyRow>(tenant, '/v1/api-keys');
+    expect(all.items.map((key) => key.id)).toEqual(stored.map((row) => row.id));
+    expect(all.items).toHaveLength(6); // the five and the tenant's own
+    const pages = await walk<KeyRow>(tenant, '/v1/api-keys?');
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 2]);
+    expect(pages.flat().map((key) => key.id)).toEqual(stored.map((row) => row.id));
+    const walkedOnce = await walk<KeyRow>(tenant, '/v1/api-keys?', 1);
+    expect(walkedOnce.flat().map((key) => key.id)).toEqual(stored.map((row) => row.id));
+
+    const names = async (query: string) =>
+      (await walk<KeyRow>(tenant, `/v1/api-keys?${query}`))
+        .flat()
+        .map((key) => key.name)
+        .sort();
+    expect(await names('q=till')).toEqual(['Old till', 'Till 1', 'Till 2']);
+    // The characters the list shows of a key, in any case.
+    const tail = made[2]!.key.slice(-6);
+    expect(await names(`q=${encodeURIComponent(tail.toUpperCase())}`)).toContain('ERP sync');
+    expect(await names(`q=${encodeURIComponent(`…${tail}`)}`)).toEqual(['ERP sync']);
+    expect(await names('role=agent')).toEqual(['Old till', 'Till 1', 'Till 2']);
+    expect(await names('status=revoked')).toEqual(['Old till']);
+    expect(await names('status=active&role=agent')).toEqual(['Till 1', 'Till 2']);
+    expect(await names('q=elsewhere')).toEqual([]);
+  });
+
+  it('refuses a bad parameter with 400 naming it', async () => {
+    const tenant = await newTenant(t);
+    for (const [url, field] of [
+      ['/v1/users?status=active', 'querystring.status'],
+      ['/v1/users?role=boss', 'querystring.role'],
+      ['/v1/users?limit=201', 'querystring.limit'],
+      [`/v1/users?q=${'x'.repeat(201)}`, 'querystring.q'],
+      ['/v1/users?cursor=not-a-cursor', 'cursor'],
+      ['/v1/users?sort=name', 'querystring.sort'],
+      ['/v1/api-keys?status=enabled', 'querystring.status'],
+      ['/v1/api-keys?role=boss', 'querystring.role'],
+      ['/v1/api-keys?limit=0', 'querystring.limit'],
+      ['/v1/api-keys?cursor=not-a-cursor', 'cursor'],
+    ] as const) {
+      const res = await t.app.inject({ method: 'GET', url, headers: tenant.auth });
+      expect(res.statusCode, url).toBe(400);
+      expect((res.json() as Problem).errors, url).toEqual([expect.objectContaining({ field })]);
+    }
+    // A key's cursor is no user's.
+    await post(tenant, '/v1/api-keys', { name: 'second', role: 'viewer' });
+    const { nextCursor } = await list<KeyRow>(tenant, '/v1/api-keys?limit=1');
+    expect(nextCursor).not.toBeNull();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users?cursor=${encodeURIComponent(nextCursor ?? '')}`,
+      headers: tenant.auth,
+    });
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as Problem).errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+});

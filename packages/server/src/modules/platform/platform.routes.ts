@@ -4,6 +4,7 @@ import {
   apiKey,
   apiKeyCreate,
   apiKeyCreated,
+  apiKeyListQuery,
   auditEntry,
   auditQuery,
   id,
@@ -14,6 +15,7 @@ import {
   session,
   user,
   userCreate,
+  userListQuery,
   userPatch,
 } from '@fidelis/contracts';
 import type { FidelisApp } from '../../http/fastify.ts';
@@ -116,12 +118,12 @@ export function registerPlatformRoutes(
   app.get('/v1/api-keys', {
     schema: {
       tags: ['platform'],
-      summary: 'List API keys',
-      querystring: noQuery,
-      response: { 200: z.object({ items: z.array(apiKey) }) },
+      summary: 'API keys, newest first, a page at a time; searched and filtered if asked',
+      querystring: apiKeyListQuery,
+      response: { 200: page(apiKey) },
     },
     config: { permission: 'platform:admin' },
-    handler: async (request) => ({ items: await service.listApiKeys(db, contextOf(request)) }),
+    handler: async (request) => service.listApiKeys(db, contextOf(request), request.query),
   });
 
   app.post('/v1/api-keys', {
@@ -153,12 +155,12 @@ export function registerPlatformRoutes(
   app.get('/v1/users', {
     schema: {
       tags: ['platform'],
-      summary: 'List users',
-      querystring: noQuery,
-      response: { 200: z.object({ items: z.array(user) }) },
+      summary: 'Users by name, a page at a time; searched and filtered if asked',
+      querystring: userListQuery,
+      response: { 200: page(user) },
     },
     config: { permission: 'platform:admin' },
-    handler: async (request) => ({ items: await service.listUsers(db, contextOf(request)) }),
+    handler: async (request) => service.listUsers(db, contextOf(request), request.query),
   });
 
   app.post('/v1/users', {

@@ -1,7 +1,15 @@
 import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { newId } from '../../db/ids.ts';
-import type { AuditEntry, AuditQuery, Role } from '@fidelis/contracts';
+import type {
+  ApiKey,
+  ApiKeyListQuery,
+  AuditEntry,
+  AuditQuery,
+  Role,
+  User,
+  UserListQuery,
+} from '@fidelis/contracts';
 import { AppError } from '../../http/app-error.ts';
 import type { Actor, RequestContext } from '../../http/request-context.ts';
 import * as repo from './platform.repository.ts';
@@ -15,7 +23,7 @@ import {
   sha256,
   verifyPassword,
 } from './credentials.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, pageOf } from './cursor.ts';
 
 export const API_KEY_PREFIX = 'fdl';
 export const SESSION_COOKIE = 'fidelis_session';
@@ -196,8 +204,21 @@ function toApiKey(row: NonNullable<Awaited<ReturnType<typeof repo.findApiKey>>>)
   };
 }
 
-export async function listApiKeys(db: PlatformDb, context: RequestContext) {
-  return (await repo.listApiKeys(db, context.tenantId)).map(toApiKey);
+/** The tenant's API keys, newest first, a page at a time; every filter given must match. */
+export async function listApiKeys(
+  db: PlatformDb,
+  context: RequestContext,
+  query: ApiKeyListQuery,
+): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
+  const before = query.cursor ? decodeCursor(query.cursor, { t: 'micros', i: 'uuid' }) : undefined;
+  const rows = await repo.listApiKeys(db, context.tenantId, {
+    q: query.q,
+    role: query.role,
+    stamped: query.status === undefined ? undefined : query.status === 'revoked',
+    before: before ? { createdMicros: before.t, id: before.i } : undefined,
+    limit: query.limit + 1,
+  });
+  return pageOf(rows, query.limit, toApiKey, (row) => ({ t: row.created_micros, i: row.id }));
 }
 
 export async function revokeApiKey(db: PlatformDb, context: RequestContext, id: string) {
@@ -484,8 +505,24 @@ function userState(row: NonNullable<Awaited<ReturnType<typeof repo.findUser>>>) 
   return { name: row.name, role: row.role as Role, disabled: row.disabled_at !== null };
 }
 
-export async function listUsers(db: PlatformDb, context: RequestContext) {
-  return (await repo.listUsers(db, context.tenantId)).map(toUser);
+/**
+ * The tenant's users by name (lower-cased, then id), a page at a time; every filter given must
+ * match.
+ */
+export async function listUsers(
+  db: PlatformDb,
+  context: RequestContext,
+  query: UserListQuery,
+): Promise<{ items: User[]; nextCursor: string | null }> {
+  const after = query.cursor ? decodeCursor(query.cursor, { n: 'text', i: 'uuid' }) : undefined;
+  const rows = await repo.listUsers(db, context.tenantId, {
+    q: query.q,
+    role: query.role,
+    stamped: query.status === undefined ? undefined : query.status === 'disabled',
+    after: after ? { nameKey: after.n, id: after.i } : undefined,
+    limit: query.limit + 1,
+  });
+  return pageOf(rows, query.limit, toUser, (row) => ({ n: row.name_key, i: row.id }));
 }
 
 export async function findTenant(db: PlatformDb, tenantId: string) {
