@@ -86,7 +86,14 @@ export type ApiKey = z.infer<typeof apiKey>;
 
 /** A list's search box: case-insensitive, inside the text. */
 const listSearch = (what: string) =>
-  z.string().trim().max(200).optional().describe(`Search, case-insensitive: ${what}`);
+  z
+    .string()
+    .trim()
+    .max(200)
+    // PostgreSQL text cannot hold it: refused here, not a 500 from the query.
+    .refine((text) => !text.includes('\u0000'), { message: 'must not contain the NUL character' })
+    .optional()
+    .describe(`Search, case-insensitive: ${what}`);
 
 export const apiKeyStatuses = ['active', 'revoked'] as const;
 /** GET /v1/api-keys: newest first; every filter given must match. */

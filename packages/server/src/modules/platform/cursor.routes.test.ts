@@ -35,6 +35,7 @@ describe('decodeCursor', () => {
       [{ at: '0000-01-01T00:00:00Z' }, { at: 'instant' }],
       [{ v: '1' }, { v: 'number' }],
       [{ fuzzy: 2 }, { fuzzy: 'flag' }],
+      [{ n: 'a\u0000b' }, { n: 'text' }],
       [[uuid], { id: 'uuid' }],
       [null, { id: 'uuid' }],
     ] as const;
@@ -50,7 +51,7 @@ describe('decodeCursor', () => {
 });
 
 describe('a tampered cursor is a 400 on `cursor`, never a 500', () => {
-  it('on the customer list, a timeline, the audit log and the notifications outbox', async () => {
+  it('on the customer list, a timeline, the audit log, the notifications outbox, users and keys', async () => {
     const tenant = await newTenant(t);
     const created = await t.app.inject({
       method: 'POST',
@@ -67,6 +68,10 @@ describe('a tampered cursor is a 400 on `cursor`, never a 500', () => {
       `/v1/audit-log?cursor=${cursorOf({ at: 'soon', id: uuid })}`,
       `/v1/audit-log?cursor=${cursorOf({ at: '2026-01-01T00:00:00Z', id: 'x' })}`,
       `/v1/loyalty/notifications?cursor=${cursorOf({ id: 'x' })}`,
+      `/v1/users?cursor=${cursorOf({ n: 'a\u0000b', i: uuid })}`,
+      `/v1/users?cursor=${cursorOf({ n: 5, i: uuid })}`,
+      `/v1/api-keys?cursor=${cursorOf({ t: 1e300, i: uuid })}`,
+      `/v1/api-keys?cursor=${cursorOf({ t: '1700000000000000', i: 'x' })}`,
     ];
     for (const url of tampered) {
       const res = await t.app.inject({ method: 'GET', url, headers: tenant.auth });

@@ -89,7 +89,10 @@ function fieldOf(kind: CursorField, value: unknown): string | number | undefined
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
     case 'text':
-      return typeof value === 'string' && value.length <= 1000 ? value : undefined;
+      // NUL: PostgreSQL text cannot hold it, and the query would fail instead of refusing.
+      return typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000')
+        ? value
+        : undefined;
     case 'flag':
       if (value === undefined) return 0;
       return value === 0 || value === 1 ? value : undefined;

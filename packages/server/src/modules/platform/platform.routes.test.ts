@@ -984,6 +984,9 @@ describe('GET /v1/users and GET /v1/api-keys: search, filters and pages', () => 
       ['/v1/api-keys?role=boss', 'querystring.role'],
       ['/v1/api-keys?limit=0', 'querystring.limit'],
       ['/v1/api-keys?cursor=not-a-cursor', 'cursor'],
+      // PostgreSQL text cannot hold a NUL: refused, not a 500.
+      ['/v1/users?q=a%00b', 'querystring.q'],
+      ['/v1/api-keys?q=a%00b', 'querystring.q'],
     ] as const) {
       const res = await t.app.inject({ method: 'GET', url, headers: tenant.auth });
       expect(res.statusCode, url).toBe(400);
