@@ -253,6 +253,20 @@ describe('names screen readers read in the Chinese UI', () => {
         await target.locator('.ant-table-filter-dropdown:visible').waitFor();
       },
     ],
+    [
+      'audit log, with a change opened and the action select open',
+      '/settings/audit-log',
+      async (target) => {
+        const rows = target.getByTestId('audit-table').locator('tbody tr.ant-table-row');
+        await rows.first().waitFor();
+        await target
+          .getByRole('button', { name: /^查看更改：/ })
+          .first()
+          .click();
+        await target.getByTestId('audit-change').first().waitFor();
+        await openSelect(target, '[data-testid="audit-action"]');
+      },
+    ],
   ];
 
   test.each(walks)('%s', async (_name, path, walk) => {

@@ -60,6 +60,9 @@ const ApiKeysPage = lazy(() =>
 const UsersPage = lazy(() =>
   import('./features/platform/users-page.tsx').then((m) => ({ default: m.UsersPage })),
 );
+const AuditLogPage = lazy(() =>
+  import('./features/platform/audit-log-page.tsx').then((m) => ({ default: m.AuditLogPage })),
+);
 const CustomerAttributesPage = lazy(() =>
   import('./features/customers/customer-attributes-page.tsx').then((m) => ({
     default: m.CustomerAttributesPage,
@@ -121,6 +124,7 @@ export function App() {
                   <Route path="settings/api-keys" element={<ApiKeysPage />} />
                   <Route path="settings/users" element={<UsersPage />} />
                   <Route path="settings/attributes" element={<CustomerAttributesPage />} />
+                  <Route path="settings/audit-log" element={<AuditLogPage />} />
                   <Route path="analytics" element={<AnalyticsPage />} />
                   <Route path="loyalty" element={<LoyaltyPage />} />
                   <Route path="loyalty/programs/new" element={<ProgramCreatePage />} />

@@ -4,7 +4,8 @@ import { SEARCH_DEBOUNCE_MS } from './debounced.ts';
 
 /**
  * A list page's filters kept in the address (`?q=…&tier=…`), so back/forward and shared links
- * keep them. `setParam` writes one (an empty value removes it) without a new history entry.
+ * keep them. `setParam` writes one (an empty value removes it) without a new history entry;
+ * `setParams` several at once (a user chosen is also the kind of actor).
  * `search` is the search box's text: written to `q` once typing pauses; `cancelSearch` drops
  * a write still waiting, before leaving the page (it would otherwise land while the next page
  * loads and bring the user back to the list).
@@ -14,15 +15,24 @@ export function useAddressFilters() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   // From the address as it is now, not as this render saw it: a search written after its pause
   // must not undo a filter chosen meanwhile.
-  const setParam = useCallback(
-    (key: string, value: string) => {
+  const setParamsTo = useCallback(
+    (values: Record<string, string>) => {
       const next = new URLSearchParams(window.location.search);
-      if ((next.get(key) ?? '') === value) return;
-      if (value) next.set(key, value);
-      else next.delete(key);
+      const changed = Object.entries(values).filter(
+        ([key, value]) => (next.get(key) ?? '') !== value,
+      );
+      if (changed.length === 0) return;
+      for (const [key, value] of changed) {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      }
       setParams(next, { replace: true });
     },
     [setParams],
+  );
+  const setParam = useCallback(
+    (key: string, value: string) => setParamsTo({ [key]: value }),
+    [setParamsTo],
   );
   const timer = useRef<number | undefined>(undefined);
   useEffect(() => {
@@ -33,5 +43,5 @@ export function useAddressFilters() {
     return () => window.clearTimeout(timer.current);
   }, [search, setParam]);
   const cancelSearch = useCallback(() => window.clearTimeout(timer.current), []);
-  return { params, setParam, search, setSearch, cancelSearch };
+  return { params, setParam, setParams: setParamsTo, search, setSearch, cancelSearch };
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Button, Table, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
+import type { TableColumnsType, TableProps } from 'antd';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../api/error-text.tsx';
@@ -8,13 +8,14 @@ import { ErrorAlert } from '../api/error-text.tsx';
 /**
  * A keyset-paged list as a table: its rows so far, "load more" while there are more pages, and
  * then how many are shown; the query's error with a retry; `empty` once a load found nothing.
- * A click on a row opens it.
+ * A click on a row opens it (or, for a table of expandable rows, expands it).
  */
 export function LoadMoreTable<Row extends object>({
   query,
   columns,
   rowKey,
   onOpen,
+  expandable,
   empty,
   shown,
   testId,
@@ -23,6 +24,7 @@ export function LoadMoreTable<Row extends object>({
   columns: TableColumnsType<Row>;
   rowKey: keyof Row & string;
   onOpen: (row: Row) => void;
+  expandable?: TableProps<Row>['expandable'];
   empty: ReactNode;
   /** "All 42 shown", once the last page is in. */
   shown: (count: number) => string;
@@ -41,6 +43,7 @@ export function LoadMoreTable<Row extends object>({
         pagination={false}
         data-testid={testId}
         onRow={(row) => ({ onClick: () => onOpen(row), className: 'clickable-row' })}
+        {...(expandable ? { expandable } : {})}
         locale={{ emptyText: query.isPending ? ' ' : empty }}
       />
       <div className="load-more">

@@ -3,17 +3,9 @@ import type { CohortRetention, RfmGridResponse } from '@fidelis/contracts';
 
 // The app's i18n module touches the document on import: register the bundle into a plain
 // instance instead, with the app's own strings.
-const i18n = await vi.hoisted(async () => {
-  const { createInstance } = await import('i18next');
-  const instance = createInstance();
-  await instance.init({
-    resources: { 'zh-CN': { translation: {} }, en: { translation: {} } },
-    lng: 'zh-CN',
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
-  });
-  return instance;
-});
+const i18n = await vi.hoisted(async () =>
+  (await import('../../i18n/plain-i18n.ts')).plainI18n('zh-CN'),
+);
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./analytics.i18n.ts');
 const { cohortHeatmapOption, rfmHeatmapOption } = await import('./analytics-charts.ts');

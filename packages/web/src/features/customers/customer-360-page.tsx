@@ -37,6 +37,7 @@ import type { Customer } from '../../api/api-types.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { CustomerTimeline } from '../activity/customer-timeline.tsx';
 import { CustomerLoyaltyPanel } from '../loyalty/customer-loyalty-panel.tsx';
+import { CustomerChangeHistory } from '../platform/audit-log-table.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { attributeLabel } from './attribute-definitions.ts';
 import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
@@ -344,6 +345,7 @@ export function Customer360Page() {
   const [dialog, setDialog] = useState<'edit' | 'merge' | 'erase' | null>(null);
   const canWrite = roleCan(session.user.role, 'customers:write');
   const canErase = roleCan(session.user.role, 'customers:erase');
+  const canReadAudit = roleCan(session.user.role, 'audit:read');
 
   const crumbs = (name: string) => (
     <Breadcrumb
@@ -571,6 +573,11 @@ export function Customer360Page() {
             <Card title={t('customer360.timeline')}>
               <CustomerTimeline customerId={c.id} timeZone={timeZone} />
             </Card>
+            {canReadAudit ? (
+              <Card title={t('audit.history')} data-testid="change-history">
+                <CustomerChangeHistory customerId={c.id} version={c.version} timeZone={timeZone} />
+              </Card>
+            ) : null}
           </Space>
         </Col>
       </Row>

@@ -4,17 +4,9 @@ import type { LoyaltyEntry } from './loyalty.api.ts';
 
 // The app's i18n module sets the page's language on import (a browser's document): the bundles
 // register into a plain instance here instead, with the app's own strings.
-const i18n = await vi.hoisted(async () => {
-  const { createInstance } = await import('i18next');
-  const instance = createInstance();
-  await instance.init({
-    resources: { 'zh-CN': { translation: {} }, en: { translation: {} } },
-    lng: 'en',
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
-  });
-  return instance;
-});
+const i18n = await vi.hoisted(async () =>
+  (await import('../../i18n/plain-i18n.ts')).plainI18n('en'),
+);
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./loyalty.i18n.ts');
 const { entryKind, entrySign, explainEntry, explainTierChange, ruleNames } =

@@ -9,6 +9,7 @@ import {
   CustomerServiceOutlined,
   DashboardOutlined,
   GiftOutlined,
+  HistoryOutlined,
   LogoutOutlined,
   MenuOutlined,
   NotificationOutlined,
@@ -19,12 +20,14 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { roleCan } from '@fidelis/contracts';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 import { useLogout, useSession } from './session.ts';
 import { plannedModules } from './planned-modules.ts';
 import { selectedKey } from './nav-selection.ts';
+import './audit.i18n.ts';
 
 const plannedIcons: Record<(typeof plannedModules)[number], React.ReactNode> = {
   loyalty: <GiftOutlined aria-hidden />,
@@ -65,6 +68,7 @@ export function AppShell() {
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
   }
   const { user, tenant } = session.data;
+  const canReadAudit = roleCan(user.role, 'audit:read');
 
   const items: NonNullable<MenuProps['items']> = [
     {
@@ -112,6 +116,15 @@ export function AppShell() {
           icon: <ProfileOutlined aria-hidden />,
           label: <Link to="/settings/attributes">{t('nav.attributes')}</Link>,
         },
+        ...(canReadAudit
+          ? [
+              {
+                key: '/settings/audit-log',
+                icon: <HistoryOutlined aria-hidden />,
+                label: <Link to="/settings/audit-log">{t('nav.auditLog')}</Link>,
+              },
+            ]
+          : []),
       ],
     },
   ];
@@ -124,6 +137,7 @@ export function AppShell() {
     '/settings/api-keys',
     '/settings/users',
     '/settings/attributes',
+    '/settings/audit-log',
   ];
   const selected = selectedKey(location.pathname, keys);
 
