@@ -104,6 +104,16 @@ describe('the audit log in a real browser', () => {
   test('filters by action and by kind of thing, in the address, kept by a reload', async () => {
     await page.goto('/settings/audit-log');
     await rows(page).first().waitFor();
+    // The filters are reached by Tab, one after the other.
+    await page.getByTestId('audit-entity-type').locator('input').focus();
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          Boolean(document.activeElement?.closest('[data-testid="audit-action"]')),
+        ),
+      )
+      .toBe(true);
     // The action select is searched: type part of the action's name.
     await page.getByTestId('audit-action').click();
     await page.keyboard.type('更新客');
@@ -183,7 +193,22 @@ describe('the audit log in a real browser', () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
       new Date(),
     );
-    await page.goto(`/settings/audit-log?from=${today}&to=${today}&entityType=customer`);
+    await page.goto('/settings/audit-log?entityType=customer');
+    await rows(page).first().waitFor();
+    // Today, chosen as the first and the last day in the date panel.
+    const asked = page.waitForRequest((request) => request.url().includes('to='));
+    await page.getByRole('textbox', { name: '开始日期' }).click();
+    const cell = page.locator(`.ant-picker-dropdown:visible td[title="${today}"]`);
+    await cell.click();
+    await cell.click();
+    await page.waitForURL((url) => url.searchParams.get('to') === today);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(today);
+    // Sent as the instants of the day in Shanghai: to is the next day's midnight, exclusive.
+    const sent = new URL((await asked).url()).searchParams;
+    expect(Date.parse(sent.get('to')!) - Date.parse(sent.get('from')!)).toBe(86_400_000);
+    expect(sent.get('from')).toBe(new Date(`${today}T00:00:00+08:00`).toISOString());
+    await expect.poll(() => actions(page)).toEqual(['更新客户', '新建客户']);
+    await page.reload();
     await expect.poll(() => actions(page)).toEqual(['更新客户', '新建客户']);
     await page.goto('/settings/audit-log?from=2020-01-01&to=2020-01-31');
     await page.getByTestId('audit-empty').waitFor();

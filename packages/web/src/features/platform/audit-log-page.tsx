@@ -197,7 +197,7 @@ function AuditLog() {
             />
           ) : null}
           <DatePicker.RangePicker
-            aria-label={t('audit.dateRange')}
+            // Each of its two inputs is named by its placeholder: "开始日期", "结束日期".
             placeholder={[t('audit.from'), t('audit.to')]}
             allowEmpty={[true, true]}
             allowClear={clearable(t)}
@@ -211,7 +211,7 @@ function AuditLog() {
                 to: range?.[1]?.format('YYYY-MM-DD') ?? '',
               })
             }
-            data-testid="audit-period"
+            className="filter-audit-period"
           />
           <Input.Search
             allowClear={clearable(t)}
