@@ -6,8 +6,9 @@ import type { DatabaseHandle } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import type { RequestContext } from '../http/request-context.ts';
 import {
-  createApiKey,
   createTenant,
+  INITIAL_KEY_NAME,
+  replaceApiKeys,
   findDemoTenant,
   systemContext,
 } from '../modules/platform/index.ts';
@@ -23,6 +24,7 @@ import { loadActivePrograms, type LoyaltyTables } from '../modules/loyalty/index
 import { enqueueScoreRun } from '../modules/scores/index.ts';
 
 export const DEMO_LOGIN = { email: 'demo@fidelis.local', password: 'fidelis-demo' };
+const DEMO_KEY_NAME = 'Demo key';
 const CDNOW_FILE = new URL('../../demo-data/CDNOW_master.txt', import.meta.url);
 const INTERACTION_BATCH = 1000;
 
@@ -48,7 +50,8 @@ export type DemoProgress =
 
 /**
  * Makes sure the demo tenant exists with its data, and issues a fresh API key to print on
- * every start (keys are stored hashed, so an old one cannot be shown again). Every load step
+ * every start (keys are stored hashed, so an old one cannot be shown again), revoking the one
+ * the start before printed: the demo tenant keeps one working demo key, not one per start. Every load step
  * is idempotent (customers by external id, events by id), so a start interrupted half-way
  * completes the load on the next start.
  */
@@ -61,9 +64,12 @@ export async function ensureDemoTenant(
   let apiKey: string;
   if (existing) {
     tenantId = existing.id;
-    const key = await createApiKey(database.db, systemContext(tenantId), {
-      name: `Demo key ${new Date().toISOString()}`,
+    const key = await replaceApiKeys(database.db, systemContext(tenantId), {
+      name: DEMO_KEY_NAME,
       role: 'owner',
+      // The keys earlier starts printed: the first start's, and before 2026-12-08 each dated.
+      replaces: (name) =>
+        name === DEMO_KEY_NAME || name.startsWith(`${DEMO_KEY_NAME} `) || name === INITIAL_KEY_NAME,
     });
     apiKey = key.key;
   } else {

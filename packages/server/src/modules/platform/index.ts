@@ -13,6 +13,8 @@ export {
   createTenant,
   createApiKey,
   listApiKeys,
+  INITIAL_KEY_NAME,
+  replaceApiKeys,
   revokeApiKey,
   authenticateApiKey,
   authenticateSession,

@@ -249,6 +249,17 @@ export async function revokeApiKey(db: PlatformDb, tenantId: string, id: string,
     .executeTakeFirst();
 }
 
+/** The ids and names of a tenant's keys not revoked, partners' keys left out. */
+export function activeStaffApiKeys(db: PlatformDb, tenantId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name'])
+    .where('tenant_id', '=', tenantId)
+    .where('revoked_at', 'is', null)
+    .where('partner_id', 'is', null)
+    .execute();
+}
+
 export async function insertSession(
   db: PlatformDb,
   session: { tenant_id: string; id: string; user_id: string; csrf_token: string; expires_at: Date },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Problem } from '@fidelis/contracts';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
+import { createApiKey, INITIAL_KEY_NAME, replaceApiKeys, systemContext } from './index.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -1003,5 +1004,43 @@ describe('GET /v1/users and GET /v1/api-keys: search, filters and pages', () => 
     });
     expect(res.statusCode).toBe(400);
     expect((res.json() as Problem).errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+});
+
+describe('replaceApiKeys (the demo’s key at every start)', () => {
+  it('issues a key and revokes the active staff keys it replaces, and no others', async () => {
+    const tenant = await newTenant(t);
+    const context = systemContext(tenant.tenantId);
+    const keyNamed = (name: string) =>
+      createApiKey(t.database.db, context, { name, role: 'owner' });
+    const earlier = await keyNamed('Demo key');
+    const mine = await keyNamed('Mine');
+    const status = async (key: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/v1/jobs',
+          headers: { authorization: `Bearer ${key}` },
+        })
+      ).statusCode;
+
+    const fresh = await replaceApiKeys(t.database.db, context, {
+      name: 'Demo key',
+      role: 'owner',
+      replaces: (name) => name === 'Demo key' || name === INITIAL_KEY_NAME,
+    });
+    expect(await status(fresh.key)).toBe(200);
+    expect(await status(earlier.key)).toBe(401);
+    expect(await status(tenant.apiKey)).toBe(401); // the initial owner key
+    expect(await status(mine.key)).toBe(200);
+    const active = await t.app.inject({
+      method: 'GET',
+      url: '/v1/api-keys?status=active',
+      headers: { authorization: `Bearer ${fresh.key}` },
+    });
+    expect((active.json() as { items: { name: string }[] }).items.map((key) => key.name)).toEqual([
+      'Demo key',
+      'Mine',
+    ]);
   });
 });

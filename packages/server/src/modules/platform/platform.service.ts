@@ -98,6 +98,9 @@ export async function recordAudits(
   );
 }
 
+/** The name of the owner key a new tenant gets (and `fidelis tenant create` prints). */
+export const INITIAL_KEY_NAME = 'Initial owner key';
+
 export interface CreatedTenant {
   tenantId: string;
   apiKey: string;
@@ -139,7 +142,7 @@ export async function createTenant(
       password_hash: passwordHash,
     });
     const context = systemContext(tenantId);
-    const key = await createApiKeyIn(trx, context, { name: 'Initial owner key', role: 'owner' });
+    const key = await createApiKeyIn(trx, context, { name: INITIAL_KEY_NAME, role: 'owner' });
     await recordAudit(trx, context, {
       action: 'tenant.created',
       entityType: 'tenant',
@@ -223,15 +226,38 @@ export async function listApiKeys(
 
 export async function revokeApiKey(db: PlatformDb, context: RequestContext, id: string) {
   return db.transaction().execute(async (trx) => {
-    const row = await repo.revokeApiKey(trx, context.tenantId, id, new Date());
+    const row = await revokeApiKeyIn(trx, context, id);
     if (!row) throw new AppError('NOT_FOUND', `No active API key ${id}.`);
-    apiKeyCache.delete(`${context.tenantId}/${id}`);
-    await recordAudit(trx, context, {
-      action: 'api_key.revoked',
-      entityType: 'api_key',
-      entityId: id,
-    });
     return toApiKey(row);
+  });
+}
+
+async function revokeApiKeyIn(trx: PlatformDb, context: RequestContext, id: string) {
+  const row = await repo.revokeApiKey(trx, context.tenantId, id, new Date());
+  if (!row) return undefined;
+  apiKeyCache.delete(`${context.tenantId}/${id}`);
+  await recordAudit(trx, context, {
+    action: 'api_key.revoked',
+    entityType: 'api_key',
+    entityId: id,
+  });
+  return row;
+}
+
+/**
+ * A new key that replaces the tenant's active staff keys whose names `replaces` picks, in one
+ * transaction: the demo prints a fresh key at every start (a key is stored hashed and cannot be
+ * shown again) and keeps only the one it printed last working.
+ */
+export function replaceApiKeys(
+  db: PlatformDb,
+  context: RequestContext,
+  input: { name: string; role: Role; replaces: (name: string) => boolean },
+) {
+  return db.transaction().execute(async (trx) => {
+    for (const key of await repo.activeStaffApiKeys(trx, context.tenantId))
+      if (input.replaces(key.name)) await revokeApiKeyIn(trx, context, key.id);
+    return createApiKeyIn(trx, context, { name: input.name, role: input.role });
   });
 }
 
