@@ -354,6 +354,29 @@ describe('the web UI in a real browser', () => {
     const toast = page.locator('.ant-message-notice').last();
     await expect.poll(() => toast.innerText()).toContain('未找到');
     expect(await toast.innerText()).not.toContain('No active');
+    // The list reloads and shows it revoked.
+    await expect.poll(() => stale.innerText()).toContain('已吊销');
+
+    // The server searches the keys by name or by the characters shown of the key, any case.
+    const rows = page.locator('tr.ant-table-row');
+    const search = page.getByLabel('搜索密钥');
+    await search.fill(key.slice(-6).toUpperCase());
+    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('网上商城')]);
+    await search.fill('收银');
+    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('旧收银台')]);
+    await page.waitForURL(/q=/);
+    // Only active keys: both of these are revoked.
+    await page.getByLabel('按状态筛选', { exact: true }).click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: '有效' })
+      .click();
+    await page.waitForURL(/status=active/);
+    const empty = page.getByTestId('api-keys-empty');
+    await expect.poll(() => empty.innerText()).toContain('没有符合条件的密钥');
+    await empty.getByRole('button', { name: '清除筛选' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
+    expect(await search.inputValue()).toBe('');
     expect(errors).toEqual([]);
   });
 });

@@ -36,7 +36,10 @@ afterAll(async () => {
 const label = (text: string) => new RegExp(`^${text.split('').join('\\s?')}$`);
 
 async function userByEmail(email: string): Promise<User> {
-  const { items } = await server.call<{ items: User[] }>('GET', '/v1/users');
+  const { items } = await server.call<{ items: User[] }>(
+    'GET',
+    `/v1/users?q=${encodeURIComponent(email)}`,
+  );
   const found = items.find((user) => user.email === email);
   if (!found) throw new Error(`no user ${email}`);
   return found;
@@ -112,12 +115,89 @@ describe('users in a real browser', () => {
     await expect.poll(() => rows.count()).toBe(1);
     await search.fill('没有这个人');
     await expect.poll(() => rows.count()).toBe(0);
-    expect(await page.locator('.ant-table-placeholder').innerText()).toContain(
-      '没有与“没有这个人”匹配的用户',
-    );
+    expect(await page.getByTestId('users-empty').innerText()).toContain('没有符合条件的用户');
     // The clear button, named in Chinese, shows everyone again.
-    await page.getByRole('button', { name: '清除' }).click();
+    await page.getByRole('button', { name: '清除', exact: true }).click();
     await expect.poll(() => rows.count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  test('a chain’s many users: the server searches, filters (kept in the address) and pages them', async () => {
+    const pad = (i: number) => String(i).padStart(2, '0');
+    // 30 staff beside the owner and Li Na: more than one page of 25. Every third an analyst.
+    for (let i = 1; i <= 30; i += 1) {
+      const created = await server.call<User>('POST', '/v1/users', {
+        email: `staff${pad(i)}@e2e.fidelis.test`,
+        name: `店员${pad(i)}`,
+        role: i % 3 === 0 ? 'analyst' : 'agent',
+        password: 'a long enough password',
+      });
+      if (i === 3 || i === 6)
+        await server.call('PATCH', `/v1/users/${created.id}`, { disabled: true });
+    }
+    await page.goto('/settings/users');
+    const rows = page.locator('tr.ant-table-row');
+    const names = async () => (await rows.locator('td:first-child').allInnerTexts()).sort();
+    await expect.poll(() => rows.count()).toBe(25);
+    await page.getByRole('button', { name: '加载更多' }).click();
+    await expect.poll(() => rows.count()).toBe(32);
+    await page.getByText('已显示全部 32 位用户').waitFor();
+    expect(new Set(await names()).size).toBe(32);
+
+    // A role and a status, each kept in the address.
+    const choose = async (filter: string, option: string) => {
+      await page.getByLabel(filter, { exact: true }).click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: label(option) })
+        .click();
+    };
+    await choose('按角色筛选', '分析师');
+    await page.waitForURL(/role=analyst/);
+    await expect.poll(() => rows.count()).toBe(10);
+    await choose('按状态筛选', '已停用');
+    await page.waitForURL(/status=disabled/);
+    await expect.poll(names).toEqual(['店员03', '店员06']);
+    await screenshot(page, 'users-filtered');
+    // A reload, or a shared link, keeps them.
+    await page.reload();
+    await expect.poll(names).toEqual(['店员03', '店员06']);
+    await page.getByLabel('搜索用户').fill('STAFF06@');
+    await page.waitForURL(/q=STAFF06/);
+    await expect.poll(names).toEqual(['店员06']);
+
+    // Nothing matches: the list says so and clears every filter at once.
+    await page.getByLabel('搜索用户').fill('staff2');
+    await expect.poll(() => page.getByTestId('users-empty').count()).toBe(1);
+    await page.getByRole('button', { name: '清除筛选' }).click();
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByLabel('搜索用户').inputValue()).toBe('');
+
+    // The server searches every user, not just the page shown: 店员29 is on the second page.
+    await page.getByLabel('搜索用户').fill('店员2');
+    await expect
+      .poll(names)
+      .toEqual([
+        '店员20',
+        '店员21',
+        '店员22',
+        '店员23',
+        '店员24',
+        '店员25',
+        '店员26',
+        '店员27',
+        '店员28',
+        '店员29',
+      ]);
+    // A user disabled here leaves a list of enabled users on its own.
+    await choose('按状态筛选', '正常');
+    await expect.poll(() => rows.count()).toBe(10);
+    const row = rows.filter({ hasText: '店员29' });
+    await row.locator('button', { hasText: label('停用') }).click();
+    await page.locator('.ant-popconfirm button', { hasText: label('停用') }).click();
+    await expect.poll(() => rows.count()).toBe(9);
+    expect(await names()).not.toContain('店员29');
     expect(errors).toEqual([]);
   });
 });

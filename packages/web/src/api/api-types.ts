@@ -2,6 +2,7 @@
 import type { FieldError, member } from '@fidelis/contracts';
 
 export type {
+  ApiKey,
   AttributeDefinition,
   AttributeDefinitionPatch,
   AttributeUsage,

@@ -8,7 +8,8 @@ import { ErrorAlert } from '../api/error-text.tsx';
 /**
  * A keyset-paged list as a table: its rows so far, "load more" while there are more pages, and
  * then how many are shown; the query's error with a retry; `empty` once a load found nothing.
- * A click on a row opens it (or, for a table of expandable rows, expands it).
+ * With `onOpen`, a click on a row opens it (or, for a table of expandable rows, expands it);
+ * without, the rows are only read and worked on in place (users, API keys).
  */
 export function LoadMoreTable<Row extends object>({
   query,
@@ -23,7 +24,7 @@ export function LoadMoreTable<Row extends object>({
   query: UseInfiniteQueryResult<InfiniteData<{ items: Row[] }>>;
   columns: TableColumnsType<Row>;
   rowKey: keyof Row & string;
-  onOpen: (row: Row) => void;
+  onOpen?: (row: Row) => void;
   expandable?: TableProps<Row>['expandable'];
   empty: ReactNode;
   /** "All 42 shown", once the last page is in. */
@@ -42,7 +43,9 @@ export function LoadMoreTable<Row extends object>({
         loading={query.isPending}
         pagination={false}
         data-testid={testId}
-        onRow={(row) => ({ onClick: () => onOpen(row), className: 'clickable-row' })}
+        {...(onOpen
+          ? { onRow: (row: Row) => ({ onClick: () => onOpen(row), className: 'clickable-row' }) }
+          : {})}
         {...(expandable ? { expandable } : {})}
         locale={{ emptyText: query.isPending ? ' ' : empty }}
       />

@@ -1,27 +1,22 @@
 import { useState } from 'react';
-import { Button, Card, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Modal, Popconfirm, Select, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { roles, type Role } from '@fidelis/contracts';
+import { apiKeyStatuses, roles, type Role } from '@fidelis/contracts';
 import { api } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
+import type { ApiKey } from '../../api/api-types.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { SecretShownOnce } from './secret-shown-once.tsx';
 import { useCurrentSession } from './session.ts';
-import { pageArrows, useMessage } from '../../i18n/antd-config.tsx';
+import { useMessage } from '../../i18n/antd-config.tsx';
+import { AccessListTable, useAccessList } from './access-list.tsx';
 
-interface ApiKey {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 type ApiKeyCreated = ApiKey & { key: string };
 
+/** Every list of keys, whatever its filters: invalidated, every loaded page reloads. */
 const keysQuery = ['api-keys'] as const;
 
 export function ApiKeysPage() {
@@ -33,9 +28,10 @@ export function ApiKeysPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [form] = Form.useForm<{ name: string; role: Role }>();
-  const keys = useQuery({
+  const list = useAccessList<ApiKey, (typeof apiKeyStatuses)[number]>({
+    path: '/v1/api-keys',
     queryKey: keysQuery,
-    queryFn: ({ signal }) => api.get<{ items: ApiKey[] }>('/v1/api-keys', undefined, signal),
+    statuses: apiKeyStatuses,
   });
   const create = useMutation({
     mutationFn: (input: { name: string; role: Role }) =>
@@ -49,7 +45,8 @@ export function ApiKeysPage() {
   });
   const revoke = useMutation({
     mutationFn: (id: string) => api.delete<ApiKey>(`/v1/api-keys/${id}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keysQuery }),
+    // Refused too (revoked elsewhere meanwhile): the list shows the key as it is now.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keysQuery }),
     onError: (error) => {
       void message.error(errorText(error).line);
     },
@@ -57,75 +54,72 @@ export function ApiKeysPage() {
   const when = (iso: string | null) =>
     iso ? formatDateTime(iso, i18n.language, session.tenant.timeZone) : '—';
 
+  const columns: TableColumnsType<ApiKey> = [
+    { title: t('apiKeys.name'), dataIndex: 'name' },
+    {
+      title: t('apiKeys.prefix'),
+      dataIndex: 'prefix',
+      // Keys made before 2026-12-07 kept their first characters, without the "…".
+      render: (prefix: string) => (
+        <Typography.Text code>{prefix.includes('…') ? prefix : `${prefix}…`}</Typography.Text>
+      ),
+    },
+    {
+      title: t('apiKeys.role'),
+      dataIndex: 'role',
+      render: (role: Role) => t(`roles.${role}`),
+    },
+    { title: t('apiKeys.createdAt'), dataIndex: 'createdAt', responsive: ['md'], render: when },
+    { title: t('apiKeys.lastUsedAt'), dataIndex: 'lastUsedAt', responsive: ['lg'], render: when },
+    {
+      title: t('apiKeys.status'),
+      key: 'status',
+      render: (_, row) =>
+        row.revokedAt ? (
+          <Tag color="red">{t('apiKeys.revoked')}</Tag>
+        ) : (
+          <Popconfirm
+            title={t('apiKeys.revokeConfirm', { name: row.name })}
+            okText={t('apiKeys.revoke')}
+            cancelText={t('common.cancel')}
+            okButtonProps={{ danger: true }}
+            // The confirm waits for the revocation; a refusal is told by `onError`
+            // (a toast), so the promise it is given must not reject unhandled.
+            onConfirm={() => revoke.mutateAsync(row.id).catch(() => undefined)}
+          >
+            <Button size="small" danger>
+              {t('apiKeys.revoke')}
+            </Button>
+          </Popconfirm>
+        ),
+    },
+  ];
+
+  const createButton = (
+    <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
+      {t('apiKeys.create')}
+    </Button>
+  );
+
   return (
     <>
       <div className="page-header">
         <Typography.Title level={3}>{t('apiKeys.title')}</Typography.Title>
-        <Button
-          type="primary"
-          icon={<PlusOutlined aria-hidden />}
-          onClick={() => setCreating(true)}
-        >
-          {t('apiKeys.create')}
-        </Button>
+        {createButton}
       </div>
       <Card>
         <Typography.Paragraph type="secondary">{t('apiKeys.intro')}</Typography.Paragraph>
-        {keys.isError ? (
-          <ErrorAlert error={keys.error} onRetry={() => void keys.refetch()} />
-        ) : (
-          <Table<ApiKey>
-            rowKey="id"
-            size="middle"
-            loading={keys.isPending}
-            dataSource={keys.data?.items ?? []}
-            // Revoked keys stay listed: the list only grows.
-            pagination={{ pageSize: 20, hideOnSinglePage: true, ...pageArrows }}
-            scroll={{ x: 720 }}
-            columns={[
-              { title: t('apiKeys.name'), dataIndex: 'name' },
-              {
-                title: t('apiKeys.prefix'),
-                dataIndex: 'prefix',
-                // Keys made before 2026-12-07 kept their first characters, without the "…".
-                render: (prefix: string) => (
-                  <Typography.Text code>
-                    {prefix.includes('…') ? prefix : `${prefix}…`}
-                  </Typography.Text>
-                ),
-              },
-              {
-                title: t('apiKeys.role'),
-                dataIndex: 'role',
-                render: (role: Role) => t(`roles.${role}`),
-              },
-              { title: t('apiKeys.createdAt'), dataIndex: 'createdAt', render: when },
-              { title: t('apiKeys.lastUsedAt'), dataIndex: 'lastUsedAt', render: when },
-              {
-                title: t('apiKeys.status'),
-                key: 'status',
-                render: (_, row) =>
-                  row.revokedAt ? (
-                    <Tag color="red">{t('apiKeys.revoked')}</Tag>
-                  ) : (
-                    <Popconfirm
-                      title={t('apiKeys.revokeConfirm', { name: row.name })}
-                      okText={t('apiKeys.revoke')}
-                      cancelText={t('common.cancel')}
-                      okButtonProps={{ danger: true }}
-                      // The confirm waits for the revocation; a refusal is told by `onError`
-                      // (a toast), so the promise it is given must not reject unhandled.
-                      onConfirm={() => revoke.mutateAsync(row.id).catch(() => undefined)}
-                    >
-                      <Button size="small" danger>
-                        {t('apiKeys.revoke')}
-                      </Button>
-                    </Popconfirm>
-                  ),
-              },
-            ]}
-          />
-        )}
+        <AccessListTable
+          list={list}
+          columns={columns}
+          strings="apiKeys"
+          statuses={[
+            { value: 'active', label: t('apiKeys.active') },
+            { value: 'revoked', label: t('apiKeys.revoked') },
+          ]}
+          create={createButton}
+          testId="api-keys"
+        />
       </Card>
 
       <Modal

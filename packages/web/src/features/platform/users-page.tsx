@@ -1,31 +1,21 @@
 import { useState } from 'react';
-import {
-  Button,
-  Card,
-  Empty,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
-import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { roleCan, roles, type Role } from '@fidelis/contracts';
+import { roleCan, roles, userStatuses, type Role } from '@fidelis/contracts';
 import { api, ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import { appLocales, type AppLocale } from '../../i18n/i18n.ts';
 import { labelled } from '../../forms/form-fields.tsx';
-import type { User, UserCreate, UserPatch } from '../../api/api-types.ts';
+import type { Page, User, UserCreate, UserPatch } from '../../api/api-types.ts';
 import { useCurrentSession } from './session.ts';
-import { clearable, pageArrows, useMessage } from '../../i18n/antd-config.tsx';
+import { useMessage } from '../../i18n/antd-config.tsx';
+import { AccessListTable, useAccessList } from './access-list.tsx';
 
+/** Every list of users, whatever its filters: invalidated, every loaded page reloads. */
 const usersQuery = ['users'] as const;
 
 export function UsersPage() {
@@ -39,20 +29,12 @@ export function UsersPage() {
     roleCan(session.user.role, 'platform:admin') && row.id !== session.user.id;
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
-  const [search, setSearch] = useState('');
   const [form] = Form.useForm<UserCreate>();
-  const users = useQuery({
+  const list = useAccessList<User, (typeof userStatuses)[number]>({
+    path: '/v1/users',
     queryKey: usersQuery,
-    queryFn: ({ signal }) => api.get<{ items: User[] }>('/v1/users', undefined, signal),
+    statuses: userStatuses,
   });
-  // The API answers every user of the tenant at once: searched and paged here.
-  const needle = search.trim().toLowerCase();
-  const rows = (users.data?.items ?? []).filter(
-    (user) =>
-      !needle ||
-      user.name.toLowerCase().includes(needle) ||
-      user.email.toLowerCase().includes(needle),
-  );
   const create = useMutation({
     mutationFn: (input: UserCreate) => api.post<User>('/v1/users', input),
     onSuccess: () => {
@@ -65,9 +47,22 @@ export function UsersPage() {
     mutationFn: ({ id, patch }: { id: string; patch: UserPatch }) =>
       api.patch<User>(`/v1/users/${id}`, patch),
     onSuccess: (user, { patch }) => {
-      queryClient.setQueryData<{ items: User[] }>(usersQuery, (data) =>
-        data ? { items: data.items.map((item) => (item.id === user.id ? user : item)) } : data,
+      // The row changes at once; the reload then drops it from a list it no longer matches
+      // (a disabled user under "enabled") and puts a renamed one in its place.
+      queryClient.setQueriesData<InfiniteData<Page<User>>>(
+        { queryKey: [...usersQuery, 'list'] },
+        (data) =>
+          data
+            ? {
+                ...data,
+                pages: data.pages.map((page) => ({
+                  ...page,
+                  items: page.items.map((item) => (item.id === user.id ? user : item)),
+                })),
+              }
+            : data,
       );
+      void queryClient.invalidateQueries({ queryKey: usersQuery });
       void message.success(
         'role' in patch
           ? t('users.roleChanged', { name: user.name, role: t(`roles.${user.role}`) })
@@ -85,122 +80,104 @@ export function UsersPage() {
   });
   const updating = (row: User) => update.isPending && update.variables.id === row.id;
 
+  const columns: TableColumnsType<User> = [
+    { title: t('users.name'), dataIndex: 'name' },
+    { title: t('users.email'), dataIndex: 'email' },
+    {
+      title: t('users.role'),
+      dataIndex: 'role',
+      render: (role: Role, row) =>
+        canManage(row) ? (
+          <Select<Role>
+            size="small"
+            value={role}
+            aria-label={t('users.roleOf', { name: row.name })}
+            style={{ minWidth: 110 }}
+            loading={updating(row)}
+            disabled={updating(row)}
+            options={roles.map((value) => ({ value, label: t(`roles.${value}`) }))}
+            onChange={(value) => update.mutate({ id: row.id, patch: { role: value } })}
+          />
+        ) : (
+          t(`roles.${role}`)
+        ),
+    },
+    {
+      title: t('users.language'),
+      dataIndex: 'locale',
+      responsive: ['md'],
+      render: (locale: AppLocale) => t(`users.locales.${locale}`),
+    },
+    {
+      title: t('users.createdAt'),
+      dataIndex: 'createdAt',
+      responsive: ['lg'],
+      render: (iso: string) => formatDateTime(iso, i18n.language, session.tenant.timeZone),
+    },
+    {
+      title: t('users.status'),
+      key: 'status',
+      render: (_, row) => (
+        <Space size={4} wrap>
+          {row.disabled ? (
+            <Tag color="red">{t('users.disabled')}</Tag>
+          ) : (
+            <Tag color="green">{t('users.active')}</Tag>
+          )}
+          {row.id === session.user.id ? <Tag>{t('users.you')}</Tag> : null}
+        </Space>
+      ),
+    },
+    {
+      title: t('users.actions'),
+      key: 'actions',
+      render: (_, row) =>
+        canManage(row) ? (
+          <Popconfirm
+            title={t(row.disabled ? 'users.enableConfirm' : 'users.disableConfirm', {
+              name: row.name,
+            })}
+            okText={t(row.disabled ? 'users.enable' : 'users.disable')}
+            cancelText={t('common.cancel')}
+            okButtonProps={{ danger: !row.disabled }}
+            onConfirm={() =>
+              update
+                .mutateAsync({ id: row.id, patch: { disabled: !row.disabled } })
+                .catch(() => undefined)
+            }
+          >
+            <Button size="small" danger={!row.disabled} loading={updating(row)}>
+              {t(row.disabled ? 'users.enable' : 'users.disable')}
+            </Button>
+          </Popconfirm>
+        ) : null,
+    },
+  ];
+
+  const createButton = (
+    <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
+      {t('users.create')}
+    </Button>
+  );
+
   return (
     <>
       <div className="page-header">
         <Typography.Title level={3}>{t('users.title')}</Typography.Title>
-        <Button
-          type="primary"
-          icon={<PlusOutlined aria-hidden />}
-          onClick={() => setCreating(true)}
-        >
-          {t('users.create')}
-        </Button>
+        {createButton}
       </div>
       <Card>
-        <Space wrap className="filters">
-          <Input
-            allowClear={clearable(t)}
-            prefix={<SearchOutlined aria-hidden />}
-            aria-label={t('users.search')}
-            placeholder={t('users.searchPlaceholder')}
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            className="filter-search"
-          />
-        </Space>
-        {users.isError ? (
-          <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />
-        ) : (
-          <Table<User>
-            rowKey="id"
-            size="middle"
-            loading={users.isPending}
-            dataSource={rows}
-            pagination={{ pageSize: 20, hideOnSinglePage: true, ...pageArrows }}
-            locale={{
-              emptyText: (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={t('users.noMatch', { search: search.trim() })}
-                />
-              ),
-            }}
-            scroll={{ x: 860 }}
-            columns={[
-              { title: t('users.name'), dataIndex: 'name' },
-              { title: t('users.email'), dataIndex: 'email' },
-              {
-                title: t('users.role'),
-                dataIndex: 'role',
-                render: (role: Role, row) =>
-                  canManage(row) ? (
-                    <Select<Role>
-                      size="small"
-                      value={role}
-                      aria-label={t('users.roleOf', { name: row.name })}
-                      style={{ minWidth: 110 }}
-                      loading={updating(row)}
-                      disabled={updating(row)}
-                      options={roles.map((value) => ({ value, label: t(`roles.${value}`) }))}
-                      onChange={(value) => update.mutate({ id: row.id, patch: { role: value } })}
-                    />
-                  ) : (
-                    t(`roles.${role}`)
-                  ),
-              },
-              {
-                title: t('users.language'),
-                dataIndex: 'locale',
-                render: (locale: AppLocale) => t(`users.locales.${locale}`),
-              },
-              {
-                title: t('users.createdAt'),
-                dataIndex: 'createdAt',
-                render: (iso: string) =>
-                  formatDateTime(iso, i18n.language, session.tenant.timeZone),
-              },
-              {
-                title: t('users.status'),
-                key: 'status',
-                render: (_, row) => (
-                  <Space size={4} wrap>
-                    {row.disabled ? (
-                      <Tag color="red">{t('users.disabled')}</Tag>
-                    ) : (
-                      <Tag color="green">{t('users.active')}</Tag>
-                    )}
-                    {row.id === session.user.id ? <Tag>{t('users.you')}</Tag> : null}
-                  </Space>
-                ),
-              },
-              {
-                title: t('users.actions'),
-                key: 'actions',
-                render: (_, row) =>
-                  canManage(row) ? (
-                    <Popconfirm
-                      title={t(row.disabled ? 'users.enableConfirm' : 'users.disableConfirm', {
-                        name: row.name,
-                      })}
-                      okText={t(row.disabled ? 'users.enable' : 'users.disable')}
-                      cancelText={t('common.cancel')}
-                      okButtonProps={{ danger: !row.disabled }}
-                      onConfirm={() =>
-                        update
-                          .mutateAsync({ id: row.id, patch: { disabled: !row.disabled } })
-                          .catch(() => undefined)
-                      }
-                    >
-                      <Button size="small" danger={!row.disabled} loading={updating(row)}>
-                        {t(row.disabled ? 'users.enable' : 'users.disable')}
-                      </Button>
-                    </Popconfirm>
-                  ) : null,
-              },
-            ]}
-          />
-        )}
+        <AccessListTable
+          list={list}
+          columns={columns}
+          strings="users"
+          statuses={[
+            { value: 'enabled', label: t('users.active') },
+            { value: 'disabled', label: t('users.disabled') },
+          ]}
+          create={createButton}
+          testId="users"
+        />
       </Card>
       <Modal
         open={creating}
