@@ -49,13 +49,13 @@ describe('doc-comment examples', () => {
       ),
     );
     expect(scored.customers.map((c) => [c.rfmCode, c.segment])).toEqual([
-      ['444', 'loyal'],
-      ['222', 'hibernating'],
+      ['555', 'champions'],
+      ['111', 'lost'],
     ]);
     const grid = summariseRfmGrid(scored);
     expect(JSON.parse(JSON.stringify(grid))).toEqual(grid);
-    const loyal = grid.segments.find((s) => s.segment === 'loyal');
-    expect([loyal?.customers, loyal?.revenueShare]).toEqual([1, expect.closeTo(0.978, 3)]);
+    const champions = grid.segments.find((s) => s.segment === 'champions');
+    expect([champions?.customers, champions?.revenueShare]).toEqual([1, expect.closeTo(0.978, 3)]);
   });
 
   it('buildCohortRetention and computeChurnByPeriod', () => {

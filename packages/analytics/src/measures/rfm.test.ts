@@ -13,7 +13,8 @@ import {
 } from './rfm.ts';
 
 // Hand-worked example: 10 customers, asOf = day 100. With 10 customers and 5 bins each pair
-// of ranks shares a score; the two customers with 1 purchase tie at mid-rank 1.5 → score 1.
+// of ranks shares a score (⌈(rank − 1) × 5 / 9⌉); the two customers with 1 purchase tie at
+// ranks 1–2 and share the bin of rank 1 → score 1.
 const recency = [0, 5, 10, 20, 30, 45, 60, 90, 120, 200];
 const frequency = [10, 8, 1, 2, 6, 5, 9, 7, 3, 1];
 const spend = [1000, 900, 50, 80, 500, 400, 950, 700, 300, 20];
@@ -62,10 +63,10 @@ describe('scoreRfm', () => {
       { customerId: 'b', lastPurchase: 0, purchaseCount: 2, totalSpend: 5 },
     ];
     const r = scoreRfm(two, { asOf: 0 });
-    // 2 customers, 5 bins: percentiles 0.25 → 2 and 0.75 → 4. a: F2 M4 → 3; b: F4 M2 → 3.
+    // 2 customers, 5 bins: the lower one scores 1, the higher 5. a: F1 M5 → 3; b: F5 M1 → 3.
     expect(r.ok && r.value.customers.map((c) => c.frequencyMonetaryScore)).toEqual([3, 3]);
     const odd = scoreRfm(two, { asOf: 0, bins: 3, segmentRules: [] });
-    // 3 bins: percentiles 0.25 → 1, 0.75 → 3; (1 + 3) / 2 = 2 for both.
+    // 3 bins: 1 and 3; (1 + 3) / 2 = 2 for both.
     expect(odd.ok && odd.value.customers.map((c) => [c.frequencyMonetaryScore, c.segment])).toEqual(
       [
         [2, 'unclassified'],
@@ -184,8 +185,12 @@ describe('scoreQuantileBins', () => {
   it.each([
     [[10, 20, 30, 40, 50], 5, [1, 2, 3, 4, 5]],
     [[7, 7, 7], 5, [3, 3, 3]],
-    [[1, 2, 3, 4, 5, 6, 7], 5, [1, 2, 2, 3, 4, 4, 5]],
-    [[3, 1, 2], 2, [2, 1, 2]], // percentile 0.5 sits on the boundary: upper bin,
+    [[1, 2, 3, 4, 5, 6, 7], 5, [1, 1, 2, 3, 4, 5, 5]], // as pandas qcut(rank(method='first'))
+    [[3, 1, 2], 2, [2, 1, 1]], // rank 2 sits on the boundary: lower bin
+    [[1, 1, 1, 1, 1, 1, 2, 3, 4, 5], 5, [1, 1, 1, 1, 1, 1, 4, 4, 5, 5]], // ties share the lowest bin
+    [[5, 5, 1, 5, 5], 5, [2, 2, 1, 2, 2]], // a tie at the top takes the bin of its first rank
+    [[2, 2, 1, 1], 2, [2, 2, 1, 1]],
+    [[4, 4], 2, [2, 2]], // everyone tied: the upper middle bin
   ])('%j into %d bins', (values, bins, expected) => {
     expect(scoreQuantileBins(values, bins)).toEqual(expected);
   });

@@ -1,14 +1,17 @@
 /**
  * RFM (recency, frequency, monetary) scoring and the usual named segments.
  *
- * Scores are quantile bins of mid-rank percentiles: each value gets its mid-rank r (ties share
- * the mean of their ranks), its percentile (r − ½)/n, and score ⌊percentile × bins⌋ + 1 (a
- * percentile on a boundary goes to the upper bin). With
- * distinct values this is equal-count binning like pandas `qcut` on ranks; unlike
- * `rank(method='first')`, tied customers always share a score and the result does not depend
- * on input order. A column where everyone ties scores the middle bin (the upper middle for an
- * even number of bins). Recency is scored so
- * that the most recent buyers get the highest score.
+ * Scores are rank-based quantile bins in which ties share the lower bin: each value takes the
+ * lowest rank r of its tie group (1 = smallest) and scores ⌈(r − 1) × bins / (n − 1)⌉, at least 1.
+ * With distinct values this is equal-count binning, exactly pandas
+ * `qcut(x.rank(method='first'), bins)`; with ties the whole group takes the bin its first member
+ * falls in, so tied customers always share a score, the result does not depend on input order,
+ * and the lowest value always scores 1. That matters for frequency: when half the customers
+ * bought once (CDNOW), they all score F = 1 and the next values start higher (F skips 2),
+ * instead of the one-time buyers being lifted to the middle of their tie group and no customer
+ * scoring 1 at all. A column where everyone ties carries no information and scores the middle
+ * bin (the upper middle for an even number of bins). Recency is scored so that the most recent
+ * buyers get the highest score.
  *
  * The segment map works on R and FM = round-half-up((F + M) / 2), the common R×FM grid (as
  * popularised by Putler's RFM guide and the widely copied Kaggle `seg_map`), made total on the
@@ -25,7 +28,6 @@
  */
 import { isoDateFromDay } from './day-number.ts';
 import { fail, ok, type MeasureResult } from './measure-result.ts';
-import { midRanks } from './statistics.ts';
 
 /** Per-customer purchase summary. `lastPurchase` is a day number (see `day-number.ts`). */
 export interface CustomerPurchaseSummary {
@@ -139,16 +141,29 @@ export interface RfmAnalysis {
 }
 
 /**
- * Scores mid-rank percentiles into `bins` equal-count bins (1 = lowest values). Exposed for
- * custom scorecards.
+ * Scores values into `bins` equal-count bins (1 = lowest values), ties sharing the lower bin:
+ * a tie group scores the bin of its lowest rank. Exposed for custom scorecards.
  *
  * @example
  * scoreQuantileBins([10, 20, 30, 40, 50], 5); // [1, 2, 3, 4, 5]
+ * scoreQuantileBins([1, 1, 1, 1, 1, 1, 2, 3, 4, 5], 5); // [1, 1, 1, 1, 1, 1, 4, 4, 5, 5]
  * scoreQuantileBins([7, 7, 7], 5); // [3, 3, 3]
  */
 export function scoreQuantileBins(values: readonly number[], bins: number): number[] {
   const n = values.length;
-  return midRanks(values).map((rank) => Math.min(bins, Math.floor(((rank - 0.5) / n) * bins) + 1));
+  const order = values.map((_, i) => i).sort((a, b) => (values[a] ?? 0) - (values[b] ?? 0));
+  const lowest = values[order[0] ?? 0];
+  const highest = values[order[n - 1] ?? 0];
+  if (n === 0 || lowest === highest) return values.map(() => Math.floor(bins / 2) + 1);
+  const scores = new Array<number>(n);
+  let firstOfGroup = 0; // 0-based rank of the first member of the current tie group
+  for (let k = 0; k < n; k++) {
+    const i = order[k] ?? 0;
+    if (k > 0 && values[i] !== values[order[k - 1] ?? 0]) firstOfGroup = k;
+    // ⌈firstOfGroup × bins / (n − 1)⌉ in integers, so a rank on a boundary stays in the lower bin.
+    scores[i] = Math.max(1, Math.floor((firstOfGroup * bins + n - 2) / (n - 1)));
+  }
+  return scores;
 }
 
 /**
@@ -350,7 +365,7 @@ export interface RfmGrid {
  *   { asOf: 19_723 },
  * );
  * if (scored.ok) summariseRfmGrid(scored.value).segments;
- * // a scores 444 (loyal), b 222 (hibernating): loyal has 1 customer and 97.8% of revenue
+ * // a scores 555 (champions), b 111 (lost): champions has 1 customer and 97.8% of revenue
  */
 export function summariseRfmGrid(analysis: RfmAnalysis): RfmGrid {
   const { bins, customers, segmentRules: rules } = analysis;

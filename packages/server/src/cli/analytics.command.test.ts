@@ -246,11 +246,12 @@ describe("what @fidelis/analytics, csv-parse and commander refuse, in the CLI's 
       fidelis('zh-CN', [...args, '--json']),
     ]);
     expect(english.stdout).toMatch(/^Champions +1 +75\.00$/m);
-    expect(english.stdout).toMatch(/^Can't lose them +1 +30\.50$/m);
+    expect(english.stdout).toMatch(/^At risk +1 +30\.50$/m);
+    expect(english.stdout).toMatch(/^Can't lose them +0 +0\.00$/m);
     expect(chinese.stdout).toMatch(/^冠军客户 +1 +75\.00$/m);
-    expect(chinese.stdout).toMatch(/^不能失去 +1 +30\.50$/m);
+    expect(chinese.stdout).toMatch(/^有流失风险 +1 +30\.50$/m);
     expect(jsonZh.stdout).toBe(json.stdout);
-    expect(json.stdout).toContain('"segment": "cant-lose"');
+    expect(json.stdout).toContain('"segment": "at-risk"');
   });
 
   it("words commander's rarer errors in Chinese, and leaves commander's English as it is", async () => {
@@ -308,9 +309,12 @@ describe('fidelis analytics rfm', () => {
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('customer_id,recency_days,frequency,monetary,r,f,m,rfm,segment');
     const d = lines.find((line) => line.startsWith('d,'))!.split(',');
-    // d bought three times, most money, and recently: top of every score but recency ties.
+    // d bought three times, most money, and most recently; a also bought three times, and
+    // tied customers share the lower bin: F 4 for both (ranks 4–5 of 5), M 5.
     expect(d[2]).toBe('3');
-    expect(Number(d[5])).toBe(5);
+    expect(lines.find((line) => line.startsWith('a,'))!.split(',')[5]).toBe('4');
+    expect(Number(d[4])).toBe(5);
+    expect(Number(d[5])).toBe(4);
     expect(Number(d[6])).toBe(5);
   });
 
