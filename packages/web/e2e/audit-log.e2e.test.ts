@@ -195,10 +195,14 @@ describe('the audit log in a real browser', () => {
     );
     await page.goto('/settings/audit-log?entityType=customer');
     await rows(page).first().waitFor();
-    // Today, chosen as the first and the last day in the date panel.
+    // Today, chosen as the first and the last day in the date panel. The panel shows the
+    // browser's month and the next side by side, so Shanghai's day is in one of them; the days
+    // of a neighbouring month a panel shows greyed carry the same title, hence in-view only.
     const asked = page.waitForRequest((request) => request.url().includes('to='));
     await page.getByRole('textbox', { name: '开始日期' }).click();
-    const cell = page.locator(`.ant-picker-dropdown:visible td[title="${today}"]`);
+    const cell = page.locator(
+      `.ant-picker-dropdown:visible td.ant-picker-cell-in-view[title="${today}"]`,
+    );
     await cell.click();
     await cell.click();
     await page.waitForURL((url) => url.searchParams.get('to') === today);

@@ -35,9 +35,12 @@ export function browserLocale(): AppLocale {
   return 'en';
 }
 
-/** The remembered choice, else Simplified Chinese. */
+/**
+ * The remembered choice, else the browser's language: what the login page shows. Once signed in,
+ * a browser that remembers no choice shows the user's own language (`followUserLocale`).
+ */
 export function initialLocale(): AppLocale {
-  return storedLocale() ?? 'zh-CN';
+  return storedLocale() ?? browserLocale();
 }
 
 function applyLocale(locale: AppLocale): void {
@@ -49,6 +52,11 @@ function applyLocale(locale: AppLocale): void {
 export async function showLocale(locale: AppLocale): Promise<void> {
   applyLocale(locale);
   await i18n.changeLanguage(locale);
+}
+
+/** The signed-in user's language (set by the owner on the users page), unless this browser chose one. */
+export async function followUserLocale(locale: AppLocale): Promise<void> {
+  if (storedLocale() === null && i18n.language !== locale) await showLocale(locale);
 }
 
 export async function changeLocale(locale: AppLocale): Promise<void> {

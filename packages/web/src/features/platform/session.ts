@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Session } from '@fidelis/contracts';
 import { api, ApiError, setCsrfToken } from '../../api/api-client.ts';
+import { followUserLocale } from '../../i18n/i18n.ts';
 
 export const sessionKey = ['session'] as const;
 
@@ -9,6 +10,7 @@ export async function fetchSession(): Promise<Session | null> {
   try {
     const session = await api.get<Session>('/v1/auth/session');
     setCsrfToken(session.csrfToken);
+    await followUserLocale(session.user.locale);
     return session;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -27,6 +29,7 @@ export interface LoginInput {
 export async function login(input: LoginInput): Promise<Session> {
   const session = await api.post<Session>('/v1/auth/login', input);
   setCsrfToken(session.csrfToken);
+  await followUserLocale(session.user.locale);
   return session;
 }
 
