@@ -419,8 +419,10 @@ export const tierStatus = z.object({
 export const tierProgress = z.object({
   metric: tierMetric,
   value: z.number().int(),
-  windowStart: storedInstant,
-  windowEnd: storedInstant,
+  windowStart: storedInstant.describe('The first instant of the current qualifying window'),
+  windowEnd: storedInstant.describe(
+    'The instant the window ends, exclusive: its last day is the day before in the program time zone (a calendar year 2026 ends at 2027-01-01T00:00 local)',
+  ),
   nextTier: z
     .object({ code: z.string(), name: z.string(), threshold: z.number().int() })
     .nullable(),
@@ -834,7 +836,17 @@ export const publicMemberPage = z.object({
         .describe('How many more times the member may redeem it; null = no per-member limit'),
     }),
   ),
-  history: z.array(loyaltyEntry),
+  history: z
+    .array(loyaltyEntry)
+    .describe(
+      'The member’s newest entries, newest first: `historyLimit` of them (50 unless asked)',
+    ),
+  historyNextCursor: z
+    .string()
+    .nullable()
+    .describe(
+      'Pass as `cursor` to `GET /v1/public/loyalty/member/history` for the older entries; null when `history` holds them all',
+    ),
   coupons: z
     .array(memberCoupon)
     .describe('The coupons issued to the member, newest first: the latest 50'),
@@ -844,6 +856,21 @@ export const publicMemberPage = z.object({
     .describe(
       'Cashback wallet balance in the program currency; null when the program gives no cashback and the wallet is empty',
     ),
+});
+
+export const publicMemberPageQuery = z.strictObject({
+  token: z.string().min(10).max(1000).describe('The signed member link’s token'),
+  historyLimit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .describe('How many of the newest entries `history` holds'),
+});
+
+export const publicMemberHistoryQuery = pageQuery.extend({
+  token: z.string().min(10).max(1000).describe('The signed member link’s token'),
 });
 
 export const publicRedemptionCreate = z.strictObject({

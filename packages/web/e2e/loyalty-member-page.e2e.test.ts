@@ -12,6 +12,10 @@ let programId = '';
 let memberUrl = '';
 
 const phone = { width: 390, height: 844, mobile: true };
+/** The program's calendar year now (its tiers' qualifying window). */
+const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(
+  new Date(),
+);
 
 /** Waits for antd's dialogs to finish opening or closing, so a screenshot shows them still. */
 async function settled(page: Page) {
@@ -137,6 +141,8 @@ describe('the public member page in a real browser', () => {
       const tier = await page.getByTestId('member-page-tier').innerText();
       expect(tier).toContain('普通会员');
       expect(tier).toContain('Spend CN¥543.22 more to reach 银卡.');
+      // The calendar year's last day, not the first instant after it (Jan 1).
+      expect(tier).toContain(`CN¥456.78 spent in the current period (through Dec 31, ${year}).`);
       const story = await page.getByTestId('member-page-tier-changes').innerText();
       expect(story).toContain('Your tier history');
       expect(story).toContain('Upgrade');
@@ -181,6 +187,9 @@ describe('the public member page in a real browser', () => {
         .toContain('可用积分');
       expect(await page.getByTestId('member-page-tier').innerText()).toContain(
         '再消费 ¥543.22 即可升级为银卡。',
+      );
+      expect(await page.getByTestId('member-page-tier').innerText()).toContain(
+        `本期已消费 ¥456.78（统计至 ${year}年12月31日）。`,
       );
       expect(await rewards.nth(0).innerText()).toContain('积分足够，可兑换');
       expect(await rewards.nth(1).innerText()).toContain('还差 4,744 积分');
@@ -273,6 +282,59 @@ describe('the public member page in a real browser', () => {
       await expect.poll(() => page.locator('.ant-modal:visible').count()).toBe(0);
       await screenshot(page, 'member-page-after-redeem');
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a long points history shows its newest 20 and loads the earlier ones on request', async () => {
+    // 45 purchases of another member, a minute apart, the newest first: ¥1, ¥2 … ¥45.
+    const regular = await server.call<{ id: string }>('POST', '/v1/customers', {
+      kind: 'person',
+      name: '李娜',
+    });
+    const now = Date.now();
+    await server.call('POST', '/v1/events:batch', {
+      events: Array.from({ length: 45 }, (_, index) => ({
+        id: `member-page-history-${index}`,
+        type: 'purchase',
+        customerId: regular.id,
+        occurredAt: new Date(now - (index + 1) * 60_000).toISOString(),
+        currency: 'CNY',
+        amount: 100 * (index + 1),
+      })),
+    });
+    const link = await server.call<{ url: string }>(
+      'POST',
+      `/v1/loyalty/programs/${programId}/members/${regular.id}/link`,
+      {},
+    );
+    const { context, page, errors } = await newPage(browser, server.url, {
+      ...phone,
+      locale: 'en-US',
+    });
+    try {
+      await page.goto(link.url);
+      const entries = page.getByTestId('member-entry');
+      await expect.poll(() => entries.count()).toBe(20);
+      expect(await entries.nth(0).innerText()).toContain('+1');
+      expect(await entries.nth(19).innerText()).toContain('+20');
+      const more = page.getByRole('button', { name: 'Show earlier entries' });
+      await more.click();
+      await expect.poll(() => entries.count()).toBe(40);
+      expect(await entries.nth(20).innerText()).toContain('+21');
+      await more.click();
+      await expect.poll(() => entries.count()).toBe(45);
+      expect(await entries.nth(44).innerText()).toContain('+45');
+      // At the end there is nothing more to load.
+      await expect.poll(() => more.count()).toBe(0);
+      expect(errors).toEqual([]);
+
+      await page.getByText('中文', { exact: true }).click();
+      await page.reload();
+      await expect.poll(() => entries.count()).toBe(20);
+      expect(await page.getByTestId('member-history-more').innerText()).toBe('查看更早的记录');
+      await screenshot(page, 'member-page-history-more');
     } finally {
       await context.close();
     }

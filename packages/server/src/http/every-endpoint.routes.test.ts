@@ -126,6 +126,7 @@ const NOT_YOURS: Record<string, { status: number; code: string; why: string }> =
 /** Values of the query parameters an operation requires, by "METHOD /path". */
 const REQUIRED_QUERY: Record<string, (ids: Ids) => Record<string, string>> = {
   'GET /v1/public/loyalty/member': (ids) => ({ token: ids.memberToken }),
+  'GET /v1/public/loyalty/member/history': (ids) => ({ token: ids.memberToken }),
 };
 
 const AT = '2025-06-01T08:00:00.000Z';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatMonth } from './format.ts';
+import { formatDate, formatDateTime, formatLastDay, formatMonth } from './format.ts';
 
 // One helper per kind, so every page writes a date, a month and a time the same way.
 describe('dates, months and times in the UI’s language', () => {
@@ -12,5 +12,7 @@ describe('dates, months and times in the UI’s language', () => {
     expect(formatDateTime('2026-12-07T14:05:00Z', locale, 'Asia/Shanghai')).toBe(dateTime);
     // An instant's date is its date in the zone given.
     expect(formatDate('2026-12-05T16:30:00Z', locale, 'Asia/Shanghai')).toBe(date);
+    // A period ending (exclusive) at midnight of Dec 7 there ends on Dec 6.
+    expect(formatLastDay('2026-12-06T16:00:00Z', locale, 'Asia/Shanghai')).toBe(date);
   });
 });

@@ -79,6 +79,16 @@ export function formatDate(iso: string, locale: string, timeZone?: string): stri
   }).format(date);
 }
 
+/**
+ * The last day of a period given by its end, the first instant after it (a calendar year's
+ * 2027-01-01T00:00 → "Dec 31, 2026" in that zone): what "until" and "through" mean to people.
+ */
+export function formatLastDay(exclusiveEnd: string, locale: string, timeZone?: string): string {
+  const end = Date.parse(exclusiveEnd);
+  if (Number.isNaN(end)) return exclusiveEnd;
+  return formatDate(new Date(end - 1).toISOString(), locale, timeZone);
+}
+
 /** "2026-03" → "Mar 2026" / "2026年3月". */
 export function formatMonth(month: string, locale: string): string {
   const [y, m] = month.split('-').map(Number);

@@ -99,6 +99,70 @@ describe('public member page', () => {
   });
 });
 
+describe('public member page history', () => {
+  it('gives the newest entries asked for and pages on to the oldest by cursor', async () => {
+    const tenant = await newTenant(t);
+    const { programId, customerId } = await programWithMember(t, tenant);
+    const events = Array.from({ length: 59 }, (_, index) => ({
+      id: `more-${index}`,
+      type: 'purchase',
+      customerExternalId: `member-${programId}`,
+      occurredAt: new Date(Date.now() - (index + 1) * 60_000).toISOString(),
+      currency: 'CNY',
+      amount: 100 * (index + 1),
+    }));
+    const sent = await call(tenant, 'POST', '/v1/events:batch', { events });
+    expect(sent.status, sent.text).toBe(200);
+    const link = await call<{ token: string }>(
+      tenant,
+      'POST',
+      `/v1/loyalty/programs/${programId}/members/${customerId}/link`,
+      {},
+    );
+    type Entry = { id: string; points: number };
+    type Page = { history: Entry[]; historyNextCursor: string | null };
+    type History = { items: Entry[]; nextCursor: string | null };
+    const token = link.body.token;
+
+    // Unasked, the page keeps its 50 newest, now saying there are older ones.
+    const whole = await call<Page>(null, 'GET', `/v1/public/loyalty/member?token=${token}`);
+    expect(whole.status, whole.text).toBe(200);
+    expect(whole.body.history).toHaveLength(50);
+    expect(whole.body.historyNextCursor).toEqual(expect.any(String));
+
+    const first = await call<Page>(
+      null,
+      'GET',
+      `/v1/public/loyalty/member?token=${token}&historyLimit=20`,
+    );
+    expect(first.body.history).toHaveLength(20);
+    const seen = first.body.history.map((entry) => entry.id);
+    let cursor = first.body.historyNextCursor;
+    while (cursor) {
+      const next = await call<History>(
+        null,
+        'GET',
+        `/v1/public/loyalty/member/history?token=${token}&limit=20&cursor=${cursor}`,
+      );
+      expect(next.status, next.text).toBe(200);
+      seen.push(...next.body.items.map((entry) => entry.id));
+      cursor = next.body.nextCursor;
+    }
+    // 60 purchases: every entry once, newest first (ids are time-ordered within a batch).
+    expect(seen).toHaveLength(60);
+    expect(new Set(seen).size).toBe(60);
+    expect(seen.slice(0, 50)).toEqual(whole.body.history.map((entry) => entry.id));
+
+    // The history is the link's member's alone: a changed token is refused as the page is.
+    const forged = await call(
+      null,
+      'GET',
+      `/v1/public/loyalty/member/history?token=${token.slice(0, -2)}xx`,
+    );
+    expect(forged.status).toBe(401);
+  });
+});
+
 describe('member link address', () => {
   async function linkOf(app: TestApp, headers: Record<string, string> = {}) {
     const tenant = await newTenant(app);

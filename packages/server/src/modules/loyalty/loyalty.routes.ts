@@ -28,7 +28,9 @@ import {
   page,
   pageQuery,
   programStats,
+  publicMemberHistoryQuery,
   publicMemberPage,
+  publicMemberPageQuery,
   publicRedemption,
   publicRedemptionCreate,
   redemption,
@@ -395,11 +397,23 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'The public member page behind a signed link (no login)',
-      querystring: z.strictObject({ token: z.string().min(10).max(1000) }),
+      querystring: publicMemberPageQuery,
       response: { 200: publicMemberPage },
     },
     config: publicRoute,
-    handler: async (request) => service.publicMemberPage(db, request.query.token),
+    handler: async (request) =>
+      service.publicMemberPage(db, request.query.token, request.query.historyLimit),
+  });
+
+  app.get('/v1/public/loyalty/member/history', {
+    schema: {
+      tags,
+      summary: 'The member’s older entries behind a signed link, newest first (no login)',
+      querystring: publicMemberHistoryQuery,
+      response: { 200: page(loyaltyEntry) },
+    },
+    config: publicRoute,
+    handler: async (request) => service.publicMemberHistory(db, request.query),
   });
 
   app.post('/v1/public/loyalty/member/redemptions', {

@@ -1055,7 +1055,12 @@ async function openMemberLink(db: LoyaltyDb, token: string, now: Date) {
   return { program, member, expiresAt: new Date(claims.e) };
 }
 
-export async function publicMemberPage(db: LoyaltyDb, token: string, now = new Date()) {
+export async function publicMemberPage(
+  db: LoyaltyDb,
+  token: string,
+  historyLimit = memberPageHistory,
+  now = new Date(),
+) {
   const { program, member, expiresAt } = await openMemberLink(db, token, now);
   const { tenantId, id: programId } = program;
   const customerId = member.customer_id;
@@ -1081,9 +1086,7 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
             ),
     })),
   );
-  const history = (await repo.listEntries(db, tenantId, programId, customerId, { limit: 50 }))
-    .map(entryView)
-    .map(forTheMember);
+  const history = await memberHistoryPage(db, program, customerId, { limit: historyLimit });
   const coupons = await repo.listMemberCoupons(
     db,
     tenantId,
@@ -1117,11 +1120,45 @@ export async function publicMemberPage(db: LoyaltyDb, token: string, now = new D
     nextExpiry: view.nextExpiry,
     expiryNotices: await expiryNotices(db, program, customerId, now),
     rewards,
-    history,
+    history: history.items,
+    historyNextCursor: history.nextCursor,
     coupons: coupons.slice(0, memberPageCoupons).map((row) => memberCouponView(row, now)),
     moreCoupons: coupons.length > memberPageCoupons,
     // A wallet left over after cashback was switched off is still the member's money.
     wallet: program.cashback || view.wallet !== 0 ? view.wallet : null,
+  };
+}
+
+/** `GET /v1/public/loyalty/member/history`: the member's entries after `cursor`, newest first. */
+export async function publicMemberHistory(
+  db: LoyaltyDb,
+  query: { token: string; cursor?: string | undefined; limit: number },
+  now = new Date(),
+) {
+  const { program, member } = await openMemberLink(db, query.token, now);
+  return memberHistoryPage(db, program, member.customer_id, query);
+}
+
+/** A page of a member's entries as the member may read them, and the cursor of the next. */
+async function memberHistoryPage(
+  db: LoyaltyDb,
+  program: Program,
+  customerId: string,
+  query: { cursor?: string | undefined; limit: number },
+) {
+  const after = query.cursor
+    ? decodeCursor(query.cursor, { at: 'instant', id: 'uuid' })
+    : undefined;
+  const rows = await repo.listEntries(db, program.tenantId, program.id, customerId, {
+    limit: query.limit + 1,
+    after,
+  });
+  const items = rows.slice(0, query.limit).map(entryView).map(forTheMember);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
   };
 }
 
@@ -1135,11 +1172,13 @@ function forTheMember(entry: ReturnType<typeof entryView>): ReturnType<typeof en
   return { ...entry, explanation };
 }
 
-/** How many of a member's coupons their page lists (the newest). */
 /** How far ahead of the server's clock a reported time may lie: tills' and partners' clocks drift. */
 const CLOCK_SKEW_MINUTES = 15;
 
+/** How many of a member's coupons their page lists (the newest). */
 const memberPageCoupons = 50;
+/** How many entries a member's page lists (the newest) unless it asks for another number. */
+const memberPageHistory = 50;
 /** How many tier changes a member's page lists (the newest). */
 const memberPageTierChanges = 20;
 

@@ -521,12 +521,42 @@ export function useCreateMemberLink(programId: string, customerId: string) {
   });
 }
 
+/** How many history entries the member page shows at first, and loads with each "more". */
+const memberHistoryPage = 20;
+
 export const usePublicMemberPage = (token: string) =>
   useQuery({
     queryKey: ['public-member', token],
     enabled: token.length >= 10,
     queryFn: ({ signal }) =>
-      api.get<PublicMemberPage>('/v1/public/loyalty/member', { token }, signal),
+      api.get<PublicMemberPage>(
+        '/v1/public/loyalty/member',
+        { token, historyLimit: memberHistoryPage },
+        signal,
+      ),
+  });
+
+/**
+ * The member's points history, a page at a time: the first page is the one the member page
+ * brought; "more" pages on by its cursor. Under the page's key, so whatever reloads the page
+ * (a redemption) reloads the history too.
+ */
+export const usePublicMemberHistory = (token: string, page: PublicMemberPage, loadedAt: number) =>
+  useInfiniteQuery({
+    queryKey: ['public-member', token, 'history'],
+    initialPageParam: null as string | null,
+    initialData: {
+      pages: [{ items: page.history, nextCursor: page.historyNextCursor }],
+      pageParams: [null],
+    },
+    initialDataUpdatedAt: loadedAt,
+    queryFn: ({ signal, pageParam }) =>
+      api.get<{ items: PublicMemberPage['history']; nextCursor: string | null }>(
+        '/v1/public/loyalty/member/history',
+        { token, limit: memberHistoryPage, ...(pageParam ? { cursor: pageParam } : {}) },
+        signal,
+      ),
+    getNextPageParam: (last) => last.nextCursor,
   });
 
 /** The member redeems a reward through their link; the page reloads whatever the outcome. */

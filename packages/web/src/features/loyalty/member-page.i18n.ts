@@ -21,10 +21,10 @@ const en = {
     visits: '{{amount}} more visits to reach {{name}}.',
   },
   sofar: {
-    spend: '{{amount}} spent in the current period (until {{date}}).',
-    points: '{{amount}} points earned in the current period (until {{date}}).',
-    purchases: '{{amount}} purchases in the current period (until {{date}}).',
-    visits: '{{amount}} visits in the current period (until {{date}}).',
+    spend: '{{amount}} spent in the current period (through {{date}}).',
+    points: '{{amount}} points earned in the current period (through {{date}}).',
+    purchases: '{{amount}} purchases in the current period (through {{date}}).',
+    visits: '{{amount}} visits in the current period (through {{date}}).',
   },
   perks: {
     earnMultiplier: 'Earn ×{{factor}} points',
@@ -75,6 +75,8 @@ const en = {
   },
   history: 'Points history',
   noHistory: 'No points yet.',
+  historyMore: 'Show earlier entries',
+  historyError: 'The earlier entries could not be loaded. Please try again.',
   kinds: {
     earn: 'Points earned',
     release: 'Pending points now available',
@@ -165,6 +167,8 @@ const zhCN: typeof en = {
   },
   history: '积分明细',
   noHistory: '还没有积分记录。',
+  historyMore: '查看更早的记录',
+  historyError: '更早的记录未能加载，请重试。',
   kinds: {
     earn: '获得积分',
     release: '待生效积分转为可用',

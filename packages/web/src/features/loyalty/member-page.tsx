@@ -27,7 +27,13 @@ import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
 import { newIdempotencyKey } from '../../api/idempotency-key.ts';
-import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n/format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatLastDay,
+  formatMoney,
+  formatNumber,
+} from '../../i18n/format.ts';
 import { copyButton, resultIcons } from '../../i18n/antd-config.tsx';
 import { browserLocale, showLocale, storedLocale } from '../../i18n/i18n.ts';
 import { LanguageSwitch } from '../platform/language-switch.tsx';
@@ -44,6 +50,7 @@ import {
 import {
   type PublicMemberPage,
   type PublicRedemption,
+  usePublicMemberHistory,
   usePublicMemberPage,
   usePublicRedeem,
 } from './loyalty.api.ts';
@@ -104,7 +111,7 @@ function TierCard({ page }: { page: PublicMemberPage }) {
           <Typography.Text type="secondary" className="member-small">
             {t(`memberPage.sofar.${progress.metric}`, {
               amount: metricAmount(progress.metric, progress.value, explain),
-              date: formatDate(progress.windowEnd, locale, page.timeZone),
+              date: formatLastDay(progress.windowEnd, locale, page.timeZone),
             })}
           </Typography.Text>
         </>
@@ -314,11 +321,7 @@ function RewardsCard({ page, token }: { page: PublicMemberPage; token: string })
                     {reward.validTo ? (
                       <Typography.Text type="secondary" className="member-small">
                         {t('memberPage.until', {
-                          date: formatDate(
-                            new Date(Date.parse(reward.validTo) - 1).toISOString(),
-                            locale,
-                            page.timeZone,
-                          ),
+                          date: formatLastDay(reward.validTo, locale, page.timeZone),
                         })}
                       </Typography.Text>
                     ) : null}
@@ -494,9 +497,14 @@ function entryTitle(entry: Entry, t: TFunction): string {
   return t(`memberPage.kinds.${entryKind(entry)}`, { defaultValue: entry.kind });
 }
 
-function HistoryCard({ page }: { page: PublicMemberPage }) {
+/** The page as loaded, with its link's token and when it was loaded (its history's first page). */
+type LoadedPage = { page: PublicMemberPage; token: string; loadedAt: number };
+
+function HistoryCard({ page, token, loadedAt }: LoadedPage) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  const history = usePublicMemberHistory(token, page, loadedAt);
+  const entries = history.data.pages.flatMap((loaded) => loaded.items);
   // A redemption names its reward by id: say which one, when the catalog still has it.
   const rewardOf = (entry: Entry) =>
     page.rewards.find((reward) => reward.id === entry.explanation.rewardId)?.name;
@@ -507,11 +515,11 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
       title={t('memberPage.history')}
       testId="member-page-history"
     >
-      {page.history.length === 0 ? (
+      {entries.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('memberPage.noHistory')} />
       ) : (
         <ul className="member-list">
-          {page.history.map((entry) => {
+          {entries.map((entry) => {
             const sign = entrySign(entry);
             return (
               <li key={entry.id} className="member-entry" data-testid="member-entry">
@@ -541,11 +549,30 @@ function HistoryCard({ page }: { page: PublicMemberPage }) {
           })}
         </ul>
       )}
+      {history.isFetchNextPageError ? (
+        <Alert
+          type="error"
+          showIcon
+          className="member-small"
+          title={t('memberPage.historyError')}
+        />
+      ) : null}
+      {history.hasNextPage ? (
+        <Button
+          block
+          className="member-more"
+          data-testid="member-history-more"
+          loading={history.isFetchingNextPage}
+          onClick={() => void history.fetchNextPage()}
+        >
+          {t('memberPage.historyMore')}
+        </Button>
+      ) : null}
     </Section>
   );
 }
 
-function MemberView({ page, token }: { page: PublicMemberPage; token: string }) {
+function MemberView({ page, token, loadedAt }: LoadedPage) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const n = (value: number) => formatNumber(value, locale);
@@ -599,7 +626,7 @@ function MemberView({ page, token }: { page: PublicMemberPage; token: string }) 
       <TierCard page={page} />
       <RewardsCard page={page} token={token} />
       <CouponsCard page={page} />
-      <HistoryCard page={page} />
+      <HistoryCard page={page} token={token} loadedAt={loadedAt} />
       <Typography.Paragraph type="secondary" className="member-footer">
         {t('memberPage.linkValid', {
           date: formatDateTime(page.linkExpiresAt, locale, page.timeZone),
@@ -647,7 +674,7 @@ export function MemberPage() {
         ) : page.isError ? (
           <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />
         ) : (
-          <MemberView page={page.data} token={token} />
+          <MemberView page={page.data} token={token} loadedAt={page.dataUpdatedAt} />
         )}
       </main>
     </div>
