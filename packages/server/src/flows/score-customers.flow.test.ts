@@ -336,6 +336,52 @@ describe('scores', () => {
   });
 });
 
+describe('free purchases', () => {
+  it("count like paid ones: every buyer is scored, in the cohort of the dashboard's first purchase", async () => {
+    const tenant = await newTenant(t, 'Free purchases');
+    await seed(tenant, 'f');
+    const purchase = (id: string, customer: string, occurredAt: string, amount: number) => ({
+      id,
+      type: 'purchase',
+      customerExternalId: customer,
+      occurredAt,
+      currency: 'CNY',
+      amount,
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events:batch',
+      headers: tenant.auth,
+      payload: {
+        events: [
+          // a free first purchase (a gift, a promotion), paid ones months later
+          purchase('free-1', 'gift-then-paid', '2025-02-10T10:00:00Z', 0),
+          purchase('paid-1', 'gift-then-paid', '2025-10-10T10:00:00Z', 3_000),
+          purchase('paid-2', 'gift-then-paid', '2025-11-10T10:00:00Z', 2_000),
+          // only free purchases, one of them a repeat: no mean spend for Gamma-Gamma
+          purchase('free-2', 'only-free', '2025-03-10T10:00:00Z', 0),
+          purchase('free-3', 'only-free', '2025-04-10T10:00:00Z', 0),
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const job = await runScores(tenant);
+    expect(job.status).toBe('succeeded');
+    expect(job.result).toMatchObject({ customers: 42, skippedPurchases: 0, warnings: [] });
+    const cohorts = (await get(tenant, '/v1/analytics/cohorts')).json() as {
+      cohorts: { cohort: string; size: number }[];
+    };
+    const overview = (
+      await get(tenant, '/v1/overview?asOf=2025-12-31T15:59:59Z&currency=CNY')
+    ).json() as { totalCustomers: number; months: { month: string; newCustomers: number }[] };
+    expect(overview.totalCustomers).toBe(42);
+    const newByMonth = overview.months
+      .filter((m) => m.newCustomers > 0)
+      .map((m) => ({ cohort: m.month, size: m.newCustomers }));
+    expect(cohorts.cohorts.map(({ cohort, size }) => ({ cohort, size }))).toEqual(newByMonth);
+  });
+});
+
 describe('a run whose models cannot be fitted', () => {
   it('stores and returns the warning as a code, with its English sentence', async () => {
     const tenant = await newTenant(t, 'One-off buyers');

@@ -3,7 +3,8 @@ import type { ActivityTables } from './activity.table.ts';
 
 /**
  * A tenant's purchase history as columns, for the analytics scoring job: one entry per purchase
- * with a positive net amount (purchase minus its refunds, minor units), dated by the day it
+ * not fully refunded, with its net amount (purchase minus its refunds, minor units; 0 for a free
+ * purchase), dated by the day it
  * happened in `timeZone` (days since 1970-01-01). Customers are a dictionary: row i belongs to
  * `customers[customerIndex[i]]`.
  */
@@ -83,8 +84,11 @@ export async function readPurchaseHistory(
     if (after !== null) query = query.where('id', '>', after);
     const rows = await query.execute();
     for (const row of rows) {
-      const net = Number(row.amount ?? 0) + (refunds.get(row.id) ?? 0);
-      if (!(net > 0)) {
+      const refunded = refunds.get(row.id);
+      const net = Number(row.amount ?? 0) + (refunded ?? 0);
+      // A refund that leaves nothing undoes the purchase; a free purchase (a gift, a promotion)
+      // still is one: it makes its customer a buyer from that day, as on the dashboard.
+      if (net < 0 || (net === 0 && refunded !== undefined && refunded < 0)) {
         skipped++;
         continue;
       }

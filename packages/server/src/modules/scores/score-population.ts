@@ -296,7 +296,9 @@ export function scorePopulation(
   } else {
     bgnbd = fitted(bgFit.value);
     if (!bgFit.value.converged) warnings.push(runWarning('bgnbd_not_converged'));
-    const ggFit = fitGammaGamma(summary);
+    // Repeat buyers whose repeat purchases were all free have no spend to fit; their expected
+    // spend is the population's (Gamma-Gamma with x repeat purchases of mean 0).
+    const ggFit = fitGammaGamma(summary, { excludeNonPositiveSpend: true });
     lap('fitGammaGamma');
     if (!ggFit.ok) {
       warnings.push(runWarning('gamma_gamma_not_fitted', ggFit.error.message));

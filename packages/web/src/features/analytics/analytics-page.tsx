@@ -10,9 +10,10 @@ import {
   Statistic,
   Table,
   Tabs,
+  Tooltip,
   Typography,
 } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { QuestionCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { EChartsOption } from 'echarts';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -476,13 +477,26 @@ export function AnalyticsPage() {
         <div>
           <Typography.Title level={3}>{t('analytics.title')}</Typography.Title>
           {run ? (
-            <Typography.Text type="secondary" data-testid="analytics-subtitle">
-              {t('analytics.subtitle', {
-                asOf: formatDate(run.asOf, i18n.language),
-                customers: formatNumber(run.customers, i18n.language),
-                computedAt: formatDateTime(run.computedAt, i18n.language, session.tenant.timeZone),
-              })}
-            </Typography.Text>
+            <Space size={4}>
+              <Typography.Text type="secondary" data-testid="analytics-subtitle">
+                {t('analytics.subtitle', {
+                  asOf: formatDate(run.asOf, i18n.language),
+                  customers: formatNumber(run.customers, i18n.language),
+                  computedAt: formatDateTime(
+                    run.computedAt,
+                    i18n.language,
+                    session.tenant.timeZone,
+                  ),
+                })}
+              </Typography.Text>
+              <Tooltip title={t('analytics.customersHelp', { currency: run.currency })}>
+                <QuestionCircleOutlined
+                  aria-label={t('analytics.customersHelp', { currency: run.currency })}
+                  tabIndex={0}
+                  data-testid="analytics-customers-help"
+                />
+              </Tooltip>
+            </Space>
           ) : null}
         </div>
         <RecomputeButton />

@@ -4,7 +4,10 @@ import { i18n } from '../../i18n/i18n.ts';
 // namespace under `analytics.*`, so the shared locale files need no edits.
 const en = {
   title: 'Analytics',
-  subtitle: 'Scores as of {{asOf}} · {{customers}} customers · computed {{computedAt}}',
+  subtitle:
+    'Scores as of {{asOf}} · {{customers}} customers with a purchase · computed {{computedAt}}',
+  customersHelp:
+    "Customers with at least one purchase up to the as-of day that was not fully refunded, in the run's currency ({{currency}}). The dashboard's total counts every customer record, buyers or not.",
   recompute: 'Recompute scores',
   recomputing: 'Computing…',
   jobFailed: 'The scoring run failed',
@@ -87,7 +90,9 @@ const en = {
 
 const zhCN: typeof en = {
   title: '客户分析',
-  subtitle: '截至 {{asOf}} 的评分 · {{customers}} 位客户 · 计算于 {{computedAt}}',
+  subtitle: '截至 {{asOf}} 的评分 · {{customers}} 位有购买的客户 · 计算于 {{computedAt}}',
+  customersHelp:
+    '截至评分日至少有一笔未全额退款购买（以本次评分的币种 {{currency}} 计）的客户。仪表盘的客户总数包含全部客户档案，无论是否购买。',
   recompute: '重新计算评分',
   recomputing: '计算中…',
   jobFailed: '评分计算失败',

@@ -1,5 +1,18 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Col, Empty, Row, Skeleton, Statistic, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Row,
+  Skeleton,
+  Space,
+  Statistic,
+  Tooltip,
+  Typography,
+} from 'antd';
+import { QuestionCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -17,6 +30,21 @@ import {
 import { useCurrentSession } from '../platform/session.ts';
 import { EChart } from './echart.tsx';
 import { chartMonths } from './overview-months.ts';
+import './dashboard.i18n.ts';
+
+/** The title `dashboard.<name>` with a "?" that explains what is counted (hover or focus). */
+function TitleWithHelp({ name }: { name: 'totalCustomers' | 'newVsReturning' }) {
+  const { t } = useTranslation();
+  const help = t(`dashboard.${name}Help`);
+  return (
+    <Space size={4}>
+      {t(`dashboard.${name}`)}
+      <Tooltip title={help}>
+        <QuestionCircleOutlined aria-label={help} tabIndex={0} data-testid={`help-${name}`} />
+      </Tooltip>
+    </Space>
+  );
+}
 
 const SLOW_AFTER_MS = 8_000;
 
@@ -137,7 +165,7 @@ export function DashboardPage() {
         <Col xs={24} sm={12} xl={6}>
           <Card>
             <Statistic
-              title={t('dashboard.totalCustomers')}
+              title={<TitleWithHelp name="totalCustomers" />}
               value={formatNumber(data.totalCustomers, locale)}
               data-testid="stat-total-customers"
             />
@@ -180,7 +208,7 @@ export function DashboardPage() {
             </Card>
           </Col>
           <Col xs={24} xl={12}>
-            <Card title={t('dashboard.newVsReturning')}>
+            <Card title={<TitleWithHelp name="newVsReturning" />}>
               <EChart option={customersOption} label={t('dashboard.newVsReturning')} />
             </Card>
           </Col>

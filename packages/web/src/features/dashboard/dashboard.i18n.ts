@@ -1,0 +1,20 @@
+import { i18n } from '../../i18n/i18n.ts';
+
+// What the dashboard's counts count, said where the Analytics page counts differently; kept here,
+// merged into the app's `translation` namespace under `dashboard.*`, beside the shared locale files.
+const en = {
+  totalCustomersHelp:
+    'Every customer record, whether or not they have bought yet. Analytics counts only the customers with at least one purchase that was not fully refunded.',
+  newVsReturningHelp:
+    "New: customers whose first purchase ever falls in the month, in the tenant's time zone, refunded later or not. Analytics' cohorts leave out customers whose purchases were all refunded or in another currency.",
+};
+
+const zhCN: typeof en = {
+  totalCustomersHelp:
+    '全部客户档案，无论是否已有购买。分析页只统计至少有一笔未全额退款购买的客户。',
+  newVsReturningHelp:
+    '新客户：首次购买落在该月的客户（按租户时区），无论之后是否退款。分析页的同期群不含购买全部退款或使用其他币种的客户。',
+};
+
+i18n.addResourceBundle('en', 'translation', { dashboard: en }, true, false);
+i18n.addResourceBundle('zh-CN', 'translation', { dashboard: zhCN }, true, false);
