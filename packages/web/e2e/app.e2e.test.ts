@@ -89,6 +89,37 @@ describe('the web UI in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  test('customer list: sorted by name (pinyin) or creation from the column headers, kept in the address', async () => {
+    await page.goto('/customers');
+    const rows = page.locator('[data-testid="customer-table"] tbody tr.ant-table-row');
+    const firstName = () => rows.first().locator('td').first().innerText();
+    await expect.poll(() => rows.count()).toBe(25);
+    const header = (title: string) =>
+      page.locator('[data-testid="customer-table"] thead th', { hasText: title });
+    // Newest first unless asked: the header says so.
+    expect(await header('创建时间').getAttribute('aria-sort')).toBe('descending');
+
+    await header('姓名').click();
+    await page.waitForURL(/sort=name/);
+    await expect.poll(firstName).toBe('Alice Smith');
+    await header('姓名').click();
+    await page.waitForURL(/sort=-name/);
+    await expect.poll(firstName).toBe('朱琳'); // zhu lin, after zhou jie
+    expect(await header('姓名').getAttribute('aria-sort')).toBe('descending');
+    await page.reload();
+    await expect.poll(firstName).toBe('朱琳');
+    // Pages of a sort continue in that sort.
+    await page.getByRole('button', { name: '加载更多' }).click();
+    await expect.poll(() => rows.count()).toBe(seeded.customers.length + 1);
+    await expect.poll(() => rows.last().locator('td').first().innerText()).toBe('Alice Smith');
+
+    await header('创建时间').click();
+    await page.waitForURL(/sort=created/);
+    await expect.poll(() => header('创建时间').getAttribute('aria-sort')).toBe('ascending');
+    expect(await header('姓名').getAttribute('aria-sort')).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
   test('customer 360: profile, tags, consent, and the timeline with amounts in yuan', async () => {
     await page.goto(`/customers/${seeded.zhangWei.id}`);
     await expect.poll(() => page.getByTestId('customer-name').innerText()).toBe('张伟');

@@ -17,6 +17,7 @@ export function LoadMoreTable<Row extends object>({
   rowKey,
   onOpen,
   expandable,
+  onChange,
   empty,
   shown,
   testId,
@@ -26,6 +27,8 @@ export function LoadMoreTable<Row extends object>({
   rowKey: keyof Row & string;
   onOpen?: (row: Row) => void;
   expandable?: TableProps<Row>['expandable'];
+  /** A column's sorter clicked: the list is sorted by the server, so it asks again. */
+  onChange?: TableProps<Row>['onChange'];
   empty: ReactNode;
   /** "All 42 shown", once the last page is in. */
   shown: (count: number) => string;
@@ -47,6 +50,7 @@ export function LoadMoreTable<Row extends object>({
           ? { onRow: (row: Row) => ({ onClick: () => onOpen(row), className: 'clickable-row' }) }
           : {})}
         {...(expandable ? { expandable } : {})}
+        {...(onChange ? { onChange } : {})}
         locale={{ emptyText: query.isPending ? ' ' : empty }}
       />
       <div className="load-more">

@@ -12,17 +12,36 @@ import { useAddressFilters } from '../../lists/address-filters.ts';
 import { LoadMoreTable } from '../../lists/load-more-table.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
-import { customerKeys, listCustomers, type CustomerFilters } from './customers.api.ts';
+import {
+  customerKeys,
+  isCustomerSort,
+  listCustomers,
+  type CustomerFilters,
+  type CustomerSort,
+} from './customers.api.ts';
 import { clearable } from '../../i18n/antd-config.tsx';
 
 function filtersOf(params: URLSearchParams): CustomerFilters {
   const kind = params.get('kind');
+  const sort = params.get('sort');
   return {
     q: params.get('q') ?? '',
     kind: kind === 'person' || kind === 'organization' ? kind : '',
     tag: params.get('tag') ?? '',
+    sort: isCustomerSort(sort) ? sort : '',
   };
 }
+
+/** How a column shows the list's order: the server's default when the address names none. */
+function sortOrderOf(filters: CustomerFilters, column: 'name' | 'created') {
+  const sort = filters.sort || (filters.q ? 'name' : '-created');
+  if (sort === column) return 'ascend' as const;
+  if (sort === `-${column}`) return 'descend' as const;
+  return null;
+}
+
+// Ascending, descending, ascending again: the server always sorts, so there is no "unsorted".
+const SORT_DIRECTIONS: ('ascend' | 'descend')[] = ['ascend', 'descend', 'ascend'];
 
 export function CustomerListPage() {
   const { t, i18n } = useTranslation();
@@ -39,7 +58,11 @@ export function CustomerListPage() {
     void navigate(`/customers/${id}`);
   }
 
-  const setFilter = (key: 'kind' | 'tag', value: string) => setParam(key, value);
+  const setFilter = (key: 'kind' | 'tag' | 'sort', value: string) => setParam(key, value);
+  const sortBy = (column: 'name' | 'created', order: 'ascend' | 'descend' | null | undefined) => {
+    const sort: CustomerSort = order === 'descend' ? `-${column}` : column;
+    setFilter('sort', sort);
+  };
 
   const query = useInfiniteQuery({
     queryKey: customerKeys.list(filters),
@@ -56,6 +79,10 @@ export function CustomerListPage() {
     {
       title: t('customers.name'),
       dataIndex: 'name',
+      key: 'name',
+      sorter: true,
+      sortOrder: sortOrderOf(filters, 'name'),
+      sortDirections: SORT_DIRECTIONS,
       render: (_, row) => (
         <Link
           to={`/customers/${row.id}`}
@@ -101,6 +128,10 @@ export function CustomerListPage() {
     {
       title: t('customers.createdAt'),
       dataIndex: 'createdAt',
+      key: 'created',
+      sorter: true,
+      sortOrder: sortOrderOf(filters, 'created'),
+      sortDirections: SORT_DIRECTIONS,
       width: 140,
       responsive: ['lg'],
       render: (value: string) => formatDate(value, locale, session.tenant.timeZone),
@@ -178,6 +209,11 @@ export function CustomerListPage() {
           columns={columns}
           rowKey="id"
           onOpen={(row) => openCustomer(row.id)}
+          onChange={(_pagination, _filters, sorter, extra) => {
+            if (extra.action !== 'sort' || Array.isArray(sorter)) return;
+            if (sorter.columnKey === 'name' || sorter.columnKey === 'created')
+              sortBy(sorter.columnKey, sorter.order);
+          }}
           testId="customer-table"
           shown={(count) => t('customers.shown', { count })}
           empty={

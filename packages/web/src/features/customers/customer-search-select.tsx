@@ -56,7 +56,8 @@ export function CustomerSearchSelect({
   const found = useQuery({
     queryKey: customerKeys.search(kind ?? '', q),
     enabled: enabled && q.length > 0,
-    queryFn: ({ signal }) => listCustomers({ q, kind: kind ?? '', tag: '' }, null, signal),
+    queryFn: ({ signal }) =>
+      listCustomers({ q, kind: kind ?? '', tag: '', sort: '' }, null, signal),
   });
   const matches = (found.data?.items ?? []).filter((c) => c.id !== excludeId);
   const kept = chosen && chosen.id === value ? chosen : null;

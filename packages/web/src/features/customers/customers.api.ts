@@ -13,11 +13,20 @@ import type {
   Page,
 } from '../../api/api-types.ts';
 import type { AttributeDefinitionCreate } from './attribute-definitions.ts';
+import { customerSorts } from '@fidelis/contracts';
+
+export type CustomerSort = (typeof customerSorts)[number];
+
+export function isCustomerSort(value: string | null): value is CustomerSort {
+  return (customerSorts as readonly (string | null)[]).includes(value);
+}
 
 export interface CustomerFilters {
   q: string;
   kind: CustomerKind | '';
   tag: string;
+  /** '' for the server's default: by name when searching, else newest first. */
+  sort: CustomerSort | '';
 }
 
 export const customerKeys = {
@@ -54,7 +63,14 @@ export function listCustomers(
 ) {
   return api.get<Page<Customer>>(
     '/v1/customers',
-    { q: filters.q.trim(), kind: filters.kind, tag: filters.tag.trim(), cursor, limit: PAGE_SIZE },
+    {
+      q: filters.q.trim(),
+      kind: filters.kind,
+      tag: filters.tag.trim(),
+      sort: filters.sort,
+      cursor,
+      limit: PAGE_SIZE,
+    },
     signal,
   );
 }
