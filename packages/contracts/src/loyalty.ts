@@ -501,6 +501,15 @@ export const loyaltyLot = z.object({
  * Why a member's tier changed, as numbers: the English `reason` beside it says the same in
  * words. `value` is the qualifying metric (spend in minor units) over the tier's window.
  */
+/** The window a review measured. */
+const reviewedWindow = z
+  .object({
+    start: storedInstant,
+    end: storedInstant.describe('Exclusive: the last day measured is the day before'),
+  })
+  .optional()
+  .describe('The window the review measured; missing on reviews recorded before 2026-12-08');
+
 export const tierChangeWhy = z.discriminatedUnion('why', [
   z.object({
     why: z.literal('reached'),
@@ -519,17 +528,20 @@ export const tierChangeWhy = z.discriminatedUnion('why', [
     why: z.literal('kept').describe('A review found the tier still earned'),
     metric: tierMetric,
     value: z.number().int(),
+    window: reviewedWindow,
   }),
   z.object({
     why: z.literal('grace').describe('A review found the tier no longer earned: kept until then'),
     metric: tierMetric,
     value: z.number().int(),
+    window: reviewedWindow,
     graceUntil: storedInstant,
   }),
   z.object({
     why: z.literal('below').describe('A review lowered the tier'),
     metric: tierMetric,
     value: z.number().int(),
+    window: reviewedWindow,
   }),
   z.object({
     why: z.literal('merged').describe('Kept the higher tier of a customer merged into this one'),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
-import { loyaltyApi } from '../../test/loyalty-api.ts';
+import { loyaltyApi, runJobNow } from '../../test/loyalty-api.ts';
 import { systemContext } from '../modules/platform/index.ts';
 import { backfillLoyaltyFromEvents, createDemoProgram, createDemoRewards } from './loyalty.flow.ts';
 
@@ -85,6 +85,77 @@ describe('demo program and backfill', () => {
     );
   });
 });
+
+describe('backfill tier reviews', () => {
+  it('holds each review at its window’s end over that window, not at the load', async () => {
+    const tenant = await newTenant(t);
+    // Gold ($500 a year) reached in 2024 and earned again in 2025; less spent in 2026.
+    await sendBatch(
+      tenant,
+      [
+        ['r1', '2024-06-03T10:00:00Z', 60_000],
+        ['r2', '2025-03-03T10:00:00Z', 70_000],
+        ['r3', '2026-03-02T10:00:00Z', 10_000],
+      ].map(([id, occurredAt, amount]) => ({
+        id,
+        type: 'purchase',
+        customerExternalId: 'reviewed',
+        occurredAt,
+        currency: 'USD',
+        amount,
+      })),
+    );
+    const db = t.database.db;
+    const programId = await createDemoProgram(db, systemContext(tenant.tenantId));
+    await db
+      .transaction()
+      .execute((trx) => backfillLoyaltyFromEvents(trx, tenant.tenantId, programId));
+    const get = async <T>(url: string) => {
+      const res = await t.app.inject({ method: 'GET', url, headers: tenant.auth });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as T;
+    };
+    const base = `/v1/loyalty/programs/${programId}`;
+    const { items } = await get<{ items: { customerId: string }[] }>(`${base}/members`);
+    const customerId = items[0]!.customerId;
+    const member = await get<{ enrolledAt: string; tier: { reviewAt: string } }>(
+      `${base}/members/${customerId}`,
+    );
+    type Change = { at: string; kind: string; why: { why: string; value?: number } };
+    const changesOf = async () =>
+      (await get<{ tierChanges: Change[] }>(`${base}/members/${customerId}/lots`)).tierChanges;
+    const reviews = (await changesOf()).filter((change) => change.kind === 'retain').reverse();
+    const program = await get<{ timeZone: string }>(base);
+    const newYear = (year: number) =>
+      new Date(
+        Date.parse(`${year}-01-01T00:00:00Z`) - offsetMs(program.timeZone, `${year}-01-01`),
+      ).toISOString();
+    // 1 January 2025 over 2024 ($600), 1 January 2026 over 2025 ($700): each after enrolment.
+    expect(reviews.slice(0, 2)).toMatchObject([
+      {
+        at: newYear(2025),
+        why: { why: 'kept', value: 60_000, window: { start: newYear(2024), end: newYear(2025) } },
+      },
+      {
+        at: newYear(2026),
+        why: { why: 'kept', value: 70_000, window: { start: newYear(2025), end: newYear(2026) } },
+      },
+    ]);
+    for (const review of reviews) expect(review.at >= member.enrolledAt).toBe(true);
+    expect(Date.parse(member.tier.reviewAt)).toBeGreaterThan(Date.now());
+    // Nothing is left for the first sweep after the load to review.
+    const before = await changesOf();
+    await runJobNow(t, tenant.tenantId, 'loyalty.tier-review');
+    expect(await changesOf()).toEqual(before);
+  });
+});
+
+/** How far ahead of UTC `timeZone` is at midnight UTC of `day` (Asia/Shanghai: 8 hours). */
+function offsetMs(timeZone: string, day: string): number {
+  const at = new Date(`${day}T00:00:00Z`);
+  const local = new Date(at.toLocaleString('en-US', { timeZone }) + ' UTC');
+  return local.getTime() - at.getTime();
+}
 
 describe('backfill pages', () => {
   it('reads purchases of one millisecond once each, page after page', async () => {

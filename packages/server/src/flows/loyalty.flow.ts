@@ -36,7 +36,9 @@ import {
   loadActiveProgramsCached,
   loadProgram,
   membersHolding,
+  nextTierReview,
   redeem,
+  reviewTiers,
   runLoyaltyJob,
   NOTIFICATION_CHANNELS,
   type ChooseChannels,
@@ -439,6 +441,29 @@ export async function backfillLoyaltyFromEvents(
   let after: { micros: string; id: string } | null = null;
   let total = 0;
   const now = new Date();
+  const loyalty = narrow<LoyaltyTables>(trx);
+  // Tier reviews fall due as the history passes their dates, and each is held then: a tier
+  // reached in 2025 is reviewed on 1 January 2026 over 2025 (and its grace ends when it would
+  // have), before the events after it, instead of by the first sweep after the load, over the
+  // wrong year for the purchases since and dated then.
+  const reviewDueUntil = async (until: Date): Promise<Date | null> => {
+    for (;;) {
+      const due = await nextTierReview(loyalty, program);
+      if (!due || due.getTime() > until.getTime()) return due;
+      // Every review moves its member's date on; none moving would mean asking forever.
+      if ((await reviewTiers(loyalty, program, due)) === 0) return null;
+    }
+  };
+  const applyWithReviews = async (events: LoyaltyEventInput[]) => {
+    let rest = events;
+    while (rest.length > 0) {
+      const due = await reviewDueUntil(rest[0]!.occurredAt);
+      const cut = due ? rest.findIndex((event) => event.occurredAt >= due) : -1;
+      const upTo = cut === -1 ? rest.length : cut;
+      await applyEventsToPrograms(loyalty, [program], rest.slice(0, upTo), now);
+      rest = rest.slice(upTo);
+    }
+  };
   for (;;) {
     const cursor: { micros: string; id: string } | null = after;
     const rows: { rows: BackfillRow[] } = await sql<BackfillRow>`
@@ -482,7 +507,7 @@ export async function backfillLoyaltyFromEvents(
             : null,
       };
     });
-    await applyEventsToPrograms(narrow<LoyaltyTables>(trx), [program], events, now);
+    await applyWithReviews(events);
     total += events.length;
     // Statistics once the first page is in: planned on the empty tables, every later page's
     // lookups scanned the growing tables whole (the demo's 69,659 purchases took 79 s on the
@@ -493,6 +518,7 @@ export async function backfillLoyaltyFromEvents(
     if (!last || rows.rows.length < pageSize) break;
     after = { micros: last.occurred_micros, id: last.id };
   }
+  await reviewDueUntil(now);
   // Plans made on the statistics of the empty tables scan them whole (a redemption on the
   // embedded database took 159 ms after the demo's backfill of 69,659 purchases, 16 after this).
   if (total >= 10_000) await analyzeLoyaltyTables(narrow<LoyaltyTables>(trx));

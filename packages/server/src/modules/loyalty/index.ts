@@ -32,6 +32,7 @@ export {
   expirePoints,
   warnExpiringPoints,
   reviewTiers,
+  nextTierReview,
   birthdayGiftDays,
   awardBirthdayGifts,
   type LoyaltyEventInput,

@@ -34,6 +34,7 @@ import {
   sortedLevels,
   tierAfterActivity,
   tierAtReview,
+  reviewedWindowOf,
   windowOf,
   type TierChange,
   type TierState,
@@ -1631,6 +1632,12 @@ export async function warnExpiringPoints(
   );
 }
 
+/** When the next tier review of the program falls due (a window's or a grace period's end). */
+export async function nextTierReview(trx: LoyaltyDb, program: Program): Promise<Date | null> {
+  if (!program.tiers) return null;
+  return repo.findNextTierReview(trx, program.tenantId, program.id);
+}
+
 /** Reviews tiers whose window ended: retain, grace, or downgrade. */
 export async function reviewTiers(
   trx: LoyaltyDb,
@@ -1650,18 +1657,13 @@ export async function reviewTiers(
   const batch = new Batch(program.tenantId, program.id);
   let changed = 0;
   for (const member of members.values()) {
-    const reviewAt = member.tier.reviewAt ?? asOf;
-    // The window that just ended: the one containing the instant before the review date.
-    const window = windowOf(
+    const window = reviewedWindowOf(
       config,
-      new Date(reviewAt.getTime() - 1),
+      member.tier.reviewAt ?? asOf,
       member.enrolledAt,
       program.timeZone,
     );
-    const end = config.window.kind === 'rolling' ? reviewAt : window.end;
-    const start =
-      config.window.kind === 'rolling' ? addMonths(reviewAt, -config.window.months) : window.start;
-    const value = metricValue(program, member, start, new Date(end.getTime() - 1));
+    const value = metricValue(program, member, window.start, new Date(window.end.getTime() - 1));
     const change = tierAtReview(
       config,
       member.tier,
@@ -1669,6 +1671,7 @@ export async function reviewTiers(
       asOf,
       member.enrolledAt,
       program.timeZone,
+      window,
     );
     if (change.kind !== 'none') changed += 1;
     recordTierChange(batch, member, change, asOf, null);

@@ -530,6 +530,21 @@ export async function findMembersDueForReview(
   return rows.map((row) => row.customer_id);
 }
 
+/** The soonest tier review (or grace end) of a program's members; null when none is set. */
+export async function findNextTierReview(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+): Promise<Date | null> {
+  const { next } = await db
+    .selectFrom('loyalty_members')
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .select((eb) => eb.fn.min('tier_review_at').as('next'))
+    .executeTakeFirstOrThrow();
+  return next === null ? null : new Date(next);
+}
+
 /** Records expiry warnings for lots expiring before `until` (once per lot); returns how many. */
 export async function insertExpiryWarnings(
   db: LoyaltyDb,

@@ -5,6 +5,7 @@ import {
   noTier,
   progressOf,
   qualifiedLevel,
+  reviewedWindowOf,
   tierAfterActivity,
   tierAtReview,
   windowOf,
@@ -98,24 +99,61 @@ describe('tier changes', () => {
       graceUntil: null,
       baseCode: 'gold',
     };
-    expect(tierAtReview(config, gold, 0, now, enrolled, tz).kind).toBe('none');
+    const year2026 = reviewedWindowOf(config, gold.reviewAt!, enrolled, tz);
+    expect(tierAtReview(config, gold, 0, now, enrolled, tz, year2026).kind).toBe('none');
     const review = new Date('2027-01-01T00:00:00Z');
-    const grace = tierAtReview(config, gold, 1_000, review, enrolled, tz);
+    const grace = tierAtReview(config, gold, 1_000, review, enrolled, tz, year2026);
     expect(grace.kind).toBe('grace');
     expect(grace.state.code).toBe('gold');
     expect(grace).toMatchObject({
       why: { why: 'grace', value: 1_000, graceUntil: grace.state.graceUntil?.toISOString() },
     });
     const later = new Date('2027-02-01T00:00:00Z');
-    const down = tierAtReview(config, grace.state, 1_000, later, enrolled, tz);
+    // At the grace period's end the new year so far is measured.
+    const january = reviewedWindowOf(config, grace.state.reviewAt!, enrolled, tz);
+    expect(january).toEqual({
+      start: new Date('2026-12-31T16:00:00Z'),
+      end: grace.state.graceUntil,
+    });
+    const down = tierAtReview(config, grace.state, 1_000, later, enrolled, tz, january);
     expect(down).toMatchObject({
       kind: 'downgrade',
       state: { code: 'silver' },
       why: { why: 'below', metric: config.metric, value: 1_000 },
     });
-    const kept = tierAtReview(config, gold, 80_000, review, enrolled, tz);
+    const kept = tierAtReview(config, gold, 80_000, review, enrolled, tz, year2026);
     expect(kept).toMatchObject({ kind: 'retain', why: { why: 'kept', value: 80_000 } });
     expect(kept.state.reviewAt?.toISOString()).toBe('2027-12-31T16:00:00.000Z');
+  });
+
+  it('names the window a review measured, in its why and its reason', () => {
+    const gold: TierState = {
+      code: 'gold',
+      since: new Date('2026-03-01T00:00:00Z'),
+      reviewAt: new Date('2026-12-31T16:00:00Z'),
+      graceUntil: null,
+      baseCode: 'gold',
+    };
+    // Calendar year 2026 in Shanghai: [2026-01-01 00:00, 2027-01-01 00:00) local.
+    const window = reviewedWindowOf(config, gold.reviewAt!, enrolled, tz);
+    expect(window).toEqual({
+      start: new Date('2025-12-31T16:00:00Z'),
+      end: new Date('2026-12-31T16:00:00Z'),
+    });
+    const kept = tierAtReview(config, gold, 80_000, gold.reviewAt!, enrolled, tz, window);
+    expect(kept).toMatchObject({
+      why: {
+        why: 'kept',
+        window: { start: '2025-12-31T16:00:00.000Z', end: '2026-12-31T16:00:00.000Z' },
+      },
+      reason: 'spend 80000 over 2026-01-01–2026-12-31 keeps gold',
+    });
+    // A rolling window: the months before the review.
+    const rolling: TierConfig = { ...config, window: { kind: 'rolling', months: 12 } };
+    expect(reviewedWindowOf(rolling, gold.reviewAt!, enrolled, tz)).toEqual({
+      start: new Date('2025-12-31T16:00:00Z'),
+      end: gold.reviewAt,
+    });
   });
 
   it('reports progress to the next tier', () => {

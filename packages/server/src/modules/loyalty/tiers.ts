@@ -82,6 +82,32 @@ export function reviewDateOf(
   return windowOf(config, at, enrolledAt, timeZone).end;
 }
 
+/**
+ * The window a review due at `reviewAt` measures, [start, end): the one that ended then (rolling:
+ * the months before it); at the end of a grace period, the new window up to that day.
+ */
+export function reviewedWindowOf(
+  config: TierConfig,
+  reviewAt: Date,
+  enrolledAt: Date,
+  timeZone: string,
+): { start: Date; end: Date } {
+  const start =
+    config.window.kind === 'rolling'
+      ? addMonths(reviewAt, -config.window.months)
+      : windowOf(config, new Date(reviewAt.getTime() - 1), enrolledAt, timeZone).start;
+  return { start, end: reviewAt };
+}
+
+/** "2025-01-01–2025-12-31": a window's days in the program time zone, for the English reason. */
+function windowText(window: { start: Date; end: Date }, timeZone: string): string {
+  const day = (at: Date) => {
+    const { year, month, day } = localDate(at, timeZone);
+    return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  };
+  return `${day(window.start)}–${day(new Date(window.end.getTime() - 1))}`;
+}
+
 export type TierChange =
   | { kind: 'none'; state: TierState }
   | {
@@ -148,9 +174,9 @@ export function tierAfterActivity(
 }
 
 /**
- * A review at the end of the tier's window, with `value` measured over that window. Kept if
- * still earned; otherwise kept through the grace period, then lowered one level or to the
- * tier the value qualifies for.
+ * A review at the end of the tier's window, with `value` measured over `window`
+ * (`reviewedWindowOf`), which its explanation names. Kept if still earned; otherwise kept
+ * through the grace period, then lowered one level or to the tier the value qualifies for.
  */
 export function tierAtReview(
   config: TierConfig,
@@ -159,6 +185,7 @@ export function tierAtReview(
   now: Date,
   enrolledAt: Date,
   timeZone: string,
+  window: { start: Date; end: Date },
 ): TierChange {
   if (state.code === null || !state.reviewAt || now.getTime() < state.reviewAt.getTime())
     return { kind: 'none', state };
@@ -166,11 +193,14 @@ export function tierAtReview(
   const qualified = qualifiedLevel(config, value);
   const target = qualified ? rank(config, qualified.code) : -1;
   const nextReview = reviewDateOf(config, now, enrolledAt, timeZone);
+  const measured = { metric: config.metric, value };
+  const reviewed = { start: window.start.toISOString(), end: window.end.toISOString() };
+  const over = `${config.metric} ${value} over ${windowText(window, timeZone)}`;
   if (target >= current) {
     return {
       kind: 'retain',
-      reason: `${config.metric} ${value} keeps ${state.code}`,
-      why: { why: 'kept', metric: config.metric, value },
+      reason: `${over} keeps ${state.code}`,
+      why: { why: 'kept', ...measured, window: reviewed },
       state: {
         ...state,
         reviewAt: nextReview,
@@ -184,8 +214,8 @@ export function tierAtReview(
     if (now.getTime() < graceUntil.getTime())
       return {
         kind: 'grace',
-        reason: `${config.metric} ${value} is below ${state.code}; kept until ${graceUntil.toISOString()}`,
-        why: { why: 'grace', metric: config.metric, value, graceUntil: graceUntil.toISOString() },
+        reason: `${over} is below ${state.code}; kept until ${graceUntil.toISOString()}`,
+        why: { why: 'grace', ...measured, graceUntil: graceUntil.toISOString(), window: reviewed },
         state: { ...state, graceUntil, reviewAt: graceUntil },
       };
   }
@@ -193,8 +223,8 @@ export function tierAtReview(
   const level = newRank >= 0 ? (sortedLevels(config)[newRank] ?? null) : null;
   return {
     kind: 'downgrade',
-    reason: `${config.metric} ${value} is below ${state.code}: now ${level?.code ?? 'no tier'}`,
-    why: { why: 'below', metric: config.metric, value },
+    reason: `${over} is below ${state.code}: now ${level?.code ?? 'no tier'}`,
+    why: { why: 'below', ...measured, window: reviewed },
     state: {
       code: level?.code ?? null,
       since: level ? now : null,

@@ -275,6 +275,11 @@ describe('tier changes explained in the user’s language', () => {
       tierName: (code) => ({ gold: '金卡', silver: '银卡' })[code] ?? code,
     });
 
+  // The windows reviews measured: calendar 2025 in Shanghai, and 2026 up to a grace end.
+  const year2025 = { start: '2024-12-31T16:00:00Z', end: '2025-12-31T16:00:00Z' };
+  const january = { start: '2025-12-31T16:00:00Z', end: '2026-01-30T16:00:00Z' };
+  const spend = (value: number) => ({ metric: 'spend' as const, value });
+
   it.each<[TierChange, string, string]>([
     [
       change('upgrade', 'silver', 'gold', {
@@ -330,6 +335,16 @@ describe('tier changes explained in the user’s language', () => {
       change('downgrade', 'silver', null, { why: 'below', metric: 'spend', value: 500 }),
       '定级评审：消费 ¥5.00，未达保级要求，调整为无等级',
       'Review: spend of CN¥5.00 is below the tier; now No tier',
+    ],
+    [
+      change('retain', 'gold', 'gold', { ...spend(719_169), why: 'kept', window: year2025 }),
+      '定级评审（2025年1月1日至2025年12月31日）：消费 ¥7,191.69，保持等级',
+      'Review of Jan 1, 2025 – Dec 31, 2025: spend of CN¥7,191.69 keeps the tier',
+    ],
+    [
+      change('downgrade', 'gold', 'silver', { ...spend(500), why: 'below', window: january }),
+      '定级评审（2026年1月1日至2026年1月30日）：消费 ¥5.00，未达保级要求，调整为银卡',
+      'Review of Jan 1, 2026 – Jan 30, 2026: spend of CN¥5.00 is below the tier; now 银卡',
     ],
     [
       change('upgrade', 'silver', 'gold', { why: 'merged', customerId: 'c-2' }),

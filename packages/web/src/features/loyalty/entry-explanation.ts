@@ -5,7 +5,7 @@ import type {
   TierChange,
   TierConfig,
 } from '@fidelis/contracts';
-import { formatDate, formatMoney, formatNumber } from '../../i18n/format.ts';
+import { formatDate, formatLastDay, formatMoney, formatNumber } from '../../i18n/format.ts';
 import type { LoyaltyEntry } from './loyalty.api.ts';
 
 /** What wording an explanation needs beyond the entry: money and dates as the program keeps them. */
@@ -318,6 +318,15 @@ export function metricText(metric: TierConfig['metric'], value: number, c: Expla
   return c.t(`loyalty.metric.${metric}`, { value: metricAmount(metric, value, c), count: value });
 }
 
+/** "Review of Jan 1, 2025 – Dec 31, 2025": the days a review measured (older reviews: "Review"). */
+function reviewText(window: { start: string; end: string } | undefined, c: ExplainContext) {
+  if (!window) return c.t('loyalty.tierChange.why.review');
+  return c.t('loyalty.tierChange.why.reviewOf', {
+    from: formatDate(window.start, c.locale, c.timeZone),
+    to: formatLastDay(window.end, c.locale, c.timeZone),
+  });
+}
+
 /** Why a member's tier changed, in words; changes recorded before `why` keep their English. */
 export function explainTierChange(change: TierChange, c: ExplainContext): string {
   const { t } = c;
@@ -339,14 +348,19 @@ export function explainTierChange(change: TierChange, c: ExplainContext): string
         tier: tier(change.from),
       });
     case 'kept':
-      return t('loyalty.tierChange.why.kept', { metric: metricText(w.metric, w.value, c) });
+      return t('loyalty.tierChange.why.kept', {
+        review: reviewText(w.window, c),
+        metric: metricText(w.metric, w.value, c),
+      });
     case 'grace':
       return t('loyalty.tierChange.why.grace', {
+        review: reviewText(w.window, c),
         metric: metricText(w.metric, w.value, c),
         date: formatDate(w.graceUntil, c.locale, c.timeZone),
       });
     case 'below':
       return t('loyalty.tierChange.why.below', {
+        review: reviewText(w.window, c),
         metric: metricText(w.metric, w.value, c),
         tier: tier(change.to),
       });
