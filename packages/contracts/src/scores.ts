@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarDate, id, page, pageQuery, storedDate, storedInstant } from './common.ts';
+import { consentChannel } from './customers.ts';
 
 /**
  * Customer scores: RFM, P(alive), expected purchases, CLV and churn risk per customer, computed
@@ -194,6 +195,11 @@ export const valueAtRisk = z.object({
     z.object({
       customerId: id,
       name: z.string().nullable(),
+      phone: z.string().nullable().describe("The customer's primary phone"),
+      email: z.string().nullable().describe("The customer's primary email"),
+      preferredChannel: consentChannel
+        .nullable()
+        .describe('How the customer prefers to be contacted'),
       segment: rfmSegment,
       pAlive: z.number(),
       clv: z.number().int(),

@@ -16,6 +16,14 @@ beforeAll(async () => {
   // Eight regulars who bought every week for three months and then, a year ago, stopped:
   // the customers a value-at-risk list exists for.
   const yearAgo = Date.now() - 365 * 86_400_000;
+  // The first one left a phone and prefers calls: the list says whom to call, and at what number.
+  await server.call('POST', '/v1/customers', {
+    kind: 'person',
+    name: '流失客户1',
+    externalId: '流失客户1',
+    phone: '+8613800138001',
+    preferredChannel: 'phone',
+  });
   const events = [];
   for (let c = 0; c < 8; c++) {
     for (let week = 0; week < 12; week++) {
@@ -50,7 +58,7 @@ describe('analytics dashboards in a real browser', () => {
     await expect.poll(() => page.getByTestId('analytics-empty').count()).toBe(1);
     await page.getByRole('button', { name: '重新计算评分' }).click();
     await expect.poll(() => page.getByText('评分已更新').count(), { timeout: 60_000 }).toBe(1);
-    await expect.poll(() => page.getByTestId('analytics-subtitle').innerText()).toContain('位客户');
+    await expect.poll(() => page.getByTestId('analytics-subtitle').innerText()).toContain('位有购买的客户');
     expect(errors).toEqual([]);
   });
 
@@ -77,9 +85,19 @@ describe('analytics dashboards in a real browser', () => {
     const rows = page.locator('[data-testid="value-at-risk-table"] tbody tr.ant-table-row');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
     await screenshot(page, 'analytics-risk');
-    // The lapsed regulars top the list, by name.
+    // The lapsed regulars top the list, by name, each name a link to the customer's page.
     expect(await rows.first().innerText()).toContain('流失客户');
-    await rows.first().click();
+    const links = page.locator('[data-testid="value-at-risk-table"] tbody a[href^="/customers/"]');
+    expect(await links.count()).toBe(await rows.count());
+    // The one who left a phone shows it, as a number to call, with the channel they prefer.
+    const withPhone = rows.filter({ hasText: '流失客户1' });
+    expect(await withPhone.locator('a[href="tel:+8613800138001"]').count()).toBe(1);
+    expect(await withPhone.innerText()).toContain('偏好电话');
+    await links.first().click();
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    await page.goBack();
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    await rows.first().locator('td').last().click();
     await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
     expect(errors).toEqual([]);
   });

@@ -317,6 +317,38 @@ describe('scores', () => {
     expect(spendBefore - spendAfter).toBe(500);
   });
 
+  it("gives the value-at-risk list each customer's phone, email and preferred channel", async () => {
+    type Risk = {
+      items: {
+        customerId: string;
+        phone: string | null;
+        email: string | null;
+        preferredChannel: string | null;
+      }[];
+    };
+    const before = (await get(tenant, '/v1/analytics/value-at-risk?limit=2')).json() as Risk;
+    const [first, second] = before.items;
+    expect(second).toMatchObject({ phone: null, email: null, preferredChannel: null });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/customers/${first!.customerId}`,
+      headers: tenant.auth,
+      payload: {
+        phone: '+8613800138000',
+        email: 'risk@example.com',
+        preferredChannel: 'phone',
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const after = (await get(tenant, '/v1/analytics/value-at-risk?limit=2')).json() as Risk;
+    expect(after.items[0]).toMatchObject({
+      customerId: first!.customerId,
+      phone: '+8613800138000',
+      email: 'risk@example.com',
+      preferredChannel: 'phone',
+    });
+  });
+
   it('leaves an erased customer nameless in the value-at-risk list', async () => {
     type Risk = { items: { customerId: string; name: string | null }[] };
     const before = (await get(tenant, '/v1/analytics/value-at-risk?limit=3')).json() as Risk;

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import { scoreRunCreate } from '@fidelis/contracts';
+import { consentChannels, scoreRunCreate } from '@fidelis/contracts';
 import type { Database } from '../db/database.ts';
 import { readPurchaseHistory } from '../modules/activity/index.ts';
-import { describeCustomers } from '../modules/customers/index.ts';
+import { describeCustomerReach } from '../modules/customers/index.ts';
 import { findTenant, type Job } from '../modules/platform/index.ts';
 import {
   computeAndStoreScores,
   defaultAsOf,
   scheduleNextNightlyRun,
-  type CustomerNames,
+  type CustomerCards,
   type ScoresRouteDeps,
 } from '../modules/scores/index.ts';
 import type { JobProgress } from '../jobs/run-jobs.ts';
@@ -54,16 +54,25 @@ export async function scoreCustomersFlow(
 }
 
 /**
- * What the scores routes need from other modules: customer names for the value-at-risk list
- * (erased or unknown customers stay nameless), in one query.
+ * What the scores routes need from other modules: names and contacts for the value-at-risk list
+ * (erased or unknown customers stay nameless and unreachable), in two queries.
  */
 export function scoresRouteDeps(db: Kysely<Database>): ScoresRouteDeps {
-  const customerNames: CustomerNames = async (tenantId, ids) => {
-    const described = await describeCustomers(db, tenantId, ids);
-    // Erased customers keep an empty name: they stay nameless, as unknown ids do.
+  const customerCards: CustomerCards = async (tenantId, ids) => {
+    const described = await describeCustomerReach(db, tenantId, ids);
     return new Map(
-      [...described].filter(([, customer]) => customer.name !== '').map(([id, c]) => [id, c.name]),
+      [...described].map(([id, c]) => [
+        id,
+        {
+          // Erased customers keep an empty name: they stay nameless, as unknown ids do.
+          name: c.name === '' ? null : c.name,
+          phone: c.phone,
+          email: c.email,
+          preferredChannel:
+            consentChannels.find((channel) => channel === c.preferredChannel) ?? null,
+        },
+      ]),
     );
   };
-  return { db, customerNames };
+  return { db, customerCards };
 }

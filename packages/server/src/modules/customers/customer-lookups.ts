@@ -3,7 +3,7 @@
 // finds and the names of a page of customers for lists kept elsewhere (loyalty members).
 import { sql, type Expression, type Kysely } from 'kysely';
 import type { CustomersTables } from './customers.table.ts';
-import { findCustomerNames } from './customers.repository.ts';
+import { findContacts, findCustomerNames } from './customers.repository.ts';
 import { searchedCustomerIdsQuery } from './customer-search.repository.ts';
 
 type CustomersDb = Kysely<CustomersTables>;
@@ -169,6 +169,45 @@ export async function describeCustomers(
 ): Promise<Map<string, { name: string; externalId: string | null }>> {
   const rows = await findCustomerNames(db, tenantId, customerIds);
   return new Map(rows.map((row) => [row.id, { name: row.name, externalId: row.external_id }]));
+}
+
+/** How to reach a customer: their name, primary phone and email, and the channel they prefer. */
+export interface CustomerReach {
+  /** Empty once erased (an erased customer has no contacts left either). */
+  readonly name: string;
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly preferredChannel: string | null;
+}
+
+/**
+ * Each customer's name, primary phone and email (the first one when none is marked primary) and
+ * preferred channel, in two queries. Ids of no customer of the tenant are absent.
+ */
+export async function describeCustomerReach(
+  db: CustomersDb,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, CustomerReach>> {
+  const rows = await findCustomerNames(db, tenantId, customerIds);
+  const contacts = await findContacts(db, tenantId, customerIds);
+  const first = new Map<string, string>();
+  // Sorted primary first, then oldest: the first of each kind is the one to use.
+  for (const c of contacts) {
+    const key = `${c.customer_id}:${c.kind}`;
+    if (!first.has(key)) first.set(key, c.value);
+  }
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        name: row.name,
+        phone: first.get(`${row.id}:phone`) ?? null,
+        email: first.get(`${row.id}:email`) ?? null,
+        preferredChannel: row.preferred_channel,
+      },
+    ]),
+  );
 }
 
 /**

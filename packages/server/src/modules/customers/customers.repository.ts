@@ -46,11 +46,11 @@ export function findCustomerNames(
   db: CustomersDb,
   tenantId: string,
   ids: readonly string[],
-): Promise<Pick<CustomerRow, 'id' | 'name' | 'external_id'>[]> {
+): Promise<Pick<CustomerRow, 'id' | 'name' | 'external_id' | 'preferred_channel'>[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('customers')
-    .select(['id', 'name', 'external_id'])
+    .select(['id', 'name', 'external_id', 'preferred_channel'])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', anyOf([...new Set(ids)], 'uuid'))
     .execute();

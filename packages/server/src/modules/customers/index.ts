@@ -36,6 +36,8 @@ export { resolveExternalIdsBulk } from './customers.bulk.ts';
 export {
   channelsToReach,
   describeCustomers,
+  describeCustomerReach,
+  type CustomerReach,
   customersShareContact,
   findCustomersBornOn,
   findTagsOf,

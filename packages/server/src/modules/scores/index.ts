@@ -24,7 +24,8 @@ export {
   defaultAsOf,
   localDateTime,
   type ComputeScoresArgs,
-  type CustomerNames,
+  type CustomerCard,
+  type CustomerCards,
   type ScoreRunOptions,
 } from './scores.service.ts';
 export {

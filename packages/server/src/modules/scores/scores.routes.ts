@@ -25,8 +25,8 @@ import type { ScoresTables } from './scores.table.ts';
 
 export interface ScoresRouteDeps {
   db: Kysely<ScoresTables & PlatformTables>;
-  /** Names for the value-at-risk list; without it names are null. */
-  customerNames?: service.CustomerNames;
+  /** Names and contacts for the value-at-risk list; without it they are null. */
+  customerCards?: service.CustomerCards;
 }
 
 const tags = ['analytics'];
@@ -114,7 +114,7 @@ export function registerScoresRoutes(app: FidelisApp, deps: ScoresRouteDeps): vo
     },
     config: { permission: 'analytics:read' },
     handler: async (request) =>
-      service.getValueAtRisk(db, contextOf(request), request.query.limit, deps.customerNames),
+      service.getValueAtRisk(db, contextOf(request), request.query.limit, deps.customerCards),
   });
 
   app.get('/v1/analytics/cohorts', {

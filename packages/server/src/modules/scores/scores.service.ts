@@ -7,6 +7,7 @@ import {
   scoreRunCreate,
   type ClvDistribution,
   type CohortRetention,
+  type ConsentChannel,
   type CustomerScore,
   type ModelTracking,
   type RevenueConcentrationResponse,
@@ -489,40 +490,54 @@ export async function getClvDistribution(
   };
 }
 
-/** Looks up display names of customers (the customers module provides it). */
-export type CustomerNames = (
+/** How to reach a customer on the value-at-risk list; a null name for an erased one. */
+export interface CustomerCard {
+  readonly name: string | null;
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly preferredChannel: ConsentChannel | null;
+}
+
+/** Looks up names and contacts of customers (the customers module provides it). */
+export type CustomerCards = (
   tenantId: string,
   customerIds: readonly string[],
-) => Promise<Map<string, string>>;
+) => Promise<Map<string, CustomerCard>>;
 
 /** The customers a manager should call first: most value at risk of being lost. */
 export async function getValueAtRisk(
   db: Db,
   context: RequestContext,
   limit: number,
-  customerNames?: CustomerNames,
+  customerCards?: CustomerCards,
 ): Promise<ValueAtRisk> {
   const run = await requireRun(db, context.tenantId);
   const rows = await repo.valueAtRiskRows(db, context.tenantId, limit);
-  const names = customerNames
-    ? await customerNames(
+  const cards = customerCards
+    ? await customerCards(
         context.tenantId,
         rows.map((row) => row.customer_id),
       )
-    : new Map<string, string>();
+    : new Map<string, CustomerCard>();
   return {
     runId: run.id,
     currency: run.currency,
-    items: rows.map((row) => ({
-      customerId: row.customer_id,
-      name: names.get(row.customer_id) ?? null,
-      segment: asSegment(row.segment),
-      pAlive: row.p_alive ?? 0,
-      clv: Number(row.clv ?? 0),
-      valueAtRisk: Number(row.value_at_risk ?? 0),
-      totalSpend: Number(row.total_spend),
-      lastPurchaseOn: row.last_purchase_on,
-    })),
+    items: rows.map((row) => {
+      const card = cards.get(row.customer_id);
+      return {
+        customerId: row.customer_id,
+        name: card?.name ?? null,
+        phone: card?.phone ?? null,
+        email: card?.email ?? null,
+        preferredChannel: card?.preferredChannel ?? null,
+        segment: asSegment(row.segment),
+        pAlive: row.p_alive ?? 0,
+        clv: Number(row.clv ?? 0),
+        valueAtRisk: Number(row.value_at_risk ?? 0),
+        totalSpend: Number(row.total_spend),
+        lastPurchaseOn: row.last_purchase_on,
+      };
+    }),
   };
 }
 

@@ -16,7 +16,7 @@ import {
 import { QuestionCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { EChartsOption } from 'echarts';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { ValueAtRisk } from '@fidelis/contracts';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert } from '../../api/error-text.tsx';
@@ -26,6 +26,7 @@ import { pageArrows } from '../../i18n/antd-config.tsx';
 import { AnalyticsChart } from './analytics-chart.tsx';
 import { cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
 import { scoreRunWarning } from './score-run-warning.ts';
+import { preferredContact } from './preferred-contact.ts';
 import {
   useClvDistribution,
   useCohorts,
@@ -46,6 +47,9 @@ function percent(value: number | null | undefined, locale: string): string {
     ? '—'
     : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
 }
+
+// A row opens the customer too: a link inside it must not also fire the row's click.
+const stopRowClick = (event: React.MouseEvent) => event.stopPropagation();
 
 function Panel({
   query,
@@ -180,7 +184,38 @@ function RiskPanel() {
                   {
                     title: t('analytics.risk.customer'),
                     dataIndex: 'name',
-                    render: (name: string | null) => name ?? t('analytics.risk.unnamed'),
+                    render: (name: string | null, row) => (
+                      <Link to={`/customers/${row.customerId}`} onClick={stopRowClick}>
+                        {name ?? t('analytics.risk.unnamed')}
+                      </Link>
+                    ),
+                  },
+                  {
+                    title: t('analytics.risk.contact'),
+                    key: 'contact',
+                    render: (_: unknown, row) => {
+                      const contact = preferredContact(row);
+                      return (
+                        <Space size={4} wrap>
+                          {contact ? (
+                            <Typography.Link href={contact.href} onClick={stopRowClick}>
+                              {contact.value}
+                            </Typography.Link>
+                          ) : (
+                            <Typography.Text type="secondary">
+                              {t('analytics.risk.noContact')}
+                            </Typography.Text>
+                          )}
+                          {row.preferredChannel ? (
+                            <Typography.Text type="secondary">
+                              {t('analytics.risk.prefers', {
+                                channel: t(`analytics.risk.channels.${row.preferredChannel}`),
+                              })}
+                            </Typography.Text>
+                          ) : null}
+                        </Space>
+                      );
+                    },
                   },
                   {
                     title: t('analytics.rfm.segment'),

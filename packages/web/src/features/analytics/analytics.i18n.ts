@@ -56,6 +56,10 @@ const en = {
     totalSpend: 'Spent so far',
     lastPurchase: 'Last purchase',
     unnamed: '(no name)',
+    contact: 'Contact',
+    noContact: 'No phone or email',
+    prefers: 'prefers {{channel}}',
+    channels: { email: 'email', sms: 'SMS', phone: 'calls', wechat: 'WeChat', post: 'post' },
   },
   cohorts: {
     cohort: 'First purchase month',
@@ -137,6 +141,10 @@ const zhCN: typeof en = {
     totalSpend: '累计消费',
     lastPurchase: '最近购买',
     unnamed: '（无姓名）',
+    contact: '联系方式',
+    noContact: '无电话或邮箱',
+    prefers: '偏好{{channel}}',
+    channels: { email: '邮件', sms: '短信', phone: '电话', wechat: '微信', post: '邮寄' },
   },
   cohorts: {
     cohort: '首购月份',
