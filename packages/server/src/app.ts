@@ -19,6 +19,7 @@ import type { DatabaseHandle } from './db/connect.ts';
 import type { Config } from './config.ts';
 import { handleError, problemOf } from './http/problem.ts';
 import { accessExtensionsOf, createAuthenticateHook } from './http/authenticate.ts';
+import { refuseNulCharacters } from './http/nul-characters.ts';
 import { rateLimitKey } from './http/rate-limit-key.ts';
 import type { FidelisApp } from './http/fastify.ts';
 import { registerPlatformRoutes } from './modules/platform/index.ts';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRequest', createAuthenticateHook(db));
+  app.addHook('preValidation', refuseNulCharacters);
 
   // Unlike every /v1 route, the probes (and /docs above) have no `querystring: noQuery`: they
   // take no input, and load balancers and monitors add cache-busters (`?_=1733580000`); a 400

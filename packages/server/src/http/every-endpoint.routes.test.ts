@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
 import { runJobNow } from '../../test/loyalty-api.ts';
 import { finishJob } from '../modules/platform/index.ts';
+import { fieldOfPath } from './validation-issues.ts';
 
 /**
  * The sweep behind the issue's "Bad input" requirement: every endpoint the app registers,
@@ -415,6 +416,29 @@ function wrongValuesOf(endpoint: Endpoint, param: QueryParam): string[] {
 }
 
 /** A request an endpoint takes (its example body, the tenant's ids), with a query of one's own. */
+/** The paths of every string in a JSON value. */
+function textPathsOf(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return [path];
+  if (Array.isArray(value)) return value.flatMap((item, i) => textPathsOf(item, [...path, i]));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) => textPathsOf(item, [...path, key]));
+  return [];
+}
+
+/** A copy of `value` with the string at `path` changed by `change`. */
+function withValueAt(
+  value: unknown,
+  path: readonly (string | number)[],
+  change: (text: string) => string,
+): unknown {
+  if (path.length === 0) return typeof value === 'string' ? change(value) : value;
+  const [head, ...rest] = path;
+  if (Array.isArray(value))
+    return value.map((item, i) => (i === head ? withValueAt(item, rest, change) : item));
+  const object = value as Record<string, unknown>;
+  return { ...object, [head as string]: withValueAt(object[head as string], rest, change) };
+}
+
 function sendWithQuery(
   tenant: Tenant,
   ids: Ids,
@@ -869,6 +893,74 @@ describe('every endpoint', () => {
       await snapshotOf(a, idsOfA),
       'a wrong query parameter changed something',
     );
+  });
+
+  it('answer the NUL character in any text of a body or a query with 400 naming where, and change nothing', async () => {
+    // PostgreSQL text cannot hold it: each of these was a 500 from inside a query.
+    const before = await snapshotOf(a, idsOfA);
+    let swept = 0;
+    for (const endpoint of endpoints) {
+      const label = endpoint.label;
+      for (const param of endpoint.queryParams) {
+        swept++;
+        const problem = expectProblem(
+          await sendWithQuery(a, idsOfA, endpoint, { [param.name]: 'a\u0000b' }),
+          `${label} ?${param.name}=NUL`,
+          400,
+          'VALIDATION_FAILED',
+        );
+        expect(problem.errors, `${label} ?${param.name}`).toContainEqual(
+          expect.objectContaining({ field: `querystring.${param.name}`, reason: 'invalid' }),
+        );
+      }
+      if (endpoint.body !== 'object' && endpoint.body !== 'json') continue;
+      // A batch answers each event on its own: its events are checked below, one by one.
+      if (label === 'POST /v1/events:batch') continue;
+      const url = urlOf(endpoint, (name) => pathParamOf(endpoint, name).of(idsOfA));
+      const good = exampleOf(endpoint, idsOfA);
+      for (const path of textPathsOf(good)) {
+        swept++;
+        const res = await t.app.inject({
+          method: endpoint.method,
+          url,
+          headers: authOf(a, idsOfA, endpoint),
+          payload: withValueAt(good, path, (text) => `${text}\u0000`) as Record<string, unknown>,
+        });
+        const problem = expectProblem(res, `${label} ${path.join('.')}`, 400, 'VALIDATION_FAILED');
+        expect(problem.errors, `${label} ${path.join('.')}`).toContainEqual(
+          expect.objectContaining({ field: fieldOfPath(path, '(body)'), reason: 'invalid' }),
+        );
+      }
+    }
+    expect(swept).toBeGreaterThan(100);
+    expectUnchanged(before, await snapshotOf(a, idsOfA), 'a NUL character changed something');
+
+    const purchase = (id: string, sku: string) => ({
+      id,
+      type: 'purchase',
+      customerExternalId: 'nul-a',
+      occurredAt: '2026-05-01T08:00:00Z',
+      currency: 'CNY',
+      amount: 100,
+      lines: [{ sku, quantity: 1, amount: 100 }],
+    });
+    const batch = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events:batch',
+      headers: a.auth,
+      payload: { events: [purchase('nul-ok', 'x'), purchase('nul-bad', 'x\u0000')] },
+    });
+    expect(batch.statusCode, batch.body).toBe(200);
+    const results = (
+      batch.json() as { results: { status: string; error?: { errors?: unknown[] } }[] }
+    ).results;
+    expect(
+      results.map((result) => result.status),
+      batch.body,
+    ).toEqual(['created', 'error']);
+    expect(results[1]?.error?.errors).toEqual([
+      expect.objectContaining({ field: 'lines[0].sku', reason: 'invalid' }),
+    ]);
   });
 
   it('answer a CSV body of the wrong type or size with a problem+json and change nothing', async () => {

@@ -36,6 +36,11 @@ declare module 'fastify' {
      * permission, `only` to partner keys (staff get 403 FORBIDDEN).
      */
     partner?: 'also' | 'only';
+    /**
+     * The body is a batch whose items the route checks one by one, each accepted or refused on
+     * its own: the NUL-character check (nul-characters.ts) leaves the body to it.
+     */
+    itemsCheckedAlone?: boolean;
   }
 }
 

@@ -82,7 +82,7 @@ export function registerActivityRoutes(app: FidelisApp, deps: ActivityRouteDeps)
       response: { 200: eventBatchResult },
     },
     bodyLimit: 16 * 1024 * 1024,
-    config: { permission: 'events:write' },
+    config: { permission: 'events:write', itemsCheckedAlone: true },
     handler: async (request) => {
       const context = contextOf(request);
       const { outcomes } = await deps.recordEvents(context, request.body.events);

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { eventInput, type Event, type EventInput, type RefundInput } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
 import type { RequestContext } from '../../http/request-context.ts';
-import { fieldErrorOfIssue } from '../../http/validation-issues.ts';
+import { fieldErrorOfIssue, fieldOfPath } from '../../http/validation-issues.ts';
+import { nulFieldError, pathOfNul } from '../../http/nul-characters.ts';
 import { hashRequest } from '../platform/index.ts';
 import * as repo from './activity.repository.ts';
 import type { ActivityTables } from './activity.table.ts';
@@ -62,8 +63,18 @@ export function parseEvent(
   raw: unknown,
 ): { ok: true; value: EventInput } | { ok: false; id: string | null; error: AppError } {
   const parsed = eventInput.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
   const rawId = (raw as { id?: unknown } | null)?.id;
+  if (parsed.success) {
+    const nul = pathOfNul(raw);
+    if (nul === null) return { ok: true, value: parsed.data };
+    return {
+      ok: false,
+      id: typeof rawId === 'string' && !rawId.includes('\u0000') ? rawId : null,
+      error: new AppError('VALIDATION_FAILED', 'The event is not valid.', [
+        nulFieldError(fieldOfPath(nul, '(event)')),
+      ]),
+    };
+  }
   const errors: FieldError[] = parsed.error.issues.map((issue) => {
     const { code, path, message, ...details } = issue;
     return fieldErrorOfIssue({ code, path, message, details }, raw, '(event)');

@@ -254,6 +254,18 @@ describe('POST /v1/customers/imports', () => {
     expect(swallowed.json()).toMatchObject({
       errors: [{ line: 3, field: '(row)', reason: 'malformed' }],
     });
+    // NUL, which PostgreSQL text cannot hold, is a cell's error, not a 500 of the whole file.
+    const nul = await importCsv(
+      tenant,
+      'name,external_id,tags\nAnn,nul-1,vip\nB\u0000ob,nul-2,x\u0000\n',
+    );
+    expect(nul.statusCode).toBe(422);
+    expect(nul.json()).toMatchObject({
+      errors: [
+        { line: 3, field: 'name', reason: 'invalid' },
+        { line: 3, field: 'tags', reason: 'invalid' },
+      ],
+    });
     const unknownOption = await importCsv(tenant, 'name\nA\n', 'fast=yes');
     expect(unknownOption.statusCode).toBe(400);
     const json = await t.app.inject({

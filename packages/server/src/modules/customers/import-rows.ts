@@ -264,6 +264,11 @@ export function validateRow(
       fail(field, longerThan(limit));
       return;
     }
+    // PostgreSQL text cannot hold it: the whole import failed in the database.
+    if (text.includes('\u0000')) {
+      fail(field, { message: 'must not contain the NUL character (U+0000)', reason: 'invalid' });
+      return;
+    }
     switch (field) {
       case 'externalId':
         row.externalId = text;
