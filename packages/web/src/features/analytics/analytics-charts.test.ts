@@ -11,7 +11,13 @@ await import('./analytics.i18n.ts');
 const { cohortHeatmapOption, rfmHeatmapOption } = await import('./analytics-charts.ts');
 
 const visualMapOf = (option: ReturnType<typeof rfmHeatmapOption>) =>
-  option.visualMap as { dimension?: number; max?: number; formatter?: string };
+  option.visualMap as {
+    dimension?: number;
+    max?: number;
+    calculable?: boolean;
+    text?: string[];
+    formatter?: (value: number) => string;
+  };
 const seriesData = (option: ReturnType<typeof rfmHeatmapOption>) =>
   (option.series as { data: unknown[][] }[])[0]!.data;
 
@@ -35,7 +41,7 @@ describe('the RFM heatmap', () => {
   } as unknown as RfmGridResponse;
 
   it('colours each cell by its customers (dimension 2), not by the segment name after it', () => {
-    const option = rfmHeatmapOption(grid, i18n.t);
+    const option = rfmHeatmapOption(grid, i18n.t, 'zh-CN');
     expect(visualMapOf(option)).toMatchObject({ dimension: 2, max: 3519 });
     const data = seriesData(option);
     expect(data[1]).toEqual([4, 4, 3519, 'champions']);
@@ -43,9 +49,43 @@ describe('the RFM heatmap', () => {
   });
 
   it('puts score s at index s − 1 on both axes (FM 1 is the first column)', () => {
-    const option = rfmHeatmapOption(grid, i18n.t);
+    const option = rfmHeatmapOption(grid, i18n.t, 'zh-CN');
     expect((option.xAxis as { data: string[] }).data[0]).toBe('1');
     expect(seriesData(option)[0]!.slice(0, 2)).toEqual([0, 4]);
+  });
+});
+
+describe("the RFM heatmap in the reader's locale", () => {
+  const grid = {
+    cells: [
+      { recencyScore: 5, frequencyMonetaryScore: 5, segment: 'champions', customers: 3510 },
+      { recencyScore: 1, frequencyMonetaryScore: 1, segment: 'lost', customers: 12 },
+    ],
+  } as unknown as RfmGridResponse;
+  const cellLabel = (option: ReturnType<typeof rfmHeatmapOption>, value: number) =>
+    (option.series as { label: { formatter: (p: unknown) => string } }[])[0]!.label.formatter({
+      value: [0, 0, value, 'champions'],
+    });
+
+  it.each([
+    ['en', '3,510'],
+    ['zh-CN', '3,510'],
+    ['de-DE', '3.510'],
+  ])('groups thousands in cells, tooltip and colour scale (%s)', (locale, expected) => {
+    const option = rfmHeatmapOption(grid, i18n.t, locale);
+    expect(cellLabel(option, 3510)).toBe(expected);
+    const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
+    expect(tooltip({ value: [4, 4, 3510, 'champions'] })).toContain(`: ${expected}`);
+    const scale = visualMapOf(option);
+    expect(scale.formatter?.(3510)).toBe(expected);
+    expect(scale.text).toEqual([expected, '0']);
+  });
+
+  it('labels the colour scale at its ends, with no drag handles to cover them', () => {
+    // Hovering a cell shows a pointer beside the scale; a handle with its own value label sat on
+    // the min label. Ends are labelled by `text`, above and below the bar, out of the pointer's way.
+    const scale = visualMapOf(rfmHeatmapOption(grid, i18n.t, 'en'));
+    expect(scale.calculable).toBe(false);
   });
 });
 
@@ -89,7 +129,8 @@ describe('the cohort heatmap', () => {
       '2025年6月（5,129 人）',
       '2025年7月（80 人）',
     ]);
-    expect(visualMapOf(option)).toMatchObject({ dimension: 2, max: 25, formatter: '{value}%' });
+    expect(visualMapOf(option)).toMatchObject({ dimension: 2, max: 25, text: ['25%', '0%'] });
+    expect(visualMapOf(option).formatter?.(12.5)).toBe('12.5%');
     const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
     expect(tooltip({ value: [1, 0, 12.2] })).toBe('2025年6月（5,129 人）<br/>第 2 月: 12.2%');
   });

@@ -7,29 +7,41 @@ import { formatMonth, formatNumber } from '../../i18n/format.ts';
 // size): the visual map must be told which dimension is the value, or it colours by the last one.
 const VALUE_DIMENSION = 2;
 
-function heatmapScale(max: number, unit = ''): VisualMapComponentOption {
+/**
+ * The colour scale beside a heat map, its numbers in the reader's locale. No drag handles: the
+ * pointer that marks a hovered cell's value sits beside the bar, and a handle's value label sat
+ * on the min label; the ends are labelled by `text`, above and below the bar, clear of both.
+ */
+function heatmapScale(max: number, format: (value: number) => string): VisualMapComponentOption {
+  const top = Math.max(1, max);
   return {
     min: 0,
-    max: Math.max(1, max),
+    max: top,
     dimension: VALUE_DIMENSION,
-    calculable: true,
+    calculable: false,
+    text: [format(top), format(0)],
     orient: 'vertical',
     right: 0,
     top: 'middle',
     itemHeight: 120,
     precision: 0,
-    formatter: `{value}${unit}`,
+    formatter: (value) => format(Number(value)),
   };
 }
 
 /** The RFM grid: FM score across, recency up, each cell coloured by its customers. */
-export function rfmHeatmapOption(data: RfmGridResponse, t: TFunction): EChartsOption {
+export function rfmHeatmapOption(
+  data: RfmGridResponse,
+  t: TFunction,
+  locale: string,
+): EChartsOption {
   const max = Math.max(...data.cells.map((c) => c.customers));
+  const count = (value: number) => formatNumber(value, locale);
   return {
     tooltip: {
       formatter: (params) => {
         const value = (params as unknown as { value: [number, number, number, string] }).value;
-        return `${t(`analytics.segments.${value[3]}`)}<br/>R ${value[1] + 1} · FM ${value[0] + 1}: ${value[2]}`;
+        return `${t(`analytics.segments.${value[3]}`)}<br/>R ${value[1] + 1} · FM ${value[0] + 1}: ${count(value[2])}`;
       },
     },
     grid: { left: 48, right: 96, top: 16, bottom: 48 },
@@ -47,7 +59,7 @@ export function rfmHeatmapOption(data: RfmGridResponse, t: TFunction): EChartsOp
       nameLocation: 'middle',
       nameGap: 32,
     },
-    visualMap: heatmapScale(max),
+    visualMap: heatmapScale(max, count),
     series: [
       {
         type: 'heatmap',
@@ -57,7 +69,7 @@ export function rfmHeatmapOption(data: RfmGridResponse, t: TFunction): EChartsOp
           c.customers,
           c.segment,
         ]),
-        label: { show: true, formatter: (p) => String((p.value as number[])[2]) },
+        label: { show: true, formatter: (p) => count(Number((p.value as number[])[2])) },
       },
     ],
   };
@@ -118,7 +130,10 @@ export function cohortHeatmapOption(
       nameGap: 28,
     },
     yAxis: { type: 'category', data: data.cohorts.map(rowLabel), inverse: true },
-    visualMap: heatmapScale(Math.max(...cells.map((c) => c[2])), '%'),
+    visualMap: heatmapScale(
+      Math.max(...cells.map((c) => c[2])),
+      (value) => `${formatNumber(value, locale, 1)}%`,
+    ),
     series: [
       {
         type: 'heatmap',

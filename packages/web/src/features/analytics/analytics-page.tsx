@@ -71,7 +71,7 @@ function RfmPanel() {
     <Panel query={grid}>
       {() => {
         const data = grid.data!;
-        const option = rfmHeatmapOption(data, t);
+        const option = rfmHeatmapOption(data, t, locale);
         return (
           <>
             <AnalyticsChart option={option} label={t('analytics.tabs.rfm')} testId="chart-rfm" />
@@ -79,7 +79,8 @@ function RfmPanel() {
               size="small"
               rowKey="segment"
               pagination={false}
-              dataSource={data.segments.filter((s) => s.customers > 0)}
+              // Empty segments too: "New 0" says no recent one-time buyer, not a missing row.
+              dataSource={data.segments}
               columns={[
                 {
                   title: t('analytics.rfm.segment'),
