@@ -356,6 +356,7 @@ describe('the web UI in a real browser', () => {
     await page.getByRole('button', { name: '我已复制' }).click();
     const row = page.locator('tr', { hasText: '网上商城' });
     await row.waitFor();
+    expect(await row.innerText()).toContain('有效');
     await row.getByRole('button', { name: /^吊\s?销$/ }).click();
     await page
       .locator('.ant-popconfirm')

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Card, Form, Input, Modal, Popconfirm, Select, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -78,19 +78,22 @@ export function ApiKeysPage() {
         row.revokedAt ? (
           <Tag color="red">{t('apiKeys.revoked')}</Tag>
         ) : (
-          <Popconfirm
-            title={t('apiKeys.revokeConfirm', { name: row.name })}
-            okText={t('apiKeys.revoke')}
-            cancelText={t('common.cancel')}
-            okButtonProps={{ danger: true }}
-            // The confirm waits for the revocation; a refusal is told by `onError`
-            // (a toast), so the promise it is given must not reject unhandled.
-            onConfirm={() => revoke.mutateAsync(row.id).catch(() => undefined)}
-          >
-            <Button size="small" danger>
-              {t('apiKeys.revoke')}
-            </Button>
-          </Popconfirm>
+          <Space size="small">
+            <Tag color="green">{t('apiKeys.active')}</Tag>
+            <Popconfirm
+              title={t('apiKeys.revokeConfirm', { name: row.name })}
+              okText={t('apiKeys.revoke')}
+              cancelText={t('common.cancel')}
+              okButtonProps={{ danger: true }}
+              // The confirm waits for the revocation; a refusal is told by `onError`
+              // (a toast), so the promise it is given must not reject unhandled.
+              onConfirm={() => revoke.mutateAsync(row.id).catch(() => undefined)}
+            >
+              <Button size="small" danger>
+                {t('apiKeys.revoke')}
+              </Button>
+            </Popconfirm>
+          </Space>
         ),
     },
   ];
