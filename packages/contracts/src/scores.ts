@@ -172,7 +172,13 @@ export const rfmGrid = z.object({
 export type RfmGridResponse = z.infer<typeof rfmGrid>;
 
 export const clvDistributionQuery = z.strictObject({
-  buckets: z.coerce.number().int().min(2).max(100).default(20),
+  buckets: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(100)
+    .default(20)
+    .describe('At most this many buckets'),
 });
 export const clvDistribution = z.object({
   runId: id,

@@ -180,9 +180,10 @@ export async function clvRange(db: ScoresDb, tenantId: string) {
   return row.rows[0] ?? { customers: 0, total: null, high: null, max: null };
 }
 
-export async function clvHistogram(db: ScoresDb, tenantId: string, high: number, buckets: number) {
+/** Customers per bucket: 1…buckets of equal width up to `upper`, buckets + 1 above it. */
+export async function clvHistogram(db: ScoresDb, tenantId: string, upper: number, buckets: number) {
   const result = await sql<{ bucket: number; customers: number }>`
-    select least(width_bucket(clv::float8, 0, ${high}::float8, ${buckets}::int), ${buckets}::int) as bucket,
+    select width_bucket(clv::float8, 0, ${upper}::float8, ${buckets}::int) as bucket,
       count(*)::int as customers
     from customer_scores where tenant_id = ${tenantId} and clv is not null
     group by 1 order by 1

@@ -19,6 +19,7 @@ import {
   type ValueAtRisk,
 } from '@fidelis/contracts';
 import { AppError } from '../../http/app-error.ts';
+import { clvBuckets } from './clv-buckets.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import {
   decodeCursor,
@@ -470,23 +471,28 @@ export async function getClvDistribution(
 ): Promise<ClvDistribution> {
   const run = await requireRun(db, context.tenantId);
   const range = await repo.clvRange(db, context.tenantId);
-  const max = Number(range.max ?? 0);
-  const high = Math.max(1, Math.ceil(Number(range.high ?? 0)));
+  const max = Math.round(Number(range.max ?? 0));
+  const { width, regular } = clvBuckets(Math.ceil(Number(range.high ?? 0)), buckets);
+  const upper = regular * width;
   const counts =
-    range.customers > 0 ? await repo.clvHistogram(db, context.tenantId, high, buckets) : [];
+    range.customers > 0 ? await repo.clvHistogram(db, context.tenantId, upper, regular) : [];
   const byBucket = new Map(counts.map((c) => [c.bucket, c.customers]));
-  const width = high / buckets;
+  // width_bucket puts values below 0 in bucket 0 (none: CLV ≥ 0), 1-based buckets up to
+  // `upper`, and what is above in bucket regular + 1: the tail, shown when someone is in it.
+  const tail = byBucket.get(regular + 1) ?? 0;
   return {
     runId: run.id,
     currency: run.currency,
     customers: range.customers,
     total: Math.round(Number(range.total ?? 0)),
-    buckets: Array.from({ length: buckets }, (_, i) => ({
-      from: Math.round(i * width),
-      to: i === buckets - 1 ? Math.max(high, Math.round(max)) : Math.round((i + 1) * width),
-      // width_bucket puts values below 0 in bucket 0 (none: CLV ≥ 0) and 1-based buckets above.
-      customers: (byBucket.get(i + 1) ?? 0) + (i === 0 ? (byBucket.get(0) ?? 0) : 0),
-    })),
+    buckets: [
+      ...Array.from({ length: regular }, (_, i) => ({
+        from: i * width,
+        to: (i + 1) * width,
+        customers: (byBucket.get(i + 1) ?? 0) + (i === 0 ? (byBucket.get(0) ?? 0) : 0),
+      })),
+      ...(tail > 0 ? [{ from: upper, to: Math.max(upper, max), customers: tail }] : []),
+    ],
   };
 }
 

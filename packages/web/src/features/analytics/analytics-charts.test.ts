@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CohortRetention, RfmGridResponse } from '@fidelis/contracts';
+import type { ClvDistribution, CohortRetention, RfmGridResponse } from '@fidelis/contracts';
 
 // The app's i18n module touches the document on import: register the bundle into a plain
 // instance instead, with the app's own strings.
@@ -8,7 +8,8 @@ const i18n = await vi.hoisted(async () =>
 );
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./analytics.i18n.ts');
-const { cohortHeatmapOption, rfmHeatmapOption } = await import('./analytics-charts.ts');
+const { clvHistogramOption, cohortHeatmapOption, rfmHeatmapOption } =
+  await import('./analytics-charts.ts');
 
 const visualMapOf = (option: ReturnType<typeof rfmHeatmapOption>) =>
   option.visualMap as {
@@ -133,5 +134,42 @@ describe('the cohort heatmap', () => {
     expect(visualMapOf(option).formatter?.(12.5)).toBe('12.5%');
     const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
     expect(tooltip({ value: [1, 0, 12.2] })).toBe('2025年6月（5,129 人）<br/>第 2 月: 12.2%');
+  });
+});
+
+describe('the CLV histogram', () => {
+  // CDNOW's: $20 buckets up to $380, the tail above it to the largest CLV.
+  const data = {
+    runId: '0',
+    currency: 'USD',
+    customers: 23_570,
+    total: 1,
+    buckets: [
+      ...Array.from({ length: 19 }, (_, i) => ({
+        from: i * 2000,
+        to: (i + 1) * 2000,
+        customers: 9,
+      })),
+      { from: 38_000, to: 756_027, customers: 236 },
+    ],
+  } as ClvDistribution;
+
+  it('labels round buckets briefly, the tail as "$380+"', () => {
+    const axis = clvHistogramOption(data, i18n.t, 'en').xAxis as { data: string[] };
+    expect(axis.data.slice(0, 3)).toEqual(['$0–$20', '$20–$40', '$40–$60']);
+    expect(axis.data.at(-1)).toBe('$380+');
+    const zh = clvHistogramOption({ ...data, currency: 'CNY' }, i18n.t, 'zh-CN').xAxis as {
+      data: string[];
+    };
+    expect(zh.data.at(-1)).toBe('¥380+');
+  });
+
+  it('shows every label, turned to fit, and the whole tail in the tooltip', () => {
+    const option = clvHistogramOption(data, i18n.t, 'en');
+    const axis = option.xAxis as { axisLabel: { interval: number; rotate: number } };
+    expect(axis.axisLabel).toMatchObject({ interval: 0, rotate: 40 });
+    expect(option.grid).toMatchObject({ containLabel: true });
+    const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
+    expect(tooltip([{ dataIndex: 19, value: 1236 }])).toBe('$380–$7,560.27<br/>客户数: 1,236');
   });
 });

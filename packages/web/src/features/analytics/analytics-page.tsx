@@ -24,7 +24,7 @@ import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18
 import { useCurrentSession } from '../platform/session.ts';
 import { pageArrows } from '../../i18n/antd-config.tsx';
 import { AnalyticsChart } from './analytics-chart.tsx';
-import { cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
+import { clvHistogramOption, cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
 import { scoreRunWarning } from './score-run-warning.ts';
 import { preferredContact } from './preferred-contact.ts';
 import {
@@ -124,23 +124,7 @@ function ClvPanel() {
       {() => {
         const data = clv.data!;
         const money = (minor: number) => formatMoney(minor, data.currency, locale);
-        const option: EChartsOption = {
-          tooltip: { trigger: 'axis' },
-          grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
-          xAxis: {
-            type: 'category',
-            data: data.buckets.map((b) => `${money(b.from)}–${money(b.to)}`),
-            name: t('analytics.clv.bucket'),
-          },
-          yAxis: { type: 'value', minInterval: 1, name: t('analytics.clv.customers') },
-          series: [
-            {
-              type: 'bar',
-              data: data.buckets.map((b) => b.customers),
-              itemStyle: { color: '#1677ff' },
-            },
-          ],
-        };
+        const option = clvHistogramOption(data, t, locale);
         return (
           <>
             <Space size="large">
