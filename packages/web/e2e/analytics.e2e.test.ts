@@ -58,7 +58,15 @@ describe('analytics dashboards in a real browser', () => {
     await expect.poll(() => page.getByTestId('analytics-empty').count()).toBe(1);
     await page.getByRole('button', { name: '重新计算评分' }).click();
     await expect.poll(() => page.getByText('评分已更新').count(), { timeout: 60_000 }).toBe(1);
-    await expect.poll(() => page.getByTestId('analytics-subtitle').innerText()).toContain('位有购买的客户');
+    await expect
+      .poll(() => page.getByTestId('analytics-subtitle').innerText())
+      .toContain('位有购买的客户');
+    // What is counted, and why the dashboard's total can be larger, on hover.
+    await page.getByTestId('analytics-customers-help').hover();
+    await expect
+      .poll(() => page.getByRole('tooltip').innerText())
+      .toContain('仪表盘的客户总数包含全部客户档案');
+    await page.mouse.move(0, 0);
     expect(errors).toEqual([]);
   });
 
