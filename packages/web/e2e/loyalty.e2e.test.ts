@@ -244,6 +244,13 @@ describe('loyalty screens in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('members-empty').innerText())
       .toContain('没有符合条件的会员');
+    // As on the customer list, the empty state offers the way back: every filter goes, the
+    // sort stays.
+    await page.getByRole('button', { name: '清除筛选' }).click();
+    await expect.poll(names).toEqual(['李娜', '张伟']);
+    expect(await page.getByTestId('member-search').locator('input').inputValue()).toBe('');
+    expect(page.url()).not.toContain('q=');
+    expect(page.url()).toContain('sort=available');
 
     // A tier's row on the dashboard opens its members.
     await page.goto('/loyalty');

@@ -41,7 +41,7 @@ export function ProgramMembersPage() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const navigate = useNavigate();
-  const { params, setParam, search, setSearch, cancelSearch } = useAddressFilters();
+  const { params, setParam, setParams, search, setSearch, cancelSearch } = useAddressFilters();
   const filters = filtersOf(params);
   const program = useProgram(programId);
   const members = useProgramMembers(programId, filters);
@@ -203,7 +203,21 @@ export function ProgramMembersPage() {
             <Empty
               description={filtered ? t('loyalty.members.noMatch') : t('loyalty.members.empty')}
               data-testid="members-empty"
-            />
+            >
+              {filtered ? (
+                <Button
+                  data-testid="members-clear-filters"
+                  onClick={() => {
+                    // The sort is no filter: it stays.
+                    cancelSearch();
+                    setSearch('');
+                    setParams({ q: '', tier: '', expiring: '' });
+                  }}
+                >
+                  {t('common.clearFilters')}
+                </Button>
+              ) : null}
+            </Empty>
           }
         />
       </Card>
