@@ -10,6 +10,8 @@ let browser: Browser;
 let customerId = '';
 let programId = '';
 let memberUrl = '';
+/** A member with 45 purchases (the long history test's). */
+let regularId = '';
 
 const phone = { width: 390, height: 844, mobile: true };
 /** The program's calendar year now (its tiers' qualifying window). */
@@ -293,6 +295,7 @@ describe('the public member page in a real browser', () => {
       kind: 'person',
       name: '李娜',
     });
+    regularId = regular.id;
     const now = Date.now();
     await server.call('POST', '/v1/events:batch', {
       events: Array.from({ length: 45 }, (_, index) => ({
@@ -335,6 +338,23 @@ describe('the public member page in a real browser', () => {
       await expect.poll(() => entries.count()).toBe(20);
       expect(await page.getByTestId('member-history-more').innerText()).toBe('查看更早的记录');
       await screenshot(page, 'member-page-history-more');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('staff see that member’s 45 point lots 20 a page on the customer 360 page', async () => {
+    const { context, page, errors } = await newPage(browser, server.url);
+    try {
+      await logIn(page, server.login);
+      await page.goto(`/customers/${regularId}`);
+      const lots = page.getByTestId('member-lots');
+      const rows = lots.locator('tbody tr.ant-table-row');
+      await expect.poll(() => rows.count()).toBe(20);
+      // 45 lots: three pages, not nine.
+      const pages = page.locator('.ant-table-wrapper').filter({ has: lots });
+      expect(await pages.locator('.ant-pagination-item').allInnerTexts()).toEqual(['1', '2', '3']);
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

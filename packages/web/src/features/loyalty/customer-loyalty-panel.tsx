@@ -154,7 +154,7 @@ function ProgramMember({
           size="small"
           rowKey="id"
           loading={lots.isPending}
-          pagination={{ pageSize: 5, hideOnSinglePage: true, ...pageArrows }}
+          pagination={{ pageSize: 20, hideOnSinglePage: true, ...pageArrows }}
           dataSource={lots.data?.items ?? []}
           data-testid="member-lots"
           columns={[
