@@ -279,6 +279,10 @@ describe('loyalty program designer in a real browser', () => {
       .poll(() => page.getByTestId('rule-summary').first().innerText())
       .toContain('Earn 1 per CN¥1.00 spent');
     await screenshot(page, 'loyalty-designer-rules-en');
+    expect(await page.getByTestId('designer-header').innerText()).toMatch(/Rules v\d/);
+    // The dry run's member field says what it takes in full, not cut off ("Search a cust…").
+    const placeholder = page.getByTestId('dry-run').getByText('Search (optional)');
+    expect(await placeholder.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await page.locator('.app-header').getByText('中文').click();
     await page.getByRole('tab', { name: '积分规则' }).waitFor();
     expect(errors).toEqual([]);

@@ -32,6 +32,8 @@ import {
   explainEntry,
   explainTierChange,
   metricAmount,
+  nameInSentence,
+  settle,
   signText,
   tierLabel,
   ruleNames,
@@ -120,10 +122,12 @@ function ProgramMember({
             <Tag color="gold">{member.tier?.name ?? t('loyalty.member.noTier')}</Tag>
             <Typography.Text type="secondary">
               {next
-                ? t(`loyalty.member.toNext.${progress.metric}`, {
-                    amount: metricAmount(progress.metric, progress.remaining, explain),
-                    name: next.name,
-                  })
+                ? settle(
+                    t(`loyalty.member.toNext.${progress.metric}`, {
+                      amount: metricAmount(progress.metric, progress.remaining, explain),
+                      name: nameInSentence(next.name, locale),
+                    }),
+                  )
                 : t('loyalty.member.topTier')}
             </Typography.Text>
           </Space>

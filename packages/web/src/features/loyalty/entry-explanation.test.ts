@@ -272,7 +272,8 @@ describe('tier changes explained in the user’s language', () => {
       locale,
       currency: 'CNY',
       timeZone: 'Asia/Shanghai',
-      tierName: (code) => ({ gold: '金卡', silver: '银卡' })[code] ?? code,
+      tierName: (code) =>
+        ({ gold: '金卡', silver: '银卡', platinum: '白金卡 Platinum' })[code] ?? code,
     });
 
   // The windows reviews measured: calendar 2025 in Shanghai, and 2026 up to a grace end.
@@ -302,13 +303,24 @@ describe('tier changes explained in the user’s language', () => {
       'Reached 银卡 (needs 1) with 1 purchase in the qualifying period',
     ],
     [
+      // A name in Latin letters stands apart from the Chinese around it.
+      change('upgrade', 'silver', 'platinum', {
+        why: 'reached',
+        metric: 'spend',
+        value: 50_000,
+        threshold: 50_000,
+      }),
+      '定级周期内消费 ¥500.00，达到白金卡 Platinum 门槛 ¥500.00',
+      'Reached 白金卡 Platinum (needs CN¥500.00) with spend of CN¥500.00 in the qualifying period',
+    ],
+    [
       change('upgrade', null, 'member', {
         why: 'reached',
         metric: 'spend',
         value: 5_112,
         threshold: 0,
       }),
-      '加入member（无门槛）',
+      '加入 member（无门槛）',
       'Joined member (no threshold)',
     ],
     [

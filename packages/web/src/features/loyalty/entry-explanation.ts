@@ -327,12 +327,39 @@ function reviewText(window: { start: string; end: string } | undefined, c: Expla
   });
 }
 
+/**
+ * A name set into a Chinese sentence: apart from the characters beside it where it begins or
+ * ends in Latin letters or digits ("达到金卡 Gold 门槛", not "金卡 Gold门槛"). `settle` the
+ * sentence then, for a space left before punctuation or at the end.
+ */
+export function nameInSentence(name: string, locale: string): string {
+  if (!locale.startsWith('zh')) return name;
+  const latin = (char: string | undefined) => char !== undefined && /[A-Za-z0-9]/.test(char);
+  return `${latin(name.at(0)) ? ' ' : ''}${name}${latin(name.at(-1)) ? ' ' : ''}`;
+}
+
+/** A sentence with `nameInSentence` names: no space at its ends or beside Chinese punctuation. */
+export function settle(sentence: string): string {
+  return sentence
+    .replace(/ +(?=[，。：；、！？（）]|$)/g, '')
+    .replace(/(?<=[，。：；、！？（）]|^) +/g, '')
+    .replace(/ {2,}/g, ' ');
+}
+
 /** Why a member's tier changed, in words; changes recorded before `why` keep their English. */
 export function explainTierChange(change: TierChange, c: ExplainContext): string {
-  const { t } = c;
   const w = change.why;
   if (!w) return change.reason;
-  const tier = (code: string | null) => tierLabel(code, c);
+  return settle(tierChangeWords(change, w, c));
+}
+
+function tierChangeWords(
+  change: TierChange,
+  w: NonNullable<TierChange['why']>,
+  c: ExplainContext,
+): string {
+  const { t } = c;
+  const tier = (code: string | null) => nameInSentence(tierLabel(code, c), c.locale);
   switch (w.why) {
     case 'reached':
       // The entry tier: any activity qualifies, a threshold of ¥0.00 says nothing.

@@ -43,6 +43,8 @@ import {
   explainEntry,
   explainTierChange,
   metricAmount,
+  nameInSentence,
+  settle,
   signText,
   tierNames,
   type ExplainContext,
@@ -102,10 +104,12 @@ function TierCard({ page }: { page: PublicMemberPage }) {
           <Progress percent={percent} showInfo={false} strokeColor="#d4a017" />
           <Typography.Paragraph className="member-progress-text">
             {next
-              ? t(`memberPage.toNext.${progress.metric}`, {
-                  amount: metricAmount(progress.metric, progress.remaining, explain),
-                  name: next.name,
-                })
+              ? settle(
+                  t(`memberPage.toNext.${progress.metric}`, {
+                    amount: metricAmount(progress.metric, progress.remaining, explain),
+                    name: nameInSentence(next.name, locale),
+                  }),
+                )
               : t('memberPage.topTier')}
           </Typography.Paragraph>
           <Typography.Text type="secondary" className="member-small">
