@@ -70,6 +70,19 @@ describe('an entity', () => {
   ])('%s %s links to %s', (entityType, entityId, path) => {
     expect(entityPath({ entityType, entityId })).toBe(path);
   });
+
+  it('links a loyalty record of one customer (a redemption, a referral) to the customer', () => {
+    const after = { customerId: 'c7', points: 500, rewardId: 'r1' };
+    expect(entityPath({ entityType: 'loyalty_redemption', entityId: 'x1', after })).toBe(
+      '/customers/c7',
+    );
+    expect(entityPath({ entityType: 'loyalty_redemption', entityId: 'x1', after: null })).toBe(
+      null,
+    );
+    expect(entityPath({ entityType: 'user', entityId: 'u1', after: { customerId: 'c7' } })).toBe(
+      null,
+    );
+  });
 });
 
 describe('the change of an entry', () => {

@@ -91,10 +91,19 @@ export function fieldLabel(t: TFunction, field: string): string {
   return field ? t(`audit.fields.${field}`, { defaultValue: field }) : field;
 }
 
-/** Where the page of an entry's entity is, when the UI has one. */
-export function entityPath(entry: Pick<AuditEntry, 'entityType' | 'entityId'>): string | null {
+/**
+ * Where the page of an entry's entity is, when the UI has one; for a loyalty record of one
+ * customer (a redemption, a referral, a coupon used …), which has no page of its own, the
+ * customer's, named by the entry's `customerId`.
+ */
+export function entityPath(
+  entry: Pick<AuditEntry, 'entityType' | 'entityId'> & Partial<Pick<AuditEntry, 'after'>>,
+): string | null {
   const id = entry.entityId;
   if (!id) return null;
+  const customerId = (entry.after as { customerId?: unknown } | null | undefined)?.customerId;
+  if (entry.entityType.startsWith('loyalty_') && typeof customerId === 'string' && customerId)
+    return `/customers/${encodeURIComponent(customerId)}`;
   switch (entry.entityType) {
     case 'customer':
       return `/customers/${encodeURIComponent(id)}`;
