@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 // The app's i18n module touches the document on import: register the bundle into a plain
@@ -173,5 +174,26 @@ describe('a period of days', () => {
     expect(periodInstants('2026-12-01', 'soon', 'UTC')).toEqual({
       from: '2026-12-01T00:00:00.000Z',
     });
+  });
+});
+
+describe('the actions the server writes', () => {
+  it('are all in the filter and worded in both languages', async () => {
+    // Every `action: '…'` (or `action: a ? '…' : '…'`) in the server's source, tests left out.
+    const root = new URL('../../../../server/src/', import.meta.url);
+    const written = new Set<string>();
+    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      for (const line of readFileSync(new URL(file, root), 'utf8').split('\n'))
+        if (/\baction:/.test(line))
+          for (const [, action] of line.matchAll(/'([a-z_]+\.[a-z_.]+)'/g)) written.add(action!);
+    }
+    expect(written.size).toBeGreaterThan(30);
+    const listed = auditActionGroups.flatMap((group) => [...group.actions] as string[]);
+    expect([...written].filter((action) => !listed.includes(action))).toEqual([]);
+    for (const language of ['en', 'zh-CN']) {
+      await i18n.changeLanguage(language);
+      for (const action of written) expect(actionLabel(i18n.t, action)).not.toBe(action);
+    }
   });
 });

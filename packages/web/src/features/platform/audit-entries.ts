@@ -15,6 +15,8 @@ export const auditActionGroups = [
       'customer.import',
       'customer.member.add',
       'customer.member.remove',
+      'customer.tag',
+      'customer.untag',
       'customer_attribute.create',
       'customer_attribute.update',
       'customer_attribute.delete',
