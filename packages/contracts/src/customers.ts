@@ -110,7 +110,11 @@ export const customer = z
     consent: z.array(consentState),
     tags: z.array(z.string()),
     attributes: z.record(z.string(), attributeValue),
-    source: z.string().describe('api, import or event (created by a purchase for an unknown id)'),
+    source: z
+      .string()
+      .describe(
+        'staff (created in the web UI), api (with an API key), import or event (created by a purchase for an unknown id)',
+      ),
     mergedIds: z
       .array(id)
       .describe('Customers merged into this one (their ids now answer with this customer)'),

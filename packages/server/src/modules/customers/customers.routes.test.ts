@@ -1394,3 +1394,32 @@ describe('external ids and export filters', () => {
     expect(badExport.headers['content-type']).toContain('application/problem+json');
   });
 });
+
+describe('where a customer came from (source)', () => {
+  it('is staff for one made in the web UI by a signed-in person, api for one made with a key', async () => {
+    const tenant = await newTenant(t);
+    const user = { email: `desk-${Math.random()}@example.com`, password: 'a long password' };
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: tenant.auth,
+      payload: { ...user, name: '前台', role: 'agent' },
+    });
+    const login = await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: user });
+    const browser = {
+      cookie: String(login.headers['set-cookie']).split(';')[0] ?? '',
+      'x-csrf-token': (login.json() as { csrfToken: string }).csrfToken,
+    };
+    const create = (headers: Record<string, string>, name: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers,
+        payload: { kind: 'person', name },
+      });
+    const byStaff = await create(browser, '柜台登记');
+    expect(byStaff.statusCode, byStaff.body).toBe(201);
+    expect(byStaff.json()).toMatchObject({ source: 'staff' });
+    expect((await create(tenant.auth, 'From the shop')).json()).toMatchObject({ source: 'api' });
+  });
+});

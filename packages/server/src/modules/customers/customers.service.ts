@@ -447,7 +447,8 @@ export async function createCustomer(
       attributes: JSON.stringify(
         Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== null)),
       ),
-      source: 'api',
+      // Made in the web UI by a signed-in person, or by another system through an API key.
+      source: context.actor.type === 'user' ? 'staff' : 'api',
       merged_into: null,
       merged_at: null,
       erased_at: null,
