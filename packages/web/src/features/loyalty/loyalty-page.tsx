@@ -27,7 +27,10 @@ import { tierNames } from './entry-explanation.ts';
 import './loyalty.i18n.ts';
 import './loyalty-designer.i18n.ts';
 
-const CREATE_EXAMPLE = `curl -s localhost:3000/v1/loyalty/programs -H "authorization: Bearer $KEY" \\
+/** The API call that creates a program, against the server this page came from. */
+const createExample = (
+  origin: string,
+) => `curl -s ${origin}/v1/loyalty/programs -H "authorization: Bearer $KEY" \\
   -H 'content-type: application/json' \\
   -d '{"name":"Fidelis Rewards","currency":"CNY","earnRules":[{"kind":"spend","points":1,"per":100}],"pendingDays":0}'`;
 
@@ -384,7 +387,7 @@ function EmptyPrograms({ canDesign }: { canDesign: boolean }) {
       </Empty>
       <Typography.Paragraph>
         <pre className="code-block" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-          {CREATE_EXAMPLE}
+          {createExample(window.location.origin)}
         </pre>
       </Typography.Paragraph>
     </Card>
