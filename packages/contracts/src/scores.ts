@@ -73,6 +73,14 @@ export const scoreRunWarningCodes = [
 ] as const;
 export type ScoreRunWarningCode = (typeof scoreRunWarningCodes)[number];
 
+/**
+ * Why a `scores.compute` job failed when the failure is an expected one: the job's `errorCode`
+ * (its `errorParams` carry the facts). `nothing_to_score`: no purchase up to the run's as-of
+ * day (yesterday by default), `errorParams.asOf`. A newer server may add codes.
+ */
+export const scoreRunFailureCodes = ['nothing_to_score'] as const;
+export type ScoreRunFailureCode = (typeof scoreRunFailureCodes)[number];
+
 export const scoreRunWarning = z
   .object({
     // Open-ended on purpose: a client built against this list keeps working when a newer

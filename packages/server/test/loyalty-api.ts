@@ -106,6 +106,8 @@ export async function runJobNow(
     message: null,
     result: null,
     error: null,
+    errorCode: null,
+    errorParams: null,
     attempts: 1,
     createdAt: new Date().toISOString(),
     finishedAt: null,

@@ -9,6 +9,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let errors: string[];
+// Reads that answered 404: before the first run the page must not ask for scores at all.
+const notFound: string[] = [];
 
 beforeAll(async () => {
   server = await startE2eServer();
@@ -40,6 +42,9 @@ beforeAll(async () => {
   await server.call('POST', '/v1/events:batch', { events });
   browser = await launchChromium();
   ({ context, page, errors } = await newPage(browser, server.url));
+  page.on('response', (response) => {
+    if (response.status() === 404) notFound.push(response.url());
+  });
   await page.goto('/login?next=%2Fanalytics');
   await page.locator('#login_email').fill(server.login.email);
   await page.locator('#login_password').fill(server.login.password);
@@ -56,6 +61,9 @@ afterAll(async () => {
 describe('analytics dashboards in a real browser', () => {
   test('before the first run: an empty state; "recompute" runs the job and shows progress', async () => {
     await expect.poll(() => page.getByTestId('analytics-empty').count()).toBe(1);
+    // What a run counts: purchases up to yesterday.
+    expect(await page.getByTestId('analytics-empty').innerText()).toContain('截至昨天');
+    expect(notFound).toEqual([]);
     await page.getByRole('button', { name: '重新计算评分' }).click();
     await expect.poll(() => page.getByText('评分已更新').count(), { timeout: 60_000 }).toBe(1);
     await expect

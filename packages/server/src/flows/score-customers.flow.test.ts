@@ -3,7 +3,9 @@ import type { ModelTracking } from '@fidelis/contracts';
 import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
 import { startJobWorker } from '../jobs/run-jobs.ts';
 import { jobHandlers } from '../jobs/job-handlers.ts';
+import { findTenant } from '../modules/platform/index.ts';
 import {
+  defaultAsOf,
   scheduleNextNightlyRun,
   scheduleNightlyScoreRuns,
   zonedInstant,
@@ -13,7 +15,17 @@ type Tenant = Awaited<ReturnType<typeof newTenant>>;
 
 let t: TestApp;
 let worker: { stop(): Promise<void> };
-const silent = { info() {}, error() {} };
+// What the worker logged above info: an expected failure is a warning, not an error.
+const logged: { level: 'warn' | 'error'; entry: unknown }[] = [];
+const silent = {
+  info() {},
+  warn(entry: unknown) {
+    logged.push({ level: 'warn', entry });
+  },
+  error(entry: unknown) {
+    logged.push({ level: 'error', entry });
+  },
+};
 
 beforeAll(async () => {
   t = await openTestApp();
@@ -70,7 +82,14 @@ async function waitForJob(tenant: Tenant, jobId: string) {
       url: `/v1/jobs/${jobId}`,
       headers: tenant.auth,
     });
-    const job = res.json() as { status: string; progress: number; result: unknown; error: string };
+    const job = res.json() as {
+      status: string;
+      progress: number;
+      result: unknown;
+      error: string;
+      errorCode: string | null;
+      errorParams: Record<string, string> | null;
+    };
     if (job.status === 'succeeded' || job.status === 'failed') return job;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -112,6 +131,39 @@ describe('scores', () => {
     const res = await get(tenant, '/v1/analytics/rfm-grid');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'SCORES_NOT_COMPUTED' });
+  });
+
+  it('fails a run with only a purchase of today by a code, the as-of day and a warning', async () => {
+    const fresh = await newTenant(t, 'Bought today');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events:batch',
+      headers: fresh.auth,
+      payload: {
+        events: [
+          {
+            id: 'today-1',
+            type: 'purchase',
+            customerExternalId: 'today-customer',
+            occurredAt: new Date().toISOString(),
+            currency: 'CNY',
+            amount: 5000,
+          },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const before = logged.length;
+    const job = await runScores(fresh, {});
+    const found = await findTenant(t.database.db, fresh.tenantId);
+    const asOf = defaultAsOf(new Date(), found!.timeZone);
+    expect(job).toMatchObject({
+      status: 'failed',
+      errorCode: 'nothing_to_score',
+      errorParams: { asOf },
+    });
+    expect(job.error).toContain(asOf);
+    expect(logged.slice(before).map((l) => l.level)).toEqual(['warn']);
   });
 
   it('runs the scoring job in the background and reports its result', async () => {

@@ -1,7 +1,13 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { claimNextJob, finishJob, reportJobProgress, type Job } from '../modules/platform/index.ts';
+import {
+  claimNextJob,
+  finishJob,
+  JobFailure,
+  reportJobProgress,
+  type Job,
+} from '../modules/platform/index.ts';
 import type { Database } from '../db/database.ts';
 
 export interface JobProgress {
@@ -22,7 +28,7 @@ export type JobHandler = (
 export function startJobWorker(
   db: Kysely<Database>,
   handlers: Record<string, JobHandler>,
-  logger: Pick<FastifyBaseLogger, 'info' | 'error'>,
+  logger: Pick<FastifyBaseLogger, 'info' | 'error'> & Partial<Pick<FastifyBaseLogger, 'warn'>>,
   options: { idleMs?: number } = {},
 ): { stop(): Promise<void> } {
   const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -59,10 +65,17 @@ export function startJobWorker(
         await finishJob(db, claimed, { ok: true, result });
         logger.info({ jobId: claimed.id, kind: claimed.kind }, 'job succeeded');
       } catch (error) {
-        logger.error({ err: error, jobId: claimed.id, kind: claimed.kind }, 'job failed');
+        if (error instanceof JobFailure) {
+          // An expected outcome (nothing to score yet, say): stored with its code, not an error.
+          const entry = { jobId: claimed.id, kind: claimed.kind, code: error.code };
+          (logger.warn ?? logger.info).call(logger, entry, `job failed: ${error.message}`);
+        } else {
+          logger.error({ err: error, jobId: claimed.id, kind: claimed.kind }, 'job failed');
+        }
         await finishJob(db, claimed, {
           ok: false,
           error: (error as Error).message ?? String(error),
+          ...(error instanceof JobFailure ? { code: error.code, params: error.params } : {}),
         }).catch(() => {});
       }
     }

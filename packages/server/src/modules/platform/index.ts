@@ -54,6 +54,7 @@ export {
   claimNextJob,
   reportJobProgress,
   finishJob,
+  JobFailure,
   type Job,
 } from './jobs.ts';
 export { registerPlatformRoutes } from './platform.routes.ts';

@@ -20,6 +20,10 @@ export interface Job {
   message: string | null;
   result: unknown;
   error: string | null;
+  /** A failed job's stable code when its failure is an expected one (see JobFailure). */
+  errorCode: string | null;
+  /** The facts of that failure, e.g. { asOf }. */
+  errorParams: Record<string, string> | null;
   attempts: number;
   createdAt: string;
   finishedAt: string | null;
@@ -38,6 +42,8 @@ function toJob(row: Awaited<ReturnType<typeof selectJob>>): Job | null {
     message: row.message,
     result: row.result ?? null,
     error: row.error,
+    errorCode: row.error_code,
+    errorParams: row.error_params,
     attempts: row.attempts,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
@@ -51,6 +57,24 @@ function selectJob(db: JobsDb, tenantId: string, id: string) {
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/**
+ * An expected failure of a job (nothing to do yet, say): stored with a stable code and its facts
+ * for clients to word, and logged as a warning rather than an error.
+ *
+ * @example
+ * throw new JobFailure('nothing_to_score', 'Nothing to score: …', { asOf: '2026-12-07' });
+ */
+export class JobFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'JobFailure';
+  }
 }
 
 export async function enqueueJob(
@@ -225,7 +249,9 @@ export async function reportJobProgress(
 export async function finishJob(
   db: JobsDb,
   job: { tenantId: string; id: string },
-  outcome: { ok: true; result: unknown } | { ok: false; error: string },
+  outcome:
+    | { ok: true; result: unknown }
+    | { ok: false; error: string; code?: string; params?: Record<string, string> },
 ): Promise<void> {
   await db
     .updateTable('jobs')
@@ -233,6 +259,8 @@ export async function finishJob(
       status: outcome.ok ? 'succeeded' : 'failed',
       result: outcome.ok ? JSON.stringify(outcome.result ?? null) : null,
       error: outcome.ok ? null : outcome.error,
+      error_code: outcome.ok ? null : (outcome.code ?? null),
+      error_params: outcome.ok || !outcome.params ? null : JSON.stringify(outcome.params),
       finished_at: new Date(),
       locked_by: null,
       locked_until: null,

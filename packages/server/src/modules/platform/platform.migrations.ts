@@ -135,4 +135,14 @@ export const platformMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0006_jobs_error_code': {
+    // A job that fails in a way its caller expects (a score run with nothing to score) says so
+    // by a stable code and its facts, beside the English `error`: the web words it by the code.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table jobs add column error_code text;
+        alter table jobs add column error_params jsonb;
+      `.execute(db);
+    },
+  },
 };

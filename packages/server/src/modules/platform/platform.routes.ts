@@ -36,7 +36,18 @@ const job = z.object({
   progressTotal: z.number().int().nullable(),
   message: z.string().nullable(),
   result: z.unknown(),
-  error: z.string().nullable(),
+  error: z.string().nullable().describe('Why the job failed, in English'),
+  errorCode: z
+    .string()
+    .nullable()
+    .describe(
+      'A stable code when the failure is an expected one (scores.compute: nothing_to_score); ' +
+        'more may be added: show `error` for a code you do not know',
+    ),
+  errorParams: z
+    .record(z.string(), z.string())
+    .nullable()
+    .describe('The facts of that failure, e.g. { asOf } for nothing_to_score'),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });

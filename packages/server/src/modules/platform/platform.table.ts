@@ -89,6 +89,10 @@ export interface JobsTable {
   finished_at: Date | null;
   /** Unique per tenant when set: a periodic job's period (`kind:period`). */
   dedupe_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A failed job's stable code, when the failure is an expected one (migration 0006). */
+  error_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The facts of that failure, e.g. { asOf }. */
+  error_params: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 export interface PlatformTables {

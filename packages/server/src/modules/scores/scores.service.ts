@@ -15,6 +15,7 @@ import {
   type RfmSegment,
   type ScoreRun,
   type ScoreRunCreate,
+  type ScoreRunFailureCode,
   type ScoresQuery,
   type ValueAtRisk,
 } from '@fidelis/contracts';
@@ -25,6 +26,7 @@ import {
   decodeCursor,
   encodeCursor,
   enqueueJob,
+  JobFailure,
   recordAudit,
   type PlatformTables,
 } from '../platform/index.ts';
@@ -236,6 +238,17 @@ export async function computeAndStoreScores(db: Db, args: ComputeScoresArgs): Pr
       { inline: args.inline ?? false },
     );
   } catch (error) {
+    if (error instanceof ScoringInputError && error.code === 'EMPTY_INPUT') {
+      // Expected on a new tenant, or one whose first purchase is today: a run scores up to
+      // asOf, yesterday by default. Its code lets the web word it.
+      const code: ScoreRunFailureCode = 'nothing_to_score';
+      throw new JobFailure(
+        code,
+        `Nothing to score: no purchases up to ${args.options.asOf}, the as-of day ` +
+          "(by default yesterday in the tenant's time zone).",
+        { asOf: args.options.asOf },
+      );
+    }
     if (error instanceof ScoringInputError) {
       throw new AppError('SCORES_NOT_COMPUTED', `Nothing to score: ${error.message}`);
     }

@@ -26,6 +26,7 @@ import { pageArrows } from '../../i18n/antd-config.tsx';
 import { AnalyticsChart } from './analytics-chart.tsx';
 import { clvHistogramOption, cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
 import { scoreRunWarning } from './score-run-warning.ts';
+import { scoreJobFailure } from './score-job-failure.ts';
 import { preferredContact } from './preferred-contact.ts';
 import {
   useClvDistribution,
@@ -33,6 +34,7 @@ import {
   useConcentration,
   useModelTracking,
   useRfmGrid,
+  useScoresComputed,
   useScoreJob,
   useStartScoreRun,
   useValueAtRisk,
@@ -429,7 +431,7 @@ function TrackingPanel() {
 }
 
 function RecomputeButton() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [jobId, setJobId] = useState<string | null>(null);
   const start = useStartScoreRun();
   const job = useScoreJob(jobId);
@@ -450,9 +452,9 @@ function RecomputeButton() {
           format={(value) => `${value ?? 0}%`}
         />
       ) : null}
-      {status === 'failed' ? (
-        <Typography.Text type="danger">
-          {t('analytics.jobFailed')}: {job.data?.error}
+      {status === 'failed' && job.data ? (
+        <Typography.Text type="danger" data-testid="score-job-failed">
+          {scoreJobFailure(job.data, t, i18n.language)}
         </Typography.Text>
       ) : null}
       {status === 'succeeded' ? (
@@ -473,12 +475,14 @@ export function AnalyticsPage() {
   const { t, i18n } = useTranslation();
   const session = useCurrentSession();
   const [params, setParams] = useSearchParams();
-  const tracking = useModelTracking();
+  const computed = useScoresComputed();
+  const tracking = useModelTracking(computed.data === true);
   const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '')
     ? (params.get('tab') as Tab)
     : 'rfm';
   const notComputed =
-    tracking.error instanceof ApiError && tracking.error.code === 'SCORES_NOT_COMPUTED';
+    computed.data === false ||
+    (tracking.error instanceof ApiError && tracking.error.code === 'SCORES_NOT_COMPUTED');
   const panels = useMemo(
     () => ({
       rfm: <RfmPanel />,
@@ -525,8 +529,13 @@ export function AnalyticsPage() {
         <Card>
           <Empty data-testid="analytics-empty" description={t('analytics.notComputed')} />
         </Card>
+      ) : computed.isError ? (
+        <ErrorAlert error={computed.error} onRetry={() => void computed.refetch()} />
       ) : tracking.isError ? (
         <ErrorAlert error={tracking.error} onRetry={() => void tracking.refetch()} />
+      ) : computed.data !== true ? (
+        // The panels read the scores: not until a run is known to have succeeded.
+        <Card loading />
       ) : (
         <Card>
           <Tabs

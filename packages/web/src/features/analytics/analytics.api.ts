@@ -16,17 +16,45 @@ export interface JobStatus {
   progressTotal: number | null;
   message: string | null;
   error: string | null;
+  /** A stable code when the failure is an expected one (scores.compute: nothing_to_score). */
+  errorCode: string | null;
+  errorParams: Record<string, string> | null;
 }
 
-function useAnalytics<T>(name: string, path: string, query?: Record<string, number>) {
+function useAnalytics<T>(
+  name: string,
+  path: string,
+  query?: Record<string, number>,
+  enabled = true,
+) {
   return useQuery({
     queryKey: ['analytics', name, query],
+    enabled,
     queryFn: ({ signal }) => api.get<T>(path, query, signal),
   });
 }
 
-export const useModelTracking = () =>
-  useAnalytics<ModelTracking>('tracking', '/v1/analytics/model-tracking');
+/**
+ * Whether a scoring run has ever succeeded: before one, every analytics read answers 404
+ * SCORES_NOT_COMPUTED (docs/analytics.md), so the page asks this first and reads nothing else
+ * until it is true. Under 'analytics' so that a finished run refreshes it.
+ */
+export function useScoresComputed() {
+  return useQuery({
+    queryKey: ['analytics', 'computed'],
+    queryFn: async ({ signal }) => {
+      const page = await api.get<{ items: unknown[] }>(
+        '/v1/jobs',
+        { kind: 'scores.compute', status: 'succeeded', limit: 1 },
+        signal,
+      );
+      return page.items.length > 0;
+    },
+  });
+}
+
+export const useModelTracking = (enabled = true) =>
+  useAnalytics<ModelTracking>('tracking', '/v1/analytics/model-tracking', undefined, enabled);
 export const useRfmGrid = () => useAnalytics<RfmGridResponse>('rfm', '/v1/analytics/rfm-grid');
 export const useClvDistribution = () =>
   useAnalytics<ClvDistribution>('clv', '/v1/analytics/clv-distribution', { buckets: 20 });
