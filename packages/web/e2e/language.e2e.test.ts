@@ -62,4 +62,26 @@ describe('the language before anyone chooses one', () => {
       await context.close();
     }
   });
+
+  test('an empty dashboard says the next step: import people first, then send purchases', async () => {
+    const { context, page, errors } = await newPage(browser, server.url, { locale: 'en-US' });
+    try {
+      await logIn(page, english);
+      await page
+        .getByTestId('dashboard-empty')
+        .getByRole('button', { name: 'Import customers' })
+        .waitFor();
+      await server.call('POST', '/v1/customers', { kind: 'person', name: 'First Customer' });
+      await page.reload();
+      const empty = page.getByTestId('dashboard-empty');
+      await empty.getByText(/no purchases yet/).waitFor();
+      expect(await empty.innerText()).toContain('POST /v1/events');
+      expect(
+        await empty.getByRole('link', { name: 'API documentation' }).getAttribute('href'),
+      ).toBe('/docs');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -215,11 +215,20 @@ export function DashboardPage() {
         </Row>
       ) : (
         <Card className="section">
-          <Empty description={t('dashboard.empty')} data-testid="dashboard-empty">
-            <Button type="primary" onClick={() => void navigate('/import')}>
-              {t('dashboard.emptyAction')}
-            </Button>
-          </Empty>
+          {data.totalCustomers === 0 ? (
+            <Empty description={t('dashboard.empty')} data-testid="dashboard-empty">
+              <Button type="primary" onClick={() => void navigate('/import')}>
+                {t('dashboard.emptyAction')}
+              </Button>
+            </Empty>
+          ) : (
+            // Customers but no purchases: the next step is sending them, not importing people.
+            <Empty description={t('dashboard.noPurchasesYet')} data-testid="dashboard-empty">
+              <Button type="primary" href="/docs" target="_blank">
+                {t('dashboard.apiDocs')}
+              </Button>
+            </Empty>
+          )}
         </Card>
       )}
     </>
