@@ -437,6 +437,113 @@ describe('changing customers in the web UI', () => {
     expect(errors).toEqual([]);
   });
 
+  test('new customer: Enter in the birthday confirms the date only; the tags added after are saved too', async () => {
+    await page.goto('/customers');
+    await page.getByRole('button', { name: '新建客户' }).first().click();
+    await drawerForm().waitFor();
+    await page.locator('#customer_name').fill('陈静');
+    const birthday = page.locator('#customer_birthday');
+    await birthday.click();
+    await birthday.fill('1990-05-12');
+    await birthday.press('Enter');
+    // Still in the form, with the date taken.
+    await expect.poll(() => birthday.inputValue()).toBe('1990-05-12');
+    expect(await drawerForm().count()).toBe(1);
+    expect(new URL(page.url()).pathname).toBe('/customers');
+    const tags = page.locator('#customer_tags');
+    await tags.click();
+    await tags.fill('VIP');
+    await tags.press('Enter');
+    // Enter in a plain text field still submits.
+    await page.locator('#customer_externalId').fill('C030');
+    await page.locator('#customer_externalId').press('Enter');
+
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop()!;
+    const created = await server.call<CustomerReply & { birthday: string; tags: string[] }>(
+      'GET',
+      `/v1/customers/${id}`,
+    );
+    expect(created).toMatchObject({ name: '陈静', birthday: '1990-05-12', tags: ['VIP'] });
+    expect(errors).toEqual([]);
+  });
+
+  test('new customer: Add phone and Add email put the focus in the new row', async () => {
+    await page.goto('/customers');
+    await page.getByRole('button', { name: '新建客户' }).first().click();
+    await drawerForm().waitFor();
+    const focused = (label: string) =>
+      page.getByLabel(label, { exact: true }).evaluate((el) => el === document.activeElement);
+    await page.getByRole('button', { name: '添加电话' }).click();
+    await expect.poll(() => focused('电话 1')).toBe(true);
+    await page.keyboard.type('13600001111');
+    expect(await page.getByLabel('电话 1', { exact: true }).inputValue()).toBe('13600001111');
+    await page.getByRole('button', { name: '添加电话' }).click();
+    await expect.poll(() => focused('电话 2')).toBe(true);
+    await page.getByRole('button', { name: '添加邮箱' }).click();
+    await expect.poll(() => focused('邮箱 1')).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: twoChars('放弃') }).click();
+    await expect.poll(() => drawerForm().count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  test('members: an organisation links a person with a role from its 360 page; Esc closes; a refusal shows in Chinese', async () => {
+    const org = await server.call<Created>('POST', '/v1/customers', {
+      kind: 'organization',
+      name: '星河科技有限公司',
+      externalId: 'ORG-20',
+    });
+    const person = await createCustomer({ name: '刘洋', externalId: 'P020' });
+    await page.goto(`/customers/${org.id}`);
+    const panel = page.getByTestId('members-panel');
+    await expect.poll(() => panel.innerText()).toContain('尚未关联成员。');
+    const addButton = panel.getByRole('button', { name: '添加成员' });
+
+    // Esc closes without linking anyone.
+    await addButton.click();
+    const picker = page.getByLabel('成员', { exact: true });
+    await expect.poll(() => picker.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => modal().count()).toBe(0);
+
+    await addButton.click();
+    await expect.poll(() => picker.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('P020');
+    await page.locator('.ant-select-item-option', { hasText: '刘洋' }).click();
+    const role = page.locator('#member_role');
+    await role.fill('采购');
+    await screenshot(page, 'customer-member-add', undefined, false);
+    await role.press('Enter');
+
+    await expect.poll(() => toast().innerText()).toContain('已添加 刘洋');
+    await expect.poll(() => modal().count()).toBe(0);
+    await expect.poll(() => panel.getByTestId('member-item').innerText()).toContain('刘洋');
+    expect(await panel.getByTestId('member-item').innerText()).toContain('采购');
+    const members = await server.call<{ items: { personId: string; role: string | null }[] }>(
+      'GET',
+      `/v1/customers/${org.id}/members`,
+    );
+    expect(members.items).toEqual([expect.objectContaining({ personId: person.id, role: '采购' })]);
+
+    // The person is erased meanwhile: the server's refusal is shown in Chinese.
+    const gone = await createCustomer({ name: '周敏', externalId: 'P021' });
+    await addButton.click();
+    await expect.poll(() => picker.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('P021');
+    await page.locator('.ant-select-item-option', { hasText: '周敏' }).click();
+    await server.call('DELETE', `/v1/customers/${gone.id}`);
+    await page.locator('#member_role').press('Enter');
+    // On the person's field, in the UI's language, not the server's English sentence.
+    const refusal = page.locator('#member_personId_help');
+    await expect.poll(() => refusal.count()).toBe(1);
+    await expect.poll(() => refusal.innerText()).toMatch(/[\u4e00-\u9fff]/);
+    expect(await page.getByTestId('member-form').innerText()).not.toMatch(/erased|Customer/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => modal().count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   test('a viewer sees the customer but no way to change it', async () => {
     const other = await newPage(browser, server.url);
     try {
@@ -446,6 +553,7 @@ describe('changing customers in the web UI', () => {
       expect(await other.page.getByRole('button', { name: /编\s?辑/ }).count()).toBe(0);
       expect(await other.page.getByRole('button', { name: /更\s?多/ }).count()).toBe(0);
       expect(await other.page.getByRole('button', { name: '添加标签' }).count()).toBe(0);
+      expect(await other.page.getByRole('button', { name: '添加成员' }).count()).toBe(0);
       await other.page.goto('/customers');
       await other.page.getByLabel('搜索客户').waitFor();
       expect(await other.page.getByRole('button', { name: '新建客户' }).count()).toBe(0);

@@ -42,6 +42,7 @@ import { useCurrentSession } from '../platform/session.ts';
 import { attributeLabel } from './attribute-definitions.ts';
 import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
 import { CustomerEraseModal } from './customer-erase-modal.tsx';
+import { CustomerMemberModal } from './customer-member-modal.tsx';
 import { CustomerMergeModal } from './customer-merge-modal.tsx';
 import {
   addTag,
@@ -241,10 +242,11 @@ function ConsentPanel({
  * An organisation's people, or the organisations a person belongs to, a page at a time in name
  * order: a key account has hundreds of contacts, found by name, phone or role.
  */
-function MembersPanel({ customer }: { customer: Customer }) {
+function MembersPanel({ customer, canWrite }: { customer: Customer; canWrite: boolean }) {
   const { t } = useTranslation();
   const isOrganization = customer.kind === 'organization';
   const [search, setSearch] = useState('');
+  const [adding, setAdding] = useState(false);
   const q = useDebounced(search.trim());
   const members = useInfiniteQuery({
     queryKey: customerKeys.members(customer.id, q),
@@ -261,7 +263,26 @@ function MembersPanel({ customer }: { customer: Customer }) {
       title={isOrganization ? t('customer360.members') : t('customer360.organizations')}
       size="small"
       data-testid="members-panel"
+      extra={
+        isOrganization && canWrite ? (
+          <Button
+            size="small"
+            icon={<PlusOutlined aria-hidden />}
+            onClick={() => setAdding(true)}
+            data-testid="member-add"
+          >
+            {t('customer360.addMember')}
+          </Button>
+        ) : null
+      }
     >
+      {isOrganization && canWrite ? (
+        <CustomerMemberModal
+          open={adding}
+          organization={customer}
+          onClose={() => setAdding(false)}
+        />
+      ) : null}
       {searchable ? (
         <Input.Search
           allowClear={clearable(t)}
@@ -546,7 +567,7 @@ export function Customer360Page() {
             </Card>
             <TagsPanel customer={c} canEdit={canWrite} />
             <ConsentPanel customer={c} timeZone={timeZone} canEdit={canWrite} />
-            <MembersPanel customer={c} />
+            <MembersPanel customer={c} canWrite={canWrite} />
             <Card title={t('customer360.attributes')} size="small">
               {attributes.length ? (
                 <Descriptions

@@ -63,6 +63,8 @@ function ContactList({ kind, onLeave }: { kind: 'email' | 'phone'; onLeave: () =
   const form = Form.useFormInstance<CustomerFormValues>();
   const list = kind === 'email' ? 'emails' : 'phones';
   const isValid = kind === 'email' ? isEmailAddress : isPhoneNumber;
+  // The row just added (its index): its input takes the focus as it mounts.
+  const [added, setAdded] = useState<number | null>(null);
   return (
     <Form.List name={list}>
       {(fields, { add, remove }) => (
@@ -93,6 +95,7 @@ function ContactList({ kind, onLeave }: { kind: 'email' | 'phone'; onLeave: () =
                     inputMode={kind === 'email' ? 'email' : 'tel'}
                     maxLength={kind === 'email' ? 320 : 50}
                     autoComplete="off"
+                    autoFocus={field.name === added}
                     onBlur={onLeave}
                   />
                 </Form.Item>
@@ -133,7 +136,10 @@ function ContactList({ kind, onLeave }: { kind: 'email' | 'phone'; onLeave: () =
           <Button
             type="dashed"
             icon={<PlusOutlined aria-hidden />}
-            onClick={() => add({ value: '', label: '', primary: fields.length === 0 })}
+            onClick={() => {
+              add({ value: '', label: '', primary: fields.length === 0 });
+              setAdded(fields.length);
+            }}
           >
             {t(`customerEdit.add${kind === 'email' ? 'Email' : 'Phone'}`)}
           </Button>
@@ -388,7 +394,14 @@ function CustomerForm({
       <Row gutter={12}>
         {isOrganization ? null : (
           <>
-            <Col xs={12} sm={8}>
+            <Col
+              xs={12}
+              sm={8}
+              // Enter in the date field confirms the date; it does not submit the whole form.
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') event.preventDefault();
+              }}
+            >
               <Form.Item name="birthday" label={t('customer360.birthday')} {...dateStringItem}>
                 <DatePicker
                   className="full-width"

@@ -100,6 +100,18 @@ export function listMembers(id: string, q: string, cursor: string | null, signal
   );
 }
 
+/** Links a person to an organisation (again: updates the role and title). */
+export function addMember(
+  organizationId: string,
+  input: { personId: string; role?: string; title?: string },
+) {
+  return apiRequest<CustomerMember>(
+    'POST',
+    `/v1/customers/${encodeURIComponent(organizationId)}/members`,
+    { json: input },
+  );
+}
+
 /**
  * Creates a customer. Send the same `idempotencyKey` again (a retry, a second click) and the
  * server answers with the customer the first request made instead of making another.
