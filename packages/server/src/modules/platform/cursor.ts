@@ -15,6 +15,9 @@ export type CursorPosition<S extends Record<string, CursorField>> = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A row id's shape (UUID), before it goes into a query as one. */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 /** Opaque keyset-pagination cursors: the sort key of the last row, base64url JSON. */
 export function encodeCursor(position: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');

@@ -23,7 +23,7 @@ import {
   sha256,
   verifyPassword,
 } from './credentials.ts';
-import { decodeCursor, encodeCursor, pageOf } from './cursor.ts';
+import { decodeCursor, isUuid, pageOf } from './cursor.ts';
 
 export const API_KEY_PREFIX = 'fdl';
 export const SESSION_COOKIE = 'fidelis_session';
@@ -579,8 +579,6 @@ export async function findDemoTenant(db: PlatformDb) {
   return row ? { id: row.tenant_id, name: row.name } : null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function listAudit(
   db: PlatformDb,
   context: RequestContext,
@@ -602,7 +600,7 @@ export async function listAudit(
   const actorsOf = (type: string) => [
     ...new Set(
       page
-        .filter((row) => row.actor_type === type && row.actor_id && UUID.test(row.actor_id))
+        .filter((row) => row.actor_type === type && row.actor_id && isUuid(row.actor_id))
         .map((row) => row.actor_id as string),
     ),
   ];
@@ -610,24 +608,27 @@ export async function listAudit(
     users: actorsOf('user'),
     apiKeys: actorsOf('api_key'),
   });
-  const items = page.map((row) => ({
-    id: row.id,
-    at: row.at.toISOString(),
-    actorType: row.actor_type as Actor['type'],
-    actorId: row.actor_id,
-    actorName:
-      row.actor_id && (row.actor_type === 'user' || row.actor_type === 'api_key')
-        ? (names.get(row.actor_id) ?? null)
-        : null,
-    action: row.action,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    before: row.before ?? null,
-    after: row.after ?? null,
-    requestId: row.request_id,
-  }));
-  const last = rows.length > query.limit ? page.at(-1) : undefined;
-  return { items, nextCursor: last ? encodeCursor({ t: last.at_micros, i: last.id }) : null };
+  return pageOf(
+    rows,
+    query.limit,
+    (row) => ({
+      id: row.id,
+      at: row.at.toISOString(),
+      actorType: row.actor_type as Actor['type'],
+      actorId: row.actor_id,
+      actorName:
+        row.actor_id && (row.actor_type === 'user' || row.actor_type === 'api_key')
+          ? (names.get(row.actor_id) ?? null)
+          : null,
+      action: row.action,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      before: row.before ?? null,
+      after: row.after ?? null,
+      requestId: row.request_id,
+    }),
+    (row) => ({ t: row.at_micros, i: row.id }),
+  );
 }
 
 /**
