@@ -7,7 +7,10 @@ import { startServer, type RunningServer } from '../../server/src/main.ts';
 import { createTenant } from '../../server/src/modules/platform/index.ts';
 import type { Config } from '../../server/src/config.ts';
 
-export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
+// FIDELIS_WEB_DIST points the tests at another build (one per engineer building beside others).
+export const webDist = process.env.FIDELIS_WEB_DIST
+  ? path.resolve(process.env.FIDELIS_WEB_DIST)
+  : fileURLToPath(new URL('../dist', import.meta.url));
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
 
