@@ -31,6 +31,7 @@ import { activityRouteDeps } from './flows/record-events.flow.ts';
 import { registerLoyaltyRoutes } from './modules/loyalty/index.ts';
 import { loyaltyRouteDeps } from './flows/loyalty.flow.ts';
 import { customersRouteDeps } from './flows/merge-customers.flow.ts';
+import { auditTargetNames } from './flows/audit-log.flow.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -109,7 +110,11 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
     },
   );
 
-  registerPlatformRoutes(app, { db, secureCookies: config.secureCookies });
+  registerPlatformRoutes(app, {
+    db,
+    secureCookies: config.secureCookies,
+    auditTargetNames: auditTargetNames(database.db),
+  });
   registerCustomersRoutes(app, customersRouteDeps(database));
   registerActivityRoutes(app, activityRouteDeps(database));
   registerLoyaltyRoutes(app, loyaltyRouteDeps(database, config.publicUrl));
@@ -117,7 +122,16 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
 
   const indexHtml = path.join(config.webDist, 'index.html');
   if (existsSync(indexHtml)) {
-    await app.register(fastifyStatic, { root: config.webDist, prefix: '/', wildcard: false });
+    await app.register(fastifyStatic, {
+      root: config.webDist,
+      prefix: '/',
+      // Files are looked up per request, so a rebuild under a running server serves its new
+      // assets; a path that is no file falls through to the not-found handler below.
+      wildcard: true,
+      // The build writes .br and .gz beside each text asset (vite.config.ts).
+      preCompressed: true,
+      setHeaders: (reply, filePath) => reply.header('cache-control', cacheControlOf(filePath)),
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const wantsPage =
@@ -137,4 +151,14 @@ export async function buildApp(deps: AppDeps): Promise<FidelisApp> {
       );
   });
   return app;
+}
+
+/**
+ * Vite names every file under assets/ by a hash of its content, so a browser may keep it for a
+ * year without asking; index.html (which names the current assets) is checked on every load.
+ */
+export function cacheControlOf(filePath: string): string {
+  return filePath.split(path.sep).includes('assets')
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
 }
