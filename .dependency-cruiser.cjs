@@ -55,6 +55,13 @@ module.exports = {
       },
     },
     {
+      name: 'text-is-pure',
+      severity: 'error',
+      comment: 'src/text is shared by every module, so it imports nothing else of the server.',
+      from: { path: '^packages/server/src/text/' },
+      to: { path: '^packages/server/src/', pathNot: '^packages/server/src/text/' },
+    },
+    {
       name: 'web-uses-contracts-only',
       severity: 'error',
       from: { path: '^packages/web/src' },

@@ -23,7 +23,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { createTenant, systemContext } from '../src/modules/platform/index.ts';
 import { createProgram } from '../src/modules/loyalty/index.ts';
 import { importCustomers, listCustomers } from '../src/modules/customers/index.ts';
-import { nameKeys } from '../src/modules/customers/name-keys.ts';
+import { nameKeys } from '../src/text/name-keys.ts';
 import { buildBenchApp } from './bench-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@ import { newId } from '../../db/ids.ts';
 import { anyOf } from '../../db/sql-lists.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
-import { nameKeys } from './name-keys.ts';
+import { nameKeys } from '../../text/name-keys.ts';
 import { recordAudits, type PlatformTables } from '../platform/index.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,7 +6,7 @@ import {
   type MemberRow,
 } from './customers.repository.ts';
 import { phoneSearchPrefixes } from './customer-fields.ts';
-import { containsHan, queryPinyinGroups } from './name-keys.ts';
+import { containsHan, queryPinyinGroups } from '../../text/name-keys.ts';
 
 export interface CustomerFilter {
   q?: string | undefined;

@@ -6,7 +6,7 @@ import { anyOf } from '../../db/sql-lists.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CustomersTables } from './customers.table.ts';
 import { auditCreatedByEvents, externalIdHash } from './customer-refs.ts';
-import { nameKeys } from './name-keys.ts';
+import { nameKeys } from '../../text/name-keys.ts';
 
 /**
  * Resolves many external ids at once — a fixed handful of statements whatever their number

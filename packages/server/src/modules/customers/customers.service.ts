@@ -36,7 +36,7 @@ import {
   type AttributeRule,
   type AttributeValue,
 } from './customer-fields.ts';
-import { nameKeys } from './name-keys.ts';
+import { nameKeys } from '../../text/name-keys.ts';
 import { CustomerVersionMismatch } from './customers.errors.ts';
 
 export type CustomersServiceDb = Kysely<CustomersTables & PlatformTables>;

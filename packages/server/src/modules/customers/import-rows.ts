@@ -12,7 +12,7 @@ import {
   type Refusal,
 } from './customer-fields.ts';
 import { splitList, unquoteCell } from './csv-cells.ts';
-import { nameKeys } from './name-keys.ts';
+import { nameKeys } from '../../text/name-keys.ts';
 
 export type ImportField = (typeof importFields)[number] | `attributes.${string}`;
 

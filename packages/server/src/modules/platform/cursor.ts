@@ -28,7 +28,7 @@ export function encodeCursor(position: Record<string, string | number>): string 
  * the last of them when the extra row says more follow (null at the end).
  *
  * @example
- * pageOf(rows, 50, toUser, (row) => ({ n: row.name_key, i: row.id }));
+ * pageOf(rows, 50, toUser, (row) => ({ n: row.name_sort_key, i: row.id }));
  */
 export function pageOf<Row, Item>(
   rows: readonly Row[],

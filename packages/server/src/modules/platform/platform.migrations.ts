@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { nameKeys } from '../../text/name-keys.ts';
 
 export const platformMigrations: Record<string, Migration> = {
   '0001_platform_core': {
@@ -145,4 +146,50 @@ export const platformMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0007_users_by_pinyin': {
+    // GET /v1/users lists and searches names by their pinyin, as the customers list does
+    // (张伟 as zhang wei, between 王芳 and zoe; found by zhangwei or zw). SQL cannot compute
+    // pinyin, so the keys of the users already there are computed here. Re-runnable.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table users
+          add column if not exists name_sort_key text collate "C" not null default '',
+          add column if not exists name_search_text text not null default '';
+      `.execute(db);
+      await fillUserNameKeys(db);
+      // No default: a user written without its keys fails, instead of sorting first unseen.
+      await sql`
+        alter table users alter column name_sort_key drop default;
+        alter table users alter column name_search_text drop default;
+        drop index if exists users_by_name;
+        create index if not exists users_by_name_sort_key on users (tenant_id, name_sort_key, id);
+      `.execute(db);
+    },
+  },
 };
+
+/** Every user's name keys, computed from their name a batch at a time (keyset by tenant, id). */
+async function fillUserNameKeys(db: Kysely<unknown>): Promise<void> {
+  const batch = 500;
+  let after: { tenant_id: string; id: string } | undefined;
+  for (;;) {
+    const { rows } = await sql<{ tenant_id: string; id: string; name: string }>`
+      select tenant_id, id, name from users
+       where ${after ? sql`(tenant_id, id) > (${after.tenant_id}::uuid, ${after.id}::uuid)` : sql`true`}
+       order by tenant_id, id
+       limit ${batch}`.execute(db);
+    if (rows.length === 0) return;
+    const keys = rows.map(({ tenant_id, id, name }) => {
+      const { sortKey, searchText } = nameKeys(name, 'person');
+      return { tenant_id, id, sort_key: sortKey, search_text: searchText };
+    });
+    await sql`
+      update users u
+         set name_sort_key = k.sort_key, name_search_text = k.search_text
+        from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb)
+          as k(tenant_id uuid, id uuid, sort_key text, search_text text)
+       where u.tenant_id = k.tenant_id and u.id = k.id`.execute(db);
+    if (rows.length < batch) return;
+    after = rows.at(-1);
+  }
+}

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { PlatformTables } from './platform.table.ts';
 import { anyOf } from '../../db/sql-lists.ts';
 import { instantOfMicros, microsOf } from '../../db/sql-micros.ts';
+import { nameKeys } from '../../text/name-keys.ts';
 
 export type PlatformDb = Kysely<PlatformTables>;
 
@@ -40,8 +41,14 @@ export async function insertUser(
 ): Promise<void> {
   await db
     .insertInto('users')
-    .values({ ...user, disabled_at: null })
+    .values({ ...user, ...userNameColumns(user.name), disabled_at: null })
     .execute();
+}
+
+/** A user's name keys: written with every name, so the list's order and search follow it. */
+function userNameColumns(name: string) {
+  const keys = nameKeys(name, 'person');
+  return { name_sort_key: keys.sortKey, name_search_text: keys.searchText };
 }
 
 export function findUsersByEmail(db: PlatformDb, email: string) {
@@ -94,7 +101,7 @@ export async function updateUser(
 ) {
   return db
     .updateTable('users')
-    .set(changes)
+    .set({ ...changes, ...(changes.name === undefined ? {} : userNameColumns(changes.name)) })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .returningAll()
@@ -129,13 +136,25 @@ interface ListFilter {
 
 /**
  * The filter as one condition. Both sides of the search go through the database's `lower`, so
- * what it folds (ASCII only under PGlite's C locale) is folded alike.
+ * what it folds (ASCII only under PGlite's C locale) is folded alike. `searchText`: a column of
+ * `nameKeys`' search text (lower-cased already), which `q` also finds by its pinyin and
+ * initials, with or without spaces (`zhang wei`, `zhangwei`, `zw`).
  */
-function listCondition(filter: ListFilter, searched: readonly string[], stamp: string) {
+function listCondition(
+  filter: ListFilter,
+  searched: readonly string[],
+  stamp: string,
+  searchText?: string,
+) {
   const conditions = [sql<SqlBool>`true`];
   if (filter.q) {
     const pattern = containing(filter.q);
     const columns = searched.map((column) => sql`lower(${sql.ref(column)}) like lower(${pattern})`);
+    if (searchText) {
+      const lower = filter.q.normalize('NFKC').trim().toLowerCase();
+      for (const text of new Set([lower, lower.replace(/\s+/g, '')]))
+        if (text) columns.push(sql`${sql.ref(searchText)} like ${containing(text)}`);
+    }
     conditions.push(sql<SqlBool>`(${sql.join(columns, sql` or `)})`);
   }
   if (filter.role) conditions.push(sql<SqlBool>`role = ${filter.role}`);
@@ -146,31 +165,31 @@ function listCondition(filter: ListFilter, searched: readonly string[], stamp: s
   return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
 }
 
-/**
- * The users' sort key: the lower-cased name, `C`-collated so PGlite and PostgreSQL order alike
- * (and the index users_by_name serves it). Not pinyin: the customers' name keys live in that
- * module, which builds on this one.
- */
-const userNameKey = sql<string>`lower(name) collate "C"`;
-
 export interface UserFilter extends ListFilter {
-  /** `stamped`: disabled. The last user of the previous page: its `name_key` and id. */
+  /** `stamped`: disabled. The last user of the previous page: its `name_sort_key` and id. */
   after?: { nameKey: string; id: string } | undefined;
   limit: number;
 }
 
+/**
+ * A page of users by `name_sort_key` (pinyin for Chinese names, as customers sort; `C`-collated,
+ * so PGlite and PostgreSQL order alike, by the index users_by_name_sort_key), then id.
+ */
 export function listUsers(db: PlatformDb, tenantId: string, filter: UserFilter) {
   let query = db
     .selectFrom('users')
     .selectAll()
-    .select(userNameKey.as('name_key'))
     .where('tenant_id', '=', tenantId)
-    .where(listCondition(filter, ['name', 'email'], 'disabled_at'));
+    .where(listCondition(filter, ['name', 'email'], 'disabled_at', 'name_search_text'));
   if (filter.after) {
     const { nameKey, id } = filter.after;
-    query = query.where(sql<SqlBool>`(${userNameKey}, id) > (${nameKey}, ${id})`);
+    query = query.where(
+      (eb) => eb.refTuple('name_sort_key', 'id'),
+      '>',
+      (eb) => eb.tuple(nameKey, id),
+    );
   }
-  return query.orderBy(userNameKey).orderBy('id').limit(filter.limit).execute();
+  return query.orderBy('name_sort_key').orderBy('id').limit(filter.limit).execute();
 }
 
 export async function insertApiKey(

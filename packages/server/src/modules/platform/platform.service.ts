@@ -532,8 +532,8 @@ function userState(row: NonNullable<Awaited<ReturnType<typeof repo.findUser>>>) 
 }
 
 /**
- * The tenant's users by name (lower-cased, then id), a page at a time; every filter given must
- * match.
+ * The tenant's users by name (as customers: Chinese names by their pinyin, then id), a page at
+ * a time; every filter given must match.
  */
 export async function listUsers(
   db: PlatformDb,
@@ -548,7 +548,7 @@ export async function listUsers(
     after: after ? { nameKey: after.n, id: after.i } : undefined,
     limit: query.limit + 1,
   });
-  return pageOf(rows, query.limit, toUser, (row) => ({ n: row.name_key, i: row.id }));
+  return pageOf(rows, query.limit, toUser, (row) => ({ n: row.name_sort_key, i: row.id }));
 }
 
 export async function findTenant(db: PlatformDb, tenantId: string) {

@@ -21,6 +21,10 @@ export interface UsersTable {
   password_hash: string;
   created_at: CreatedAt;
   disabled_at: Date | null;
+  /** `C`-collated: the name's pinyin or lower-cased letters (`nameKeys`), as customers sort. */
+  name_sort_key: string;
+  /** The lower-cased name, its pinyin and initials (`nameKeys`), searched by `q`. */
+  name_search_text: string;
 }
 
 export interface ApiKeysTable {

@@ -26,8 +26,9 @@ function syllables(name: string, isPerson: boolean): string[] {
 }
 
 /**
- * Sort and search keys of a customer's name. PGlite has no ICU collation, so Chinese names are
- * ordered and searched by their pinyin, computed here.
+ * Sort and search keys of a name (a customer's, a user's). PGlite has no ICU collation, so
+ * Chinese names are ordered and searched by their pinyin, computed here: Latin and Chinese names
+ * interleave by their letters (Alice, 李娜 as li na, zoe).
  *
  * @example
  * nameKeys('张三', 'person'); // { sortKey: 'zhang san\t张三', searchText: '张三 zhangsan zs' }
