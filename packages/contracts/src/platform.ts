@@ -171,6 +171,14 @@ export const auditEntry = z.object({
   action: z.string(),
   entityType: z.string(),
   entityId: z.string().nullable(),
+  targetName: z
+    .string()
+    .nullable()
+    .describe(
+      'What the entry is about, by its name as it is now: a customer’s (a loyalty member’s or ' +
+        'referral’s too), a loyalty program’s, reward’s or partner’s, a user’s, an API key’s, ' +
+        'the tenant’s; null when it has no name, was deleted, or is an erased customer',
+    ),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),
   requestId: z.string().nullable(),

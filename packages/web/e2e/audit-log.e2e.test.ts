@@ -89,12 +89,16 @@ describe('the audit log in a real browser', () => {
     const first = rows(page).first();
     // Who: the owner's API key the changes went through, by its name.
     expect(await first.innerText()).toContain('API 密钥 Initial owner key');
-    // What: the customer, linked to their page.
+    // What: the customer by name, linked to their page, the id on focus (and in the opened row).
     const customerRow = rows(page).nth(1);
-    expect(await customerRow.getByRole('link').getAttribute('href')).toBe(
-      `/customers/${customerId}`,
-    );
+    const customerLink = customerRow.getByRole('link', { name: '陈静' });
+    expect(await customerLink.getAttribute('href')).toBe(`/customers/${customerId}`);
     expect(await customerRow.innerText()).toContain('客户');
+    expect(await customerRow.innerText()).not.toContain(customerId);
+    await customerLink.focus();
+    await page.locator('.ant-tooltip:visible').getByText(`编号：${customerId}`).waitFor();
+    // The key by its name (it has no page of its own).
+    expect(await first.getByTestId('audit-target-name').innerText()).toBe('收银台 1 号');
     // The owner may also pick a user.
     await page.getByTestId('audit-user').waitFor();
     await screenshot(page, 'audit-log');
@@ -230,6 +234,9 @@ describe('the audit log in a real browser', () => {
     expect(await page.getByTestId('audit-table').locator('thead').innerText()).toMatch(
       /Time\s+Who\s+Action\s+What/,
     );
+    // The id of what changed, in English too.
+    await rows(page).nth(1).getByRole('link', { name: '陈静' }).hover();
+    await page.locator('.ant-tooltip:visible').getByText(`ID: ${customerId}`).waitFor();
     await page.getByRole('button', { name: 'Show the change: Customer updated' }).click();
     await page.getByTestId('audit-change').getByText('Occupation').waitFor();
     await screenshot(page, 'audit-log-en');
@@ -254,6 +261,21 @@ describe('the audit log in a real browser', () => {
     await history.getByRole('button', { name: '查看更改：更新客户' }).first().click();
     await history.getByText('喜欢茶叶').waitFor();
     await screenshot(page, 'customer-change-history');
+    expect(errors).toEqual([]);
+  });
+
+  test('an erased customer is not named: their entries show the id', async () => {
+    const erased = await server.call<{ id: string }>('POST', '/v1/customers', {
+      kind: 'person',
+      name: '赵敏',
+    });
+    await server.call('DELETE', `/v1/customers/${erased.id}`);
+    await page.goto(`/settings/audit-log?entityId=${erased.id}`);
+    await expect.poll(() => actions(page)).toEqual(['清除个人数据', '新建客户']);
+    expect(await page.getByTestId('audit-table').innerText()).not.toContain('赵敏');
+    await expect
+      .poll(() => rows(page).locator('.audit-entity-id').allInnerTexts())
+      .toEqual([erased.id, erased.id]);
     expect(errors).toEqual([]);
   });
 

@@ -54,4 +54,9 @@ export {
 } from './loyalty.service.ts';
 export { NOTIFICATION_CHANNELS, type ChooseChannels } from './notifications.service.ts';
 export { mergeLoyaltyMembers } from './member-merge.service.ts';
+export {
+  loyaltyRecordNames,
+  namedLoyaltyRecords,
+  type NamedLoyaltyRecord,
+} from './record-names.repository.ts';
 export { registerLoyaltyRoutes, type LoyaltyRouteDeps } from './loyalty.routes.ts';

@@ -32,6 +32,7 @@ export {
   recordAudits,
   redactAudit,
   type AuditChange,
+  type AuditTargetNames,
   systemContext,
   customerContext,
   type CreatedTenant,
@@ -44,7 +45,7 @@ export {
   redactIdempotentResults,
   type IdempotentResult,
 } from './idempotency.ts';
-export { encodeCursor, decodeCursor } from './cursor.ts';
+export { encodeCursor, decodeCursor, isUuid } from './cursor.ts';
 export {
   enqueueJob,
   enqueueJobOnce,

@@ -54,7 +54,12 @@ const job = z.object({
 
 export function registerPlatformRoutes(
   app: FidelisApp,
-  deps: { db: Kysely<PlatformTables>; secureCookies: boolean },
+  deps: {
+    db: Kysely<PlatformTables>;
+    secureCookies: boolean;
+    /** Names other modules' entities in the audit log (flows/audit-log.flow.ts). */
+    auditTargetNames: service.AuditTargetNames;
+  },
 ): void {
   const { db } = deps;
   // Beside the per-address limit: attempts on one email from any number of addresses.
@@ -209,7 +214,8 @@ export function registerPlatformRoutes(
       response: { 200: page(auditEntry) },
     },
     config: { permission: 'audit:read' },
-    handler: async (request) => service.listAudit(db, contextOf(request), request.query),
+    handler: async (request) =>
+      service.listAudit(db, contextOf(request), request.query, deps.auditTargetNames),
   });
 
   app.get('/v1/jobs', {

@@ -579,10 +579,27 @@ export async function findDemoTenant(db: PlatformDb) {
   return row ? { id: row.tenant_id, name: row.name } : null;
 }
 
+/**
+ * The current names of other modules' entities on a page of audit entries: for each entity type
+ * asked for, name by id (absent: no name, deleted, or an erased customer). One query per type at
+ * most. The platform may not read other modules' tables: a flow resolves them
+ * (flows/audit-log.flow.ts), and app.ts hands it to the routes.
+ */
+export type AuditTargetNames = (
+  tenantId: string,
+  idsByType: ReadonlyMap<string, readonly string[]>,
+) => Promise<ReadonlyMap<string, ReadonlyMap<string, string>>>;
+
+const noTargetNames: AuditTargetNames = () => Promise.resolve(new Map());
+
+/** The platform's own entities an audit entry may be about, named here. */
+const platformTargets = new Set(['user', 'api_key', 'tenant']);
+
 export async function listAudit(
   db: PlatformDb,
   context: RequestContext,
   query: AuditQuery,
+  otherTargetNames: AuditTargetNames = noTargetNames,
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const before = query.cursor ? decodeCursor(query.cursor, { t: 'micros', i: 'uuid' }) : undefined;
   const rows = await repo.listAudit(db, context.tenantId, {
@@ -604,10 +621,35 @@ export async function listAudit(
         .map((row) => row.actor_id as string),
     ),
   ];
-  const names = await repo.actorNames(db, context.tenantId, {
-    users: actorsOf('user'),
-    apiKeys: actorsOf('api_key'),
-  });
+  const targetsOf = (type: string) => [
+    ...new Set(
+      page
+        .filter((row) => row.entity_type === type && row.entity_id)
+        .map((row) => row.entity_id as string),
+    ),
+  ];
+  const otherTargets = new Map(
+    [...new Set(page.map((row) => row.entity_type))]
+      .filter((type) => !platformTargets.has(type))
+      .map((type) => [type, targetsOf(type)] as const)
+      .filter(([, ids]) => ids.length > 0),
+  );
+  // Users and keys named as actors or as what changed: one query each.
+  const uuidTargetsOf = (type: string) => targetsOf(type).filter(isUuid);
+  const [names, others, tenant] = await Promise.all([
+    repo.actorNames(db, context.tenantId, {
+      users: [...new Set([...actorsOf('user'), ...uuidTargetsOf('user')])],
+      apiKeys: [...new Set([...actorsOf('api_key'), ...uuidTargetsOf('api_key')])],
+    }),
+    otherTargets.size > 0 ? otherTargetNames(context.tenantId, otherTargets) : new Map(),
+    targetsOf('tenant').includes(context.tenantId) ? findTenant(db, context.tenantId) : null,
+  ]);
+  const targetName = (type: string, id: string | null): string | null => {
+    if (!id) return null;
+    if (type === 'user' || type === 'api_key') return names.get(id) ?? null;
+    if (type === 'tenant') return id === tenant?.id ? tenant.name : null;
+    return others.get(type)?.get(id) ?? null;
+  };
   return pageOf(
     rows,
     query.limit,
@@ -623,6 +665,7 @@ export async function listAudit(
       action: row.action,
       entityType: row.entity_type,
       entityId: row.entity_id,
+      targetName: targetName(row.entity_type, row.entity_id),
       before: row.before ?? null,
       after: row.after ?? null,
       requestId: row.request_id,

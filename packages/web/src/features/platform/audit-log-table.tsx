@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Button, Descriptions, Empty, Table, Typography } from 'antd';
+import { Button, Descriptions, Empty, Table, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DownOutlined, RightOutlined } from '@ant-design/icons';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
@@ -45,23 +45,37 @@ function actorText(t: TFunction, entry: AuditEntry): ReactNode {
   }
 }
 
+/**
+ * What an entry is about: its kind, then its name as it is now (the id on hover or focus, and
+ * in the opened row), or its id when it has no name (an erased customer, a deleted record).
+ */
 function EntityCell({ entry }: { entry: AuditEntry }) {
   const { t } = useTranslation();
   const path = entityPath(entry);
+  const id = entry.entityId;
+  if (!id) return <div>{entityTypeLabel(t, entry.entityType)}</div>;
+  const shown = entry.targetName ?? id;
+  const target = path ? (
+    <Link to={path} onClick={stop}>
+      {shown}
+    </Link>
+  ) : (
+    shown
+  );
   return (
     <>
       <div>{entityTypeLabel(t, entry.entityType)}</div>
-      {entry.entityId ? (
+      {entry.targetName ? (
+        <Tooltip title={t('audit.entityIdTip', { id })} trigger={['hover', 'focus']}>
+          <span className="audit-target-name" data-testid="audit-target-name">
+            {target}
+          </span>
+        </Tooltip>
+      ) : (
         <Typography.Text type="secondary" className="audit-entity-id">
-          {path ? (
-            <Link to={path} onClick={stop}>
-              {entry.entityId}
-            </Link>
-          ) : (
-            entry.entityId
-          )}
+          {target}
         </Typography.Text>
-      ) : null}
+      )}
     </>
   );
 }

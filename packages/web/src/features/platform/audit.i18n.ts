@@ -36,6 +36,7 @@ const en = {
   listSeparator: ', ',
   requestId: 'Request ID',
   entityId: 'ID',
+  entityIdTip: 'ID: {{id}}',
   history: 'Change history',
   historyEmpty: 'No changes recorded for this customer',
   actors: {
@@ -169,6 +170,7 @@ const zhCN: Omit<typeof en, 'shown_one'> = {
   listSeparator: '、',
   requestId: '请求编号',
   entityId: '编号',
+  entityIdTip: '编号：{{id}}',
   history: '变更记录',
   historyEmpty: '这位客户还没有更改记录',
   actors: {
