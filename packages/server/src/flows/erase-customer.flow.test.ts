@@ -83,6 +83,105 @@ describe('erasure across the modules', () => {
     expect((await send(tenant, 'DELETE', `/v1/customers/${id}`)).statusCode).toBe(204);
   });
 
+  it('takes the notes staff wrote on loyalty adjustments, and keeps the points', async () => {
+    const tenant = await newTenant(t);
+    const created = await send(tenant, 'POST', '/v1/loyalty/programs', {
+      name: '会员计划',
+      currency: 'CNY',
+      earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+      pendingDays: 0,
+      referral: { referrerPoints: 100, refereePoints: 50 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const programId = (created.json() as { id: string }).id;
+    const customer = async (name: string) => {
+      const res = await send(tenant, 'POST', '/v1/customers', { kind: 'person', name });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const [erased, kept, referrer] = [
+      await customer('王小明'),
+      await customer('李娜'),
+      await customer('陈静'),
+    ];
+    const member = `/v1/loyalty/programs/${programId}/members`;
+    const note = (who: string) => `${who}投诉快递丢件，电话13800138000`;
+    for (const [id, who] of [
+      [erased, '王小明'],
+      [kept, '李娜'],
+    ] as const) {
+      const adjusted = await send(tenant, 'POST', `${member}/${id}/adjustments`, {
+        points: 300,
+        reason: 'service_recovery',
+        note: note(who),
+        idempotencyKey: `complaint-${id}`,
+      });
+      expect(adjusted.statusCode, adjusted.body).toBe(201);
+    }
+    const code = await send(tenant, 'POST', `${member}/${referrer}/referral-code`);
+    expect(code.statusCode, code.body).toBe(201);
+    const referred = await send(tenant, 'POST', `/v1/loyalty/programs/${programId}/referrals`, {
+      code: (code.json() as { code: string }).code,
+      customerId: erased,
+    });
+    expect(referred.statusCode, referred.body).toBe(201);
+
+    expect((await send(tenant, 'DELETE', `/v1/customers/${erased}`)).statusCode).toBe(204);
+    // Erasing again changes nothing (the trigger lets only a present note be taken out).
+    expect((await send(tenant, 'DELETE', `/v1/customers/${erased}`)).statusCode).toBe(204);
+
+    const explanations = async (customerId: string) =>
+      (
+        await t.database.db
+          .selectFrom('loyalty_entries')
+          .select(['kind', 'points', 'explanation'])
+          .where('tenant_id', '=', tenant.tenantId)
+          .where('customer_id', '=', customerId)
+          .execute()
+      ).filter((entry) => entry.kind === 'adjust');
+    const [erasedEntry] = await explanations(erased);
+    expect(Number(erasedEntry!.points)).toBe(300);
+    expect(erasedEntry!.explanation).toMatchObject({ adjustment: 'service_recovery' });
+    expect(JSON.stringify(erasedEntry)).not.toMatch(/王小明|13800138000|投诉/);
+    // Another customer's note stays.
+    expect((await explanations(kept))[0]!.explanation).toMatchObject({ note: note('李娜') });
+
+    const audit = await send(tenant, 'GET', '/v1/audit-log?limit=100');
+    expect(audit.statusCode, audit.body).toBe(200);
+    const entries = (audit.json() as { items: { entityId: string; after: unknown }[] }).items;
+    const about = (id: string) => entries.filter((e) => e.entityId === `${programId}:${id}`);
+    expect(about(erased).length).toBeGreaterThanOrEqual(2); // the adjustment and the referral
+    // Who did what when stays, and which fields; not the values.
+    expect(JSON.stringify(about(erased))).not.toMatch(/王小明|13800138000|投诉|"referrerId":"/);
+    expect(about(erased)[0]!.after).toMatchObject({ erased: true });
+    expect(JSON.stringify(about(kept))).toContain(note('李娜'));
+    // The ledger still balances: the points are anonymous facts.
+    const check = await send(tenant, 'POST', `/v1/loyalty/programs/${programId}/ledger-check`);
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json()).toMatchObject({
+      mismatches: [],
+      accountsSum: 0,
+      orphans: { lots: 0, entries: 0, redemptions: 0 },
+    });
+  });
+
+  it('the ledger refuses any other change to an entry', async () => {
+    await expect(
+      t.database.db
+        .updateTable('loyalty_entries')
+        .set({ points: 1 })
+        .where('kind', '=', 'adjust')
+        .execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      t.database.db
+        .updateTable('loyalty_entries')
+        .set({ explanation: JSON.stringify({ reason: 'rewritten' }) })
+        .where('kind', '=', 'adjust')
+        .execute(),
+    ).rejects.toThrow(/append-only/);
+  });
+
   it('erases the free text of a customer merged into the erased one too', async () => {
     const tenant = await newTenant(t);
     const person = async (name: string) =>

@@ -8,6 +8,7 @@ import {
   resolveMergedCustomerId,
   type CustomersTables,
 } from '../modules/customers/index.ts';
+import { eraseMemberNotes, type LoyaltyTables } from '../modules/loyalty/index.ts';
 import {
   redactAudit,
   redactIdempotentResults,
@@ -23,7 +24,8 @@ function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
  * module wipes the profile of the customer and of every customer merged into it; the timeline
  * keeps the interactions' facts but loses their free text; the stored result of the request
  * that created the customer (an Idempotency-Key's replay) keeps only the id and answers 410;
- * the audit log keeps who changed what and when, and which fields, without the values.
+ * the audit log keeps who changed what and when, and which fields, without the values; the
+ * loyalty ledger keeps the points but loses the notes staff wrote on adjustments.
  * Erasing again changes nothing more.
  */
 export async function eraseCustomerFlow(
@@ -43,6 +45,19 @@ export async function eraseCustomerFlow(
       entityIds: ids,
       keep: 'customer.erase',
     });
+    // Loyalty keeps the points as anonymous facts; the notes staff wrote on the person's points
+    // adjustments go, and so do the values of the audit entries of their memberships and
+    // referrals (keyed `programId:customerId`), which hold those notes too.
+    const { programIds } = await eraseMemberNotes(narrow<LoyaltyTables>(trx), tenantId, ids);
+    const memberKeys = programIds.flatMap((programId) => ids.map((id) => `${programId}:${id}`));
+    for (const entityType of ['loyalty_member', 'loyalty_referral']) {
+      await redactAudit(narrow<PlatformTables>(trx), {
+        tenantId,
+        entityType,
+        entityIds: memberKeys,
+        keep: 'customer.erase',
+      });
+    }
     await redactIdempotentResults(narrow<PlatformTables>(trx), {
       tenantId,
       scope: 'customers.create',

@@ -54,6 +54,7 @@ export {
 } from './loyalty.service.ts';
 export { NOTIFICATION_CHANNELS, type ChooseChannels } from './notifications.service.ts';
 export { mergeLoyaltyMembers } from './member-merge.service.ts';
+export { eraseMemberNotes } from './member-erasure.repository.ts';
 export {
   loyaltyRecordNames,
   namedLoyaltyRecords,

@@ -414,4 +414,24 @@ export const loyaltyMigrations: Record<string, Migration> = {
       await sql`alter table loyalty_tier_changes add column why jsonb`.execute(db);
     },
   },
+  '0313_loyalty_entries_erasable_notes': {
+    // The ledger stays append-only, with one exception erasure needs (PIPL art. 47, GDPR
+    // art. 17): the free-text note staff wrote on a points adjustment may name the person, so
+    // erasing the customer removes it. The trigger lets through an update that changes nothing
+    // but taking `note` out of the explanation: points, accounts, lots and times never change.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create or replace function loyalty_entries_append_only() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'UPDATE'
+            and (to_jsonb(new) - 'explanation') = (to_jsonb(old) - 'explanation')
+            and old.explanation ? 'note'
+            and new.explanation = old.explanation - 'note' then
+            return new;
+          end if;
+          raise exception 'loyalty_entries is append-only';
+        end $$
+      `.execute(db);
+    },
+  },
 };
