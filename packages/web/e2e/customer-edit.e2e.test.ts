@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { logIn, loseFirstAnswer, newPage, openLoggedIn, screenshot } from './browser.ts';
 
 // Changing customers from the 360 page: edit the profile, merge a duplicate, erase personal
-// data; and creating one from the list. One server and one browser for the whole file.
+// data, link and unlink an organisation's people, add tags; creating one from the list; and
+// where the focus goes when the edit drawer closes. One server and one browser for the whole file.
 let server: E2eServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -34,6 +35,7 @@ let survivor: Created;
 let duplicate: Created;
 let erasable: Created;
 const viewer = { email: 'viewer@e2e.fidelis.test', password: 'viewer password 1' };
+const english = { email: 'tom@e2e.fidelis.test', password: 'tom password 123' };
 
 // antd puts a space between the two characters of a two-character Chinese button label.
 const twoChars = (label: string) => new RegExp(`^${label[0]}\\s?${label[1]}$`);
@@ -58,6 +60,21 @@ async function interaction(id: string, customerId: string, subject: string) {
 const toast = () => page.locator('.ant-message');
 const drawerForm = () => page.getByTestId('customer-form');
 const modal = () => page.locator('.ant-modal-wrap:visible .ant-modal');
+
+const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
+
+interface MemberReply {
+  personId: string;
+  organizationId: string;
+  role: string | null;
+  title: string | null;
+}
+
+function membersOf(organizationId: string) {
+  return server
+    .call<{ items: MemberReply[] }>('GET', `/v1/customers/${organizationId}/members`)
+    .then((reply) => reply.items);
+}
 
 async function openMoreAction(name: string) {
   await page.getByRole('button', { name: /更\s?多/ }).click();
@@ -96,6 +113,7 @@ beforeAll(async () => {
     role: 'viewer',
     password: viewer.password,
   });
+  await server.call('POST', '/v1/users', { ...english, name: 'Tom', role: 'agent', locale: 'en' });
   ({ browser, context, page, errors } = await openLoggedIn(server));
 });
 
@@ -560,5 +578,216 @@ describe('changing customers in the web UI', () => {
     } finally {
       await other.context.close();
     }
+  });
+});
+
+describe('organisation members in the web UI', () => {
+  test('add person: a job title beside the role, reached with Tab, Enter adds; the list shows both', async () => {
+    const org = await createCustomer({ kind: 'organization', name: '远航物流有限公司' });
+    const person = await createCustomer({ name: '郑爽', externalId: 'P100' });
+    await page.goto(`/customers/${org.id}`);
+    const panel = page.getByTestId('members-panel');
+    await panel.getByRole('button', { name: '添加成员' }).click();
+    const picker = page.getByLabel('成员', { exact: true });
+    await expect.poll(() => isFocused(picker)).toBe(true);
+    await page.keyboard.type('P100');
+    await page.locator('.ant-select-item-option', { hasText: '郑爽' }).click();
+    const role = page.locator('#member_role');
+    await role.fill('决策人');
+    // The job title follows the role in the tab order, under its own label.
+    await role.press('Tab');
+    const title = page.getByLabel('职位', { exact: true });
+    await expect.poll(() => isFocused(title)).toBe(true);
+    await page.keyboard.type('采购经理');
+    await screenshot(page, 'customer-member-add-title', undefined, false);
+    await page.keyboard.press('Enter');
+
+    await expect.poll(() => toast().innerText()).toContain('已添加 郑爽');
+    await expect.poll(() => modal().count()).toBe(0);
+    await expect
+      .poll(() => panel.getByTestId('member-item').innerText())
+      .toContain('采购经理 · 决策人');
+    expect(await membersOf(org.id)).toEqual([
+      expect.objectContaining({ personId: person.id, role: '决策人', title: '采购经理' }),
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  test('remove: from the organisation, by keyboard, after a confirmation; the list refreshes and the focus stays in it', async () => {
+    const org = await createCustomer({ kind: 'organization', name: '青松教育集团' });
+    const first = await createCustomer({ name: '艾青', externalId: 'P201' });
+    const second = await createCustomer({ name: '白云', externalId: 'P202' });
+    for (const person of [first, second])
+      await server.call('POST', `/v1/customers/${org.id}/members`, {
+        personId: person.id,
+        role: '老师',
+      });
+    await page.goto(`/customers/${org.id}`);
+    const panel = page.getByTestId('members-panel');
+    await expect.poll(() => panel.getByTestId('member-item').count()).toBe(2);
+
+    // Cancel first: nothing is removed, the focus is back on the button.
+    const removeFirst = panel.getByRole('button', { name: '移除 艾青' });
+    await removeFirst.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => modal().innerText()).toContain('将 艾青 移出 青松教育集团？');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => modal().count()).toBe(0);
+    await expect.poll(() => isFocused(removeFirst)).toBe(true);
+    expect(await membersOf(org.id)).toHaveLength(2);
+
+    // Enter opens the confirmation, whose Remove button has the focus: Enter again removes.
+    await page.keyboard.press('Enter');
+    const ok = modal().getByRole('button', { name: twoChars('移除') });
+    await expect.poll(() => isFocused(ok)).toBe(true);
+    await screenshot(page, 'customer-member-remove', undefined, false);
+    await page.keyboard.press('Enter');
+
+    await expect.poll(() => toast().innerText()).toContain('已将 艾青 移出 青松教育集团');
+    await expect.poll(() => panel.getByTestId('member-item').count()).toBe(1);
+    expect(await panel.getByTestId('member-item').innerText()).toContain('白云');
+    expect((await membersOf(org.id)).map((m) => m.personId)).toEqual([second.id]);
+    // The focus is not lost to the page: it is on the next person's Remove button.
+    await expect.poll(() => isFocused(panel.getByRole('button', { name: '移除 白云' }))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  test("remove: from the person's page, the organisation is left", async () => {
+    const org = await createCustomer({ kind: 'organization', name: '晨光文具店' });
+    const person = await createCustomer({ name: '高远', externalId: 'P301' });
+    await server.call('POST', `/v1/customers/${org.id}/members`, { personId: person.id });
+    await page.goto(`/customers/${person.id}`);
+    const panel = page.getByTestId('members-panel');
+    await expect.poll(() => panel.innerText()).toContain('晨光文具店');
+    await panel.getByRole('button', { name: '移除 晨光文具店' }).click();
+    await expect.poll(() => modal().innerText()).toContain('将 高远 移出 晨光文具店？');
+    await modal()
+      .getByRole('button', { name: twoChars('移除') })
+      .click();
+    await expect.poll(() => panel.innerText()).toContain('未关联任何组织');
+    expect(await membersOf(org.id)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  test('in English: the job title field and the Remove button', async () => {
+    const org = await createCustomer({ kind: 'organization', name: 'Northwind Ltd' });
+    const person = await createCustomer({ name: 'Ann Lee', externalId: 'P401' });
+    await server.call('POST', `/v1/customers/${org.id}/members`, { personId: person.id });
+    const inEnglish = await newPage(browser, server.url, { locale: 'en' });
+    try {
+      await logIn(inEnglish.page, english);
+      await inEnglish.page.goto(`/customers/${org.id}`);
+      const panel = inEnglish.page.getByTestId('members-panel');
+      await panel.getByRole('button', { name: 'Remove Ann Lee' }).click();
+      await expect
+        .poll(() => inEnglish.page.locator('.ant-modal-wrap:visible .ant-modal').innerText())
+        .toContain('Remove Ann Lee from Northwind Ltd?');
+      await inEnglish.page.keyboard.press('Escape');
+      await panel.getByRole('button', { name: 'Add person' }).click();
+      await inEnglish.page.getByLabel('Job title', { exact: true }).waitFor();
+      expect(inEnglish.errors).toEqual([]);
+    } finally {
+      await inEnglish.context.close();
+    }
+  });
+});
+
+describe('focus', () => {
+  test('closing the edit drawer puts the focus back on Edit, also while the drawer is still sliding away', async () => {
+    const person = await createCustomer({ name: '方圆', externalId: 'P500' });
+    await page.goto(`/customers/${person.id}`);
+    const edit = page.getByRole('button', { name: /编\s?辑/ });
+    const name = page.locator('#customer_name');
+    const panelClass = () =>
+      page.evaluate(
+        () => document.querySelector('.ant-drawer-content-wrapper')?.className ?? 'none',
+      );
+    // In order: Edit getting the focus, and the drawer's motions ending.
+    await page.evaluate(() => {
+      const w = window as unknown as { focusLog: string[] };
+      w.focusLog = [];
+      const slid = (event: Event) => {
+        if ((event.target as Element).closest('.ant-drawer')) w.focusLog.push('slid');
+      };
+      document.addEventListener('transitionend', slid, true);
+      document.addEventListener('animationend', slid, true);
+    });
+    await edit.evaluate((button) => {
+      button.addEventListener('focus', () => {
+        (window as unknown as { focusLog: string[] }).focusLog.push('focus');
+      });
+    });
+    const openDrawer = async () => {
+      await edit.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => isFocused(name)).toBe(true);
+    };
+    const focusLog = () =>
+      page.evaluate(() => (window as unknown as { focusLog: string[] }).focusLog.join(' '));
+    const clearLog = () =>
+      page.evaluate(() => {
+        (window as unknown as { focusLog: string[] }).focusLog = [];
+      });
+
+    // Closed at once, before it has finished sliding in: antd then never gave the focus back.
+    await openDrawer();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('customer-form').count()).toBe(0);
+    await expect.poll(() => isFocused(edit)).toBe(true);
+
+    // Closed once open (Esc, or Cancel): the focus is back while the drawer slides away, not after.
+    for (const close of ['Escape', 'Cancel'] as const) {
+      await openDrawer();
+      await expect.poll(panelClass).not.toMatch(/motion|none/);
+      await clearLog();
+      if (close === 'Escape') await page.keyboard.press('Escape');
+      else await page.getByRole('button', { name: twoChars('取消') }).click();
+      await expect.poll(() => page.getByTestId('customer-form').count()).toBe(0);
+      expect(await isFocused(edit)).toBe(true);
+      await expect.poll(focusLog).toMatch(/slid/);
+      expect({ close, log: await focusLog() }).toEqual({
+        close,
+        log: expect.stringMatching(/^focus slid/),
+      });
+    }
+
+    // Changed, then discarded after the question: Edit has the focus once both have gone.
+    await openDrawer();
+    await page.keyboard.type('改');
+    await page.keyboard.press('Escape');
+    await modal()
+      .getByRole('button', { name: twoChars('放弃') })
+      .click();
+    await expect.poll(() => page.getByTestId('customer-form').count()).toBe(0);
+    await expect.poll(() => modal().count()).toBe(0);
+    await expect.poll(() => isFocused(edit)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  test('add tag: Enter keeps the focus in the tag input, so the next tag can be typed at once', async () => {
+    const person = await createCustomer({ name: '钱多', externalId: 'P600' });
+    await page.goto(`/customers/${person.id}`);
+    const tags = page.getByTestId('tags-panel');
+    await tags.getByRole('button', { name: '添加标签' }).click();
+    const input = page.getByLabel('新标签', { exact: true });
+    await expect.poll(() => isFocused(input)).toBe(true);
+    await page.keyboard.type('VIP');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => tags.innerText()).toContain('VIP');
+    await expect.poll(() => isFocused(input)).toBe(true);
+    await page.keyboard.type('老客户');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => tags.innerText()).toContain('老客户');
+    await expect
+      .poll(() =>
+        server
+          .call<{ tags: string[] }>('GET', `/v1/customers/${person.id}`)
+          .then((c) => [...c.tags].sort()),
+      )
+      .toEqual(['VIP', '老客户'].sort());
+    // Esc leaves the input; the focus goes back to Add tag.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => isFocused(tags.getByRole('button', { name: '添加标签' }))).toBe(true);
+    expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useRef, useState, type RefObject } from 'react';
 import {
+  App,
   Breadcrumb,
   Button,
   Card,
@@ -32,7 +33,7 @@ import { Link, useParams } from 'react-router';
 import { roleCan } from '@fidelis/contracts';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
-import type { Customer } from '../../api/api-types.ts';
+import type { Customer, CustomerMember } from '../../api/api-types.ts';
 
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { CustomerTimeline } from '../activity/customer-timeline.tsx';
@@ -44,11 +45,13 @@ import { CustomerEditDrawer } from './customer-edit-drawer.tsx';
 import { CustomerEraseModal } from './customer-erase-modal.tsx';
 import { CustomerMemberModal } from './customer-member-modal.tsx';
 import { CustomerMergeModal } from './customer-merge-modal.tsx';
+import './customers.i18n.ts';
 import {
   addTag,
   customerKeys,
   getCustomer,
   listMembers,
+  removeMember,
   removeTag,
   setConsent,
   useAttributeDefinitions,
@@ -115,11 +118,37 @@ function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean
     onError,
   });
 
-  function commit() {
+  // "Add tag" takes the focus back when the input closes by Esc, as a dialog gives it back.
+  const refocusAdd = useRef(false);
+  const focusAddIfAsked = (element: HTMLSpanElement | null) => {
+    if (!element || !refocusAdd.current) return;
+    refocusAdd.current = false;
+    element.focus();
+  };
+
+  function save(tag: string) {
+    if (tag && !customer.tags.includes(tag)) add.mutate(tag);
+  }
+
+  /** Enter adds the tag and leaves the input open, focused, for the next; Enter on nothing closes it. */
+  function commitAndContinue() {
     const tag = draft.trim();
+    setDraft('');
+    if (tag) save(tag);
+    else stopAdding();
+  }
+
+  /** Leaving the input adds what it holds. */
+  function commit() {
+    save(draft.trim());
     setAdding(false);
     setDraft('');
-    if (tag && !customer.tags.includes(tag)) add.mutate(tag);
+  }
+
+  function stopAdding() {
+    setAdding(false);
+    setDraft('');
+    refocusAdd.current = true;
   }
 
   return (
@@ -150,17 +179,15 @@ function TagsPanel({ customer, canEdit }: { customer: Customer; canEdit: boolean
             value={draft}
             maxLength={50}
             onChange={(e) => setDraft(e.target.value)}
-            onPressEnter={commit}
+            onPressEnter={commitAndContinue}
             onBlur={commit}
             onKeyDown={(e) => {
-              if (e.key === 'Escape') {
-                setAdding(false);
-                setDraft('');
-              }
+              if (e.key === 'Escape') stopAdding();
             }}
           />
         ) : (
           <Tag
+            ref={focusAddIfAsked}
             className="tag-add"
             icon={<PlusOutlined aria-hidden />}
             onClick={() => setAdding(true)}
@@ -239,6 +266,56 @@ function ConsentPanel({
 }
 
 /**
+ * Unlinks a person from an organisation once the user confirms (Enter confirms, Esc keeps the
+ * link). The row's button goes with the link: the focus then moves to the button of the row
+ * that took its place (or the one before), else to the panel's first button.
+ */
+function useRemoveMember(panel: RefObject<HTMLDivElement | null>) {
+  const { t } = useTranslation();
+  const { modal } = App.useApp();
+  const message = useMessage();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const unnamed = t('customers.unnamed');
+  const remove = useMutation({
+    mutationFn: (member: CustomerMember) => removeMember(member.organizationId, member.personId),
+    onSuccess: async (_, member) => {
+      // The organisation's people and the person's organisations.
+      await queryClient.invalidateQueries({ queryKey: customerKeys.allMembers });
+      void message.success(t('customerMembers.removed', namesOf(member, unnamed)));
+    },
+    onError: (error) => {
+      void message.error(errorText(error).line);
+    },
+  });
+
+  function keepFocusNear(index: number) {
+    // A refusal leaves the row, and the dialog has given its button the focus back.
+    if (!panel.current || panel.current.contains(document.activeElement)) return;
+    const buttons = panel.current.querySelectorAll<HTMLElement>('[data-testid="member-remove"]');
+    const next =
+      buttons[Math.min(index, buttons.length - 1)] ?? panel.current.querySelector('button');
+    next?.focus();
+  }
+
+  return (member: CustomerMember, index: number) =>
+    modal.confirm({
+      title: t('customerMembers.removeTitle', namesOf(member, unnamed)),
+      content: t('customerMembers.removeText'),
+      okText: t('customerMembers.removeOk'),
+      okButtonProps: { danger: true },
+      cancelText: t('common.cancel'),
+      // The dialog stays, its button spinning, until the list shows the link gone.
+      onOk: () => remove.mutateAsync(member).catch(() => undefined),
+      afterClose: () => keepFocusNear(index),
+    });
+}
+
+function namesOf(member: CustomerMember, unnamed: string) {
+  return { person: member.personName || unnamed, organization: member.organizationName || unnamed };
+}
+
+/**
  * An organisation's people, or the organisations a person belongs to, a page at a time in name
  * order: a key account has hundreds of contacts, found by name, phone or role.
  */
@@ -247,6 +324,8 @@ function MembersPanel({ customer, canWrite }: { customer: Customer; canWrite: bo
   const isOrganization = customer.kind === 'organization';
   const [search, setSearch] = useState('');
   const [adding, setAdding] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
+  const confirmRemove = useRemoveMember(panel);
   const q = useDebounced(search.trim());
   const members = useInfiniteQuery({
     queryKey: customerKeys.members(customer.id, q),
@@ -263,6 +342,7 @@ function MembersPanel({ customer, canWrite }: { customer: Customer; canWrite: bo
       title={isOrganization ? t('customer360.members') : t('customer360.organizations')}
       size="small"
       data-testid="members-panel"
+      ref={panel}
       extra={
         isOrganization && canWrite ? (
           <Button
@@ -320,7 +400,7 @@ function MembersPanel({ customer, canWrite }: { customer: Customer; canWrite: bo
       ) : (
         <>
           <ul className="plain-list" data-testid="members-list">
-            {rows.map((member) => {
+            {rows.map((member, index) => {
               const otherId = isOrganization ? member.personId : member.organizationId;
               const otherName = isOrganization ? member.personName : member.organizationName;
               const about = [member.title, member.role].filter(Boolean).join(' · ');
@@ -336,6 +416,17 @@ function MembersPanel({ customer, canWrite }: { customer: Customer; canWrite: bo
                       </div>
                     ) : null}
                   </div>
+                  {canWrite ? (
+                    <Button
+                      type="text"
+                      size="small"
+                      icon={<DeleteOutlined aria-hidden />}
+                      aria-label={t('customerMembers.remove', { name: otherName || otherId })}
+                      title={t('customerMembers.remove', { name: otherName || otherId })}
+                      onClick={() => confirmRemove(member, index)}
+                      data-testid="member-remove"
+                    />
+                  ) : null}
                 </li>
               );
             })}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import {
   Alert,
   App,
@@ -616,6 +616,22 @@ export function CustomerEditDrawer({
   }
 
   const close = () => leave();
+
+  // antd gives the focus back to the opener only once the drawer has slid away, the page's body
+  // holding it meanwhile: give it back as the drawer starts to close. The opener is taken before
+  // the drawer's effects move the focus in, and given back after they let it go (children's
+  // effects run first).
+  const opener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (open && document.activeElement instanceof HTMLElement)
+      opener.current = document.activeElement;
+  }, [open]);
+  useEffect(() => {
+    if (open) return;
+    const element = opener.current;
+    opener.current = null;
+    if (element?.isConnected) element.focus({ preventScroll: true });
+  }, [open]);
 
   return (
     <Drawer

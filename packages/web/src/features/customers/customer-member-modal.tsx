@@ -6,14 +6,24 @@ import type { Customer } from '../../api/api-types.ts';
 import { useMessage } from '../../i18n/antd-config.tsx';
 import { CustomerSearchSelect } from './customer-search-select.tsx';
 import { addMember, customerKeys } from './customers.api.ts';
+import './customers.i18n.ts';
 
 interface MemberFormValues {
   personId: string | null;
   role?: string;
+  title?: string;
+}
+
+/** The role and job title typed, trimmed; an empty one is not sent. */
+function memberInput(values: MemberFormValues & { personId: string }) {
+  const role = values.role?.trim();
+  const title = values.title?.trim();
+  return { personId: values.personId, ...(role ? { role } : {}), ...(title ? { title } : {}) };
 }
 
 /**
- * Links a person to an organisation with a role: the person found as in the customer search.
+ * Links a person to an organisation with a role and a job title: the person found as in the
+ * customer search.
  * Enter submits, Esc closes; the server's refusals show on their field, or above the button.
  */
 export function CustomerMemberModal({
@@ -32,8 +42,7 @@ export function CustomerMemberModal({
   const problem = useFormProblem(form);
   const unnamed = t('customers.unnamed');
   const add = useMutation({
-    mutationFn: ({ personId, role }: { personId: string; role: string }) =>
-      addMember(organization.id, role ? { personId, role } : { personId }),
+    mutationFn: (input: ReturnType<typeof memberInput>) => addMember(organization.id, input),
     onSuccess: async (member) => {
       // The organisation's people and the person's organisations.
       await queryClient.invalidateQueries({ queryKey: customerKeys.allMembers });
@@ -65,11 +74,11 @@ export function CustomerMemberModal({
         form={form}
         name="member"
         layout="vertical"
-        initialValues={{ personId: null, role: '' }}
+        initialValues={{ personId: null, role: '', title: '' }}
         onFinish={(values) => {
           problem.clear();
-          if (values.personId)
-            add.mutate({ personId: values.personId, role: values.role?.trim() ?? '' });
+          const { personId } = values;
+          if (personId) add.mutate(memberInput({ ...values, personId }));
         }}
         data-testid="member-form"
         // Esc closes also after a refused submit, when the dialog's own handler no longer hears it.
@@ -94,6 +103,9 @@ export function CustomerMemberModal({
         </Form.Item>
         <Form.Item name="role" label={t('customer360.memberRole')}>
           <Input maxLength={100} placeholder={t('customer360.memberRolePlaceholder')} />
+        </Form.Item>
+        <Form.Item name="title" label={t('customerMembers.jobTitle')}>
+          <Input maxLength={100} placeholder={t('customerMembers.jobTitlePlaceholder')} />
         </Form.Item>
         {problem.alert}
         {/* Enter in a field submits; the visible button is the modal's. */}

@@ -112,6 +112,13 @@ export function addMember(
   );
 }
 
+/** Unlinks a person from an organisation (both customers stay). */
+export function removeMember(organizationId: string, personId: string) {
+  return api.delete<unknown>(
+    `/v1/customers/${encodeURIComponent(organizationId)}/members/${encodeURIComponent(personId)}`,
+  );
+}
+
 /**
  * Creates a customer. Send the same `idempotencyKey` again (a retry, a second click) and the
  * server answers with the customer the first request made instead of making another.
