@@ -472,6 +472,9 @@ describe('changing customers in the web UI', () => {
     await tags.click();
     await tags.fill('VIP');
     await tags.press('Enter');
+    // The tag is taken and the field keeps the focus for the next one.
+    await expect.poll(() => drawerForm().innerText()).toContain('VIP');
+    expect(await isFocused(tags)).toBe(true);
     // Enter in a plain text field still submits.
     await page.locator('#customer_externalId').fill('C030');
     await page.locator('#customer_externalId').press('Enter');
