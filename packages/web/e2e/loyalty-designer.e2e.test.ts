@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { logIn, loseFirstAnswer, newPage, openLoggedIn, screenshot } from './browser.ts';
 
@@ -36,6 +36,17 @@ async function choose(target: Page, selectId: string, option: string) {
 
 /** antd puts a space between the two characters of a two-character Chinese button label. */
 const label = (text: string) => new RegExp(text.split('').join('\\s?'));
+
+/** What has the focus: its id, else its role and text, for a readable failure. */
+function focused(target: Page) {
+  return target.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return 'body';
+    return active.id || `${active.getAttribute('role') ?? active.tagName}: ${active.textContent}`;
+  });
+}
+
+const hasFocus = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 async function openTab(name: string) {
   await page.getByRole('tab', { name }).click();
@@ -399,6 +410,69 @@ describe('loyalty program designer in a real browser', () => {
     );
     expect(items).toEqual([expect.objectContaining({ code, status: 'used' })]);
     await page.locator('.ant-drawer-close').click();
+    expect(errors).toEqual([]);
+  });
+});
+
+// Where the focus goes when a new program's designer opens and after each "add" in it.
+describe('the loyalty program designer with the keyboard', () => {
+  test('a program just created opens with the focus on its first tab, not nowhere', async () => {
+    await page.goto('/loyalty/programs/new');
+    await page.locator('#program_name').fill('键盘会员');
+    await page.locator('#program_pendingDays').fill('0');
+    await page.locator('#program_name').press('Enter');
+    await page.waitForURL(/\/loyalty\/programs\/[0-9a-f-]{36}\?tab=rules$/);
+    const rulesTab = page.getByRole('tab', { name: '积分规则' });
+    await expect.poll(() => hasFocus(rulesTab)).toBe(true);
+    // Tab goes on into the page, not back to the top of the document.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).not.toBe('body');
+    expect(errors).toEqual([]);
+  });
+
+  test('each earning rule added takes the focus into its card, at its name', async () => {
+    await page.getByRole('button', { name: '倍数规则' }).click();
+    await expect.poll(() => focused(page)).toBe('rules_earnRules_1_name');
+    await page.keyboard.type('周末双倍');
+    expect(await page.locator('#rules_earnRules_1_name').inputValue()).toBe('周末双倍');
+    await page.getByRole('button', { name: '行为规则' }).click();
+    await expect.poll(() => focused(page)).toBe('rules_earnRules_2_name');
+    expect(errors).toEqual([]);
+  });
+
+  test('a line added to the dry run takes the focus at its SKU', async () => {
+    const dryRun = page.getByTestId('dry-run');
+    await dryRun.getByRole('button', { name: '添加明细' }).click();
+    await expect.poll(() => focused(page)).toBe('dryRun_event_lines_0_sku');
+    await dryRun.getByRole('button', { name: '添加明细' }).click();
+    await expect.poll(() => focused(page)).toBe('dryRun_event_lines_1_sku');
+    expect(errors).toEqual([]);
+  });
+
+  test('"Add tier" takes the focus to the new tier\'s name', async () => {
+    await page.getByRole('tab', { name: '会员等级' }).click();
+    await page.locator('#tiers_enabled').click();
+    await page.getByRole('button', { name: '添加等级' }).click();
+    await expect.poll(() => focused(page)).toBe('tiers_tiers_levels_1_name');
+    await page.keyboard.type('金卡');
+    await page.getByRole('button', { name: '添加等级' }).click();
+    await expect.poll(() => focused(page)).toBe('tiers_tiers_levels_2_name');
+    expect(await page.locator('#tiers_tiers_levels_1_name').inputValue()).toBe('金卡');
+    await page.getByRole('button', { name: '放弃修改' }).click();
+    expect(errors).toEqual([]);
+  });
+
+  test('a new reward or partner opens its form at the name', async () => {
+    await page.getByRole('tab', { name: '奖励与券码' }).click();
+    await page.getByRole('button', { name: '新建奖励' }).first().click();
+    await expect.poll(() => focused(page)).toBe('reward_name');
+    await page.keyboard.press('Escape');
+    await page.locator('#reward_name').waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: '合作伙伴' }).click();
+    await page.getByRole('button', { name: '添加合作伙伴' }).first().click();
+    await expect.poll(() => focused(page)).toBe('partner_name');
+    await page.keyboard.press('Escape');
+    await page.locator('#partner_name').waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { openLoggedIn, screenshot } from './browser.ts';
 import { seedShop, type Seeded } from './seed-data.ts';
@@ -22,6 +22,8 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+const hasFocus = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 describe('loyalty screens in a real browser', () => {
   test('without a program: an empty state with the request that creates one', async () => {
@@ -421,6 +423,68 @@ describe('loyalty screens in a real browser', () => {
     await expect
       .poll(() => table.locator('tbody tr.ant-table-row').allInnerTexts())
       .toEqual([expect.stringContaining('杯垫'), expect.stringContaining('保温杯')]);
+    expect(errors).toEqual([]);
+  });
+  test('Enter in the redeem dialog picks the reward highlighted in its list and does not redeem; Enter in the points field redeems', async () => {
+    await page.goto(`/customers/${seeded.zhangWei.id}`);
+    await page.getByTestId('member-available').waitFor();
+    const redemptions: string[] = [];
+    const countRedemptions = (request: Request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/redemptions'))
+        redemptions.push(request.url());
+    };
+    page.on('request', countRedemptions);
+    try {
+      await page.getByTestId('redeem-button').click();
+      const modal = page.locator('.ant-modal');
+      const select = modal.locator('#member-redeem_rewardId');
+      await expect.poll(() => hasFocus(select)).toBe(true);
+      // A submit of the form happens within the key press (its default action): counted here.
+      await page.evaluate(() => {
+        const counted = window as unknown as { submits: number };
+        counted.submits = 0;
+        document.addEventListener('submit', () => (counted.submits += 1), true);
+      });
+      const submits = () => page.evaluate(() => (window as unknown as { submits: number }).submits);
+      // Enter opens the list, typing narrows it to 帆布袋, Enter picks it.
+      await page.keyboard.press('Enter');
+      await page.locator('.ant-select-dropdown:visible').waitFor();
+      await page.keyboard.type('帆布');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => modal.locator('.ant-select').first().innerText()).toContain('帆布袋');
+      await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+      expect(await submits()).toBe(0);
+      expect(redemptions).toEqual([]);
+      expect(await modal.getByTestId('redeem-form').count()).toBe(1);
+      expect(await hasFocus(select)).toBe(true);
+      // Enter again opens the list again; the arrow and Enter pick the one after it.
+      await page.keyboard.press('Enter');
+      await page.locator('.ant-select-dropdown:visible').waitFor();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+      expect(await modal.locator('.ant-select').first().innerText()).not.toContain('帆布袋');
+      expect(await submits()).toBe(0);
+      expect(redemptions).toEqual([]);
+      // Esc closes the list first, then the dialog: nothing was redeemed.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await modal.waitFor({ state: 'hidden' });
+      expect(redemptions).toEqual([]);
+
+      // Enter in the points field redeems them, as in any form.
+      await page.getByTestId('redeem-button').click();
+      await modal.getByTestId('redeem-form').waitFor();
+      await modal.getByText('积分抵扣').click();
+      const points = modal.getByTestId('redeem-points');
+      await points.fill('6');
+      await points.press('Enter');
+      await expect.poll(() => modal.locator('.ant-result').innerText()).toContain('已抵扣 6 积分');
+      expect(redemptions).toHaveLength(1);
+      await modal.getByRole('button', { name: /^完\s?成$/ }).click();
+    } finally {
+      page.off('request', countRedemptions);
+    }
     expect(errors).toEqual([]);
   });
 });

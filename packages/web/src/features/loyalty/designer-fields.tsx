@@ -1,7 +1,7 @@
 // Inputs the program designer's forms share: money in major units with the currency's symbol,
 // points, free-text lists (dates and translated options: src/forms/form-fields.tsx).
 import { Button, Form, Select, Space, type FormInstance } from 'antd';
-import type { Ref } from 'react';
+import { useState, type Ref } from 'react';
 import { NumberInput, type NumberInputRef } from '../../forms/number-input.tsx';
 import { useTranslation } from 'react-i18next';
 import { currencyDigits } from '../../i18n/format.ts';
@@ -95,6 +95,21 @@ export function TextListSelect({
       className="full-width"
     />
   );
+}
+
+/**
+ * The row a list's "add" button has just added takes the focus: `added(name)` from the button,
+ * with the new row's name (the list's length before the add), and `focusProps(field.name)` on
+ * the row's first field, which focuses it as it mounts. Once only: a discard or a save that
+ * mounts the rows again leaves the focus where it is.
+ */
+export function useFocusAdded() {
+  const [added, setAdded] = useState<number | null>(null);
+  return {
+    added: setAdded,
+    focusProps: (name: number) =>
+      name === added ? { autoFocus: true, onFocus: () => setAdded(null) } : {},
+  };
 }
 
 export interface DesignerTabProps {

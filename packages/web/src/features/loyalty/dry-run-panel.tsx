@@ -23,7 +23,7 @@ import { useFormProblem } from '../../api/error-text.tsx';
 import { formatNumber, majorToMinor } from '../../i18n/format.ts';
 import { instantIn } from '../../i18n/zoned-date.ts';
 import { CustomerSearchSelect } from '../customers/customer-search-select.tsx';
-import { MoneyInput, TextListSelect, WholeNumberInput } from './designer-fields.tsx';
+import { MoneyInput, TextListSelect, useFocusAdded, WholeNumberInput } from './designer-fields.tsx';
 import {
   type DryRunInput,
   type EarnExplanation,
@@ -162,6 +162,7 @@ export function DryRunPanel({
   const problem = useFormProblem(form);
   const dryRun = useDryRun(program.id);
   const [tried, setTried] = useState<EarnRule[]>(program.earnRules);
+  const newLine = useFocusAdded();
   const type = Form.useWatch(['event', 'type'], form) ?? 'purchase';
   const action = Form.useWatch(['event', 'action'], form);
   const tierOptions = (program.tiers?.levels ?? []).map((level) => ({
@@ -250,7 +251,7 @@ export function DryRunPanel({
                     <Row gutter={8} key={field.key} align="top" data-testid="dry-run-line">
                       <Col span={6}>
                         <Form.Item name={[field.name, 'sku']} label={t('loyalty.dryRun.sku')}>
-                          <Input maxLength={200} />
+                          <Input maxLength={200} {...newLine.focusProps(field.name)} />
                         </Form.Item>
                       </Col>
                       <Col span={6}>
@@ -291,7 +292,10 @@ export function DryRunPanel({
                   <Form.Item>
                     <Button
                       icon={<PlusOutlined aria-hidden />}
-                      onClick={() => add({ quantity: 1 })}
+                      onClick={() => {
+                        add({ quantity: 1 });
+                        newLine.added(fields.length);
+                      }}
                       size="small"
                     >
                       {t('loyalty.dryRun.addLine')}

@@ -22,6 +22,7 @@ import {
   FactorInput,
   MoneyInput,
   TextListSelect,
+  useFocusAdded,
   WholeNumberInput,
 } from './designer-fields.tsx';
 import { DateField, labelled } from '../../forms/form-fields.tsx';
@@ -75,6 +76,7 @@ function RuleCard({
   context,
   tierOptions,
   canDesign,
+  nameFocus,
 }: {
   field: FormListFieldData;
   index: number;
@@ -83,6 +85,8 @@ function RuleCard({
   context: RuleContext;
   tierOptions: { value: string; label: string }[];
   canDesign: boolean;
+  /** Focuses the name as the card mounts, for a rule just added. */
+  nameFocus: { autoFocus?: boolean; onFocus?: () => void };
 }) {
   const { t, i18n } = useTranslation();
   const draft = drafts[index];
@@ -176,7 +180,7 @@ function RuleCard({
         </Col>
         <Col xs={12} md={10}>
           <Form.Item name={name('name')} label={t('loyalty.rule.name')}>
-            <Input maxLength={200} placeholder={t('loyalty.rule.namePlaceholder')} />
+            <Input maxLength={200} placeholder={t('loyalty.rule.namePlaceholder')} {...nameFocus} />
           </Form.Item>
         </Col>
       </Row>
@@ -359,6 +363,7 @@ export function EarningRulesTab({ program, canDesign }: DesignerTabProps) {
     value: level.code,
     label: `${level.name} (${level.code})`,
   }));
+  const newRule = useFocusAdded();
 
   function loadVersion(rules: EarnRule[], version: number) {
     form.setFieldsValue({ earnRules: rules.map((rule) => ruleToDraft(rule, context)) });
@@ -411,6 +416,7 @@ export function EarningRulesTab({ program, canDesign }: DesignerTabProps) {
                     context={context}
                     tierOptions={tierOptions}
                     canDesign={canDesign}
+                    nameFocus={newRule.focusProps(field.name)}
                   />
                 ))}
                 {canDesign ? (
@@ -419,14 +425,15 @@ export function EarningRulesTab({ program, canDesign }: DesignerTabProps) {
                       <Button
                         key={kind}
                         icon={<PlusOutlined aria-hidden />}
-                        onClick={() =>
+                        onClick={() => {
                           add(
                             newRuleDraft(
                               kind,
                               drafts.map((draft) => draft.id),
                             ),
-                          )
-                        }
+                          );
+                          newRule.added(fields.length);
+                        }}
                       >
                         {t(`loyalty.rule.add.${kind}`)}
                       </Button>

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Alert, Card, Form, Skeleton, Space, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -54,6 +55,16 @@ export function ProgramDesignerPage() {
   const [params, setParams] = useSearchParams();
   const requested = params.get('tab');
   const tab: TabKey = tabKeys.find((key) => key === requested) ?? 'settings';
+  // Opened (a program just created, or a link followed), the focus would be on nothing, so Tab
+  // would start at the top of the document: the open tab takes it, the designer's first control.
+  const tabs = useRef<HTMLDivElement>(null);
+  const loaded = program.isSuccess;
+  useEffect(() => {
+    if (!loaded) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    tabs.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+  }, [loaded, programId]);
 
   if (program.isPending) return <Skeleton active paragraph={{ rows: 8 }} />;
   if (program.isError)
@@ -93,7 +104,7 @@ export function ProgramDesignerPage() {
           data-testid="designer-readonly"
         />
       ) : null}
-      <Card>
+      <Card ref={tabs}>
         <Tabs
           activeKey={tab}
           onChange={(key) => setParams({ tab: key }, { replace: true })}

@@ -20,6 +20,7 @@ import {
   type DesignerTabProps,
   FactorInput,
   MoneyInput,
+  useFocusAdded,
   useProgramPatchForm,
   WholeNumberInput,
 } from './designer-fields.tsx';
@@ -121,6 +122,7 @@ export function TiersTab(props: DesignerTabProps) {
   const metric = Form.useWatch(['tiers', 'metric'], form);
   const windowKind = Form.useWatch(['tiers', 'window', 'kind'], form);
   const required = [{ required: true, message: t('loyalty.designer.required') }];
+  const newLevel = useFocusAdded();
   return (
     <Form<TiersForm> name="tiers" {...formProps}>
       <Typography.Paragraph type="secondary">
@@ -243,7 +245,7 @@ export function TiersTab(props: DesignerTabProps) {
                           label={t('loyalty.tiersDesigner.name')}
                           rules={[{ ...required[0], whitespace: true }]}
                         >
-                          <Input maxLength={100} />
+                          <Input maxLength={100} {...newLevel.focusProps(field.name)} />
                         </Form.Item>
                       </Col>
                       <Col xs={24} md={8}>
@@ -315,14 +317,15 @@ export function TiersTab(props: DesignerTabProps) {
                 {canDesign ? (
                   <Button
                     icon={<PlusOutlined aria-hidden />}
-                    onClick={() =>
+                    onClick={() => {
                       add({
                         code: `level${fields.length + 1}`,
                         name: '',
                         threshold: null,
                         privileges: noPrivileges,
-                      })
-                    }
+                      });
+                      newLevel.added(fields.length);
+                    }}
                   >
                     {t('loyalty.tiersDesigner.addLevel')}
                   </Button>
