@@ -613,6 +613,10 @@ describe('organisation members in the web UI', () => {
     expect(await membersOf(org.id)).toEqual([
       expect.objectContaining({ personId: person.id, role: '决策人', title: '采购经理' }),
     ]);
+    // The organisation's change history shows the new link at once, with its title.
+    await expect
+      .poll(() => page.getByTestId('customer-change-history').innerText())
+      .toContain('添加组织成员');
     expect(errors).toEqual([]);
   });
 
@@ -652,6 +656,9 @@ describe('organisation members in the web UI', () => {
     expect((await membersOf(org.id)).map((m) => m.personId)).toEqual([second.id]);
     // The focus is not lost to the page: it is on the next person's Remove button.
     await expect.poll(() => isFocused(panel.getByRole('button', { name: '移除 白云' }))).toBe(true);
+    await expect
+      .poll(() => page.getByTestId('customer-change-history').innerText())
+      .toContain('移除组织成员');
     expect(errors).toEqual([]);
   });
 

@@ -936,6 +936,23 @@ describe('organisation members', () => {
         })
       ).json(),
     ).toEqual({ items: [], nextCursor: null });
+    // The organisation's history says who joined with which role and title, and who left.
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/v1/audit-log?entityType=customer&entityId=${org.id}`,
+      headers: tenant.auth,
+    });
+    expect(
+      (audit.json() as { items: { action: string; after: unknown }[] }).items
+        .filter((entry) => entry.action.startsWith('customer.member.'))
+        .map(({ action, after }) => ({ action, after })),
+    ).toEqual([
+      { action: 'customer.member.remove', after: { personId: person.id } },
+      {
+        action: 'customer.member.add',
+        after: { personId: person.id, role: 'decision maker', title: 'Founder' },
+      },
+    ]);
   });
 
   it('pages a key account’s people in name order and finds them by name, pinyin, phone or role', async () => {

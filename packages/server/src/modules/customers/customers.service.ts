@@ -1115,7 +1115,7 @@ export async function addMember(
       action: 'customer.member.add',
       entityType: 'customer',
       entityId: organization.id,
-      after: { personId: person.id, role: input.role ?? null },
+      after: { personId: person.id, role: input.role ?? null, title: input.title ?? null },
     });
     return toMember((await repo.findMember(trx, context.tenantId, organization.id, person.id))!);
   });

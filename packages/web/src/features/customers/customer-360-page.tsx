@@ -50,6 +50,7 @@ import {
   addTag,
   customerKeys,
   getCustomer,
+  invalidateMembers,
   listMembers,
   removeMember,
   removeTag,
@@ -281,7 +282,7 @@ function useRemoveMember(panel: RefObject<HTMLDivElement | null>) {
     mutationFn: (member: CustomerMember) => removeMember(member.organizationId, member.personId),
     onSuccess: async (_, member) => {
       // The organisation's people and the person's organisations.
-      await queryClient.invalidateQueries({ queryKey: customerKeys.allMembers });
+      await invalidateMembers(queryClient);
       void message.success(t('customerMembers.removed', namesOf(member, unnamed)));
     },
     onError: (error) => {

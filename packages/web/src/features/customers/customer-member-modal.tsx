@@ -5,7 +5,7 @@ import { useFormProblem } from '../../api/error-text.tsx';
 import type { Customer } from '../../api/api-types.ts';
 import { useMessage } from '../../i18n/antd-config.tsx';
 import { CustomerSearchSelect } from './customer-search-select.tsx';
-import { addMember, customerKeys } from './customers.api.ts';
+import { addMember, invalidateMembers } from './customers.api.ts';
 import './customers.i18n.ts';
 
 interface MemberFormValues {
@@ -45,7 +45,7 @@ export function CustomerMemberModal({
     mutationFn: (input: ReturnType<typeof memberInput>) => addMember(organization.id, input),
     onSuccess: async (member) => {
       // The organisation's people and the person's organisations.
-      await queryClient.invalidateQueries({ queryKey: customerKeys.allMembers });
+      await invalidateMembers(queryClient);
       void message.success(t('customer360.memberAdded', { name: member.personName || unnamed }));
       close();
     },

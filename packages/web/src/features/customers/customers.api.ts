@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, apiRequest } from '../../api/api-client.ts';
 import type {
   AttributeDefinition,
@@ -14,6 +14,7 @@ import type {
 } from '../../api/api-types.ts';
 import type { AttributeDefinitionCreate } from './attribute-definitions.ts';
 import { customerSorts } from '@fidelis/contracts';
+import { auditKeys } from '../platform/audit.api.ts';
 
 export type CustomerSort = (typeof customerSorts)[number];
 
@@ -53,6 +54,17 @@ export const customerKeys = {
   /** The customers (of `kind`, or any: '') a picker's search for `q` finds. */
   search: (kind: CustomerKind | '', q: string) => ['customers', 'search', kind, q] as const,
 };
+
+/**
+ * After a person joins or leaves an organisation: both sides' member lists, and the change
+ * history, which shows the link (a membership does not change either customer's version).
+ */
+export function invalidateMembers(queryClient: QueryClient): Promise<void> {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: customerKeys.allMembers }),
+    queryClient.invalidateQueries({ queryKey: auditKeys.all }),
+  ]).then(() => undefined);
+}
 
 export const PAGE_SIZE = 25;
 
