@@ -18,6 +18,7 @@ import {
   type InputRef,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { Link } from 'react-router';
 import { roleCan } from '@fidelis/contracts';
 import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.tsx';
@@ -167,7 +168,11 @@ function AddCodesForm({
       {mode === 'generate' ? (
         <Row gutter={12}>
           <Col span={8}>
-            <Form.Item name="count" label={t('loyalty.coupons.count')} rules={required}>
+            <Form.Item
+              name="count"
+              label={t('loyalty.coupons.count')}
+              rules={[...required, ...numberRules({ min: 1, max: 10_000, integer: true }, t)]}
+            >
               <WholeNumberInput min={1} max={10_000} ref={countField} />
             </Form.Item>
           </Col>
@@ -183,7 +188,11 @@ function AddCodesForm({
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="length" label={t('loyalty.coupons.length')} rules={required}>
+            <Form.Item
+              name="length"
+              label={t('loyalty.coupons.length')}
+              rules={[...required, ...numberRules({ min: 6, max: 16, integer: true }, t)]}
+            >
               <WholeNumberInput min={6} max={16} />
             </Form.Item>
           </Col>

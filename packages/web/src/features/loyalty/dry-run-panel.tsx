@@ -19,6 +19,7 @@ import {
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { useFormProblem } from '../../api/error-text.tsx';
 import { formatNumber, majorToMinor } from '../../i18n/format.ts';
 import { instantIn } from '../../i18n/zoned-date.ts';
@@ -240,7 +241,10 @@ export function DryRunPanel({
             <Form.Item
               name={['event', 'amount']}
               label={t('loyalty.dryRun.amount')}
-              rules={[{ required: true, message: t('loyalty.dryRun.amountRequired') }]}
+              rules={[
+                { required: true, message: t('loyalty.dryRun.amountRequired') },
+                ...numberRules({ min: 0, currency: program.currency }, t),
+              ]}
             >
               <MoneyInput currency={program.currency} />
             </Form.Item>
@@ -266,6 +270,7 @@ export function DryRunPanel({
                         <Form.Item
                           name={[field.name, 'quantity']}
                           label={t('loyalty.dryRun.quantity')}
+                          rules={numberRules({ min: 1, integer: true }, t)}
                         >
                           <WholeNumberInput min={1} />
                         </Form.Item>
@@ -274,7 +279,10 @@ export function DryRunPanel({
                         <Form.Item
                           name={[field.name, 'amount']}
                           label={t('loyalty.dryRun.lineAmount')}
-                          rules={[{ required: true, message: t('loyalty.designer.required') }]}
+                          rules={[
+                            { required: true, message: t('loyalty.designer.required') },
+                            ...numberRules({ min: 0, currency: program.currency }, t),
+                          ]}
                         >
                           <MoneyInput currency={program.currency} />
                         </Form.Item>

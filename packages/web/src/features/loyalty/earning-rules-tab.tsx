@@ -16,6 +16,7 @@ import {
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { useFormProblem } from '../../api/error-text.tsx';
 import {
   type DesignerTabProps,
@@ -114,7 +115,11 @@ function RuleCard({
     </Row>
   );
   const pointsField = (
-    <Form.Item name={name('points')} label={t('loyalty.rule.points')} rules={required}>
+    <Form.Item
+      name={name('points')}
+      label={t('loyalty.rule.points')}
+      rules={[...required, ...numberRules({ min: 1, integer: true }, t)]}
+    >
       <WholeNumberInput min={1} />
     </Form.Item>
   );
@@ -191,7 +196,11 @@ function RuleCard({
               {pointsField}
             </Col>
             <Col xs={12} md={8}>
-              <Form.Item name={name('per')} label={t('loyalty.rule.per')} rules={required}>
+              <Form.Item
+                name={name('per')}
+                label={t('loyalty.rule.per')}
+                rules={[...required, ...numberRules({ min: 0.01, currency: context.currency }, t)]}
+              >
                 <MoneyInput currency={context.currency} min={0.01} />
               </Form.Item>
             </Col>
@@ -200,6 +209,7 @@ function RuleCard({
                 name={name('minSpend')}
                 label={t('loyalty.rule.minSpend')}
                 extra={t('loyalty.rule.minSpendHelp')}
+                rules={numberRules({ min: 0, currency: context.currency }, t)}
               >
                 <MoneyInput currency={context.currency} />
               </Form.Item>
@@ -248,7 +258,7 @@ function RuleCard({
               <Form.Item
                 name={name('factor')}
                 label={t('loyalty.rule.factor')}
-                rules={required}
+                rules={[...required, ...numberRules({ min: 0, max: 100 }, t)]}
                 extra={t('loyalty.rule.factorHelp')}
               >
                 <FactorInput />
@@ -330,7 +340,11 @@ function RuleCard({
       <Row gutter={12}>
         {(['perDay', 'perWeek', 'perMonth', 'budget'] as const).map((key) => (
           <Col xs={12} md={6} key={key}>
-            <Form.Item name={[field.name, 'cap', key]} label={t(`loyalty.rule.capFields.${key}`)}>
+            <Form.Item
+              name={[field.name, 'cap', key]}
+              label={t(`loyalty.rule.capFields.${key}`)}
+              rules={numberRules({ min: 1, integer: true }, t)}
+            >
               <WholeNumberInput min={1} placeholder={t('loyalty.rule.noCap')} />
             </Form.Item>
           </Col>

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { Button, Form, Input, Select, Space } from 'antd';
 import { NumberInput } from '../../forms/number-input.tsx';
+import { numberRules } from '../../forms/number-rules.ts';
 import { PlusCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { adjustmentReasons } from '@fidelis/contracts';
@@ -64,7 +65,10 @@ function AdjustForm({ member, onDone }: { member: MemberLoyalty; onDone: () => v
       <Form.Item
         name="points"
         label={t('loyalty.adjust.points')}
-        rules={[{ required: true, message: t('loyalty.adjust.pointsRequired') }]}
+        rules={[
+          { required: true, message: t('loyalty.adjust.pointsRequired') },
+          ...numberRules({ min: 1, max: 1_000_000, integer: true }, t),
+        ]}
       >
         <NumberInput
           min={1}

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Alert, Button, Input, Modal, Space, Typography } from 'antd';
 import { NumberInput, type NumberInputRef } from '../../forms/number-input.tsx';
+import { numberProblemText } from '../../forms/number-rules.ts';
 import { LinkOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/error-text.tsx';
@@ -13,6 +14,8 @@ import { type MemberLink, useCreateMemberLink } from './loyalty.api.ts';
 function absolute(link: MemberLink): string {
   return new URL(link.url, window.location.origin).toString();
 }
+
+const linkDays = { min: 1, max: 365, integer: true };
 
 /** "Copy member link": signs a link to the member's public page and copies it. */
 export function MemberLinkButton({
@@ -35,7 +38,10 @@ export function MemberLinkButton({
   const copy = (text: string) =>
     copyText(text, t('loyalty.memberLink.copied'), t('loyalty.memberLink.copyFailed'));
 
+  // A number of days the server would refuse stays in the field, which says why.
+  const daysProblem = numberProblemText(days, linkDays, t);
   function generate(validDays: number) {
+    if (numberProblemText(validDays, linkDays, t)) return;
     create.mutate(validDays, { onSuccess: (link) => void copy(absolute(link)) });
   }
 
@@ -76,13 +82,21 @@ export function MemberLinkButton({
             <NumberInput
               id="member-link-days"
               ref={daysField}
-              min={1}
-              max={365}
+              min={linkDays.min}
+              max={linkDays.max}
               precision={0}
               value={days}
               onChange={(value) => setDays(value ?? 30)}
               onPressEnter={() => generate(days)}
+              status={daysProblem ? 'error' : ''}
+              aria-invalid={daysProblem !== undefined}
+              aria-describedby={daysProblem ? 'member-link-days-problem' : undefined}
             />
+            {daysProblem ? (
+              <Typography.Text type="danger" id="member-link-days-problem" role="alert">
+                {daysProblem}
+              </Typography.Text>
+            ) : null}
             <Button onClick={() => generate(days)} loading={create.isPending}>
               {t('loyalty.memberLink.regenerate')}
             </Button>

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Alert, Button, Form, Result, Segmented, Select, Space, Typography } from 'antd';
 import { NumberInput } from '../../forms/number-input.tsx';
+import { numberRules } from '../../forms/number-rules.ts';
 import { GiftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useFormProblem } from '../../api/error-text.tsx';
@@ -186,6 +187,7 @@ function RedeemForm({
           extra={t('loyalty.redeem.available', { points: n(member.available) })}
           rules={[
             { required: true, message: t('loyalty.redeem.pointsRequired') },
+            ...numberRules({ min: 1, max: 1_000_000_000, integer: true }, t),
             {
               validator: (_, value: number | null | undefined) =>
                 typeof value === 'number' && value > member.available

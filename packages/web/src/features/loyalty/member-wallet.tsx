@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { Button, Empty, Form, Modal, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { ApiError } from '../../api/api-client.ts';
 import { ErrorAlert, useFormProblem } from '../../api/error-text.tsx';
 import { newIdempotencyKey } from '../../api/idempotency-key.ts';
@@ -112,6 +113,7 @@ function SpendForm({
         extra={t('loyalty.wallet.available', { balance: money(balance) })}
         rules={[
           { required: true, message: t('loyalty.wallet.amountRequired') },
+          ...numberRules({ min: 0, currency }, t),
           {
             validator: (_, value: number | null | undefined) =>
               value === null || value === undefined

@@ -2,6 +2,7 @@ import { useMemo, useRef } from 'react';
 import { Button, Card, Col, Form, Result, Row, Select, Space, Switch, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { Link, useNavigate } from 'react-router';
 import { roleCan } from '@fidelis/contracts';
 import { useFormProblem } from '../../api/error-text.tsx';
@@ -172,7 +173,10 @@ export function ProgramCreatePage() {
                   <Form.Item
                     name="basePoints"
                     label={t('loyalty.rule.points')}
-                    rules={[{ required: true, message: t('loyalty.designer.required') }]}
+                    rules={[
+                      { required: true, message: t('loyalty.designer.required') },
+                      ...numberRules({ min: 1, integer: true }, t),
+                    ]}
                   >
                     <WholeNumberInput min={1} />
                   </Form.Item>
@@ -181,7 +185,10 @@ export function ProgramCreatePage() {
                   <Form.Item
                     name="basePer"
                     label={t('loyalty.rule.per')}
-                    rules={[{ required: true, message: t('loyalty.designer.required') }]}
+                    rules={[
+                      { required: true, message: t('loyalty.designer.required') },
+                      ...numberRules({ min: 0.01, currency }, t),
+                    ]}
                   >
                     <MoneyInput currency={currency} min={0.01} />
                   </Form.Item>

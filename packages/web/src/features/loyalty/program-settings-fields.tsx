@@ -3,6 +3,7 @@
 import { Col, Form, Input, Radio, Row, Select, Switch } from 'antd';
 import { NumberInput } from '../../forms/number-input.tsx';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { currencyDigits, minorToMajor } from '../../i18n/format.ts';
 import type { ExpiryPolicy, LoyaltyProgram, ProgramUpdate } from './loyalty.api.ts';
 import { currencySymbol, WholeNumberInput } from './designer-fields.tsx';
@@ -139,7 +140,10 @@ export function ProgramSettingsFields({
               name={key}
               label={t(`loyalty.designer.${key}`)}
               extra={t(`loyalty.designer.${key}Help`)}
-              rules={[{ required: true, message: t('loyalty.designer.required') }]}
+              rules={[
+                { required: true, message: t('loyalty.designer.required') },
+                ...numberRules({ min: 0, max: 365, integer: true }, t),
+              ]}
             >
               <WholeNumberInput max={365} suffix={days} />
             </Form.Item>
@@ -150,7 +154,10 @@ export function ProgramSettingsFields({
             name="pointValueMinor"
             label={t('loyalty.designer.pointValue')}
             extra={t('loyalty.designer.pointValueHelp')}
-            rules={[{ required: true, message: t('loyalty.designer.required') }]}
+            rules={[
+              { required: true, message: t('loyalty.designer.required') },
+              ...numberRules({ min: 0, decimals: 4 }, t),
+            ]}
           >
             <NumberInput
               min={0}
@@ -179,7 +186,10 @@ export function ProgramSettingsFields({
             <Form.Item
               name={['expiry', 'months']}
               label={t(`loyalty.designer.expiryMonths.${expiryKind}`)}
-              rules={[{ required: true, message: t('loyalty.designer.required') }]}
+              rules={[
+                { required: true, message: t('loyalty.designer.required') },
+                ...numberRules({ min: 1, max: 120, integer: true }, t),
+              ]}
             >
               <WholeNumberInput min={1} max={120} suffix={t('loyalty.designer.months')} />
             </Form.Item>
@@ -203,6 +213,7 @@ export function ProgramSettingsFields({
                 name={['expiry', 'extraPeriods']}
                 label={t('loyalty.designer.extraPeriods')}
                 extra={t('loyalty.designer.extraPeriodsHelp')}
+                rules={numberRules({ min: 0, max: 20, integer: true }, t)}
               >
                 <WholeNumberInput max={20} />
               </Form.Item>
@@ -235,7 +246,10 @@ export function ProgramSettingsFields({
             <Form.Item
               name={['cashback', 'rateBasisPoints']}
               label={t('loyalty.designer.cashbackRate')}
-              rules={[{ required: true, message: t('loyalty.designer.required') }]}
+              rules={[
+                { required: true, message: t('loyalty.designer.required') },
+                ...numberRules({ min: 0.01, max: 100, decimals: 2 }, t),
+              ]}
             >
               <NumberInput
                 min={0.01}

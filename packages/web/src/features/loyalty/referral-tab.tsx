@@ -1,5 +1,6 @@
 import { Col, Form, Row, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { majorToMinor, minorToMajor } from '../../i18n/format.ts';
 import {
   type DesignerTabProps,
@@ -65,7 +66,10 @@ export function ReferralTab(props: DesignerTabProps) {
               <Form.Item
                 name={['referral', key]}
                 label={t(`loyalty.referralDesigner.${key}`)}
-                rules={[{ required: true, message: t('loyalty.designer.required') }]}
+                rules={[
+                  { required: true, message: t('loyalty.designer.required') },
+                  ...numberRules({ min: 0, integer: true }, t),
+                ]}
               >
                 <WholeNumberInput />
               </Form.Item>
@@ -76,6 +80,7 @@ export function ReferralTab(props: DesignerTabProps) {
               name={['referral', 'minSpend']}
               label={t('loyalty.referralDesigner.minSpend')}
               extra={t('loyalty.referralDesigner.minSpendHelp')}
+              rules={numberRules({ min: 0, currency: program.currency }, t)}
             >
               <MoneyInput currency={program.currency} />
             </Form.Item>

@@ -15,6 +15,7 @@ import {
 } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { ErrorAlert, useErrorText, useFormProblem } from '../../api/error-text.tsx';
 import { newIdempotencyKey } from '../../api/idempotency-key.ts';
 import { formatDate, formatNumber } from '../../i18n/format.ts';
@@ -169,7 +170,7 @@ function RewardModal({
             <Form.Item
               name="pointsCost"
               label={t('loyalty.rewardsDesigner.pointsCost')}
-              rules={required}
+              rules={[...required, ...numberRules({ min: 1, integer: true }, t)]}
             >
               <WholeNumberInput min={1} />
             </Form.Item>
@@ -179,6 +180,7 @@ function RewardModal({
               name="stock"
               label={t('loyalty.rewardsDesigner.stock')}
               extra={t('loyalty.rewardsDesigner.stockHelp')}
+              rules={numberRules({ min: 0, integer: true }, t)}
             >
               <WholeNumberInput placeholder={t('loyalty.rewards.unlimited')} />
             </Form.Item>
@@ -188,6 +190,7 @@ function RewardModal({
               name="perMemberLimit"
               label={t('loyalty.rewardsDesigner.perMemberLimit')}
               extra={t('loyalty.rewardsDesigner.perMemberLimitHelp')}
+              rules={numberRules({ min: 1, integer: true }, t)}
             >
               <WholeNumberInput min={1} placeholder={t('loyalty.rewards.unlimited')} />
             </Form.Item>

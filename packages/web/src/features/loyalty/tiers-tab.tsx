@@ -15,6 +15,7 @@ import {
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { numberRules } from '../../forms/number-rules.ts';
 import { majorToMinor, minorToMajor } from '../../i18n/format.ts';
 import {
   type DesignerTabProps,
@@ -164,7 +165,7 @@ export function TiersTab(props: DesignerTabProps) {
                 <Form.Item
                   name={['tiers', 'window', 'months']}
                   label={t('loyalty.tiersDesigner.windowMonths')}
-                  rules={required}
+                  rules={[...required, ...numberRules({ min: 1, max: 60, integer: true }, t)]}
                 >
                   <WholeNumberInput min={1} max={60} />
                 </Form.Item>
@@ -186,7 +187,7 @@ export function TiersTab(props: DesignerTabProps) {
               <Form.Item
                 name={['tiers', 'graceDays']}
                 label={t('loyalty.tiersDesigner.graceDays')}
-                rules={required}
+                rules={[...required, ...numberRules({ min: 0, max: 366, integer: true }, t)]}
               >
                 <WholeNumberInput max={366} />
               </Form.Item>
@@ -257,6 +258,12 @@ export function TiersTab(props: DesignerTabProps) {
                           }
                           rules={[
                             ...required,
+                            ...numberRules(
+                              metric === 'spend'
+                                ? { min: 0, currency: program.currency }
+                                : { min: 0, integer: true },
+                              t,
+                            ),
                             ({ getFieldValue }) => ({
                               validator: (_rule, value: number | null) => {
                                 if (index === 0 || value === null || value === undefined)
@@ -287,6 +294,7 @@ export function TiersTab(props: DesignerTabProps) {
                         <Form.Item
                           name={[field.name, 'privileges', 'earnMultiplier']}
                           label={t('loyalty.tiersDesigner.earnMultiplier')}
+                          rules={numberRules({ min: 0, max: 100 }, t)}
                         >
                           <FactorInput step={0.25} />
                         </Form.Item>
@@ -295,6 +303,7 @@ export function TiersTab(props: DesignerTabProps) {
                         <Form.Item
                           name={[field.name, 'privileges', 'birthdayGiftPoints']}
                           label={t('loyalty.tiersDesigner.birthdayGiftPoints')}
+                          rules={numberRules({ min: 0, integer: true }, t)}
                         >
                           <WholeNumberInput />
                         </Form.Item>
