@@ -9,6 +9,7 @@ import {
   problem,
   storedInstant,
 } from './common.ts';
+import { importEncodings } from './customers.ts';
 
 /**
  * Events: what passes between a business and its customers, appended to the timeline.
@@ -33,7 +34,7 @@ const newEventId = clientKey(ledgerEventIdPrefixes).describe(
 
 const money = z
   .number()
-  .int()
+  .int({ error: 'an integer amount in minor units (cents, 分): 12.50 is 1250' })
   .min(0)
   .max(1e15)
   .describe('Amount in integer minor units (fen, cents); never negative');
@@ -248,13 +249,23 @@ export const amountUnits = ['major', 'minor'] as const;
 
 export const eventImportQuery = z.strictObject({
   amountUnit: z.enum(amountUnits).default('major'),
+  encoding: z
+    .enum(importEncodings)
+    .default('auto')
+    .describe('auto: UTF-8 when the whole file is, else GBK/GB18030 (what Chinese Excel saves)'),
   skipInvalid: z
     .enum(['true', 'false'])
     .default('false')
     .describe('Import the valid events and report the rest (default: all or nothing)'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('Check everything and report what the valid events would do; write nothing'),
 });
 
 export const eventImportResult = z.object({
+  dryRun: z.boolean(),
+  encoding: z.enum(['utf8', 'gb18030']).describe('The encoding the file was read in'),
   rows: z.number().int(),
   events: z.number().int().describe('Distinct events in the file'),
   created: z.number().int(),

@@ -96,9 +96,10 @@ describe('fidelis import customers / export customers', () => {
       chinese,
     );
     expect(zh.code).toBe(1);
+    // A refusal carries no column mapping: the field by its Chinese label.
     expect(zh.stderr).toBe(
       'fidelis: IMPORT_INVALID: 文件中有无效的行；未导入任何数据\n' +
-        '  第 3 行，phone：不是电话号码（5 到 20 位数字，可以 + 开头）\n',
+        '  第 3 行，手机：不是电话号码（5 到 20 位数字，可以 + 开头）\n',
     );
     // LC_ALL wins over LANG, as in POSIX tools.
     const overridden = await fidelis(
@@ -119,11 +120,14 @@ describe('fidelis import customers / export customers', () => {
     // The summary of an import that skipped a bad line, in both languages.
     const skip = ['import', 'customers', bad, '--url', url, '--key', tenant.apiKey, '--dry-run'];
     const english = await fidelis([...skip, '--skip-invalid']);
+    // A dry run that found an invalid row fails, as docs/customers.md says.
+    expect(english.code).toBe(1);
     expect(english.stdout).toBe(
       'Dry run (nothing written): 2 rows (utf8), 1 created, 0 updated, 0 unchanged, 1 skipped\n' +
         '  line 3, phone: not a phone number\n',
     );
     const summary = await fidelis([...skip, '--skip-invalid', '--lang', 'zh-CN']);
+    expect(summary.code).toBe(1);
     expect(summary.stdout).toBe(
       '试运行（未写入任何数据）：2 行（utf8），新建 1，更新 0，未变 0，跳过 1\n' +
         '  第 3 行，phone：不是电话号码（5 到 20 位数字，可以 + 开头）\n',
@@ -147,6 +151,39 @@ describe('fidelis import customers / export customers', () => {
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('李四');
     expect(lines[2]).toContain('张三');
+  }, 120_000);
+
+  it('names a bad cell by the file’s own header in Chinese, and a clean dry run exits 0', async () => {
+    const tenant = await newTenant(t);
+    const file = path.join(dir, '会员.csv');
+    writeFileSync(
+      file,
+      '姓名,电子邮件,生日,手机\n张三,zhang@example.com,1990-01-05,13800000000\n李四,not-mail,1990-13-40,123\n',
+    );
+    const server = ['--url', url, '--key', tenant.apiKey];
+    const target = [...server, '--lang', 'zh-CN'];
+    const dry = await fidelis(['import', 'customers', file, ...target, '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toBe(
+      '试运行（未写入任何数据）：2 行（utf8），新建 1，更新 0，未变 0，跳过 0\n' +
+        '  第 3 行，电子邮件：不是邮箱地址\n' +
+        '  第 3 行，生日：不是日期，例如 1990-01-05\n' +
+        '  第 3 行，手机：不是电话号码（5 到 20 位数字，可以 + 开头）\n',
+    );
+    // Refused (no column mapping in a refusal): the field's Chinese label, never `email`.
+    const refused = await fidelis(['import', 'customers', file, ...target]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('  第 3 行，邮箱：不是邮箱地址\n');
+    expect(refused.stderr).toContain('  第 3 行，生日：不是日期，例如 1990-01-05\n');
+    expect(refused.stderr).not.toMatch(/email|birthday|phone/);
+    // The English example date is the same one.
+    const english = await fidelis(['import', 'customers', file, ...server]);
+    expect(english.stderr).toContain('  line 3, birthday: expected a date such as 1990-01-05');
+
+    const good = path.join(dir, 'good.csv');
+    writeFileSync(good, '姓名\n王五\n');
+    const clean = await fidelis(['import', 'customers', good, ...target, '--dry-run']);
+    expect(clean.code, clean.stderr).toBe(0);
   }, 120_000);
 
   it('says what is wrong with a bad key', async () => {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
@@ -6,27 +6,10 @@ import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { CustomerImportReport, Problem } from '@fidelis/contracts';
 import { fileProblem, inputFileSize, serverUrl, unreachable } from './operator-input.ts';
-import { fieldErrorLine, problemSentence } from './i18n/problem-text.ts';
+import { fieldErrorLine, wordedByCode } from './i18n/problem-text.ts';
+import { apiUrl, keyFrom, printProblem, uploadCsv, type RemoteOptions } from './remote-import.ts';
 import { t } from './i18n/translate.ts';
 import { displayWidth, fail, padTo, printResult } from './output.ts';
-
-interface RemoteOptions {
-  url: string;
-  key: string;
-}
-
-function apiUrl(base: string, path: string, query: URLSearchParams): string {
-  const checked = serverUrl(base).toString();
-  const url = new URL(path, checked.endsWith('/') ? checked : `${checked}/`);
-  url.search = query.toString();
-  return url.toString();
-}
-
-function keyFrom(options: { key?: string | undefined }): string {
-  const key = options.key ?? process.env.FIDELIS_API_KEY;
-  if (!key) fail(t('common.noKey'));
-  return key;
-}
 
 /** Upload and processing bars on stderr (nothing when not a terminal or with --json). */
 function importBars(enabled: boolean, bytes: number) {
@@ -70,7 +53,18 @@ function parseMessage(url: string, line: string): unknown {
   }
 }
 
+/**
+ * A field as the operator knows it: the file's own header that filled it (`邮箱`, not
+ * `email`), else — a refusal carries no column mapping — its label in the CLI's language.
+ */
+function fieldNamer(columns: Readonly<Record<string, string>> = {}): (field: string) => string {
+  const headers = new Map(Object.entries(columns).map(([header, field]) => [field, header]));
+  return (field) => headers.get(field) ?? wordedByCode('customerFields', field, field);
+}
+
+/** The report; a dry run that found invalid rows exits 1, as a refused import does. */
 function printReport(json: boolean, report: CustomerImportReport): void {
+  const fieldName = fieldNamer(report.columns);
   printResult(json, report, () => {
     const head = t(report.dryRun ? 'importCustomers.dryRunHead' : 'importCustomers.importedHead');
     const lines = [
@@ -83,29 +77,14 @@ function printReport(json: boolean, report: CustomerImportReport): void {
         unchanged: report.unchanged,
         skipped: report.skipped,
       }),
-      ...report.errors.map(fieldErrorLine),
+      ...report.errors.map((error) => fieldErrorLine({ ...error, field: fieldName(error.field) })),
     ];
     if (report.errorCount > report.errors.length) {
       lines.push(t('importCustomers.moreErrors', { n: report.errorCount - report.errors.length }));
     }
     return lines.join('\n');
   });
-}
-
-/** The server's refusal: JSON on stdout with --json, else lines on stderr; exit code 1. */
-function printProblem(json: boolean, problem: Problem): never {
-  if (json) printResult(true, problem, () => '');
-  else {
-    process.stderr.write(
-      [
-        `fidelis: ${problem.code}: ${problemSentence(problem)}`,
-        ...(problem.errors ?? []).map((error) =>
-          fieldErrorLine({ ...error, line: error.line || undefined }),
-        ),
-      ].join('\n') + '\n',
-    );
-  }
-  process.exit(1);
+  if (report.dryRun && report.errorCount > 0) process.exitCode = 1;
 }
 
 export function registerCustomerImportCommands(program: Command): void {
@@ -153,35 +132,24 @@ export function registerCustomerImportCommands(program: Command): void {
         }
         const remote: RemoteOptions = { url: options.url, key: keyFrom(options) };
         const bars = importBars(!options.json, size);
-        let sent = 0;
-        let lines = 0;
-        // Count bytes and lines as the file streams up, for the two bars.
-        const counted = createReadStream(file).map((chunk: Buffer) => {
-          sent += chunk.length;
-          for (const byte of chunk) if (byte === 0x0a) lines++;
-          bars.uploaded(sent, lines);
-          return chunk;
-        });
         let response: Response;
         try {
-          response = await fetch(apiUrl(remote.url, 'v1/customers/imports', query), {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${remote.key}`,
-              'content-type': 'text/csv',
-              accept: 'application/x-ndjson',
-            },
-            body: Readable.toWeb(counted) as ReadableStream<Uint8Array>,
-            duplex: 'half',
-          } as RequestInit);
+          response = await uploadCsv(
+            remote,
+            'v1/customers/imports',
+            query,
+            file,
+            'application/x-ndjson',
+            (sent, lines) => bars.uploaded(sent, lines),
+          );
         } catch (error) {
           bars.stop();
-          throw unreachable(remote.url, error);
+          throw error;
         }
         if (!response.ok || !response.body) {
           bars.stop();
           const problem = (await response.json().catch(() => null)) as Problem | null;
-          if (problem?.code) printProblem(Boolean(options.json), problem);
+          if (problem?.code) printProblem(Boolean(options.json), problem, fieldNamer());
           fail(t('common.serverAnswered', { status: response.status }));
         }
         let result: { status: number; body: CustomerImportReport | Problem } | undefined;
@@ -204,7 +172,8 @@ export function registerCustomerImportCommands(program: Command): void {
         }
         bars.stop();
         if (!result) fail(t('importCustomers.noResult'));
-        if (result.status !== 200) printProblem(Boolean(options.json), result.body as Problem);
+        if (result.status !== 200)
+          printProblem(Boolean(options.json), result.body as Problem, fieldNamer());
         printReport(Boolean(options.json), result.body as CustomerImportReport);
       },
     );

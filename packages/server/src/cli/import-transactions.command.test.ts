@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTenant, openTestApp, type TestApp } from '../../test/test-app.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/fidelis.js', import.meta.url));
 const run = promisify(execFile);
@@ -100,13 +101,13 @@ describe('fidelis import transactions', () => {
       tenantId,
     ]);
     expect(unreadable.code).toBe(1);
-    expect(unreadable.stderr).toContain('fidelis: Line 4 cannot be read');
+    expect(unreadable.stderr).toContain('fidelis: IMPORT_INVALID: Line 4 cannot be read');
 
     // In Chinese the summary and its bad line; its JSON is the same in either language.
     const skipped = ['import', 'transactions', bad, '--tenant', tenantId, '--skip-invalid'];
     const chinese = await fidelis(dataDir, skipped, 'zh-CN');
     expect(chinese.code, chinese.stderr).toBe(0);
-    expect(chinese.stdout).toContain(`已导入 ${bad}：2 行，`);
+    expect(chinese.stdout).toContain(`已导入 ${bad}：2 行（utf8），`);
     expect(chinese.stdout).toContain('  已跳过（无效）：\n  第 3 行，occurred_at：');
     const json = async (lang: 'en' | 'zh-CN') =>
       (await fidelis(dataDir, [...skipped, '--json'], lang)).stdout;
@@ -116,16 +117,21 @@ describe('fidelis import transactions', () => {
   it('refuses what an operator gets wrong in one line, before opening the database', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-import-'));
     const dataDir = path.join(dir, 'data');
-    const gbk = path.join(dir, 'gbk.csv');
-    writeFileSync(
-      gbk,
-      iconv.encode(
-        'customer_external_id,occurred_at,amount,currency\n张三,19970101,1,CNY\n',
-        'gbk',
-      ),
-    );
+    const file = path.join(dir, 'one.csv');
+    writeFileSync(file, 'customer_external_id,occurred_at,amount,currency\nc1,19970101,1,CNY\n');
     const cases: [string[], string][] = [
-      [['import', 'transactions', gbk, '--tenant', 't'], `${gbk} is not UTF-8 (line 2;`],
+      [
+        ['import', 'transactions', file],
+        'give --url and --key to import into a running server, or --tenant',
+      ],
+      [
+        ['import', 'transactions', file, '--tenant', 't', '--url', 'http://localhost:1'],
+        'either --url (a server) or --tenant (the database), not both',
+      ],
+      [
+        ['import', 'transactions', file, '--tenant', 't', '--encoding', 'big5'],
+        '--encoding must be',
+      ],
       [['import', 'transactions', dir, '--tenant', 't'], `${dir} is a directory, not a file`],
       [['tenant', 'create', '--name', 'X', '--time-zone', 'Mars/Olympus'], 'not an IANA time zone'],
       [['tenant', 'create', '--name', 'X', '--currency', 'usd'], 'not an ISO 4217 code'],
@@ -159,4 +165,102 @@ describe('fidelis import transactions', () => {
         'fidelis: 无法连接数据库 postgres://app:***@127.0.0.1:1/fidelis（DATABASE_URL）：连接被拒绝（PostgreSQL 是否在该端口运行？）\n',
     });
   }, 60_000);
+});
+
+describe('fidelis import transactions --url --key (into a running server)', () => {
+  let server: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    server = await openTestApp();
+    url = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => server.close());
+
+  /** The CLI against the server: no data directory of its own is ever opened. */
+  const remote = (args: string[], lang: 'en' | 'zh-CN' = 'en') =>
+    fidelis(path.join(mkdtempSync(path.join(tmpdir(), 'fidelis-remote-')), 'unused'), args, lang);
+  const countEvents = async (tenantId: string) =>
+    Number(
+      (
+        await server.database.db
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('tenant_id', '=', tenantId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('uploads a GBK file, reports in either language, and refuses bad lines with exit 1', async () => {
+    const tenant = await newTenant(server);
+    const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-import-'));
+    const gbk = path.join(dir, '订单.csv');
+    writeFileSync(
+      gbk,
+      iconv.encode(
+        'customer_external_id,occurred_at,amount,currency,store\r\n张三,20260105,12.50,CNY,上海店\r\n李四,20260106,8.00,CNY,北京店\r\n',
+        'gbk',
+      ),
+    );
+    const target = ['--url', url, '--key', tenant.apiKey];
+    const json = await remote(['import', 'transactions', gbk, ...target, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      dryRun: false,
+      encoding: 'gb18030',
+      rows: 2,
+      created: 2,
+      customersCreated: 2,
+    });
+    const again = await remote(['import', 'transactions', gbk, ...target], 'zh-CN');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      `已导入 ${gbk}：2 行（gb18030），2 个事件\n  新建 0，已存在 2，新客户 0\n`,
+    );
+
+    // Read as UTF-8, the GBK file is refused by its line, worded in Chinese, never PostgreSQL's.
+    const forced = await remote(
+      ['import', 'transactions', gbk, ...target, '--encoding', 'utf8'],
+      'zh-CN',
+    );
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toBe(
+      'fidelis: IMPORT_INVALID: 文件中有无效的行；未导入任何数据\n' +
+        '  第 2 行，(row)：从这一行起不是 utf8 文本；请将文件另存为“CSV UTF-8”\n',
+    );
+
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(
+      bad,
+      'customer_external_id,occurred_at,amount,currency\nc3,20260101,1,USD\nc4,2026-02-30,1,USD\n',
+    );
+    const refused = await remote(['import', 'transactions', bad, ...target]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('fidelis: IMPORT_INVALID: ');
+    expect(refused.stderr).toContain('  line 3, occurred_at: not a date');
+    const refusedJson = await remote(['import', 'transactions', bad, ...target, '--json']);
+    expect(refusedJson.code).toBe(1);
+    expect(JSON.parse(refusedJson.stdout)).toMatchObject({
+      code: 'IMPORT_INVALID',
+      errors: [{ line: 3, field: 'occurred_at' }],
+    });
+
+    // A dry run writes nothing, and exits 1 when a line is invalid, 0 when none is.
+    const dry = await remote(['import', 'transactions', bad, ...target, '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toBe(
+      `Dry run of ${bad} (nothing written): 2 rows (utf8), 2 events\n` +
+        '  would create 1, already there 0, new customers 1\n' +
+        '  invalid:\n' +
+        '  line 3, occurred_at: not a date: use ISO 8601 or YYYYMMDD\n',
+    );
+    const clean = await remote(['import', 'transactions', gbk, ...target, '--dry-run', '--json']);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ dryRun: true, errors: [] });
+    expect(await countEvents(tenant.tenantId)).toBe(2);
+
+    const badKey = await remote(['import', 'transactions', gbk, '--url', url, '--key', 'nope']);
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toContain('fidelis: UNAUTHENTICATED');
+  }, 180_000);
 });

@@ -94,22 +94,39 @@ async function reactToRecordedEvents(
   await applyRecordedEventsToLoyalty(trx, context, recorded);
 }
 
-/** Imports a CSV of transactions in one bulk transaction (COPY), all or nothing by default. */
+/** Carries a dry run's result out of the transaction it rolls back. */
+class DryRunRollback extends Error {
+  constructor(readonly result: EventImportResult) {
+    super('dry run');
+  }
+}
+
+/**
+ * Imports a CSV of transactions in one bulk transaction (COPY), all or nothing by default; a
+ * dry run does it all, customers included, and rolls it back.
+ */
 export async function importTransactionsFlow(
   database: DatabaseHandle,
   context: RequestContext,
   csv: Uint8Array,
   options: TransactionImportOptions,
 ): Promise<EventImportResult> {
-  return database.bulkTransaction(async (trx, copyCsv) => {
-    const customersDb = narrow<CustomersTables>(trx);
-    const before = await countCustomers(customersDb, context.tenantId);
-    const result = await importTransactions(trx, copyCsv, context, csv, options, (refs) =>
-      resolveManyCustomerRefs(customersDb, context, refs),
-    );
-    const after = await countCustomers(customersDb, context.tenantId);
-    return { ...result, customersCreated: after - before };
-  });
+  try {
+    return await database.bulkTransaction(async (trx, copyCsv) => {
+      const customersDb = narrow<CustomersTables>(trx);
+      const before = await countCustomers(customersDb, context.tenantId);
+      const result = await importTransactions(trx, copyCsv, context, csv, options, (refs) =>
+        resolveManyCustomerRefs(customersDb, context, refs),
+      );
+      const after = await countCustomers(customersDb, context.tenantId);
+      const imported = { ...result, customersCreated: after - before };
+      if (options.dryRun) throw new DryRunRollback(imported);
+      return imported;
+    });
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result;
+    throw error;
+  }
 }
 
 /**

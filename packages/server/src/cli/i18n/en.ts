@@ -169,6 +169,22 @@ export const en = {
     login: '  Login:   {{email}} / {{password}}',
     apiKey: '  API key: {{key}}  (shown once; store it now)',
   },
+  /** The customer fields by their names in this language, where no header of the file names them. */
+  customerFields: {
+    externalId: 'externalId',
+    kind: 'kind',
+    name: 'name',
+    email: 'email',
+    phone: 'phone',
+    birthday: 'birthday',
+    gender: 'gender',
+    occupation: 'occupation',
+    interests: 'interests',
+    familyNotes: 'familyNotes',
+    notes: 'notes',
+    preferredChannel: 'preferredChannel',
+    tags: 'tags',
+  },
   importCustomers: {
     group: 'Import data from CSV files',
     description:
@@ -201,16 +217,29 @@ export const en = {
   },
   importTransactions: {
     description:
-      'Import purchases and refunds from CSV straight into the configured database (COPY); re-importing the same file adds nothing. Columns: see docs/events.md.',
-    file: 'CSV file (UTF-8, header line first)',
-    tenant: 'the tenant to import into',
+      'Import purchases and refunds from CSV (UTF-8 or GBK from Excel) into a Fidelis server (--url, --key), or straight into the configured database (--tenant, no server running on it); re-importing the same file adds nothing. Columns: see docs/events.md.',
+    file: 'CSV file (UTF-8 or GBK, header line first)',
+    tenant:
+      'import straight into this tenant of the configured database, not through a server (stop fidelis serve first on the embedded database)',
+    encoding: 'auto, utf8 or gbk',
+    dryRun: 'check and report without writing (invalid rows: exit status 1)',
+    noTarget:
+      'give --url and --key to import into a running server, or --tenant to import straight into the database',
+    bothTargets: 'give either --url (a server) or --tenant (the database), not both',
+    badEncoding: '--encoding must be auto, utf8 or gbk',
+    upload: 'Uploading',
+    dryRunSummary:
+      'Dry run of {{file}} (nothing written): {{rows}} rows ({{encoding}}), {{events}} events',
+    dryRunCounts:
+      '  would create {{created}}, already there {{duplicates}}, new customers {{customersCreated}}',
+    invalid: '  invalid:',
     amountUnit: 'amounts in major (12.50) or minor (1250) units',
     skipInvalid: 'import the valid events and report the rest (default: all or nothing)',
     json: 'print the result as JSON',
     badAmountUnit: '--amount-unit must be major or minor',
     noTenant: 'no tenant {{id}}',
     bar: 'Importing',
-    summary: 'Imported {{file}}: {{rows}} rows, {{events}} events',
+    summary: 'Imported {{file}}: {{rows}} rows ({{encoding}}), {{events}} events',
     counts:
       '  created {{created}}, already there {{duplicates}}, new customers {{customersCreated}}',
     skipped: '  skipped (invalid):',
@@ -367,7 +396,7 @@ export const en = {
     invalid_format: 'not in the right format',
     invalid_format_email: 'not an email address',
     invalid_format_phone: 'not a phone number (5 to 20 digits, a leading +)',
-    invalid_format_date: 'not a date such as 2026-11-23',
+    invalid_format_date: 'not a date such as 1990-01-05',
     invalid_format_datetime: 'not a date and time such as 2026-11-23T08:00:00Z',
     invalid_format_currency: 'not a currency code such as CNY',
     invalid_format_amount_major: 'not an amount such as 12.50 (never negative)',
@@ -402,6 +431,7 @@ export const en = {
     column_missing: 'column missing',
     column_missing_options: 'column missing: give one of {{options}}',
     malformed: 'cannot be read',
+    malformed_encoding: 'not {{encoding}} text from this line on; save the file as "CSV UTF-8"',
   },
 };
 

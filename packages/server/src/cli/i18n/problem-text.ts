@@ -40,7 +40,9 @@ export function fieldErrorText(error: Pick<FieldError, 'message' | 'reason' | 'p
         ? params['format']
         : withOptions.has(reason) && params['options'] !== undefined
           ? 'options'
-          : undefined;
+          : reason === 'malformed' && params['encoding'] !== undefined
+            ? 'encoding'
+            : undefined;
   return (
     (variant === undefined ? undefined : tIfAny(`reasons.${reason}_${variant}`, params)) ??
     tIfAny(`reasons.${reason}`, params) ??

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import iconv from 'iconv-lite';
 import type { EventImportResult, Problem } from '@fidelis/contracts';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
 
@@ -129,6 +130,20 @@ describe('POST /v1/events', () => {
       amount: null,
       currency: null,
     });
+  });
+
+  it('says an amount with a fraction is not in minor units, field and reason kept', async () => {
+    const tenant = await newTenant(t);
+    const res = await post(tenant, '/v1/events', purchase('frac', { amount: 1.5, lines: [] }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json<Problem>().errors).toEqual([
+      {
+        field: 'amount',
+        message: 'an integer amount in minor units (cents, 分): 12.50 is 1250',
+        reason: 'invalid_type',
+        params: { expected: 'int' },
+      },
+    ]);
   });
 
   it('rejects bad input with problem+json and records nothing', async () => {
@@ -298,13 +313,28 @@ describe('refunds', () => {
     // Line 1 had 2000: 1000 refunded, another 1500 would exceed it.
     const r2 = await refund('r2', 1500, [{ lineNo: 1, quantity: 1, amount: 1500 }]);
     expect(r2.statusCode).toBe(422);
-    expect(r2.json()).toMatchObject({ code: 'REFUND_EXCEEDS_PURCHASE' });
+    expect(r2.json()).toMatchObject({
+      code: 'REFUND_EXCEEDS_PURCHASE',
+      errors: [
+        {
+          field: 'lines[0].amount',
+          message:
+            "line 1: refunds would total 2500 CNY (minor units), more than the line's 2000; 1000 CNY left to refund",
+          reason: 'too_big',
+          params: { maximum: 1000 },
+        },
+      ],
+    });
     // Quantity: 2 bought, 1 returned, 2 more is too many.
     const r3 = await refund('r3', 500, [{ lineNo: 1, quantity: 2, amount: 500 }]);
     expect(r3.json()).toMatchObject({ code: 'REFUND_EXCEEDS_PURCHASE' });
     expect((await refund('r4', 1500)).statusCode).toBe(201);
     // 2500 of 3000 refunded: 600 more is too much, 500 is exactly right, then nothing is left.
-    expect((await refund('r5', 600)).json()).toMatchObject({ code: 'REFUND_EXCEEDS_PURCHASE' });
+    expect((await refund('r5', 600)).json()).toMatchObject({
+      code: 'REFUND_EXCEEDS_PURCHASE',
+      detail:
+        "refunds would total 3100 CNY (minor units), more than the purchase's 3000; 500 CNY left to refund",
+    });
     expect((await refund('r6', 500)).statusCode).toBe(201);
     expect((await refund('r7', 1)).statusCode).toBe(422);
     // A resend of an accepted refund is still a duplicate, not "exceeds".
@@ -625,7 +655,7 @@ describe('GET /v1/overview', () => {
 });
 
 describe('POST /v1/events/imports', () => {
-  const csvPost = (tenant: Tenant, csv: string, query = '') =>
+  const csvPost = (tenant: Tenant, csv: string | Buffer, query = '') =>
     t.app.inject({
       method: 'POST',
       url: `/v1/events/imports${query}`,
@@ -750,6 +780,87 @@ describe('POST /v1/events/imports', () => {
       code: 'IMPORT_INVALID',
       errors: [{ line: 4, field: '(row)', reason: 'malformed' }],
     });
+  });
+
+  it('reads a GBK file as Chinese Excel saves it, detected or asked for', async () => {
+    const tenant = await newTenant(t);
+    const csv = iconv.encode(
+      [
+        'event_id,customer_external_id,occurred_at,amount,currency,store',
+        'k1,张三,20260105,12.50,CNY,上海静安店',
+        'k2,李四,20260106,8.00,CNY,北京朝阳店',
+      ].join('\r\n'),
+      'gbk',
+    );
+    const detected = await csvPost(tenant, csv);
+    expect(detected.statusCode, detected.body).toBe(200);
+    expect(detected.json()).toMatchObject({ encoding: 'gb18030', created: 2, customersCreated: 2 });
+    const stored = await t.database.db
+      .selectFrom('events')
+      .select(['id', 'store'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .orderBy('id')
+      .execute();
+    expect(stored).toEqual([
+      { id: 'k1', store: '上海静安店' },
+      { id: 'k2', store: '北京朝阳店' },
+    ]);
+    const asked = await csvPost(tenant, csv, '?encoding=gbk');
+    expect(asked.json()).toMatchObject({ encoding: 'gb18030', duplicates: 2 });
+    const utf8 = await csvPost(
+      tenant,
+      Buffer.from(
+        'event_id,customer_external_id,occurred_at,amount,currency\nu1,c1,20260105,1,CNY\n',
+      ),
+    );
+    expect(utf8.json()).toMatchObject({ encoding: 'utf8', created: 1 });
+  });
+
+  it('names the line a file stops being text, with advice, never the database’s words', async () => {
+    const tenant = await newTenant(t);
+    const head =
+      'event_id,customer_external_id,occurred_at,amount,currency\nb1,c1,20260105,1,CNY\n';
+    const gbk = Buffer.concat([Buffer.from(head), iconv.encode('b2,张三,20260105,1,CNY\n', 'gbk')]);
+    const forced = await csvPost(tenant, gbk, '?encoding=utf8');
+    expect(forced.statusCode).toBe(422);
+    const problem = forced.json<Problem>();
+    expect(problem).toMatchObject({
+      code: 'IMPORT_INVALID',
+      errors: [{ line: 3, field: '(row)', reason: 'malformed', params: { encoding: 'utf8' } }],
+    });
+    expect(problem.detail).toContain('CSV UTF-8');
+    expect(forced.body).not.toMatch(/invalid byte sequence|0xd5/);
+    // Neither UTF-8 nor GBK (0xFF is in no GB18030 sequence): the line of that byte.
+    const broken = Buffer.concat([Buffer.from(head), Buffer.from([0x62, 0x33, 0x2c, 0xff, 0x0a])]);
+    const refused = await csvPost(tenant, broken);
+    expect(refused.json()).toMatchObject({
+      code: 'IMPORT_INVALID',
+      errors: [{ line: 3, field: '(row)', reason: 'malformed', params: { encoding: 'gb18030' } }],
+    });
+    expect(await countEvents(tenant.tenantId)).toBe(0);
+  });
+
+  it('says how much of a purchase is left to refund, in its currency', async () => {
+    const tenant = await newTenant(t);
+    const csv = [
+      'event_id,customer_external_id,occurred_at,amount,currency,type,refund_of',
+      'p1,c1,20260105,10.00,CNY,,',
+      'r1,,20260106,6.00,CNY,refund,p1',
+      'r2,,20260107,6.00,CNY,refund,p1',
+    ].join('\n');
+    const res = await csvPost(tenant, csv);
+    expect(res.statusCode).toBe(422);
+    const overRefund = {
+      field: 'amount',
+      message:
+        'refunds of p1 would total 1200 CNY (minor units), more than its 1000; 1000 CNY left to refund',
+      reason: 'too_big',
+      params: { origin: 'number', maximum: 1000 },
+    };
+    expect(res.json<Problem>().errors).toEqual([
+      { line: 3, ...overRefund },
+      { line: 4, ...overRefund },
+    ]);
   });
 
   it('reports every bad line with its field and imports nothing', async () => {

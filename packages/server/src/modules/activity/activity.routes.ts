@@ -149,7 +149,8 @@ export function registerActivityRoutes(app: FidelisApp, deps: ActivityRouteDeps)
     scope.post('/v1/events/imports', {
       schema: {
         tags: ['activity'],
-        summary: 'Import historical transactions from CSV (text/csv), all or nothing by default',
+        summary:
+          'Import historical transactions from CSV (text/csv, UTF-8 or GBK), all or nothing by default',
         description:
           'Columns: event_id, customer_external_id or customer_id, occurred_at (ISO 8601 or YYYYMMDD), amount, currency, type (purchase|refund), refund_of, sku, category, quantity, channel, store. See docs/events.md.',
         querystring: eventImportQuery,
@@ -166,6 +167,8 @@ export function registerActivityRoutes(app: FidelisApp, deps: ActivityRouteDeps)
         return deps.importTransactions(contextOf(request), csv, {
           amountUnit: request.query.amountUnit,
           skipInvalid: request.query.skipInvalid === 'true',
+          encoding: request.query.encoding,
+          dryRun: request.query.dryRun === 'true',
         });
       },
     });

@@ -8,6 +8,7 @@ import {
 } from './refund-limits.ts';
 
 const purchase: RefundablePurchase = {
+  currency: 'CNY',
   amount: 3000,
   lines: new Map([
     [1, { quantity: 2, amount: 2000 }],
@@ -69,6 +70,21 @@ describe('checkRefund', () => {
       expect(result.field).toBe(field);
       expect([result.reason, result.params]).toEqual(why);
     }
+  });
+
+  it('names the currency and what is left to refund, in total and per line', () => {
+    const before: Refunded = { amount: 1000, lines: new Map([[1, { quantity: 1, amount: 1000 }]]) };
+    const total = checkRefund(purchase, before, { amount: 2500 });
+    expect(!total.ok && total.message).toBe(
+      "refunds would total 3500 CNY (minor units), more than the purchase's 3000; 2000 CNY left to refund",
+    );
+    const line = checkRefund(purchase, before, {
+      amount: 1500,
+      lines: [{ lineNo: 1, quantity: 1, amount: 1500 }],
+    });
+    expect(!line.ok && line.message).toBe(
+      "line 1: refunds would total 2500 CNY (minor units), more than the line's 2000; 1000 CNY left to refund",
+    );
   });
 
   it('never lets the refunds accepted in any sequence exceed the purchase, in total or per line', () => {

@@ -12,6 +12,8 @@ export interface LineTotals {
 }
 
 export interface RefundablePurchase {
+  /** ISO 4217: the messages name it beside the amounts. */
+  currency: string;
   amount: number;
   lines: ReadonlyMap<number, LineTotals>;
 }
@@ -91,7 +93,7 @@ export function checkRefund(
           ok: false,
           code: 'REFUND_EXCEEDS_PURCHASE',
           field: `${field}.amount`,
-          message: `line ${line.lineNo}: ${after.amount} refunded in all would exceed its ${bought.amount}`,
+          message: `line ${line.lineNo}: refunds would total ${after.amount} ${purchase.currency} (minor units), more than the line's ${bought.amount}; ${bought.amount - earlier.amount} ${purchase.currency} left to refund`,
           reason: 'too_big',
           params: { origin: 'number', maximum: bought.amount - earlier.amount },
         };
@@ -126,7 +128,7 @@ export function checkRefund(
       ok: false,
       code: 'REFUND_EXCEEDS_PURCHASE',
       field: 'amount',
-      message: `${total} refunded in all would exceed the purchase's ${purchase.amount} (${purchase.amount - before.amount} left)`,
+      message: `refunds would total ${total} ${purchase.currency} (minor units), more than the purchase's ${purchase.amount}; ${purchase.amount - before.amount} ${purchase.currency} left to refund`,
       reason: 'too_big',
       params: { origin: 'number', maximum: purchase.amount - before.amount },
     };

@@ -7,6 +7,7 @@ import {
   type FieldErrorReason,
 } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
+import { decodeCsv, type CsvEncodingOption } from '../../text/csv-encoding.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import { findTenant, recordAudit, type PlatformTables } from '../platform/index.ts';
 import type { ActivityTables } from './activity.table.ts';
@@ -25,6 +26,13 @@ export interface TransactionImportOptions {
   amountUnit: 'major' | 'minor';
   /** Import the valid events and report the others; default all or nothing. */
   skipInvalid: boolean;
+  /**
+   * Check everything and report what the valid events would do, beside the invalid ones; the
+   * caller rolls the transaction back.
+   */
+  dryRun?: boolean | undefined;
+  /** `auto` (the default): UTF-8 when the whole file is, else GB18030 (GBK, Chinese Excel). */
+  encoding?: CsvEncodingOption | undefined;
   onProgress?: (
     phase: 'copy' | 'check' | 'customers' | 'insert',
     done: number,
@@ -191,12 +199,16 @@ export async function importTransactions(
   trx: Db,
   copyCsv: CopyCsv,
   context: RequestContext,
-  csv: Uint8Array,
+  file: Uint8Array,
   options: TransactionImportOptions,
   resolveCustomers: ResolveCustomers,
 ): Promise<Omit<EventImportResult, 'customersCreated'>> {
   const tenantId = context.tenantId;
   const progress = options.onProgress ?? (() => {});
+  const dryRun = options.dryRun ?? false;
+  // A dry run reports every error, as skipping would.
+  const skipInvalid = options.skipInvalid || dryRun;
+  const { encoding, utf8: csv } = decodeTransactions(file, options.encoding ?? 'auto');
   const { columns, bodyStart } = readHeader(csv);
   const tenant = await findTenant(trx as unknown as Kysely<PlatformTables>, tenantId);
   const timeZone = tenant?.timeZone ?? 'UTC';
@@ -335,7 +347,7 @@ export async function importTransactions(
     trx,
   );
   const errors: FieldError[] = await collectErrors(trx);
-  if (errors.length > 0 && !options.skipInvalid) throw importInvalid(errors);
+  if (errors.length > 0 && !skipInvalid) throw importInvalid(errors);
 
   progress('check', 1, 1);
 
@@ -431,15 +443,21 @@ export async function importTransactions(
              when e.occurred_at < p.occurred_at then 'a refund cannot precede its purchase'
              when coalesce(rr.amount, 0) + fr.amount > p.amount then
                'refunds of ' || e.refund_of || ' would total ' || (coalesce(rr.amount, 0) + fr.amount)
-               || ', more than its ' || p.amount end,
+               || ' ' || p.currency || ' (minor units), more than its ' || p.amount || '; '
+               || greatest(p.amount - coalesce(rr.amount, 0), 0) || ' ' || p.currency
+               || ' left to refund' end,
            error_reason = case
              when p.id is null then 'not_found'
              when p.currency <> e.currency then 'must_equal'
-             when e.occurred_at < p.occurred_at then 'must_be_after' end,
+             when e.occurred_at < p.occurred_at then 'must_be_after'
+             when coalesce(rr.amount, 0) + fr.amount > p.amount then 'too_big' end,
            error_params = case
              when p.id is not null and p.currency <> e.currency
              then jsonb_build_object('expected', p.currency)
-             when e.occurred_at < p.occurred_at then jsonb_build_object('other', 'refund_of') end
+             when e.occurred_at < p.occurred_at then jsonb_build_object('other', 'refund_of')
+             when coalesce(rr.amount, 0) + fr.amount > p.amount
+             then jsonb_build_object('origin', 'number',
+                    'maximum', greatest(p.amount - coalesce(rr.amount, 0), 0)) end
       from ${sql.table(EVENTS)} e2
       left join purchases p on p.id = e2.refund_of
       left join recorded_refunds rr on rr.refund_of = e2.refund_of
@@ -466,10 +484,10 @@ export async function importTransactions(
      order by first_line limit ${MAX_ERRORS}`.execute(trx);
   for (const { reason, params, ...error } of eventErrors.rows)
     errors.push({ ...error, ...(reason ? { reason } : {}), ...(params ? { params } : {}) });
-  if (errors.length > 0 && !options.skipInvalid) throw importInvalid(errors);
+  if (errors.length > 0 && !skipInvalid) throw importInvalid(errors);
 
   // 5. Insert what is new; a refund whose purchase was skipped is skipped with it.
-  if (options.skipInvalid) {
+  if (skipInvalid) {
     await sql`
       delete from ${sql.table(EVENTS)} e where error_field is not null
          or (type = 'refund' and not exists (select 1 from events x where x.tenant_id = ${tenantId} and x.id = e.refund_of)
@@ -523,6 +541,8 @@ export async function importTransactions(
     },
   });
   return {
+    dryRun,
+    encoding,
     rows,
     events: summary.events,
     created: summary.created,
@@ -548,6 +568,30 @@ function importInvalid(errors: FieldError[]): AppError {
       '; nothing was imported.',
     errors,
   );
+}
+
+/**
+ * The file as UTF-8 for COPY, read in the encoding asked for or detected; a file that is not
+ * text in it is refused with the line of its first bad byte (never COPY's own words).
+ */
+export function decodeTransactions(
+  file: Uint8Array,
+  option: CsvEncodingOption,
+): { encoding: 'utf8' | 'gb18030'; utf8: Uint8Array } {
+  const decoded = decodeCsv(file, option);
+  if (!decoded.ok) {
+    const { line, encoding } = decoded;
+    const named = encoding === 'utf8' ? 'UTF-8' : 'GBK/GB18030';
+    const message = `not ${named} text from this line on; save the file as "CSV UTF-8"`;
+    throw new AppError(
+      'IMPORT_INVALID',
+      `Line ${line} cannot be read: ${message}; nothing was imported.`,
+      [{ line, field: '(row)', message, reason: 'malformed', params: { encoding } }],
+    );
+  }
+  // A file that is UTF-8 already goes to COPY as it came.
+  const utf8 = decoded.encoding === 'utf8' ? file : new TextEncoder().encode(decoded.text);
+  return { encoding: decoded.encoding, utf8 };
 }
 
 /** The header line: which staging columns the file's columns go to. */

@@ -6,6 +6,7 @@ import { newId } from '../../db/ids.ts';
 import { anyOf } from '../../db/sql-lists.ts';
 import type { CustomerImportReport, FieldErrorReason } from '@fidelis/contracts';
 import { AppError, type FieldError } from '../../http/app-error.ts';
+import { resolveCsvEncoding } from '../../text/csv-encoding.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { CopyCsv, DatabaseHandle } from '../../db/connect.ts';
 import { recordAudit, type PlatformTables } from '../platform/index.ts';
@@ -99,28 +100,6 @@ export function parseImportOptions(query: {
   return { mode: query.mode, encoding: query.encoding, dryRun: query.dryRun === 'true', mapping };
 }
 
-/** The longest prefix of `bytes` that does not end inside a UTF-8 sequence. */
-function completeUtf8(bytes: Uint8Array): Uint8Array {
-  let end = bytes.length;
-  for (let back = 1; back <= 3 && end - back >= 0; back++) {
-    const byte = bytes[end - back]!;
-    if ((byte & 0xc0) === 0x80) continue; // continuation byte
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    if (need > back) end -= back;
-    break;
-  }
-  return bytes.subarray(0, end);
-}
-
-export function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(completeUtf8(bytes));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Decodes the body to text: UTF-8 (BOM or not), or GB18030 (a superset of GBK, what Chinese
  * Excel writes). `auto` picks UTF-8 when the first 64 KiB are valid UTF-8.
@@ -154,14 +133,7 @@ async function* decodeBody(
     headBytes += chunk.length;
   }
   const start = Buffer.concat(head);
-  const resolved =
-    encoding === 'gbk'
-      ? 'gb18030'
-      : encoding === 'utf8'
-        ? 'utf8'
-        : isUtf8(start)
-          ? 'utf8'
-          : 'gb18030';
+  const resolved = resolveCsvEncoding(encoding, start);
   chosen(resolved);
   if (resolved === 'utf8') {
     const decoder = new TextDecoder('utf-8', { fatal: true });

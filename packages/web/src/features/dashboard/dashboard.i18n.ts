@@ -8,7 +8,7 @@ const en = {
   newVsReturningHelp:
     "New: customers whose first purchase ever falls in the month, in the tenant's time zone, refunded later or not. Analytics' cohorts leave out customers whose purchases were all refunded or in another currency.",
   noPurchasesYet:
-    'Customers are in, but no purchases yet. Shops and systems send them to the API (POST /v1/events); a history of transactions is imported with `npx fidelis import transactions FILE`.',
+    "Customers are in, but no purchases yet. Shops and systems send them to the API (POST /v1/events); a history of transactions is imported into this server with `npx fidelis import transactions FILE --url <this server's address> --key <API key>` (an API key that may write events).",
   apiDocs: 'API documentation',
 };
 
@@ -18,7 +18,7 @@ const zhCN: typeof en = {
   newVsReturningHelp:
     '新客户：首次购买落在该月的客户（按租户时区），无论之后是否退款。分析页的同期群不含购买全部退款或使用其他币种的客户。',
   noPurchasesYet:
-    '已有客户，但还没有购买记录。门店和业务系统通过 API 发送购买（POST /v1/events）；历史交易可用 `npx fidelis import transactions 文件` 导入。',
+    '已有客户，但还没有购买记录。门店和业务系统通过 API 发送购买（POST /v1/events）；历史交易可用 `npx fidelis import transactions 文件 --url <本服务器地址> --key <API 密钥>` 导入本服务器（API 密钥需可写入事件）。',
   apiDocs: 'API 文档',
 };
 
