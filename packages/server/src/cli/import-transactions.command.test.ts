@@ -225,7 +225,7 @@ describe('fidelis import transactions --url --key (into a running server)', () =
     expect(forced.code).toBe(1);
     expect(forced.stderr).toBe(
       'fidelis: IMPORT_INVALID: 文件中有无效的行；未导入任何数据\n' +
-        '  第 2 行，(row)：从这一行起不是 utf8 文本；请将文件另存为“CSV UTF-8”\n',
+        '  第 2 行，（整行）：从这一行起不是 utf8 文本；请将文件另存为“CSV UTF-8”\n',
     );
 
     const bad = path.join(dir, 'bad.csv');

@@ -64,6 +64,8 @@ export const en = {
     serverAnswered: 'the server answered {{status}}',
     lineError: '  line {{line}}, {{field}}: {{message}}',
     fieldError: '  {{field}}: {{message}}',
+    /** The field of an error about a whole line (`(row)`): a line that cannot be read. */
+    wholeRow: '(row)',
   },
   input: {
     cannotRead: 'cannot read {{file}}: {{why}}',

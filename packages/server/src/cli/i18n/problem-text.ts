@@ -56,6 +56,7 @@ export function fieldErrorLine(
     line?: number | string | undefined;
   },
 ): string {
-  const values = { line: error.line, field: error.field, message: fieldErrorText(error) };
+  const field = error.field === '(row)' ? t('common.wholeRow') : error.field;
+  const values = { line: error.line, field, message: fieldErrorText(error) };
   return error.line === undefined ? t('common.fieldError', values) : t('common.lineError', values);
 }

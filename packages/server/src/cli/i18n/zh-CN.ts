@@ -55,6 +55,7 @@ export const zhCN: Catalog = {
     serverAnswered: '服务器返回 {{status}}',
     lineError: '  第 {{line}} 行，{{field}}：{{message}}',
     fieldError: '  {{field}}：{{message}}',
+    wholeRow: '（整行）',
   },
   input: {
     cannotRead: '无法读取 {{file}}：{{why}}',
