@@ -32,12 +32,19 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+/** The ids of some customers, as a subquery another query filters by (`id in (…)`). */
+type Ids = ReturnType<typeof exactIds>;
+
+function normalizedQuery(raw: string): string {
+  return raw.normalize('NFKC').trim().toLowerCase();
+}
+
 /**
- * The ids matching a search, as one UNION of index-backed lookups: trigram on the name's
+ * The ids matching a search exactly, as one UNION of index-backed lookups: trigram on the name's
  * search text (name, pinyin, initials), prefix on normalised phones, emails and external ids.
  */
-function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolean) {
-  const q = raw.normalize('NFKC').trim().toLowerCase();
+function exactIds(db: CustomersDb, tenantId: string, raw: string) {
+  const q = normalizedQuery(raw);
   const branches: ReturnType<typeof nameBranch>[] = [];
   function nameBranch(condition: Expression<SqlBool>) {
     return db
@@ -66,11 +73,6 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolea
     branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(q)}%`}`));
     if (compact !== q)
       branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(compact)}%`}`));
-    // Fuzzy: a typo still finds the name (word similarity over trigrams).
-    // Only for words: an id or a number is meant exactly (M001 is not M002).
-    if (fuzzy && compact.length >= 4 && /^\p{L}+$/u.test(compact)) {
-      branches.push(nameBranch(sql<SqlBool>`${q} <% search_text`));
-    }
   }
   const contacts = (kind: 'email' | 'phone', prefix: string) =>
     db
@@ -96,7 +98,43 @@ function searchIds(db: CustomersDb, tenantId: string, raw: string, fuzzy: boolea
       .where('tenant_id', '=', tenantId)
       .where(sql<SqlBool>`external_id like ${`${escapeLike(raw.trim())}%`}`),
   );
-  return union;
+  return db.selectFrom(union.as('s')).select('s.id');
+}
+
+/**
+ * What a name similar to a search meets (word similarity over the trigrams of its search text:
+ * a typo still finds the name), most exact matches too, served by the trigram index; nothing
+ * for a query that is not a word of four letters or more — an id or a number is meant exactly
+ * (M001 is not M002).
+ */
+function similarName(raw: string, searchText: string): Expression<SqlBool> | undefined {
+  const q = normalizedQuery(raw);
+  if (containsHan(q) || !/^\p{L}{4,}$/u.test(q.replace(/\s+/g, ''))) return undefined;
+  return sql<SqlBool>`${q} <% ${sql.ref(searchText)}`;
+}
+
+/** The ids matching a search: exactly, and with `fuzzy` also similar names. */
+function searchIds(db: CustomersDb, tenantId: string, q: string, fuzzy: boolean) {
+  const exact = exactIds(db, tenantId, q);
+  const similar = fuzzy ? similarName(q, 'search_text') : undefined;
+  if (!similar) return exact;
+  const similarIds = db
+    .selectFrom('customers')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where(similar);
+  return exact.unionAll(db.selectFrom(similarIds.as('s')).select('s.id'));
+}
+
+/** The live customers (not merged away, not erased) among some ids, as a subquery. */
+function liveIds(db: CustomersDb, tenantId: string, ids: Ids) {
+  return db
+    .selectFrom('customers as c')
+    .select('c.id')
+    .where('c.tenant_id', '=', tenantId)
+    .where('c.merged_into', 'is', null)
+    .where('c.erased_at', 'is', null)
+    .where('c.id', 'in', ids);
 }
 
 /**
@@ -109,20 +147,78 @@ export function searchedCustomerIdsQuery(
   q: string,
   fuzzy: boolean,
 ) {
-  return db
-    .selectFrom('customers as c')
-    .select('c.id')
-    .where('c.tenant_id', '=', tenantId)
-    .where('c.merged_into', 'is', null)
-    .where('c.erased_at', 'is', null)
-    .where('c.id', 'in', db.selectFrom(searchIds(db, tenantId, q, fuzzy).as('s')).select('s.id'));
+  return liveIds(db, tenantId, searchIds(db, tenantId, q, fuzzy));
 }
 
-/** One page of live customers (not merged away, not erased), by keyset. */
+/**
+ * One page of a search that takes similar names too: every exact match before the first
+ * similar one, each tier in the list's own order: `shaoyu` lists 邵玉 before 邵超雨, a name
+ * the typo tolerance finds that comes earlier in pinyin order. A keyset goes on in the tier of
+ * the row it follows (is that row an exact match?), so paging returns each row once.
+ */
+async function exactMatchesFirst<Row>(
+  after: Keyset | undefined,
+  limit: number,
+  isExact: (id: string) => Promise<boolean>,
+  page: (tier: 'exact' | 'similar', after: Keyset | undefined, limit: number) => Promise<Row[]>,
+): Promise<Row[]> {
+  const amongSimilar = after !== undefined && !(await isExact(after.id));
+  const exact = amongSimilar ? [] : await page('exact', after, limit);
+  if (exact.length >= limit) return exact;
+  const similar = await page('similar', amongSimilar ? after : undefined, limit - exact.length);
+  return [...exact, ...similar];
+}
+
+/** Which customers a page lists: those among `ids` or meeting `where`, none among `except`. */
+type Matching = ({ ids: Ids } | { where: Expression<SqlBool> }) & { except?: Ids | undefined };
+
+/**
+ * One page of live customers (not merged away, not erased), by keyset. A search with `fuzzy`
+ * lists the exact matches first, then the similar names.
+ */
 export function listCustomerRows(
   db: CustomersDb,
   tenantId: string,
   filter: CustomerFilter,
+  sort: CustomerSort,
+  after: Keyset | undefined,
+  limit: number,
+): Promise<CustomerRow[]> {
+  if (!filter.q) return customerPage(db, tenantId, filter, undefined, sort, after, limit);
+  const q = filter.q;
+  const exact = () => exactIds(db, tenantId, q);
+  // Similar names straight on the listed rows: the trigram index finds them, no join.
+  const similar = filter.fuzzy ? similarName(q, 'c.search_text') : undefined;
+  if (!similar) return customerPage(db, tenantId, filter, { ids: exact() }, sort, after, limit);
+  return exactMatchesFirst(
+    after,
+    limit,
+    async (id) =>
+      (await db
+        .selectFrom('customers')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('id', 'in', exact())
+        .executeTakeFirst()) !== undefined,
+    (tier, from, size) =>
+      customerPage(
+        db,
+        tenantId,
+        filter,
+        tier === 'exact' ? { ids: exact() } : { where: similar, except: exact() },
+        sort,
+        from,
+        size,
+      ),
+  );
+}
+
+function customerPage(
+  db: CustomersDb,
+  tenantId: string,
+  filter: CustomerFilter,
+  matching: Matching | undefined,
   sort: CustomerSort,
   after: Keyset | undefined,
   limit: number,
@@ -152,9 +248,10 @@ export function listCustomerRows(
   }
   if (filter.createdFrom) query = query.where('c.created_at', '>=', filter.createdFrom);
   if (filter.createdTo) query = query.where('c.created_at', '<', filter.createdTo);
-  if (filter.q) {
-    const ids = searchIds(db, tenantId, filter.q, filter.fuzzy === true);
-    query = query.where('c.id', 'in', db.selectFrom(ids.as('s')).select('s.id'));
+  if (matching) {
+    query =
+      'ids' in matching ? query.where('c.id', 'in', matching.ids) : query.where(matching.where);
+    if (matching.except) query = query.where('c.id', 'not in', matching.except);
   }
   const descending = sort.startsWith('-');
   const column = sort.endsWith('name') ? 'c.sort_key' : 'c.created_at';
@@ -188,24 +285,40 @@ export function listMemberRows(
   const [sortKey, otherId] = ofOrganization
     ? (['p.sort_key', 'm.person_id'] as const)
     : (['o.sort_key', 'm.organization_id'] as const);
-  let query = ofOrganization
-    ? membersQuery(db, tenantId).where('m.organization_id', '=', by.organizationId)
-    : membersQuery(db, tenantId).where('m.person_id', '=', by.personId);
-  if (search) {
-    const contains = `%${escapeLike(search.q.normalize('NFKC').toLowerCase())}%`;
-    const found = searchedCustomerIdsQuery(db, tenantId, search.q, search.fuzzy);
-    query = query.where((eb) =>
-      eb.or([
-        eb(otherId, 'in', found),
-        eb(sql<string>`lower(m.role)`, 'like', contains),
-        eb(sql<string>`lower(m.title)`, 'like', contains),
-      ]),
-    );
-  }
-  if (after) {
-    query = query.where((eb) =>
-      eb(eb.refTuple(sortKey, otherId), '>', eb.tuple(after.key, after.id)),
-    );
-  }
-  return query.orderBy(sortKey).orderBy(otherId).limit(limit).execute();
+  const members = () =>
+    ofOrganization
+      ? membersQuery(db, tenantId).where('m.organization_id', '=', by.organizationId)
+      : membersQuery(db, tenantId).where('m.person_id', '=', by.personId);
+  const page = (
+    condition: Expression<SqlBool> | undefined,
+    from: Keyset | undefined,
+    size: number,
+  ) => {
+    let query = members();
+    if (condition) query = query.where(condition);
+    if (from) {
+      query = query.where((eb) =>
+        eb(eb.refTuple(sortKey, otherId), '>', eb.tuple(from.key, from.id)),
+      );
+    }
+    return query.orderBy(sortKey).orderBy(otherId).limit(size).execute();
+  };
+  if (!search) return page(undefined, after, limit);
+  const contains = `%${escapeLike(normalizedQuery(search.q))}%`;
+  // Without a role or title a link is not found by them (coalesce: `not` of it stays false).
+  const exact = sql<SqlBool>`(${sql.ref(otherId)} in (${liveIds(db, tenantId, exactIds(db, tenantId, search.q))})
+    or coalesce(lower(m.role), '') like ${contains}
+    or coalesce(lower(m.title), '') like ${contains})`;
+  const other = ofOrganization ? 'p' : 'o';
+  const similar = search.fuzzy ? similarName(search.q, `${other}.search_text`) : undefined;
+  if (!similar) return page(exact, after, limit);
+  const similarOnly = sql<SqlBool>`${similar} and ${sql.ref(`${other}.merged_into`)} is null
+    and ${sql.ref(`${other}.erased_at`)} is null and not ${exact}`;
+  return exactMatchesFirst(
+    after,
+    limit,
+    async (id) =>
+      (await members().where(otherId, '=', id).where(exact).executeTakeFirst()) !== undefined,
+    (tier, from, size) => page(tier === 'exact' ? exact : similarOnly, from, size),
+  );
 }
