@@ -112,7 +112,27 @@ describe('fidelis import transactions', () => {
     const json = async (lang: 'en' | 'zh-CN') =>
       (await fidelis(dataDir, [...skipped, '--json'], lang)).stdout;
     expect(await json('zh-CN')).toBe(await json('en'));
-  }, 240_000); // six CLI processes, each opening the embedded database and migrating
+
+    // GBK as Chinese Excel saves it goes straight in too (it was refused as not UTF-8).
+    const gbk = path.join(dir, 'gbk.csv');
+    writeFileSync(
+      gbk,
+      iconv.encode(
+        'customer_external_id,occurred_at,amount,currency\n张三,19970101,1,CNY\n',
+        'gbk',
+      ),
+    );
+    const fromExcel = await fidelis(dataDir, [
+      'import',
+      'transactions',
+      gbk,
+      '--tenant',
+      tenantId,
+      '--json',
+    ]);
+    expect(fromExcel.code, fromExcel.stderr).toBe(0);
+    expect(JSON.parse(fromExcel.stdout)).toMatchObject({ encoding: 'gb18030', created: 1 });
+  }, 300_000); // ten CLI processes, each opening the embedded database and migrating
 
   it('refuses what an operator gets wrong in one line, before opening the database', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fidelis-import-'));
