@@ -485,6 +485,38 @@ export const loyaltyEntry = z
     explanation: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'LoyaltyEntry' });
+export type LoyaltyEntry = z.infer<typeof loyaltyEntry>;
+
+/**
+ * An item of a member's points history: a ledger entry, or a redemption's entries as one item
+ * (a redemption spends lot by lot, one entry per lot). The fields are an entry's: `id`, `at`,
+ * `kind`, `debit`, `credit` and `explanation` are the redemption's first entry's, `points` the
+ * sum, `lotId` the lot when it spent one only (null when several: see `lots`).
+ */
+export const loyaltyHistoryEntry = loyaltyEntry
+  .extend({
+    rewardName: z
+      .string()
+      .nullable()
+      .describe('The name of the reward a redemption took (its current name); null otherwise'),
+    lots: z
+      .array(
+        z.object({
+          entryId: id.describe('The ledger entry'),
+          lotId: id.nullable(),
+          points: z.number().int(),
+          earnedAt: storedInstant.nullable().describe('When the lot was earned'),
+          expiresAt: storedInstant
+            .nullable()
+            .describe('When the lot’s points would have expired (null: never)'),
+        }),
+      )
+      .describe(
+        'A redemption’s entries, one per lot it spent, soonest-expiring first; empty for other entries',
+      ),
+  })
+  .meta({ id: 'LoyaltyHistoryEntry' });
+export type LoyaltyHistoryEntry = z.infer<typeof loyaltyHistoryEntry>;
 
 export const loyaltyLot = z.object({
   id,
@@ -833,7 +865,9 @@ export const publicMemberPage = z.object({
     .describe('The program’s tiers, lowest first (empty without tiers)'),
   tierChanges: z
     .array(tierChange)
-    .describe('The member’s upgrades, downgrades and grace periods, newest first: the latest 20'),
+    .describe(
+      'The member’s upgrades, downgrades, grace periods and reviews that kept the tier, newest first: the latest 20',
+    ),
   progress: tierProgress.nullable(),
   nextExpiry: z.object({ at: storedInstant, points: z.number().int() }).nullable(),
   expiryNotices: z
@@ -849,9 +883,9 @@ export const publicMemberPage = z.object({
     }),
   ),
   history: z
-    .array(loyaltyEntry)
+    .array(loyaltyHistoryEntry)
     .describe(
-      'The member’s newest entries, newest first: `historyLimit` of them (50 unless asked)',
+      'The member’s newest history items (a redemption is one), newest first: `historyLimit` of them (50 unless asked)',
     ),
   historyNextCursor: z
     .string()

@@ -724,21 +724,52 @@ function olderThan(after: { at: string; id: string }) {
   return sql<SqlBool>`(at, id) < (${new Date(after.at)}, ${after.id})`;
 }
 
-export async function listEntries(
+/**
+ * A member's entries in history order: newest first, a redemption's entries side by side (they
+ * share its instant; `group` is the redemption, or the entry itself), after a position.
+ */
+export async function listHistoryEntries(
   db: LoyaltyDb,
   tenantId: string,
   programId: string,
   customerId: string,
-  options: { limit: number; after?: { at: string; id: string } | undefined },
+  options: { limit: number; after?: { at: string; group: string; id: string } | undefined },
 ): Promise<EntryRow[]> {
+  const group = sql<string>`coalesce(redemption_id, id)`;
   let query = db
     .selectFrom('loyalty_entries')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('program_id', '=', programId)
     .where('customer_id', '=', customerId);
-  if (options.after) query = query.where(olderThan(options.after));
-  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  const after = options.after;
+  if (after)
+    query = query.where(
+      sql<SqlBool>`(at, ${group}, id) < (${new Date(after.at)}, ${after.group}::uuid, ${after.id}::uuid)`,
+    );
+  return query
+    .orderBy('at', 'desc')
+    .orderBy(group, 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .execute();
+}
+
+/** When lots were earned and when they expire (or would have), by id. */
+export async function findLotDates(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  lotIds: readonly string[],
+): Promise<{ id: string; earned_at: Date; expires_at: Date | null }[]> {
+  if (lotIds.length === 0) return [];
+  return db
+    .selectFrom('loyalty_lots')
+    .select(['id', 'earned_at', 'expires_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('id', '=', anyOf([...new Set(lotIds)], 'uuid'))
+    .execute();
 }
 
 export async function findRedemptionEntries(

@@ -9,7 +9,7 @@ import {
   instant,
   ledgerCheck,
   liability,
-  loyaltyEntry,
+  loyaltyHistoryEntry,
   noQuery,
   pointsAdjusted,
   pointsAdjustment,
@@ -299,10 +299,11 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
   app.get('/v1/loyalty/programs/:programId/members/:customerId/entries', {
     schema: {
       tags,
-      summary: 'A member’s ledger entries, newest first, each with its explanation',
+      summary:
+        'A member’s points history, newest first, each with its explanation: a ledger entry, or a redemption’s entries (one per lot) as one item',
       params: memberParams,
       querystring: pageQuery,
-      response: { 200: page(loyaltyEntry) },
+      response: { 200: page(loyaltyHistoryEntry) },
     },
     config: { permission: 'loyalty:read' },
     handler: async (request) =>
@@ -408,9 +409,9 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
   app.get('/v1/public/loyalty/member/history', {
     schema: {
       tags,
-      summary: 'The member’s older entries behind a signed link, newest first (no login)',
+      summary: 'The member’s older history behind a signed link, newest first (no login)',
       querystring: publicMemberHistoryQuery,
-      response: { 200: page(loyaltyEntry) },
+      response: { 200: page(loyaltyHistoryEntry) },
     },
     config: publicRoute,
     handler: async (request) => service.publicMemberHistory(db, request.query),

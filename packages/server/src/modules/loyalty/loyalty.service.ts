@@ -27,6 +27,7 @@ import type {
   reward,
   rewardCreate,
   rewardUpdate,
+  LoyaltyHistoryEntry,
   TierChange,
 } from '@fidelis/contracts';
 import {
@@ -47,7 +48,6 @@ import { rehomeStrandedMembers } from './member-merge.service.ts';
 import type { LoyaltyDb, MemberRow, RewardRow } from './loyalty.repository.ts';
 import {
   awardAction,
-  entryView,
   expirePoints,
   memberStatus,
   partnerEarn,
@@ -65,6 +65,7 @@ import {
   type RedemptionResult,
 } from './ledger.service.ts';
 import { createGroupCommit } from '../../db/group-commit.ts';
+import { memberHistoryItems } from './member-history.service.ts';
 import { levelOf, sortedLevels } from './tiers.ts';
 import { newCouponCodes, randomCode } from './coupon-codes.ts';
 import { expiryNotices, warnAndNotify, type ChooseChannels } from './notifications.service.ts';
@@ -239,20 +240,7 @@ export async function listMemberEntries(
 ) {
   const program = await loadProgram(db, context.tenantId, programId);
   await requireMember(db, program, customerId);
-  const after = query.cursor
-    ? decodeCursor(query.cursor, { at: 'instant', id: 'uuid' })
-    : undefined;
-  const rows = await repo.listEntries(db, context.tenantId, programId, customerId, {
-    limit: query.limit + 1,
-    after,
-  });
-  const items = rows.slice(0, query.limit).map(entryView);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
-  };
+  return memberHistoryItems(db, program, customerId, query);
 }
 
 export async function listMemberLots(
@@ -1094,10 +1082,11 @@ export async function publicMemberPage(
     customerId,
     memberPageCoupons + 1,
   );
-  // A member's own tier story: upgrades, downgrades and grace periods (not the yearly reviews
-  // that changed nothing, nor a merge's bookkeeping).
+  // A member's own tier story: upgrades, downgrades, grace periods and the reviews that kept
+  // the tier (the member wants to know it was kept) — not a merge's bookkeeping, which names
+  // customer ids.
   const tierChanges = (await repo.listTierChanges(db, tenantId, programId, customerId))
-    .filter((change) => ['upgrade', 'downgrade', 'grace'].includes(change.kind))
+    .filter((change) => change.kind !== 'merge')
     .slice(0, memberPageTierChanges)
     .map(tierChangeView);
   return {
@@ -1139,34 +1128,22 @@ export async function publicMemberHistory(
   return memberHistoryPage(db, program, member.customer_id, query);
 }
 
-/** A page of a member's entries as the member may read them, and the cursor of the next. */
+/** A page of a member's history as the member may read it, and the cursor of the next. */
 async function memberHistoryPage(
   db: LoyaltyDb,
   program: Program,
   customerId: string,
   query: { cursor?: string | undefined; limit: number },
 ) {
-  const after = query.cursor
-    ? decodeCursor(query.cursor, { at: 'instant', id: 'uuid' })
-    : undefined;
-  const rows = await repo.listEntries(db, program.tenantId, program.id, customerId, {
-    limit: query.limit + 1,
-    after,
-  });
-  const items = rows.slice(0, query.limit).map(entryView).map(forTheMember);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
-  };
+  const page = await memberHistoryItems(db, program, customerId, query);
+  return { ...page, items: page.items.map(forTheMember) };
 }
 
 /**
  * An entry as its member may read it: a credit by hand keeps its reason but not the staff's
  * note or who gave it (internal words, and a user id).
  */
-function forTheMember(entry: ReturnType<typeof entryView>): ReturnType<typeof entryView> {
+function forTheMember(entry: LoyaltyHistoryEntry): LoyaltyHistoryEntry {
   if (entry.explanation.why !== 'adjustment') return entry;
   const { note: _note, by: _by, ...explanation } = entry.explanation;
   return { ...entry, explanation };

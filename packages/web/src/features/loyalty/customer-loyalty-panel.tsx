@@ -31,6 +31,7 @@ import {
   type ExplainContext,
   explainEntry,
   explainTierChange,
+  lotsToShow,
   metricAmount,
   nameInSentence,
   settle,
@@ -43,6 +44,7 @@ import { MemberAdjustButton } from './member-adjust.tsx';
 import { MemberLinkButton } from './member-link-button.tsx';
 import { MemberRedeemButton } from './member-redeem.tsx';
 import { MemberWallet } from './member-wallet.tsx';
+import { SpentLots } from './spent-lots.tsx';
 import './loyalty.i18n.ts';
 import { pageArrows } from '../../i18n/antd-config.tsx';
 
@@ -79,6 +81,8 @@ function ProgramMember({
     ? Math.min(100, Math.round((progress.value / Math.max(1, next.threshold)) * 100))
     : 100;
   const history = entries.data?.pages.flatMap((p) => p.items) ?? [];
+  // A purchase that earned no points keeps a lot for its spend (tiers) but holds nothing.
+  const { shown: shownLots, zeroPoint: zeroPointLots } = lotsToShow(lots.data?.items ?? []);
   return (
     <Space orientation="vertical" size={12} className="full-width" data-testid="loyalty-member">
       <div className="member-program-row">
@@ -159,7 +163,7 @@ function ProgramMember({
           rowKey="id"
           loading={lots.isPending}
           pagination={{ pageSize: 20, hideOnSinglePage: true, ...pageArrows }}
-          dataSource={lots.data?.items ?? []}
+          dataSource={shownLots}
           data-testid="member-lots"
           columns={[
             {
@@ -188,6 +192,11 @@ function ProgramMember({
           ]}
         />
       )}
+      {zeroPointLots > 0 ? (
+        <Typography.Text type="secondary" data-testid="member-zero-lots">
+          {t('loyalty.member.zeroPointLots', { count: zeroPointLots })}
+        </Typography.Text>
+      ) : null}
       <TierHistory changes={lots.data?.tierChanges ?? []} explain={explain} />
       <Typography.Text strong>{t('loyalty.member.history')}</Typography.Text>
       {entries.isError ? (
@@ -213,6 +222,11 @@ function ProgramMember({
                       {signText(entrySign(entry))}
                       {n(entry.points)}
                     </Typography.Text>
+                    {entry.rewardName ? (
+                      <Typography.Text data-testid="entry-reward">
+                        {entry.rewardName}
+                      </Typography.Text>
+                    ) : null}
                     <Typography.Text type="secondary">
                       {formatDateTime(entry.at, locale, timeZone)}
                     </Typography.Text>
@@ -222,6 +236,7 @@ function ProgramMember({
                       {line}
                     </Typography.Text>
                   ))}
+                  <SpentLots entry={entry} explain={explain} />
                 </Space>
               </List.Item>
             )}

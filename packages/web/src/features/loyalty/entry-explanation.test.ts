@@ -9,8 +9,15 @@ const i18n = await vi.hoisted(async () =>
 );
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./loyalty.i18n.ts');
-const { entryKind, entrySign, explainEntry, explainTierChange, ruleNames } =
-  await import('./entry-explanation.ts');
+const {
+  entryKind,
+  entrySign,
+  explainEntry,
+  explainTierChange,
+  lotsToShow,
+  ruleNames,
+  spentLotLines,
+} = await import('./entry-explanation.ts');
 
 const entry = (kind: string, explanation: Record<string, unknown>): LoyaltyEntry =>
   ({
@@ -386,5 +393,70 @@ describe('entrySign: which way points went, from the member’s side', () => {
     ['member_merge', 'member_available', 0],
   ] as const)('%s → %s: %i', (debit, credit, sign) => {
     expect(entrySign({ debit, credit })).toBe(sign);
+  });
+});
+
+describe('a redemption over several lots: one item, its lots inside', () => {
+  const lot = (points: number, earnedAt: string, expiresAt: string | null) => ({
+    entryId: `e-${points}`,
+    lotId: `l-${points}`,
+    points,
+    earnedAt,
+    expiresAt,
+  });
+  const redemption = {
+    ...entry('redeem', {
+      why: 'redemption',
+      rewardId: 'r-1',
+      rule: 'soonest-expiring lots first',
+    }),
+    points: 100,
+    lots: [
+      lot(26, '2026-01-03T02:00:00Z', '2027-01-03T02:00:00Z'),
+      lot(73, '2026-02-10T02:00:00Z', '2027-02-10T02:00:00Z'),
+      lot(1, '2026-03-01T02:00:00Z', null),
+    ],
+  };
+  const c = (locale: 'zh-CN' | 'en') => ({
+    t: i18n.getFixedT(locale),
+    locale,
+    timeZone: 'Asia/Shanghai',
+  });
+
+  it('says how many lots it spent, soonest-expiring first', () => {
+    expect(explainEntry(redemption, c('zh-CN'))).toEqual(['优先使用最早到期的积分，共用 3 个批次']);
+    expect(explainEntry(redemption, c('en'))).toEqual([
+      'Soonest-expiring points spent first, from 3 lots',
+    ]);
+    // One lot: as before.
+    expect(explainEntry({ ...redemption, lots: redemption.lots.slice(0, 1) }, c('en'))).toEqual([
+      'Soonest-expiring points spent first',
+    ]);
+  });
+
+  it('lists each lot with its points, when it was earned and when it would have expired', () => {
+    expect(spentLotLines(redemption, c('zh-CN'))).toEqual([
+      '26 分：2026年1月3日获得，原定 2027年1月3日到期',
+      '73 分：2026年2月10日获得，原定 2027年2月10日到期',
+      '1 分：2026年3月1日获得，不会过期',
+    ]);
+    expect(spentLotLines(redemption, c('en'))).toEqual([
+      '26 points, earned Jan 3, 2026, would have expired Jan 3, 2027',
+      '73 points, earned Feb 10, 2026, would have expired Feb 10, 2027',
+      '1 point, earned Mar 1, 2026, without expiry',
+    ]);
+    expect(spentLotLines({ lots: [] }, c('en'))).toEqual([]);
+  });
+});
+
+describe('lotsToShow: no row for a purchase that earned no points', () => {
+  it.each([
+    { points: [], shown: [], zeroPoint: 0 },
+    { points: [10, 0, 5], shown: [10, 5], zeroPoint: 1 },
+    { points: [0, 0], shown: [], zeroPoint: 2 },
+  ])('$points', ({ points, shown, zeroPoint }) => {
+    const result = lotsToShow(points.map((p) => ({ points: p })));
+    expect(result.shown.map((lot) => lot.points)).toEqual(shown);
+    expect(result.zeroPoint).toBe(zeroPoint);
   });
 });

@@ -6,7 +6,7 @@ import type {
   TierConfig,
 } from '@fidelis/contracts';
 import { formatDate, formatLastDay, formatMoney, formatNumber } from '../../i18n/format.ts';
-import type { LoyaltyEntry } from './loyalty.api.ts';
+import type { LoyaltyEntry, LoyaltyHistoryEntry } from './loyalty.api.ts';
 
 /** What wording an explanation needs beyond the entry: money and dates as the program keeps them. */
 export interface ExplainContext {
@@ -185,7 +185,7 @@ export function earningNotes(
 }
 
 /** The line a `why` code stands for, or null for an explanation written without one. */
-function whyText(e: Record<string, unknown>, c: ExplainContext): string | null {
+function whyText(e: Record<string, unknown>, c: ExplainContext, lots: number): string | null {
   const { t, locale } = c;
   const n = (value: number) => formatNumber(value, locale);
   const tier = (code: string | null) => (code ? (c.tierName?.(code) ?? code) : '');
@@ -215,7 +215,9 @@ function whyText(e: Record<string, unknown>, c: ExplainContext): string | null {
     case 'referral_self':
       return t('loyalty.entry.why.referralSelf');
     case 'redemption':
-      return t('loyalty.entry.why.redemption');
+      return lots > 1
+        ? t('loyalty.entry.why.redemptionLots', { count: lots })
+        : t('loyalty.entry.why.redemption');
     case 'pending_ended':
       return t('loyalty.entry.why.pendingEnded', { count: num(e.pendingDays) ?? 0 });
     case 'expiry_date': {
@@ -247,13 +249,16 @@ function whyText(e: Record<string, unknown>, c: ExplainContext): string | null {
 }
 
 /** The entry's explanation in words: the rules and multipliers for an earning, the refund for a reversal. */
-export function explainEntry(entry: LoyaltyEntry, c: ExplainContext): string[] {
+export function explainEntry(
+  entry: LoyaltyEntry & Partial<Pick<LoyaltyHistoryEntry, 'lots'>>,
+  c: ExplainContext,
+): string[] {
   const { t } = c;
   const e = entry.explanation;
   const lines: string[] = [];
   const steps = Array.isArray(e.steps) ? (e.steps as Step[]) : [];
   for (const step of steps) lines.push(explainStep(step, c));
-  const why = whyText(e, c);
+  const why = whyText(e, c, entry.lots?.length ?? 0);
   if (why !== null) {
     lines.push(why);
   } else {
@@ -271,6 +276,35 @@ export function explainEntry(entry: LoyaltyEntry, c: ExplainContext): string[] {
   ].filter(Boolean);
   if (meta.length) lines.push(meta.join(' · '));
   return lines;
+}
+
+/**
+ * The lots a redemption spent, one line each, in the order it spent them: "26 points, earned
+ * Nov 8, 2026, would have expired Nov 8, 2027". None for other entries.
+ */
+export function spentLotLines(entry: Pick<LoyaltyHistoryEntry, 'lots'>, c: ExplainContext) {
+  const { t, locale } = c;
+  const date = (at: string | null) => (at ? formatDate(at, locale, c.timeZone) : '—');
+  return entry.lots.map((lot) =>
+    t(lot.expiresAt ? 'loyalty.entry.lotSpent' : 'loyalty.entry.lotSpentNoExpiry', {
+      count: lot.points,
+      points: formatNumber(lot.points, locale),
+      earned: date(lot.earnedAt),
+      expires: date(lot.expiresAt),
+    }),
+  );
+}
+
+/**
+ * The lots a lots table lists, and how many it leaves out: a purchase that earned no points
+ * (below the minimum spend, say) keeps a lot of 0 points on the server — its spend counts
+ * toward the tier, and it makes earning exactly-once — which says nothing as a row.
+ */
+export function lotsToShow<Lot extends { points: number }>(
+  lots: readonly Lot[],
+): { shown: Lot[]; zeroPoint: number } {
+  const shown = lots.filter((lot) => lot.points !== 0);
+  return { shown, zeroPoint: lots.length - shown.length };
 }
 
 /**

@@ -24,6 +24,7 @@ import { EChart } from '../dashboard/echart.tsx';
 import { useCurrentSession } from '../platform/session.ts';
 import { useLiability, usePrograms, useRewards, useStats } from './loyalty.api.ts';
 import { tierNames } from './entry-explanation.ts';
+import { trendSeries, trendTotals } from './points-trend.ts';
 import './loyalty.i18n.ts';
 import './loyalty-designer.i18n.ts';
 
@@ -119,6 +120,7 @@ function StatsChartCard({
   query,
   option,
   height,
+  note,
 }: {
   /** Its strings: `loyalty.<section>.title`, `.chart` (the chart's label) and `.empty`. */
   section: 'stats' | 'topRewards';
@@ -126,6 +128,8 @@ function StatsChartCard({
   query: QueryState;
   option: EChartsOption | null;
   height?: number;
+  /** A line under the chart: what its series add up to. */
+  note?: React.ReactNode;
 }) {
   const { t } = useTranslation();
   return (
@@ -133,11 +137,14 @@ function StatsChartCard({
       <Loading query={query}>
         {() =>
           option ? (
-            <EChart
-              option={option}
-              label={t(`loyalty.${section}.chart`)}
-              {...(height ? { height } : {})}
-            />
+            <>
+              <EChart
+                option={option}
+                label={t(`loyalty.${section}.chart`)}
+                {...(height ? { height } : {})}
+              />
+              {note}
+            </>
           ) : (
             <Empty
               image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -150,6 +157,16 @@ function StatsChartCard({
   );
 }
 
+/** The months a chart spans: "2026年10月 – 2026年12月", or the one month. */
+function monthSpan(months: readonly { month: string }[], locale: string): string {
+  const first = months.at(0)?.month;
+  const last = months.at(-1)?.month;
+  if (!first || !last) return '';
+  return first === last
+    ? formatMonth(first, locale)
+    : `${formatMonth(first, locale)} – ${formatMonth(last, locale)}`;
+}
+
 function StatsCard({ programId }: { programId: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
@@ -157,16 +174,31 @@ function StatsCard({ programId }: { programId: string }) {
   const months = stats.data?.months;
   const option = useMemo<EChartsOption | null>(() => {
     if (!months?.length) return null;
-    const series = (['issued', 'redeemed', 'expired'] as const).map((key) => ({
+    const n = (value: number) => formatNumber(value, locale);
+    const series = trendSeries.map((key) => ({
       name: t(`loyalty.stats.${key}`),
       type: 'bar' as const,
       data: months.map((m) => m[key]),
+      ...(key === 'reversed' ? { itemStyle: { color: '#ee6666' } } : {}),
     }));
+    // Each month's bars, and what the liability's "Issued" counts of them (net of refunds).
+    const tooltip = (params: unknown) => {
+      const bars = (Array.isArray(params) ? params : [params]) as {
+        dataIndex: number;
+        marker: string;
+        seriesName: string;
+        value: number;
+        axisValueLabel: string;
+      }[];
+      const month = months[bars[0]?.dataIndex ?? -1];
+      return [
+        bars[0]?.axisValueLabel ?? '',
+        ...bars.map((bar) => `${bar.marker}${bar.seriesName}: ${n(bar.value)}`),
+        month ? t('loyalty.stats.netIssued', { points: n(month.issued - month.reversed) }) : '',
+      ].join('<br/>');
+    };
     return {
-      tooltip: {
-        trigger: 'axis',
-        valueFormatter: (value) => formatNumber(Number(value), locale),
-      },
+      tooltip: { trigger: 'axis', formatter: tooltip },
       legend: { top: 0 },
       grid: { left: 64, right: 16, top: 40, bottom: 32 },
       xAxis: { type: 'category', data: months.map((m) => formatMonth(m.month, locale)) },
@@ -177,7 +209,28 @@ function StatsCard({ programId }: { programId: string }) {
       series,
     };
   }, [months, t, locale]);
-  return <StatsChartCard section="stats" testId="loyalty-stats" query={stats} option={option} />;
+  const totals = months?.length ? trendTotals(months) : null;
+  const n = (value: number) => formatNumber(value, locale);
+  return (
+    <StatsChartCard
+      section="stats"
+      testId="loyalty-stats"
+      query={stats}
+      option={option}
+      note={
+        totals ? (
+          <Typography.Text type="secondary" className="statistic-note" data-testid="stats-totals">
+            {t('loyalty.stats.totals', {
+              period: monthSpan(months ?? [], locale),
+              issued: n(totals.issued),
+              reversed: n(totals.reversed),
+              net: n(totals.netIssued),
+            })}
+          </Typography.Text>
+        ) : null
+      }
+    />
+  );
 }
 
 /** Members per tier, in the program's tier order (lowest first) and by the tiers' names. */

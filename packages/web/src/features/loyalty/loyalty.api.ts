@@ -10,6 +10,7 @@ import type {
   LoyaltyProgram,
   liability,
   loyaltyEntry,
+  loyaltyHistoryEntry,
   loyaltyMemberList,
   loyaltyMemberSorts,
   memberLink,
@@ -94,6 +95,8 @@ export interface LoyaltyLot {
 }
 
 export type LoyaltyEntry = Parsed<typeof loyaltyEntry>;
+/** An item of a member's history: an entry, or a redemption's entries with its lots inside. */
+export type LoyaltyHistoryEntry = Parsed<typeof loyaltyHistoryEntry>;
 
 const base = (programId: string) => `/v1/loyalty/programs/${encodeURIComponent(programId)}`;
 
@@ -188,7 +191,7 @@ export const useMemberEntries = (programId: string, customerId: string) =>
     queryKey: ['loyalty', programId, 'entries', customerId],
     initialPageParam: null as string | null,
     queryFn: ({ signal, pageParam }) =>
-      api.get<{ items: LoyaltyEntry[]; nextCursor: string | null }>(
+      api.get<{ items: LoyaltyHistoryEntry[]; nextCursor: string | null }>(
         `${base(programId)}/members/${encodeURIComponent(customerId)}/entries`,
         { limit: 20, ...(pageParam ? { cursor: pageParam } : {}) },
         signal,

@@ -56,6 +56,7 @@ import {
   usePublicMemberPage,
   usePublicRedeem,
 } from './loyalty.api.ts';
+import { SpentLots } from './spent-lots.tsx';
 import './loyalty.i18n.ts';
 import './member-page.i18n.ts';
 
@@ -509,8 +510,9 @@ function HistoryCard({ page, token, loadedAt }: LoadedPage) {
   const locale = i18n.language;
   const history = usePublicMemberHistory(token, page, loadedAt);
   const entries = history.data.pages.flatMap((loaded) => loaded.items);
-  // A redemption names its reward by id: say which one, when the catalog still has it.
+  // A redemption names its reward (the server's name; else the catalog's, while it has it).
   const rewardOf = (entry: Entry) =>
+    entry.rewardName ??
     page.rewards.find((reward) => reward.id === entry.explanation.rewardId)?.name;
   const explain = memberExplain(page, t, locale);
   return (
@@ -548,6 +550,7 @@ function HistoryCard({ page, token, loadedAt }: LoadedPage) {
                     {line}
                   </Typography.Text>
                 ))}
+                <SpentLots entry={entry} explain={explain} className="member-why" />
               </li>
             );
           })}
