@@ -154,4 +154,79 @@ describe('the points history tells the truth at a glance', () => {
       await context.close();
     }
   });
+
+  // Last: it adds a program with tiers, which the loyalty page above would otherwise show.
+  test('a review that kept the tier is in the tier history of both pages', async () => {
+    const program = await server.call<{ id: string }>('POST', '/v1/loyalty/programs', {
+      name: '金卡俱乐部',
+      currency: 'CNY',
+      timeZone: 'Asia/Shanghai',
+      earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+      pendingDays: 0,
+      tiers: {
+        metric: 'spend',
+        window: { kind: 'calendar', period: 'year' },
+        levels: [
+          { code: 'member', name: '普通会员', threshold: 0 },
+          { code: 'gold', name: '金卡 Gold', threshold: 50_000 },
+        ],
+      },
+    });
+    const customer = await server.call<{ id: string }>('POST', '/v1/customers', {
+      kind: 'person',
+      name: '李娜',
+    });
+    // The program's calendar year now (its tiers' window).
+    const year = Number(
+      new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(
+        new Date(),
+      ),
+    );
+    await server.call('POST', '/v1/events', {
+      id: 'tier-order-1',
+      type: 'purchase',
+      customerId: customer.id,
+      occurredAt: `${year - 1}-06-01T04:00:00Z`,
+      currency: 'CNY',
+      amount: 60_000,
+    });
+    // The review at the end of last year: ¥600 still earns gold, so gold is kept.
+    await server.call('POST', '/v1/loyalty/jobs', {
+      kind: 'loyalty.tier-review',
+      programId: program.id,
+      asOf: `${year}-01-02T00:00:00Z`,
+    });
+    const lotsUrl = `/v1/loyalty/programs/${program.id}/members/${customer.id}/lots`;
+    await expect
+      .poll(
+        async () =>
+          (await server.call<{ tierChanges: { kind: string }[] }>('GET', lotsUrl)).tierChanges.map(
+            (change) => change.kind,
+          ),
+        { timeout: 15_000 },
+      )
+      .toEqual(['retain', 'upgrade']);
+    const link = await server.call<{ url: string }>(
+      'POST',
+      `/v1/loyalty/programs/${program.id}/members/${customer.id}/link`,
+      {},
+    );
+    const { context, page, errors } = await newPage(browser, server.url);
+    try {
+      await logIn(page, server.login);
+      await page.goto(`/customers/${customer.id}`);
+      const staff = page.getByTestId('tier-change');
+      await expect.poll(() => staff.count()).toBe(2);
+      expect(await staff.first().innerText()).toContain('保级');
+      await page.goto(link.url);
+      const member = page.getByTestId('member-page-tier-changes').locator('li');
+      await expect.poll(() => member.count()).toBe(2);
+      const kept = await member.first().innerText();
+      expect(kept).toContain('保级');
+      expect(kept).toContain('¥600.00');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
