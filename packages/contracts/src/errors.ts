@@ -74,6 +74,7 @@ export const fieldErrorReasons = [
   'self_not_allowed', // not on your own user, customer or referral
   'last_owner', // the tenant's last enabled owner
   'expired',
+  'not_issued', // a coupon of the pool not yet given to anyone
   'in_future', // { toleranceMinutes }: a reported time ahead of the server's clock
   'immutable', // set once, never changed (a custom attribute's key and type)
   'in_use', // { value, count }: cannot go while customers hold it (an enum attribute's option)

@@ -200,4 +200,73 @@ describe('users in a real browser', () => {
     expect(await names()).not.toContain('店员29');
     expect(errors).toEqual([]);
   });
+
+  test('an email already used is said on the Email field, in Chinese and in English, not as someone else’s change', async () => {
+    /** Adds a user with the owner's email from `on`, and returns the Email field's error. */
+    async function addTaken(
+      on: Page,
+      words: { create: string; name: string; email: string; password: string },
+    ) {
+      await on.goto('/settings/users');
+      await on.getByRole('button', { name: words.create }).first().click();
+      const dialog = on.getByRole('dialog');
+      await dialog.getByLabel(words.name, { exact: true }).fill('重复的人');
+      await dialog.getByLabel(words.email, { exact: true }).fill(server.login.email);
+      await dialog.getByLabel(words.password, { exact: true }).fill('a long enough password');
+      await dialog.getByLabel(words.password, { exact: true }).press('Enter');
+      const email = dialog.locator('.ant-form-item', { has: on.locator('#email') });
+      const explain = email.locator('.ant-form-item-explain-error');
+      await explain.waitFor();
+      return { dialog, explain };
+    }
+    const before = (await server.call<{ items: User[] }>('GET', '/v1/users?limit=100')).items;
+
+    const zh = await addTaken(page, {
+      create: '添加用户',
+      name: '姓名',
+      email: '邮箱',
+      password: '初始密码',
+    });
+    expect(await zh.explain.innerText()).toBe('该邮箱已被使用');
+    await screenshot(page, 'users-email-taken');
+    const zhText = await zh.dialog.innerText();
+    expect(zhText).not.toContain('其他人已同时修改');
+    expect(zhText).not.toContain('email:');
+    expect(await zh.dialog.locator('code').count()).toBe(0);
+    // Typing another email takes the server's word off the field.
+    await zh.dialog.getByLabel('邮箱', { exact: true }).fill('someone-new@e2e.fidelis.test');
+    await expect.poll(() => zh.explain.count()).toBe(0);
+    await page.keyboard.press('Escape');
+
+    const english = { email: 'ann@e2e.fidelis.test', password: 'ann password 123' };
+    await server.call('POST', '/v1/users', {
+      ...english,
+      name: 'Ann',
+      role: 'owner',
+      locale: 'en',
+    });
+    const inEnglish = await newPage(browser, server.url, { locale: 'en' });
+    try {
+      await logIn(inEnglish.page, english);
+      const en = await addTaken(inEnglish.page, {
+        create: 'Add user',
+        name: 'Name',
+        email: 'Email',
+        password: 'Initial password',
+      });
+      expect(await en.explain.innerText()).toBe('This email is already used');
+      const enText = await en.dialog.innerText();
+      expect(enText).not.toMatch(/someone else|meantime/i);
+      expect(await en.dialog.locator('code').count()).toBe(0);
+      expect(inEnglish.errors).toEqual([]);
+    } finally {
+      await inEnglish.context.close();
+    }
+    // Nobody was added but Ann.
+    const after = (await server.call<{ items: User[] }>('GET', '/v1/users?limit=100')).items;
+    expect(after.map((user) => user.email).sort()).toEqual(
+      [...before.map((user) => user.email), english.email].sort(),
+    );
+    expect(errors).toEqual([]);
+  });
 });

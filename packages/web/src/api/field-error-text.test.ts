@@ -16,7 +16,7 @@ async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
   return i18n.t;
 }
 
-type Described = Pick<FieldError, 'message' | 'reason' | 'params'>;
+type Described = Pick<FieldError, 'message' | 'reason' | 'params'> & { field?: string };
 
 describe('a field error in the user’s language', () => {
   const cases: [Described, string, string][] = [
@@ -156,6 +156,27 @@ describe('a field error in the user’s language', () => {
       '格式不正确',
       'Not in the right format',
     ],
+    // A wording for the field, where there is one; the reason's own otherwise.
+    [
+      { field: 'email', message: 'already used', reason: 'already_used' },
+      '该邮箱已被使用',
+      'This email is already used',
+    ],
+    [
+      { field: 'contacts[1].email', message: 'already used', reason: 'already_used' },
+      '该邮箱已被使用',
+      'This email is already used',
+    ],
+    [
+      { field: 'code', message: 'already used', reason: 'already_used' },
+      '已被使用',
+      'Already used',
+    ],
+    [
+      { field: 'code', message: 'not issued to anyone', reason: 'not_issued' },
+      '尚未发放给任何人',
+      'Not issued to anyone yet',
+    ],
   ];
 
   it.each(cases)('%j', async (error, zh, english) => {
@@ -255,5 +276,69 @@ describe('a problem in the user’s language', () => {
     });
     // A code this UI does not know is worded as an internal error.
     expect(problemText(t, 'zh-CN', { ...internal, code: 'NEW_CODE' }).title).toBe('出错了');
+  });
+});
+
+describe('a conflict says what happened', () => {
+  const emailUsed = {
+    code: 'CONFLICT',
+    detail: 'A user with this email exists.',
+    fieldErrors: [{ field: 'email', message: 'already used', reason: 'already_used' as const }],
+  };
+  const lastOwner = {
+    code: 'CONFLICT',
+    detail: 'The tenant must keep at least one enabled owner.',
+    fieldErrors: [
+      {
+        field: 'disabled',
+        message: 'this is the last enabled owner',
+        reason: 'last_owner' as const,
+      },
+    ],
+  };
+  const couponNotIssued = {
+    code: 'CONFLICT',
+    detail: 'The coupon cannot be used: not issued to anyone.',
+    fieldErrors: [
+      { field: 'code', message: 'not issued to anyone', reason: 'not_issued' as const },
+    ],
+  };
+  const raced = {
+    code: 'CONFLICT',
+    detail: 'Another import or request created the same customers; retry.',
+    fieldErrors: [],
+  };
+
+  it('a rule of the domain: a neutral title, the reason in the user’s words', async () => {
+    const zh = await translator('zh-CN');
+    const english = await translator('en');
+    expect(problemText(zh, 'zh-CN', emailUsed)).toMatchObject({
+      title: '无法完成',
+      fields: ['email: 该邮箱已被使用'],
+      line: '无法完成: email: 该邮箱已被使用',
+    });
+    expect(problemText(english, 'en', emailUsed)).toMatchObject({
+      title: 'Could not be done',
+      line: 'Could not be done: A user with this email exists.',
+    });
+    expect(problemText(zh, 'zh-CN', lastOwner).line).toBe(
+      '无法完成: disabled: 这是最后一位启用的所有者',
+    );
+    expect(problemText(zh, 'zh-CN', couponNotIssued).line).toBe('无法完成: code: 尚未发放给任何人');
+    for (const problem of [emailUsed, lastOwner, couponNotIssued]) {
+      expect(problemText(zh, 'zh-CN', problem).line).not.toContain('其他人');
+      expect(problemText(english, 'en', problem).line).not.toMatch(/someone else|meantime/i);
+    }
+  });
+
+  it('two requests that met: someone else changed it; an If-Match mismatch keeps its own words', async () => {
+    const zh = await translator('zh-CN');
+    const english = await translator('en');
+    expect(problemText(zh, 'zh-CN', raced).title).toBe('其他人已同时修改了此内容');
+    expect(problemText(english, 'en', raced).title).toBe(
+      'Someone else changed this in the meantime',
+    );
+    const mismatch = { code: 'CUSTOMER_VERSION_MISMATCH', detail: undefined, fieldErrors: [] };
+    expect(problemText(zh, 'zh-CN', mismatch).title).toBe('其他人已同时修改了该客户：请重新加载');
   });
 });

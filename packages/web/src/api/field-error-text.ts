@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { FieldError } from '@fidelis/contracts';
 
-type Described = Pick<FieldError, 'message' | 'reason' | 'params'>;
+type Described = Pick<FieldError, 'message' | 'reason' | 'params'> & { field?: string };
 
 /** The param whose value picks a more specific wording of a reason (`invalid_format_email`). */
 const variantParam: Partial<Record<NonNullable<FieldError['reason']>, string>> = {
@@ -18,12 +18,19 @@ const keyPart = (value: unknown): string | null =>
 /**
  * The i18n keys that can word a field error, most specific first: `too_small` of a string with
  * `minimum: 1` → `fieldErrors.too_small_string_empty`, `…too_small_string`, `…too_small`.
- * An exclusive or exact bound never falls back to a wording without it.
+ * An exclusive or exact bound never falls back to a wording without it. A wording for the
+ * field comes first of all (`already_used` of `email` → `fieldErrors.already_used_field_email`,
+ * "This email is already used"), where there is one.
  */
 export function fieldErrorKeys(error: Described): string[] {
   const { reason, params = {} } = error;
   if (!reason) return [];
   const keys: string[] = [];
+  // The field by its last name (`lines[0].email` → `email`).
+  const fieldName = keyPart(
+    error.field?.match(/[^.[\]]+/g)?.findLast((part) => !/^\d+$/.test(part)),
+  );
+  if (fieldName) keys.push(`${reason}_field_${fieldName}`);
   if (reason === 'too_small' || reason === 'too_big') {
     const origin = keyPart(params['origin']);
     const bound = keyPart(params['bound']);
@@ -64,7 +71,7 @@ export function fieldErrorText(t: TFunction, error: Described): string {
 
 /** What the UI says of a problem (see `problemText`). */
 export interface ProblemText {
-  /** What happened, by the problem's `code`, in the user's language. */
+  /** What happened, by the problem's `code` (and for a `CONFLICT`, its kind), in the user's language. */
   title: string;
   /** What to show under the title: the server's sentence in English, else what only it says. */
   detail: string | undefined;
@@ -77,6 +84,18 @@ export interface ProblemText {
   serverDetail: string | undefined;
   /** Title and what explains it on one line, for a toast. */
   line: string;
+}
+
+/**
+ * The i18n key of a problem's title. A `CONFLICT` is mostly a rule of the domain, told by its
+ * field errors (an email already used, the last owner, a coupon used): a neutral "could not be
+ * done", the field errors saying why. One without a field error is two requests that met (a
+ * concurrent import): "someone else changed this". An If-Match mismatch has its own code.
+ */
+function titleKey(problem: { code: string; fieldErrors: readonly unknown[] }): string {
+  if (problem.code === 'CONFLICT' && problem.fieldErrors.length === 0)
+    return 'errors.CONFLICT_concurrent';
+  return `errors.${problem.code}`;
 }
 
 /**
@@ -95,7 +114,7 @@ export function problemText(
     requestId?: string | undefined;
   },
 ): ProblemText {
-  const title = t(`errors.${problem.code}`, { defaultValue: t('errors.INTERNAL') });
+  const title = t(titleKey(problem), { defaultValue: t('errors.INTERNAL') });
   const fields = problem.fieldErrors.map((error) => `${error.field}: ${fieldErrorText(t, error)}`);
   const english = language.startsWith('en');
   const internal =

@@ -425,6 +425,7 @@ export const en = {
     self_not_allowed: 'not for yourself',
     last_owner: 'the last enabled owner',
     expired: 'expired',
+    not_issued: 'not issued to anyone yet',
     immutable: 'cannot be changed',
     in_use: '{{value}}: held by {{count}} customers',
     in_future: 'cannot be more than {{toleranceMinutes}} minutes in the future',

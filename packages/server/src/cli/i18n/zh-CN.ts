@@ -395,6 +395,7 @@ export const zhCN: Catalog = {
     self_not_allowed: '不能对自己执行此操作',
     last_owner: '这是最后一位启用的所有者',
     expired: '已过期',
+    not_issued: '尚未发放给任何人',
     immutable: '不能修改',
     in_use: '{{value}}：{{count}} 位客户正在使用',
     in_future: '不能晚于当前时间 {{toleranceMinutes}} 分钟以上',

@@ -831,7 +831,10 @@ describe('coupons', () => {
     expect(first.json()).toMatchObject({ status: 'used', customerId: order.customerId });
     const second = await use();
     expect(second.statusCode).toBe(409);
-    expect(second.json()).toMatchObject({ errors: [{ field: 'code', message: 'already used' }] });
+    expect(second.json()).toMatchObject({
+      code: 'CONFLICT',
+      errors: [{ field: 'code', message: 'already used', reason: 'already_used' }],
+    });
 
     // The till's retry after a lost answer, with an Idempotency-Key: the first 200 again.
     const useWithKey = (code: string, key: string) =>
@@ -850,6 +853,41 @@ describe('coupons', () => {
     expect((await useWithKey('SAVE-0002', 'till-8-sale-3')).statusCode).toBe(409);
     // A key is the code's: the same key on a used code is that code's own (refused) use.
     expect((await useWithKey('SAVE-0001', 'till-7-sale-88')).statusCode).toBe(409);
+  });
+
+  it('a code of the pool that nobody was given is refused with a reason, and stays available', async () => {
+    const tenant = await newTenant(t);
+    const program = await createProgram(tenant);
+    const reward = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/rewards`,
+      headers: tenant.auth,
+      payload: { name: '5% off', pointsCost: 10 },
+    });
+    const rewardId = (reward.json() as { id: string }).id;
+    const pool = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/rewards/${rewardId}/coupons`,
+      headers: tenant.auth,
+      payload: { codes: ['IDLE-0001'] },
+    });
+    expect(pool.statusCode, pool.body).toBe(201);
+    const use = await t.app.inject({
+      method: 'POST',
+      url: `/v1/loyalty/programs/${program.id}/coupons/IDLE-0001/use`,
+      headers: tenant.auth,
+    });
+    expect(use.statusCode).toBe(409);
+    expect(use.json()).toMatchObject({
+      code: 'CONFLICT',
+      errors: [{ field: 'code', message: 'not issued to anyone', reason: 'not_issued' }],
+    });
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: `/v1/loyalty/programs/${program.id}/rewards/${rewardId}/coupons`,
+      headers: tenant.auth,
+    });
+    expect(listed.json()).toMatchObject({ items: [{ code: 'IDLE-0001', status: 'available' }] });
   });
 });
 

@@ -1483,7 +1483,7 @@ export async function redeemCoupon(
         found.status === 'used'
           ? { field: 'code', message: 'already used', reason: 'already_used' }
           : found.status === 'available'
-            ? { field: 'code', message: 'not issued to anyone' }
+            ? { field: 'code', message: 'not issued to anyone', reason: 'not_issued' }
             : { field: 'code', message: 'expired', reason: 'expired' };
       throw new AppError('CONFLICT', `The coupon cannot be used: ${problem.message}.`, [problem]);
     }

@@ -489,6 +489,23 @@ describe('users: role, name, disable and re-enable (PATCH /v1/users/:id)', () =>
     expect(await userAudit(tenant, me.id)).toHaveLength(1);
   });
 
+  it('refuses a second user with an email already used, naming the field and why', async () => {
+    const tenant = await newTenant(t);
+    const before = await usersOf(tenant);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: tenant.auth,
+      payload: { email: tenant.login.email, name: '重名', role: 'agent', password: 'long enough' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({
+      code: 'CONFLICT',
+      errors: [{ field: 'email', message: 'already used', reason: 'already_used' }],
+    });
+    expect(await usersOf(tenant)).toEqual(before);
+  });
+
   it('keeps at least one enabled owner', async () => {
     const tenant = await newTenant(t);
     const first = await ownerOf(tenant);
@@ -498,7 +515,7 @@ describe('users: role, name, disable and re-enable (PATCH /v1/users/:id)', () =>
       expect(res.statusCode).toBe(409);
       expect(res.json()).toMatchObject({
         code: 'CONFLICT',
-        errors: [{ field: Object.keys(payload)[0] }],
+        errors: [{ field: Object.keys(payload)[0], reason: 'last_owner' }],
       });
     }
     // A disabled owner does not count.

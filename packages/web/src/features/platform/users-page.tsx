@@ -6,7 +6,7 @@ import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-
 import { useTranslation } from 'react-i18next';
 import { roleCan, roles, userStatuses, type Role } from '@fidelis/contracts';
 import { api, ApiError } from '../../api/api-client.ts';
-import { ErrorAlert, useErrorText } from '../../api/error-text.tsx';
+import { useErrorText, useFormProblem } from '../../api/error-text.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import { appLocales, type AppLocale } from '../../i18n/i18n.ts';
 import { labelled } from '../../forms/form-fields.tsx';
@@ -30,6 +30,8 @@ export function UsersPage() {
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<UserCreate>();
+  // The server's refusals (an email already used, a password too short) on their fields.
+  const problem = useFormProblem(form);
   const list = useAccessList<User, (typeof userStatuses)[number]>({
     path: '/v1/users',
     queryKey: usersQuery,
@@ -37,8 +39,10 @@ export function UsersPage() {
   });
   const create = useMutation({
     mutationFn: (input: UserCreate) => api.post<User>('/v1/users', input),
+    onError: problem.report,
     onSuccess: () => {
       setCreating(false);
+      problem.clear();
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: usersQuery });
     },
@@ -70,8 +74,11 @@ export function UsersPage() {
       );
     },
     onError: (error) => {
-      // PATCH /v1/users answers CONFLICT only when the tenant would lose its last enabled owner.
-      if (error instanceof ApiError && error.code === 'CONFLICT') {
+      // The tenant would lose its last enabled owner: said in full, not as "role: …".
+      const lastOwner =
+        error instanceof ApiError &&
+        error.fieldErrors.some((fieldError) => fieldError.reason === 'last_owner');
+      if (lastOwner) {
         void message.error(t('users.lastOwner'));
         return;
       }
@@ -189,6 +196,7 @@ export function UsersPage() {
         onCancel={() => {
           setCreating(false);
           create.reset();
+          problem.clear();
         }}
         destroyOnHidden
       >
@@ -196,7 +204,10 @@ export function UsersPage() {
           form={form}
           layout="vertical"
           initialValues={{ role: 'agent', locale: 'zh-CN' }}
-          onFinish={(values) => create.mutate(values)}
+          onFinish={(values) => {
+            problem.clear();
+            create.mutate(values);
+          }}
         >
           <Form.Item
             name="name"
@@ -225,7 +236,7 @@ export function UsersPage() {
           <Form.Item name="locale" label={t('users.language')}>
             <Select options={labelled(appLocales, t, 'users.locales')} />
           </Form.Item>
-          {create.isError ? <ErrorAlert error={create.error} /> : null}
+          {problem.alert}
           {/* Enter in any field submits, as in any form; the visible button is the modal's. */}
           <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" />
         </Form>
