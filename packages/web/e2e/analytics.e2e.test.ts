@@ -96,6 +96,37 @@ describe('analytics dashboards in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  // The charts are canvas, but ECharts writes its tooltip as text in a div inside the chart.
+  const hoverTooltip = async (testId: string, across: number) => {
+    const chart = page.getByTestId(testId);
+    await expect.poll(() => chart.locator('canvas').count()).toBeGreaterThan(0);
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width * across, box.y + box.height / 2, { steps: 5 });
+    await expect.poll(() => chart.innerText()).not.toBe('');
+    return chart.innerText();
+  };
+
+  test('the 80/20 and model fit tooltips label their figures, rounded, in Chinese', async () => {
+    await page.getByRole('tab', { name: '二八分析' }).click();
+    // Not "44.00" and "86.88464882377325": which share of customers brings which of revenue.
+    const curve = await hoverTooltip('chart-concentration', 0.4);
+    expect(curve.trim()).toMatch(/^\d+(\.\d)?% 的客户 → \d+(\.\d)?% 的收入$/);
+    await page.mouse.move(0, 0);
+
+    await page.getByRole('tab', { name: '模型拟合' }).click();
+    const week = await hoverTooltip('chart-tracking', 0.6);
+    expect(week.trim()).toMatch(
+      /^第 \d+ 周（截至 \d{4}年\d+月\d+日）\n实际重复购买: [\d,]+\nBG\/NBD 预测: [\d,]+(\.\d)?$/,
+    );
+    await screenshot(page, 'analytics-tracking-tooltip');
+    await page.mouse.move(0, 0);
+    // The parameters with three decimals, the log-likelihood grouped with one.
+    expect(await page.getByTestId('tracking-params').innerText()).toMatch(
+      /^BG\/NBD r = [\d,]+\.\d{3}, α = [\d,]+\.\d{3}, a = [\d,]+\.\d{3}, b = [\d,]+\.\d{3} · 对数似然 -[\d,]+\.\d$/,
+    );
+    expect(errors).toEqual([]);
+  });
+
   test('the value-at-risk table lists named customers and opens the customer 360 page', async () => {
     await page.getByRole('tab', { name: '流失风险价值' }).click();
     const rows = page.locator('[data-testid="value-at-risk-table"] tbody tr.ant-table-row');
@@ -115,6 +146,22 @@ describe('analytics dashboards in a real browser', () => {
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
     await rows.first().locator('td').last().click();
     await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    expect(errors).toEqual([]);
+  });
+
+  test('in English the tooltips and the model fit axes speak English', async () => {
+    await page.goto('/analytics?tab=concentration');
+    await page.locator('.app-header').getByText('English').click();
+    await page.getByRole('tab', { name: '80/20' }).waitFor();
+    const curve = await hoverTooltip('chart-concentration', 0.4);
+    expect(curve.trim()).toMatch(/^\d+(\.\d)?% of customers → \d+(\.\d)?% of revenue$/);
+    await page.mouse.move(0, 0);
+    await page.getByRole('tab', { name: 'Model fit' }).click();
+    const week = await hoverTooltip('chart-tracking', 0.6);
+    expect(week.trim()).toMatch(
+      /^Week \d+ \(ending \w{3} \d+, \d{4}\)\nActual repeat purchases: [\d,]+\nBG\/NBD prediction: [\d,]+(\.\d)?$/,
+    );
+    await screenshot(page, 'analytics-tracking-en');
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ClvDistribution, CohortRetention, RfmGridResponse } from '@fidelis/contracts';
+import type {
+  ClvDistribution,
+  CohortRetention,
+  ModelTracking,
+  RevenueConcentrationResponse,
+  RfmGridResponse,
+} from '@fidelis/contracts';
 
 // The app's i18n module touches the document on import: register the bundle into a plain
 // instance instead, with the app's own strings.
@@ -8,8 +14,15 @@ const i18n = await vi.hoisted(async () =>
 );
 vi.mock('../../i18n/i18n.ts', () => ({ i18n }));
 await import('./analytics.i18n.ts');
-const { clvHistogramOption, cohortHeatmapOption, rfmHeatmapOption } =
-  await import('./analytics-charts.ts');
+const {
+  clvHistogramOption,
+  cohortHeatmapOption,
+  concentrationOption,
+  formatFixed,
+  formatShare,
+  rfmHeatmapOption,
+  trackingOption,
+} = await import('./analytics-charts.ts');
 
 const visualMapOf = (option: ReturnType<typeof rfmHeatmapOption>) =>
   option.visualMap as {
@@ -21,6 +34,8 @@ const visualMapOf = (option: ReturnType<typeof rfmHeatmapOption>) =>
   };
 const seriesData = (option: ReturnType<typeof rfmHeatmapOption>) =>
   (option.series as { data: unknown[][] }[])[0]!.data;
+const tooltipOf = (option: ReturnType<typeof rfmHeatmapOption>) =>
+  (option.tooltip as { formatter: (p: unknown) => string }).formatter;
 
 describe('the RFM heatmap', () => {
   const grid: RfmGridResponse = {
@@ -77,6 +92,8 @@ describe("the RFM heatmap in the reader's locale", () => {
     expect(cellLabel(option, 3510)).toBe(expected);
     const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
     expect(tooltip({ value: [4, 4, 3510, 'champions'] })).toContain(`: ${expected}`);
+    // The number says what it counts.
+    expect(tooltip({ value: [4, 4, 3510, 'champions'] })).toMatch(/(Customers|客户数): /);
     const scale = visualMapOf(option);
     expect(scale.formatter?.(3510)).toBe(expected);
     expect(scale.text).toEqual([expected, '0']);
@@ -171,5 +188,93 @@ describe('the CLV histogram', () => {
     expect(option.grid).toMatchObject({ containLabel: true });
     const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
     expect(tooltip([{ dataIndex: 19, value: 1236 }])).toBe('$380–$7,560.27<br/>客户数: 1,236');
+  });
+});
+
+describe('the 80/20 curve', () => {
+  const data = {
+    runId: '0',
+    customers: 2357,
+    gini: 0.7269,
+    top20RevenueShare: 0.7,
+    customerShareFor80PercentRevenue: 0.3,
+    curve: [
+      { customerShare: 0.44, revenueShare: 0.8688464882377325 },
+      { customerShare: 1, revenueShare: 1 },
+    ],
+  } as RevenueConcentrationResponse;
+  // What ECharts hands an axis tooltip on the curve at 44%: the curve's point, then the diagonal's.
+  const hovered = [
+    { seriesIndex: 0, dataIndex: 1, value: [44.00000000000001, 86.88464882377325] },
+    { seriesIndex: 1, dataIndex: 0, value: [0, 0] },
+  ];
+
+  it.each([
+    ['en', '44% of customers → 86.9% of revenue'],
+    ['zh-CN', '44% 的客户 → 86.9% 的收入'],
+  ])('says which share of customers brings which share of revenue (%s)', (locale, expected) => {
+    const option = concentrationOption(data, i18n.getFixedT(locale), locale);
+    expect(tooltipOf(option)(hovered)).toBe(expected);
+  });
+
+  it("labels both axes' ticks in percent in the reader's locale", () => {
+    const option = concentrationOption(data, i18n.getFixedT('en'), 'en');
+    for (const axis of [option.xAxis, option.yAxis] as {
+      axisLabel: { formatter: (v: number) => string };
+    }[])
+      expect(axis.axisLabel.formatter(80)).toBe('80%');
+    expect(seriesData(option)[1]).toEqual([44, 86.88464882377325]);
+  });
+});
+
+describe("the model's figures in the reader's locale", () => {
+  it.each([
+    ['en', '0.727', '-174,521.1', '86.9%'],
+    ['zh-CN', '0.727', '-174,521.1', '86.9%'],
+    ['de-DE', '0,727', '-174.521,1', '86,9\u00a0%'],
+  ])('Gini, log-likelihood and shares (%s)', (locale, gini, ll, share) => {
+    expect(formatFixed(0.7269, locale, 3)).toBe(gini);
+    expect(formatFixed(-174521.0999, locale, 1)).toBe(ll);
+    expect(formatShare(0.8688464882377325, locale)).toBe(share);
+  });
+});
+
+describe('the model fit chart', () => {
+  const data = {
+    run: {},
+    weeks: [
+      { week: 1, endsOn: '2026-01-07', actual: 0, predicted: 0 },
+      { week: 52, endsOn: '2026-12-30', actual: 12345, predicted: 12298.4567 },
+    ],
+  } as unknown as ModelTracking;
+
+  it.each([
+    [
+      'en',
+      'Week 52 (ending Dec 30, 2026)<br/>Actual repeat purchases: 12,345<br/>BG/NBD prediction: 12,298.5',
+    ],
+    ['zh-CN', '第 52 周（截至 2026年12月30日）<br/>实际重复购买: 12,345<br/>BG/NBD 预测: 12,298.5'],
+  ])('labels the week and both figures in its tooltip (%s)', (locale, expected) => {
+    const option = trackingOption(data, i18n.getFixedT(locale), locale);
+    const hovered = [
+      { seriesIndex: 0, dataIndex: 1, value: 12345 },
+      { seriesIndex: 1, dataIndex: 1, value: 12298.5 },
+    ];
+    expect(tooltipOf(option)(hovered)).toBe(expected);
+  });
+
+  it.each([
+    ['en', 'Week ending', 'Cumulative repeat purchases'],
+    ['zh-CN', '周（截止日）', '累计重复购买次数'],
+  ])('names both axes beside their middle, inside the chart (%s)', (locale, x, y) => {
+    const option = trackingOption(data, i18n.getFixedT(locale), locale);
+    // At the end of the x axis the name ran past the right edge and showed as a dot.
+    expect(option.xAxis).toMatchObject({ name: x, nameLocation: 'middle', nameMoveOverlap: true });
+    expect(option.yAxis).toMatchObject({ name: y, nameLocation: 'middle', nameMoveOverlap: true });
+    // The grid keeps labels and names inside the canvas (ECharts 6's outer bounds).
+    expect(option.grid).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' });
+    expect(option.grid).not.toHaveProperty('containLabel');
+    const yAxis = option.yAxis as { axisLabel: { formatter: (v: number) => string } };
+    expect(yAxis.axisLabel.formatter(12000)).toBe('12,000');
   });
 });

@@ -1,7 +1,61 @@
 import type { EChartsOption, VisualMapComponentOption } from 'echarts';
 import type { TFunction } from 'i18next';
-import type { ClvDistribution, CohortRetention, RfmGridResponse } from '@fidelis/contracts';
-import { currencyDigits, formatMonth, formatNumber, minorToMajor } from '../../i18n/format.ts';
+import type {
+  ClvDistribution,
+  CohortRetention,
+  ModelTracking,
+  RevenueConcentrationResponse,
+  RfmGridResponse,
+} from '@fidelis/contracts';
+import {
+  currencyDigits,
+  formatDate,
+  formatMonth,
+  formatNumber,
+  minorToMajor,
+} from '../../i18n/format.ts';
+
+/** A share (0.8688) as a percentage in the reader's locale, to one decimal: "86.9%". */
+export function formatShare(share: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+    share,
+  );
+}
+
+/** A model's figure with a fixed number of decimals, grouped in the reader's locale: "-174,521.1". */
+export function formatFixed(value: number, locale: string, digits: number): string {
+  return new Intl.NumberFormat(locale, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+/**
+ * Every chart's tooltip on the analytics page: a heading, then one "label: value" line per
+ * figure, the values already in the reader's locale. ECharts' own tooltip prints raw floats
+ * ("86.88464882377325") with no unit and no label.
+ */
+export function tooltipText(
+  heading: string,
+  lines: readonly (readonly [label: string, value: string])[] = [],
+): string {
+  return [heading, ...lines.map(([label, value]) => `${label}: ${value}`)].join('<br/>');
+}
+
+/** The points of an axis tooltip, as ECharts hands them to the formatter. */
+type AxisPoints = { seriesIndex?: number; dataIndex: number; value: unknown }[];
+
+/** An axis tooltip over a chart with one of `rows` per category: the hovered row's text. */
+function axisTooltip<Row>(
+  rows: readonly Row[],
+  text: (row: Row, point: AxisPoints[number]) => string,
+): (params: unknown) => string {
+  return (params) => {
+    const [point] = params as AxisPoints;
+    const row = point ? rows[point.dataIndex] : undefined;
+    return point && row !== undefined ? text(row, point) : '';
+  };
+}
 
 // Each heatmap point carries more than [x, y, value] (the RFM one its segment, the cohort one its
 // size): the visual map must be told which dimension is the value, or it colours by the last one.
@@ -41,7 +95,10 @@ export function rfmHeatmapOption(
     tooltip: {
       formatter: (params) => {
         const value = (params as unknown as { value: [number, number, number, string] }).value;
-        return `${t(`analytics.segments.${value[3]}`)}<br/>R ${value[1] + 1} · FM ${value[0] + 1}: ${count(value[2])}`;
+        return tooltipText(
+          `${t(`analytics.segments.${value[3]}`)} · R ${value[1] + 1} · FM ${value[0] + 1}`,
+          [[t('analytics.rfm.customers'), count(value[2])]],
+        );
       },
     },
     grid: { left: 48, right: 96, top: 16, bottom: 48 },
@@ -94,6 +151,8 @@ export function cohortHeatmapOption(
   locale: string,
 ): EChartsOption {
   const months = Math.max(1, ...data.cohorts.map((c) => c.rates.length - 1));
+  // The cells hold percentage points (16.4), rounded to one decimal.
+  const percent = (value: number) => formatShare(value / 100, locale);
   const current = data.asOf.slice(0, 7);
   const cells: [number, number, number][] = [];
   const partial = new Set<string>();
@@ -116,9 +175,10 @@ export function cohortHeatmapOption(
         const cohort = data.cohorts[y];
         if (!cohort) return '';
         const month = t('analytics.cohorts.month', { k: k + 1 });
-        return `${rowLabel(cohort)}<br/>${
-          partial.has(`${k}:${y}`) ? t('analytics.cohorts.monthToDate', { month }) : month
-        }: ${formatNumber(rate, locale, 1)}%`;
+        const label = partial.has(`${k}:${y}`)
+          ? t('analytics.cohorts.monthToDate', { month })
+          : month;
+        return tooltipText(rowLabel(cohort), [[label, percent(rate)]]);
       },
     },
     grid: { left: 8, right: 96, top: 16, bottom: 40, containLabel: true },
@@ -130,10 +190,7 @@ export function cohortHeatmapOption(
       nameGap: 28,
     },
     yAxis: { type: 'category', data: data.cohorts.map(rowLabel), inverse: true },
-    visualMap: heatmapScale(
-      Math.max(...cells.map((c) => c[2])),
-      (value) => `${formatNumber(value, locale, 1)}%`,
-    ),
+    visualMap: heatmapScale(Math.max(...cells.map((c) => c[2])), percent),
     series: [
       {
         type: 'heatmap',
@@ -184,12 +241,11 @@ export function clvHistogramOption(
   return {
     tooltip: {
       trigger: 'axis',
-      formatter: (params) => {
-        const [point] = params as unknown as { dataIndex: number; value: number }[];
-        const bucket = point ? data.buckets[point.dataIndex] : undefined;
-        if (!point || !bucket) return '';
-        return `${money(bucket.from)}–${money(bucket.to)}<br/>${t('analytics.clv.customers')}: ${formatNumber(point.value, locale)}`;
-      },
+      formatter: axisTooltip(data.buckets, (bucket, point) =>
+        tooltipText(`${money(bucket.from)}–${money(bucket.to)}`, [
+          [t('analytics.clv.customers'), formatNumber(Number(point.value), locale)],
+        ]),
+      ),
     },
     // containLabel keeps the turned labels inside the chart, but not the axis name: it goes
     // below the longest label (12 px text, about 7 px a character, turned 40°: × sin 40°).
@@ -202,12 +258,136 @@ export function clvHistogramOption(
       nameGap: Math.ceil(Math.max(0, ...labels.map((l) => l.length)) * 7 * 0.643) + 20,
       axisLabel: { interval: 0, rotate: 40, hideOverlap: false },
     },
-    yAxis: { type: 'value', minInterval: 1, name: t('analytics.clv.customers') },
+    yAxis: {
+      type: 'value',
+      minInterval: 1,
+      name: t('analytics.clv.customers'),
+      axisLabel: { formatter: (value: number) => formatNumber(value, locale) },
+    },
     series: [
       {
         type: 'bar',
         data: data.buckets.map((b) => b.customers),
         itemStyle: { color: '#1677ff' },
+      },
+    ],
+  };
+}
+
+/**
+ * The 80/20 (Lorenz) curve: share of customers, largest first, across; their share of revenue
+ * up; the diagonal is an even spread. A point's tooltip reads "44% of customers → 86.9% of
+ * revenue".
+ */
+export function concentrationOption(
+  data: RevenueConcentrationResponse,
+  t: TFunction,
+  locale: string,
+): EChartsOption {
+  // The axes run in percentage points (0–100), so their ticks fall on round percentages.
+  const percent = (value: number) => formatShare(value / 100, locale);
+  const points = [[0, 0], ...data.curve.map((p) => [p.customerShare * 100, p.revenueShare * 100])];
+  const shareAxis = { type: 'value', min: 0, max: 100, axisLabel: { formatter: percent } } as const;
+  return {
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => {
+        const curve = (params as unknown as AxisPoints).find((p) => p.seriesIndex === 0);
+        if (!curve) return '';
+        const [customers = 0, revenue = 0] = curve.value as number[];
+        return tooltipText(
+          t('analytics.concentration.point', {
+            customers: percent(customers),
+            revenue: percent(revenue),
+          }),
+        );
+      },
+    },
+    // The axis names go under and above their axes: at the end they run out of the chart.
+    grid: { left: 8, right: 24, top: 32, bottom: 32, containLabel: true },
+    xAxis: {
+      ...shareAxis,
+      name: t('analytics.concentration.customers'),
+      nameLocation: 'middle',
+      nameGap: 28,
+    },
+    yAxis: { ...shareAxis, name: t('analytics.concentration.revenue') },
+    series: [
+      { type: 'line', showSymbol: false, data: points, areaStyle: { opacity: 0.15 } },
+      {
+        type: 'line',
+        showSymbol: false,
+        data: [
+          [0, 0],
+          [100, 100],
+        ],
+        lineStyle: { type: 'dashed', color: '#999' },
+      },
+    ],
+  };
+}
+
+/**
+ * The model fit: actual and predicted cumulative repeat purchases at the end of each week. Both
+ * axes are named beside their middle, and the grid keeps labels and names inside the chart
+ * (outerBounds, ECharts 6): a name at the end of the x axis ran past the right edge.
+ */
+export function trackingOption(data: ModelTracking, t: TFunction, locale: string): EChartsOption {
+  const count = (value: number) => formatNumber(value, locale);
+  return {
+    tooltip: {
+      trigger: 'axis',
+      formatter: axisTooltip(data.weeks, (week) =>
+        tooltipText(
+          t('analytics.tracking.weekOf', {
+            week: count(week.week),
+            date: formatDate(week.endsOn, locale),
+          }),
+          [
+            [t('analytics.tracking.actual'), count(week.actual)],
+            [t('analytics.tracking.predicted'), formatNumber(week.predicted, locale, 1)],
+          ],
+        ),
+      ),
+    },
+    legend: { top: 0 },
+    grid: {
+      left: 8,
+      right: 24,
+      top: 40,
+      bottom: 8,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'all',
+    },
+    xAxis: {
+      type: 'category',
+      data: data.weeks.map((w) => formatDate(w.endsOn, locale)),
+      name: t('analytics.tracking.week'),
+      nameLocation: 'middle',
+      nameGap: 8,
+      nameMoveOverlap: true,
+    },
+    yAxis: {
+      type: 'value',
+      name: t('analytics.tracking.purchases'),
+      nameLocation: 'middle',
+      nameGap: 8,
+      nameMoveOverlap: true,
+      axisLabel: { formatter: count },
+    },
+    series: [
+      {
+        name: t('analytics.tracking.actual'),
+        type: 'line',
+        showSymbol: false,
+        data: data.weeks.map((w) => w.actual),
+      },
+      {
+        name: t('analytics.tracking.predicted'),
+        type: 'line',
+        showSymbol: false,
+        lineStyle: { type: 'dashed' },
+        data: data.weeks.map((w) => Math.round(w.predicted * 10) / 10),
       },
     ],
   };

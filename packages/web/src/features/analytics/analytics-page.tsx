@@ -14,7 +14,6 @@ import {
   Typography,
 } from 'antd';
 import { QuestionCircleOutlined, ReloadOutlined } from '@ant-design/icons';
-import type { EChartsOption } from 'echarts';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { ValueAtRisk } from '@fidelis/contracts';
@@ -24,7 +23,15 @@ import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18
 import { useCurrentSession } from '../platform/session.ts';
 import { pageArrows } from '../../i18n/antd-config.tsx';
 import { AnalyticsChart } from './analytics-chart.tsx';
-import { clvHistogramOption, cohortHeatmapOption, rfmHeatmapOption } from './analytics-charts.ts';
+import {
+  clvHistogramOption,
+  cohortHeatmapOption,
+  concentrationOption,
+  formatFixed,
+  formatShare,
+  rfmHeatmapOption,
+  trackingOption,
+} from './analytics-charts.ts';
 import { scoreRunWarning } from './score-run-warning.ts';
 import { scoreJobFailure } from './score-job-failure.ts';
 import { preferredContact } from './preferred-contact.ts';
@@ -45,9 +52,7 @@ const TABS = ['rfm', 'clv', 'risk', 'cohorts', 'concentration', 'tracking'] as c
 type Tab = (typeof TABS)[number];
 
 function percent(value: number | null | undefined, locale: string): string {
-  return value === null || value === undefined
-    ? '—'
-    : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
+  return value === null || value === undefined ? '—' : formatShare(value, locale);
 }
 
 // A row opens the customer too: a link inside it must not also fire the row's click.
@@ -289,43 +294,7 @@ function ConcentrationPanel() {
     <Panel query={concentration}>
       {() => {
         const data = concentration.data!;
-        const points = [
-          [0, 0],
-          ...data.curve.map((p) => [p.customerShare * 100, p.revenueShare * 100]),
-        ];
-        const option: EChartsOption = {
-          tooltip: { trigger: 'axis' },
-          // The axis names go under and above their axes: at the end they run out of the chart.
-          grid: { left: 8, right: 24, top: 32, bottom: 32, containLabel: true },
-          xAxis: {
-            type: 'value',
-            min: 0,
-            max: 100,
-            name: t('analytics.concentration.customers'),
-            nameLocation: 'middle',
-            nameGap: 28,
-            axisLabel: { formatter: '{value}%' },
-          },
-          yAxis: {
-            type: 'value',
-            min: 0,
-            max: 100,
-            name: t('analytics.concentration.revenue'),
-            axisLabel: { formatter: '{value}%' },
-          },
-          series: [
-            { type: 'line', showSymbol: false, data: points, areaStyle: { opacity: 0.15 } },
-            {
-              type: 'line',
-              showSymbol: false,
-              data: [
-                [0, 0],
-                [100, 100],
-              ],
-              lineStyle: { type: 'dashed', color: '#999' },
-            },
-          ],
-        };
+        const option = concentrationOption(data, t, locale);
         return (
           <>
             <Space size="large">
@@ -337,7 +306,7 @@ function ConcentrationPanel() {
               />
               <Statistic
                 title={t('analytics.concentration.gini')}
-                value={data.gini === null ? '—' : data.gini.toFixed(3)}
+                value={data.gini === null ? '—' : formatFixed(data.gini, locale, 3)}
               />
             </Space>
             <AnalyticsChart
@@ -355,47 +324,25 @@ function ConcentrationPanel() {
 function TrackingPanel() {
   const { t, i18n } = useTranslation();
   const tracking = useModelTracking();
+  const locale = i18n.language;
+  const fixed = (value: number | undefined, digits: number) =>
+    value === undefined ? undefined : formatFixed(value, locale, digits);
   return (
     <Panel query={tracking}>
       {() => {
         const data = tracking.data!;
         const bg = data.run.bgnbd;
-        const option: EChartsOption = {
-          tooltip: { trigger: 'axis' },
-          legend: { top: 0 },
-          grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-          xAxis: {
-            type: 'category',
-            data: data.weeks.map((w) => formatDate(w.endsOn, i18n.language)),
-            name: t('analytics.tracking.week'),
-          },
-          yAxis: { type: 'value' },
-          series: [
-            {
-              name: t('analytics.tracking.actual'),
-              type: 'line',
-              showSymbol: false,
-              data: data.weeks.map((w) => w.actual),
-            },
-            {
-              name: t('analytics.tracking.predicted'),
-              type: 'line',
-              showSymbol: false,
-              lineStyle: { type: 'dashed' },
-              data: data.weeks.map((w) => Math.round(w.predicted * 10) / 10),
-            },
-          ],
-        };
+        const option = trackingOption(data, t, locale);
         return (
           <>
             {bg ? (
               <Typography.Paragraph type="secondary" data-testid="tracking-params">
                 {t('analytics.tracking.params', {
-                  r: bg.params.r?.toFixed(3),
-                  alpha: bg.params.alpha?.toFixed(3),
-                  a: bg.params.a?.toFixed(3),
-                  b: bg.params.b?.toFixed(3),
-                  ll: bg.logLikelihood.toFixed(1),
+                  r: fixed(bg.params.r, 3),
+                  alpha: fixed(bg.params.alpha, 3),
+                  a: fixed(bg.params.a, 3),
+                  b: fixed(bg.params.b, 3),
+                  ll: fixed(bg.logLikelihood, 1),
                 })}
               </Typography.Paragraph>
             ) : null}

@@ -76,11 +76,14 @@ export const en = {
     gini: 'Gini coefficient',
     customers: 'Share of customers',
     revenue: 'Share of revenue',
+    point: '{{customers}} of customers → {{revenue}} of revenue',
   },
   tracking: {
     actual: 'Actual repeat purchases',
     predicted: 'BG/NBD prediction',
-    week: 'Week',
+    week: 'Week ending',
+    weekOf: 'Week {{week}} (ending {{date}})',
+    purchases: 'Cumulative repeat purchases',
     params: 'BG/NBD r = {{r}}, α = {{alpha}}, a = {{a}}, b = {{b}} · log-likelihood {{ll}}',
   },
   // What a scoring run could not do, by the server's warning code (score-run-warning.ts).
@@ -164,11 +167,14 @@ export const zhCN: typeof en = {
     gini: '基尼系数',
     customers: '客户占比',
     revenue: '收入占比',
+    point: '{{customers}} 的客户 → {{revenue}} 的收入',
   },
   tracking: {
     actual: '实际重复购买',
     predicted: 'BG/NBD 预测',
-    week: '周',
+    week: '周（截止日）',
+    weekOf: '第 {{week}} 周（截至 {{date}}）',
+    purchases: '累计重复购买次数',
     params: 'BG/NBD r = {{r}}, α = {{alpha}}, a = {{a}}, b = {{b}} · 对数似然 {{ll}}',
   },
   warnings: {
