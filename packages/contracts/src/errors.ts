@@ -78,6 +78,13 @@ export const fieldErrorReasons = [
   'in_future', // { toleranceMinutes }: a reported time ahead of the server's clock
   'immutable', // set once, never changed (a custom attribute's key and type)
   'in_use', // { value, count }: cannot go while customers hold it (an enum attribute's option)
+  // A reward refused for a redemption (REWARD_UNAVAILABLE).
+  'inactive', // switched off
+  'not_started', // { at }: offered only from then
+  'ended', // { at }: offered only until then
+  'tier_required', // { tiers: the names of the tiers it is for, 'Silver, Gold' }
+  'per_member_limit', // { limit, redeemed }: the member had it as often as allowed
+  'out_of_stock', // none left (or no coupon code left to hand out)
   // CSV files.
   'unknown_column', // { options?: the columns the file may have }
   'column_missing', // a column the import needs

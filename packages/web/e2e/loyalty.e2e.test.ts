@@ -25,6 +25,15 @@ afterAll(async () => {
 
 const hasFocus = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
+/** The program the second test creates, which the later ones add rewards to. */
+async function testRewards() {
+  const programs = await server.call<{ items: { id: string; name: string }[] }>(
+    'GET',
+    '/v1/loyalty/programs',
+  );
+  return programs.items.find((item) => item.name === 'Test Rewards')!;
+}
+
 describe('loyalty screens in a real browser', () => {
   test('without a program: an empty state with the request that creates one', async () => {
     await page.goto('/loyalty');
@@ -126,11 +135,7 @@ describe('loyalty screens in a real browser', () => {
   });
 
   test('top rewards: the rewards members redeem, as a chart', async () => {
-    const programs = await server.call<{ items: { id: string; name: string }[] }>(
-      'GET',
-      '/v1/loyalty/programs',
-    );
-    const program = programs.items.find((item) => item.name === 'Test Rewards')!;
+    const program = await testRewards();
     const reward = await server.call<{ id: string }>(
       'POST',
       `/v1/loyalty/programs/${program.id}/rewards`,
@@ -378,11 +383,7 @@ describe('loyalty screens in a real browser', () => {
   });
 
   test('the rewards card: the cheapest on offer, and the whole catalog with its search a click away', async () => {
-    const programs = await server.call<{ items: { id: string; name: string }[] }>(
-      'GET',
-      '/v1/loyalty/programs',
-    );
-    const program = programs.items.find((item) => item.name === 'Test Rewards')!;
+    const program = await testRewards();
     const rewards = `/v1/loyalty/programs/${program.id}/rewards`;
     // Beside 免费咖啡 (100): five more on offer, one switched off, one not on offer yet.
     for (const [name, pointsCost] of [
@@ -485,6 +486,36 @@ describe('loyalty screens in a real browser', () => {
     } finally {
       page.off('request', countRedemptions);
     }
+    expect(errors).toEqual([]);
+  });
+
+  test('a reward refused at the counter says why in Chinese: the per-member limit reached', async () => {
+    const program = await testRewards();
+    const reward = await server.call<{ id: string }>(
+      'POST',
+      `/v1/loyalty/programs/${program.id}/rewards`,
+      { name: '限量马克杯', pointsCost: 10, perMemberLimit: 1 },
+    );
+    await server.call('POST', `/v1/loyalty/programs/${program.id}/redemptions`, {
+      customerId: seeded.zhangWei.id,
+      rewardId: reward.id,
+      idempotencyKey: 'loyalty-e2e-mug-1',
+    });
+    await page.goto(`/customers/${seeded.zhangWei.id}`);
+    await page.getByTestId('member-available').waitFor();
+    await page.getByTestId('redeem-button').click();
+    const modal = page.locator('.ant-modal');
+    await page.getByTestId('redeem-reward').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '限量马克杯' }).click();
+    await modal.getByRole('button', { name: '确认兑换' }).click();
+    // Under the field, the reason in the user's words (it was the server's English sentence).
+    const explained = modal.locator('.ant-form-item-explain');
+    await expect.poll(() => explained.innerText()).toContain('每位会员限兑 1 次，已兑换 1 次');
+    expect(await modal.innerText()).not.toContain('At most');
+    expect(await modal.getByRole('alert').first().innerText()).toContain('该奖励不可用');
+    await screenshot(page, 'loyalty-redeem-limit-reached');
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'hidden' });
     expect(errors).toEqual([]);
   });
 });

@@ -32,3 +32,11 @@ export function newCouponCodes(
   }
   return [...codes];
 }
+
+/**
+ * A coupon code as stored and looked up: without surrounding spaces, upper-case (the
+ * generated codes are; a cashier may type `qa01-abcd`).
+ */
+export function normalCouponCode(code: string): string {
+  return code.trim().toUpperCase();
+}

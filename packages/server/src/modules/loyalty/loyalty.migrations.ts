@@ -434,4 +434,18 @@ export const loyaltyMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0314_loyalty_coupons_code_upper': {
+    // Codes are looked up whatever their case (a cashier types `qa01-abcd`). Codes given
+    // since are stored upper-cased, but a business's own codes stored before may be in any
+    // case, and two of them may differ only by case: upper-casing them here could collide
+    // and fail the upgrade. So they stay as they are, and lookups compare upper(code) on this
+    // index (not unique, for the same reason; new codes cannot collide by case: see
+    // `insertCoupons`).
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create index loyalty_coupons_code_upper
+          on loyalty_coupons (tenant_id, program_id, upper(code))
+      `.execute(db);
+    },
+  },
 };

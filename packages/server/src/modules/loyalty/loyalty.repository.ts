@@ -1651,7 +1651,12 @@ export async function setReferralStatus(
 
 // Coupons -----------------------------------------------------------------------------------
 
-/** The codes inserted: those the program already had are left out. */
+/**
+ * The codes inserted: those the program already had, in any case, are left out. `codes` are
+ * upper-case (`normalCouponCode`), so two of them cannot differ only by case, and the primary
+ * key catches a concurrent insert of the same code; a code stored before codes were
+ * upper-cased (0314) is matched by its upper case.
+ */
 export async function insertCoupons(
   db: LoyaltyDb,
   tenantId: string,
@@ -1661,7 +1666,20 @@ export async function insertCoupons(
   expiresAt: Date | null,
 ): Promise<string[]> {
   const added: string[] = [];
-  for (const part of chunks(codes, 1000)) {
+  for (const given of chunks(codes, 1000)) {
+    const taken = new Set(
+      (
+        await db
+          .selectFrom('loyalty_coupons')
+          .select(sql<string>`upper(code)`.as('code'))
+          .where('tenant_id', '=', tenantId)
+          .where('program_id', '=', programId)
+          .where(sql<string>`upper(code)`, '=', anyOf(given, 'text'))
+          .execute()
+      ).map((row) => row.code),
+    );
+    const part = given.filter((code) => !taken.has(code));
+    if (part.length === 0) continue;
     const rows = await db
       .insertInto('loyalty_coupons')
       .values(
@@ -1738,13 +1756,20 @@ export async function issueCoupon(
   return next;
 }
 
+/**
+ * A coupon by its code in any case, on the upper(code) index. Codes stored before 0314 may
+ * differ only by case: the one spelled as given wins.
+ */
 export async function findCoupon(db: LoyaltyDb, tenantId: string, programId: string, code: string) {
   return db
     .selectFrom('loyalty_coupons')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('program_id', '=', programId)
-    .where('code', '=', code)
+    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
+    .orderBy(sql`code = ${code}`, 'desc')
+    .orderBy('code')
+    .limit(1)
     .executeTakeFirst();
 }
 
@@ -1817,8 +1842,9 @@ export async function listCoupons(
     .where('reward_id', '=', rewardId);
   if (options.status) query = query.where('status', '=', options.status);
   if (options.prefix) {
-    const escaped = options.prefix.replace(/[\\%_]/g, (char) => `\\${char}`);
-    query = query.where(sql<SqlBool>`code like ${`${escaped}%`}`);
+    // Any case, as lookups are (codes stored before 0314 may be lower-case).
+    const escaped = options.prefix.toUpperCase().replace(/[\\%_]/g, (char) => `\\${char}`);
+    query = query.where(sql<SqlBool>`upper(code) like ${`${escaped}%`}`);
   }
   if (options.after !== undefined) query = query.where('code', '>', options.after);
   return query.orderBy('code').limit(options.limit).execute();

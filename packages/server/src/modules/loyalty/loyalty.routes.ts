@@ -65,6 +65,7 @@ import type { LoyaltyServiceDb } from './programs.service.ts';
 import * as service from './loyalty.service.ts';
 import type { HasPurchased, ResolveCustomer, ShareContact } from './loyalty.service.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
+import { normalCouponCode } from './coupon-codes.ts';
 import {
   exportMembersCsv,
   listMembers,
@@ -677,7 +678,8 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
         db,
         request,
         reply,
-        { scope: `loyalty.coupons.use:${programId}:${code}`, status: 200 },
+        // One scope for a code however it was typed: a retry in another case replays.
+        { scope: `loyalty.coupons.use:${programId}:${normalCouponCode(code)}`, status: 200 },
         (trx) => service.redeemCoupon(trx, context, programId, code),
       );
     },

@@ -67,7 +67,7 @@ import {
 import { createGroupCommit } from '../../db/group-commit.ts';
 import { memberHistoryItems } from './member-history.service.ts';
 import { levelOf, sortedLevels } from './tiers.ts';
-import { newCouponCodes, randomCode } from './coupon-codes.ts';
+import { newCouponCodes, normalCouponCode, randomCode } from './coupon-codes.ts';
 import { expiryNotices, warnAndNotify, type ChooseChannels } from './notifications.service.ts';
 import {
   loadActivePrograms,
@@ -481,8 +481,21 @@ export async function listRewards(db: LoyaltyDb, context: RequestContext, progra
   return { items: (await repo.listRewards(db, context.tenantId, programId)).map(rewardView) };
 }
 
-function rewardProblem(message: string): AppError {
-  return new AppError('REWARD_UNAVAILABLE', message, [{ field: 'rewardId', message }]);
+/** A reward refused for this redemption: the reason and its params word it in the web and CLI. */
+function rewardProblem(
+  message: string,
+  reason: NonNullable<FieldError['reason']>,
+  params?: FieldError['params'],
+): AppError {
+  return new AppError('REWARD_UNAVAILABLE', message, [
+    { field: 'rewardId', message, reason, ...(params ? { params } : {}) },
+  ]);
+}
+
+/** The tiers a reward is for, by their names (a code the program no longer has, as it is). */
+function tierNames(program: Program, codes: readonly string[]): string {
+  const levels = program.tiers?.levels ?? [];
+  return codes.map((code) => levels.find((level) => level.code === code)?.name ?? code).join(', ');
 }
 
 /** `POST …/redemptions`: 201 first time, the same result on an identical retry. */
@@ -497,7 +510,7 @@ export async function redeem(
   let reward: RewardRow | undefined;
   if (input.rewardId) {
     reward = await repo.findReward(db, context.tenantId, programId, input.rewardId);
-    if (!reward) throw rewardProblem(`No reward ${input.rewardId} in this program.`);
+    if (!reward) throw rewardProblem(`No reward ${input.rewardId} in this program.`, 'not_found');
     if (input.points !== undefined && input.points !== Number(reward.points_cost))
       throw new AppError('VALIDATION_FAILED', 'points must equal the reward’s cost.', [
         {
@@ -539,20 +552,31 @@ export async function redeem(
                   // The reward as it is now, locked: an edit or a switch-off made since it was
                   // read above is seen, and one made now waits for this redemption.
                   const current = await repo.lockReward(trx, context.tenantId, programId, found.id);
-                  if (!current?.active) throw rewardProblem('The reward is not active.');
+                  if (!current?.active)
+                    throw rewardProblem('The reward is not active.', 'inactive');
                   if (Number(current.points_cost) !== points)
-                    throw rewardProblem(`The reward now costs ${current.points_cost} points.`);
+                    throw rewardProblem(
+                      `The reward now costs ${current.points_cost} points.`,
+                      'must_equal',
+                      { expected: Number(current.points_cost) },
+                    );
                   if (current.valid_from && now < current.valid_from)
-                    throw rewardProblem('The reward is not available yet.');
+                    throw rewardProblem('The reward is not available yet.', 'not_started', {
+                      at: current.valid_from.toISOString(),
+                    });
                   if (current.valid_to && now >= current.valid_to)
-                    throw rewardProblem('The reward is no longer available.');
+                    throw rewardProblem('The reward is no longer available.', 'ended', {
+                      at: current.valid_to.toISOString(),
+                    });
                   if (
                     current.tiers &&
                     !(member.tier_code && current.tiers.includes(member.tier_code))
-                  )
-                    throw rewardProblem(
-                      `The reward is for tiers ${current.tiers.join(', ')} only.`,
-                    );
+                  ) {
+                    const tiers = tierNames(program, current.tiers);
+                    throw rewardProblem(`The reward is for tiers ${tiers} only.`, 'tier_required', {
+                      tiers,
+                    });
+                  }
                   if (current.per_member_limit !== null) {
                     // Counted under the member lock; this redemption's own claim is included.
                     const used = await repo.countMemberRedemptions(
@@ -563,10 +587,14 @@ export async function redeem(
                       found.id,
                     );
                     if (used > current.per_member_limit)
-                      throw rewardProblem(`At most ${current.per_member_limit} per member.`);
+                      throw rewardProblem(
+                        `At most ${current.per_member_limit} per member.`,
+                        'per_member_limit',
+                        { limit: current.per_member_limit, redeemed: used - 1 },
+                      );
                   }
                   if (!(await repo.takeRewardStock(trx, context.tenantId, programId, found.id)))
-                    throw rewardProblem('The reward is out of stock.');
+                    throw rewardProblem('The reward is out of stock.', 'out_of_stock');
                   const pool = await repo.countAvailableCoupons(
                     trx,
                     context.tenantId,
@@ -583,7 +611,12 @@ export async function redeem(
                     redemptionId,
                     now,
                   );
-                  if (!issued) throw rewardProblem('No coupon codes are left for this reward.');
+                  // No code to hand out: out of stock for the member, as a stock of 0 would be.
+                  if (!issued)
+                    throw rewardProblem(
+                      'No coupon codes are left for this reward.',
+                      'out_of_stock',
+                    );
                   return { code: issued.code, expiresAt: issued.expires_at?.toISOString() ?? null };
                 },
               }
@@ -1410,8 +1443,10 @@ async function addCouponsIn(
     }
     result = { added: added.length, duplicates: 0, available: 0, codes: added };
   } else {
+    // The business's own codes in upper case, as generated ones are: a code differing only by
+    // case from one given beside it or one the program has is a duplicate.
     const given = input.codes ?? [];
-    const added = (await insert([...new Set(given)])).length;
+    const added = (await insert([...new Set(given.map(normalCouponCode))])).length;
     result = { added, duplicates: given.length - added, available: 0 };
   }
   await recordAudit(trx, context, {
@@ -1466,7 +1501,10 @@ export async function listCoupons(
   };
 }
 
-/** Marks an issued coupon used, once; a second use or an expired code is a 409. */
+/**
+ * Marks an issued coupon used, once; a second use or an expired code is a 409. The code is
+ * found whatever its case and surrounding spaces (a cashier types it).
+ */
 export async function redeemCoupon(
   db: LoyaltyServiceDb,
   context: RequestContext,
@@ -1475,10 +1513,11 @@ export async function redeemCoupon(
   now = new Date(),
 ) {
   await loadProgram(db, context.tenantId, programId);
+  const given = code.trim();
   return inTransaction(db, async (trx: LoyaltyServiceDb) => {
-    const found = await repo.findCoupon(trx, context.tenantId, programId, code);
-    if (!found) throw new AppError('NOT_FOUND', `No coupon ${code}.`);
-    if (!(await repo.useCoupon(trx, context.tenantId, programId, code, now))) {
+    const found = await repo.findCoupon(trx, context.tenantId, programId, given);
+    if (!found) throw new AppError('NOT_FOUND', `No coupon ${given}.`);
+    if (!(await repo.useCoupon(trx, context.tenantId, programId, found.code, now))) {
       const problem: FieldError =
         found.status === 'used'
           ? { field: 'code', message: 'already used', reason: 'already_used' }
@@ -1490,9 +1529,9 @@ export async function redeemCoupon(
     await recordAudit(trx, context, {
       action: 'loyalty.coupon.used',
       entityType: 'loyalty_coupon',
-      entityId: code,
+      entityId: found.code,
     });
-    const after = await repo.findCoupon(trx, context.tenantId, programId, code);
+    const after = await repo.findCoupon(trx, context.tenantId, programId, found.code);
     if (!after) throw new Error('coupon vanished');
     return couponView(after);
   });

@@ -63,6 +63,18 @@ const en = {
     RATE_LIMITED: 'Too many attempts. Wait a minute, then try again.',
     other: 'The reward could not be redeemed. Please try again.',
   },
+  // Why the reward was refused (the server's `reason`), in the member's words.
+  redeemReasons: {
+    per_member_limit_one:
+      'You have already redeemed this reward {{count}} time: it is limited to {{limit}} per member.',
+    per_member_limit_other:
+      'You have already redeemed this reward {{count}} times: it is limited to {{limit}} per member.',
+    tier_required: 'This reward is for {{tiers}} members only.',
+    out_of_stock: 'This reward is sold out.',
+    inactive: 'This reward is no longer offered.',
+    not_started: 'This reward cannot be redeemed yet.',
+    ended: 'This reward can no longer be redeemed.',
+  },
   myCoupons: {
     title: 'My coupons',
     empty: 'No coupons yet. When a reward comes with a coupon code, you find it here.',
@@ -154,6 +166,15 @@ const zhCN: typeof en = {
     UNAUTHENTICATED: '链接已过期。请向商家索取新的会员页链接。',
     RATE_LIMITED: '操作过于频繁，请稍等一分钟再试。',
     other: '兑换未成功，请重试。',
+  },
+  redeemReasons: {
+    per_member_limit_one: '您已兑换此奖励 {{count}} 次，每位会员限兑 {{limit}} 次。',
+    per_member_limit_other: '您已兑换此奖励 {{count}} 次，每位会员限兑 {{limit}} 次。',
+    tier_required: '此奖励仅限 {{tiers}} 会员兑换。',
+    out_of_stock: '此奖励已兑完。',
+    inactive: '此奖励已下架。',
+    not_started: '此奖励尚未开始兑换。',
+    ended: '此奖励已结束兑换。',
   },
   myCoupons: {
     title: '我的优惠券',

@@ -194,11 +194,22 @@ function unavailableReason(
   return null;
 }
 
-/** The reason a redemption failed, in the member's words. */
+/**
+ * The reason a redemption failed, in the member's words: by the server's `reason` where it
+ * gives one (the limit reached, a tier, sold out …), else by the problem's code.
+ */
 function redeemErrorText(error: unknown, t: TFunction): string {
   const code = error instanceof ApiError ? error.code : 'INTERNAL';
-  return t(`memberPage.redeemErrors.${code}`, {
+  const byCode = t(`memberPage.redeemErrors.${code}`, {
     defaultValue: t('memberPage.redeemErrors.other'),
+  });
+  const why = error instanceof ApiError ? error.fieldErrors.find((field) => field.reason) : null;
+  if (!why?.reason) return byCode;
+  const params = why.params ?? {};
+  return t(`memberPage.redeemReasons.${why.reason}`, {
+    replace: params,
+    ...(typeof params['redeemed'] === 'number' ? { count: params['redeemed'] } : {}),
+    defaultValue: byCode,
   });
 }
 
