@@ -89,6 +89,33 @@ describe('the web UI in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  test('customer list: the search and tag boxes follow the address when the navigation clears it', async () => {
+    await page.goto(`/customers?q=${encodeURIComponent('张')}&tag=vip`);
+    const search = page.getByLabel('搜索客户');
+    const tag = page.getByLabel('标签', { exact: true });
+    await expect.poll(() => search.inputValue()).toBe('张');
+    expect(await tag.inputValue()).toBe('vip');
+    // The navigation's link to the list: everyone, and boxes that say so.
+    await page.getByRole('menuitem', { name: '客户', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    await expect.poll(() => tag.inputValue()).toBe('');
+    expect(await search.inputValue()).toBe('');
+    // …and stay so: no write of the old search waits to bring it back.
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).search).toBe('');
+    // Back: the filtered list, and its boxes, again.
+    await page.goBack();
+    await expect.poll(() => tag.inputValue()).toBe('vip');
+    await expect.poll(() => search.inputValue()).toBe('张');
+    // What is being typed in the tag box stays until Enter applies it.
+    await tag.fill('newsletter');
+    await page.waitForTimeout(500);
+    expect(await tag.inputValue()).toBe('newsletter');
+    await tag.press('Enter');
+    await page.waitForURL(/tag=newsletter/);
+    expect(errors).toEqual([]);
+  });
+
   test('customer list: sorted by name (pinyin) or creation from the column headers, kept in the address', async () => {
     await page.goto('/customers');
     const rows = page.locator('[data-testid="customer-table"] tbody tr.ant-table-row');

@@ -35,13 +35,34 @@ export function useAddressFilters() {
     [setParamsTo],
   );
   const timer = useRef<number | undefined>(undefined);
+  // react-router makes a new setter whenever the address changes; only typing schedules a write.
+  const writeSearch = useRef(setParam);
   useEffect(() => {
+    writeSearch.current = setParam;
+  }, [setParam]);
+  useEffect(() => {
+    // Nothing to write when the box says what the address says (the page just opened with it).
+    const written = new URLSearchParams(window.location.search).get('q') ?? '';
+    if (search.trim() === written.trim()) return;
     timer.current = window.setTimeout(() => {
       timer.current = undefined;
-      setParam('q', search.trim() ? search : '');
+      writeSearch.current('q', search.trim() ? search : '');
     }, SEARCH_DEBOUNCE_MS);
-    return () => window.clearTimeout(timer.current);
-  }, [search, setParam]);
-  const cancelSearch = useCallback(() => window.clearTimeout(timer.current), []);
+    return () => {
+      window.clearTimeout(timer.current);
+      timer.current = undefined;
+    };
+  }, [search]);
+  // The address changed from outside (the navigation's link to the bare list, back/forward):
+  // the box shows what the list is filtered by. Not while a write of the box's text is waiting.
+  const addressSearch = params.get('q') ?? '';
+  useEffect(() => {
+    if (timer.current !== undefined) return;
+    setSearch((typed) => (typed.trim() === addressSearch.trim() ? typed : addressSearch));
+  }, [addressSearch]);
+  const cancelSearch = useCallback(() => {
+    window.clearTimeout(timer.current);
+    timer.current = undefined;
+  }, []);
   return { params, setParam, setParams: setParamsTo, search, setSearch, cancelSearch };
 }

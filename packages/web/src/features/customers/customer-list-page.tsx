@@ -50,6 +50,14 @@ export function CustomerListPage() {
   const { params, setParam, search, setSearch, cancelSearch } = useAddressFilters();
   const filters = filtersOf(params);
   const [tagInput, setTagInput] = useState(filters.tag);
+  // The tag box shows the tag the list is filtered by when the address changes from outside
+  // (the navigation's link to the bare list, back/forward); what is being typed stays until
+  // Enter or leaving the box applies it. (State adjusted while rendering, as React advises.)
+  const [addressTag, setAddressTag] = useState(filters.tag);
+  if (addressTag !== filters.tag) {
+    setAddressTag(filters.tag);
+    setTagInput(filters.tag);
+  }
   const [creating, setCreating] = useState(false);
   const canWrite = roleCan(session.user.role, 'customers:write');
 
