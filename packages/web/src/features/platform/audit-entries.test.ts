@@ -15,7 +15,35 @@ const {
   entityTypeLabel,
   fieldLabel,
   periodInstants,
+  valueLabel,
 } = await import('./audit-entries.ts');
+// The words the app's shared bundle has for roles, kinds, channels …
+const shared = {
+  en: (await import('../../i18n/en.json')).default,
+  'zh-CN': (await import('../../i18n/zh-CN.json')).default,
+};
+for (const [language, bundle] of Object.entries(shared))
+  i18n.addResourceBundle(language, 'translation', bundle, true, false);
+
+describe('a value', () => {
+  it.each([
+    ['en', 'role', 'agent', 'Agent'],
+    ['zh-CN', 'role', 'agent', '专员'],
+    ['zh-CN', 'kind', 'organization', '组织'],
+    ['en', 'preferredChannel', 'wechat', 'WeChat'],
+    ['zh-CN', 'locale', 'en', '英文'],
+    // One the UI has no word for, and a field of free text: as stored.
+    ['en', 'role', 'auditor', 'auditor'],
+    ['zh-CN', 'name', 'agent', 'agent'],
+  ])('in %s: %s %s reads "%s"', async (language, field, value, label) => {
+    await i18n.changeLanguage(language);
+    expect(valueLabel(i18n.t, field, value)).toBe(label);
+  });
+
+  it('nothing stays nothing', () => {
+    expect(valueLabel(i18n.t, 'role', null)).toBeNull();
+  });
+});
 
 describe('an action', () => {
   it.each([

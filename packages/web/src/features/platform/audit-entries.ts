@@ -94,6 +94,25 @@ export function fieldLabel(t: TFunction, field: string): string {
 }
 
 /**
+ * Where the UI words the values of the enumerations entries hold, by field: a user's role reads
+ * "Agent" / "专员", not `agent`. Values it has no word for, and every other field, as stored.
+ */
+const valueWords: Record<string, string> = {
+  role: 'roles',
+  kind: 'customers.kinds',
+  gender: 'customer360.genders',
+  source: 'customer360.sources',
+  preferredChannel: 'timeline.channels',
+  locale: 'users.locales',
+};
+
+export function valueLabel(t: TFunction, field: string, value: string | null): string | null {
+  const words = valueWords[field];
+  if (value === null || !words) return value;
+  return t(`${words}.${value}`, { defaultValue: value });
+}
+
+/**
  * Where the page of an entry's entity is, when the UI has one; for a loyalty record of one
  * customer (a redemption, a referral, a coupon used …), which has no page of its own, the
  * customer's, named by the entry's `customerId`.

@@ -16,6 +16,7 @@ import {
   entityPath,
   entityTypeLabel,
   fieldLabel,
+  valueLabel,
   type ChangeRow,
 } from './audit-entries.ts';
 import { noAuditFilters, useAuditLog } from './audit.api.ts';
@@ -100,7 +101,8 @@ function AuditChange({ entry, showEntity }: { entry: AuditEntry; showEntity: boo
             title: t('audit.before'),
             dataIndex: 'before',
             className: 'audit-value',
-            render: shownValue,
+            render: (value: string | null, row: ChangeRow) =>
+              shownValue(valueLabel(t, row.field, value)),
           },
         ]
       : []),
@@ -110,7 +112,8 @@ function AuditChange({ entry, showEntity }: { entry: AuditEntry; showEntity: boo
             title: t('audit.after'),
             dataIndex: 'after',
             className: 'audit-value',
-            render: shownValue,
+            render: (value: string | null, row: ChangeRow) =>
+              shownValue(valueLabel(t, row.field, value)),
           },
         ]
       : []),
