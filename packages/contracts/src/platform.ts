@@ -81,6 +81,11 @@ export const apiKey = z.object({
   createdAt: storedInstant,
   lastUsedAt: storedInstant.nullable(),
   revokedAt: storedInstant.nullable(),
+  partnerId: id
+    .nullable()
+    .describe(
+      'Set for the key of a loyalty partner organisation: it may only earn and burn the program’s points through the partner routes, whatever its role',
+    ),
 });
 export type ApiKey = z.infer<typeof apiKey>;
 

@@ -279,6 +279,13 @@ describe('loyalty program designer in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('partner-settlement').innerText())
       .toContain('无需结算');
+    // Among the account's API keys, the partner's says it is a partner's, not an agent's.
+    const designer = page.url();
+    await page.goto('/settings/api-keys');
+    const keyRow = page.locator('tr', { hasText: '蓝天航空' });
+    await expect.poll(() => keyRow.innerText()).toContain('合作伙伴');
+    expect(await keyRow.innerText()).not.toContain('专员');
+    await page.goto(designer);
     expect(errors).toEqual([]);
   });
 

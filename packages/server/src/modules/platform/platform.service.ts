@@ -204,6 +204,7 @@ function toApiKey(row: NonNullable<Awaited<ReturnType<typeof repo.findApiKey>>>)
     createdAt: row.created_at.toISOString(),
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
     revokedAt: row.revoked_at?.toISOString() ?? null,
+    partnerId: row.partner_id,
   };
 }
 

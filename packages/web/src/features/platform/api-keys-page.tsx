@@ -1,5 +1,17 @@
 import { useState } from 'react';
-import { Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -67,7 +79,17 @@ export function ApiKeysPage() {
     {
       title: t('apiKeys.role'),
       dataIndex: 'role',
-      render: (role: Role) => t(`roles.${role}`),
+      // A partner's key acts only through the partner routes, whatever its role says.
+      render: (role: Role, row) =>
+        row.partnerId ? (
+          <Tooltip title={t('apiKeys.partnerHint')}>
+            <Tag color="purple" tabIndex={0}>
+              {t('apiKeys.partner')}
+            </Tag>
+          </Tooltip>
+        ) : (
+          t(`roles.${role}`)
+        ),
     },
     { title: t('apiKeys.createdAt'), dataIndex: 'createdAt', responsive: ['md'], render: when },
     { title: t('apiKeys.lastUsedAt'), dataIndex: 'lastUsedAt', responsive: ['lg'], render: when },
