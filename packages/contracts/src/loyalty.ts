@@ -683,6 +683,26 @@ export const reward = z
   })
   .meta({ id: 'LoyaltyReward' });
 
+export const rewardListQuery = z.strictObject({
+  customerId: id
+    .optional()
+    .describe('A member: each reward then says how many more times they may redeem it'),
+});
+
+/** A reward of the catalog; `leftForMember` only when the list was asked for a member. */
+export const rewardListed = reward
+  .extend({
+    leftForMember: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe(
+        'With customerId: how many more times the member may redeem it; null = no per-member limit',
+      ),
+  })
+  .meta({ id: 'LoyaltyRewardListed' });
+
 export const rewardCreate = z.strictObject({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),

@@ -489,24 +489,25 @@ describe('loyalty screens in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
-  test('a reward refused at the counter says why in Chinese: the per-member limit reached', async () => {
+  test('a reward refused at the counter says why in Chinese; a reward at its per-member limit is off in the list', async () => {
     const program = await testRewards();
     const reward = await server.call<{ id: string }>(
       'POST',
       `/v1/loyalty/programs/${program.id}/rewards`,
       { name: '限量马克杯', pointsCost: 10, perMemberLimit: 1 },
     );
-    await server.call('POST', `/v1/loyalty/programs/${program.id}/redemptions`, {
-      customerId: seeded.zhangWei.id,
-      rewardId: reward.id,
-      idempotencyKey: 'loyalty-e2e-mug-1',
-    });
     await page.goto(`/customers/${seeded.zhangWei.id}`);
     await page.getByTestId('member-available').waitFor();
     await page.getByTestId('redeem-button').click();
     const modal = page.locator('.ant-modal');
     await page.getByTestId('redeem-reward').click();
     await page.locator('.ant-select-item-option').filter({ hasText: '限量马克杯' }).click();
+    // Meanwhile another till redeems it for the member: the limit is reached.
+    await server.call('POST', `/v1/loyalty/programs/${program.id}/redemptions`, {
+      customerId: seeded.zhangWei.id,
+      rewardId: reward.id,
+      idempotencyKey: 'loyalty-e2e-mug-1',
+    });
     await modal.getByRole('button', { name: '确认兑换' }).click();
     // Under the field, the reason in the user's words (it was the server's English sentence).
     const explained = modal.locator('.ant-form-item-explain');
@@ -514,7 +515,14 @@ describe('loyalty screens in a real browser', () => {
     expect(await modal.innerText()).not.toContain('At most');
     expect(await modal.getByRole('alert').first().innerText()).toContain('该奖励不可用');
     await screenshot(page, 'loyalty-redeem-limit-reached');
+    // The list now shows the reward off, with the reason, as it does a tier or sold-out one.
+    await page.getByTestId('redeem-reward').click();
+    const option = page.locator('.ant-select-item-option').filter({ hasText: '限量马克杯' });
+    await expect.poll(() => option.innerText()).toContain('已达兑换上限（每位会员限兑 1 次）');
+    expect(await option.getAttribute('class')).toContain('ant-select-item-option-disabled');
     await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+    await modal.getByRole('button', { name: /^取\s?消$/ }).click();
     await modal.waitFor({ state: 'hidden' });
     expect(errors).toEqual([]);
   });

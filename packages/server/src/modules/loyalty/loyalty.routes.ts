@@ -51,6 +51,8 @@ import {
   referralCode,
   referralCreate,
   reward,
+  rewardListed,
+  rewardListQuery,
   rewardCreate,
   rewardUpdate,
   storedInstant,
@@ -561,13 +563,15 @@ export function registerLoyaltyRoutes(app: FidelisApp, deps: LoyaltyRouteDeps): 
     schema: {
       tags,
       summary: 'The rewards catalog',
+      description:
+        'With `customerId`, each reward also says how many more times that member may redeem it (`leftForMember`), so a counter can show a reward they reached the limit of as unavailable.',
       params: programParams,
-      querystring: noQuery,
-      response: { 200: z.object({ items: z.array(reward) }) },
+      querystring: rewardListQuery,
+      response: { 200: z.object({ items: z.array(rewardListed) }) },
     },
     config: { permission: 'loyalty:read' },
     handler: async (request) =>
-      service.listRewards(db, contextOf(request), request.params.programId),
+      service.listRewards(db, contextOf(request), request.params.programId, request.query),
   });
 
   app.post('/v1/loyalty/programs/:programId/rewards', {

@@ -476,9 +476,46 @@ export async function updateReward(
   });
 }
 
-export async function listRewards(db: LoyaltyDb, context: RequestContext, programId: string) {
+/** The catalog; for a member (`customerId`), with how many more times they may redeem each. */
+export async function listRewards(
+  db: LoyaltyDb,
+  context: RequestContext,
+  programId: string,
+  query: { customerId?: string | undefined } = {},
+) {
   await loadProgram(db, context.tenantId, programId);
-  return { items: (await repo.listRewards(db, context.tenantId, programId)).map(rewardView) };
+  const rows = await repo.listRewards(db, context.tenantId, programId);
+  const { customerId } = query;
+  if (customerId === undefined) return { items: rows.map(rewardView) };
+  return {
+    items: await Promise.all(
+      rows.map(async (row) => ({
+        ...rewardView(row),
+        leftForMember: await leftForMember(db, context.tenantId, customerId, row),
+      })),
+    ),
+  };
+}
+
+/**
+ * How many more times a member may redeem a reward; null without a per-member limit. Only
+ * limited rewards are counted (a query each): most have no limit.
+ */
+async function leftForMember(
+  db: LoyaltyDb,
+  tenantId: string,
+  customerId: string,
+  row: RewardRow,
+): Promise<number | null> {
+  if (row.per_member_limit === null) return null;
+  const redeemed = await repo.countMemberRedemptions(
+    db,
+    tenantId,
+    row.program_id,
+    customerId,
+    row.id,
+  );
+  return Math.max(0, row.per_member_limit - redeemed);
 }
 
 /** A reward refused for this redemption: the reason and its params word it in the web and CLI. */
@@ -1096,15 +1133,7 @@ export async function publicMemberPage(
   const rewards = await Promise.all(
     offered.map(async (row) => ({
       ...rewardView(row),
-      // Only limited rewards are counted: a page shows few, and most have no limit.
-      leftForMember:
-        row.per_member_limit === null
-          ? null
-          : Math.max(
-              0,
-              row.per_member_limit -
-                (await repo.countMemberRedemptions(db, tenantId, programId, customerId, row.id)),
-            ),
+      leftForMember: await leftForMember(db, tenantId, customerId, row),
     })),
   );
   const history = await memberHistoryPage(db, program, customerId, { limit: historyLimit });

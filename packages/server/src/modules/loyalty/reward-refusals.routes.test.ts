@@ -126,6 +126,44 @@ describe('a refused reward says why', () => {
   });
 });
 
+describe('the catalog for a member', () => {
+  it('says how many more times the member may redeem each limited reward', async () => {
+    const tenant = await newTenant(t);
+    const { programId, customerId, rewardId } = await programWithReward(t, tenant, {
+      perMemberLimit: 1,
+    });
+    const rewards = `/v1/loyalty/programs/${programId}/rewards`;
+    const free = await staff<{ id: string }>(tenant, 'POST', rewards, {
+      name: 'Tea',
+      pointsCost: 10,
+    });
+    const listed = async (query: string) =>
+      (
+        await staff<{ items: { id: string; leftForMember?: number | null }[] }>(
+          tenant,
+          'GET',
+          `${rewards}${query}`,
+        )
+      ).body.items;
+    expect((await listed(`?customerId=${customerId}`)).map((item) => item.leftForMember)).toEqual([
+      1,
+      null,
+    ]);
+    const redeemed = await staff(tenant, 'POST', `/v1/loyalty/programs/${programId}/redemptions`, {
+      customerId,
+      rewardId,
+      idempotencyKey: 'once',
+    });
+    expect(redeemed.status, redeemed.text).toBe(201);
+    expect(await listed(`?customerId=${customerId}`)).toEqual([
+      expect.objectContaining({ id: rewardId, leftForMember: 0 }),
+      expect.objectContaining({ id: free.body.id, leftForMember: null }),
+    ]);
+    // Without a member, the catalog as before.
+    expect((await listed('')).every((item) => !('leftForMember' in item))).toBe(true);
+  });
+});
+
 describe('coupon codes', () => {
   async function issuedCoupon(tenant: Tenant, codes: string[]) {
     const ids = await programWithReward(t, tenant);

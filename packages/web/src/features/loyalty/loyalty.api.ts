@@ -21,6 +21,7 @@ import type {
   publicRedemption,
   redemption,
   reward,
+  rewardListed,
   ruleVersion,
   TierChange,
   TierConfig,
@@ -35,6 +36,7 @@ export type EarnExplanation = Parsed<typeof earnExplanation>;
 export type ProgramMember = Parsed<typeof loyaltyMemberList>['items'][number];
 export type MemberSort = (typeof loyaltyMemberSorts)[number];
 export type RewardDetail = Parsed<typeof reward>;
+export type RewardListed = Parsed<typeof rewardListed>;
 export type Redemption = Parsed<typeof redemption>;
 export type AdjustmentReason = (typeof adjustmentReasons)[number];
 export type Coupon = Parsed<typeof coupon>;
@@ -119,11 +121,16 @@ export const useStats = (programId: string) =>
     queryFn: ({ signal }) => api.get<ProgramStats>(`${base(programId)}/stats`, undefined, signal),
   });
 
-export const useRewards = (programId: string) =>
+/** The catalog; for a member, each reward with how many more times they may redeem it. */
+export const useRewards = (programId: string, customerId?: string) =>
   useQuery({
-    queryKey: ['loyalty', programId, 'rewards'],
+    queryKey: ['loyalty', programId, 'rewards', ...(customerId ? [customerId] : [])],
     queryFn: ({ signal }) =>
-      api.get<{ items: Reward[] }>(`${base(programId)}/rewards`, undefined, signal),
+      api.get<{ items: RewardListed[] }>(
+        `${base(programId)}/rewards`,
+        customerId ? { customerId } : undefined,
+        signal,
+      ),
   });
 
 /** What the members list is filtered and sorted by (kept in the page's address). */

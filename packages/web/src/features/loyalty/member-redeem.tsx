@@ -11,7 +11,7 @@ import { copyButton, resultIcons } from '../../i18n/antd-config.tsx';
 import {
   type MemberLoyalty,
   type Redemption,
-  type Reward,
+  type RewardListed,
   useRedeem,
   useRewards,
 } from './loyalty.api.ts';
@@ -21,12 +21,13 @@ import './loyalty.i18n.ts';
 type Mode = 'reward' | 'points';
 
 /** Why a reward cannot be chosen for this member now, or null when it can. */
-function unavailable(reward: Reward, member: MemberLoyalty, now: number): string | null {
+function unavailable(reward: RewardListed, member: MemberLoyalty, now: number): string | null {
   if (!reward.active) return 'inactive';
   if (reward.validFrom && Date.parse(reward.validFrom) > now) return 'notYet';
   if (reward.validTo && Date.parse(reward.validTo) <= now) return 'ended';
   if (reward.stock !== null && reward.stock <= 0) return 'soldOut';
   if (reward.tiers && !(member.tier && reward.tiers.includes(member.tier.code))) return 'tier';
+  if (reward.leftForMember === 0) return 'limit';
   if (reward.pointsCost > member.available) return 'points';
   return null;
 }
@@ -46,7 +47,7 @@ function RedeemForm({
   const [mode, setMode] = useState<Mode>('reward');
   const [form] = Form.useForm<{ rewardId?: string; points?: number | null }>();
   const problem = useFormProblem(form);
-  const rewards = useRewards(member.programId);
+  const rewards = useRewards(member.programId, member.customerId);
   const redeem = useRedeem(member.programId, member.customerId);
   const [done, setDone] = useState<Redemption | null>(null);
   // One key per redemption the cashier means: a resubmit after a lost answer replays it instead
@@ -72,6 +73,9 @@ function RedeemForm({
         onError: (error) => {
           key.current = null;
           problem.report(error);
+          // A refused reward may have changed since the list was read (the limit reached at
+          // another till, the last unit gone): the list shows it as it is now.
+          if (values.rewardId) void rewards.refetch();
         },
       },
     );
@@ -171,6 +175,7 @@ function RedeemForm({
                       {why
                         ? t(`loyalty.redeem.unavailable.${why}`, {
                             points: n(reward.pointsCost),
+                            limit: n(reward.perMemberLimit ?? 0),
                           })
                         : t('loyalty.redeem.cost', { points: n(reward.pointsCost) })}
                     </Typography.Text>
