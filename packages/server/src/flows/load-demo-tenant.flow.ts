@@ -17,7 +17,12 @@ import {
   importCustomers,
   type CustomersTables,
 } from '../modules/customers/index.ts';
-import { generateDemoData, type DemoData } from './demo/cdnow-demo-data.ts';
+import {
+  DEMO_TIME_ZONE,
+  demoLastDay,
+  generateDemoData,
+  type DemoData,
+} from './demo/cdnow-demo-data.ts';
 import { importTransactionsFlow, recordEventsFlow } from './record-events.flow.ts';
 import { backfillLoyaltyFromEvents, createDemoProgram, createDemoRewards } from './loyalty.flow.ts';
 import { loadActivePrograms, type LoyaltyTables } from '../modules/loyalty/index.ts';
@@ -76,7 +81,7 @@ export async function ensureDemoTenant(
     const created = await createTenant(database.db, {
       name: 'Fidelis Demo 演示',
       currency: 'USD',
-      timeZone: 'Asia/Shanghai',
+      timeZone: DEMO_TIME_ZONE,
       ownerEmail: DEMO_LOGIN.email,
       ownerPassword: DEMO_LOGIN.password,
       isDemo: true,
@@ -124,14 +129,9 @@ function narrow<Tables>(db: Kysely<Database>): Kysely<Tables> {
   return db as unknown as Kysely<Tables>;
 }
 
-/** The CDNOW history shifted so that it ends yesterday (in UTC). */
+/** The CDNOW history shifted so that it ends yesterday, in the demo business's time zone. */
 export function demoData(today: Date): DemoData {
-  const yesterday = new Date(
-    Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1),
-  );
-  return generateDemoData(readFileSync(CDNOW_FILE, 'utf8'), {
-    lastDay: yesterday.toISOString().slice(0, 10),
-  });
+  return generateDemoData(readFileSync(CDNOW_FILE, 'utf8'), { lastDay: demoLastDay(today) });
 }
 
 async function loadDemoData(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateDemoData } from './cdnow-demo-data.ts';
+import { demoLastDay, generateDemoData } from './cdnow-demo-data.ts';
 
 const cdnow = readFileSync(new URL('../../../demo-data/CDNOW_master.txt', import.meta.url), 'utf8');
 
@@ -18,6 +18,31 @@ describe('CDNOW demo data', () => {
     expect(days[0]).toBe(data.firstDay);
     // CDNOW runs 1997-01-01 … 1998-06-30: 545 days.
     expect((Date.parse('2026-11-22') - Date.parse(data.firstDay)) / 86_400_000).toBe(545);
+  });
+
+  it('happens in the shop’s opening hours, Beijing time, each purchase on its own day there', () => {
+    const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
+    const hours = (times: string[]) =>
+      new Set(times.map((iso) => Number(beijing(iso).slice(11, 13))));
+    expect([...hours(data.purchases.map((p) => p.occurredAt))].sort((a, b) => a - b)).toEqual([
+      10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+    ]);
+    expect(
+      [...hours(data.interactions.map((i) => i.occurredAt))].every((h) => h >= 9 && h <= 18),
+    ).toBe(true);
+    // The history ends on the last day in Beijing too: nothing falls on the day after.
+    expect(
+      data.purchases
+        .map((p) => beijing(p.occurredAt).slice(0, 10))
+        .sort()
+        .at(-1),
+    ).toBe('2026-11-22');
+  });
+
+  it('ends yesterday in Beijing, whatever the hour in UTC', () => {
+    // 20:00 UTC on 23 November is 04:00 on the 24th in Beijing: yesterday there is the 23rd.
+    expect(demoLastDay(new Date('2026-11-23T20:00:00Z'))).toBe('2026-11-23');
+    expect(demoLastDay(new Date('2026-11-23T15:59:59Z'))).toBe('2026-11-22');
   });
 
   it('turns dollars into integer cents without losing any', () => {

@@ -47,7 +47,28 @@ export interface DemoData {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const CDNOW_LAST_DAY = Date.UTC(1998, 5, 30);
+
+/**
+ * The demo business is in China: its opening hours, its days and "yesterday" are Beijing
+ * time's (UTC+8 all year: China keeps no daylight saving time).
+ */
+export const DEMO_TIME_ZONE = 'Asia/Shanghai';
+const DEMO_UTC_OFFSET_MS = 8 * HOUR_MS;
+
+/** Yesterday in the demo business's time zone, `YYYY-MM-DD`: the day its history ends. */
+export function demoLastDay(now: Date): string {
+  const local = new Date(now.getTime() + DEMO_UTC_OFFSET_MS);
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - 1))
+    .toISOString()
+    .slice(0, 10);
+}
+
+/** `hour` o'clock (local) on the local day that starts at the UTC midnight `day`. */
+function localHour(day: number, hour: number): number {
+  return day - DEMO_UTC_OFFSET_MS + hour * HOUR_MS;
+}
 
 /** A small seeded generator: the demo is the same on every machine and every run. */
 export function mulberry32(seed: number): () => number {
@@ -323,8 +344,9 @@ export function generateDemoData(
         ...template,
         id: `demo-interaction-${cdnowId}-${n}`,
         customerExternalId: externalId,
+        // Office hours, 09:00–18:59 local.
         occurredAt: new Date(
-          at + Math.floor(random() * 10 * 3600_000) + 9 * 3600_000,
+          localHour(Math.floor(at / DAY_MS) * DAY_MS, 9) + Math.floor(random() * 10 * HOUR_MS),
         ).toISOString(),
         staffMember: pick(random, STAFF),
       });
@@ -335,11 +357,10 @@ export function generateDemoData(
     return {
       id: `cdnow-${index + 1}`,
       customerExternalId: `CDNOW-${row.customerId}`,
-      // Spread purchases over opening hours so a day's timeline reads naturally.
+      // Spread purchases over the shop's opening hours, 10:00–20:59 local, so a day's timeline
+      // reads naturally and each purchase stays on its CDNOW day in the shop's time zone.
       occurredAt: new Date(
-        row.day +
-          shift +
-          (10 + Math.floor(random() * 11)) * 3600_000 +
+        localHour(row.day + shift, 10 + Math.floor(random() * 11)) +
           Math.floor(random() * 3600) * 1000,
       ).toISOString(),
       amount: row.cents,
