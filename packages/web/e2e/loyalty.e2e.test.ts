@@ -526,4 +526,32 @@ describe('loyalty screens in a real browser', () => {
     await modal.waitFor({ state: 'hidden' });
     expect(errors).toEqual([]);
   });
+
+  test('on the member page, a refused reward says why in the member’s words', async () => {
+    const program = await testRewards();
+    const reward = await server.call<{ id: string }>(
+      'POST',
+      `/v1/loyalty/programs/${program.id}/rewards`,
+      { name: '会员徽章', pointsCost: 10, perMemberLimit: 1 },
+    );
+    const link = await server.call<{ token: string }>(
+      'POST',
+      `/v1/loyalty/programs/${program.id}/members/${seeded.zhangWei.id}/link`,
+      { days: 7 },
+    );
+    await page.goto(`/member?token=${link.token}`);
+    await page.getByRole('button', { name: '兑换 会员徽章' }).click();
+    await page.getByTestId('member-redeem-confirmation').waitFor();
+    // Meanwhile the member redeems it at the counter: the limit is reached.
+    await server.call('POST', `/v1/loyalty/programs/${program.id}/redemptions`, {
+      customerId: seeded.zhangWei.id,
+      rewardId: reward.id,
+      idempotencyKey: 'loyalty-e2e-badge-1',
+    });
+    await page.getByRole('button', { name: '确认兑换' }).click();
+    await expect
+      .poll(() => page.getByTestId('member-redeem-error').innerText())
+      .toBe('您已兑换此奖励 1 次，每位会员限兑 1 次。');
+    expect(errors).toEqual([]);
+  });
 });

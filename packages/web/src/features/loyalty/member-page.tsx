@@ -206,9 +206,11 @@ function redeemErrorText(error: unknown, t: TFunction): string {
   const why = error instanceof ApiError ? error.fieldErrors.find((field) => field.reason) : null;
   if (!why?.reason) return byCode;
   const params = why.params ?? {};
+  // The times redeemed pick the plural form ("1 time", "2 times") and fill in `{{count}}`.
+  const count = typeof params['redeemed'] === 'number' ? { count: params['redeemed'] } : {};
   return t(`memberPage.redeemReasons.${why.reason}`, {
-    replace: params,
-    ...(typeof params['redeemed'] === 'number' ? { count: params['redeemed'] } : {}),
+    replace: { ...params, ...count },
+    ...count,
     defaultValue: byCode,
   });
 }
