@@ -275,6 +275,11 @@ describe('names screen readers read in the Chinese UI', () => {
     await walk(page);
     await settled(page);
     expect(await englishNames(page)).toEqual([]);
+    // A search box's button, an icon only, is named for what it does.
+    const searchButtons = await page
+      .locator('.ant-input-search-button')
+      .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
+    expect(searchButtons.filter((label) => label !== '搜索')).toEqual([]);
     await closePopups(page);
     expect(errors).toEqual([]);
   });

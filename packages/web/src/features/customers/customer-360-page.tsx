@@ -60,6 +60,7 @@ import {
 import { clearable, resultIcons, useMessage } from '../../i18n/antd-config.tsx';
 import { useDebounced } from '../../lists/debounced.ts';
 import { LoadMoreButton } from '../../lists/load-more-table.tsx';
+import { SearchInput } from '../../lists/search-input.tsx';
 
 type CustomerContact = Customer['emails'][number];
 type CustomerConsent = Customer['consent'][number];
@@ -365,7 +366,7 @@ function MembersPanel({ customer, canWrite }: { customer: Customer; canWrite: bo
         />
       ) : null}
       {searchable ? (
-        <Input.Search
+        <SearchInput
           allowClear={clearable(t)}
           aria-label={
             isOrganization ? t('customer360.searchMembers') : t('customer360.searchOrganizations')

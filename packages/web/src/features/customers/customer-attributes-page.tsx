@@ -52,6 +52,7 @@ import {
   useAttributeDefinitions,
 } from './customers.api.ts';
 import { clearable, pageArrows, useMessage } from '../../i18n/antd-config.tsx';
+import { SearchInput } from '../../lists/search-input.tsx';
 
 const isConflict = (error: unknown) => error instanceof ApiError && error.code === 'CONFLICT';
 
@@ -104,7 +105,7 @@ export function CustomerAttributesPage() {
           <>
             {all.length > 0 ? (
               <Space wrap className="filters">
-                <Input.Search
+                <SearchInput
                   allowClear={clearable(t)}
                   aria-label={t('attributes.search')}
                   placeholder={t('attributes.searchPlaceholder')}

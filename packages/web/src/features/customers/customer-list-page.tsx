@@ -20,6 +20,7 @@ import {
   type CustomerSort,
 } from './customers.api.ts';
 import { clearable } from '../../i18n/antd-config.tsx';
+import { SearchInput } from '../../lists/search-input.tsx';
 
 function filtersOf(params: URLSearchParams): CustomerFilters {
   const kind = params.get('kind');
@@ -175,7 +176,7 @@ export function CustomerListPage() {
       ) : null}
       <Card>
         <Space wrap className="filters">
-          <Input.Search
+          <SearchInput
             allowClear={clearable(t)}
             autoFocus
             aria-label={t('customers.search')}

@@ -39,6 +39,7 @@ import {
   useMarkCouponUsed,
 } from './loyalty.api.ts';
 import { clearable, useMessage } from '../../i18n/antd-config.tsx';
+import { SearchInput } from '../../lists/search-input.tsx';
 
 interface PoolValues {
   mode: 'generate' | 'paste';
@@ -319,7 +320,7 @@ export function CouponsDrawer({
                 'loyalty.coupons.statuses',
               )}
             />
-            <Input.Search
+            <SearchInput
               ref={searchBox}
               allowClear={clearable(t)}
               placeholder={t('loyalty.coupons.search')}

@@ -1,4 +1,4 @@
-import { Button, Card, Empty, Input, Select, Space, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ import {
 } from './loyalty.api.ts';
 import './loyalty.i18n.ts';
 import { clearable } from '../../i18n/antd-config.tsx';
+import { SearchInput } from '../../lists/search-input.tsx';
 
 /** The expiry horizons offered, in days (the liability card's too). */
 const expiringChoices = ['30', '60', '90'] as const;
@@ -134,7 +135,7 @@ export function ProgramMembersPage() {
       </div>
       <Card>
         <Space wrap className="filters">
-          <Input.Search
+          <SearchInput
             allowClear={clearable(t)}
             autoFocus
             aria-label={t('loyalty.members.search')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Card, DatePicker, Empty, Input, Result, Select, Space, Typography } from 'antd';
+import { Button, Card, DatePicker, Empty, Result, Select, Space, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,7 @@ import { useAuditLog, type AuditFilters } from './audit.api.ts';
 import { AuditLogTable } from './audit-log-table.tsx';
 import { useCurrentSession } from './session.ts';
 import './audit.i18n.ts';
+import { SearchInput } from '../../lists/search-input.tsx';
 
 const PAGE_SIZE = 50;
 const USER_OPTIONS = 20;
@@ -213,7 +214,7 @@ function AuditLog() {
             }
             className="filter-audit-period"
           />
-          <Input.Search
+          <SearchInput
             allowClear={clearable(t)}
             aria-label={t('audit.entityIdSearch')}
             placeholder={t('audit.entityIdPlaceholder')}
