@@ -22,6 +22,29 @@ describe('a field error in the user’s language', () => {
   const cases: [Described, string, string][] = [
     [
       {
+        message: 'The reward is not available yet.',
+        reason: 'not_started',
+        params: { at: '2026-12-24T04:00:00.000Z' },
+      },
+      '2026年12月24日起可兑换',
+      'Can be redeemed from December 24, 2026',
+    ],
+    [
+      {
+        message: 'The reward is no longer available.',
+        reason: 'ended',
+        params: { at: '2026-11-30T04:00:00.000Z' },
+      },
+      '已于 2026年11月30日结束兑换',
+      'Redemption ended on November 30, 2026',
+    ],
+    [
+      { message: 'The reward is not available yet.', reason: 'not_started' },
+      '尚未开始兑换',
+      'Not available yet',
+    ],
+    [
+      {
         message: 'Too small: expected number to be >=1',
         reason: 'too_small',
         params: { origin: 'number', minimum: 1 },

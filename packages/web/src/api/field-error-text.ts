@@ -9,6 +9,9 @@ const variantParam: Partial<Record<NonNullable<FieldError['reason']>, string>> =
   invalid_format: 'format',
 };
 
+/** Reasons worded with their instant when the server gives one (`params.at`, ISO 8601). */
+const withInstant = new Set<string>(['not_started', 'ended']);
+
 /** Reasons worded differently when the server lists the allowed values. */
 const withOptions = new Set<string>(['invalid_value', 'unknown_column', 'column_missing']);
 
@@ -51,22 +54,36 @@ export function fieldErrorKeys(error: Described): string[] {
     const variant = name ? keyPart(params[name]) : null;
     if (variant) keys.push(`${reason}_${variant}`);
     if (withOptions.has(reason) && params['options'] !== undefined) keys.push(`${reason}_options`);
+    if (withInstant.has(reason) && instantOf(params['at'])) keys.push(`${reason}_at`);
     keys.push(reason);
   }
   return keys.map((key) => `fieldErrors.${key}`);
 }
 
+function instantOf(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
 /**
  * A field error in the user's language, by its reason with the params put in; the server's
- * (English) message where there is no reason, or no wording for it.
+ * (English) message where there is no reason, or no wording for it. An instant (`at`) reads as
+ * a date in the user's language ("从 2026年12月24日 起可兑换").
  */
 export function fieldErrorText(t: TFunction, error: Described): string {
   const keys = fieldErrorKeys(error);
   if (keys.length === 0) return error.message;
   const params = error.params ?? {};
+  const at = instantOf(params['at']);
   // A `count` picks the plural form where the language has one ("1 customer", "2 customers").
   const count = typeof params['count'] === 'number' ? { count: params['count'] } : {};
-  return t(keys, { replace: params, ...count, defaultValue: error.message });
+  return t(keys, {
+    replace: at ? { ...params, at } : params,
+    ...count,
+    formatParams: { at: { dateStyle: 'long' } },
+    defaultValue: error.message,
+  });
 }
 
 /** What the UI says of a problem (see `problemText`). */
