@@ -476,7 +476,7 @@ describe('loyalty screens in a real browser', () => {
             if (await modal.isVisible()) await page.keyboard.press('Escape');
             return modal.isVisible();
           },
-          { intervals: [500] },
+          { interval: 500 },
         )
         .toBe(false);
       expect(redemptions).toEqual([]);
