@@ -77,7 +77,10 @@ export const fieldErrorReasons = [
   'not_issued', // a coupon of the pool not yet given to anyone
   'in_future', // { toleranceMinutes }: a reported time ahead of the server's clock
   'immutable', // set once, never changed (a custom attribute's key and type)
-  'in_use', // { value, count }: cannot go while customers hold it (an enum attribute's option)
+  'in_use', // { value, count }: cannot go while customers hold it (an enum attribute's option, an attribute)
+  'suppressed', // a notification the customer consented to no channel for: never sent
+  'not_configured', // the program lacks the setting the request needs (a referral scheme)
+  'exhausted', // { length }: too few new coupon codes of this length are left to draw
   // A reward refused for a redemption (REWARD_UNAVAILABLE).
   'inactive', // switched off
   'not_started', // { at }: offered only from then

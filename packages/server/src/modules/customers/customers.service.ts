@@ -985,10 +985,19 @@ export async function deleteAttributeDefinition(
       perValue: false,
     });
     if (customers > 0 && !options.force) {
+      const holders = customers === 1 ? '1 customer holds' : `${customers} customers hold`;
       throw new AppError(
         'CONFLICT',
-        `${customers === 1 ? '1 customer holds' : `${customers} customers hold`} a value of ` +
-          `${key}: remove the values first, or delete with force=true to remove them with it.`,
+        `${holders} a value of ${key}: remove the values first, or delete with force=true to ` +
+          'remove them with it.',
+        [
+          {
+            field: 'key',
+            message: `${key}: ${holders} a value of it`,
+            reason: 'in_use',
+            params: { value: key, count: customers },
+          },
+        ],
       );
     }
     await repo.removeAttributeValues(trx, tenantId, key);

@@ -1276,7 +1276,11 @@ export async function redeemFromMemberPage(
 function requireScheme(program: Program) {
   if (!program.referral)
     throw new AppError('CONFLICT', 'The program has no referral scheme.', [
-      { field: 'referral', message: 'set the program’s referral scheme first' },
+      {
+        field: 'referral',
+        message: 'set the program’s referral scheme first',
+        reason: 'not_configured',
+      },
     ]);
   return program.referral;
 }
@@ -1464,7 +1468,12 @@ async function addCouponsIn(
     for (let round = 0; added.length < count; round++) {
       if (round === 10)
         throw new AppError('CONFLICT', 'Could not draw enough new codes: use more characters.', [
-          { field: 'generate.length', message: 'too few codes of this length are left' },
+          {
+            field: 'generate.length',
+            message: `too few new codes of ${length} characters are left`,
+            reason: 'exhausted',
+            params: { length },
+          },
         ]);
       const drawn = newCouponCodes(count - added.length, prefix, length, tried);
       for (const code of drawn) tried.add(code);

@@ -152,7 +152,7 @@ export async function markNotificationDelivered(
     if (!found) throw new AppError('NOT_FOUND', `No notification ${id}.`);
     if (found.status === 'suppressed')
       throw new AppError('CONFLICT', 'The customer consented to no channel for this message.', [
-        { field: 'id', message: 'suppressed: nothing may be sent' },
+        { field: 'id', message: 'suppressed: nothing may be sent', reason: 'suppressed' },
       ]);
     if (await repo.markNotificationSent(trx, context.tenantId, id, now))
       await recordAudit(trx, context, {
