@@ -488,10 +488,13 @@ export const loyaltyEntry = z
 export type LoyaltyEntry = z.infer<typeof loyaltyEntry>;
 
 /**
- * An item of a member's points history: a ledger entry, or a redemption's entries as one item
- * (a redemption spends lot by lot, one entry per lot). The fields are an entry's: `id`, `at`,
- * `kind`, `debit`, `credit` and `explanation` are the redemption's first entry's, `points` the
- * sum, `lotId` the lot when it spent one only (null when several: see `lots`).
+ * An item of a member's points history: a ledger entry, or the entries of a redemption, an
+ * expiry or a merge as one item (each goes lot by lot, one entry per lot: a redemption's share
+ * its id; an expiry's are the member's expire entries of one instant, the sweep's; a merge's
+ * the merge entries of one customer merged away). The fields are an entry's: `id`, `at`,
+ * `kind`, `debit`, `credit` and `explanation` are the item's first entry's, `points` the sum
+ * (a merge's net: lots one way, a debt the other, `debit` and `credit` the way the sum went),
+ * `lotId` the lot when it holds one only (null when several: see `lots`).
  */
 export const loyaltyHistoryEntry = loyaltyEntry
   .extend({
@@ -512,7 +515,7 @@ export const loyaltyHistoryEntry = loyaltyEntry
         }),
       )
       .describe(
-        'A redemption’s entries, one per lot it spent, soonest-expiring first; empty for other entries',
+        'A redemption’s, an expiry’s or a merge’s entries, one per lot it spent, expired or moved, soonest-expiring first; empty for other entries',
       ),
   })
   .meta({ id: 'LoyaltyHistoryEntry' });
@@ -905,7 +908,7 @@ export const publicMemberPage = z.object({
   history: z
     .array(loyaltyHistoryEntry)
     .describe(
-      'The member’s newest history items (a redemption is one), newest first: `historyLimit` of them (50 unless asked)',
+      'The member’s newest history items (a redemption, an expiry or a merge is one), newest first: `historyLimit` of them (50 unless asked)',
     ),
   historyNextCursor: z
     .string()

@@ -4,8 +4,9 @@ import { startE2eServer, type E2eServer } from './e2e-server.ts';
 import { launchChromium, logIn, newPage, screenshot } from './browser.ts';
 
 // The points history at a glance: a reward redeemed from three lots is one −100 row naming the
-// reward (the lots folded inside) on the staff's 360 page and on the member's page; a purchase
-// that earned no points is no row of the lots table; the program's chart adds up to its card.
+// reward (the lots folded inside) on the staff's 360 page and on the member's page, and so is
+// an expiry of three lots; a purchase that earned no points is no row of the lots table; the
+// program's chart adds up to its card.
 let server: E2eServer;
 let browser: Browser;
 let customerId = '';
@@ -224,6 +225,80 @@ describe('the points history tells the truth at a glance', () => {
       const kept = await member.first().innerText();
       expect(kept).toContain('保级');
       expect(kept).toContain('¥600.00');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // After the loyalty page's test too: it adds a program.
+  test('an expiry of three lots is one −149 row on both pages, its lots inside', async () => {
+    const program = await server.call<{ id: string }>('POST', '/v1/loyalty/programs', {
+      name: '过期俱乐部',
+      currency: 'CNY',
+      timeZone: 'Asia/Shanghai',
+      earnRules: [{ kind: 'spend', points: 1, per: 100 }],
+      pendingDays: 0,
+      expiry: { kind: 'rolling', months: 12 },
+    });
+    const customer = await server.call<{ id: string }>('POST', '/v1/customers', {
+      kind: 'person',
+      name: '赵敏',
+    });
+    for (const [index, amount] of [2_600, 7_300, 5_000].entries())
+      await server.call('POST', '/v1/events', {
+        id: `expiry-order-${index}`,
+        type: 'purchase',
+        customerId: customer.id,
+        occurredAt: daysAgo(30 - index * 10),
+        currency: 'CNY',
+        amount,
+      });
+    // The sweep a year and more from now: all three lots expire at one instant.
+    await server.call('POST', '/v1/loyalty/jobs', {
+      kind: 'loyalty.expire-points',
+      programId: program.id,
+      asOf: new Date(Date.now() + 400 * DAY).toISOString(),
+    });
+    const memberApi = `/v1/loyalty/programs/${program.id}/members/${customer.id}`;
+    await expect
+      .poll(async () => (await server.call<{ available: number }>('GET', memberApi)).available, {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    const link = await server.call<{ url: string }>('POST', `${memberApi}/link`, {});
+    /**
+     * The expiry's one row: −149, three lots, no row per lot (the 360 page lists the customer's
+     * other programs too, which earned from the same purchases: the member's page has 4 rows).
+     */
+    async function expiryRow(entries: Locator, rows?: number): Promise<Locator> {
+      await expect.poll(() => entries.filter({ hasText: '−149' }).count()).toBe(1);
+      if (rows !== undefined) expect(await entries.count()).toBe(rows);
+      const expired = entries.filter({ hasText: '−149' });
+      const text = await expired.innerText();
+      expect(text).toContain('3 个批次到期');
+      expect(text).toContain('过期的 3 个批次');
+      expect(await entries.filter({ hasText: /−(26|73|50)(?!\d)/ }).count()).toBe(0);
+      return expired;
+    }
+    const { context, page, errors } = await newPage(browser, server.url);
+    try {
+      await logIn(page, server.login);
+      await page.goto(`/customers/${customer.id}`);
+      const staff = await expiryRow(page.getByTestId('loyalty-entry'));
+      const lots = staff.getByTestId('spent-lots');
+      await lots.getByRole('button').focus();
+      await page.keyboard.press('Enter');
+      const lines = lots.locator('li');
+      await expect.poll(() => lines.count()).toBe(3);
+      const expiredLots = await lines.allInnerTexts();
+      expect(expiredLots.map((line) => line.split('：')[0])).toEqual(['26 分', '73 分', '50 分']);
+      expect(expiredLots[0]).toMatch(/获得，.+到期$/);
+      await screenshot(page, 'loyalty-history-expiry');
+      await page.goto(link.url);
+      const member = await expiryRow(page.getByTestId('member-entry'), 4);
+      await member.getByTestId('spent-lots').getByRole('button').click();
+      await expect.poll(() => member.locator('li').count()).toBe(3);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

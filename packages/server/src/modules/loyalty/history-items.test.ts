@@ -1,12 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { groupHistoryRows, readHistoryPage, spendOrder, type HistoryRow } from './history-items.ts';
+import {
+  EXPIRY_GROUP,
+  groupHistoryRows,
+  historyGroupKey,
+  readHistoryPage,
+  spendOrder,
+  type HistoryRow,
+} from './history-items.ts';
 
 const at = new Date('2026-01-01T00:00:00Z');
+const later = new Date('2026-01-02T00:00:00Z');
 const row = (id: string, redemption: string | null = null): HistoryRow => ({
   id,
   at,
+  kind: redemption ? 'redeem' : 'earn',
   redemption_id: redemption,
+  explanation: {},
+});
+const duplicate = '0190a4c2-7a5b-7c3d-8e9f-0a1b2c3d4e5f';
+const other = '0190a4c2-7a5b-7c3d-8e9f-0a1b2c3d4e60';
+const expiry = (id: string, when = at): HistoryRow => ({
+  ...row(id),
+  at: when,
+  kind: 'expire',
+  explanation: { why: 'expiry_date' },
+});
+const merge = (id: string, from: unknown = duplicate): HistoryRow => ({
+  ...row(id),
+  kind: 'merge',
+  explanation: { why: 'merge', fromCustomerId: from },
 });
 const ids = (groups: HistoryRow[][]) => groups.map((group) => group.map((r) => r.id).join('+'));
 
@@ -19,24 +42,56 @@ describe('groupHistoryRows', () => {
     { rows: [row('a1', 'A'), row('b1', 'B'), row('b2', 'B')], groups: ['a1', 'b1+b2'] },
     // Entries without a redemption are never put together.
     { rows: [row('e'), row('f')], groups: ['e', 'f'] },
+    // An expiry: the expire entries of one instant; another instant is another expiry.
+    { rows: [expiry('x1'), expiry('x2'), expiry('x3')], groups: ['x1+x2+x3'] },
+    { rows: [expiry('x1', later), expiry('x2'), expiry('x3')], groups: ['x1', 'x2+x3'] },
+    { rows: [expiry('x1'), row('e'), expiry('x2')], groups: ['x1', 'e', 'x2'] },
+    // A merge: the merge entries of one customer merged away; two customers are two merges.
+    { rows: [merge('m1'), merge('m2'), merge('n1', other)], groups: ['m1+m2', 'n1'] },
+    // Merge entries written without a customer id (or a malformed one) stay apart.
+    { rows: [merge('m1', null), merge('m2', null)], groups: ['m1', 'm2'] },
+    { rows: [merge('m1', 'dup-1'), merge('m2', 'dup-1')], groups: ['m1', 'm2'] },
+    {
+      rows: [expiry('x1'), merge('m1'), merge('m2'), row('a1', 'A')],
+      groups: ['x1', 'm1+m2', 'a1'],
+    },
   ])('$groups', ({ rows, groups }) => {
     expect(ids(groupHistoryRows(rows))).toEqual(groups);
+  });
+
+  it('keys each kind of item as the repository orders it', () => {
+    expect(historyGroupKey(row('e'))).toBe('e');
+    expect(historyGroupKey(row('a1', 'A'))).toBe('A');
+    expect(historyGroupKey(expiry('x1'))).toBe(EXPIRY_GROUP);
+    expect(historyGroupKey(merge('m1'))).toBe(duplicate);
+    expect(historyGroupKey(merge('m1', duplicate.toUpperCase()))).toBe(duplicate.toUpperCase());
+    expect(historyGroupKey(merge('m1', 42))).toBe('m1');
   });
 });
 
 describe('readHistoryPage', () => {
-  /** A history of redemptions of 1–5 lots and single entries, read `batch` rows at a time. */
+  /**
+   * A history of items of 1–5 entries — redemptions, expiries (a day apart), merges — and
+   * single entries, read `batch` rows at a time.
+   */
+  const kinds = ['single', 'redemption', 'expiry', 'merge'] as const;
   const history = fc
-    .array(fc.integer({ min: 1, max: 5 }), { maxLength: 30 })
-    .map((sizes) =>
-      sizes.flatMap((size, item) =>
-        Array.from({ length: size }, (_, lot) =>
-          row(`${item}.${lot}`, size > 1 || item % 2 ? `R${item}` : null),
-        ),
+    .array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.constantFrom(...kinds)), {
+      maxLength: 30,
+    })
+    .map((items) =>
+      items.flatMap(([size, kind], item) =>
+        Array.from({ length: kind === 'single' ? 1 : size }, (_, lot): HistoryRow => {
+          const id = `${item}.${lot}`;
+          if (kind === 'redemption') return row(id, `R${item}`);
+          if (kind === 'expiry') return expiry(id, new Date(at.getTime() - item * 86_400_000));
+          if (kind === 'merge') return merge(id, `${duplicate.slice(0, -2)}${10 + item}`);
+          return row(id);
+        }),
       ),
     );
 
-  it('pages through whole items: every entry once, no redemption split', async () => {
+  it('pages through whole items: every entry once, no item split', async () => {
     await fc.assert(
       fc.asyncProperty(history, fc.integer({ min: 1, max: 7 }), async (rows, limit) => {
         const read = async (after: HistoryRow | undefined, batch: number) => {
@@ -54,6 +109,10 @@ describe('readHistoryPage', () => {
         const items = pages.flat();
         expect(items.flat()).toEqual(rows);
         expect(ids(items)).toEqual(ids(groupHistoryRows(rows)));
+        // One item per generated item: each redemption, expiry and merge whole.
+        expect(items.map((group) => group[0]!.id.split('.')[0])).toEqual([
+          ...new Set(rows.map((r) => r.id.split('.')[0])),
+        ]);
         for (const page of pages.slice(0, -1)) expect(page).toHaveLength(limit);
         expect(pages.at(-1)!.length).toBeLessThanOrEqual(limit);
       }),

@@ -10,6 +10,7 @@ import {
   type SqlBool,
 } from 'kysely';
 import { anyOf } from '../../db/sql-lists.ts';
+import { EXPIRY_GROUP, UUID_PATTERN } from './history-items.ts';
 import type {
   LotLine,
   LoyaltyEntriesTable,
@@ -735,7 +736,12 @@ export async function listHistoryEntries(
   customerId: string,
   options: { limit: number; after?: { at: string; group: string; id: string } | undefined },
 ): Promise<EntryRow[]> {
-  const group = sql<string>`coalesce(redemption_id, id)`;
+  // history-items.ts's historyGroupKey: a redemption's, an expiry's or a merge's entries side by side.
+  const group = sql<string>`coalesce(redemption_id,
+    case when kind = 'expire' then ${EXPIRY_GROUP}::uuid
+      when kind = 'merge' and explanation->>'fromCustomerId' ~* ${UUID_PATTERN}
+        then (explanation->>'fromCustomerId')::uuid end,
+    id)`;
   let query = db
     .selectFrom('loyalty_entries')
     .selectAll()
@@ -753,6 +759,24 @@ export async function listHistoryEntries(
     .orderBy('id', 'desc')
     .limit(options.limit)
     .execute();
+}
+
+/** A member's ledger entry by its id (a history cursor's), or undefined. */
+export async function findMemberEntry(
+  db: LoyaltyDb,
+  tenantId: string,
+  programId: string,
+  customerId: string,
+  id: string,
+): Promise<EntryRow | undefined> {
+  return db
+    .selectFrom('loyalty_entries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('program_id', '=', programId)
+    .where('customer_id', '=', customerId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** When lots were earned and when they expire (or would have), by id. */

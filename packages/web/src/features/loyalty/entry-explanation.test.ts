@@ -17,6 +17,7 @@ const {
   lotsToShow,
   ruleNames,
   spentLotLines,
+  lotsTitle,
 } = await import('./entry-explanation.ts');
 
 const entry = (kind: string, explanation: Record<string, unknown>): LoyaltyEntry =>
@@ -446,6 +447,76 @@ describe('a redemption over several lots: one item, its lots inside', () => {
       '1 point, earned Mar 1, 2026, without expiry',
     ]);
     expect(spentLotLines({ lots: [] }, c('en'))).toEqual([]);
+  });
+});
+
+describe('an expiry or a merge of several lots: one item, its lots inside', () => {
+  const lot = (points: number, lotId: string | null, expiresAt: string | null) => ({
+    entryId: `e-${points}`,
+    lotId,
+    points,
+    earnedAt: lotId ? '2025-12-31T16:00:00Z' : null,
+    expiresAt,
+  });
+  const expiry = {
+    ...entry('expire', {
+      why: 'expiry_date',
+      lotId: 'l-20',
+      expiresAt: '2026-12-31T16:00:00Z',
+      reason: 'lot reached its expiry date',
+    }),
+    points: 55,
+    lots: [lot(20, 'l-20', '2026-12-31T16:00:00Z'), lot(35, 'l-35', '2026-12-31T16:00:00Z')],
+  };
+  const merge = {
+    ...entry('merge', { why: 'merge', fromCustomerId: 'c-2', reason: 'merged from c-2' }),
+    points: 42,
+    lots: [lot(12, 'l-12', '2026-12-31T16:00:00Z'), lot(34, 'l-34', null), lot(4, null, null)],
+  };
+  const c = (locale: 'zh-CN' | 'en') => ({
+    t: i18n.getFixedT(locale),
+    locale,
+    timeZone: 'Asia/Shanghai',
+    forStaff: false,
+  });
+
+  it('says how many lots expired, and lists each with its date', () => {
+    expect(explainEntry(expiry, c('zh-CN'))).toEqual(['2 个批次到期']);
+    expect(explainEntry(expiry, c('en'))).toEqual(['2 lots reached their expiry date']);
+    expect(lotsTitle(expiry, c('zh-CN'))).toBe('过期的 2 个批次');
+    expect(lotsTitle(expiry, c('en'))).toBe('The 2 lots that expired');
+    expect(spentLotLines(expiry, c('zh-CN'))).toEqual([
+      '20 分：2026年1月1日获得，2027年1月1日到期',
+      '35 分：2026年1月1日获得，2027年1月1日到期',
+    ]);
+    expect(spentLotLines(expiry, c('en'))).toEqual([
+      '20 points, earned Jan 1, 2026, expiring Jan 1, 2027',
+      '35 points, earned Jan 1, 2026, expiring Jan 1, 2027',
+    ]);
+    // One lot: its date, as before.
+    expect(explainEntry({ ...expiry, lots: expiry.lots.slice(0, 1) }, c('en'))).toEqual([
+      'Expired on Jan 1, 2027',
+    ]);
+  });
+
+  it('names a merge’s lots as merged, a debt as in no lot', () => {
+    expect(explainEntry(merge, c('zh-CN'))).toEqual(['由客户 c-2 合并转入']);
+    expect(lotsTitle(merge, c('zh-CN'))).toBe('合并的 3 个批次');
+    expect(lotsTitle(merge, c('en'))).toBe('The 3 lots merged');
+    expect(spentLotLines(merge, c('zh-CN'))).toEqual([
+      '12 分：2026年1月1日获得，2027年1月1日到期',
+      '34 分：2026年1月1日获得，不会过期',
+      '4 分欠分，不属于任何批次',
+    ]);
+    expect(spentLotLines(merge, c('en'))).toEqual([
+      '12 points, earned Jan 1, 2026, expires Jan 1, 2027',
+      '34 points, earned Jan 1, 2026, without expiry',
+      '4 points owed, in no lot',
+    ]);
+  });
+
+  it('keeps a redemption’s wording', () => {
+    expect(lotsTitle({ kind: 'redeem', lots: expiry.lots }, c('en'))).toBe('The 2 lots it spent');
   });
 });
 

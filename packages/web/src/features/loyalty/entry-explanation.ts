@@ -222,6 +222,8 @@ function whyText(e: Record<string, unknown>, c: ExplainContext, lots: number): s
       return t('loyalty.entry.why.pendingEnded', { count: num(e.pendingDays) ?? 0 });
     case 'expiry_date': {
       const at = str(e.expiresAt);
+      // An expiry of several lots: each lot's date is in its line.
+      if (lots > 1) return t('loyalty.entry.why.expiryLots', { count: lots });
       return at
         ? t('loyalty.entry.why.expiryDate', { date: formatDate(at, locale, c.timeZone) })
         : t('loyalty.entry.why.expiry');
@@ -278,20 +280,42 @@ export function explainEntry(
   return lines;
 }
 
+/** The wording of a history item's lots by its kind: a redemption's, an expiry's, a merge's. */
+const lotWords = {
+  redeem: { title: 'lotsSpent', line: 'lotSpent', noExpiry: 'lotSpentNoExpiry' },
+  expire: { title: 'lotsExpired', line: 'lotExpired', noExpiry: 'lotExpiredNoDate' },
+  merge: { title: 'lotsMerged', line: 'lotMerged', noExpiry: 'lotMergedNoExpiry' },
+} as const;
+const wordsOf = (kind: string) => lotWords[kind as keyof typeof lotWords] ?? lotWords.redeem;
+
+/** The title of a history item's folded lots: "The 3 lots it spent", "The 3 lots that expired". */
+export function lotsTitle(entry: Pick<LoyaltyHistoryEntry, 'kind' | 'lots'>, c: ExplainContext) {
+  return c.t(`loyalty.entry.${wordsOf(entry.kind).title}`, { count: entry.lots.length });
+}
+
 /**
- * The lots a redemption spent, one line each, in the order it spent them: "26 points, earned
- * Nov 8, 2026, would have expired Nov 8, 2027". None for other entries.
+ * The lots inside a history item, one line each, in the order a redemption spends them: "26
+ * points, earned Nov 8, 2026, would have expired Nov 8, 2027" for a redemption, "…, expiring
+ * Nov 8, 2027" for an expiry, "…, expires Nov 8, 2027" for a merge. None for other entries.
  */
-export function spentLotLines(entry: Pick<LoyaltyHistoryEntry, 'lots'>, c: ExplainContext) {
+export function spentLotLines(
+  entry: Pick<LoyaltyHistoryEntry, 'lots'> & Partial<Pick<LoyaltyHistoryEntry, 'kind'>>,
+  c: ExplainContext,
+) {
   const { t, locale } = c;
+  const words = wordsOf(entry.kind ?? 'redeem');
   const date = (at: string | null) => (at ? formatDate(at, locale, c.timeZone) : '—');
   return entry.lots.map((lot) =>
-    t(lot.expiresAt ? 'loyalty.entry.lotSpent' : 'loyalty.entry.lotSpentNoExpiry', {
-      count: lot.points,
-      points: formatNumber(lot.points, locale),
-      earned: date(lot.earnedAt),
-      expires: date(lot.expiresAt),
-    }),
+    t(
+      // A merge moves a debt (or points no lot holds) beside the lots.
+      `loyalty.entry.${lot.lotId === null && entry.kind === 'merge' ? 'lotNone' : lot.expiresAt ? words.line : words.noExpiry}`,
+      {
+        count: lot.points,
+        points: formatNumber(lot.points, locale),
+        earned: date(lot.earnedAt),
+        expires: date(lot.expiresAt),
+      },
+    ),
   );
 }
 

@@ -1,18 +1,19 @@
 import { Collapse, Typography } from 'antd';
 import type { ExplainContext } from './entry-explanation.ts';
-import { spentLotLines } from './entry-explanation.ts';
+import { lotsTitle, spentLotLines } from './entry-explanation.ts';
 import type { LoyaltyHistoryEntry } from './loyalty.api.ts';
 
 /**
- * The lots a redemption spent, folded under "The 3 lots it spent": each with its points, when
- * it was earned and when it would have expired. Nothing for other entries.
+ * The lots inside a history item, folded under "The 3 lots it spent" (a redemption), "The 3
+ * lots that expired" (an expiry) or "The 3 lots merged" (a merge): each with its points, when
+ * it was earned and when it expires (or would have). Nothing for other entries.
  */
 export function SpentLots({
   entry,
   explain,
   className,
 }: {
-  entry: Pick<LoyaltyHistoryEntry, 'id' | 'lots'>;
+  entry: Pick<LoyaltyHistoryEntry, 'id' | 'kind' | 'lots'>;
   explain: ExplainContext;
   className?: string;
 }) {
@@ -26,7 +27,7 @@ export function SpentLots({
       items={[
         {
           key: entry.id,
-          label: explain.t('loyalty.entry.lotsSpent', { count: entry.lots.length }),
+          label: lotsTitle(entry, explain),
           children: (
             <ul style={{ margin: 0, paddingInlineStart: 20 }}>
               {spentLotLines(entry, explain).map((line, index) => (
