@@ -39,66 +39,129 @@ function normalizedQuery(raw: string): string {
   return raw.normalize('NFKC').trim().toLowerCase();
 }
 
+type NameColumn = 'search_text' | 'initials' | 'sort_key';
+
 /**
- * The ids matching a search exactly, as one UNION of index-backed lookups: trigram on the name's
- * search text (name, pinyin, initials), prefix on normalised phones, emails and external ids.
+ * The conditions on a customer's name a search meets exactly, any one of them: trigram on the
+ * name's search text (name, pinyin, initials), or for one or two letters a btree prefix.
  */
-function exactIds(db: CustomersDb, tenantId: string, raw: string) {
-  const q = normalizedQuery(raw);
-  const branches: ReturnType<typeof nameBranch>[] = [];
-  function nameBranch(condition: Expression<SqlBool>) {
-    return db
-      .selectFrom('customers')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where(condition);
-  }
+function nameConditions(q: string, column: (name: NameColumn) => Expression<string>) {
+  const like = (name: NameColumn, pattern: string) => sql<SqlBool>`${column(name)} like ${pattern}`;
+  const contains = (text: string) => like('search_text', `%${escapeLike(text)}%`);
   if (containsHan(q)) {
     // Trigrams of Han characters are not indexable without ICU: find by the pinyin (any
     // reading of each character, as the stored one is read in context), then keep the names
     // that contain the characters typed (each word of the query).
-    const contains = (text: string) => sql<SqlBool>`search_text like ${`%${escapeLike(text)}%`}`;
     const pinyin = queryPinyinGroups(q).map(
       (spellings) => sql<SqlBool>`(${sql.join(spellings.map(contains), sql` or `)})`,
     );
     const characters = q.split(/\s+/).map(contains);
-    branches.push(nameBranch(sql<SqlBool>`${sql.join([...pinyin, ...characters], sql` and `)}`));
-  } else if (q.replace(/\s+/g, '').length <= 2) {
+    return [sql<SqlBool>`${sql.join([...pinyin, ...characters], sql` and `)}`];
+  }
+  if (q.replace(/\s+/g, '').length <= 2) {
     // Too short for trigrams: initials (`zs`) or the start of the name, by btree.
     const prefix = `${escapeLike(q)}%`;
-    branches.push(nameBranch(sql<SqlBool>`initials like ${prefix}`));
-    branches.push(nameBranch(sql<SqlBool>`sort_key like ${prefix}`));
-  } else {
-    const compact = q.replace(/\s+/g, '');
-    branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(q)}%`}`));
-    if (compact !== q)
-      branches.push(nameBranch(sql<SqlBool>`search_text like ${`%${escapeLike(compact)}%`}`));
+    return [like('initials', prefix), like('sort_key', prefix)];
   }
-  const contacts = (kind: 'email' | 'phone', prefix: string) =>
+  const compact = q.replace(/\s+/g, '');
+  return compact === q ? [contains(q)] : [contains(q), contains(compact)];
+}
+
+/** The contact values a search meets by prefix: an email (or its start), a phone's digits. */
+function contactPrefixes(q: string) {
+  const prefixes: { kind: 'email' | 'phone'; pattern: string }[] = [];
+  if (q.includes('@') || /^[a-z0-9._%+-]{3,}$/.test(q))
+    prefixes.push({ kind: 'email', pattern: `${escapeLike(q)}%` });
+  const digits = q.replace(/[\s\-().]/g, '');
+  if (/^\+?\d{3,}$/.test(digits)) {
+    for (const prefix of phoneSearchPrefixes(digits))
+      prefixes.push({ kind: 'phone', pattern: `${escapeLike(prefix)}%` });
+  }
+  return prefixes;
+}
+
+function externalIdPattern(raw: string): string {
+  return `${escapeLike(raw.trim())}%`;
+}
+
+/**
+ * The ids matching a search exactly, as one UNION of index-backed lookups over the tenant: the
+ * name conditions, prefix on normalised phones, emails and external ids.
+ */
+function exactIds(db: CustomersDb, tenantId: string, raw: string) {
+  const q = normalizedQuery(raw);
+  const ofTenant = () => db.selectFrom('customers').where('tenant_id', '=', tenantId);
+  const contacts = (kind: 'email' | 'phone', pattern: string) =>
     db
       .selectFrom('customer_contacts')
       .select('customer_id as id')
       .where('tenant_id', '=', tenantId)
       .where('kind', '=', kind)
-      .where(sql<SqlBool>`value like ${`${escapeLike(prefix)}%`}`);
-  let union = branches.reduce((all, branch) => all.unionAll(branch));
-  if (q.includes('@') || /^[a-z0-9._%+-]{3,}$/.test(q))
-    union = union.unionAll(contacts('email', q));
-  const digits = q.replace(/[\s\-().]/g, '');
-  if (/^\+?\d{3,}$/.test(digits)) {
-    for (const prefix of phoneSearchPrefixes(digits))
-      union = union.unionAll(contacts('phone', prefix));
-  }
+      .where(sql<SqlBool>`value like ${pattern}`);
+  let union = nameConditions(q, (name) => sql.ref(name))
+    .map((condition) => ofTenant().select('id').where(condition))
+    .reduce((all, branch) => all.unionAll(branch));
+  for (const { kind, pattern } of contactPrefixes(q))
+    union = union.unionAll(contacts(kind, pattern));
   // A merged-away customer's external id finds the survivor: events sent with it still land
   // there, so staff looking it up should too.
   union = union.unionAll(
-    db
-      .selectFrom('customers')
+    ofTenant()
       .select(sql<string>`coalesce(merged_into, id)`.as('id'))
-      .where('tenant_id', '=', tenantId)
-      .where(sql<SqlBool>`external_id like ${`${escapeLike(raw.trim())}%`}`),
+      .where(sql<SqlBool>`external_id like ${externalIdPattern(raw)}`),
   );
   return db.selectFrom(union.as('s')).select('s.id');
+}
+
+/**
+ * Whether the customer `id` is live and matches a search exactly — what `liveIds(exactIds(…))`
+ * holds, tested on that one customer, read by its primary key (never null). For the few
+ * customers a query already has in hand, an organisation's people, instead of looking the
+ * whole tenant up. A scalar subquery, not `exists`: the planner would hash an `exists` (every
+ * customer of the tenant the search meets) rather than run it for the rows in hand.
+ */
+function matchesExactly(
+  db: CustomersDb,
+  tenantId: string,
+  id: Expression<string>,
+  raw: string,
+): Expression<SqlBool> {
+  const q = normalizedQuery(raw);
+  const column = (name: string) => sql.ref<string>(`searched.${name}`);
+  const external = externalIdPattern(raw);
+  const contacts = contactPrefixes(q).map(
+    ({ kind, pattern }) => sql<SqlBool>`(k.kind = ${kind} and k.value like ${pattern})`,
+  );
+  const any = [
+    ...nameConditions(q, column),
+    sql<SqlBool>`coalesce(searched.external_id like ${external}, false)`,
+    // A merged-away customer's external id finds the survivor, as in exactIds.
+    sql<SqlBool>`exists (${db
+      .selectFrom('customers as merged')
+      .select(sql`1`.as('one'))
+      .where('merged.tenant_id', '=', tenantId)
+      .where(sql<SqlBool>`merged.merged_into = searched.id`)
+      .where(sql<SqlBool>`merged.external_id like ${external}`)})`,
+  ];
+  if (contacts.length > 0) {
+    any.push(
+      sql<SqlBool>`exists (${db
+        .selectFrom('customer_contacts as k')
+        .select(sql`1`.as('one'))
+        .where('k.tenant_id', '=', tenantId)
+        .where(sql<SqlBool>`k.customer_id = searched.id`)
+        .where(sql<SqlBool>`(${sql.join(contacts, sql` or `)})`)})`,
+    );
+  }
+  const matches = db
+    .selectFrom('customers as searched')
+    .select(
+      sql<SqlBool>`searched.merged_into is null and searched.erased_at is null
+        and (${sql.join(any, sql` or `)})`.as('matches'),
+    )
+    .where('searched.tenant_id', '=', tenantId)
+    .where(sql<SqlBool>`searched.id = ${id}`);
+  return sql<SqlBool>`coalesce((${matches}), false)`;
 }
 
 /**
@@ -155,15 +218,18 @@ export function searchedCustomerIdsQuery(
  * similar one, each tier in the list's own order: `shaoyu` lists 邵玉 before 邵超雨, a name
  * the typo tolerance finds that comes earlier in pinyin order. A keyset goes on in the tier of
  * the row it follows (is that row an exact match?), so paging returns each row once.
+ * `exactRows`: the exact tier's page for the same keyset and limit when the caller read it
+ * already (a first page without similar names that came out short), not read again.
  */
 async function exactMatchesFirst<Row>(
   after: Keyset | undefined,
   limit: number,
   isExact: (id: string) => Promise<boolean>,
   page: (tier: 'exact' | 'similar', after: Keyset | undefined, limit: number) => Promise<Row[]>,
+  exactRows: Row[] | undefined,
 ): Promise<Row[]> {
   const amongSimilar = after !== undefined && !(await isExact(after.id));
-  const exact = amongSimilar ? [] : await page('exact', after, limit);
+  const exact = amongSimilar ? [] : (exactRows ?? (await page('exact', after, limit)));
   if (exact.length >= limit) return exact;
   const similar = await page('similar', amongSimilar ? after : undefined, limit - exact.length);
   return [...exact, ...similar];
@@ -174,7 +240,8 @@ type Matching = ({ ids: Ids } | { where: Expression<SqlBool> }) & { except?: Ids
 
 /**
  * One page of live customers (not merged away, not erased), by keyset. A search with `fuzzy`
- * lists the exact matches first, then the similar names.
+ * lists the exact matches first, then the similar names; `exactRows`, this page read without
+ * `fuzzy` already, saves reading the exact matches again.
  */
 export function listCustomerRows(
   db: CustomersDb,
@@ -183,13 +250,18 @@ export function listCustomerRows(
   sort: CustomerSort,
   after: Keyset | undefined,
   limit: number,
+  exactRows?: CustomerRow[],
 ): Promise<CustomerRow[]> {
   if (!filter.q) return customerPage(db, tenantId, filter, undefined, sort, after, limit);
   const q = filter.q;
   const exact = () => exactIds(db, tenantId, q);
   // Similar names straight on the listed rows: the trigram index finds them, no join.
   const similar = filter.fuzzy ? similarName(q, 'c.search_text') : undefined;
-  if (!similar) return customerPage(db, tenantId, filter, { ids: exact() }, sort, after, limit);
+  if (!similar) {
+    return exactRows
+      ? Promise.resolve(exactRows)
+      : customerPage(db, tenantId, filter, { ids: exact() }, sort, after, limit);
+  }
   return exactMatchesFirst(
     after,
     limit,
@@ -211,6 +283,7 @@ export function listCustomerRows(
         from,
         size,
       ),
+    exactRows,
   );
 }
 
@@ -271,7 +344,8 @@ function customerPage(
 /**
  * One page of an organisation's people (or a person's organisations), in the other side's name
  * order, by keyset on (its sort key, its id). A search finds the other side as the customer
- * search does, or the link by a role or job title containing the text.
+ * search does, or the link by a role or job title containing the text; `exactRows` as for
+ * listCustomerRows.
  */
 export function listMemberRows(
   db: CustomersDb,
@@ -280,6 +354,7 @@ export function listMemberRows(
   search: { q: string; fuzzy: boolean } | undefined,
   after: Keyset | undefined,
   limit: number,
+  exactRows?: MemberRow[],
 ): Promise<MemberRow[]> {
   const ofOrganization = 'organizationId' in by;
   const [sortKey, otherId] = ofOrganization
@@ -306,12 +381,14 @@ export function listMemberRows(
   if (!search) return page(undefined, after, limit);
   const contains = `%${escapeLike(normalizedQuery(search.q))}%`;
   // Without a role or title a link is not found by them (coalesce: `not` of it stays false).
-  const exact = sql<SqlBool>`(${sql.ref(otherId)} in (${liveIds(db, tenantId, exactIds(db, tenantId, search.q))})
+  // Tested on each of this organisation's people (or this person's organisations): a search
+  // costs what the organisation's size does, not the tenant's.
+  const exact = sql<SqlBool>`(${matchesExactly(db, tenantId, sql.ref(otherId), search.q)}
     or coalesce(lower(m.role), '') like ${contains}
     or coalesce(lower(m.title), '') like ${contains})`;
   const other = ofOrganization ? 'p' : 'o';
   const similar = search.fuzzy ? similarName(search.q, `${other}.search_text`) : undefined;
-  if (!similar) return page(exact, after, limit);
+  if (!similar) return exactRows ? Promise.resolve(exactRows) : page(exact, after, limit);
   const similarOnly = sql<SqlBool>`${similar} and ${sql.ref(`${other}.merged_into`)} is null
     and ${sql.ref(`${other}.erased_at`)} is null and not ${exact}`;
   return exactMatchesFirst(
@@ -320,5 +397,6 @@ export function listMemberRows(
     async (id) =>
       (await members().where(otherId, '=', id).where(exact).executeTakeFirst()) !== undefined,
     (tier, from, size) => page(tier === 'exact' ? exact : similarOnly, from, size),
+    exactRows,
   );
 }

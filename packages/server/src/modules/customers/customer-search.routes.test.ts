@@ -1,4 +1,8 @@
+import type { KyselyPlugin, QueryId } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerListQuery, memberListQuery } from '@fidelis/contracts';
+import type { RequestContext } from '../../http/request-context.ts';
+import { listCustomers, listMembers } from './customers.service.ts';
 import { newTenant, openTestApp, type TestApp } from '../../../test/test-app.ts';
 
 let t: TestApp;
@@ -109,5 +113,122 @@ describe('customer search: exact matches before similar names', () => {
         ).toEqual(names);
       }
     }
+  });
+});
+
+describe('an organisation’s people searched as the customer search finds them', () => {
+  it('finds by name, phone, email and external id (a merged-away duplicate’s too), never an erased person', async () => {
+    const tenant = await newTenant(t);
+    const orgId = await post(tenant, '/v1/customers', { kind: 'organization', name: '星辰科技' });
+    const person = (name: string, more: Record<string, unknown> = {}) =>
+      post(tenant, '/v1/customers', { kind: 'person', name, ...more });
+    const zhang = await person('张伟', {
+      externalId: 'CRM-001',
+      phones: [{ value: '13800138000' }],
+      emails: [{ value: 'zhang.wei@example.com' }],
+    });
+    const smith = await person('Anna Smith', { externalId: 'CRM-002' });
+    const erased = await person('Anna Smithson', { emails: [{ value: 'anna@example.com' }] });
+    // Outside the organisation: found by the customer search, never among its people.
+    await person('Anna Smithers', { emails: [{ value: 'anna.s@example.com' }] });
+    for (const personId of [zhang, smith, erased])
+      await post(tenant, `/v1/customers/${orgId}/members`, { personId });
+    // A duplicate merged into Anna Smith: its external id finds her.
+    const duplicate = await person('A. Smith', { externalId: 'OLD-7' });
+    const merged = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${smith}/merge`,
+      headers: tenant.auth,
+      payload: { duplicateId: duplicate },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const gone = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/customers/${erased}`,
+      headers: tenant.auth,
+    });
+    expect(gone.statusCode, gone.body).toBeLessThan(300);
+
+    const expected: Record<string, string[]> = {
+      zhang: ['张伟'],
+      zw: ['张伟'],
+      '138 0013': ['张伟'],
+      'zhang.wei@': ['张伟'],
+      'CRM-00': ['Anna Smith', '张伟'],
+      'OLD-7': ['Anna Smith'],
+      anna: ['Anna Smith'],
+      smith: ['Anna Smith'],
+      nobody: [],
+    };
+    const members = new Set([zhang, smith, erased]);
+    for (const [text, names] of Object.entries(expected)) {
+      const q = encodeURIComponent(text);
+      const found = await allPages<{ personId: string; personName: string }>(
+        tenant,
+        `/v1/customers/${orgId}/members?q=${q}&limit=1`,
+      );
+      expect(
+        found.map((member) => member.personName),
+        text,
+      ).toEqual(names);
+      // The same people as the customer search, less those outside the organisation.
+      const customers = await allPages(tenant, `/v1/customers?q=${q}&limit=50`);
+      expect(
+        found.map((member) => member.personId),
+        text,
+      ).toEqual(customers.filter((c) => members.has(c.id)).map((c) => c.id));
+    }
+  });
+});
+
+describe('the first page of a search with similar names', () => {
+  it('reads the exact matches once: one statement for them, one for the similar names', async () => {
+    const tenant = await newTenant(t);
+    for (const name of ['邵玉', '邵玉兰', '邵超雨', '邵燕'])
+      await post(tenant, '/v1/customers', { kind: 'person', name });
+    const orgId = await post(tenant, '/v1/customers', { kind: 'organization', name: '星辰科技' });
+    const people = await allPages(tenant, '/v1/customers?kind=person&limit=50');
+    for (const { id } of people)
+      await post(tenant, `/v1/customers/${orgId}/members`, { personId: id });
+    // The search statements run: those matching names (`like`); the page's contacts, tags… are
+    // not. (A query's text is known when it is built, subqueries too; a result, once it ran.)
+    const searches: string[] = [];
+    const built = new Map<QueryId, string>();
+    const database = t.database.db;
+    const counter: KyselyPlugin = {
+      transformQuery: (args) => {
+        built.set(args.queryId, database.getExecutor().compileQuery(args.node, args.queryId).sql);
+        return args.node;
+      },
+      transformResult: async (args) => {
+        const sql = built.get(args.queryId) ?? '';
+        if (/ like /i.test(sql)) searches.push(sql);
+        return args.result;
+      },
+    };
+    const counted = database.withPlugin(counter);
+    const context: RequestContext = {
+      tenantId: tenant.tenantId,
+      actor: { type: 'system', id: null, role: 'owner', partnerId: null },
+      requestId: null,
+    };
+
+    const customers = await listCustomers(
+      counted,
+      context,
+      customerListQuery.parse({ q: 'shaoyu', limit: '20' }),
+    );
+    expect(customers.items.map((c) => c.name)).toEqual(['邵玉', '邵玉兰', '邵超雨', '邵燕']);
+    expect(searches).toHaveLength(2);
+
+    searches.length = 0;
+    const members = await listMembers(
+      counted,
+      context,
+      orgId,
+      memberListQuery.parse({ q: 'shaoyu', limit: '20' }),
+    );
+    expect(members.items.map((m) => m.personName)).toEqual(['邵玉', '邵玉兰', '邵超雨', '邵燕']);
+    expect(searches).toHaveLength(2);
   });
 });

@@ -254,26 +254,22 @@ export async function listCustomers(
   }
   const after = cursor ? { key: cursor.key, id: cursor.id } : undefined;
   // Exact matches first; similar names (typos) only when they leave the first page short —
-  // similarity is the costly part of a search.
+  // similarity is the costly part of a search. The exact matches read are not read again.
   let fuzzy = cursor?.fuzzy === 1;
-  let rows = await listCustomerRows(
-    db,
-    context.tenantId,
-    { ...filter, fuzzy },
-    sort,
-    after,
-    query.limit + 1,
-  );
-  if (filter.q && !cursor && rows.length < query.limit) {
-    fuzzy = true;
-    rows = await listCustomerRows(
+  const page = (exactRows?: CustomerRow[]) =>
+    listCustomerRows(
       db,
       context.tenantId,
       { ...filter, fuzzy },
       sort,
       after,
       query.limit + 1,
+      exactRows,
     );
+  let rows = await page();
+  if (filter.q && !cursor && rows.length < query.limit) {
+    fuzzy = true;
+    rows = await page(rows);
   }
   const pageRows = rows.slice(0, query.limit);
   const last = rows.length > query.limit ? pageRows.at(-1) : undefined;
@@ -1052,21 +1048,22 @@ export async function listMembers(
   const after = cursor ? { key: cursor.key, id: cursor.id } : undefined;
   const q = query.q || undefined;
   // Exact matches first; similar names (typos) only when they leave the first page short, as
-  // the customer list does.
+  // the customer list does (the exact matches read are not read again).
   let fuzzy = cursor?.fuzzy === 1;
-  const page = (similar: boolean) =>
+  const page = (exactRows?: repo.MemberRow[]) =>
     listMemberRows(
       db,
       context.tenantId,
       by,
-      q ? { q, fuzzy: similar } : undefined,
+      q ? { q, fuzzy } : undefined,
       after,
       query.limit + 1,
+      exactRows,
     );
-  let rows = await page(fuzzy);
+  let rows = await page();
   if (q && !cursor && rows.length < query.limit) {
     fuzzy = true;
-    rows = await page(fuzzy);
+    rows = await page(rows);
   }
   const pageRows = rows.slice(0, query.limit);
   const last = rows.length > query.limit ? pageRows.at(-1) : undefined;
