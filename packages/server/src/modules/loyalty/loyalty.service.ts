@@ -1203,12 +1203,19 @@ async function memberHistoryPage(
 
 /**
  * An entry as its member may read it: a credit by hand keeps its reason but not the staff's
- * note or who gave it (internal words, and a user id).
+ * note or who gave it (internal words, and a user id); points merged in from a duplicate record
+ * do not name that record's customer id.
  */
 function forTheMember(entry: LoyaltyHistoryEntry): LoyaltyHistoryEntry {
-  if (entry.explanation.why !== 'adjustment') return entry;
-  const { note: _note, by: _by, ...explanation } = entry.explanation;
-  return { ...entry, explanation };
+  if (entry.explanation.why === 'adjustment') {
+    const { note: _note, by: _by, ...explanation } = entry.explanation;
+    return { ...entry, explanation };
+  }
+  if (entry.explanation.why === 'merge') {
+    const { fromCustomerId: _from, reason: _reason, ...explanation } = entry.explanation;
+    return { ...entry, explanation };
+  }
+  return entry;
 }
 
 /** How far ahead of the server's clock a reported time may lie: tills' and partners' clocks drift. */

@@ -235,6 +235,13 @@ describe('ledger entries explained in the user’s language', () => {
       '由客户 c-1 合并转入',
       'Merged from customer c-1',
     ],
+    // On the member's own page the duplicate record is not named.
+    [
+      'merge',
+      { why: 'merge' },
+      '由您的另一份会员记录合并转入',
+      'Merged in from another record of yours',
+    ],
     [
       'adjust',
       { why: 'adjustment', adjustment: 'service_recovery', note: '配送延误' },

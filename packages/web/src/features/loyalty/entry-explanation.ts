@@ -232,8 +232,11 @@ function whyText(e: Record<string, unknown>, c: ExplainContext, lots: number): s
       return t('loyalty.entry.why.inactivity', { count: num(e.inactiveMonths) ?? 0 });
     case 'birthday':
       return t('loyalty.entry.why.birthday', { tier: tier(str(e.tier)) });
-    case 'merge':
-      return t('loyalty.entry.why.merge', { id: str(e.fromCustomerId) ?? '' });
+    case 'merge': {
+      // The member's own page is not told the duplicate record's id.
+      const from = str(e.fromCustomerId);
+      return from ? t('loyalty.entry.why.merge', { id: from }) : t('loyalty.entry.why.mergeIn');
+    }
     case 'adjustment': {
       const reason = t(`loyalty.adjust.reasons.${str(e.adjustment) ?? 'goodwill'}`);
       const note = str(e.note);
