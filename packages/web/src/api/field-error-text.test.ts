@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createInstance, type TFunction } from 'i18next';
-import { fieldErrorReasons, type FieldError } from '@fidelis/contracts';
+import { appTranslator } from '../i18n/plain-i18n.ts';
 import en from '../i18n/en.json';
 import zhCN from '../i18n/zh-CN.json';
+import { fieldErrorReasons, type FieldError } from '@fidelis/contracts';
 import { fieldErrorKeys, fieldErrorText, problemText } from './field-error-text.ts';
-
-async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
-  const i18n = createInstance();
-  await i18n.init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-    lng,
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
-  });
-  return i18n.t;
-}
 
 type Described = Pick<FieldError, 'message' | 'reason' | 'params'> & { field?: string };
 
@@ -203,12 +192,12 @@ describe('a field error in the user’s language', () => {
   ];
 
   it.each(cases)('%j', async (error, zh, english) => {
-    expect(fieldErrorText(await translator('zh-CN'), error)).toBe(zh);
-    expect(fieldErrorText(await translator('en'), error)).toBe(english);
+    expect(fieldErrorText(await appTranslator('zh-CN'), error)).toBe(zh);
+    expect(fieldErrorText(await appTranslator('en'), error)).toBe(english);
   });
 
   it('falls back to the server’s message for a reason this UI has no words for', async () => {
-    const t = await translator('zh-CN');
+    const t = await appTranslator('zh-CN');
     const fromANewerServer = { message: 'too late', reason: 'too_late' } as unknown as Described;
     expect(fieldErrorText(t, fromANewerServer)).toBe('too late');
   });
@@ -266,7 +255,7 @@ describe('a problem in the user’s language', () => {
   };
 
   it('in English: the title, the server’s sentence, the request id to quote', async () => {
-    const t = await translator('en');
+    const t = await appTranslator('en');
     expect(problemText(t, 'en', named)).toMatchObject({
       title: 'Not enough points',
       detail: named.detail,
@@ -278,7 +267,7 @@ describe('a problem in the user’s language', () => {
   });
 
   it('in Chinese: no English under the title; the fields and the request id in Chinese', async () => {
-    const t = await translator('zh-CN');
+    const t = await appTranslator('zh-CN');
     const text = problemText(t, 'zh-CN', named);
     expect(text).toMatchObject({ title: '积分不足', detail: undefined });
     expect(text.fields).toEqual([`points: ${fieldErrorText(t, named.fieldErrors[0]!)}`]);
@@ -333,8 +322,8 @@ describe('a conflict says what happened', () => {
   };
 
   it('a rule of the domain: a neutral title, the reason in the user’s words', async () => {
-    const zh = await translator('zh-CN');
-    const english = await translator('en');
+    const zh = await appTranslator('zh-CN');
+    const english = await appTranslator('en');
     expect(problemText(zh, 'zh-CN', emailUsed)).toMatchObject({
       title: '无法完成',
       fields: ['email: 该邮箱已被使用'],
@@ -355,8 +344,8 @@ describe('a conflict says what happened', () => {
   });
 
   it('two requests that met: someone else changed it; an If-Match mismatch keeps its own words', async () => {
-    const zh = await translator('zh-CN');
-    const english = await translator('en');
+    const zh = await appTranslator('zh-CN');
+    const english = await appTranslator('en');
     expect(problemText(zh, 'zh-CN', raced).title).toBe('其他人已同时修改了此内容');
     expect(problemText(english, 'en', raced).title).toBe(
       'Someone else changed this in the meantime',

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createInstance, type TFunction } from 'i18next';
+import { appTranslator } from '../i18n/plain-i18n.ts';
 import type { FieldError } from '@fidelis/contracts';
-import en from '../i18n/en.json';
-import zhCN from '../i18n/zh-CN.json';
 import { fieldErrorText, problemText } from './field-error-text.ts';
 
 // Refusals of the domain the server now gives a reason (a suppressed notification, a program
 // without a referral scheme, coupon codes of a length used up, an attribute customers hold):
 // worded in the user's language, under the neutral "could not be done" of a CONFLICT.
-
-async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
-  const i18n = createInstance();
-  await i18n.init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-    lng,
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
-  });
-  return i18n.t;
-}
 
 type Refusal = Pick<FieldError, 'field' | 'message' | 'reason' | 'params'>;
 
@@ -76,8 +63,8 @@ const cases: [Refusal, string, string][] = [
 
 describe('a refusal the server now gives a reason', () => {
   it.each(cases)('%j', async (error, zh, english) => {
-    expect(fieldErrorText(await translator('zh-CN'), error)).toBe(zh);
-    expect(fieldErrorText(await translator('en'), error)).toBe(english);
+    expect(fieldErrorText(await appTranslator('zh-CN'), error)).toBe(zh);
+    expect(fieldErrorText(await appTranslator('en'), error)).toBe(english);
   });
 
   it('is titled "could not be done", not "someone else changed this"', async () => {
@@ -85,7 +72,7 @@ describe('a refusal the server now gives a reason', () => {
       ['zh-CN', '无法完成'],
       ['en', 'Could not be done'],
     ] as const) {
-      const t = await translator(language);
+      const t = await appTranslator(language);
       for (const [error, zh, english] of cases) {
         const text = problemText(t, language, {
           code: 'CONFLICT',

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createInstance, type TFunction } from 'i18next';
-import en from '../i18n/en.json';
-import zhCN from '../i18n/zh-CN.json';
+import { appTranslator } from '../i18n/plain-i18n.ts';
 import { clampNumber, paddedNumberText } from './number-input.tsx';
 import { decimalsOf, numberProblem, numberProblemText, numberRules } from './number-rules.ts';
-
-async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
-  const i18n = createInstance();
-  const translation = lng === 'en' ? en : zhCN;
-  await i18n.init({
-    resources: { [lng]: { translation } },
-    lng,
-    interpolation: { escapeValue: false },
-  });
-  return i18n.t;
-}
 
 // antd's own InputNumber announces its step buttons in English whatever the language: every
 // number field goes through NumberInput, which leaves them out.
@@ -71,7 +58,7 @@ describe('numberProblem', () => {
 
 describe('numberRules', () => {
   it('refuses with the message in the user’s language, numbers as the user reads them', async () => {
-    const t = await translator('zh-CN');
+    const t = await appTranslator('zh-CN');
     const [rule] = numberRules({ min: 1, max: 1_000_000, integer: true }, t);
     const check = (value: number | null) =>
       typeof rule === 'object' && rule.validator
@@ -82,7 +69,7 @@ describe('numberRules', () => {
     await expect(check(1.6)).rejects.toThrow('请输入整数');
     await expect(check(300)).resolves.toBeUndefined();
     await expect(check(null)).resolves.toBeUndefined();
-    const en = await translator('en');
+    const en = await appTranslator('en');
     expect(numberProblemText(0.001, { decimals: 2 }, en)).toBe(
       'Too many decimal places (at most 2)',
     );

@@ -1,4 +1,6 @@
-import { createInstance, type i18n as I18n } from 'i18next';
+import { createInstance, type i18n as I18n, type TFunction } from 'i18next';
+import en from './en.json';
+import zhCN from './zh-CN.json';
 
 /**
  * A bare i18next instance for the pure helpers' tests: the app's i18n module sets the page's
@@ -21,4 +23,16 @@ export async function plainI18n(lng: 'en' | 'zh-CN'): Promise<I18n> {
     interpolation: { escapeValue: false },
   });
   return instance;
+}
+
+/** `t` of the app's shared strings (en.json, zh-CN.json) in `lng`, English as the fallback. */
+export async function appTranslator(lng: 'en' | 'zh-CN'): Promise<TFunction> {
+  const instance = createInstance();
+  await instance.init({
+    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    lng,
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+  });
+  return instance.t;
 }

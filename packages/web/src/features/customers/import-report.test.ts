@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInstance, type TFunction } from 'i18next';
+import { appTranslator } from '../../i18n/plain-i18n.ts';
 import type { CustomerImportReport } from '@fidelis/contracts';
-import en from '../../i18n/en.json';
-import zhCN from '../../i18n/zh-CN.json';
 import {
   importFieldLabel,
   importProblemText,
@@ -10,17 +8,6 @@ import {
   refusalText,
   summaryCounts,
 } from './import-report.ts';
-
-async function translator(lng: 'zh-CN' | 'en'): Promise<TFunction> {
-  const i18n = createInstance();
-  await i18n.init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-    lng,
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
-  });
-  return i18n.t;
-}
 
 // What the server answers for a dry run of five rows, two of them with two problems each and
 // one with one (docs/customers.md: errorCount counts problems, not rows).
@@ -87,11 +74,11 @@ describe('an import report in rows, not problems', () => {
 
   it('a dry run never says nothing was imported', async () => {
     for (const lng of ['zh-CN', 'en'] as const) {
-      const t = await translator(lng);
+      const t = await appTranslator(lng);
       for (const key of ['dryRunOk', 'dryRunErrorsStrict', 'dryRunErrorsSkip', 'refusedDryRun'])
         expect(t(`import.${key}`, { count: 5, rows: 3 })).not.toMatch(/未导入任何数据|Nothing was/);
     }
-    const zh = await translator('zh-CN');
+    const zh = await appTranslator('zh-CN');
     expect(zh('import.counts.created')).toBe('将新建');
     expect(zh('import.countsDone.created')).toBe('已新建');
   });
@@ -107,14 +94,14 @@ describe('a CSV that cannot be parsed, in the UI’s language', () => {
   const detail = 'The CSV is malformed: Invalid Closing Quote: got "x" at line 4';
 
   it('words the line from its reason and line, never the parser’s English', async () => {
-    const zh = await translator('zh-CN');
+    const zh = await appTranslator('zh-CN');
     expect(importFieldLabel('(row)', zh)).toBe('（整行）');
     expect(importFieldLabel('email', zh)).toBe('邮箱');
     expect(importProblemText(malformed, zh)).toBe('不是有效的 CSV：引号可能未配对');
     const help = refusalText([malformed], detail, zh, 'zh-CN');
     expect(help).toContain('第 4 行无法按 CSV 读取');
     expect(help).not.toMatch(/Invalid|malformed/);
-    const english = await translator('en');
+    const english = await appTranslator('en');
     expect(refusalText([malformed], detail, english, 'en')).toMatch(
       /^Line 4 cannot be read as CSV/,
     );
@@ -122,11 +109,11 @@ describe('a CSV that cannot be parsed, in the UI’s language', () => {
   });
 
   it('shows the server’s English detail of other refusals only in English', async () => {
-    const zh = await translator('zh-CN');
+    const zh = await appTranslator('zh-CN');
     expect(refusalText(errors, '5 row error(s); nothing was imported.', zh, 'zh-CN')).toBe(
       undefined,
     );
-    const english = await translator('en');
+    const english = await appTranslator('en');
     expect(refusalText(errors, 'x', english, 'en')).toBe('x');
   });
 });
